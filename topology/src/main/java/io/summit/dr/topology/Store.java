@@ -1,0 +1,28 @@
+package io.summit.dr.topology;
+
+import java.time.Duration;
+import java.util.List;
+
+/** A stateful data store: active-passive, one primary region, replicas in others. */
+public record Store(
+    @Doc("Store name.") String name,
+    @Doc("postgres, redis, neo4j or objects.") StoreKind kind,
+    @Doc("Region of the primary (the replication source).") String primaryRegion,
+    @Doc("Regions holding a replica.") List<String> replicaRegions,
+    @Doc("async or sync replication.") @Default("async") ReplicationMode replication,
+    @Doc("Most data, as replication lag, an automatic failover may lose.") Duration rpoBudget) {
+
+  public Store {
+    replicaRegions = List.copyOf(replicaRegions);
+    Violations v = new Violations();
+    v.notBlank("name", name);
+    v.positive("rpo_budget", rpoBudget);
+    v.uniqueValues("replica_regions", replicaRegions);
+    v.check(
+        !replicaRegions.contains(primaryRegion),
+        "replica_regions",
+        "contains the primary region '" + primaryRegion + "'",
+        "regions other than primary_region");
+    v.throwIfAny();
+  }
+}

@@ -1,0 +1,204 @@
+package io.summit.dr.topology;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The whole deployment: regions, services, data stores and the policies that keep them available.
+ * Instances are immutable and valid: the compact constructor checks every cross-field rule (exactly
+ * one primary, known region names, replica counts within autoscaling bounds, RPO budgets within the
+ * objective, ...) and reports all violations in one {@link InvalidTopologyException}.
+ */
+public record Topology(
+    @Doc("Name of the deployment.") String name,
+    @Doc("Regions: exactly one primary, secondaries, optional witnesses.") List<Region> regions,
+    @Doc("Stateless services, active-active in every non-witness region.") List<Service> services,
+    @Doc("Data stores, active-passive with cross-region replication.") List<Store> stores,
+    @Doc("How health is probed and failure declared.") @Default("{}") HealthPolicy health,
+    @Doc("How the router places requests.") @Default("{}") RoutingPolicy routing,
+    @Doc("Recovery objectives.") Objectives objectives,
+    @Doc("The failover plan.") @Default("{}") FailoverPlan failover,
+    @Doc("Local lab layout (ports, WAN emulation).") @Default("{}") Lab lab) {
+
+  public Topology {
+    regions = List.copyOf(regions);
+    services = List.copyOf(services);
+    stores = List.copyOf(stores);
+    Violations v = new Violations();
+    v.notBlank("name", name);
+    checkRegions(v, regions);
+    Set<String> names = regions.stream().map(Region::name).collect(Collectors.toSet());
+    Set<String> serving =
+        regions.stream()
+            .filter(r -> r.role() != RegionRole.WITNESS)
+            .map(Region::name)
+            .collect(Collectors.toSet());
+    v.unique("services", services, Service::name);
+    for (int i = 0; i < services.size(); i++) {
+      checkService(v, "services[" + i + "]", services.get(i), names, serving);
+    }
+    v.unique("stores", stores, Store::name);
+    for (int i = 0; i < stores.size(); i++) {
+      checkStore(v, "stores[" + i + "]", stores.get(i), names, serving, objectives);
+    }
+    checkPlan(v, failover, stores);
+    int observersOutsideOneRegion = Math.max(1, regions.size() - 1) + 2;
+    v.check(
+        health.observerQuorum() <= observersOutsideOneRegion,
+        "health.observer_quorum",
+        health.observerQuorum() + " > " + observersOutsideOneRegion + " observers outside a region",
+        "at most the observers outside one region (the other regions, the orchestrator and the"
+            + " edge router)");
+    v.throwIfAny();
+  }
+
+  private static void checkRegions(Violations v, List<Region> regions) {
+    v.check(
+        !regions.isEmpty(),
+        "regions",
+        "no regions",
+        "one primary region and at least one secondary");
+    v.unique("regions", regions, Region::name);
+    List<Region> primaries = regions.stream().filter(r -> r.role() == RegionRole.PRIMARY).toList();
+    if (primaries.isEmpty() && !regions.isEmpty()) {
+      v.add("regions", "no region has role primary", "exactly one region with role: primary");
+    }
+    for (int i = 0, seen = 0; i < regions.size(); i++) {
+      if (regions.get(i).role() == RegionRole.PRIMARY && ++seen > 1) {
+        v.add(
+            "regions[" + i + "].role",
+            "second primary '"
+                + regions.get(i).name()
+                + "' (first: '"
+                + primaries.get(0).name()
+                + "')",
+            "exactly one region with role: primary");
+      }
+    }
+    if (!primaries.isEmpty() && regions.stream().noneMatch(r -> r.role() == RegionRole.SECONDARY)) {
+      v.add(
+          "regions",
+          "no region has role secondary",
+          "at least one secondary region to fail over to");
+    }
+    checkCidrs(v, regions);
+  }
+
+  private static void checkCidrs(Violations v, List<Region> regions) {
+    for (int i = 0; i < regions.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        String a = regions.get(i).cidr();
+        String b = regions.get(j).cidr();
+        if (a != null && b != null && Cidr.parse(a).overlaps(Cidr.parse(b))) {
+          v.add(
+              "regions[" + i + "].cidr",
+              a + " overlaps " + b + " of region '" + regions.get(j).name() + "'",
+              "non-overlapping CIDRs");
+        }
+      }
+    }
+  }
+
+  private static void checkService(
+      Violations v, String path, Service service, Set<String> names, Set<String> serving) {
+    checkRegionKeys(v, path + ".replicas", service.replicas(), names, serving);
+    checkRegionKeys(v, path + ".autoscaling", service.autoscaling(), names, serving);
+  }
+
+  private static void checkRegionKeys(
+      Violations v, String path, Map<String, ?> map, Set<String> names, Set<String> serving) {
+    for (String region : map.keySet()) {
+      if (!names.contains(region)) {
+        v.add(
+            path + "." + region,
+            "unknown region '" + region + "'" + Suggest.didYouMean(region, names),
+            "one of the regions: " + String.join(", ", sorted(names)));
+      } else if (!serving.contains(region)) {
+        v.add(
+            path + "." + region,
+            "region '" + region + "' is a witness",
+            "a primary or secondary region");
+      }
+    }
+    for (String region : sorted(serving)) {
+      v.check(
+          map.containsKey(region),
+          path,
+          "no entry for region '" + region + "'",
+          "an entry for every primary and secondary region");
+    }
+  }
+
+  private static void checkStore(
+      Violations v,
+      String path,
+      Store store,
+      Set<String> names,
+      Set<String> serving,
+      Objectives objectives) {
+    checkRegionName(v, path + ".primary_region", store.primaryRegion(), names, serving);
+    for (int i = 0; i < store.replicaRegions().size(); i++) {
+      checkRegionName(
+          v, path + ".replica_regions[" + i + "]", store.replicaRegions().get(i), names, serving);
+    }
+    v.check(
+        store.rpoBudget().compareTo(objectives.rpo()) <= 0,
+        path + ".rpo_budget",
+        Durations.format(store.rpoBudget())
+            + " > objectives.rpo "
+            + Durations.format(objectives.rpo()),
+        "rpo_budget <= objectives.rpo");
+  }
+
+  private static void checkRegionName(
+      Violations v, String path, String region, Set<String> names, Set<String> serving) {
+    if (!names.contains(region)) {
+      v.add(
+          path,
+          "unknown region '" + region + "'" + Suggest.didYouMean(region, names),
+          "one of the regions: " + String.join(", ", sorted(names)));
+    } else if (!serving.contains(region)) {
+      v.add(path, "region '" + region + "' is a witness", "a primary or secondary region");
+    }
+  }
+
+  private static void checkPlan(Violations v, FailoverPlan plan, List<Store> stores) {
+    Set<String> storeNames = stores.stream().map(Store::name).collect(Collectors.toSet());
+    for (int i = 0; i < plan.steps().size(); i++) {
+      List<String> named = plan.steps().get(i).stores();
+      for (int j = 0; j < named.size(); j++) {
+        String s = named.get(j);
+        v.check(
+            storeNames.contains(s),
+            "failover.steps[" + i + "].stores[" + j + "]",
+            "unknown store '" + s + "'" + Suggest.didYouMean(s, storeNames),
+            "one of the stores: " + String.join(", ", sorted(storeNames)));
+      }
+    }
+  }
+
+  private static List<String> sorted(Set<String> names) {
+    return names.stream().sorted().toList();
+  }
+
+  /** The primary region (there is exactly one). */
+  public Region primary() {
+    return regions.stream().filter(r -> r.role() == RegionRole.PRIMARY).findFirst().orElseThrow();
+  }
+
+  /** The secondary regions, in file order. */
+  public List<Region> secondaries() {
+    return regions.stream().filter(r -> r.role() == RegionRole.SECONDARY).toList();
+  }
+
+  public Optional<Region> region(String regionName) {
+    return regions.stream().filter(r -> r.name().equals(regionName)).findFirst();
+  }
+
+  public Optional<Store> store(String storeName) {
+    return stores.stream().filter(s -> s.name().equals(storeName)).findFirst();
+  }
+}
