@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
  * Binds {@link Node}s onto the model's records, collecting every problem instead of stopping at the
  * first. The records themselves are the schema: each component is a field named in snake_case;
  * {@link Default} gives the value of a missing field (as YAML text), a {@code @Nullable} type makes
- * it optional, and lists and maps default to empty. Jackson's data binding stops at the first
- * error, which is why this walk is written here; the same walk generates the JSON Schema ({@link
+ * it optional; everything else is required. Jackson's data binding stops at the first error, which
+ * is why this walk is written here; the same walk generates the JSON Schema ({@link
  * SchemaGenerator}), so the two cannot disagree.
  */
 final class Binder {
@@ -171,13 +171,6 @@ final class Binder {
       Node parsed = YamlReader.read("<default of " + path + ">", "value: " + fallback.value());
       Node value = ((Node.Mapping) parsed).entries().get("value");
       return bind(Objects.requireNonNull(value), c.getGenericType(), path);
-    }
-    Class<?> raw = c.getType();
-    if (raw == List.class) {
-      return List.of();
-    }
-    if (raw == Map.class) {
-      return Map.of();
     }
     if (Model.isNullable(c)) {
       return null;

@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 /**
  * The value a topology field takes when the file leaves it out, written as it would be in YAML
  * ({@code "30ms"}, {@code "3"}, {@code "true"}, {@code "automatic"}). A field with neither a
- * default nor a nullable type is required; lists and maps default to empty.
+ * default nor a nullable type is required.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

@@ -25,7 +25,10 @@ public record HealthPolicy(
     Violations v = new Violations();
     v.positive("probe_interval", probeInterval);
     v.positive("timeout", timeout);
-    if (!timeout.isNegative() && !timeout.isZero()) {
+    if (!timeout.isNegative()
+        && !timeout.isZero()
+        && !probeInterval.isNegative()
+        && !probeInterval.isZero()) {
       v.check(
           timeout.compareTo(probeInterval) <= 0,
           "timeout",

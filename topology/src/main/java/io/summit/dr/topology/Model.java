@@ -50,11 +50,7 @@ final class Model {
 
   /** Whether a file may leave the field out. */
   static boolean isOptional(RecordComponent c) {
-    Class<?> raw = c.getType();
-    return isNullable(c)
-        || c.isAnnotationPresent(Default.class)
-        || raw == List.class
-        || raw == java.util.Map.class;
+    return isNullable(c) || c.isAnnotationPresent(Default.class);
   }
 
   static Class<?> rawClass(Type type) {

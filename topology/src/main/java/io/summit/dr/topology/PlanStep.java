@@ -18,7 +18,8 @@ public record PlanStep(
         boolean approval,
     @Doc("Most time one attempt of the step may take.") @Default("10s") Duration timeout,
     @Doc("Attempts after the first one fails.") @Default("2") int retries,
-    @Doc("Stores a store-scoped step acts on; empty means all.") List<String> stores) {
+    @Doc("Stores a store-scoped step acts on; empty means all.") @Default("[]")
+        List<String> stores) {
 
   public PlanStep {
     stores = List.copyOf(stores);

@@ -8,7 +8,7 @@ public record Region(
     @Doc("Region name, e.g. us-west-2.") String name,
     @Doc("primary (the writer), secondary (standby serving reads) or witness (votes only).")
         RegionRole role,
-    @Doc("Availability zones of the region.") List<String> zones,
+    @Doc("Availability zones of the region.") @Default("[]") List<String> zones,
     @Doc("IPv4 CIDR of the region's network, e.g. 10.10.0.0/16 (used by the AWS deployment).")
         @Nullable String cidr) {
 

@@ -37,11 +37,13 @@ public record Topology(
             .map(Region::name)
             .collect(Collectors.toSet());
     v.unique("services", services, Service::name);
-    for (int i = 0; i < services.size(); i++) {
+    // With no usable region list every region reference would be reported too; say it once.
+    boolean regionsKnown = !serving.isEmpty();
+    for (int i = 0; i < services.size() && regionsKnown; i++) {
       checkService(v, "services[" + i + "]", services.get(i), names, serving);
     }
     v.unique("stores", stores, Store::name);
-    for (int i = 0; i < stores.size(); i++) {
+    for (int i = 0; i < stores.size() && regionsKnown; i++) {
       checkStore(v, "stores[" + i + "]", stores.get(i), names, serving, objectives);
     }
     checkPlan(v, failover, stores);

@@ -2,7 +2,9 @@ package io.summit.dr.topology;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -31,7 +33,7 @@ public final class TopologyLoader {
           List.of(
               new Problem(
                   "",
-                  "cannot read the file: " + e,
+                  "cannot read the file: " + reason(e),
                   "a readable YAML file",
                   new SourceLocation(file.toString(), 1, 1))));
     }
@@ -51,5 +53,15 @@ public final class TopologyLoader {
       throw new InvalidTopologyException(binder.problems());
     }
     return (Topology) topology;
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return String.valueOf(e.getMessage());
   }
 }

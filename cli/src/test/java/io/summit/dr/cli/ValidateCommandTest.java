@@ -1,0 +1,67 @@
+package io.summit.dr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+  @Test
+  void validExampleExitsZeroAndSaysWhatItHolds() {
+    CliRun run = CliRun.of("validate", "../examples/summit.yaml");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .startsWith(
+            "../examples/summit.yaml: valid: topology 'summit', 2 regions (primary us-west-2)");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void malformedFileExitsTwoWithPositionedProblemsAndNoStackTrace(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        """
+        name: t
+        regions:
+          - {name: us-west-2, role: primary}
+          - {name: us-east-1, role: primry}
+        services: []
+        stores: []
+        objectives: {rpo: 5s, rto: 0s}
+        """);
+
+    CliRun run = CliRun.of("validate", file.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines())
+        .containsExactly(
+            file
+                + ":4:29: regions[1].role: 'primry' is not allowed (did you mean 'primary'?)"
+                + " (expected: one of primary, secondary, witness)",
+            file + ":7:28: objectives.rto: 0s (expected: a duration > 0, such as 500ms)",
+            "2 problems");
+  }
+
+  @Test
+  void missingFileIsBadInputNotACrash() {
+    CliRun run = CliRun.of("validate", "no-such.yaml");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("no-such.yaml:1:1: <root>: cannot read the file");
+    assertThat(run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void missingArgumentIsAUsageErrorWithExitTwo() {
+    CliRun run = CliRun.of("validate");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("Missing required parameter: 'FILE'");
+  }
+}
