@@ -27,6 +27,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       err.println("summit-dr " + cli.getCommandName() + ": " + e.getMessage());
       return Main.BAD_INPUT;
     }
+    if (e instanceof io.summit.dr.lab.process.LabException) {
+      err.println(describe(e));
+      return Main.FAILED;
+    }
     err.println("summit-dr " + cli.getCommandName() + ": " + describe(e));
     return Main.FAILED;
   }

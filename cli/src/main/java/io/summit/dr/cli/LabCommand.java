@@ -1,0 +1,326 @@
+package io.summit.dr.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.lab.ComponentStatus;
+import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabComponent;
+import io.summit.dr.topology.Durations;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code summit-dr lab ...}: the local two-region lab. */
+@Command(
+    name = "lab",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run a two-region lab on this machine: real PostgreSQL and Redis servers, WAN links, faults.",
+    subcommands = {
+      LabCommand.Up.class,
+      LabCommand.Status.class,
+      LabCommand.Down.class,
+      LabCommand.Fault.class
+    })
+final class LabCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The options every lab command takes. */
+  static final class DirOption {
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        defaultValue = ".lab",
+        description = "The lab directory (default: ${DEFAULT-VALUE}).")
+    Path dir = Path.of(".lab");
+
+    Lab lab() {
+      return Lab.at(dir);
+    }
+  }
+
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description = "Start the lab (harmless when it is already up).")
+  static final class Up implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin DirOption dir = new DirOption();
+
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        defaultValue = "examples/lab.yaml",
+        description = "The topology (default: ${DEFAULT-VALUE}).")
+    Path config = Path.of("examples/lab.yaml");
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Lab lab = dir.lab();
+      lab.up(
+          config,
+          line -> {
+            out.println(line);
+            out.flush();
+          });
+      out.println();
+      printStatus(out, lab.status());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Show every component: role, pid, port, health, replication lag.")
+  static final class Status implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin DirOption dir = new DirOption();
+
+    @Option(names = "--json", description = "Print {\"components\": [...]} as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws JsonProcessingException {
+      List<ComponentStatus> status = dir.lab().status();
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        out.println(
+            new ObjectMapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(Map.of("components", status)));
+      } else {
+        printStatus(out, status);
+      }
+      return status.stream().allMatch(ComponentStatus::healthy) ? 0 : 1;
+    }
+  }
+
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description = "Stop every process the lab started, from any shell.")
+  static final class Down implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin DirOption dir = new DirOption();
+
+    @Option(names = "--purge", description = "Also delete the lab directory and its data.")
+    boolean purge;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      dir.lab()
+          .down(
+              purge,
+              line -> {
+                out.println(line);
+                out.flush();
+              });
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "fault",
+      mixinStandardHelpOptions = true,
+      description = "Inject a fault into the running lab.",
+      subcommands = {
+        Fault.KillRegion.class,
+        Fault.Partition.class,
+        Fault.Heal.class,
+        Fault.SlowLink.class,
+        Fault.Kill.class,
+        Fault.Restart.class
+      })
+  static final class Fault implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(
+        name = "kill-region",
+        mixinStandardHelpOptions = true,
+        description = "SIGKILL every process of REGION and cut its WAN links.")
+    static final class KillRegion implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Parameters(paramLabel = "REGION")
+      String region = "";
+
+      @Override
+      public Integer call() {
+        List<LabComponent> killed = dir.lab().killRegion(region);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "fault: "
+                    + region
+                    + " killed ("
+                    + String.join(
+                        ", ", killed.stream().map(c -> c.name() + " pid " + c.pid()).toList())
+                    + "), its WAN links cut");
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "partition",
+        mixinStandardHelpOptions = true,
+        description = "Cut the WAN link between two regions (both stay up).")
+    static final class Partition implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Parameters(index = "0", paramLabel = "REGION_A")
+      String a = "";
+
+      @Parameters(index = "1", paramLabel = "REGION_B")
+      String b = "";
+
+      @Override
+      public Integer call() {
+        dir.lab().partition(a, b);
+        spec.commandLine().getOut().println("fault: link " + a + " <-> " + b + " cut");
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "heal",
+        mixinStandardHelpOptions = true,
+        description = "Restore every WAN link at its configured latency.")
+    static final class Heal implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Override
+      public Integer call() {
+        dir.lab().heal();
+        spec.commandLine().getOut().println("fault: every link restored");
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "slow-link",
+        mixinStandardHelpOptions = true,
+        description = "Set the one-way latency of the link between two regions.")
+    static final class SlowLink implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Parameters(index = "0", paramLabel = "REGION_A")
+      String a = "";
+
+      @Parameters(index = "1", paramLabel = "REGION_B")
+      String b = "";
+
+      @Option(
+          names = "--latency",
+          required = true,
+          paramLabel = "DURATION",
+          description = "One-way latency, e.g. 200ms.")
+      String latency = "";
+
+      @Override
+      public Integer call() {
+        Duration d;
+        try {
+          d = Durations.parse(latency);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--latency: " + e.getMessage(), e);
+        }
+        dir.lab().slowLink(a, b, d);
+        spec.commandLine()
+            .getOut()
+            .println("fault: link " + a + " <-> " + b + " one-way latency " + Durations.format(d));
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "kill",
+        mixinStandardHelpOptions = true,
+        description = "SIGKILL one component (e.g. postgres-us-west-2).")
+    static final class Kill implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Parameters(paramLabel = "COMPONENT")
+      String component = "";
+
+      @Override
+      public Integer call() {
+        LabComponent c = dir.lab().kill(component);
+        spec.commandLine().getOut().println("fault: " + c.name() + " (pid " + c.pid() + ") killed");
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "restart",
+        mixinStandardHelpOptions = true,
+        description = "Start a stopped component again from its own data.")
+    static final class Restart implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Parameters(paramLabel = "COMPONENT")
+      String component = "";
+
+      @Override
+      public Integer call() {
+        LabComponent c = dir.lab().restart(component);
+        spec.commandLine()
+            .getOut()
+            .println("fault: " + c.name() + " running (pid " + c.pid() + ")");
+        return 0;
+      }
+    }
+  }
+
+  static void printStatus(PrintWriter out, List<ComponentStatus> status) {
+    Table t = new Table("component", "kind", "region", "role", "pid", "address", "healthy", "lag");
+    for (ComponentStatus s : status) {
+      t.row(
+          s.name(),
+          s.kind(),
+          s.region(),
+          s.role(),
+          Long.toString(s.pid()),
+          s.host() + ":" + s.port(),
+          s.healthy() ? "yes" : "NO",
+          lag(s));
+    }
+    t.print(out);
+  }
+
+  private static String lag(ComponentStatus s) {
+    if (s.lagBytes() == null && s.lagSeconds() == null) {
+      return "-";
+    }
+    String bytes = s.lagBytes() == null ? "?" : s.lagBytes() + " B";
+    String seconds =
+        s.lagSeconds() == null ? "?" : String.format(Locale.ROOT, "%.3f s", s.lagSeconds());
+    return bytes + " / " + seconds;
+  }
+}

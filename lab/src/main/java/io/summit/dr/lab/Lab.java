@@ -1,0 +1,442 @@
+package io.summit.dr.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.lab.process.Binaries;
+import io.summit.dr.lab.process.CommandFailedException;
+import io.summit.dr.lab.process.LabException;
+import io.summit.dr.lab.process.OsProcesses;
+import io.summit.dr.lab.process.PostgresServer;
+import io.summit.dr.lab.process.RedisServer;
+import io.summit.dr.lab.wan.WanClient;
+import io.summit.dr.lab.wan.WanDaemon;
+import io.summit.dr.lab.wan.WanSpec;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.StoreObservation;
+import io.summit.dr.replication.postgres.PostgresAdapter;
+import io.summit.dr.replication.redis.RedisAdapter;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * A two-region lab on this machine, kept in a lab directory: real PostgreSQL and Redis servers per
+ * region, the secondary's streaming from the primary's through a WAN daemon that adds latency and
+ * can be cut. Every method works from any process: the directory's {@code state.json} records each
+ * component's PID, ports and files, so {@code lab down} in another shell stops exactly what {@code
+ * lab up} started.
+ *
+ * <p>Lab locations: one per region, and {@code edge}, where the WAN daemon (and later the router
+ * and orchestrator) run. Killing a region is a real SIGKILL of its processes plus cutting its
+ * links.
+ *
+ * <p>Not thread-safe: one lab command at a time per directory.
+ */
+public final class Lab {
+  static final String SUPPORTED_KINDS = "postgres and redis";
+
+  private final Path dir;
+  private final Clock clock;
+
+  private Lab(Path dir, Clock clock) {
+    this.dir = dir.toAbsolutePath().normalize();
+    this.clock = clock;
+  }
+
+  public static Lab at(Path dir) {
+    return new Lab(dir, Clock.systemUTC());
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Optional<LabState> state() {
+    return LabState.read(dir);
+  }
+
+  /** The recorded state; the lab must be up. */
+  public LabState requireState() {
+    return state()
+        .orElseThrow(
+            () -> new LabException("no lab in " + dir + ": start one with 'summit-dr lab up'"));
+  }
+
+  public Topology topology() {
+    return TopologyLoader.load(Path.of(requireState().config()));
+  }
+
+  public LabLayout layout() {
+    return LabLayout.of(topology());
+  }
+
+  /** Whether every recorded component is alive. */
+  public boolean isUp() {
+    return state()
+        .map(s -> s.components().stream().allMatch(c -> OsProcesses.isAlive(c.pid())))
+        .orElse(false);
+  }
+
+  /**
+   * Starts the lab described by {@code config}, one progress line per component, from empty data
+   * directories (the data a stopped lab left is removed). Does nothing but say so when the lab is
+   * already up.
+   *
+   * @return false when the lab was already up
+   * @throws LabException when a program is missing, a port is taken or a server fails to start;
+   *     what had started is stopped again
+   */
+  public boolean up(Path config, Consumer<String> progress) {
+    Topology topology = TopologyLoader.load(config);
+    Optional<LabState> existing = state();
+    if (existing.isPresent()) {
+      long alive =
+          existing.get().components().stream().filter(c -> OsProcesses.isAlive(c.pid())).count();
+      if (alive == existing.get().components().size()) {
+        progress.accept("lab: already up in " + dir + " (" + alive + " components); nothing to do");
+        return false;
+      }
+      throw new LabException(
+          "lab: "
+              + dir
+              + " holds a lab with "
+              + alive
+              + " of "
+              + existing.get().components().size()
+              + " components alive: restart them with 'summit-dr lab fault restart COMPONENT', or run"
+              + " 'summit-dr lab down' first");
+    }
+    List<Store> unsupported =
+        topology.stores().stream()
+            .filter(s -> s.kind() != StoreKind.POSTGRES && s.kind() != StoreKind.REDIS)
+            .toList();
+    if (!unsupported.isEmpty()) {
+      progress.accept(
+          "lab: note: the lab runs "
+              + SUPPORTED_KINDS
+              + " for now; not started: "
+              + unsupported.stream().map(Store::name).toList());
+    }
+    Binaries binaries = Binaries.find();
+    prepareDirectory();
+    clearPreviousData(topology, progress);
+    LabUp starter =
+        new LabUp(this, topology, config.toAbsolutePath().normalize(), binaries, progress);
+    try {
+      starter.run();
+      return true;
+    } catch (RuntimeException e) {
+      progress.accept("lab: start failed (" + e.getMessage() + "); stopping what had started");
+      down(false, progress);
+      throw e;
+    }
+  }
+
+  private void prepareDirectory() {
+    try {
+      Files.createDirectories(dir);
+      OsProcesses.run(List.of("chmod", "755", dir.toString()), Duration.ofSeconds(5));
+      if (OsProcesses.isRoot()) {
+        try {
+          OsProcesses.run(
+              List.of(
+                  "runuser",
+                  "-u",
+                  "postgres",
+                  "--",
+                  "test",
+                  "-w",
+                  dir.toString(),
+                  "-o",
+                  "-x",
+                  dir.toString()),
+              Duration.ofSeconds(5));
+        } catch (CommandFailedException e) {
+          throw new LabException(
+              "lab: the postgres OS user cannot reach "
+                  + dir
+                  + ": make its parent directories"
+                  + " searchable (chmod o+x) or choose another --dir");
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A stopped lab keeps its data and logs for inspection; a new one starts from nothing. */
+  private void clearPreviousData(Topology topology, Consumer<String> progress) {
+    for (String region : LabLayout.of(topology).regions()) {
+      Path old = dir.resolve(region);
+      if (Files.exists(old)) {
+        progress.accept("lab: removing the data of a previous lab in " + old);
+        deleteTree(old);
+      }
+    }
+  }
+
+  void save(LabState state) {
+    state.write(dir);
+  }
+
+  /**
+   * Stops every recorded process (SIGINT to PostgreSQL, SIGTERM to the rest, SIGKILL to what is
+   * left after the grace time) and forgets them; {@code purge} also deletes the data.
+   */
+  public void down(boolean purge, Consumer<String> progress) {
+    Optional<LabState> state = state();
+    if (state.isEmpty()) {
+      progress.accept("lab: nothing recorded in " + dir + "; nothing to stop");
+    } else {
+      List<LabComponent> reversed = new ArrayList<>(state.get().components());
+      java.util.Collections.reverse(reversed);
+      for (LabComponent c : reversed) {
+        boolean alive = OsProcesses.isAlive(c.pid());
+        OsProcesses.stop(
+            c.pid(), c.kind().equals("postgres") ? "INT" : "TERM", Duration.ofSeconds(10));
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "  %-22s %s",
+                c.name(),
+                alive ? "stopped (pid " + c.pid() + ")" : "was not running"));
+      }
+      deleteQuietly(dir.resolve(LabState.FILE));
+    }
+    if (purge) {
+      deleteTree(dir);
+      progress.accept("lab: removed " + dir);
+    }
+  }
+
+  /** SIGKILL to every process of the region, and its WAN links cut. */
+  public List<LabComponent> killRegion(String region) {
+    LabState s = requireState();
+    LabLayout layout = layout();
+    layout.index(region);
+    WanClient wan = new WanClient(layout.wanAdmin());
+    for (String other : layout.regions()) {
+      if (!other.equals(region)) {
+        wan.cut(region, other);
+      }
+    }
+    List<LabComponent> killed =
+        s.components().stream().filter(c -> c.region().equals(region)).toList();
+    killed.forEach(c -> OsProcesses.kill(c.pid()));
+    killed.forEach(c -> OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5)));
+    return killed;
+  }
+
+  public void partition(String a, String b) {
+    wan(a, b).cut(a, b);
+  }
+
+  public void heal() {
+    new WanClient(layout().wanAdmin()).heal();
+  }
+
+  public void slowLink(String a, String b, Duration latency) {
+    wan(a, b).latency(a, b, latency);
+  }
+
+  private WanClient wan(String a, String b) {
+    LabLayout layout = layout();
+    layout.index(a);
+    layout.index(b);
+    if (a.equals(b)) {
+      throw new IllegalArgumentException(
+          "regions: '" + a + "' twice (expected: two different regions)");
+    }
+    return new WanClient(layout.wanAdmin());
+  }
+
+  /** SIGKILL to one component. */
+  public LabComponent kill(String name) {
+    LabComponent c = component(name);
+    OsProcesses.kill(c.pid());
+    OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5));
+    return c;
+  }
+
+  /** Starts a stopped component again from its own files; an alive one is left alone. */
+  public LabComponent restart(String name) {
+    LabComponent c = component(name);
+    if (OsProcesses.isAlive(c.pid())) {
+      return c;
+    }
+    long pid =
+        switch (c.kind()) {
+          case "postgres" -> postgresServer(c).startServer();
+          case "redis" ->
+              new RedisServer(Binaries.find(), Path.of(c.dir()), new Endpoint(c.host(), c.port()))
+                  .start(Duration.ofSeconds(20));
+          case "wan" -> LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout());
+          default ->
+              throw new LabException(name + ": cannot restart a component of kind " + c.kind());
+        };
+    LabComponent restarted = c.withPid(pid);
+    save(requireState().with(restarted));
+    return restarted;
+  }
+
+  LabComponent component(String name) {
+    LabState s = requireState();
+    return s.component(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "component: '"
+                        + name
+                        + "' (expected: one of "
+                        + String.join(
+                            ", ", s.components().stream().map(LabComponent::name).toList())
+                        + ")"));
+  }
+
+  PostgresServer postgresServer(LabComponent c) {
+    return new PostgresServer(
+        Binaries.find(), Path.of(c.dir()), Path.of(c.log()), new Endpoint(c.host(), c.port()));
+  }
+
+  /** The adapter of a store component ({@code postgres-us-east-1}); the caller closes it. */
+  public StoreAdapter adapter(String name) {
+    LabComponent c = component(name);
+    Endpoint endpoint = new Endpoint(c.host(), c.port());
+    String id = c.kind() + "@" + c.region();
+    return switch (c.kind()) {
+      case "postgres" ->
+          new PostgresAdapter(
+              id,
+              endpoint,
+              slotName(c.region()),
+              postgresServer(c),
+              clock,
+              Duration.ofSeconds(2),
+              layout()::direct);
+      case "redis" ->
+          new RedisAdapter(id, endpoint, clock, Duration.ofSeconds(2), layout()::direct);
+      default ->
+          throw new IllegalArgumentException(
+              "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
+    };
+  }
+
+  /** The replication slot (and application name) of a region's PostgreSQL node. */
+  static String slotName(String region) {
+    return "node_" + region.replace('-', '_');
+  }
+
+  static String componentName(String kind, String region) {
+    return kind + "-" + region;
+  }
+
+  /** Every component, as recorded and as observed now. */
+  public List<ComponentStatus> status() {
+    LabState s = requireState();
+    List<ComponentStatus> out = new ArrayList<>();
+    for (LabComponent c : s.components()) {
+      boolean alive = OsProcesses.isAlive(c.pid());
+      if (!c.kind().equals("postgres") && !c.kind().equals("redis")) {
+        boolean healthy =
+            alive
+                && (!c.kind().equals("wan")
+                    || new WanClient(new Endpoint(c.host(), c.port())).isUp());
+        out.add(
+            new ComponentStatus(
+                c.name(),
+                c.kind(),
+                c.region(),
+                c.kind().equals("wan") ? "link" : "-",
+                c.pid(),
+                c.host(),
+                c.port(),
+                healthy,
+                null,
+                null));
+        continue;
+      }
+      StoreObservation o;
+      try (StoreAdapter a = adapter(c.name())) {
+        o = alive ? a.observe() : StoreObservation.unreachable("not running", clock.instant());
+      }
+      out.add(
+          new ComponentStatus(
+              c.name(),
+              c.kind(),
+              c.region(),
+              o.role().name().toLowerCase(Locale.ROOT),
+              c.pid(),
+              c.host(),
+              c.port(),
+              alive && o.reachable(),
+              o.lagBytes(),
+              o.lagSeconds()));
+    }
+    return out;
+  }
+
+  static List<String> javaCommand(Class<?> main, String... args) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static void writeSpec(Path file, WanSpec spec) {
+    try {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), spec);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Class<?> wanMain() {
+    return WanDaemon.class;
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // Left behind; the next 'lab up' overwrites it.
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new LabException("lab: cannot remove " + root + ": " + e.getMessage(), e);
+    }
+  }
+}

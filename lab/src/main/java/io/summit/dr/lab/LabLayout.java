@@ -1,0 +1,73 @@
+package io.summit.dr.lab;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Region;
+import io.summit.dr.topology.RegionRole;
+import io.summit.dr.topology.StoreKind;
+import io.summit.dr.topology.Topology;
+import java.util.List;
+
+/**
+ * Where each lab component listens. Region {@code i} (in file order) owns the ports {@code base +
+ * 100 i ...}: stores at +10 (postgres), +11 (redis), +12 (neo4j), +13 (objects); its gateway router
+ * at +20. The edge location owns {@code base + 900 ...}: the WAN links' admin API at +50. A WAN
+ * link port, by which region {@code s} reaches component offset {@code o} of region {@code d}, is
+ * {@code base + 1000 (1 + s) + 100 d + o}.
+ */
+public record LabLayout(String host, int base, List<String> regions) {
+  public static LabLayout of(Topology topology) {
+    List<String> serving =
+        topology.regions().stream()
+            .filter(r -> r.role() != RegionRole.WITNESS)
+            .map(Region::name)
+            .toList();
+    return new LabLayout(topology.lab().host(), topology.lab().basePort(), serving);
+  }
+
+  public int index(String region) {
+    int i = regions.indexOf(region);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          "region: '" + region + "' (expected: one of " + String.join(", ", regions) + ")");
+    }
+    return i;
+  }
+
+  static int offset(StoreKind kind) {
+    return switch (kind) {
+      case POSTGRES -> 10;
+      case REDIS -> 11;
+      case NEO4J -> 12;
+      case OBJECTS -> 13;
+    };
+  }
+
+  /** The store's own address in its region. */
+  public Endpoint store(StoreKind kind, String region) {
+    return new Endpoint(host, base + 100 * index(region) + offset(kind));
+  }
+
+  /** The address by which {@code from} reaches {@code kind} in {@code to}, through the WAN. */
+  public Endpoint wan(String from, String to, StoreKind kind) {
+    return new Endpoint(host, base + 1000 * (1 + index(from)) + 100 * index(to) + offset(kind));
+  }
+
+  /** The WAN links' admin API. */
+  public Endpoint wanAdmin() {
+    return new Endpoint(host, base + 950);
+  }
+
+  /** The store a WAN address leads to; any other address unchanged. */
+  public Endpoint direct(Endpoint address) {
+    for (StoreKind kind : StoreKind.values()) {
+      for (String to : regions) {
+        for (String from : regions) {
+          if (!from.equals(to) && wan(from, to, kind).equals(address)) {
+            return store(kind, to);
+          }
+        }
+      }
+    }
+    return address;
+  }
+}

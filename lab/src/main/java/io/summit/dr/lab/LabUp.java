@@ -1,0 +1,288 @@
+package io.summit.dr.lab;
+
+import io.summit.dr.lab.process.Binaries;
+import io.summit.dr.lab.process.LabException;
+import io.summit.dr.lab.process.OsProcesses;
+import io.summit.dr.lab.process.PostgresServer;
+import io.summit.dr.lab.process.RedisServer;
+import io.summit.dr.lab.wan.WanClient;
+import io.summit.dr.lab.wan.WanSpec;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Durations;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
+import io.summit.dr.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The start-up sequence of {@link Lab#up}: the WAN daemon at the edge, then each store's primary,
+ * then its replicas, which clone and stream through the WAN. The state file is written after each
+ * component, so a failure half-way leaves a record {@code lab down} can clean up.
+ */
+final class LabUp {
+  private final Lab lab;
+  private final Topology topology;
+  private final Path config;
+  private final Binaries binaries;
+  private final Consumer<String> progress;
+  private final LabLayout layout;
+  private LabState state;
+
+  LabUp(Lab lab, Topology topology, Path config, Binaries binaries, Consumer<String> progress) {
+    this.lab = lab;
+    this.topology = topology;
+    this.config = config;
+    this.binaries = binaries;
+    this.progress = progress;
+    this.layout = LabLayout.of(topology);
+    this.state = new LabState(config.toString(), topology.name(), List.of());
+  }
+
+  void run() {
+    long started = System.nanoTime();
+    progress.accept(
+        "lab: starting '"
+            + topology.name()
+            + "' in "
+            + lab.dir()
+            + " (regions "
+            + String.join(", ", layout.regions())
+            + ", WAN latency "
+            + Durations.format(topology.lab().wanLatency())
+            + ")");
+    List<Store> stores =
+        topology.stores().stream()
+            .filter(s -> s.kind() == StoreKind.POSTGRES || s.kind() == StoreKind.REDIS)
+            .toList();
+    checkPortsFree(stores);
+    Path wanSpec = writeWanSpec(stores);
+    step(
+        "wan",
+        "wan",
+        "edge",
+        layout.wanAdmin(),
+        lab.dir(),
+        lab.dir().resolve("wan.log"),
+        () -> startWan(lab, wanSpec, layout));
+    for (Store store : stores) {
+      startPrimary(store);
+      for (String replicaRegion : store.replicaRegions()) {
+        startReplica(store, replicaRegion);
+      }
+    }
+    progress.accept(
+        String.format(Locale.ROOT, "lab: up in %.1fs", (System.nanoTime() - started) / 1e9));
+  }
+
+  private void checkPortsFree(List<Store> stores) {
+    List<Endpoint> needed = new ArrayList<>();
+    needed.add(layout.wanAdmin());
+    for (Store s : stores) {
+      for (String region : layout.regions()) {
+        needed.add(layout.store(s.kind(), region));
+        for (String other : layout.regions()) {
+          if (!other.equals(region)) {
+            needed.add(layout.wan(other, region, s.kind()));
+          }
+        }
+      }
+    }
+    for (Endpoint e : needed) {
+      try (ServerSocket probe =
+          new ServerSocket(e.port(), 1, java.net.InetAddress.getByName(e.host()))) {
+        probe.setReuseAddress(true);
+      } catch (IOException taken) {
+        throw new LabException(
+            "lab: port "
+                + e
+                + " is in use; another lab may be running: stop it, or set lab.base_port in "
+                + config
+                + " (now "
+                + topology.lab().basePort()
+                + ")");
+      }
+    }
+  }
+
+  private Path writeWanSpec(List<Store> stores) {
+    List<WanSpec.Route> routes = new ArrayList<>();
+    for (Store s : stores) {
+      for (String to : layout.regions()) {
+        for (String from : layout.regions()) {
+          if (!from.equals(to)) {
+            Endpoint target = layout.store(s.kind(), to);
+            routes.add(
+                new WanSpec.Route(
+                    from,
+                    to,
+                    s.name(),
+                    layout.wan(from, to, s.kind()).port(),
+                    target.host(),
+                    target.port()));
+          }
+        }
+      }
+    }
+    WanSpec spec =
+        new WanSpec(
+            layout.host(),
+            layout.wanAdmin().port(),
+            topology.lab().wanLatency().toMillis(),
+            topology.lab().wanJitter().toMillis(),
+            routes);
+    Path file = lab.dir().resolve("wan.json");
+    Lab.writeSpec(file, spec);
+    return file;
+  }
+
+  /** Starts the WAN daemon as its own process and waits for its admin API. */
+  static long startWan(Lab lab, Path spec, LabLayout layout) {
+    long pid =
+        OsProcesses.spawnDetached(
+            Lab.javaCommand(Lab.wanMain(), "--spec", spec.toString()),
+            lab.dir().resolve("wan.log"));
+    WanClient client = new WanClient(layout.wanAdmin());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!client.isUp()) {
+      if (!OsProcesses.isAlive(pid)) {
+        throw new LabException(
+            "wan: the WAN daemon exited at start; see " + lab.dir().resolve("wan.log"));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new LabException(
+            "wan: the WAN daemon did not answer within 30s; see " + lab.dir().resolve("wan.log"));
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+    return pid;
+  }
+
+  private void startPrimary(Store store) {
+    String region = store.primaryRegion();
+    Endpoint endpoint = layout.store(store.kind(), region);
+    if (store.kind() == StoreKind.POSTGRES) {
+      PostgresServer pg = postgres(region, endpoint);
+      step(
+          store.name(),
+          "postgres",
+          region,
+          endpoint,
+          pg.dataDirectory(),
+          log(region, "postgres"),
+          () -> {
+            pg.initPrimary();
+            return pg.startServer();
+          });
+    } else {
+      RedisServer redis = new RedisServer(binaries, regionDir(region).resolve("redis"), endpoint);
+      step(
+          store.name(),
+          "redis",
+          region,
+          endpoint,
+          regionDir(region).resolve("redis"),
+          redis.log(),
+          () -> {
+            redis.configure(null);
+            return redis.start(Duration.ofSeconds(20));
+          });
+    }
+  }
+
+  private void startReplica(Store store, String region) {
+    Endpoint endpoint = layout.store(store.kind(), region);
+    Endpoint upstream = layout.wan(region, store.primaryRegion(), store.kind());
+    if (store.kind() == StoreKind.POSTGRES) {
+      PostgresServer pg = postgres(region, endpoint);
+      step(
+          store.name(),
+          "postgres",
+          region,
+          endpoint,
+          pg.dataDirectory(),
+          log(region, "postgres"),
+          () -> {
+            pg.cloneFrom(upstream, Lab.slotName(region));
+            return pg.startServer();
+          });
+    } else {
+      RedisServer redis = new RedisServer(binaries, regionDir(region).resolve("redis"), endpoint);
+      step(
+          store.name(),
+          "redis",
+          region,
+          endpoint,
+          regionDir(region).resolve("redis"),
+          redis.log(),
+          () -> {
+            redis.configure(upstream);
+            return redis.start(Duration.ofSeconds(20));
+          });
+    }
+  }
+
+  private PostgresServer postgres(String region, Endpoint endpoint) {
+    return new PostgresServer(
+        binaries, regionDir(region).resolve("postgres"), log(region, "postgres"), endpoint);
+  }
+
+  private Path regionDir(String region) {
+    Path d = lab.dir().resolve(region);
+    try {
+      Files.createDirectories(d);
+      OsProcesses.run(List.of("chmod", "755", d.toString()), Duration.ofSeconds(5));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return d;
+  }
+
+  private Path log(String region, String kind) {
+    return regionDir(region).resolve(kind + ".log");
+  }
+
+  private void step(
+      String store,
+      String kind,
+      String region,
+      Endpoint endpoint,
+      Path dir,
+      Path log,
+      LongSupplier start) {
+    long t0 = System.nanoTime();
+    String name = Lab.componentName(kind, region);
+    long pid = start.getAsLong();
+    state =
+        state.with(
+            new LabComponent(
+                name,
+                kind,
+                region,
+                pid,
+                endpoint.host(),
+                endpoint.port(),
+                dir.toString(),
+                log.toString()));
+    lab.save(state);
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  %-22s %-9s %-16s pid %-7d %5.1fs%s",
+            name,
+            region,
+            endpoint,
+            pid,
+            (System.nanoTime() - t0) / 1e9,
+            kind.equals("wan") ? "" : "  (" + store + ")"));
+  }
+}

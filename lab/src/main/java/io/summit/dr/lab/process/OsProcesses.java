@@ -1,0 +1,136 @@
+package io.summit.dr.lab.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs programs and signals processes by PID. Detached processes are started under {@code setsid}
+ * so that they outlive the command that started them and a Ctrl-C in its terminal.
+ */
+public final class OsProcesses {
+  private OsProcesses() {}
+
+  /** Whether this JVM runs as root (uid 0). */
+  public static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /**
+   * Runs a command to completion and returns its combined output.
+   *
+   * @throws CommandFailedException when it exits non-zero or runs past {@code timeout}
+   */
+  public static String run(List<String> command, Duration timeout) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new CommandFailedException(command, -1, "timed out after " + timeout);
+      }
+      String text = new String(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        throw new CommandFailedException(command, p.exitValue(), text);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new CommandFailedException(command, -1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommandFailedException(command, -1, "interrupted");
+    }
+  }
+
+  /** Starts a long-lived process in a session of its own, its output appended to {@code log}. */
+  public static long spawnDetached(List<String> command, Path log) {
+    List<String> full = new ArrayList<>();
+    full.add("setsid");
+    full.addAll(command);
+    try {
+      Process p =
+          new ProcessBuilder(full)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
+      return p.pid();
+    } catch (IOException e) {
+      throw new LabException(
+          "cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static boolean isAlive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** SIGKILL to the process and every descendant it has. */
+  public static void kill(long pid) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return;
+    }
+    List<ProcessHandle> descendants = handle.get().descendants().toList();
+    handle.get().destroyForcibly();
+    descendants.forEach(ProcessHandle::destroyForcibly);
+  }
+
+  /** A named signal ({@code INT}, {@code TERM}) to the process; false when it is gone. */
+  public static boolean signal(long pid, String signal) {
+    if (!isAlive(pid)) {
+      return false;
+    }
+    try {
+      run(List.of("kill", "-s", signal, Long.toString(pid)), Duration.ofSeconds(5));
+      return true;
+    } catch (CommandFailedException e) {
+      return isAlive(pid);
+    }
+  }
+
+  /**
+   * Waits until the process has exited.
+   *
+   * @return whether it exited within {@code timeout}
+   */
+  public static boolean awaitExit(long pid, Duration timeout) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return true;
+    }
+    try {
+      handle.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return !handle.get().isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops a process: {@code signal} first, SIGKILL to what is left after {@code grace}. */
+  public static void stop(long pid, String signal, Duration grace) {
+    List<ProcessHandle> descendants =
+        ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+    if (signal(pid, signal) && !awaitExit(pid, grace)) {
+      kill(pid);
+      awaitExit(pid, Duration.ofSeconds(5));
+    }
+    for (ProcessHandle d : descendants) {
+      if (d.isAlive() && !d.onExit().completeOnTimeout(d, 2, TimeUnit.SECONDS).isDone()) {
+        d.destroyForcibly();
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.summit.dr.lab.wan;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** A listening port on one side of a link, forwarding each connection to the other side. */
+final class Route implements AutoCloseable {
+  private final WanSpec.Route spec;
+  private final LinkState link;
+  private final ServerSocket server;
+
+  Route(WanSpec.Route spec, LinkState link) throws IOException {
+    this.spec = spec;
+    this.link = link;
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(
+        new InetSocketAddress(InetAddress.getByName(spec.targetHost()), spec.listenPort()), 128);
+  }
+
+  void start() {
+    Thread.ofVirtual().name("wan-accept-" + spec.listenPort()).start(this::acceptLoop);
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Thread.ofVirtual().start(() -> connect(client));
+      } catch (IOException e) {
+        if (server.isClosed()) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void connect(Socket client) {
+    try {
+      // A connection opened during a partition waits for the link, as a SYN would be retried.
+      link.awaitUp();
+      Socket target = new Socket();
+      target.connect(new InetSocketAddress(spec.targetHost(), spec.targetPort()), 2_000);
+      client.setTcpNoDelay(true);
+      target.setTcpNoDelay(true);
+      link.connections().incrementAndGet();
+      AtomicBoolean closed = new AtomicBoolean();
+      Runnable close =
+          () -> {
+            if (closed.compareAndSet(false, true)) {
+              link.connections().decrementAndGet();
+              closeQuietly(client);
+              closeQuietly(target);
+            }
+          };
+      String name = spec.from() + "->" + spec.to() + ":" + spec.name();
+      new Forwarder(client, target, link, close).start(name + "-up");
+      new Forwarder(target, client, link, close).start(name + "-down");
+    } catch (IOException e) {
+      closeQuietly(client);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(client);
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // Already closed.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}

@@ -1,0 +1,71 @@
+package io.summit.dr.lab.wan;
+
+import io.summit.dr.lab.process.LabException;
+import io.summit.dr.replication.Endpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Drives a running {@link WanDaemon} through its admin API. */
+public final class WanClient {
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final URI base;
+
+  public WanClient(Endpoint admin) {
+    this.base = URI.create("http://" + admin.host() + ":" + admin.port());
+  }
+
+  public String links() {
+    return send("GET", "/v1/links");
+  }
+
+  public String cut(String a, String b) {
+    return send("POST", "/v1/links/" + a + "/" + b + "/cut");
+  }
+
+  public String restore(String a, String b) {
+    return send("POST", "/v1/links/" + a + "/" + b + "/restore");
+  }
+
+  public String latency(String a, String b, Duration latency) {
+    return send("POST", "/v1/links/" + a + "/" + b + "/latency?ms=" + latency.toMillis());
+  }
+
+  public String heal() {
+    return send("POST", "/v1/heal");
+  }
+
+  public boolean isUp() {
+    try {
+      links();
+      return true;
+    } catch (LabException e) {
+      return false;
+    }
+  }
+
+  private String send(String method, String path) {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(5))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new LabException("wan: " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new LabException(
+          "wan: the WAN daemon at " + base + " does not answer (" + e + "); is the lab up?", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("wan: interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.summit.dr.replication;
+
+/**
+ * Supervises one store node (one region's copy of a data store). Every operation is idempotent and
+ * judged by the observed end state: it first observes, returns {@link StoreResult.AlreadyDone} when
+ * the target state holds, and otherwise acts and returns {@link StoreResult.Applied}. Errors
+ * reaching the store come back as {@link StoreResult.Retry}; a request that cannot succeed (rejoin
+ * onto itself) as {@link StoreResult.Fatal}. Implementations are thread-safe.
+ *
+ * <p>The interface fits stores beyond PostgreSQL and Redis: a Neo4j adapter can promote a replica
+ * fed by change capture or snapshots, and a versioned object store can fence a bucket with a
+ * deny-write policy and rejoin it by reversing the replication rule.
+ */
+public interface StoreAdapter extends AutoCloseable {
+  /** The store node's id, e.g. {@code postgres@us-east-1}. */
+  String id();
+
+  /** Looks at the store: reachable, role, lag, position. Never throws for an unreachable store. */
+  StoreObservation observe();
+
+  /** Makes this node the primary of its store. */
+  StoreResult promote();
+
+  /** Stops this (old) primary from accepting writes; reads keep working. */
+  StoreResult fence();
+
+  /** Turns this node into a replica of {@code newPrimary}, reached at that address. */
+  StoreResult rejoin(Endpoint newPrimary);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,396 @@
+package io.summit.dr.replication.postgres;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.StoreObservation;
+import io.summit.dr.replication.StoreResult;
+import io.summit.dr.replication.StoreRole;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Supervises one PostgreSQL node of a streaming-replication pair, over pgjdbc.
+ *
+ * <p><b>Fencing</b> sets {@code default_transaction_read_only = on} with {@code ALTER SYSTEM},
+ * reloads the configuration, then terminates every other client session. New and reconnecting
+ * sessions are read-only, so writes fail with "cannot execute INSERT in a read-only transaction"
+ * while reads keep working. The setting is persisted in {@code postgresql.auto.conf}, so a fenced
+ * primary that crashes and restarts comes back fenced. Stopping the server would fence harder but
+ * would also stop reads, and demoting it needs pg_rewind, which is the rejoin's job. A client that
+ * deliberately runs {@code SET default_transaction_read_only = off} is not stopped: the fence is
+ * against the applications, not an adversary.
+ *
+ * <p><b>Lag</b> of a replica is read from its primary's {@code pg_stat_replication} (reached
+ * through the replica's own {@code primary_conninfo}): bytes between the primary's current WAL
+ * position and the replica's replay position, and the replica's {@code replay_lag}. When the
+ * primary cannot be reached the lag is the replica's own view: received but not yet replayed WAL.
+ *
+ * <p><b>Rejoin</b> turns an old primary into a replica of the new one: CHECKPOINT on the new
+ * primary (without it pg_rewind sees no timeline switch and says "no rewind required"), a
+ * replication slot for this node there, stop, pg_rewind, and, when rewinding fails, a fresh base
+ * backup; then {@code standby.signal} and a {@code postgresql.auto.conf} of this node's own
+ * (pg_rewind copies the source's, with the source's settings), and start.
+ *
+ * <p>Thread-safe: each operation uses its own connections.
+ */
+public final class PostgresAdapter implements StoreAdapter {
+  private static final Pattern CONNINFO_HOST = Pattern.compile("\\bhost=([^\\s']+)");
+  private static final Pattern CONNINFO_PORT = Pattern.compile("\\bport=(\\d+)");
+
+  private final String id;
+  private final Endpoint endpoint;
+  private final String slot;
+  private final @Nullable PostgresControl control;
+  private final Clock clock;
+  private final Duration timeout;
+  private final UnaryOperator<Endpoint> route;
+
+  /**
+   * @param id the node's id for messages, e.g. {@code postgres@us-east-1}
+   * @param endpoint where this node accepts SQL connections
+   * @param slot this node's replication slot name on whichever node is its primary
+   * @param control local control of the node, needed only by {@link #rejoin}
+   * @param route how the caller reaches an address a replica names as its primary (identity, or the
+   *     lab's WAN address mapped to the direct one, so that observing lag from the edge does not
+   *     cross the emulated WAN)
+   */
+  public PostgresAdapter(
+      String id,
+      Endpoint endpoint,
+      String slot,
+      @Nullable PostgresControl control,
+      Clock clock,
+      Duration timeout,
+      UnaryOperator<Endpoint> route) {
+    this.id = id;
+    this.endpoint = endpoint;
+    this.slot = slot;
+    this.control = control;
+    this.clock = clock;
+    this.timeout = timeout;
+    this.route = route;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Opens a connection to this node as the superuser; the caller closes it. */
+  public Connection connect() throws SQLException {
+    return connect(endpoint);
+  }
+
+  private Connection connect(Endpoint to) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    long seconds = Math.max(1, timeout.toSeconds());
+    props.setProperty("connectTimeout", Long.toString(seconds));
+    props.setProperty("loginTimeout", Long.toString(seconds));
+    props.setProperty("socketTimeout", Long.toString(Math.max(5, seconds * 5)));
+    props.setProperty("ApplicationName", "summit-dr");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + to.host() + ":" + to.port() + "/postgres", props);
+  }
+
+  @Override
+  public StoreObservation observe() {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      if (queryBoolean(s, "select pg_is_in_recovery()")) {
+        return observeReplica(s);
+      }
+      String lsn = queryString(s, "select pg_current_wal_lsn()::text");
+      boolean readOnly = "on".equals(queryString(s, "show default_transaction_read_only"));
+      StoreRole role = readOnly ? StoreRole.FENCED : StoreRole.PRIMARY;
+      return new StoreObservation(true, role, null, null, lsn, null, clock.instant());
+    } catch (SQLException e) {
+      return StoreObservation.unreachable(id + ": " + e.getMessage(), clock.instant());
+    }
+  }
+
+  private StoreObservation observeReplica(Statement s) throws SQLException {
+    String replay = queryString(s, "select coalesce(pg_last_wal_replay_lsn()::text, '0/0')");
+    String conninfo = queryString(s, "show primary_conninfo");
+    Endpoint upstream = upstreamOf(conninfo);
+    if (upstream != null) {
+      try (Connection p = connect(route.apply(upstream));
+          Statement ps = p.createStatement();
+          ResultSet rs =
+              ps.executeQuery(
+                  "select pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,"
+                      + " extract(epoch from coalesce(replay_lag, write_lag, interval '0'))"
+                      + " from pg_stat_replication where application_name = '"
+                      + slot
+                      + "'")) {
+        if (rs.next()) {
+          long bytes = Math.max(0, rs.getLong(1));
+          double seconds = bytes == 0 ? 0.0 : rs.getDouble(2);
+          return new StoreObservation(
+              true,
+              StoreRole.REPLICA,
+              bytes,
+              seconds,
+              replay,
+              "streaming from " + upstream,
+              clock.instant());
+        }
+      } catch (SQLException e) {
+        // The primary is unreachable (partition, failure): fall back to the replica's own view.
+      }
+    }
+    try (ResultSet rs =
+        s.executeQuery(
+            "select pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,"
+                + " extract(epoch from now() - pg_last_xact_replay_timestamp())")) {
+      rs.next();
+      long bytes = Math.max(0, rs.getLong(1));
+      double sinceReplay = rs.getDouble(2);
+      return new StoreObservation(
+          true,
+          StoreRole.REPLICA,
+          bytes,
+          bytes == 0 ? null : sinceReplay,
+          replay,
+          "primary " + upstream + " not reachable: lag is what this replica received",
+          clock.instant());
+    }
+  }
+
+  static @Nullable Endpoint upstreamOf(String conninfo) {
+    Matcher host = CONNINFO_HOST.matcher(conninfo);
+    Matcher port = CONNINFO_PORT.matcher(conninfo);
+    if (!host.find() || !port.find()) {
+      return null;
+    }
+    return new Endpoint(host.group(1), Integer.parseInt(port.group(1)));
+  }
+
+  @Override
+  public StoreResult promote() {
+    StoreObservation seen = observe();
+    if (!seen.reachable()) {
+      return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      if (seen.role() == StoreRole.PRIMARY) {
+        return new StoreResult.AlreadyDone(id + ": already primary at " + seen.position());
+      }
+      if (seen.role() == StoreRole.REPLICA
+          && !queryBoolean(
+              s, "select pg_promote(true, " + Math.max(1, timeout.toSeconds()) + ")")) {
+        return new StoreResult.Retry(id + ": pg_promote did not finish within " + timeout);
+      }
+      unfence(s);
+      return new StoreResult.Applied(
+          id
+              + ": promoted (was "
+              + seen.role().name().toLowerCase(java.util.Locale.ROOT)
+              + " at "
+              + seen.position()
+              + ")");
+    } catch (SQLException e) {
+      return new StoreResult.Retry(id + ": promote failed: " + e.getMessage());
+    }
+  }
+
+  private static void unfence(Statement s) throws SQLException {
+    s.execute("alter system reset default_transaction_read_only");
+    s.execute("select pg_reload_conf()");
+  }
+
+  @Override
+  public StoreResult fence() {
+    StoreObservation seen = observe();
+    if (!seen.reachable()) {
+      return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
+    }
+    if (seen.role() != StoreRole.PRIMARY) {
+      return new StoreResult.AlreadyDone(
+          id
+              + ": refuses writes already ("
+              + seen.role().name().toLowerCase(java.util.Locale.ROOT)
+              + ")");
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("alter system set default_transaction_read_only = on");
+      s.execute("select pg_reload_conf()");
+      awaitReadOnly();
+      int terminated =
+          queryInt(
+              s,
+              "select count(pg_terminate_backend(pid))::int from pg_stat_activity"
+                  + " where backend_type = 'client backend' and pid <> pg_backend_pid()");
+      return new StoreResult.Applied(
+          id + ": fenced at " + seen.position() + ", " + terminated + " sessions terminated");
+    } catch (SQLException e) {
+      return new StoreResult.Retry(id + ": fence failed: " + e.getMessage());
+    }
+  }
+
+  /** The reload is asynchronous; new sessions see it once the postmaster has processed it. */
+  private void awaitReadOnly() throws SQLException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Connection c = connect();
+          Statement s = c.createStatement()) {
+        if ("on".equals(queryString(s, "show default_transaction_read_only"))) {
+          return;
+        }
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+    }
+    throw new SQLException(id + ": default_transaction_read_only not on after " + timeout);
+  }
+
+  @Override
+  public StoreResult rejoin(Endpoint newPrimary) {
+    if (newPrimary.equals(endpoint)) {
+      return new StoreResult.Fatal(
+          id + ": cannot rejoin as a replica of itself (" + newPrimary + ")");
+    }
+    StoreObservation seen = observe();
+    if (seen.role() == StoreRole.REPLICA && followsStreaming(newPrimary)) {
+      return new StoreResult.AlreadyDone(id + ": already streaming from " + newPrimary);
+    }
+    if (control == null) {
+      return new StoreResult.Fatal(
+          id + ": rejoin needs local control of the node's data directory");
+    }
+    try {
+      prepareSource(newPrimary);
+      control.stop();
+      String how = rewindOrClone(control, newPrimary);
+      control.writeDataFile("postgresql.auto.conf", standbyConfig(newPrimary, slot));
+      control.writeDataFile("standby.signal", "");
+      control.start();
+      return new StoreResult.Applied(id + ": " + how + ", now a replica of " + newPrimary);
+    } catch (SQLException | PostgresToolException e) {
+      return new StoreResult.Retry(id + ": rejoin failed: " + e.getMessage());
+    }
+  }
+
+  private boolean followsStreaming(Endpoint primary) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      Endpoint upstream = upstreamOf(queryString(s, "show primary_conninfo"));
+      String status =
+          queryString(s, "select coalesce((select status from pg_stat_wal_receiver), 'none')");
+      return primary.equals(upstream) && status.equals("streaming");
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /** A fresh slot for this node on the new primary, and a checkpoint for pg_rewind to see. */
+  private void prepareSource(Endpoint newPrimary) throws SQLException {
+    try (Connection c = connect(newPrimary);
+        Statement s = c.createStatement()) {
+      s.execute(
+          "select pg_drop_replication_slot(slot_name) from pg_replication_slots"
+              + " where slot_name = '"
+              + slot
+              + "' and not active");
+      s.execute(
+          "select pg_create_physical_replication_slot('"
+              + slot
+              + "', true)"
+              + " where not exists (select 1 from pg_replication_slots where slot_name = '"
+              + slot
+              + "')");
+      s.execute("checkpoint");
+    }
+  }
+
+  private String rewindOrClone(PostgresControl node, Endpoint source) {
+    String conninfo =
+        "host=" + source.host() + " port=" + source.port() + " user=postgres dbname=postgres";
+    try {
+      String out =
+          node.run(
+              "pg_rewind",
+              List.of("--target-pgdata=" + node.dataDirectory(), "--source-server=" + conninfo));
+      return out.contains("no rewind required") ? "no rewind required" : "rewound with pg_rewind";
+    } catch (PostgresToolException rewindFailed) {
+      node.clearDataDirectory();
+      node.run(
+          "pg_basebackup",
+          List.of(
+              "-h",
+              source.host(),
+              "-p",
+              Integer.toString(source.port()),
+              "-U",
+              "postgres",
+              "-D",
+              node.dataDirectory().toString(),
+              "-X",
+              "stream",
+              "-S",
+              slot));
+      return "re-cloned with pg_basebackup (pg_rewind failed: " + rewindFailed.getMessage() + ")";
+    }
+  }
+
+  /**
+   * The {@code postgresql.auto.conf} of a replica of {@code primary} using replication slot {@code
+   * slot}; the slot name doubles as the application name its primary reports lag under.
+   */
+  public static String standbyConfig(Endpoint primary, String slot) {
+    return "# written by summit-dr\n"
+        + "primary_conninfo = 'host="
+        + primary.host()
+        + " port="
+        + primary.port()
+        + " user=postgres application_name="
+        + slot
+        + "'\n"
+        + "primary_slot_name = '"
+        + slot
+        + "'\n";
+  }
+
+  private static boolean queryBoolean(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getBoolean(1);
+    }
+  }
+
+  private static int queryInt(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static String queryString(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      String v = rs.getString(1);
+      return v == null ? "" : v;
+    }
+  }
+
+  @Override
+  public void close() {
+    // Connections are per operation; nothing is held.
+  }
+}
