@@ -204,17 +204,30 @@ public final class Lab {
     } else {
       List<LabComponent> reversed = new ArrayList<>(state.get().components());
       java.util.Collections.reverse(reversed);
+      // All at once: each server's shutdown (a Redis primary waits for its replicas) overlaps.
+      List<Thread> stopping = new ArrayList<>();
       for (LabComponent c : reversed) {
         boolean alive = OsProcesses.isAlive(c.pid());
-        OsProcesses.stop(
-            c.pid(), c.kind().equals("postgres") ? "INT" : "TERM", Duration.ofSeconds(10));
+        String signal = c.kind().equals("postgres") ? "INT" : "TERM";
+        stopping.add(
+            Thread.ofVirtual()
+                .start(() -> OsProcesses.stop(c.pid(), signal, Duration.ofSeconds(10))));
         progress.accept(
             String.format(
                 Locale.ROOT,
                 "  %-22s %s",
                 c.name(),
-                alive ? "stopped (pid " + c.pid() + ")" : "was not running"));
+                alive ? "stopping (pid " + c.pid() + ")" : "was not running"));
       }
+      for (Thread t : stopping) {
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LabException("lab: interrupted while stopping", e);
+        }
+      }
+      progress.accept("lab: stopped");
       deleteQuietly(dir.resolve(LabState.FILE));
     }
     if (purge) {

@@ -55,6 +55,7 @@ public final class RedisServer {
             "repl-diskless-sync-delay 0",
             "repl-ping-replica-period 1",
             "repl-timeout 5",
+            "shutdown-timeout 2",
             "logfile " + log(),
             "");
     if (replicaOf != null) {
