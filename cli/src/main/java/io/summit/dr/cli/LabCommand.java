@@ -28,7 +28,9 @@ import picocli.CommandLine.Parameters;
       LabCommand.Up.class,
       LabCommand.Status.class,
       LabCommand.Down.class,
-      LabCommand.Fault.class
+      LabCommand.Fault.class,
+      LabStoreCommand.class,
+      LabCommand.MeasureLag.class
     })
 final class LabCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -295,6 +297,56 @@ final class LabCommand implements Runnable {
             .println("fault: " + c.name() + " running (pid " + c.pid() + ")");
         return 0;
       }
+    }
+  }
+
+  @Command(
+      name = "measure-lag",
+      mixinStandardHelpOptions = true,
+      description =
+          "Time writes on each primary until the replica shows them (WAN latency included).")
+  static final class MeasureLag implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin DirOption dir = new DirOption();
+
+    @Option(
+        names = "--samples",
+        defaultValue = "50",
+        description = "Writes per store (default: ${DEFAULT-VALUE}).")
+    int samples = 50;
+
+    @Override
+    public Integer call() {
+      if (samples < 1 || samples > 100_000) {
+        throw new IllegalArgumentException("--samples: " + samples + " (expected: 1..100000)");
+      }
+      Lab lab = dir.lab();
+      PrintWriter out = spec.commandLine().getOut();
+      String primary = lab.topology().primary().name();
+      String secondary = lab.topology().secondaries().get(0).name();
+      out.println(
+          "replication delay "
+              + primary
+              + " -> "
+              + secondary
+              + " (write acknowledged on the primary until readable on the replica):");
+      out.println(
+          "  "
+              + io.summit.dr.lab.ReplicationProbe.postgres(
+                      lab.component("postgres-" + primary),
+                      lab.component("postgres-" + secondary),
+                      samples,
+                      Duration.ofSeconds(10))
+                  .summary());
+      out.println(
+          "  "
+              + io.summit.dr.lab.ReplicationProbe.redis(
+                      lab.component("redis-" + primary),
+                      lab.component("redis-" + secondary),
+                      samples,
+                      Duration.ofSeconds(10))
+                  .summary());
+      return 0;
     }
   }
 

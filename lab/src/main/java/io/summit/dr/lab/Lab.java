@@ -306,7 +306,7 @@ public final class Lab {
     return restarted;
   }
 
-  LabComponent component(String name) {
+  public LabComponent component(String name) {
     LabState s = requireState();
     return s.component(name)
         .orElseThrow(

@@ -1,0 +1,138 @@
+package io.summit.dr.lab;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.summit.dr.lab.process.LabException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures replication delay end to end: writes a marker on the primary and times how long until
+ * the replica returns it, once per sample. This is the delay an application reading from the
+ * secondary region sees, WAN latency included.
+ */
+public final class ReplicationProbe {
+  /** Delays in milliseconds, sorted, with their summary. */
+  public record Result(String store, List<Double> millis) {
+    public double percentile(double p) {
+      int i = (int) Math.ceil(p / 100.0 * millis.size()) - 1;
+      return millis.get(Math.max(0, Math.min(millis.size() - 1, i)));
+    }
+
+    public String summary() {
+      return String.format(
+          Locale.ROOT,
+          "%-9s samples %3d  median %7.1f ms  p95 %7.1f ms  max %7.1f ms",
+          store,
+          millis.size(),
+          percentile(50),
+          percentile(95),
+          millis.get(millis.size() - 1));
+    }
+  }
+
+  private ReplicationProbe() {}
+
+  /**
+   * Times {@code samples} writes on the PostgreSQL primary until each is visible on the replica.
+   */
+  public static Result postgres(
+      LabComponent primary, LabComponent replica, int samples, Duration timeout) {
+    try (Connection p = connect(primary);
+        Connection r = connect(replica);
+        Statement ddl = p.createStatement()) {
+      ddl.execute(
+          "create table if not exists summit_dr_probe (id bigint primary key, at timestamptz default now())");
+      long base = System.currentTimeMillis() * 1000;
+      List<Double> out = new ArrayList<>();
+      try (PreparedStatement insert =
+              p.prepareStatement("insert into summit_dr_probe (id) values (?)");
+          PreparedStatement seen =
+              r.prepareStatement("select 1 from summit_dr_probe where id = ?")) {
+        for (int i = 0; i < samples; i++) {
+          insert.setLong(1, base + i);
+          long t0 = System.nanoTime();
+          insert.executeUpdate();
+          seen.setLong(1, base + i);
+          awaitVisible(
+              () -> {
+                try (ResultSet rs = seen.executeQuery()) {
+                  return rs.next();
+                }
+              },
+              t0,
+              timeout,
+              "postgres");
+          out.add((System.nanoTime() - t0) / 1e6);
+        }
+      }
+      Collections.sort(out);
+      return new Result("postgres", out);
+    } catch (SQLException e) {
+      throw new LabException("probe: postgres: " + e.getMessage(), e);
+    }
+  }
+
+  /** Times {@code samples} SETs on the Redis primary until each is visible on the replica. */
+  public static Result redis(
+      LabComponent primary, LabComponent replica, int samples, Duration timeout) {
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> p =
+            client.connect(RedisURI.create(primary.host(), primary.port()));
+        StatefulRedisConnection<String, String> r =
+            client.connect(RedisURI.create(replica.host(), replica.port()))) {
+      List<Double> out = new ArrayList<>();
+      String run = Long.toString(System.nanoTime());
+      for (int i = 0; i < samples; i++) {
+        String key = "summit-dr:probe:" + run + ":" + i;
+        long t0 = System.nanoTime();
+        p.sync().set(key, "1");
+        try {
+          awaitVisible(() -> r.sync().get(key) != null, t0, timeout, "redis");
+        } catch (SQLException impossible) {
+          throw new IllegalStateException(impossible);
+        }
+        out.add((System.nanoTime() - t0) / 1e6);
+        p.sync().del(key);
+      }
+      Collections.sort(out);
+      return new Result("redis", out);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  private interface Check {
+    boolean visible() throws SQLException;
+  }
+
+  private static void awaitVisible(Check check, long t0, Duration timeout, String store)
+      throws SQLException {
+    while (!check.visible()) {
+      if (System.nanoTime() - t0 > timeout.toNanos()) {
+        throw new LabException(
+            "probe: " + store + ": a write was not visible on the replica within " + timeout);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+    }
+  }
+
+  private static Connection connect(LabComponent c) throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://"
+            + c.host()
+            + ":"
+            + c.port()
+            + "/postgres?user=postgres&connectTimeout=2");
+  }
+}
