@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.ec2.LaunchTemplate;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.eks_v2.Addon;
 import software.amazon.awscdk.services.eks_v2.CapacityType;
 import software.amazon.awscdk.services.eks_v2.Cluster;
 import software.amazon.awscdk.services.eks_v2.ClusterLoggingTypes;
@@ -59,6 +60,11 @@ final class Compute extends Construct {
                     ClusterLoggingTypes.AUDIT,
                     ClusterLoggingTypes.AUTHENTICATOR))
             .build();
+    // EKS Pod Identity (the Neo4j pods' role) needs its agent on every node
+    Addon.Builder.create(this, "PodIdentityAgent")
+        .cluster(cluster)
+        .addonName("eks-pod-identity-agent")
+        .build();
     LaunchTemplate template =
         LaunchTemplate.Builder.create(this, "NodeTemplate")
             .requireImdsv2(true)

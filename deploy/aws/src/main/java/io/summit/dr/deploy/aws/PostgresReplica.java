@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.rds.CfnDBInstance;
 import software.amazon.awscdk.services.rds.DatabaseInstanceReadReplica;
 import software.amazon.awscdk.services.rds.ParameterGroup;
+import software.amazon.awscdk.services.rds.StorageType;
 import software.constructs.Construct;
 
 /**
@@ -44,6 +45,7 @@ final class PostgresReplica extends Construct {
             .securityGroups(List.of(Postgres.securityGroup(this, vpc, AwsTopology.cidr(peer))))
             .storageEncryptionKey(key)
             .multiAz(false)
+            .storageType(StorageType.GP3)
             .parameterGroup(
                 ParameterGroup.Builder.create(this, "Parameters")
                     .engine(Postgres.ENGINE)
