@@ -58,10 +58,12 @@ final class SynthCommand implements Callable<Integer> {
     AwsTopology aws = AwsTopology.of(topology, Settings.fromContext(merged));
     Path outdir = outdir();
     App app = App.Builder.create().outdir(outdir.toString()).context(Map.copyOf(context)).build();
-    CloudAssembly assembly = SummitApp.of(app, aws).synth();
+    SummitApp summit = SummitApp.of(app, aws);
+    CloudAssembly assembly = summit.synth();
     PrintWriter stdout = spec.commandLine().getOut();
     int resources = 0;
-    for (CloudFormationStackArtifact stack : assembly.getStacks()) {
+    for (var built : summit.stacks()) {
+      CloudFormationStackArtifact stack = assembly.getStackArtifact(built.getArtifactId());
       int count = resourceCount(stack);
       resources += count;
       stdout.printf(
