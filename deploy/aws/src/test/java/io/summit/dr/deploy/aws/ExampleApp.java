@@ -31,6 +31,7 @@ final class ExampleApp {
     aws = AwsTopology.of(example(), Settings.defaults());
     try {
       Path out = Files.createTempDirectory("summit-cdk-test");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(out)));
       app = SummitApp.of(App.Builder.create().outdir(out.toString()).build(), aws);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -39,6 +40,14 @@ final class ExampleApp {
     secondary = Template.fromStack(app.secondary());
     replicas = Template.fromStack(app.replicas());
     global = Template.fromStack(app.global());
+  }
+
+  private static void delete(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary directory is harmless
+    }
   }
 
   static synchronized ExampleApp get() {
