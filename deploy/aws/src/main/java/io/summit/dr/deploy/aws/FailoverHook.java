@@ -1,0 +1,98 @@
+package io.summit.dr.deploy.aws;
+
+import java.util.Map;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.eventsources.SnsEventSource;
+import software.amazon.awscdk.services.sns.Topic;
+import software.constructs.Construct;
+
+/**
+ * The hook from CloudWatch to the orchestrator: a topic the primary's health alarm notifies, and a
+ * Lambda subscribed to it that, when the alarm enters ALARM, asks the orchestrator to start the
+ * failover plan with {@code POST <OrchestratorUrl>/v1/plans} and a JSON body {@code {"plan":
+ * "failover", "from": <primary>, "to": <secondary>, "trigger": "cloudwatch-alarm", "reason": ...}}.
+ * The orchestrator still applies its own rules (observer quorum, RPO budget, approval steps): the
+ * alarm is one more observer, not a command. An HTTP 409 (a plan already runs) counts as success;
+ * other failures throw, so that SNS retries. The stack parameter {@code OrchestratorUrl} left empty
+ * turns the hook into a no-op that logs.
+ */
+final class FailoverHook extends Construct {
+  static final String URL_PARAMETER = "OrchestratorUrl";
+
+  private static final String HANDLER =
+      """
+      const url = (process.env.ORCHESTRATOR_URL || '').replace(/\\/+$/, '');
+      exports.handler = async (event) => {
+        for (const record of event.Records || []) {
+          const alarm = JSON.parse(record.Sns.Message);
+          if (alarm.NewStateValue !== 'ALARM') {
+            console.log(`${alarm.AlarmName}: ${alarm.NewStateValue}, no plan to start`);
+            continue;
+          }
+          if (!url) {
+            console.log(`${alarm.AlarmName}: ALARM, but OrchestratorUrl is empty: no plan started`);
+            continue;
+          }
+          const body = {
+            plan: 'failover',
+            from: process.env.FROM_REGION,
+            to: process.env.TO_REGION,
+            trigger: 'cloudwatch-alarm',
+            reason: `${alarm.AlarmName}: ${alarm.NewStateReason}`,
+          };
+          const response = await fetch(`${url}/v1/plans`, {
+            method: 'POST',
+            headers: {'content-type': 'application/json'},
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(10000),
+          });
+          const text = await response.text();
+          if (!response.ok && response.status !== 409) {
+            throw new Error(`POST ${url}/v1/plans: HTTP ${response.status}: ${text}`);
+          }
+          console.log(`POST ${url}/v1/plans: HTTP ${response.status}: ${text}`);
+        }
+      };
+      """;
+
+  final Topic topic;
+  final Function function;
+
+  FailoverHook(Construct scope, String id, AwsTopology aws, IKey key) {
+    super(scope, id);
+    CfnParameter url =
+        CfnParameter.Builder.create(this, URL_PARAMETER)
+            .type("String")
+            .defaultValue("")
+            .allowedPattern("^$|^https?://.+")
+            .description(
+                "Base URL of the Summit DR orchestrator API; the hook POSTs {url}/v1/plans."
+                    + " Empty: the hook only logs")
+            .build();
+    url.overrideLogicalId(URL_PARAMETER);
+    topic =
+        Topic.Builder.create(this, "Topic")
+            .topicName(aws.name() + "-failover-trigger")
+            .masterKey(key)
+            .build();
+    function =
+        Function.Builder.create(this, "Function")
+            .description("Starts the " + aws.name() + " failover plan on the orchestrator")
+            .runtime(Runtime.NODEJS_22_X)
+            .handler("index.handler")
+            .code(Code.fromInline(HANDLER))
+            .timeout(Duration.seconds(30))
+            .environment(
+                Map.of(
+                    "ORCHESTRATOR_URL", url.getValueAsString(),
+                    "FROM_REGION", aws.primary().name(),
+                    "TO_REGION", aws.secondary().name()))
+            .build();
+    function.addEventSource(new SnsEventSource(topic));
+  }
+}

@@ -1,0 +1,99 @@
+package io.summit.dr.deploy.aws;
+
+import io.summit.dr.topology.Region;
+import io.summit.dr.topology.Store;
+import java.util.List;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.elasticache.CfnGlobalReplicationGroup;
+import software.amazon.awscdk.services.elasticache.CfnReplicationGroup;
+import software.amazon.awscdk.services.elasticache.CfnSubnetGroup;
+import software.amazon.awscdk.services.kms.IKey;
+import software.constructs.Construct;
+
+/**
+ * A Redis store's primary: an ElastiCache replication group in the primary region (a primary and a
+ * replica node in two zones, automatic failover, Multi-AZ), encrypted at rest with the region's
+ * data key and in transit, and the Global Datastore whose primary member it is. The secondary
+ * region's replication group joins the Global Datastore by its id ({@link RedisReplica}).
+ * ElastiCache has no L2 construct; these are the L1 resources.
+ */
+final class Redis extends Construct {
+  static final String ENGINE = "redis";
+  static final String ENGINE_VERSION = "7.1";
+
+  /** Global Datastore needs a current-generation, non-burstable node type. */
+  static final String NODE_TYPE = "cache.r7g.large";
+
+  static final int PORT = 6379;
+
+  final CfnReplicationGroup group;
+  final CfnGlobalReplicationGroup global;
+
+  Redis(
+      Construct scope,
+      String id,
+      String name,
+      Store store,
+      Region region,
+      Vpc vpc,
+      IKey key,
+      Region peer) {
+    super(scope, id);
+    group =
+        CfnReplicationGroup.Builder.create(this, "ReplicationGroup")
+            .replicationGroupDescription(store.name() + " primary (" + region.name() + ")")
+            .engine(ENGINE)
+            .engineVersion(ENGINE_VERSION)
+            .cacheNodeType(NODE_TYPE)
+            .numCacheClusters(2)
+            .automaticFailoverEnabled(true)
+            .multiAzEnabled(true)
+            .atRestEncryptionEnabled(true)
+            .kmsKeyId(key.getKeyArn())
+            .transitEncryptionEnabled(true)
+            .port(PORT)
+            .snapshotRetentionLimit(7)
+            .cacheSubnetGroupName(subnetGroup(this, vpc).getRef())
+            .securityGroupIds(
+                List.of(securityGroup(this, vpc, AwsTopology.cidr(peer)).getSecurityGroupId()))
+            .build();
+    global =
+        CfnGlobalReplicationGroup.Builder.create(this, "GlobalDatastore")
+            .globalReplicationGroupIdSuffix(name + "-" + store.name())
+            .globalReplicationGroupDescription(
+                store.name() + ": primary in " + region.name() + ", secondary in " + peer.name())
+            .automaticFailoverEnabled(true)
+            .members(
+                List.of(
+                    CfnGlobalReplicationGroup.GlobalReplicationGroupMemberProperty.builder()
+                        .replicationGroupId(group.getRef())
+                        .replicationGroupRegion(region.name())
+                        .role("PRIMARY")
+                        .build()))
+            .build();
+  }
+
+  static CfnSubnetGroup subnetGroup(Construct scope, Vpc vpc) {
+    return CfnSubnetGroup.Builder.create(scope, "SubnetGroup")
+        .description("private subnets of the platform VPC")
+        .subnetIds(vpc.getPrivateSubnets().stream().map(ISubnet::getSubnetId).toList())
+        .build();
+  }
+
+  /** Admits Redis clients from the local VPC and from the peered region's VPC. */
+  static SecurityGroup securityGroup(Construct scope, Vpc vpc, String peerCidr) {
+    SecurityGroup group =
+        SecurityGroup.Builder.create(scope, "SecurityGroup")
+            .vpc(vpc)
+            .description("Redis clients of the platform")
+            .allowAllOutbound(false)
+            .build();
+    group.addIngressRule(Peer.ipv4(vpc.getVpcCidrBlock()), Port.tcp(PORT), "platform VPC");
+    group.addIngressRule(Peer.ipv4(peerCidr), Port.tcp(PORT), "peered region VPC");
+    return group;
+  }
+}

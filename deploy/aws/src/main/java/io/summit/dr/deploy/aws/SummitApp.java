@@ -1,0 +1,70 @@
+package io.summit.dr.deploy.aws;
+
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * The Summit platform as a CDK app: four stacks in the account of {@link Settings#account()}.
+ *
+ * <ol>
+ *   <li>{@code <name>-<secondary>}: the secondary region's platform (VPC, EKS, keys, buckets);
+ *   <li>{@code <name>-<primary>}: the primary region's platform and the primary of every store,
+ *       replicating into the secondary's buckets;
+ *   <li>{@code <name>-<secondary>-replicas}: the RDS replica and Global Datastore secondary;
+ *   <li>{@code <name>-global}: Route 53, health alarms and the failover hook.
+ * </ol>
+ *
+ * Stacks refer to each other by CDK (cross-region) references, which also order the deployment;
+ * {@code cdk deploy --all} deploys them in the order above. Building an app does not call AWS.
+ */
+public final class SummitApp {
+  private final App app;
+  private final RegionStack primary;
+  private final RegionStack secondary;
+  private final ReplicaStack replicas;
+  private final GlobalStack global;
+
+  private SummitApp(App app, AwsTopology aws) {
+    this.app = app;
+    // as in a new CDK project: replication roles get generated names, not one fixed name per
+    // account
+    app.getNode().setContext("@aws-cdk/aws-s3:setUniqueReplicationRoleName", true);
+    secondary = new RegionStack(app, aws, aws.secondary(), null);
+    primary = new RegionStack(app, aws, aws.primary(), secondary);
+    replicas = new ReplicaStack(app, aws, primary, secondary);
+    global = new GlobalStack(app, aws);
+  }
+
+  /** Adds the platform's stacks to {@code app}. */
+  public static SummitApp of(App app, AwsTopology aws) {
+    return new SummitApp(app, aws);
+  }
+
+  /** Writes the cloud assembly (templates, assets, manifest) to the app's output directory. */
+  public CloudAssembly synth() {
+    return app.synth();
+  }
+
+  public Stack primary() {
+    return primary;
+  }
+
+  public Stack secondary() {
+    return secondary;
+  }
+
+  public Stack replicas() {
+    return replicas;
+  }
+
+  public Stack global() {
+    return global;
+  }
+
+  /** The stacks in deployment order. */
+  public List<Stack> stacks() {
+    return List.of(secondary, primary, replicas, global);
+  }
+}

@@ -1,0 +1,244 @@
+package io.summit.dr.deploy.aws;
+
+import static io.summit.dr.deploy.aws.PlatformStacksTest.crossRegionImport;
+import static io.summit.dr.deploy.aws.PlatformStacksTest.properties;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** PostgreSQL, Redis and S3 across the regions, and their replication alarms. */
+class DataReplicationTest {
+  static final ExampleApp example = ExampleApp.get();
+
+  @Test
+  void postgresPrimaryIsMultiAzEncryptedAndTunedAsReplicationSource() {
+    example.primary.hasResourceProperties(
+        "AWS::RDS::DBInstance",
+        Map.of(
+            "Engine",
+            "postgres",
+            "MultiAZ",
+            true,
+            "StorageEncrypted",
+            true,
+            "KmsKeyId",
+            Match.objectLike(Map.of("Fn::GetAtt", Match.anyValue())),
+            "BackupRetentionPeriod",
+            7));
+    example.primary.hasResourceProperties(
+        "AWS::RDS::DBParameterGroup",
+        Map.of(
+            "Parameters",
+            Map.of("rds.force_ssl", "1", "max_wal_senders", "10", "wal_keep_size", "4096")));
+  }
+
+  @Test
+  void readReplicaPointsAtThePrimaryThroughACrossRegionReference() {
+    String primaryId = logicalId(example.primary, "AWS::RDS::DBInstance");
+    example.replicas.hasResourceProperties(
+        "AWS::RDS::DBInstance",
+        Map.of(
+            "SourceDBInstanceIdentifier",
+            Map.of(
+                "Fn::Join",
+                List.of(
+                    "",
+                    Match.arrayWith(
+                        List.of(
+                            ":rds:us-west-2:111111111111:db:",
+                            Match.objectLike(
+                                Map.of(
+                                    "Fn::GetAtt",
+                                    Match.arrayWith(
+                                        List.of(
+                                            Match.stringLikeRegexp(
+                                                ".*summituswest2Ref" + primaryId + ".*")))))))))));
+    example.replicas.hasResourceProperties(
+        "AWS::RDS::DBInstance",
+        Map.of("KmsKeyId", Match.anyValue(), "StorageEncrypted", Match.absent()));
+    var writers = example.primary.findResources("Custom::CrossRegionExportWriter").values();
+    assertThat(writers).hasSize(1);
+    assertThat(String.valueOf(properties(writers.iterator().next()).get("WriterProps")))
+        .contains("region=us-east-1")
+        .containsPattern("summituswest2Ref" + primaryId + "\\w*=\\{Ref=" + primaryId + "}");
+  }
+
+  @Test
+  void globalDatastoreHasThePrimaryRegionGroupAsPrimaryMember() {
+    String groupId = logicalId(example.primary, "AWS::ElastiCache::ReplicationGroup");
+    example.primary.hasResourceProperties(
+        "AWS::ElastiCache::GlobalReplicationGroup",
+        Map.of(
+            "GlobalReplicationGroupIdSuffix",
+            "summit-redis",
+            "Members",
+            List.of(
+                Map.of(
+                    "ReplicationGroupId", Map.of("Ref", groupId),
+                    "ReplicationGroupRegion", "us-west-2",
+                    "Role", "PRIMARY"))));
+    example.primary.hasResourceProperties(
+        "AWS::ElastiCache::ReplicationGroup",
+        Map.of(
+            "Engine", "redis",
+            "NumCacheClusters", 2,
+            "MultiAZEnabled", true,
+            "AtRestEncryptionEnabled", true,
+            "TransitEncryptionEnabled", true));
+  }
+
+  @Test
+  void secondaryRedisGroupJoinsTheGlobalDatastoreByReference() {
+    example.replicas.hasResourceProperties(
+        "AWS::ElastiCache::ReplicationGroup",
+        Map.of(
+            "GlobalReplicationGroupId",
+            Map.of(
+                "Fn::GetAtt",
+                Match.arrayWith(
+                    List.of(
+                        Match.stringLikeRegexp(
+                            ".*RedisGlobalDatastore.*GlobalReplicationGroupId.*")))),
+            "NumCacheClusters",
+            1,
+            "AtRestEncryptionEnabled",
+            true,
+            "TransitEncryptionEnabled",
+            true,
+            "KmsKeyId",
+            Match.anyValue()));
+  }
+
+  @Test
+  void dataBucketsAreNamedPerRegionVersionedAndKmsEncrypted() {
+    example.primary.hasResourceProperties("AWS::S3::Bucket", bucket("intelgraph-data-us-west-2"));
+    example.secondary.hasResourceProperties("AWS::S3::Bucket", bucket("intelgraph-data-us-east-1"));
+  }
+
+  @Test
+  void primaryBucketReplicatesToTheSecondaryWithTimeControlAndMetrics() {
+    example.primary.hasResourceProperties(
+        "AWS::S3::Bucket",
+        Map.of(
+            "BucketName",
+            "intelgraph-data-us-west-2",
+            "ReplicationConfiguration",
+            Map.of(
+                "Role",
+                Match.anyValue(),
+                "Rules",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Id", "replicate-objects",
+                            "Status", "Enabled",
+                            "DeleteMarkerReplication", Map.of("Status", "Enabled"),
+                            "SourceSelectionCriteria",
+                                Map.of("SseKmsEncryptedObjects", Map.of("Status", "Enabled")),
+                            "Destination",
+                                Match.objectLike(
+                                    Map.of(
+                                        "Bucket", crossRegionImport(),
+                                        "EncryptionConfiguration",
+                                            Map.of("ReplicaKmsKeyID", crossRegionImport()),
+                                        "ReplicationTime",
+                                            Map.of(
+                                                "Status", "Enabled", "Time", Map.of("Minutes", 15)),
+                                        "Metrics",
+                                            Map.of(
+                                                "Status",
+                                                "Enabled",
+                                                "EventThreshold",
+                                                Map.of("Minutes", 15))))))))));
+  }
+
+  @Test
+  void neo4jSnapshotsReplicateToTheSecondary() {
+    example.primary.hasResourceProperties(
+        "AWS::S3::Bucket",
+        Map.of(
+            "ReplicationConfiguration",
+            Map.of(
+                "Role",
+                Match.anyValue(),
+                "Rules",
+                List.of(Match.objectLike(Map.of("Id", "replicate-neo4j-snapshots"))))));
+    example.secondary.resourceCountIs("AWS::S3::Bucket", 2);
+  }
+
+  @Test
+  void lagAlarmsFireAtTheStoresRpoBudget() {
+    example.replicas.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of("MetricName", "ReplicaLag", "Namespace", "AWS/RDS", "Threshold", 300));
+    example.replicas.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "MetricName", "GlobalDatastoreReplicationLag",
+            "Namespace", "AWS/ElastiCache",
+            "Threshold", 300));
+    example.primary.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Map.of(
+            "MetricName",
+            "ReplicationLatency",
+            "Namespace",
+            "AWS/S3",
+            "Threshold",
+            300,
+            "Dimensions",
+            Match.arrayWith(List.of(Map.of("Name", "RuleId", "Value", "replicate-objects"))),
+            "AlarmActions",
+            List.of(Map.of("Ref", Match.stringLikeRegexp("^AlertsTopic.*")))));
+    assertThat(example.replicas.findResources("AWS::CloudWatch::Alarm").values())
+        .allSatisfy(a -> assertThat(properties(a)).containsKey("AlarmActions"));
+  }
+
+  @Test
+  void everythingAtRestIsEncrypted() {
+    for (Template t : List.of(example.primary, example.secondary)) {
+      assertThat(t.findResources("AWS::S3::Bucket").values())
+          .allSatisfy(
+              b ->
+                  assertThat(String.valueOf(properties(b).get("BucketEncryption")))
+                      .contains("aws:kms"));
+      assertThat(t.findResources("AWS::SNS::Topic").values())
+          .allSatisfy(topic -> assertThat(properties(topic)).containsKey("KmsMasterKeyId"));
+    }
+    assertThat(example.primary.findResources("AWS::SecretsManager::Secret").values())
+        .allSatisfy(
+            s -> assertThat(properties(s)).containsKey("KmsKeyId").containsKey("ReplicaRegions"));
+    assertThat(example.global.findResources("AWS::SNS::Topic").values())
+        .allSatisfy(topic -> assertThat(properties(topic)).containsKey("KmsMasterKeyId"));
+  }
+
+  private static Map<String, Object> bucket(String name) {
+    return Map.of(
+        "BucketName",
+        name,
+        "VersioningConfiguration",
+        Map.of("Status", "Enabled"),
+        "BucketEncryption",
+        Map.of(
+            "ServerSideEncryptionConfiguration",
+            List.of(
+                Match.objectLike(
+                    Map.of(
+                        "BucketKeyEnabled",
+                        true,
+                        "ServerSideEncryptionByDefault",
+                        Map.of("SSEAlgorithm", "aws:kms", "KMSMasterKeyID", Match.anyValue()))))),
+        "PublicAccessBlockConfiguration",
+        Map.of("BlockPublicAcls", true, "RestrictPublicBuckets", true));
+  }
+
+  private static String logicalId(Template template, String type) {
+    Map<String, Map<String, Object>> found = template.findResources(type);
+    assertThat(found).hasSize(1);
+    return found.keySet().iterator().next();
+  }
+}

@@ -1,0 +1,97 @@
+package io.summit.dr.deploy.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code summit-dr aws synth}: templates for the example, exit 2 and nothing written otherwise. */
+class SynthCommandTest {
+  @TempDir Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void synthWritesATemplatePerStackForBothRegionsAndASummary() throws IOException {
+    Path cdkOut = dir.resolve("cdk.out");
+
+    int code =
+        run("aws", "synth", "--config", ExampleApp.EXAMPLE.toString(), "--out", cdkOut.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    for (String stack :
+        new String[] {
+          "summit-us-west-2", "summit-us-east-1", "summit-us-east-1-replicas", "summit-global"
+        }) {
+      Path template = cdkOut.resolve(stack + ".template.json");
+      assertThat(template).isRegularFile();
+      assertThat(out.toString()).contains("wrote " + template);
+    }
+    assertThat(Files.readString(cdkOut.resolve("manifest.json")))
+        .contains("aws://111111111111/us-west-2");
+    assertThat(out.toString())
+        .contains("synthesised 4 stacks")
+        .contains("primary us-west-2, secondary us-east-1, account 111111111111");
+  }
+
+  @Test
+  void topologyThatDoesNotMapOntoAwsExitsTwoNamingTheFieldAndWritesNothing() throws IOException {
+    Path config = dir.resolve("mars.yaml");
+    Files.writeString(config, ExampleApp.exampleText().replace("us-east-1", "mars-east-1"));
+    Path cdkOut = dir.resolve("cdk.out");
+
+    int code = run("aws", "synth", "--config", config.toString(), "--out", cdkOut.toString());
+
+    assertThat(code).isEqualTo(AwsMain.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("regions[1].name: 'mars-east-1' is not an AWS region (expected: ")
+        .contains("1 problem; nothing written");
+    assertThat(cdkOut).doesNotExist();
+  }
+
+  @Test
+  void invalidTopologyFileExitsTwoWithItsPosition() throws IOException {
+    Path config = dir.resolve("overlap.yaml");
+    Files.writeString(config, ExampleApp.exampleText().replace("10.20.0.0/16", "10.10.0.0/17"));
+
+    int code =
+        run("aws", "synth", "--config", config.toString(), "--out", dir.resolve("o").toString());
+
+    assertThat(code).isEqualTo(AwsMain.BAD_INPUT);
+    assertThat(err.toString()).containsPattern("overlap\\.yaml:\\d+:\\d+: regions\\[1\\]\\.cidr: ");
+    assertThat(dir.resolve("o")).doesNotExist();
+  }
+
+  @Test
+  void badContextValueExitsTwoNamingTheKey() {
+    int code =
+        run(
+            "aws",
+            "synth",
+            "--config",
+            ExampleApp.EXAMPLE.toString(),
+            "--out",
+            dir.resolve("o").toString(),
+            "-c",
+            "account=12");
+
+    assertThat(code).isEqualTo(AwsMain.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("context account: '12' (expected: a 12-digit AWS account id)");
+    assertThat(dir.resolve("o")).doesNotExist();
+  }
+
+  private int run(String... args) {
+    CommandLine cli = AwsMain.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+}
