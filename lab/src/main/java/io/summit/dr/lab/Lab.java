@@ -71,7 +71,7 @@ public final class Lab {
 
   /** The recorded state; the lab must be up. */
   public LabState requireState() {
-    return state()
+    return refreshedState()
         .orElseThrow(
             () -> new LabException("no lab in " + dir + ": start one with 'summit-dr lab up'"));
   }
@@ -86,7 +86,7 @@ public final class Lab {
 
   /** Whether every recorded component is alive. */
   public boolean isUp() {
-    return state()
+    return refreshedState()
         .map(s -> s.components().stream().allMatch(c -> OsProcesses.isAlive(c.pid())))
         .orElse(false);
   }
@@ -189,6 +189,31 @@ public final class Lab {
     }
   }
 
+  /**
+   * The recorded state with each PostgreSQL component's PID read from its {@code postmaster.pid}: a
+   * rejoin restarts the server under a new PID, and this keeps the record true (and saved).
+   */
+  private Optional<LabState> refreshedState() {
+    Optional<LabState> recorded = state();
+    if (recorded.isEmpty()) {
+      return recorded;
+    }
+    LabState s = recorded.get();
+    LabState refreshed = s;
+    for (LabComponent c : s.components()) {
+      if (c.kind().equals("postgres")) {
+        java.util.OptionalLong pid = postgresServer(c).pid();
+        if (pid.isPresent() && pid.getAsLong() != c.pid()) {
+          refreshed = refreshed.with(c.withPid(pid.getAsLong()));
+        }
+      }
+    }
+    if (refreshed != s) {
+      save(refreshed);
+    }
+    return Optional.of(refreshed);
+  }
+
   void save(LabState state) {
     state.write(dir);
   }
@@ -198,7 +223,7 @@ public final class Lab {
    * left after the grace time) and forgets them; {@code purge} also deletes the data.
    */
   public void down(boolean purge, Consumer<String> progress) {
-    Optional<LabState> state = state();
+    Optional<LabState> state = refreshedState();
     if (state.isEmpty()) {
       progress.accept("lab: nothing recorded in " + dir + "; nothing to stop");
     } else {

@@ -53,6 +53,18 @@ public final class ReplicationProbe {
         Statement ddl = p.createStatement()) {
       ddl.execute(
           "create table if not exists summit_dr_probe (id bigint primary key, at timestamptz default now())");
+      try (Statement check = r.createStatement()) {
+        awaitVisible(
+            () -> {
+              try (ResultSet rs =
+                  check.executeQuery("select to_regclass('summit_dr_probe') is not null")) {
+                return rs.next() && rs.getBoolean(1);
+              }
+            },
+            System.nanoTime(),
+            timeout,
+            "postgres");
+      }
       long base = System.currentTimeMillis() * 1000;
       List<Double> out = new ArrayList<>();
       try (PreparedStatement insert =

@@ -110,9 +110,22 @@ public final class PostgresAdapter implements StoreAdapter {
 
   @Override
   public StoreObservation observe() {
+    return observe(true);
+  }
+
+  /**
+   * Looks at this node; {@code withLag} also asks a replica's primary for its lag. Operations look
+   * without it: a promotion must not wait on a dead primary's connect timeout.
+   */
+  private StoreObservation observe(boolean withLag) {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       if (queryBoolean(s, "select pg_is_in_recovery()")) {
+        if (!withLag) {
+          String replay = queryString(s, "select coalesce(pg_last_wal_replay_lsn()::text, '0/0')");
+          return new StoreObservation(
+              true, StoreRole.REPLICA, null, null, replay, null, clock.instant());
+        }
         return observeReplica(s);
       }
       String lsn = queryString(s, "select pg_current_wal_lsn()::text");
@@ -183,7 +196,7 @@ public final class PostgresAdapter implements StoreAdapter {
 
   @Override
   public StoreResult promote() {
-    StoreObservation seen = observe();
+    StoreObservation seen = observe(false);
     if (!seen.reachable()) {
       return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
     }
@@ -217,7 +230,7 @@ public final class PostgresAdapter implements StoreAdapter {
 
   @Override
   public StoreResult fence() {
-    StoreObservation seen = observe();
+    StoreObservation seen = observe(false);
     if (!seen.reachable()) {
       return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
     }
@@ -266,7 +279,7 @@ public final class PostgresAdapter implements StoreAdapter {
       return new StoreResult.Fatal(
           id + ": cannot rejoin as a replica of itself (" + newPrimary + ")");
     }
-    StoreObservation seen = observe();
+    StoreObservation seen = observe(false);
     if (seen.role() == StoreRole.REPLICA && followsStreaming(newPrimary)) {
       return new StoreResult.AlreadyDone(id + ": already streaming from " + newPrimary);
     }

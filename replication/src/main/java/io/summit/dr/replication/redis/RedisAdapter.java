@@ -104,6 +104,11 @@ public final class RedisAdapter implements StoreAdapter {
 
   @Override
   public StoreObservation observe() {
+    return observe(true);
+  }
+
+  /** {@code withLag}: also ask a replica's primary (operations do not wait on a dead primary). */
+  private StoreObservation observe(boolean withLag) {
     try {
       Map<String, String> info = call(endpoint, r -> parseInfo(r.info("replication")));
       if ("master".equals(info.get("role"))) {
@@ -114,6 +119,16 @@ public final class RedisAdapter implements StoreAdapter {
             null,
             null,
             info.get("master_repl_offset"),
+            null,
+            clock.instant());
+      }
+      if (!withLag) {
+        return new StoreObservation(
+            true,
+            StoreRole.REPLICA,
+            null,
+            null,
+            info.get("slave_repl_offset"),
             null,
             clock.instant());
       }
@@ -196,7 +211,7 @@ public final class RedisAdapter implements StoreAdapter {
 
   @Override
   public StoreResult promote() {
-    StoreObservation seen = observe();
+    StoreObservation seen = observe(false);
     if (!seen.reachable()) {
       return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
     }
@@ -220,7 +235,7 @@ public final class RedisAdapter implements StoreAdapter {
 
   @Override
   public StoreResult fence() {
-    StoreObservation seen = observe();
+    StoreObservation seen = observe(false);
     if (!seen.reachable()) {
       return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
     }
