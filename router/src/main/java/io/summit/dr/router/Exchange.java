@@ -194,7 +194,8 @@ final class Exchange {
     instance = target;
     attemptOpen = true;
     target.requestStarted();
-    Channel pooled = pool.poll(target);
+    // A retry takes a new connection: pooled ones to a failing instance are likely dead too.
+    Channel pooled = retried ? null : pool.poll(target);
     if (pooled != null) {
       onConnected(target, pooled);
       return;
