@@ -59,8 +59,8 @@ class FailoverTest {
 
   @Test
   void readsMoveToTheOtherRegionWhenARegionDiesUnderLoad() throws Exception {
-    east1.latencyMillis = 8;
-    east2.latencyMillis = 8;
+    east1.latencyMillis = 30;
+    east2.latencyMillis = 30;
     int clients = 8;
     try (Router router = startBoth();
         ExecutorService pool = Executors.newFixedThreadPool(clients)) {

@@ -35,7 +35,7 @@ final class RouterTestKit {
             us-east-1: {min: 1, max: 4}
           writes: {methods: [POST, PUT, PATCH, DELETE], graphql_path: /graphql}
       stores: []
-      health: {probe_interval: 50ms, timeout: 40ms, failure_threshold: 2, recovery_threshold: 1}
+      health: {probe_interval: 100ms, timeout: 90ms, failure_threshold: 2, recovery_threshold: 1}
       routing:
         eject_after_errors: 3
         ejection_time: 300ms

@@ -181,7 +181,7 @@ public final class AdminServer implements AutoCloseable {
     }
     String name = region.isNull() ? null : region.asText();
     if (name != null) {
-      requireRegion(name);
+      requireRegion(name, 400);
     }
     String before = table.writer();
     table.setWriter(name);
@@ -192,7 +192,7 @@ public final class AdminServer implements AutoCloseable {
   private void drain(HttpExchange ex, String method, String region, boolean drained)
       throws IOException {
     allow(method, "POST");
-    requireRegion(region);
+    requireRegion(region, 404);
     table.setDrained(region, drained);
     log.info("admin: region {} {}", region, drained ? "drained" : "undrained");
     respondJson(ex, 200, routing());
@@ -200,7 +200,7 @@ public final class AdminServer implements AutoCloseable {
 
   private void putInstances(HttpExchange ex, String method, String region) throws IOException {
     allow(method, "PUT");
-    requireRegion(region);
+    requireRegion(region, 404);
     ObjectNode body = readObject(ex, Set.of("instances"));
     JsonNode list = body.get("instances");
     if (list == null || !list.isArray()) {
@@ -234,12 +234,12 @@ public final class AdminServer implements AutoCloseable {
     respondJson(ex, 200, routing());
   }
 
-  private RegionState requireRegion(String name) {
+  private RegionState requireRegion(String name, int status) {
     RegionState r = table.region(name);
     if (r == null) {
       List<String> names = table.regions().stream().map(RegionState::name).toList();
       throw new BadRequest(
-          404,
+          status,
           "region: '"
               + name
               + "' is not a region (expected: one of "
