@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       PlanCommand.class,
       SchemaCommand.class,
+      RouterCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {
