@@ -107,7 +107,7 @@ final class Exchange {
     String method = request.method().name();
     String uri = request.uri();
     boolean forwarded = request.headers().contains(HOP_HEADER);
-    Headers.prepareRequest(request, client, proxy.hopRegion());
+    Headers.prepareRequest(request, front.clientAddress());
     if (proxy.classifier().needsBody(method, uri, hasBody)) {
       if (HttpUtil.getContentLength(request, -1L) > proxy.classifier().bodyLimit()) {
         classified(RequestClass.WRITE, false);
@@ -217,7 +217,7 @@ final class Exchange {
       pool.offer(target, ch);
       return;
     }
-    UpstreamHandler handler = ch.pipeline().get(UpstreamHandler.class);
+    UpstreamHandler handler = UpstreamPool.handler(ch);
     handler.owner(this);
     upstream = ch;
     if (target.region().equals(proxy.hopRegion()) || proxy.hopRegion() == null) {
@@ -225,7 +225,7 @@ final class Exchange {
     } else {
       request.headers().set(HOP_HEADER, proxy.hopRegion());
     }
-    ch.write(request);
+    ch.write(request, ch.voidPromise());
     for (HttpContent c : unsent) {
       writeBody(ch, c);
     }
@@ -246,9 +246,9 @@ final class Exchange {
     }
     if (keepBody) {
       sent.add(c);
-      up.write(c.retainedDuplicate());
+      up.write(c.retainedDuplicate(), up.voidPromise());
     } else {
-      up.write(c);
+      up.write(c, up.voidPromise());
     }
   }
 
@@ -318,7 +318,7 @@ final class Exchange {
       ReferenceCountUtil.release(msg);
       return;
     }
-    client.write(msg);
+    client.write(msg, client.voidPromise());
     if (msg instanceof LastHttpContent) {
       onResponseComplete(target, up);
     } else if (!client.isWritable()) {
@@ -345,7 +345,7 @@ final class Exchange {
   }
 
   private void onResponseComplete(Instance target, Channel up) {
-    up.pipeline().get(UpstreamHandler.class).owner(null);
+    UpstreamPool.handler(up).owner(null);
     upstream = null;
     endAttempt(target);
     if (upstreamReusable && requestSent) {
@@ -363,7 +363,7 @@ final class Exchange {
     if (done || target == null || up == null) {
       return;
     }
-    up.pipeline().get(UpstreamHandler.class).owner(null);
+    UpstreamPool.handler(up).owner(null);
     upstream = null;
     up.close();
     cancelTimeout();
@@ -407,7 +407,7 @@ final class Exchange {
     Channel up = upstream;
     Instance target = instance;
     if (up != null) {
-      up.pipeline().get(UpstreamHandler.class).owner(null);
+      UpstreamPool.handler(up).owner(null);
       upstream = null;
       up.close();
     }
@@ -440,7 +440,7 @@ final class Exchange {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     responseStarted = true;
-    client.write(r);
+    client.write(r, client.voidPromise());
     finish();
   }
 

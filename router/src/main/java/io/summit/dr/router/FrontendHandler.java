@@ -33,6 +33,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable Exchange exchange;
   private boolean draining;
+  private @Nullable String clientAddress;
 
   FrontendHandler(Proxy proxy, UpstreamPool pool) {
     this.proxy = proxy;
@@ -42,6 +43,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     ctx = context;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext context) {
+    clientAddress = Headers.clientAddress(context.channel());
+    context.fireChannelActive();
+  }
+
+  /** The client's address for X-Forwarded-For, or null. */
+  @Nullable String clientAddress() {
+    return clientAddress;
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -28,20 +29,28 @@ final class Headers {
           HttpHeaderNames.TRAILER,
           HttpHeaderNames.UPGRADE);
 
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+
   private Headers() {}
 
   /** Makes a client request fit to send upstream. */
-  static void prepareRequest(HttpRequest request, Channel client, @Nullable String hopRegion) {
+  static void prepareRequest(HttpRequest request, @Nullable String clientAddress) {
     HttpHeaders h = request.headers();
     stripHopByHop(h);
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    if (clientAddress != null) {
+      String prior = h.get(X_FORWARDED_FOR);
+      h.set(X_FORWARDED_FOR, prior == null ? clientAddress : prior + ", " + clientAddress);
+    }
+  }
+
+  /** The address of a client as X-Forwarded-For names it, or null when it has none. */
+  static @Nullable String clientAddress(Channel client) {
     SocketAddress remote = client.remoteAddress();
     if (remote instanceof InetSocketAddress inet) {
-      String ip =
-          inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-      String prior = h.get("x-forwarded-for");
-      h.set("x-forwarded-for", prior == null ? ip : prior + ", " + ip);
+      return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
     }
+    return null;
   }
 
   /**
@@ -51,6 +60,7 @@ final class Headers {
   static boolean prepareResponse(HttpResponse r, boolean keepAlive, boolean http10, boolean head) {
     HttpHeaders h = r.headers();
     stripHopByHop(h);
+    r.setProtocolVersion(HttpVersion.HTTP_1_1);
     int code = r.status().code();
     boolean bodyless = head || code == 204 || code == 304;
     boolean chunked = HttpUtil.isTransferEncodingChunked(r);

@@ -125,10 +125,14 @@ public final class Router implements AutoCloseable {
         config.role().name().toLowerCase(java.util.Locale.ROOT),
         config.region() == null ? "" : " " + config.region(),
         proxy.transportName(),
-        router.address(),
-        router.adminAddress(),
+        hostPort(router.address()),
+        hostPort(router.adminAddress()),
         table.writer());
     return router;
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
   }
 
   /** The proxy's bound address. */

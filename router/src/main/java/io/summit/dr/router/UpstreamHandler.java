@@ -2,17 +2,24 @@ package io.summit.dr.router;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The last handler of an upstream connection: hands what arrives to the exchange that owns the
- * connection, or, while the connection is idle in the pool, closes it on unexpected data or idle
- * timeout.
+ * connection, or, while the connection is idle in the pool, closes it on unexpected data.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private @Nullable Exchange owner;
+  private long idleSince;
+
+  long idleSince() {
+    return idleSince;
+  }
+
+  void idleSince(long nanos) {
+    idleSince = nanos;
+  }
 
   void owner(@Nullable Exchange exchange) {
     owner = exchange;
@@ -62,13 +69,5 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     if (e != null) {
       e.onUpstreamFailure(Exchange.Failure.ERROR);
     }
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && owner == null) {
-      ctx.close();
-    }
-    ReferenceCountUtil.release(evt);
   }
 }

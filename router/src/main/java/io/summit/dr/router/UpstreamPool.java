@@ -8,21 +8,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.summit.dr.routing.Instance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Idle keep-alive connections to the instances, one pool per event loop: a client connection and
  * the upstream connection serving it share a thread, so nothing here is locked. Every method must
  * be called on {@link #loop()}. Most recently used connections are reused first; a connection idle
- * for longer than the idle timeout is closed (before the backend's own keep-alive timeout closes it
- * under a request).
+ * for longer than the idle timeout is closed instead of reused (so that the backend's own
+ * keep-alive timeout does not close it under a request), and one the backend closed is dropped.
  */
 final class UpstreamPool {
   private static final int MAX_IDLE_PER_INSTANCE = 256;
@@ -30,10 +28,11 @@ final class UpstreamPool {
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final Map<Instance, ArrayDeque<Channel>> idle = new HashMap<>();
+  private final long idleNanos;
 
   UpstreamPool(EventLoop loop, Transport transport, RouterConfig config) {
     this.loop = loop;
-    long idleNanos = config.upstreamIdleTimeout().toNanos();
+    this.idleNanos = config.upstreamIdleTimeout().toNanos();
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -44,10 +43,7 @@ final class UpstreamPool {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new IdleStateHandler(0, 0, idleNanos, TimeUnit.NANOSECONDS))
-                        .addLast(new HttpClientCodec())
-                        .addLast(new UpstreamHandler());
+                    ch.pipeline().addLast(new HttpClientCodec()).addLast(new UpstreamHandler());
                   }
                 });
   }
@@ -62,11 +58,13 @@ final class UpstreamPool {
     if (q == null) {
       return null;
     }
+    long now = System.nanoTime();
     Channel ch;
     while ((ch = q.pollLast()) != null) {
-      if (ch.isActive()) {
+      if (ch.isActive() && now - handler(ch).idleSince() < idleNanos) {
         return ch;
       }
+      ch.close();
     }
     return null;
   }
@@ -90,7 +88,12 @@ final class UpstreamPool {
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);
     }
+    handler(ch).idleSince(System.nanoTime());
     q.addLast(ch);
+  }
+
+  static UpstreamHandler handler(Channel ch) {
+    return (UpstreamHandler) ch.pipeline().last();
   }
 
   /** Closes the idle connections of an instance that left its region. */
