@@ -26,6 +26,11 @@ if [ ! -f "$JAR" ]; then
   (cd "$ROOT" && flock /tmp/summit-build.lock mvn -q -B -DskipTests -Dspotless.check.skip package -pl cli -am)
 fi
 
+# Hold the shared build lock while measuring, so that no build (which takes the same lock) runs
+# on these cores meanwhile.
+exec 9>/tmp/summit-build.lock
+flock 9
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
@@ -49,17 +54,20 @@ render() {
 }
 render "$HERE/nginx-upstream.conf" "$PREFIX/upstream.conf"
 render "$HERE/nginx-proxy.conf" "$PREFIX/proxy.conf"
-nginx -p "$PREFIX" -c "$PREFIX/upstream.conf" -g 'daemon off;' & PIDS+=($!)
-nginx -p "$PREFIX" -c "$PREFIX/proxy.conf" -g 'daemon off;' & PIDS+=($!)
+# Servers are started without fd 9, so that only this script holds the lock.
+nginx -p "$PREFIX" -c "$PREFIX/upstream.conf" -g 'daemon off;' 9>&- & PIDS+=($!)
+nginx -p "$PREFIX" -c "$PREFIX/proxy.conf" -g 'daemon off;' 9>&- & PIDS+=($!)
 
 JFR_OPTS=()
 if [ "${JFR:-0}" = 1 ]; then
   JFR_OPTS=(-XX:StartFlightRecording=filename=$HERE/target/router.jfr,settings=profile)
 fi
-"$JAVA" -Xms256m -Xmx256m -XX:+UseParallelGC "${JFR_OPTS[@]}" -jar "$JAR" router \
+# --sun-misc-unsafe-memory-access=allow: on JDK 24+ Netty uses Unsafe only when allowed
+# (io.netty.noUnsafe=true by default on 25); without it buffers go through slower checked paths.
+"$JAVA" --sun-misc-unsafe-memory-access=allow -Xms512m -Xmx512m -Xmn256m -XX:+UseParallelGC "${JFR_OPTS[@]}" -jar "$JAR" router \
   --config "$ROOT/examples/lab.yaml" --listen 127.0.0.1:$ROUTER_PORT --admin 127.0.0.1:$ADMIN_PORT \
   --backend us-west-2=127.0.0.1:$UPSTREAM_PORT --io-threads "$WORKERS" \
-  2> "$PREFIX/router.log" & PIDS+=($!)
+  2> "$PREFIX/router.log" 9>&- & PIDS+=($!)
 
 wait_for() {
   for _ in $(seq 1 100); do
@@ -73,10 +81,12 @@ wait_for "$UPSTREAM_PORT"; wait_for "$PROXY_PORT"; wait_for "$ROUTER_PORT"
 declare -A PORT=([direct]=$UPSTREAM_PORT [nginx]=$PROXY_PORT [router]=$ROUTER_PORT)
 TARGETS=(direct nginx router)
 
-# Warm-up (JIT of the router, connection pools of both proxies); not measured.
+# Warm-up, not measured: connection pools of both proxies, and the router's JIT (C2 needs a
+# while on two busy cores).
 for t in "${TARGETS[@]}"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "http://127.0.0.1:${PORT[$t]}/" >/dev/null
 done
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP:-20s}" "http://127.0.0.1:$ROUTER_PORT/" >/dev/null
 
 to_ms() { # wrk latency like 812.00us, 1.20ms, 1.01s -> milliseconds
   awk -v v="$1" 'BEGIN {

@@ -1,5 +1,6 @@
 package io.summit.dr.cli;
 
+import io.netty.util.ResourceLeakDetector;
 import io.summit.dr.router.Role;
 import io.summit.dr.router.Router;
 import io.summit.dr.router.RouterConfig;
@@ -116,6 +117,10 @@ final class RouterCommand implements Callable<Integer> {
                 address("--admin", admin),
                 parseBackends(topology))
             .withIoThreads(checkThreads());
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      // This process owns its Netty: buffer-leak sampling costs throughput and is for tests.
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Router router = Router.start(routerConfig);
     Runtime.getRuntime()

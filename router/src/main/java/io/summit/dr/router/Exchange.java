@@ -17,14 +17,12 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.summit.dr.routing.Instance;
 import io.summit.dr.routing.RegionState;
 import io.summit.dr.routing.RequestClass;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,7 +73,8 @@ final class Exchange {
   private @Nullable Channel upstream;
   private boolean requestSent;
   private long sentNanos;
-  private @Nullable ScheduledFuture<?> timeout;
+  private long armedDeadline;
+  private boolean armed;
   private boolean upstreamReusable;
   private boolean informational;
   private boolean responseStarted;
@@ -232,9 +231,8 @@ final class Exchange {
     unsent.clear();
     ch.flush();
     sentNanos = System.nanoTime();
-    long t = proxy.config().responseTimeout().toNanos();
-    timeout =
-        ch.eventLoop().schedule(() -> onUpstreamFailure(Failure.TIMEOUT), t, TimeUnit.NANOSECONDS);
+    armedDeadline = pool.timeouts().arm(this);
+    armed = true;
     if (!classifying && ch.isWritable() && !client.config().isAutoRead()) {
       client.config().setAutoRead(true);
     }
@@ -465,11 +463,12 @@ final class Exchange {
   }
 
   private void cancelTimeout() {
-    ScheduledFuture<?> t = timeout;
-    if (t != null) {
-      t.cancel(false);
-      timeout = null;
-    }
+    armed = false;
+  }
+
+  /** Whether the response timeout armed with {@code deadline} still applies. */
+  boolean isArmed(long deadline) {
+    return armed && !done && armedDeadline == deadline;
   }
 
   private void releaseKeptBody() {

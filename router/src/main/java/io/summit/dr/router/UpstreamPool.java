@@ -7,7 +7,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.summit.dr.routing.Instance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -25,14 +27,25 @@ import org.jspecify.annotations.Nullable;
 final class UpstreamPool {
   private static final int MAX_IDLE_PER_INSTANCE = 256;
 
+  /**
+   * Responses of our own backends are decoded without validating header names and values (the
+   * parser still splits lines and fields strictly); client requests are validated.
+   */
+  private static final HttpDecoderConfig DECODER =
+      new HttpDecoderConfig()
+          .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
+          .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false));
+
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final Map<Instance, ArrayDeque<Channel>> idle = new HashMap<>();
   private final long idleNanos;
+  private final ResponseTimeouts timeouts;
 
   UpstreamPool(EventLoop loop, Transport transport, RouterConfig config) {
     this.loop = loop;
     this.idleNanos = config.upstreamIdleTimeout().toNanos();
+    this.timeouts = new ResponseTimeouts(loop, config.responseTimeout());
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -43,13 +56,19 @@ final class UpstreamPool {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec()).addLast(new UpstreamHandler());
+                    ch.pipeline()
+                        .addLast(new HttpClientCodec(DECODER, false, false))
+                        .addLast(new UpstreamHandler());
                   }
                 });
   }
 
   EventLoop loop() {
     return loop;
+  }
+
+  ResponseTimeouts timeouts() {
+    return timeouts;
   }
 
   /** An idle open connection to {@code instance}, or null. */
@@ -105,6 +124,7 @@ final class UpstreamPool {
   }
 
   void closeAll() {
+    timeouts.close();
     idle.values().forEach(q -> q.forEach(Channel::close));
     idle.clear();
   }
