@@ -209,6 +209,29 @@ class FailoverTest {
     }
   }
 
+  @Test
+  void aWriteWithoutAResponseInTimeGets504AndASlowReadIsRetriedElsewhere() {
+    west1.requestDelayMillis = 2000;
+    try (Router router =
+        Router.start(
+            edge(Map.of(WEST, List.of(west1.endpoint()), EAST, List.of(east1.endpoint())))
+                .withTimeouts(Duration.ofMillis(500), Duration.ofMillis(300)))) {
+      long started = System.nanoTime();
+      HttpResponse<String> write = post(router, "/orders", "{}");
+      long millis = (System.nanoTime() - started) / 1_000_000;
+
+      assertThat(write.statusCode()).isEqualTo(504);
+      assertThat(millis).isLessThan(1500);
+      assertThat(east1.requests.get()).isZero();
+
+      // Whichever region it tries first, the read is answered by east (west times out).
+      HttpResponse<String> read = get(router, "/items");
+
+      assertThat(read.statusCode()).isEqualTo(200);
+      assertThat(backend(read)).isEqualTo("east-1");
+    }
+  }
+
   private static Instance instance(Router router, TestBackend backend) {
     return router.table().allInstances().stream()
         .filter(i -> i.endpoint().equals(backend.endpoint()))

@@ -30,6 +30,7 @@ final class TestBackend implements AutoCloseable {
   volatile int status = 200;
   volatile int healthStatus = 200;
   volatile long latencyMillis;
+  volatile long requestDelayMillis;
 
   private TestBackend(String name) throws IOException {
     this.name = name;
@@ -57,8 +58,8 @@ final class TestBackend implements AutoCloseable {
       try (InputStream in = ex.getRequestBody()) {
         body = in.readAllBytes();
       }
-      emulateDistance();
       boolean health = ex.getRequestURI().getPath().equals("/readyz");
+      emulateDistance(health ? latencyMillis : latencyMillis + requestDelayMillis);
       int code = health ? healthStatus : status;
       if (!health) {
         requests.incrementAndGet();
@@ -79,11 +80,10 @@ final class TestBackend implements AutoCloseable {
     }
   }
 
-  private void emulateDistance() {
-    long ms = latencyMillis;
+  private static void emulateDistance(long ms) {
     if (ms > 0) {
       try {
-        // Simulated WAN latency of this backend, not a test waiting for something.
+        // Simulated latency or slowness of this backend, not a test waiting for something.
         Thread.sleep(ms);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
