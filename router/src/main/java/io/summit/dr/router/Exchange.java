@@ -186,7 +186,9 @@ final class Exchange {
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           requestClass == RequestClass.READ
               ? "no healthy region for reads"
-              : "no healthy instance in writer region " + proxy.table().writer());
+              : proxy.table().writer() == null
+                  ? "no writer region"
+                  : "no healthy instance in writer region " + proxy.table().writer());
       return;
     }
     attempts++;

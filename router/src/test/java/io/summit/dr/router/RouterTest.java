@@ -11,12 +11,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.summit.dr.routing.RegionState;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RouterTest {
   private final TestBackend west1 = TestBackend.start("west-1");
@@ -86,6 +89,25 @@ class RouterTest {
 
       assertThat(echoed.statusCode()).isEqualTo(200);
       assertThat(echoed.body()).hasSize(big.length()).isEqualTo(big);
+    }
+  }
+
+  @ParameterizedTest(name = "backends close connections: {0}")
+  @ValueSource(booleans = {false, true})
+  void pipelinedRequestsAreAnsweredInOrder(boolean close) throws Exception {
+    List.of(west1, west2, east1, east2).forEach(b -> b.closeConnections = close);
+    try (Router router = startBoth();
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", router.address().getPort())) {
+      socket.setSoTimeout(5000);
+      String one = "GET /1 HTTP/1.1\r\nHost: x\r\n\r\n";
+      String last = "GET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+      socket
+          .getOutputStream()
+          .write((one + one.replace("/1", "/2") + last).getBytes(StandardCharsets.US_ASCII));
+
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(all.split("HTTP/1.1 200 OK", -1)).hasSize(4);
     }
   }
 

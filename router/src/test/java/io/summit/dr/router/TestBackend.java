@@ -31,6 +31,7 @@ final class TestBackend implements AutoCloseable {
   volatile int healthStatus = 200;
   volatile long latencyMillis;
   volatile long requestDelayMillis;
+  volatile boolean closeConnections;
 
   private TestBackend(String name) throws IOException {
     this.name = name;
@@ -71,6 +72,9 @@ final class TestBackend implements AutoCloseable {
               ? body
               : (name + "\n").getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("x-backend", name);
+      if (closeConnections) {
+        ex.getResponseHeaders().set("Connection", "close");
+      }
       ex.sendResponseHeaders(code, "HEAD".equals(ex.getRequestMethod()) ? -1 : out.length);
       if (!"HEAD".equals(ex.getRequestMethod())) {
         try (OutputStream o = ex.getResponseBody()) {
