@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -299,6 +300,12 @@ final class Exchange {
     Channel up = upstream;
     if (done || target == null || up == null) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+      // An unparseable response (say, headers over the limit): the instance failed.
+      ReferenceCountUtil.release(msg);
+      onUpstreamFailure(Failure.ERROR);
       return;
     }
     if (msg instanceof HttpResponse r) {
