@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       SchemaCommand.class,
       LabCommand.class,
+      RouterCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,341 @@
+package io.summit.dr.router.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.routing.Endpoint;
+import io.summit.dr.routing.Instance;
+import io.summit.dr.routing.RegionState;
+import io.summit.dr.routing.RoutingTable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API of a router, on its own port:
+ *
+ * <ul>
+ *   <li>{@code GET /v1/routing}: the routing table as JSON
+ *   <li>{@code PUT /v1/writer {"region": "us-east-1"}} ({@code null} clears the writer)
+ *   <li>{@code POST /v1/regions/{region}/drain} and {@code /undrain}
+ *   <li>{@code PUT /v1/regions/{region}/instances {"instances": ["127.0.0.1:1234", ...]}}
+ *   <li>{@code GET /metrics}: Prometheus text
+ * </ul>
+ *
+ * A bad request (unknown path, method, region or field, bad JSON or value) gets a 4xx with {@code
+ * {"error": "field: value (expected: ...)"}} and changes nothing. Lifecycle {@code NEW -> STARTED
+ * -> CLOSED}.
+ */
+public final class AdminServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final int MAX_BODY = 1 << 20;
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  /** A request the API refuses; {@link #status} is the HTTP status, the message names the field. */
+  private static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+    final String reason;
+
+    BadRequest(int status, String reason) {
+      super(reason, null, false, false);
+      this.status = status;
+      this.reason = reason;
+    }
+  }
+
+  private final RoutingTable table;
+  private final String role;
+  private final @Nullable String localRegion;
+  private final Supplier<String> metrics;
+  private final Consumer<List<Instance>> retired;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  /**
+   * Binds {@code address}.
+   *
+   * @param retired told about instances removed from a region (to close their connections)
+   * @throws IOException if the address cannot be bound
+   */
+  public AdminServer(
+      InetSocketAddress address,
+      RoutingTable table,
+      String role,
+      @Nullable String localRegion,
+      Supplier<String> metrics,
+      Consumer<List<Instance>> retired)
+      throws IOException {
+    this.table = table;
+    this.role = role;
+    this.localRegion = localRegion;
+    this.metrics = metrics;
+    this.retired = retired;
+    this.server = HttpServer.create(address, 64);
+    this.executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "router-admin"));
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException("admin server: " + state.get() + " (expected: NEW)");
+    }
+    server.start();
+  }
+
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      String path = ex.getRequestURI().getPath();
+      try {
+        route(ex, method, path);
+      } catch (BadRequest e) {
+        respondError(ex, e.status, e.reason);
+      } catch (RuntimeException e) {
+        log.error("admin: {} {} failed", method, path, e);
+        respondError(ex, 500, "internal error: " + e);
+      }
+    }
+  }
+
+  private void route(HttpExchange ex, String method, String path) throws IOException {
+    List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
+    if (path.equals("/metrics")) {
+      allow(method, "GET");
+      respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
+    } else if (path.equals("/v1/routing")) {
+      allow(method, "GET");
+      respondJson(ex, 200, routing());
+    } else if (path.equals("/v1/writer")) {
+      allow(method, "PUT");
+      putWriter(ex);
+    } else if (parts.size() == 4 && parts.get(0).equals("v1") && parts.get(1).equals("regions")) {
+      String region = parts.get(2);
+      switch (parts.get(3)) {
+        case "drain" -> drain(ex, method, region, true);
+        case "undrain" -> drain(ex, method, region, false);
+        case "instances" -> putInstances(ex, method, region);
+        default -> throw notFound(path);
+      }
+    } else {
+      throw notFound(path);
+    }
+  }
+
+  private static BadRequest notFound(String path) {
+    return new BadRequest(
+        404,
+        "path: '"
+            + path
+            + "' (expected: /v1/routing, /v1/writer, /v1/regions/{region}/drain|undrain|instances,"
+            + " /metrics)");
+  }
+
+  private static void allow(String method, String allowed) {
+    if (!method.equals(allowed)) {
+      throw new BadRequest(405, "method: " + method + " (expected: " + allowed + ")");
+    }
+  }
+
+  private void putWriter(HttpExchange ex) throws IOException {
+    ObjectNode body = readObject(ex, Set.of("region"));
+    JsonNode region = body.get("region");
+    if (region == null) {
+      throw new BadRequest(400, "region: missing (expected: a region name or null)");
+    }
+    if (!region.isNull() && !region.isTextual()) {
+      throw new BadRequest(400, "region: " + region + " (expected: a region name or null)");
+    }
+    String name = region.isNull() ? null : region.asText();
+    if (name != null) {
+      requireRegion(name, 400);
+    }
+    String before = table.writer();
+    table.setWriter(name);
+    log.info("admin: writer {} -> {}", before, name);
+    respondJson(ex, 200, routing());
+  }
+
+  private void drain(HttpExchange ex, String method, String region, boolean drained)
+      throws IOException {
+    allow(method, "POST");
+    requireRegion(region, 404);
+    table.setDrained(region, drained);
+    log.info("admin: region {} {}", region, drained ? "drained" : "undrained");
+    respondJson(ex, 200, routing());
+  }
+
+  private void putInstances(HttpExchange ex, String method, String region) throws IOException {
+    allow(method, "PUT");
+    requireRegion(region, 404);
+    ObjectNode body = readObject(ex, Set.of("instances"));
+    JsonNode list = body.get("instances");
+    if (list == null || !list.isArray()) {
+      throw new BadRequest(
+          400,
+          "instances: "
+              + (list == null ? "missing" : list.toString())
+              + " (expected: an array of \"host:port\")");
+    }
+    List<Endpoint> endpoints = new ArrayList<>();
+    Set<Endpoint> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonNode item = list.get(i);
+      if (!item.isTextual()) {
+        throw new BadRequest(400, "instances[" + i + "]: " + item + " (expected: \"host:port\")");
+      }
+      Endpoint e;
+      try {
+        e = Endpoint.parse(item.asText());
+      } catch (IllegalArgumentException bad) {
+        throw new BadRequest(400, "instances[" + i + "]: " + String.valueOf(bad.getMessage()));
+      }
+      if (!seen.add(e)) {
+        throw new BadRequest(400, "instances[" + i + "]: '" + e + "' twice (expected: unique)");
+      }
+      endpoints.add(e);
+    }
+    List<Instance> removed = table.replaceInstances(region, endpoints);
+    retired.accept(removed);
+    log.info("admin: region {} instances {} ({} removed)", region, endpoints, removed.size());
+    respondJson(ex, 200, routing());
+  }
+
+  private RegionState requireRegion(String name, int status) {
+    RegionState r = table.region(name);
+    if (r == null) {
+      List<String> names = table.regions().stream().map(RegionState::name).toList();
+      throw new BadRequest(
+          status,
+          "region: '"
+              + name
+              + "' is not a region (expected: one of "
+              + String.join(", ", names)
+              + ")");
+    }
+    return r;
+  }
+
+  private static ObjectNode readObject(HttpExchange ex, Set<String> fields) throws IOException {
+    byte[] bytes;
+    try (InputStream in = ex.getRequestBody()) {
+      bytes = in.readNBytes(MAX_BODY + 1);
+    }
+    if (bytes.length > MAX_BODY) {
+      throw new BadRequest(
+          413, "body: over " + MAX_BODY + " bytes (expected: a small JSON object)");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new BadRequest(
+          400, "body: not JSON: " + e.getOriginalMessage() + " (expected: a JSON object)");
+    }
+    if (root == null || !root.isObject()) {
+      throw new BadRequest(
+          400,
+          "body: " + (root == null ? "empty" : root.getNodeType()) + " (expected: a JSON object)");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!fields.contains(f)) {
+        throw new BadRequest(
+            400, f + ": unknown field (expected: " + String.join(", ", fields) + ")");
+      }
+    }
+    return (ObjectNode) root;
+  }
+
+  private ObjectNode routing() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("role", role);
+    root.put("local_region", localRegion);
+    root.put("writer", table.writer());
+    double fraction = table.policy().regionHealthyFraction();
+    ArrayNode regions = root.putArray("regions");
+    for (RegionState r : table.regions()) {
+      ObjectNode o = regions.addObject();
+      o.put("name", r.name());
+      o.put("healthy", r.isHealthy(fraction));
+      o.put("drained", r.isDrained());
+      o.put("writer", r.name().equals(table.writer()));
+      Double rtt = r.rttMillis();
+      if (rtt == null) {
+        o.putNull("rtt_ms");
+      } else {
+        o.put("rtt_ms", Math.round(rtt * 1000) / 1000.0);
+      }
+      ArrayNode instances = o.putArray("instances");
+      for (Instance i : r.instances()) {
+        ObjectNode io = instances.addObject();
+        io.put("address", i.endpoint().toString());
+        io.put("healthy", i.isUp());
+        io.put("ejected", i.isEjected());
+        io.put("in_flight", i.inFlight());
+      }
+    }
+    return root;
+  }
+
+  private static void respondJson(HttpExchange ex, int status, JsonNode body) throws IOException {
+    respond(ex, status, "application/json", JSON.writeValueAsString(body) + "\n");
+  }
+
+  private static void respondError(HttpExchange ex, int status, String message) throws IOException {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", message);
+    respondJson(ex, status, body);
+  }
+
+  private static void respond(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.STARTED) {
+      server.stop(0);
+    }
+    executor.shutdownNow();
+  }
+}

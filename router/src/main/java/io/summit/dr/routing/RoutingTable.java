@@ -1,0 +1,218 @@
+package io.summit.dr.routing;
+
+import io.summit.dr.topology.ReadPolicy;
+import io.summit.dr.topology.RoutingPolicy;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The router's view of the regions: instances and their state, which region is the writer, which
+ * regions are drained. Picks the instance for each request.
+ *
+ * <ul>
+ *   <li>Reads go to the healthy, not drained region with the lowest smoothed RTT (a region without
+ *       a sample yet ranks after those with one, in configuration order), and inside it to the
+ *       available instance with the fewest requests in flight. When no region is healthy, any
+ *       available instance of a non-drained region is used, nearest region first. A table built
+ *       with a read region (a gateway) reads only from that region; with {@link
+ *       ReadPolicy#WRITER_ONLY} only from the writer region.
+ *   <li>Writes go only to available instances of the writer region, least loaded first. There is no
+ *       write target when the writer is unset or has no available instance: the caller answers 503,
+ *       never another region. Draining does not affect writes.
+ * </ul>
+ *
+ * <p>Thread-safe; mutations (writer, drain, instances) take effect for requests routed after they
+ * return.
+ */
+public final class RoutingTable {
+  private final Map<String, RegionState> regions;
+  private final RoutingPolicy policy;
+  private final @Nullable String readRegion;
+  private final AtomicReference<@Nullable String> writer;
+
+  /**
+   * @param regionNames every region the router knows, in preference order for ties
+   * @param writer the initial writer region (usually the topology's primary), or null
+   * @param readRegion if set, the only region reads go to (the local region of a gateway)
+   */
+  public RoutingTable(
+      List<String> regionNames,
+      @Nullable String writer,
+      @Nullable String readRegion,
+      RoutingPolicy policy) {
+    Map<String, RegionState> map = new LinkedHashMap<>();
+    for (String name : regionNames) {
+      if (map.put(name, new RegionState(name, map.size(), policy.rttSmoothing())) != null) {
+        throw new IllegalArgumentException("regions: '" + name + "' twice (expected: unique)");
+      }
+    }
+    this.regions = map;
+    this.policy = policy;
+    this.readRegion = readRegion == null ? null : require(readRegion, "read_region").name();
+    this.writer = new AtomicReference<>(writer == null ? null : require(writer, "writer").name());
+  }
+
+  public RoutingPolicy policy() {
+    return policy;
+  }
+
+  public Collection<RegionState> regions() {
+    return regions.values();
+  }
+
+  public @Nullable RegionState region(String name) {
+    return regions.get(name);
+  }
+
+  /** The region reads are restricted to (a gateway's own region), or null. */
+  public @Nullable String readRegion() {
+    return readRegion;
+  }
+
+  public @Nullable String writer() {
+    return writer.get();
+  }
+
+  /**
+   * Sets the writer region (null: no writer, every write gets 503).
+   *
+   * @throws IllegalArgumentException naming the region when it is unknown
+   */
+  public void setWriter(@Nullable String region) {
+    writer.set(region == null ? null : require(region, "region").name());
+  }
+
+  /** Takes a region out of read selection ({@code true}) or puts it back. */
+  public void setDrained(String region, boolean drained) {
+    require(region, "region").setDrained(drained);
+  }
+
+  /**
+   * Replaces the instances of a region. Instances whose endpoint stays keep their state; removed
+   * ones are retired (their idle connections are closed, their in-flight requests finish).
+   *
+   * @return the instances removed
+   */
+  public List<Instance> replaceInstances(String region, List<Endpoint> endpoints) {
+    RegionState state = require(region, "region");
+    synchronized (state) {
+      Map<Endpoint, Instance> old = new HashMap<>();
+      for (Instance i : state.instances()) {
+        old.put(i.endpoint(), i);
+      }
+      List<Instance> next = new ArrayList<>();
+      for (Endpoint e : endpoints) {
+        Instance kept = old.remove(e);
+        next.add(kept != null ? kept : new Instance(state.name(), e));
+      }
+      state.setInstances(next);
+      for (Instance removed : old.values()) {
+        removed.retire();
+      }
+      return List.copyOf(old.values());
+    }
+  }
+
+  /** Every instance of every region. */
+  public List<Instance> allInstances() {
+    List<Instance> all = new ArrayList<>();
+    for (RegionState r : regions.values()) {
+      all.addAll(r.instances());
+    }
+    return all;
+  }
+
+  /** Picks the instance for a read, avoiding {@code tried}; null when there is none. */
+  public @Nullable Instance pickRead(Collection<Instance> tried) {
+    String only = readRegion;
+    if (only == null && policy.reads() == ReadPolicy.WRITER_ONLY) {
+      only = writer.get();
+      if (only == null) {
+        return null;
+      }
+    }
+    if (only != null) {
+      return leastLoaded(require(only, "region"), tried);
+    }
+    Instance best = pickNearest(tried, true);
+    return best != null ? best : pickNearest(tried, false);
+  }
+
+  /** Picks the instance for a write, avoiding {@code tried}; null when there is none. */
+  public @Nullable Instance pickWrite(Collection<Instance> tried) {
+    String w = writer.get();
+    return w == null ? null : leastLoaded(require(w, "region"), tried);
+  }
+
+  private @Nullable Instance pickNearest(Collection<Instance> tried, boolean healthyOnly) {
+    Instance best = null;
+    double bestRtt = Double.MAX_VALUE;
+    for (RegionState r : regions.values()) {
+      if (r.isDrained() || (healthyOnly && !r.isHealthy(policy.regionHealthyFraction()))) {
+        continue;
+      }
+      Double rtt = r.rttMillis();
+      double key = rtt == null ? Double.MAX_VALUE / 2 : rtt;
+      if (best != null && key >= bestRtt) {
+        continue;
+      }
+      Instance candidate = leastLoaded(r, tried);
+      if (candidate != null) {
+        best = candidate;
+        bestRtt = key;
+      }
+    }
+    return best;
+  }
+
+  /** The available, untried instance with the fewest in flight; ties broken at random. */
+  static @Nullable Instance leastLoaded(RegionState region, Collection<Instance> tried) {
+    List<Instance> all = region.instances();
+    int n = all.size();
+    if (n == 0) {
+      return null;
+    }
+    int start = n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
+    Instance best = null;
+    for (int k = 0; k < n; k++) {
+      Instance i = all.get((start + k) % n);
+      if (!i.isAvailable() || (!tried.isEmpty() && tried.contains(i))) {
+        continue;
+      }
+      if (best == null || i.inFlight() < best.inFlight()) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private RegionState require(String name, String field) {
+    RegionState r = regions.get(name);
+    if (r == null) {
+      throw new UnknownRegionException(
+          field
+              + ": '"
+              + name
+              + "' is not a region of this router (expected: one of "
+              + String.join(", ", regions.keySet())
+              + ")");
+    }
+    return r;
+  }
+
+  /** Thrown for a region name the router does not know. */
+  public static final class UnknownRegionException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnknownRegionException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package io.summit.dr.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.summit.dr.topology.ReadPolicy;
+import io.summit.dr.topology.RoutingPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.junit.jupiter.api.Test;
+
+class RoutingTableTest {
+  private final RoutingTable table =
+      new RoutingTable(List.of("west", "east"), "west", null, RoutingPolicy.defaults());
+
+  private Instance add(String region, int port) {
+    List<Endpoint> now =
+        new java.util.ArrayList<>(
+            region(region).instances().stream().map(Instance::endpoint).toList());
+    now.add(new Endpoint("127.0.0.1", port));
+    table.replaceInstances(region, now);
+    return region(region).instances().get(now.size() - 1);
+  }
+
+  private RegionState region(String name) {
+    return Objects.requireNonNull(table.region(name));
+  }
+
+  @Test
+  void readsGoToTheRegionWithTheLowestSmoothedRtt() {
+    add("west", 1);
+    Instance east = add("east", 2);
+    region("west").recordRtt(50);
+    region("east").recordRtt(10);
+
+    assertThat(table.pickRead(List.of())).isSameAs(east);
+  }
+
+  @Test
+  void rttIsAnExponentiallyWeightedMovingAverage() {
+    RegionState west = region("west");
+    west.recordRtt(10);
+    west.recordRtt(20);
+
+    assertThat(west.rttMillis())
+        .isCloseTo(0.3 * 20 + 0.7 * 10, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void withoutSamplesReadsPreferTheFirstRegion() {
+    Instance west = add("west", 1);
+    add("east", 2);
+
+    assertThat(table.pickRead(List.of())).isSameAs(west);
+  }
+
+  @Test
+  void insideARegionTheLeastLoadedInstanceIsPicked() {
+    Instance busy = add("west", 1);
+    Instance idle = add("west", 2);
+    busy.requestStarted();
+
+    assertThat(table.pickRead(List.of())).isSameAs(idle);
+    assertThat(table.pickWrite(List.of())).isSameAs(idle);
+  }
+
+  @Test
+  void anUnhealthyOrDrainedRegionGetsNoReads() {
+    Instance w1 = add("west", 1);
+    Instance w2 = add("west", 2);
+    Instance east = add("east", 3);
+    region("west").recordRtt(1);
+    region("east").recordRtt(50);
+    w1.setUp(false);
+    w2.setUp(false);
+
+    assertThat(table.pickRead(List.of())).isSameAs(east);
+
+    w1.setUp(true);
+    w2.setUp(true);
+    table.setDrained("west", true);
+    assertThat(table.pickRead(List.of())).isSameAs(east);
+    assertThat(table.pickWrite(List.of())).isIn(w1, w2);
+  }
+
+  @Test
+  void aRetryAvoidsTheInstancesTried() {
+    Instance w1 = add("west", 1);
+    Instance east = add("east", 2);
+    region("west").recordRtt(1);
+    region("east").recordRtt(50);
+
+    assertThat(table.pickRead(List.of(w1))).isSameAs(east);
+    assertThat(table.pickWrite(List.of(w1))).isNull();
+  }
+
+  @Test
+  void writesNeverGoOutsideTheWriterRegion() {
+    Instance w1 = add("west", 1);
+    add("east", 2);
+    w1.setUp(false);
+
+    assertThat(table.pickWrite(List.of())).isNull();
+    table.setWriter("east");
+    assertThat(Objects.requireNonNull(table.pickWrite(List.of())).region()).isEqualTo("east");
+    table.setWriter(null);
+    assertThat(table.pickWrite(List.of())).isNull();
+  }
+
+  @Test
+  void aGatewayReadsOnlyFromItsRegion() {
+    RoutingTable gateway =
+        new RoutingTable(List.of("west", "east"), "west", "east", RoutingPolicy.defaults());
+    gateway.replaceInstances("west", List.of(new Endpoint("127.0.0.1", 1)));
+
+    assertThat(gateway.pickRead(List.of())).isNull();
+  }
+
+  @Test
+  void writerOnlyPolicySendsReadsToTheWriter() {
+    RoutingPolicy p = RoutingPolicy.defaults();
+    RoutingTable writerOnly =
+        new RoutingTable(
+            List.of("west", "east"),
+            "east",
+            null,
+            new RoutingPolicy(
+                ReadPolicy.WRITER_ONLY,
+                p.rttSmoothing(),
+                p.graphqlBodyLimit(),
+                p.retryReads(),
+                p.ejectAfterErrors(),
+                Duration.ofSeconds(1),
+                p.maxEjectedPercent(),
+                p.regionHealthyFraction(),
+                p.retryAfter()));
+    writerOnly.replaceInstances("west", List.of(new Endpoint("127.0.0.1", 1)));
+    writerOnly.replaceInstances("east", List.of(new Endpoint("127.0.0.1", 2)));
+
+    assertThat(Objects.requireNonNull(writerOnly.pickRead(List.of())).region()).isEqualTo("east");
+  }
+
+  @Test
+  void replacingInstancesKeepsTheStateOfThoseThatStay() {
+    Instance kept = add("west", 1);
+    Instance removed = add("west", 2);
+    kept.requestStarted();
+
+    List<Instance> gone =
+        table.replaceInstances(
+            "west", List.of(new Endpoint("127.0.0.1", 1), new Endpoint("127.0.0.1", 3)));
+
+    assertThat(gone).containsExactly(removed);
+    assertThat(removed.isRetired()).isTrue();
+    assertThat(region("west").instances().get(0)).isSameAs(kept);
+    assertThat(kept.inFlight()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnknownRegionIsRefusedByName() {
+    assertThatThrownBy(() -> table.setWriter("mars"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("region: 'mars' is not a region of this router (expected: one of west, east)");
+  }
+
+  @Test
+  void aRegionIsHealthyWhileTheConfiguredFractionOfItsInstancesIs() {
+    Instance a = add("west", 1);
+    add("west", 2);
+    add("west", 3);
+
+    a.setUp(false);
+    assertThat(region("west").isHealthy(0.5)).isTrue();
+    assertThat(region("west").isHealthy(0.8)).isFalse();
+    assertThat(region("east").isHealthy(0.5)).isFalse();
+  }
+}
