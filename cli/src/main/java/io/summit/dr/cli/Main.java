@@ -19,6 +19,12 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       SchemaCommand.class,
       LabCommand.class,
+      OrchestratorCommand.class,
+      PlanCommands.Failover.class,
+      PlanCommands.Switchover.class,
+      PlanCommands.Failback.class,
+      PlanCommands.Approve.class,
+      StatusCommand.class,
       RouterCommand.class,
       AutoComplete.GenerateCompletion.class
     })

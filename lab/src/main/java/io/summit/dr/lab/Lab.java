@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A two-region lab on this machine, kept in a lab directory: real PostgreSQL and Redis servers per
@@ -51,6 +52,7 @@ public final class Lab {
 
   private final Path dir;
   private final Clock clock;
+  private @Nullable Topology topology;
 
   private Lab(Path dir, Clock clock) {
     this.dir = dir.toAbsolutePath().normalize();
@@ -77,7 +79,12 @@ public final class Lab {
   }
 
   public Topology topology() {
-    return TopologyLoader.load(Path.of(requireState().config()));
+    Topology t = topology;
+    if (t == null) {
+      t = TopologyLoader.load(Path.of(requireState().config()));
+      topology = t;
+    }
+    return t;
   }
 
   public LabLayout layout() {
@@ -323,8 +330,16 @@ public final class Lab {
               new RedisServer(Binaries.find(), Path.of(c.dir()), new Endpoint(c.host(), c.port()))
                   .start(Duration.ofSeconds(20));
           case "wan" -> LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout());
-          default ->
+          default -> {
+            if (c.command() == null) {
               throw new LabException(name + ": cannot restart a component of kind " + c.kind());
+            }
+            long spawned = OsProcesses.spawnDetached(c.command(), Path.of(c.log()));
+            LabComponent started = c.withPid(spawned);
+            save(requireState().with(started));
+            awaitHealthy(started, Duration.ofSeconds(60));
+            yield spawned;
+          }
         };
     LabComponent restarted = c.withPid(pid);
     save(requireState().with(restarted));
@@ -352,6 +367,11 @@ public final class Lab {
 
   /** The adapter of a store component ({@code postgres-us-east-1}); the caller closes it. */
   public StoreAdapter adapter(String name) {
+    return adapter(name, Duration.ofSeconds(2));
+  }
+
+  /** The adapter of a store component, with {@code timeout} for each of its connections. */
+  public StoreAdapter adapter(String name, Duration timeout) {
     LabComponent c = component(name);
     Endpoint endpoint = new Endpoint(c.host(), c.port());
     String id = c.kind() + "@" + c.region();
@@ -363,10 +383,9 @@ public final class Lab {
               slotName(c.region()),
               postgresServer(c),
               clock,
-              Duration.ofSeconds(2),
+              timeout,
               layout()::direct);
-      case "redis" ->
-          new RedisAdapter(id, endpoint, clock, Duration.ofSeconds(2), layout()::direct);
+      case "redis" -> new RedisAdapter(id, endpoint, clock, timeout, layout()::direct);
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
@@ -391,8 +410,9 @@ public final class Lab {
       if (!c.kind().equals("postgres") && !c.kind().equals("redis")) {
         boolean healthy =
             alive
-                && (!c.kind().equals("wan")
-                    || new WanClient(new Endpoint(c.host(), c.port())).isUp());
+                && (c.kind().equals("wan")
+                    ? new WanClient(new Endpoint(c.host(), c.port())).isUp()
+                    : isHealthy(c));
         out.add(
             new ComponentStatus(
                 c.name(),
@@ -427,20 +447,52 @@ public final class Lab {
     return out;
   }
 
-  static List<String> javaCommand(Class<?> main, String... args) {
+  static List<String> javaCommand(String mainClass, List<String> args) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx128m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                main.getName()));
-    command.addAll(List.of(args));
+        new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    if (Runtime.version().feature() >= 24) {
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(args);
     return command;
+  }
+
+  /** Waits until a daemon answers 200 on its health path. */
+  static void awaitHealthy(LabComponent c, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isHealthy(c)) {
+      if (!OsProcesses.isAlive(c.pid())) {
+        throw new LabException(c.name() + ": exited at start; see " + c.log());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new LabException(c.name() + ": not healthy within " + timeout + "; see " + c.log());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+  }
+
+  static boolean isHealthy(LabComponent c) {
+    if (c.healthPath() == null) {
+      return OsProcesses.isAlive(c.pid());
+    }
+    try {
+      java.net.HttpURLConnection h =
+          (java.net.HttpURLConnection)
+              java.net
+                  .URI
+                  .create("http://" + c.host() + ":" + c.port() + c.healthPath())
+                  .toURL()
+                  .openConnection();
+      h.setConnectTimeout(500);
+      h.setReadTimeout(1000);
+      int code = h.getResponseCode();
+      h.disconnect();
+      return code == 200;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   static final ObjectMapper JSON = new ObjectMapper();

@@ -52,6 +52,16 @@ public record LabLayout(String host, int base, List<String> regions) {
     return new Endpoint(host, base + 1000 * (1 + index(from)) + 100 * index(to) + offset(kind));
   }
 
+  /** The orchestrator's API, at the edge. */
+  public Endpoint orchestrator() {
+    return new Endpoint(host, base + 910);
+  }
+
+  /** The failure observer of {@code region}. */
+  public Endpoint observer(String region) {
+    return new Endpoint(host, base + 100 * index(region) + 30);
+  }
+
   /** The WAN links' admin API. */
   public Endpoint wanAdmin() {
     return new Endpoint(host, base + 950);

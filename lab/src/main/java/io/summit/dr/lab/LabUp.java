@@ -80,8 +80,46 @@ final class LabUp {
         startReplica(store, replicaRegion);
       }
     }
+    startDaemons();
     progress.accept(
         String.format(Locale.ROOT, "lab: up in %.1fs", (System.nanoTime() - started) / 1e9));
+  }
+
+  /** The processes capabilities add through {@link LabExtension}, started after the stores. */
+  private void startDaemons() {
+    for (LabExtension extension : java.util.ServiceLoader.load(LabExtension.class)) {
+      for (LabExtension.Daemon d : extension.daemons(topology, layout, lab.dir(), config)) {
+        String name = Lab.componentName(d.kind(), d.region());
+        Path log = lab.dir().resolve(name + ".log");
+        List<String> command = Lab.javaCommand(d.mainClass(), d.arguments());
+        long t0 = System.nanoTime();
+        long pid = OsProcesses.spawnDetached(command, log);
+        LabComponent c =
+            new LabComponent(
+                name,
+                d.kind(),
+                d.region(),
+                pid,
+                d.address().host(),
+                d.address().port(),
+                lab.dir().toString(),
+                log.toString(),
+                command,
+                d.healthPath());
+        state = state.with(c);
+        lab.save(state);
+        Lab.awaitHealthy(c, Duration.ofSeconds(60));
+        progress.accept(
+            String.format(
+                Locale.ROOT,
+                "  %-22s %-9s %-16s pid %-7d %5.1fs",
+                name,
+                d.region(),
+                d.address(),
+                pid,
+                (System.nanoTime() - t0) / 1e9));
+      }
+    }
   }
 
   private void checkPortsFree(List<Store> stores) {
@@ -149,7 +187,7 @@ final class LabUp {
   static long startWan(Lab lab, Path spec, LabLayout layout) {
     long pid =
         OsProcesses.spawnDetached(
-            Lab.javaCommand(Lab.wanMain(), "--spec", spec.toString()),
+            Lab.javaCommand(Lab.wanMain().getName(), List.of("--spec", spec.toString())),
             lab.dir().resolve("wan.log"));
     WanClient client = new WanClient(layout.wanAdmin());
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -27,6 +27,9 @@ public interface StoreAdapter extends AutoCloseable {
   /** Turns this node into a replica of {@code newPrimary}, reached at that address. */
   StoreResult rejoin(Endpoint newPrimary);
 
+  /** Writes a marker (a row, a key) to prove this node takes writes now. */
+  StoreResult verifyWrite();
+
   @Override
   void close();
 }

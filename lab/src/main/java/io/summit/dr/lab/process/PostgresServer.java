@@ -37,6 +37,7 @@ public final class PostgresServer implements PostgresControl {
       max_wal_senders = 10
       max_replication_slots = 10
       wal_log_hints = on
+      wal_keep_size = 512MB
       hot_standby = on
       hot_standby_feedback = on
       wal_receiver_status_interval = 1s

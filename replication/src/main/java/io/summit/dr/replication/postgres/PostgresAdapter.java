@@ -380,6 +380,19 @@ public final class PostgresAdapter implements StoreAdapter {
         + "'\n";
   }
 
+  @Override
+  public StoreResult verifyWrite() {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "create table if not exists summit_dr_verify (at timestamptz primary key default clock_timestamp())");
+      s.execute("insert into summit_dr_verify default values");
+      return new StoreResult.Applied(id + ": wrote a row to summit_dr_verify");
+    } catch (SQLException e) {
+      return new StoreResult.Retry(id + ": verify write failed: " + e.getMessage());
+    }
+  }
+
   private static boolean queryBoolean(Statement s, String sql) throws SQLException {
     try (ResultSet rs = s.executeQuery(sql)) {
       rs.next();

@@ -284,6 +284,16 @@ public final class RedisAdapter implements StoreAdapter {
     }
   }
 
+  @Override
+  public StoreResult verifyWrite() {
+    try {
+      run(endpoint, r -> r.set("summit-dr:verify", clock.instant().toString()));
+      return new StoreResult.Applied(id + ": wrote key summit-dr:verify");
+    } catch (RedisException e) {
+      return new StoreResult.Retry(id + ": verify write failed: " + e.getMessage());
+    }
+  }
+
   /** Persists runtime settings when the server runs from a config file (the lab's do). */
   private static void rewrite(RedisCommands<String, String> r) {
     try {

@@ -1,0 +1,74 @@
+package io.summit.dr.cli;
+
+import io.summit.dr.orchestrator.OrchestratorMain;
+import io.summit.dr.replication.Endpoint;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code summit-dr orchestrator}: runs the orchestrator in the foreground (the lab starts one
+ * itself).
+ */
+@Command(
+    name = "orchestrator",
+    mixinStandardHelpOptions = true,
+    description = "Run the orchestrator: failure detection, plans, discovery and its HTTP API.")
+final class OrchestratorCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The topology.")
+  Path config = Path.of("examples/lab.yaml");
+
+  @Option(
+      names = "--lab-dir",
+      defaultValue = ".lab",
+      paramLabel = "DIR",
+      description = "The lab whose stores it supervises (default: ${DEFAULT-VALUE}).")
+  Path labDir = Path.of(".lab");
+
+  @Option(
+      names = "--listen",
+      required = true,
+      paramLabel = "HOST:PORT",
+      description = "Where the API listens.")
+  String listen = "";
+
+  @Option(
+      names = "--router-admin",
+      paramLabel = "HOST:PORT",
+      description = "The edge router's admin API, to set its writer region.")
+  @Nullable String routerAdmin;
+
+  @Option(
+      names = "--observer",
+      paramLabel = "REGION=HOST:PORT",
+      description = "A region's failure observer (repeatable).")
+  Map<String, String> observers = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, Endpoint> obs = new LinkedHashMap<>();
+    observers.forEach((r, a) -> obs.put(r, endpoint("--observer", a)));
+    OrchestratorMain.run(
+        new OrchestratorMain.Options(
+            config,
+            labDir,
+            endpoint("--listen", listen),
+            routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
+            obs));
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private static Endpoint endpoint(String option, String text) {
+    try {
+      return Endpoint.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+}

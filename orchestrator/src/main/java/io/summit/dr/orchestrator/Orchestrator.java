@@ -1,0 +1,349 @@
+package io.summit.dr.orchestrator;
+
+import io.summit.dr.orchestrator.discovery.Discovery;
+import io.summit.dr.orchestrator.plan.Journal;
+import io.summit.dr.orchestrator.plan.JournalEntry;
+import io.summit.dr.orchestrator.plan.Plan;
+import io.summit.dr.orchestrator.plan.PlanKind;
+import io.summit.dr.orchestrator.plan.PlanRefusedException;
+import io.summit.dr.orchestrator.plan.PlanRunner;
+import io.summit.dr.orchestrator.plan.PlanStatus;
+import io.summit.dr.orchestrator.plan.StepSpec;
+import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.StoreObservation;
+import io.summit.dr.replication.StoreResult;
+import io.summit.dr.replication.StoreRole;
+import io.summit.dr.topology.Region;
+import io.summit.dr.topology.RegionRole;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.Trigger;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The control plane's core: the writer region, the plans (one at a time, journaled), discovery, the
+ * lag monitor, events and the audit log. Requests come from the HTTP API and from failure
+ * detection; both go through the same checks.
+ *
+ * <p>Thread-safe.
+ */
+public final class Orchestrator {
+  private final Topology topology;
+  private final Stores stores;
+  private final Clock clock;
+  private final Discovery discovery;
+  private final LagMonitor lag;
+  private final PlanRunner runner;
+  private final PlanFactory factory;
+  private final Events events;
+  private final AuditLog audit;
+  private final AtomicReference<String> writer;
+  private final List<String> regions;
+  private volatile @Nullable Instant lastAutomaticPlan;
+
+  public Orchestrator(
+      Topology topology,
+      Stores stores,
+      @Nullable RouterControl router,
+      Path stateDir,
+      Clock clock) {
+    this.topology = topology;
+    this.stores = stores;
+    this.clock = clock;
+    this.regions =
+        topology.regions().stream()
+            .filter(r -> r.role() != RegionRole.WITNESS)
+            .map(Region::name)
+            .toList();
+    Journal journal = Journal.open(stateDir.resolve("journal.jsonl"));
+    this.writer = new AtomicReference<>(writerFromJournal(journal, topology.primary().name()));
+    List<String> storeNames = topology.stores().stream().map(Store::name).toList();
+    this.discovery = new Discovery(storeNames, regions, writer.get(), stores::clientEndpoint);
+    this.lag = new LagMonitor(stores, storeNames, regions);
+    this.events = new Events(clock);
+    this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
+    this.factory = new PlanFactory(topology);
+    this.runner =
+        new PlanRunner(
+            journal,
+            new PlanSteps(topology, stores, router, discovery, lag),
+            clock,
+            this::planChanged);
+  }
+
+  /** The writer region the last successful plan left, or the topology's primary. */
+  private static String writerFromJournal(Journal journal, String primary) {
+    String writer = primary;
+    Map<String, String> targets = new LinkedHashMap<>();
+    for (JournalEntry e : journal.read()) {
+      if (e.event().equals("plan-start") && e.to() != null) {
+        targets.put(e.plan(), e.to());
+      } else if (e.event().equals("plan-end")
+          && "succeeded".equals(e.outcome())
+          && targets.containsKey(e.plan())) {
+        writer = targets.get(e.plan());
+      }
+    }
+    return writer;
+  }
+
+  /** Finishes a plan the journal left open (after a crash). */
+  public Optional<PlanStatus> resume() {
+    Optional<PlanStatus> resumed = runner.resume();
+    resumed.ifPresent(p -> events.publish("plan-resumed", Map.of("plan", p.id())));
+    return resumed;
+  }
+
+  private void planChanged(PlanStatus p) {
+    if (p.endedAt() != null) {
+      if (p.state().equals("succeeded")) {
+        writer.set(p.to());
+      }
+      events.publish(
+          "plan-" + p.state(),
+          Map.of(
+              "plan",
+              p.id(),
+              "kind",
+              p.kind().name().toLowerCase(java.util.Locale.ROOT),
+              "detail",
+              String.valueOf(p.detail())));
+    } else {
+      p.steps().stream()
+          .filter(s -> s.state().equals("running"))
+          .forEach(s -> events.publish("step-running", Map.of("plan", p.id(), "step", s.id())));
+    }
+  }
+
+  public String writerRegion() {
+    return writer.get();
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  public Discovery discovery() {
+    return discovery;
+  }
+
+  public Events events() {
+    return events;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public PlanRunner plans() {
+    return runner;
+  }
+
+  public List<String> regions() {
+    return regions;
+  }
+
+  /**
+   * Fails the writer region over to {@code to}.
+   *
+   * @throws IllegalArgumentException for a bad region
+   * @throws PlanRefusedException while another plan runs
+   */
+  public PlanStatus failover(String to, boolean force, String who) {
+    String from = writer.get();
+    checkTarget(to, from);
+    return submit(PlanKind.FAILOVER, from, to, force, who, factory.failover(from, to));
+  }
+
+  public PlanStatus switchover(String to, String who) {
+    String from = writer.get();
+    checkTarget(to, from);
+    return submit(PlanKind.SWITCHOVER, from, to, false, who, factory.switchover(from, to));
+  }
+
+  public PlanStatus failback(String who) {
+    String home = topology.primary().name();
+    String from = writer.get();
+    if (from.equals(home)) {
+      throw new IllegalArgumentException(
+          "failback: the writer region is "
+              + home
+              + " already (expected: a failed-over deployment)");
+    }
+    return submit(PlanKind.FAILBACK, from, home, false, who, factory.failback(from, home));
+  }
+
+  private void checkTarget(String to, String from) {
+    if (!regions.contains(to)) {
+      throw new IllegalArgumentException(
+          "to: '" + to + "' (expected: one of " + String.join(", ", regions) + ")");
+    }
+    if (to.equals(from)) {
+      throw new IllegalArgumentException(
+          "to: '" + to + "' is the writer region already (expected: another region)");
+    }
+  }
+
+  private PlanStatus submit(
+      PlanKind kind, String from, String to, boolean force, String who, List<StepSpec> steps) {
+    Map<String, Object> request =
+        Map.of(
+            "kind",
+            kind.name().toLowerCase(java.util.Locale.ROOT),
+            "from",
+            from,
+            "to",
+            to,
+            "force",
+            force);
+    try {
+      Plan plan = new Plan(runner.newId(kind), kind, from, to, force, who, steps, clock.instant());
+      PlanStatus status = runner.submit(plan);
+      audit.record(who, "plan", request, "started " + plan.id());
+      events.publish(
+          "plan-started",
+          Map.of(
+              "plan",
+              plan.id(),
+              "kind",
+              request.get("kind"),
+              "from",
+              from,
+              "to",
+              to,
+              "forced",
+              force,
+              "by",
+              who));
+      return status;
+    } catch (PlanRefusedException e) {
+      audit.record(who, "plan", request, "refused: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  public PlanStatus approve(String planId, String who) {
+    try {
+      PlanStatus p = runner.approve(planId, who);
+      audit.record(who, "approve", Map.of("plan", planId), "approved");
+      events.publish("plan-approved", Map.of("plan", planId, "by", who));
+      return p;
+    } catch (IllegalArgumentException e) {
+      audit.record(who, "approve", Map.of("plan", planId), "refused: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Detection says {@code region} failed: start the automatic plan when the topology allows. */
+  public void regionFailed(String region, List<String> observers) {
+    events.publish("region-failed", Map.of("region", region, "observers", observers));
+    if (!region.equals(writer.get())) {
+      return;
+    }
+    if (topology.failover().trigger() == Trigger.MANUAL) {
+      events.publish(
+          "failover-needed",
+          Map.of(
+              "region", region, "reason", "trigger is manual: run summit-dr failover --to REGION"));
+      return;
+    }
+    Instant last = lastAutomaticPlan;
+    if (last != null && last.plus(topology.failover().cooldown()).isAfter(clock.instant())) {
+      events.publish(
+          "failover-suppressed",
+          Map.of(
+              "region",
+              region,
+              "reason",
+              "cooldown "
+                  + topology.failover().cooldown()
+                  + " since the last automatic plan at "
+                  + last));
+      return;
+    }
+    String target = regions.stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
+    try {
+      lastAutomaticPlan = clock.instant();
+      failover(target, false, "detector (" + String.join(", ", observers) + ")");
+    } catch (PlanRefusedException e) {
+      events.publish("failover-suppressed", Map.of("region", region, "reason", e.getMessage()));
+    }
+  }
+
+  /** Detection sees a partition, not a failure: alert, report the lag, do not fail over. */
+  public void partitionSuspected(String region, List<String> seeingDown, List<String> seeingUp) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("region", region);
+    data.put("seeing_down", seeingDown);
+    data.put("seeing_up", seeingUp);
+    for (String store : topology.stores().stream().map(Store::name).toList()) {
+      for (String r : regions) {
+        lag.last(store, r)
+            .filter(o -> o.role() == StoreRole.REPLICA)
+            .ifPresent(
+                o ->
+                    data.put(
+                        "lag_" + store + "_" + r, o.lagBytes() + " B / " + o.lagSeconds() + " s"));
+      }
+    }
+    events.publish("alert-partition", data);
+  }
+
+  /**
+   * One pass of supervision: observe every store node (lag), and fence any node outside the writer
+   * region that acts as a primary (an old primary that came back): one writer per store.
+   */
+  public void superviseOnce() {
+    lag.pollOnce();
+    if (runner.running().isPresent()) {
+      return;
+    }
+    String w = writer.get();
+    for (Store s : topology.stores()) {
+      for (String region : regions) {
+        if (region.equals(w)) {
+          continue;
+        }
+        Optional<StoreObservation> o = lag.last(s.name(), region);
+        if (o.isPresent() && o.get().reachable() && o.get().role() == StoreRole.PRIMARY) {
+          try (StoreAdapter a = stores.adapter(s.name(), region)) {
+            StoreResult r = a.fence();
+            events.publish(
+                "fenced-returning-primary",
+                Map.of("store", s.name(), "region", region, "result", r.detail()));
+          }
+        }
+      }
+    }
+  }
+
+  /** Every store node with its role and lag, from the last supervision pass. */
+  public List<Map<String, Object>> storeStatus() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Store s : topology.stores()) {
+      for (String region : regions) {
+        Optional<StoreObservation> o = lag.last(s.name(), region);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", s.name());
+        row.put("kind", s.kind().name().toLowerCase(java.util.Locale.ROOT));
+        row.put("region", region);
+        row.put(
+            "role",
+            o.map(x -> x.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"));
+        row.put("lag_bytes", o.map(StoreObservation::lagBytes).orElse(null));
+        row.put("lag_seconds", o.map(StoreObservation::lagSeconds).orElse(null));
+        out.add(row);
+      }
+    }
+    return out;
+  }
+}

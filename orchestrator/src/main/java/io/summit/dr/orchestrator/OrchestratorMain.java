@@ -1,0 +1,147 @@
+package io.summit.dr.orchestrator;
+
+import io.summit.dr.lab.Lab;
+import io.summit.dr.orchestrator.api.ApiServer;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The orchestrator process: {@code OrchestratorMain --config FILE --lab-dir DIR --listen HOST:PORT
+ * [--router-admin HOST:PORT] [--observer REGION=HOST:PORT ...]}. It resumes a plan its journal left
+ * open, supervises the stores every probe interval, runs failure detection, and serves the API.
+ */
+public final class OrchestratorMain {
+  /** The parsed command line. */
+  public record Options(
+      Path config,
+      Path labDir,
+      Endpoint listen,
+      @Nullable Endpoint routerAdmin,
+      Map<String, Endpoint> observers) {}
+
+  private OrchestratorMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("orchestrator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    run(options);
+    new CountDownLatch(1).await();
+  }
+
+  static Options parse(String[] args) {
+    Path config = null;
+    Path labDir = null;
+    Endpoint listen = null;
+    Endpoint router = null;
+    Map<String, Endpoint> observers = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag + ": missing value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--config" -> config = Path.of(value);
+        case "--lab-dir" -> labDir = Path.of(value);
+        case "--listen" -> listen = Endpoint.parse(value);
+        case "--router-admin" -> router = Endpoint.parse(value);
+        case "--observer" -> {
+          int eq = value.indexOf('=');
+          if (eq <= 0) {
+            throw new IllegalArgumentException(
+                "--observer: '" + value + "' (expected: REGION=HOST:PORT)");
+          }
+          observers.put(value.substring(0, eq), Endpoint.parse(value.substring(eq + 1)));
+        }
+        default ->
+            throw new IllegalArgumentException(
+                flag
+                    + ": unknown option (expected: --config, --lab-dir, --listen, --router-admin, --observer)");
+      }
+    }
+    if (config == null || labDir == null || listen == null) {
+      throw new IllegalArgumentException("--config, --lab-dir and --listen are required");
+    }
+    return new Options(config, labDir, listen, router, observers);
+  }
+
+  /** Starts everything; returns the running pieces (for in-process use and tests). */
+  public static Running run(Options o) throws IOException {
+    Topology topology = TopologyLoader.load(o.config());
+    Clock clock = Clock.systemUTC();
+    Lab lab = Lab.at(o.labDir());
+    Stores stores = new LabStores(lab, topology, Duration.ofSeconds(1));
+    RouterControl router = o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin());
+    Orchestrator orchestrator =
+        new Orchestrator(topology, stores, router, o.labDir().resolve("orchestrator"), clock);
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
+    long interval = topology.health().probeInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            orchestrator.superviseOnce();
+          } catch (RuntimeException e) {
+            orchestrator.events().publish("supervision-error", Map.of("error", String.valueOf(e)));
+          }
+        },
+        0,
+        interval,
+        TimeUnit.MILLISECONDS);
+    List<AutoCloseable> closeables = new ArrayList<>();
+    closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
+    ApiServer api =
+        new ApiServer(
+            orchestrator,
+            new InetSocketAddress(o.listen().host(), o.listen().port()),
+            () -> Detection.regionsView(orchestrator));
+    api.start();
+    orchestrator.resume();
+    System.out.println(
+        "orchestrator: '"
+            + topology.name()
+            + "' writer "
+            + orchestrator.writerRegion()
+            + ", API on "
+            + o.listen());
+    return new Running(orchestrator, api, scheduler, closeables);
+  }
+
+  /** A running orchestrator. */
+  public record Running(
+      Orchestrator orchestrator,
+      ApiServer api,
+      ScheduledExecutorService scheduler,
+      List<AutoCloseable> closeables)
+      implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      api.close();
+      scheduler.shutdownNow();
+      for (AutoCloseable c : closeables) {
+        c.close();
+      }
+    }
+  }
+}

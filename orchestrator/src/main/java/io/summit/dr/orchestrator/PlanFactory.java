@@ -1,0 +1,107 @@
+package io.summit.dr.orchestrator;
+
+import io.summit.dr.orchestrator.plan.Action;
+import io.summit.dr.orchestrator.plan.StepSpec;
+import io.summit.dr.topology.FailoverOutline;
+import io.summit.dr.topology.PlannedStep;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The steps of each kind of plan, laid onto the topology. */
+final class PlanFactory {
+  private final Topology topology;
+
+  PlanFactory(Topology topology) {
+    this.topology = topology;
+  }
+
+  /** The topology's failover plan, {@code from} failing over to {@code to}. */
+  List<StepSpec> failover(String from, String to) {
+    List<StepSpec> out = new ArrayList<>();
+    for (PlannedStep s : FailoverOutline.of(topology, from, to)) {
+      out.add(
+          new StepSpec(
+              s.id(),
+              io.summit.dr.orchestrator.plan.Action.valueOf(s.action().name()),
+              s.region(),
+              s.store(),
+              s.group(),
+              s.approval(),
+              s.timeout(),
+              s.retries()));
+    }
+    return out;
+  }
+
+  /**
+   * A planned switchover: stop writes, fence the old primary, wait until each replica has replayed
+   * everything, promote, publish, route writes, and rejoin the old primary as a replica. No
+   * acknowledged write is lost: nothing is accepted after the fence, and nothing is promoted before
+   * it has everything.
+   */
+  List<StepSpec> switchover(String from, String to) {
+    List<StepSpec> out = new ArrayList<>();
+    Duration quick = Duration.ofSeconds(5);
+    out.add(StepSpec.of(Action.STOP_WRITES, from, null, quick));
+    for (Store s : moving(from, to)) {
+      out.add(StepSpec.of(Action.FENCE, from, s.name(), quick));
+    }
+    for (Store s : moving(from, to)) {
+      out.add(StepSpec.of(Action.CATCH_UP, to, s.name(), Duration.ofSeconds(30)));
+    }
+    for (Store s : moving(from, to)) {
+      StepSpec p = StepSpec.of(Action.PROMOTE, to, s.name(), Duration.ofSeconds(30));
+      out.add(
+          new StepSpec(
+              p.id(),
+              p.action(),
+              p.region(),
+              p.store(),
+              "promote",
+              false,
+              p.timeout(),
+              p.retries()));
+    }
+    out.add(StepSpec.of(Action.PUBLISH_ENDPOINTS, to, null, quick));
+    out.add(StepSpec.of(Action.ROUTE_WRITES, to, null, quick));
+    for (Store s : moving(from, to)) {
+      out.add(StepSpec.of(Action.REJOIN, from, s.name(), Duration.ofSeconds(120)));
+    }
+    return out;
+  }
+
+  /**
+   * Failback to {@code home} once it is back: its stores rejoin as replicas of the current writer
+   * region ({@code from}) first, then a switchover returns the writer home.
+   */
+  List<StepSpec> failback(String from, String home) {
+    List<StepSpec> out = new ArrayList<>();
+    for (Store s : moving(home, from)) {
+      StepSpec r = StepSpec.of(Action.REJOIN, home, s.name(), Duration.ofSeconds(120));
+      out.add(
+          new StepSpec(
+              "rejoin-home/" + s.name(),
+              r.action(),
+              home,
+              s.name(),
+              null,
+              false,
+              r.timeout(),
+              r.retries()));
+    }
+    out.addAll(switchover(from, home));
+    return out;
+  }
+
+  /** Stores replicated between the two regions (either direction: roles move with failovers). */
+  private List<Store> moving(String a, String b) {
+    return topology.stores().stream().filter(s -> involves(s, a) && involves(s, b)).toList();
+  }
+
+  private static boolean involves(Store s, String region) {
+    return s.primaryRegion().equals(region) || s.replicaRegions().contains(region);
+  }
+}

@@ -1,0 +1,205 @@
+package io.summit.dr.orchestrator;
+
+import io.summit.dr.orchestrator.discovery.Discovery;
+import io.summit.dr.orchestrator.plan.Plan;
+import io.summit.dr.orchestrator.plan.StepExecutor;
+import io.summit.dr.orchestrator.plan.StepResult;
+import io.summit.dr.orchestrator.plan.StepSpec;
+import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.StoreObservation;
+import io.summit.dr.replication.StoreResult;
+import io.summit.dr.topology.Durations;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.Topology;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What each step of a plan does, against the stores, the router and discovery. Every step observes
+ * first and reports {@code AlreadyDone} when its target state holds.
+ */
+final class PlanSteps implements StepExecutor {
+  private final Topology topology;
+  private final Stores stores;
+  private final @Nullable RouterControl router;
+  private final Discovery discovery;
+  private final LagMonitor lag;
+
+  PlanSteps(
+      Topology topology,
+      Stores stores,
+      @Nullable RouterControl router,
+      Discovery discovery,
+      LagMonitor lag) {
+    this.topology = topology;
+    this.stores = stores;
+    this.router = router;
+    this.discovery = discovery;
+    this.lag = lag;
+  }
+
+  @Override
+  public StepResult execute(Plan plan, StepSpec step) {
+    String store = step.store();
+    return switch (step.action()) {
+      case STOP_WRITES -> setWriter(null, step.region());
+      case ROUTE_WRITES -> setWriter(step.region(), null);
+      case FENCE -> fence(Objects.requireNonNull(store), step.region());
+      case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
+      case PROMOTE -> onStore(store, step.region(), StoreAdapter::promote);
+      case VERIFY -> verify(step.region());
+      case PUBLISH_ENDPOINTS ->
+          discovery.publish(step.region())
+              ? new StepResult.Applied(
+                  "discovery: writer region "
+                      + step.region()
+                      + ", version "
+                      + discovery.snapshot().version())
+              : new StepResult.AlreadyDone(
+                  "discovery: writer region is " + step.region() + " already");
+      case SCALE_UP ->
+          new StepResult.AlreadyDone(
+              "scale-up: this deployment runs no stateless services for the orchestrator to scale yet");
+      case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
+      case REJOIN -> rejoin(plan, Objects.requireNonNull(store), step.region());
+    };
+  }
+
+  private StepResult setWriter(@Nullable String region, @Nullable String stoppedRegion) {
+    if (router == null) {
+      return new StepResult.AlreadyDone("router: none configured; applications follow discovery");
+    }
+    try {
+      String current = router.writer();
+      if (Objects.equals(current, region)) {
+        return new StepResult.AlreadyDone("router: writer is " + region + " already");
+      }
+      if (region == null
+          && current != null
+          && stoppedRegion != null
+          && !current.equals(stoppedRegion)) {
+        return new StepResult.AlreadyDone(
+            "router: writer is " + current + ", not " + stoppedRegion);
+      }
+      router.setWriter(region);
+      return new StepResult.Applied("router: writer " + current + " -> " + region);
+    } catch (IOException e) {
+      return new StepResult.Retry("router: " + e.getMessage());
+    }
+  }
+
+  private StepResult fence(String store, String region) {
+    try (StoreAdapter a = stores.adapter(store, region)) {
+      StoreResult r = a.fence();
+      if (r instanceof StoreResult.Retry && !a.observe().reachable()) {
+        // Unreachable: it takes no writes while it is, and it is fenced when it comes back.
+        return new StepResult.Applied(a.id() + ": unreachable, not fenced now (fenced on return)");
+      }
+      return StepResult.of(r);
+    }
+  }
+
+  private StepResult checkRpo(Plan plan, String store, String region) {
+    Store s = topology.store(store).orElseThrow();
+    StoreObservation seen = lag.lastKnown(store, region).orElse(null);
+    Double seconds = seen == null ? null : seen.lagSeconds();
+    String budget = Durations.format(s.rpoBudget());
+    if (seen == null || seconds == null) {
+      return plan.forced()
+          ? new StepResult.Applied(store + "@" + region + ": lag never measured; forced")
+          : new StepResult.Fatal(
+              store
+                  + "@"
+                  + region
+                  + ": no lag measured before the failure; refused (budget "
+                  + budget
+                  + "); use --force");
+    }
+    String measured =
+        String.format(
+            java.util.Locale.ROOT,
+            "last known lag %.3fs (%s B) at %s",
+            seconds,
+            seen.lagBytes(),
+            seen.observedAt());
+    if (seconds * 1000 > s.rpoBudget().toMillis()) {
+      return plan.forced()
+          ? new StepResult.Applied(
+              store
+                  + "@"
+                  + region
+                  + ": "
+                  + measured
+                  + " > budget "
+                  + budget
+                  + "; FORCED by operator")
+          : new StepResult.Fatal(
+              store
+                  + "@"
+                  + region
+                  + ": "
+                  + measured
+                  + " > budget "
+                  + budget
+                  + "; automatic failover refused; use --force");
+    }
+    return new StepResult.Applied(store + "@" + region + ": " + measured + " <= budget " + budget);
+  }
+
+  private StepResult onStore(
+      @Nullable String store,
+      String region,
+      java.util.function.Function<StoreAdapter, StoreResult> op) {
+    try (StoreAdapter a = stores.adapter(Objects.requireNonNull(store), region)) {
+      return StepResult.of(op.apply(a));
+    }
+  }
+
+  private StepResult verify(String region) {
+    StringBuilder detail = new StringBuilder();
+    for (Store s : topology.stores()) {
+      if (!s.primaryRegion().equals(region) && !s.replicaRegions().contains(region)) {
+        continue;
+      }
+      try (StoreAdapter a = stores.adapter(s.name(), region)) {
+        StoreResult r = a.verifyWrite();
+        if (!r.succeeded()) {
+          return StepResult.of(r);
+        }
+        detail.append(detail.length() == 0 ? "" : "; ").append(r.detail());
+      }
+    }
+    return new StepResult.Applied(detail.toString());
+  }
+
+  /** Waits until the replica in {@code region} has everything the (paused) primary has. */
+  private StepResult catchUp(Plan plan, String store, String region) {
+    try (StoreAdapter primary = stores.adapter(store, plan.from());
+        StoreAdapter replica = stores.adapter(store, region)) {
+      StoreObservation p = primary.observe();
+      if (!p.reachable() || p.position() == null) {
+        return new StepResult.Retry(primary.id() + ": primary position unknown: " + p.detail());
+      }
+      String target = p.position();
+      while (!Thread.currentThread().isInterrupted()) {
+        StoreObservation r = replica.observe();
+        if (r.position() != null && Positions.compare(r.position(), target) >= 0) {
+          return new StepResult.Applied(
+              replica.id() + ": replayed up to " + r.position() + " (primary at " + target + ")");
+        }
+        LockSupport.parkNanos(5_000_000L);
+      }
+      return new StepResult.Retry(replica.id() + ": interrupted while catching up to " + target);
+    }
+  }
+
+  /** Rejoins the node in {@code region} to the plan's other region, which holds the primary. */
+  private StepResult rejoin(Plan plan, String store, String region) {
+    String newPrimary = region.equals(plan.to()) ? plan.from() : plan.to();
+    try (StoreAdapter a = stores.adapter(store, region)) {
+      return StepResult.of(a.rejoin(stores.replicationSource(store, region, newPrimary)));
+    }
+  }
+}

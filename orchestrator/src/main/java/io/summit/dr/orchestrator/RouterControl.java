@@ -1,0 +1,64 @@
+package io.summit.dr.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.replication.Endpoint;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/** Sets the router's writer region through its admin API ({@code PUT /v1/writer}). */
+public final class RouterControl {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final URI base;
+
+  public RouterControl(Endpoint admin) {
+    this.base = URI.create("http://" + admin.host() + ":" + admin.port());
+  }
+
+  /** The current writer region, or null when writes are stopped. */
+  public @Nullable String writer() throws IOException {
+    JsonNode table = JSON.readTree(send("GET", "/v1/routing", null));
+    JsonNode w = table.get("writer");
+    return w == null || w.isNull() ? null : w.asText();
+  }
+
+  /** Sets the writer region; null stops every write with a fast 503. */
+  public void setWriter(@Nullable String region) throws IOException {
+    send(
+        "PUT",
+        "/v1/writer",
+        "{\"region\":" + (region == null ? "null" : JSON.writeValueAsString(region)) + "}");
+  }
+
+  private String send(String method, String path, @Nullable String body) throws IOException {
+    HttpRequest request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(2))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new IOException(
+            "router " + method + " " + path + ": " + r.statusCode() + " " + r.body());
+      }
+      return r.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("router: interrupted", e);
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package io.summit.dr.orchestrator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.summit.dr.orchestrator.Events;
+import io.summit.dr.orchestrator.Orchestrator;
+import io.summit.dr.orchestrator.plan.PlanRefusedException;
+import io.summit.dr.orchestrator.plan.PlanStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The orchestrator's HTTP API (JDK HttpServer: a few JSON resources and one event stream need no
+ * framework).
+ *
+ * <pre>
+ * GET  /v1/status                    writer region, regions with each observer's view, stores with role and lag, last plan
+ * GET  /v1/plans                     every plan with its step timings;  GET /v1/plans/{id}: one
+ * POST /v1/plans                     {"kind": "failover"|"switchover"|"failback", "to": R, "force": false, "requested_by": "..."}
+ * POST /v1/plans/{id}/approve        {"by": "..."}
+ * GET  /v1/endpoints[?version=N&amp;wait=30s]   discovery; long-polls until the version is above N
+ * GET  /v1/events                    server-sent events (recent ones first)
+ * GET  /v1/audit                     who asked for what, when, with what result
+ * GET  /metrics                      Prometheus
+ * </pre>
+ *
+ * Bad requests get a 4xx with {"error": "field: what is wrong (expected: ...)"} and change nothing.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+  private static final Set<String> PLAN_FIELDS = Set.of("kind", "to", "force", "requested_by");
+
+  private final Orchestrator orchestrator;
+  private final Supplier<Map<String, Object>> regionsView;
+  private final PrometheusMeterRegistry metrics =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpServer server;
+
+  /**
+   * @param regionsView per region: role, failed flag and each observer's view (from detection)
+   */
+  public ApiServer(
+      Orchestrator orchestrator,
+      InetSocketAddress listen,
+      Supplier<Map<String, Object>> regionsView)
+      throws IOException {
+    this.orchestrator = orchestrator;
+    this.regionsView = regionsView;
+    this.server = HttpServer.create(listen, 128);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", this::handle);
+    metrics.gauge("summit_dr_plans", orchestrator, o -> o.plans().plans().size());
+    metrics.gauge(
+        "summit_dr_plan_running", orchestrator, o -> o.plans().running().isPresent() ? 1 : 0);
+    for (String region : orchestrator.regions()) {
+      metrics.gauge(
+          "summit_dr_writer_region",
+          List.of(io.micrometer.core.instrument.Tag.of("region", region)),
+          orchestrator,
+          o -> o.writerRegion().equals(region) ? 1 : 0);
+    }
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try (x) {
+      String path = x.getRequestURI().getPath();
+      String method = x.getRequestMethod();
+      metrics.counter("summit_dr_api_requests", "method", method).increment();
+      try {
+        route(x, method, path);
+      } catch (PlanRefusedException e) {
+        reply(x, 409, Map.of("error", e.getMessage(), "running_plan", e.runningPlan()));
+      } catch (IllegalArgumentException e) {
+        reply(x, 400, Map.of("error", String.valueOf(e.getMessage())));
+      } catch (IOException e) {
+        reply(
+            x,
+            400,
+            Map.of(
+                "error", "body: not valid JSON: " + e.getMessage() + " (expected: a JSON object)"));
+      }
+    }
+  }
+
+  private void route(HttpExchange x, String method, String path) throws IOException {
+    String[] p = path.replaceAll("^/+|/+$", "").split("/");
+    if (method.equals("GET") && path.equals("/healthz")) {
+      reply(x, 200, Map.of("status", "ok"));
+    } else if (method.equals("GET") && path.equals("/v1/status")) {
+      reply(x, 200, status());
+    } else if (method.equals("GET") && path.equals("/v1/plans")) {
+      reply(x, 200, Map.of("plans", orchestrator.plans().plans()));
+    } else if (method.equals("GET") && p.length == 3 && p[0].equals("v1") && p[1].equals("plans")) {
+      PlanStatus plan = orchestrator.plans().plan(p[2]).orElse(null);
+      if (plan == null) {
+        reply(
+            x,
+            404,
+            Map.of("error", "plan: '" + p[2] + "' not found (expected: an id from GET /v1/plans)"));
+      } else {
+        reply(x, 200, plan);
+      }
+    } else if (method.equals("POST") && path.equals("/v1/plans")) {
+      reply(x, 202, startPlan(body(x)));
+    } else if (method.equals("POST")
+        && p.length == 4
+        && p[1].equals("plans")
+        && p[3].equals("approve")) {
+      JsonNode b = body(x);
+      reply(x, 200, orchestrator.approve(p[2], b.path("by").asText("api")));
+    } else if (method.equals("GET") && path.equals("/v1/endpoints")) {
+      reply(x, 200, endpoints(x));
+    } else if (method.equals("GET") && path.equals("/v1/events")) {
+      stream(x);
+    } else if (method.equals("GET") && path.equals("/v1/audit")) {
+      reply(x, 200, Map.of("entries", orchestrator.audit().entries()));
+    } else if (method.equals("GET") && path.equals("/metrics")) {
+      byte[] bytes = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+      x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      x.sendResponseHeaders(200, bytes.length);
+      x.getResponseBody().write(bytes);
+    } else {
+      reply(
+          x,
+          404,
+          Map.of(
+              "error",
+              method
+                  + " "
+                  + path
+                  + ": no such resource (expected: see GET /v1/status, /v1/plans, /v1/endpoints, /v1/events, /v1/audit, /metrics)"));
+    }
+  }
+
+  private Map<String, Object> status() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("writer_region", orchestrator.writerRegion());
+    s.put("regions", regionsView.get());
+    s.put("stores", orchestrator.storeStatus());
+    s.put("running_plan", orchestrator.plans().running().map(PlanStatus::id).orElse(null));
+    s.put("last_plan", orchestrator.plans().last().orElse(null));
+    return s;
+  }
+
+  private PlanStatus startPlan(JsonNode b) {
+    if (!b.isObject()) {
+      throw new IllegalArgumentException(
+          "body: " + b.getNodeType() + " (expected: a JSON object with kind and to)");
+    }
+    b.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!PLAN_FIELDS.contains(f)) {
+                throw new IllegalArgumentException(
+                    f + ": unknown field (expected: one of kind, to, force, requested_by)");
+              }
+            });
+    String kind = b.path("kind").asText("");
+    String who = b.path("requested_by").asText("api");
+    JsonNode force = b.path("force");
+    if (!force.isMissingNode() && !force.isBoolean()) {
+      throw new IllegalArgumentException("force: " + force + " (expected: true or false)");
+    }
+    return switch (kind) {
+      case "failover" -> orchestrator.failover(requireTo(b), force.asBoolean(false), who);
+      case "switchover" -> orchestrator.switchover(requireTo(b), who);
+      case "failback" -> orchestrator.failback(who);
+      default ->
+          throw new IllegalArgumentException(
+              "kind: '" + kind + "' (expected: failover, switchover or failback)");
+    };
+  }
+
+  private static String requireTo(JsonNode b) {
+    JsonNode to = b.path("to");
+    if (!to.isTextual()) {
+      throw new IllegalArgumentException(
+          "to: " + (to.isMissingNode() ? "missing" : to.toString()) + " (expected: a region name)");
+    }
+    return to.asText();
+  }
+
+  private Object endpoints(HttpExchange x) {
+    Map<String, String> q = query(x);
+    long version;
+    Duration wait;
+    try {
+      version = Long.parseLong(q.getOrDefault("version", "0"));
+      wait = io.summit.dr.topology.Durations.parse(q.getOrDefault("wait", "0s"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "version/wait: " + e.getMessage() + " (expected: version=N&wait=30s)", e);
+    }
+    if (wait.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException("wait: " + q.get("wait") + " (expected: at most 5m)");
+    }
+    try {
+      return orchestrator.discovery().await(version, wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return orchestrator.discovery().snapshot();
+    }
+  }
+
+  private void stream(HttpExchange x) throws IOException {
+    x.getResponseHeaders().set("Content-Type", "text/event-stream");
+    x.getResponseHeaders().set("Cache-Control", "no-cache");
+    x.sendResponseHeaders(200, 0);
+    BlockingQueue<Events.Event> q = orchestrator.events().subscribe();
+    try (OutputStream out = x.getResponseBody()) {
+      for (Events.Event e : orchestrator.events().recent()) {
+        send(out, e);
+      }
+      while (true) {
+        Events.Event e = q.poll(15, TimeUnit.SECONDS);
+        if (e == null) {
+          out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        } else {
+          send(out, e);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException clientGone) {
+      // The subscriber disconnected.
+    } finally {
+      orchestrator.events().unsubscribe(q);
+    }
+  }
+
+  private static void send(OutputStream out, Events.Event e) throws IOException {
+    String frame =
+        "id: " + e.id() + "\nevent: " + e.type() + "\ndata: " + JSON.writeValueAsString(e) + "\n\n";
+    out.write(frame.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static JsonNode body(HttpExchange x) throws IOException {
+    byte[] bytes = x.getRequestBody().readNBytes(64 * 1024);
+    if (bytes.length == 0) {
+      return JSON.createObjectNode();
+    }
+    return JSON.readTree(bytes);
+  }
+
+  private static Map<String, String> query(HttpExchange x) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String raw = x.getRequestURI().getRawQuery();
+    if (raw == null) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        out.put(
+            pair.substring(0, eq),
+            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static void reply(HttpExchange x, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    x.getResponseHeaders().set("Content-Type", "application/json");
+    x.sendResponseHeaders(status, bytes.length);
+    x.getResponseBody().write(bytes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,79 @@
+package io.summit.dr.orchestrator.discovery;
+
+import io.summit.dr.replication.Endpoint;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The "CNAME switch": the writer and reader endpoints of every store, versioned. Applications read
+ * it (long-polling for a newer version) and move their connections when the writer region changes.
+ * Thread-safe.
+ */
+public final class Discovery {
+  /** What {@code GET /v1/endpoints} returns. */
+  public record Snapshot(long version, String writerRegion, Map<String, StoreEndpoints> stores) {}
+
+  /** One store: its writer, and the reader in each region. */
+  public record StoreEndpoints(String writer, Map<String, String> readers) {}
+
+  private final List<String> stores;
+  private final List<String> regions;
+  private final BiFunction<String, String, Endpoint> address;
+  private Snapshot current;
+
+  /**
+   * @param address where applications reach a store in a region
+   */
+  public Discovery(
+      List<String> stores,
+      List<String> regions,
+      String writerRegion,
+      BiFunction<String, String, Endpoint> address) {
+    this.stores = List.copyOf(stores);
+    this.regions = List.copyOf(regions);
+    this.address = address;
+    this.current = build(1, writerRegion);
+  }
+
+  private Snapshot build(long version, String writer) {
+    Map<String, StoreEndpoints> out = new LinkedHashMap<>();
+    for (String store : stores) {
+      Map<String, String> readers = new LinkedHashMap<>();
+      regions.forEach(r -> readers.put(r, address.apply(store, r).toString()));
+      out.put(store, new StoreEndpoints(address.apply(store, writer).toString(), readers));
+    }
+    return new Snapshot(version, writer, out);
+  }
+
+  public synchronized Snapshot snapshot() {
+    return current;
+  }
+
+  /** Publishes {@code writerRegion} as the writer of every store; false when it already was. */
+  public synchronized boolean publish(String writerRegion) {
+    if (current.writerRegion().equals(writerRegion)) {
+      return false;
+    }
+    current = build(current.version() + 1, writerRegion);
+    notifyAll();
+    return true;
+  }
+
+  /**
+   * The snapshot once its version is above {@code version}, or the current one after {@code wait}.
+   */
+  public synchronized Snapshot await(long version, Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (current.version() <= version) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return current;
+  }
+}

@@ -1,0 +1,321 @@
+package io.summit.dr.orchestrator.plan;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import dev.failsafe.Timeout;
+import dev.failsafe.TimeoutExceededException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs plans one at a time. Each step is journaled before it starts and after it ends; consecutive
+ * steps of one parallel group run at the same time; each attempt has the step's timeout and a
+ * {@link StepResult.Retry} is retried up to the step's retries (Failsafe). A step behind an
+ * approval gate waits for {@link #approve}. After a crash, {@link #resume} finishes the plan the
+ * journal left open, skipping the steps it records as ended well.
+ *
+ * <p>Thread-safe. Plans run on their own virtual thread; listeners are called on it.
+ */
+public final class PlanRunner {
+  private final Journal journal;
+  private final StepExecutor executor;
+  private final Clock clock;
+  private final Consumer<PlanStatus> listener;
+  private final Map<String, PlanProgress> plans = new LinkedHashMap<>();
+  private final Map<String, CompletableFuture<String>> approvals = new HashMap<>();
+  private final AtomicInteger sequence = new AtomicInteger();
+  private @Nullable PlanProgress running;
+
+  public PlanRunner(
+      Journal journal, StepExecutor executor, Clock clock, Consumer<PlanStatus> listener) {
+    this.journal = journal;
+    this.executor = executor;
+    this.clock = clock;
+    this.listener = listener;
+  }
+
+  /** A fresh plan id: {@code kind-yyyymmddThhmmss-n}. */
+  public String newId(PlanKind kind) {
+    String stamp = clock.instant().toString().replaceAll("[-:]", "").replaceAll("\\..*", "");
+    return kind.name().toLowerCase(java.util.Locale.ROOT)
+        + "-"
+        + stamp
+        + "-"
+        + sequence.incrementAndGet();
+  }
+
+  /**
+   * Starts {@code plan}.
+   *
+   * @throws PlanRefusedException when another plan runs
+   */
+  public synchronized PlanStatus submit(Plan plan) {
+    if (running != null && !running.isFinished()) {
+      throw new PlanRefusedException(running.plan().id());
+    }
+    PlanProgress progress = new PlanProgress(plan, clock.instant());
+    journal.append(JournalEntry.planStart(plan, clock.instant()));
+    start(progress);
+    return progress.snapshot();
+  }
+
+  /**
+   * Finishes the plan the journal left open, if any: steps journaled as ended well are not run
+   * again; a step journaled as started but not ended runs again, and, being idempotent, finds its
+   * work done.
+   */
+  public synchronized Optional<PlanStatus> resume() {
+    List<JournalEntry> entries = journal.read();
+    Map<String, Plan> started = new LinkedHashMap<>();
+    Map<String, List<JournalEntry>> byPlan = new HashMap<>();
+    for (JournalEntry e : entries) {
+      byPlan.computeIfAbsent(e.plan(), k -> new ArrayList<>()).add(e);
+      if (e.event().equals("plan-start") && e.kind() != null) {
+        started.put(
+            e.plan(),
+            new Plan(
+                e.plan(),
+                e.kind(),
+                Objects.requireNonNull(e.from()),
+                Objects.requireNonNull(e.to()),
+                Boolean.TRUE.equals(e.forced()),
+                String.valueOf(e.requestedBy()),
+                Objects.requireNonNull(e.steps()),
+                e.at()));
+      }
+    }
+    PlanProgress open = null;
+    for (Plan p : started.values()) {
+      List<JournalEntry> history = byPlan.getOrDefault(p.id(), List.of());
+      PlanProgress progress = new PlanProgress(p, p.createdAt());
+      Map<String, Instant> starts = new HashMap<>();
+      boolean ended = false;
+      for (JournalEntry e : history) {
+        switch (e.event()) {
+          case "step-start" -> starts.put(String.valueOf(e.step()), e.at());
+          case "step-end" -> {
+            if ("applied".equals(e.outcome()) || "already-done".equals(e.outcome())) {
+              progress.restored(
+                  String.valueOf(e.step()),
+                  starts.get(String.valueOf(e.step())),
+                  e.at(),
+                  "applied".equals(e.outcome())
+                      ? new StepResult.Applied(String.valueOf(e.detail()))
+                      : new StepResult.AlreadyDone(String.valueOf(e.detail())));
+            }
+          }
+          case "plan-end" -> {
+            ended = true;
+            progress.finish(String.valueOf(e.outcome()), String.valueOf(e.detail()), e.at());
+          }
+          default -> {}
+        }
+      }
+      plans.put(p.id(), progress);
+      if (!ended) {
+        open = progress;
+      }
+    }
+    if (open == null) {
+      return Optional.empty();
+    }
+    open.state("running", "resumed after an orchestrator restart");
+    start(open);
+    return Optional.of(open.snapshot());
+  }
+
+  private void start(PlanProgress progress) {
+    plans.put(progress.plan().id(), progress);
+    running = progress;
+    Thread.ofVirtual().name("plan-" + progress.plan().id()).start(() -> run(progress));
+  }
+
+  private void run(PlanProgress progress) {
+    Plan plan = progress.plan();
+    try {
+      List<List<StepSpec>> groups = groups(plan.steps());
+      for (List<StepSpec> group : groups) {
+        StepResult failed = runGroup(plan, progress, group);
+        if (failed != null) {
+          finish(progress, "failed", failed.detail());
+          return;
+        }
+      }
+      finish(progress, "succeeded", plan.steps().size() + " steps");
+    } catch (RuntimeException e) {
+      finish(progress, "failed", "plan runner: " + e);
+    }
+  }
+
+  private @Nullable StepResult runGroup(Plan plan, PlanProgress progress, List<StepSpec> group) {
+    List<CompletableFuture<StepResult>> results = new ArrayList<>();
+    for (StepSpec step : group) {
+      if (progress.isDone(step.id())) {
+        continue;
+      }
+      awaitApproval(plan, progress, step);
+      CompletableFuture<StepResult> f = new CompletableFuture<>();
+      Thread.ofVirtual()
+          .name("step-" + step.id())
+          .start(() -> f.complete(runStep(plan, progress, step)));
+      results.add(f);
+    }
+    StepResult failed = null;
+    for (CompletableFuture<StepResult> f : results) {
+      StepResult r = f.join();
+      if (!r.succeeded() && failed == null) {
+        failed = r;
+      }
+    }
+    return failed;
+  }
+
+  private StepResult runStep(Plan plan, PlanProgress progress, StepSpec step) {
+    Instant start = clock.instant();
+    journal.append(JournalEntry.step(plan.id(), "step-start", start, step.id(), null));
+    progress.started(step.id(), start);
+    listener.accept(progress.snapshot());
+    StepResult result = attempt(plan, step);
+    Instant end = clock.instant();
+    journal.append(JournalEntry.step(plan.id(), "step-end", end, step.id(), result));
+    progress.ended(step.id(), end, result);
+    listener.accept(progress.snapshot());
+    return result;
+  }
+
+  private StepResult attempt(Plan plan, StepSpec step) {
+    RetryPolicy<StepResult> retry =
+        RetryPolicy.<StepResult>builder()
+            .handleResultIf(r -> r instanceof StepResult.Retry)
+            .handle(RuntimeException.class)
+            .withMaxRetries(step.retries())
+            .withDelay(Duration.ofMillis(200))
+            .build();
+    Timeout<StepResult> timeout =
+        Timeout.<StepResult>builder(step.timeout()).withInterrupt().build();
+    try {
+      return Failsafe.with(retry).compose(timeout).get(() -> executor.execute(plan, step));
+    } catch (TimeoutExceededException e) {
+      return new StepResult.Fatal(step.id() + ": timed out after " + step.timeout());
+    } catch (FailsafeException e) {
+      return new StepResult.Fatal(step.id() + ": " + (e.getCause() == null ? e : e.getCause()));
+    } catch (RuntimeException e) {
+      return new StepResult.Fatal(step.id() + ": " + e);
+    }
+  }
+
+  private void awaitApproval(Plan plan, PlanProgress progress, StepSpec step) {
+    if (!step.approval()) {
+      return;
+    }
+    CompletableFuture<String> gate;
+    synchronized (this) {
+      gate = approvals.computeIfAbsent(plan.id(), k -> new CompletableFuture<>());
+    }
+    journal.append(JournalEntry.step(plan.id(), "approval-wait", clock.instant(), step.id(), null));
+    progress.state(
+        "waiting-approval",
+        "waiting for: summit-dr approve " + plan.id() + " (before " + step.id() + ")");
+    listener.accept(progress.snapshot());
+    try {
+      String who = gate.get();
+      journal.append(
+          new JournalEntry(
+              plan.id(),
+              "approved",
+              clock.instant(),
+              step.id(),
+              null,
+              who,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null));
+      progress.state("running", "approved by " + who);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(plan.id() + ": interrupted while waiting for approval", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(plan.id() + ": approval failed", e);
+    }
+  }
+
+  /**
+   * Lets a plan waiting at an approval gate go on.
+   *
+   * @throws IllegalArgumentException when no such plan waits for approval
+   */
+  public synchronized PlanStatus approve(String planId, String who) {
+    PlanProgress p = plans.get(planId);
+    if (p == null) {
+      throw new IllegalArgumentException(
+          "plan: '" + planId + "' (expected: the id of a plan, see GET /v1/plans)");
+    }
+    if (!p.snapshot().state().equals("waiting-approval")) {
+      throw new IllegalArgumentException(
+          "plan: '"
+              + planId
+              + "' is "
+              + p.snapshot().state()
+              + " (expected: a plan waiting for approval)");
+    }
+    approvals.computeIfAbsent(planId, k -> new CompletableFuture<>()).complete(who);
+    return p.snapshot();
+  }
+
+  private synchronized void finish(PlanProgress progress, String state, String detail) {
+    journal.append(JournalEntry.planEnd(progress.plan().id(), clock.instant(), state, detail));
+    progress.finish(state, detail, clock.instant());
+    approvals.remove(progress.plan().id());
+    listener.accept(progress.snapshot());
+  }
+
+  static List<List<StepSpec>> groups(List<StepSpec> steps) {
+    List<List<StepSpec>> out = new ArrayList<>();
+    for (StepSpec s : steps) {
+      List<StepSpec> last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && s.group() != null && s.group().equals(last.get(0).group())) {
+        last.add(s);
+      } else {
+        List<StepSpec> group = new ArrayList<>();
+        group.add(s);
+        out.add(group);
+      }
+    }
+    return out;
+  }
+
+  public synchronized List<PlanStatus> plans() {
+    return plans.values().stream().map(PlanProgress::snapshot).toList();
+  }
+
+  public synchronized Optional<PlanStatus> plan(String id) {
+    return Optional.ofNullable(plans.get(id)).map(PlanProgress::snapshot);
+  }
+
+  public synchronized Optional<PlanStatus> running() {
+    return running == null || running.isFinished()
+        ? Optional.empty()
+        : Optional.of(running.snapshot());
+  }
+
+  public synchronized Optional<PlanStatus> last() {
+    return running == null ? Optional.empty() : Optional.of(running.snapshot());
+  }
+}
