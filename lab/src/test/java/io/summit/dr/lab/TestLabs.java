@@ -11,23 +11,29 @@ import java.util.concurrent.ThreadLocalRandom;
  * Starts labs for tests: each in its own directory under {@code target/}, from {@code
  * examples/lab.yaml} moved to a free port range so tests never collide with a lab a person runs.
  */
-final class TestLabs {
+public final class TestLabs {
   private TestLabs() {}
 
   /** A lab directory and a topology file with a free base port; the lab is not started. */
-  static Lab prepare(String name) throws IOException {
+  public static Lab prepare(String name) throws IOException {
+    return prepare(name, yaml -> yaml);
+  }
+
+  /** As {@link #prepare(String)}, with the example topology edited by {@code edit} first. */
+  public static Lab prepare(String name, java.util.function.UnaryOperator<String> edit)
+      throws IOException {
     Path dir =
         Path.of("target", "labs", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
     Files.createDirectories(dir);
     int base = freeBase();
     String yaml =
-        Files.readString(Path.of("..", "examples", "lab.yaml"))
+        edit.apply(Files.readString(Path.of("..", "examples", "lab.yaml")))
             .replace("base_port: 26000", "base_port: " + base);
     Files.writeString(dir.resolve("topology.yaml"), yaml);
     return Lab.at(dir);
   }
 
-  static Path config(Lab lab) {
+  public static Path config(Lab lab) {
     return lab.dir().resolve("topology.yaml");
   }
 
