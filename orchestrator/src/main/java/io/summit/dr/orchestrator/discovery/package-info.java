@@ -1,4 +1,6 @@
-/** Service discovery: the writer and reader endpoints of every store, with long-poll for changes. */
+/**
+ * Service discovery: the writer and reader endpoints of every store, with long-poll for changes.
+ */
 @NullMarked
 package io.summit.dr.orchestrator.discovery;
 
