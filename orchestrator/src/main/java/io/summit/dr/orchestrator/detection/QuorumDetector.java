@@ -122,7 +122,8 @@ public final class QuorumDetector implements AutoCloseable {
   }
 
   /**
-   * Polls now and every {@code probeInterval} after each poll ends.
+   * Polls now and then every {@code probeInterval} (fixed rate; a poll that overruns the interval
+   * delays the next one, polls never overlap).
    *
    * @throws IllegalStateException when already started or closed
    */
@@ -131,7 +132,7 @@ public final class QuorumDetector implements AutoCloseable {
       throw new IllegalStateException("detector: start in state " + state.get());
     }
     long nanos = policy.probeInterval().toNanos();
-    task = scheduler.scheduleWithFixedDelay(this::pollSafely, 0, nanos, TimeUnit.NANOSECONDS);
+    task = scheduler.scheduleAtFixedRate(this::pollSafely, 0, nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Stops polling; a second close does nothing. Does not shut the scheduler down. */
