@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -47,15 +45,6 @@ final class ViewJson {
       health.put(region, health(regions.path(region).asText("")));
     }
     return health;
-  }
-
-  /** The {@code at} of a view, or {@code fallback} when it is missing or unreadable. */
-  static Instant readAt(String json, Instant fallback) {
-    try {
-      return Instant.parse(parse(json).path("at").asText(""));
-    } catch (DateTimeParseException | IllegalArgumentException e) {
-      return fallback;
-    }
   }
 
   static JsonNode parse(String json) {
