@@ -1,0 +1,95 @@
+package io.summit.dr.orchestrator.detection;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An {@link ObserverDaemon} asked over HTTP ({@code GET /v1/view}) within a timeout. When the
+ * daemon cannot be reached, answers late, answers other than 200 or with a body that is not a view,
+ * every region is {@link RegionHealth#UNKNOWN}; so are regions the daemon does not report. The
+ * view's time is the detector's clock at the poll. Thread-safe.
+ */
+public final class HttpObserverSource implements ObserverSource {
+  private static final System.Logger LOG = System.getLogger(HttpObserverSource.class.getName());
+
+  private final String name;
+  private final String location;
+  private final URI view;
+  private final List<String> regions;
+  private final Duration timeout;
+  private final Clock clock;
+  private final HttpClient client;
+
+  /**
+   * @param name the observer's name (the daemon calls itself {@code observer-REGION})
+   * @param location the daemon's region
+   * @param base the daemon's address, for example {@code http://127.0.0.1:7300}
+   * @param regions the regions to report
+   * @param timeout the longest a poll may take
+   */
+  public HttpObserverSource(
+      String name,
+      String location,
+      URI base,
+      Collection<String> regions,
+      Duration timeout,
+      Clock clock) {
+    this.name = name;
+    this.location = location;
+    this.view = base.resolve("/v1/view");
+    this.regions = List.copyOf(regions);
+    this.timeout = timeout;
+    this.clock = clock;
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public ObserverView poll() {
+    String body = fetch(client, view, timeout, name);
+    if (body != null) {
+      try {
+        return new ObserverView(
+            name, location, ViewJson.readRegions(body, regions), clock.instant());
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.WARNING, name + ": " + view + ": " + e.getMessage());
+      }
+    }
+    return ObserverView.unreachable(name, location, regions, clock.instant());
+  }
+
+  /** The body of a 200 answer to GET {@code uri} within the timeout, or null. */
+  static @Nullable String fetch(HttpClient client, URI uri, Duration timeout, String who) {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        return response.body();
+      }
+      LOG.log(Level.DEBUG, who + ": " + uri + " answered " + response.statusCode());
+    } catch (IOException e) {
+      LOG.log(Level.DEBUG, who + ": " + uri + " unreachable: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+}

@@ -1,0 +1,199 @@
+package io.summit.dr.orchestrator.detection;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.topology.Durations;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A small observer process that stands in one region and probes the other regions' stores (in the
+ * lab through the WAN addresses, so it sees what its region sees) every {@code interval}, and
+ * serves the latest view as {@code GET /v1/view}:
+ *
+ * <pre>{"observer": "observer-us-east-1", "location": "us-east-1", "at": "2025-...Z",
+ *  "regions": {"us-west-2": "up"}}</pre>
+ *
+ * <p>Health is {@code up}, {@code down}, or {@code unknown} before the first probe. Command line
+ * (build it with {@link #arguments}):
+ *
+ * <pre>ObserverDaemon --region us-east-1 --listen 127.0.0.1:0
+ *     --target us-west-2=postgres@127.0.0.1:7010 --target us-west-2=redis@127.0.0.1:7011
+ *     [--interval 500ms] [--timeout 250ms]</pre>
+ *
+ * <p>Once it serves it prints {@code observer-REGION listening on HOST:PORT} on standard output
+ * (useful with port 0). Bad arguments print a message naming the option and exit with status 2.
+ *
+ * <p>Lifecycle: NEW, {@link #start()}, {@link #close()} (compare-and-set; a second start fails, a
+ * second close does nothing). The scheduler is the caller's. Thread-safe.
+ */
+public final class ObserverDaemon implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ObserverDaemon.class.getName());
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final ObserverDaemonConfig config;
+  private final RegionProber prober;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private volatile ObserverView view;
+  private volatile @Nullable HttpServer server;
+  private volatile @Nullable ScheduledFuture<?> task;
+
+  public ObserverDaemon(
+      ObserverDaemonConfig config, Clock clock, ScheduledExecutorService scheduler) {
+    this.config = config;
+    this.prober = new RegionProber(config.targets(), config.timeout());
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.view =
+        ObserverView.unreachable(name(), config.region(), prober.regions(), clock.instant());
+  }
+
+  /** The command line that {@link #main} reads back into the same configuration. */
+  public static List<String> arguments(ObserverDaemonConfig config) {
+    List<String> args = new ArrayList<>(List.of("--region", config.region()));
+    args.addAll(List.of("--listen", config.listenHost() + ":" + config.listenPort()));
+    config.targets().forEach(t -> args.addAll(List.of("--target", t.toString())));
+    args.addAll(List.of("--interval", Durations.format(config.interval())));
+    args.addAll(List.of("--timeout", Durations.format(config.timeout())));
+    return args;
+  }
+
+  /** {@code observer-REGION}. */
+  public String name() {
+    return "observer-" + config.region();
+  }
+
+  /** The latest view; every region UNKNOWN before the first probe. */
+  public ObserverView view() {
+    return view;
+  }
+
+  /**
+   * Binds the HTTP server and starts probing now and every interval.
+   *
+   * @throws IllegalStateException when already started or closed
+   * @throws UncheckedIOException when the address cannot be bound
+   */
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException(name() + ": start in state " + state.get());
+    }
+    try {
+      HttpServer s = HttpServer.create(config.listen(), 0);
+      s.createContext("/", this::handle);
+      s.start();
+      server = s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(name() + ": cannot listen on " + config.listen(), e);
+    }
+    long nanos = config.interval().toNanos();
+    task = scheduler.scheduleAtFixedRate(this::probeSafely, 0, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Where {@code /v1/view} is served (the bound port when configured with 0).
+   *
+   * @throws IllegalStateException when not started
+   */
+  public InetSocketAddress address() {
+    HttpServer s = server;
+    if (s == null) {
+      throw new IllegalStateException(name() + ": not started");
+    }
+    return s.getAddress();
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    ScheduledFuture<?> t = task;
+    if (t != null) {
+      t.cancel(false);
+    }
+    HttpServer s = server;
+    if (s != null) {
+      s.stop(0);
+    }
+  }
+
+  private void probeSafely() {
+    try {
+      view = new ObserverView(name(), config.region(), prober.probe(), clock.instant());
+    } catch (Throwable t) { // the loop boundary: log, report unknown, probe again next interval
+      LOG.log(Level.ERROR, name() + ": probe failed, targets=" + config.targets() + ": " + t, t);
+      view = ObserverView.unreachable(name(), config.region(), prober.regions(), clock.instant());
+    }
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      boolean found = exchange.getRequestURI().getPath().equals("/v1/view");
+      boolean get = exchange.getRequestMethod().equals("GET");
+      int status = !found ? 404 : get ? 200 : 405;
+      String body =
+          status == 200
+              ? ViewJson.write(view)
+              : "{\"error\":\""
+                  + exchange.getRequestMethod()
+                  + " "
+                  + "not served (expected: GET /v1/view)\"}";
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(status, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  /** Runs a daemon until the process is stopped; exit status 2 on bad arguments. */
+  public static void main(String[] args) throws InterruptedException {
+    ObserverDaemonConfig config;
+    try {
+      config = ObserverDaemonConfig.parse(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println("observer: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    ObserverDaemon daemon = new ObserverDaemon(config, Clock.systemUTC(), scheduler);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  daemon.close();
+                  scheduler.shutdownNow();
+                  stopped.countDown();
+                }));
+    daemon.start();
+    InetSocketAddress at = daemon.address();
+    System.out.println(
+        daemon.name() + " listening on " + at.getAddress().getHostAddress() + ":" + at.getPort());
+    stopped.await();
+  }
+}

@@ -1,0 +1,24 @@
+package io.summit.dr.orchestrator.detection;
+
+/**
+ * One vantage point that reports what it sees of every region: the orchestrator itself ({@link
+ * LocalObserver}), an observer daemon in a region ({@link HttpObserverSource}) or the edge router
+ * ({@link RouterViewSource}).
+ *
+ * <p>Implementations are thread-safe and bound the time of {@link #poll()} themselves (about one
+ * probe timeout).
+ */
+public interface ObserverSource {
+
+  /** Unique among the observers of one detector; appears in events and the status API. */
+  String name();
+
+  /** Where the observer stands: a region name, or {@code edge}. */
+  String location();
+
+  /**
+   * Looks now. Never throws: an observer that cannot be reached yields a view with every region
+   * {@link RegionHealth#UNKNOWN}.
+   */
+  ObserverView poll();
+}

@@ -1,0 +1,315 @@
+package io.summit.dr.orchestrator.detection;
+
+import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionHealed;
+import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionSuspected;
+import io.summit.dr.orchestrator.detection.DetectionEvent.RegionFailed;
+import io.summit.dr.orchestrator.detection.DetectionEvent.RegionRecovered;
+import io.summit.dr.topology.HealthPolicy;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Declares a region failed only when a quorum of observers outside it agree (safety invariant 2).
+ *
+ * <p>Every poll asks all observers (in parallel) and, per (observer, region), keeps two streaks:
+ * consecutive DOWN and consecutive UP reports. DOWN extends the DOWN streak and resets the UP
+ * streak, UP the reverse. {@link RegionHealth#UNKNOWN} (the observer could not be asked) changes
+ * neither streak: an observer's own outage says nothing about the region, so it neither restarts
+ * nor extends the count. But only an observer whose <em>latest</em> report is DOWN (or UP) votes,
+ * so an unreachable observer never counts toward a quorum. Observers whose {@link
+ * ObserverSource#location()} is the region itself never vote on it. With {@code q =
+ * observerQuorum}:
+ *
+ * <ul>
+ *   <li>{@link RegionFailed}: at least {@code q} outside observers currently report DOWN with a
+ *       DOWN streak {@code >= failureThreshold}. Fires once; the region is then failed until it
+ *       recovers, and further polls never fire it again.
+ *   <li>{@link RegionRecovered}: the region is failed and at least {@code q} outside observers
+ *       currently report UP with an UP streak {@code >= recoveryThreshold}.
+ *   <li>{@link PartitionSuspected}: the region is not failed and between 1 and {@code q - 1}
+ *       outside observers currently report DOWN with a DOWN streak {@code >= failureThreshold}.
+ *       Fires once per episode. An episode ends with {@link PartitionHealed} when no outside
+ *       observer holds a DOWN streak {@code >= failureThreshold} any more (each of them has
+ *       reported UP since; an observer that turned UNKNOWN keeps the episode open). If the region
+ *       is declared failed during an episode, {@link RegionFailed} supersedes the suspicion: the
+ *       episode ends without a {@link PartitionHealed}.
+ * </ul>
+ *
+ * <p>Lifecycle: NEW, then {@link #start()} (polls every {@code probeInterval} on the given
+ * scheduler, which the caller owns and shuts down), then {@link #close()}. {@link #pollOnce()} may
+ * also be called directly, in NEW or STARTED. Thread-safe: polls are serialized; the listener is
+ * called on the polling thread, outside any lock readers need, in the order events were reached. A
+ * listener that throws is logged and does not stop detection.
+ */
+public final class QuorumDetector implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(QuorumDetector.class.getName());
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final List<String> regions;
+  private final HealthPolicy policy;
+  private final List<ObserverSource> observers;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Consumer<DetectionEvent> listener;
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final ReentrantLock pollLock = new ReentrantLock();
+  // Guarded by pollLock.
+  private final Map<String, Map<String, Streak>> streaks = new LinkedHashMap<>();
+  private final Set<String> failed = new HashSet<>();
+  private final Set<String> suspected = new HashSet<>();
+  // Immutable snapshots for readers that must not wait for a poll.
+  private volatile Map<String, Map<String, RegionHealth>> lastViews = Map.of();
+  private volatile Set<String> failedSnapshot = Set.of();
+  private volatile boolean healthy = true;
+  private volatile @Nullable ScheduledFuture<?> task;
+
+  /**
+   * @param regions the regions to judge (witness regions need not be listed)
+   * @param observers at least one; names unique
+   * @throws IllegalArgumentException when regions or observers are empty or names repeat
+   */
+  public QuorumDetector(
+      Collection<String> regions,
+      HealthPolicy policy,
+      List<ObserverSource> observers,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Consumer<DetectionEvent> listener) {
+    this.regions = List.copyOf(new LinkedHashSet<>(regions));
+    this.policy = policy;
+    this.observers = List.copyOf(observers);
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.listener = listener;
+    if (this.regions.isEmpty()) {
+      throw new IllegalArgumentException("regions: [] (expected: at least one region)");
+    }
+    if (this.observers.isEmpty()) {
+      throw new IllegalArgumentException("observers: [] (expected: at least one observer)");
+    }
+    for (ObserverSource o : this.observers) {
+      Map<String, Streak> perRegion = new LinkedHashMap<>();
+      this.regions.forEach(r -> perRegion.put(r, new Streak()));
+      if (streaks.put(o.name(), perRegion) != null) {
+        throw new IllegalArgumentException(
+            "observers: '" + o.name() + "' appears twice (expected: unique names)");
+      }
+    }
+  }
+
+  /**
+   * Polls now and then every {@code probeInterval} (fixed rate; a poll that overruns the interval
+   * delays the next one, polls never overlap).
+   *
+   * @throws IllegalStateException when already started or closed
+   */
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException("detector: start in state " + state.get());
+    }
+    long nanos = policy.probeInterval().toNanos();
+    task = scheduler.scheduleAtFixedRate(this::pollSafely, 0, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Stops polling; a second close does nothing. Does not shut the scheduler down. */
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.CLOSED) {
+      ScheduledFuture<?> t = task;
+      if (t != null) {
+        t.cancel(false);
+      }
+    }
+  }
+
+  /**
+   * Asks every observer once, updates the streaks and delivers the resulting events to the listener
+   * before returning.
+   *
+   * @throws IllegalStateException when closed
+   */
+  public void pollOnce() {
+    List<DetectionEvent> events;
+    pollLock.lock();
+    try {
+      if (state.get() == State.CLOSED) {
+        throw new IllegalStateException("detector: poll after close");
+      }
+      List<ObserverView> views = askAll();
+      Instant now = clock.instant();
+      record(views);
+      events = new ArrayList<>();
+      for (String region : regions) {
+        judge(region, now, events);
+      }
+      failedSnapshot = Set.copyOf(failed);
+      deliver(events);
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  /** Observer name to region to its latest report; empty before the first poll. */
+  public Map<String, Map<String, RegionHealth>> lastViews() {
+    return lastViews;
+  }
+
+  /** Regions declared failed and not recovered since. */
+  public Set<String> failedRegions() {
+    return failedSnapshot;
+  }
+
+  /** False while the last scheduled poll failed unexpectedly (it is retried next interval). */
+  public boolean healthy() {
+    return healthy;
+  }
+
+  private void pollSafely() {
+    try {
+      pollOnce();
+      healthy = true;
+    } catch (Throwable t) { // the loop boundary: log, mark unhealthy, run again next interval
+      healthy = false;
+      LOG.log(Level.ERROR, "detector: poll failed, regions=" + regions + ": " + t, t);
+    }
+  }
+
+  private List<ObserverView> askAll() {
+    var executor = Executors.newVirtualThreadPerTaskExecutor();
+    try {
+      List<CompletableFuture<ObserverView>> asks = new ArrayList<>();
+      for (ObserverSource o : observers) {
+        asks.add(CompletableFuture.supplyAsync(() -> ask(o), executor));
+      }
+      return asks.stream().map(CompletableFuture::join).toList();
+    } finally {
+      executor.shutdown();
+    }
+  }
+
+  private ObserverView ask(ObserverSource observer) {
+    try {
+      return observer.poll();
+    } catch (RuntimeException e) { // the contract says never; do not let one observer stop a poll
+      LOG.log(Level.WARNING, "detector: observer " + observer.name() + " threw: " + e, e);
+      return ObserverView.unreachable(
+          observer.name(), observer.location(), regions, clock.instant());
+    }
+  }
+
+  private void record(List<ObserverView> views) {
+    Map<String, Map<String, RegionHealth>> seen = new LinkedHashMap<>();
+    for (int i = 0; i < views.size(); i++) {
+      String name = observers.get(i).name();
+      Map<String, RegionHealth> health = new LinkedHashMap<>();
+      for (String region : regions) {
+        RegionHealth h = views.get(i).health(region);
+        streak(name, region).update(h);
+        health.put(region, h);
+      }
+      seen.put(name, Map.copyOf(health));
+    }
+    lastViews = Map.copyOf(seen);
+  }
+
+  private void judge(String region, Instant now, List<DetectionEvent> events) {
+    List<String> down = new ArrayList<>();
+    List<String> up = new ArrayList<>();
+    List<String> holdingDown = new ArrayList<>();
+    List<String> currentlyUp = new ArrayList<>();
+    for (ObserverSource o : observers) {
+      if (o.location().equals(region)) {
+        continue;
+      }
+      Streak s = streak(o.name(), region);
+      if (s.down >= policy.failureThreshold()) {
+        holdingDown.add(o.name());
+        if (s.latest == RegionHealth.DOWN) {
+          down.add(o.name());
+        }
+      }
+      if (s.latest == RegionHealth.UP) {
+        currentlyUp.add(o.name());
+        if (s.up >= policy.recoveryThreshold()) {
+          up.add(o.name());
+        }
+      }
+    }
+    int quorum = policy.observerQuorum();
+    if (failed.contains(region)) {
+      if (up.size() >= quorum) {
+        failed.remove(region);
+        events.add(new RegionRecovered(region, now));
+      }
+    } else if (down.size() >= quorum) {
+      failed.add(region);
+      suspected.remove(region);
+      events.add(new RegionFailed(region, down, now));
+    } else if (!down.isEmpty() && suspected.add(region)) {
+      events.add(new PartitionSuspected(region, down, currentlyUp, now));
+    } else if (holdingDown.isEmpty() && suspected.remove(region)) {
+      events.add(new PartitionHealed(region, now));
+    }
+  }
+
+  private Streak streak(String observer, String region) {
+    return Objects.requireNonNull(Objects.requireNonNull(streaks.get(observer)).get(region));
+  }
+
+  private void deliver(List<DetectionEvent> events) {
+    for (DetectionEvent event : events) {
+      LOG.log(Level.INFO, event.region() + ": " + event);
+      try {
+        listener.accept(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.ERROR, event.region() + ": listener failed on " + event + ": " + e, e);
+      }
+    }
+  }
+
+  /** Consecutive reports of one observer about one region. */
+  private static final class Streak {
+    int down;
+    int up;
+    RegionHealth latest = RegionHealth.UNKNOWN;
+
+    void update(RegionHealth health) {
+      latest = health;
+      switch (health) {
+        case DOWN -> {
+          down++;
+          up = 0;
+        }
+        case UP -> {
+          up++;
+          down = 0;
+        }
+        case UNKNOWN -> {}
+      }
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.summit.dr.orchestrator.detection;
+
+import io.summit.dr.replication.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Judges regions by asking their stores an application-level question, each within {@link
+ * #timeout()}: Redis {@code PING} must answer {@code +PONG}; PostgreSQL must answer {@code SELECT
+ * 1} (as user {@code postgres}, database {@code postgres}), or refuse it with an error of its own
+ * (an authentication error is an answer too). A bare TCP connect proves nothing: the lab's WAN
+ * proxy accepts connections even while a link is cut.
+ *
+ * <p>A region is {@link RegionHealth#UP} when any of its stores answers in time, {@link
+ * RegionHealth#DOWN} when none does. All stores of one {@link #probe()} are asked in parallel on
+ * virtual threads, so a probe takes at most about one timeout. A probe that outlives the timeout is
+ * abandoned; its thread ends on its own socket timeout. Stateless and thread-safe.
+ */
+public final class RegionProber {
+  private final List<ProbeTarget> targets;
+  private final Duration timeout;
+
+  /**
+   * @throws IllegalArgumentException when there are no targets or the timeout is not positive
+   */
+  public RegionProber(List<ProbeTarget> targets, Duration timeout) {
+    this.targets = List.copyOf(targets);
+    this.timeout = timeout;
+    if (this.targets.isEmpty()) {
+      throw new IllegalArgumentException("targets: [] (expected: at least one store to probe)");
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0)");
+    }
+  }
+
+  public List<ProbeTarget> targets() {
+    return targets;
+  }
+
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The regions of the targets, in the order they first appear. */
+  public List<String> regions() {
+    return targets.stream().map(ProbeTarget::region).distinct().toList();
+  }
+
+  /** Probes every target now and judges each region of {@link #regions()}. */
+  public Map<String, RegionHealth> probe() {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<CompletableFuture<Boolean>> answers = new ArrayList<>();
+    for (ProbeTarget target : targets) {
+      CompletableFuture<Boolean> answer = new CompletableFuture<>();
+      Thread.ofVirtual()
+          .name("probe " + target)
+          .start(() -> answer.complete(answers(target, deadline)));
+      answers.add(answer);
+    }
+    Map<String, RegionHealth> health = new LinkedHashMap<>();
+    regions().forEach(r -> health.put(r, RegionHealth.DOWN));
+    for (int i = 0; i < targets.size(); i++) {
+      if (await(answers.get(i), deadline)) {
+        health.put(targets.get(i).region(), RegionHealth.UP);
+      }
+    }
+    return health;
+  }
+
+  private static boolean await(CompletableFuture<Boolean> answer, long deadline) {
+    try {
+      return answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static boolean answers(ProbeTarget target, long deadline) {
+    int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    try {
+      return switch (target.kind()) {
+        case REDIS -> redisPongs(target.address(), millis);
+        case POSTGRES -> postgresAnswers(target.address(), millis);
+        case NEO4J, OBJECTS -> false;
+      };
+    } catch (RuntimeException e) { // a driver bug must not lose the thread's answer
+      return false;
+    }
+  }
+
+  private static boolean redisPongs(Endpoint address, int millis) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return "+PONG".equals(readLine(socket.getInputStream()));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != -1 && c != '\r' && line.length() < 512; c = in.read()) {
+      line.append((char) c);
+    }
+    return line.toString();
+  }
+
+  private static boolean postgresAnswers(Endpoint address, int millis) {
+    // pgjdbc's timeouts are whole seconds; the caller's deadline bounds the wait itself.
+    String seconds = Integer.toString(Math.max(1, (millis + 999) / 1000));
+    Properties props = new Properties();
+    props.setProperty("user", "postgres");
+    props.setProperty("connectTimeout", seconds);
+    props.setProperty("socketTimeout", seconds);
+    props.setProperty("loginTimeout", seconds);
+    props.setProperty("sslmode", "disable");
+    props.setProperty("gssEncMode", "disable");
+    props.setProperty("ApplicationName", "summit-dr-probe");
+    String url = "jdbc:postgresql://" + address.host() + ":" + address.port() + "/postgres";
+    try (Connection c = DriverManager.getConnection(url, props);
+        Statement s = c.createStatement()) {
+      s.setQueryTimeout(Integer.parseInt(seconds));
+      return s.execute("SELECT 1");
+    } catch (SQLException e) {
+      // Class 08 is pgjdbc's "no connection"; any other state is an error the server sent.
+      String state = e.getSQLState();
+      return state != null && !state.startsWith("08");
+    }
+  }
+}

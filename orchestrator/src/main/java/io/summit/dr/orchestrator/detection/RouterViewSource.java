@@ -1,0 +1,87 @@
+package io.summit.dr.orchestrator.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.replication.Endpoint;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The edge router's own health view, read from its admin API ({@code GET /v1/routing}, see
+ * docs/router.md): a region is {@link RegionHealth#UP} when the router reports it {@code "healthy":
+ * true}, {@link RegionHealth#DOWN} when {@code false} (draining is an operator's choice, not
+ * health, and is ignored). Location {@code edge}. When the router cannot be reached in time, or
+ * does not list a region, that region is {@link RegionHealth#UNKNOWN}. Thread-safe.
+ */
+public final class RouterViewSource implements ObserverSource {
+  private static final System.Logger LOG = System.getLogger(RouterViewSource.class.getName());
+
+  private final String name;
+  private final URI routing;
+  private final List<String> regions;
+  private final Duration timeout;
+  private final Clock clock;
+  private final HttpClient client;
+
+  /**
+   * @param name the observer's name, for example {@code router}
+   * @param admin the router's admin API address
+   * @param regions the regions to report
+   * @param timeout the longest a poll may take
+   */
+  public RouterViewSource(
+      String name, Endpoint admin, Collection<String> regions, Duration timeout, Clock clock) {
+    this.name = name;
+    this.routing = URI.create("http://" + admin + "/v1/routing");
+    this.regions = List.copyOf(regions);
+    this.timeout = timeout;
+    this.clock = clock;
+    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String location() {
+    return "edge";
+  }
+
+  @Override
+  public ObserverView poll() {
+    String body = HttpObserverSource.fetch(client, routing, timeout, name);
+    if (body != null) {
+      try {
+        return new ObserverView(name, location(), health(ViewJson.parse(body)), clock.instant());
+      } catch (IllegalArgumentException e) {
+        LOG.log(Level.WARNING, name + ": " + routing + ": " + e.getMessage());
+      }
+    }
+    return ObserverView.unreachable(name, location(), regions, clock.instant());
+  }
+
+  private Map<String, RegionHealth> health(JsonNode table) {
+    JsonNode listed = table.path("regions");
+    if (!listed.isArray()) {
+      throw new IllegalArgumentException("no 'regions' array in the routing table");
+    }
+    Map<String, RegionHealth> health = new LinkedHashMap<>();
+    regions.forEach(r -> health.put(r, RegionHealth.UNKNOWN));
+    for (JsonNode region : listed) {
+      String regionName = region.path("name").asText("");
+      JsonNode healthy = region.path("healthy");
+      if (health.containsKey(regionName) && healthy.isBoolean()) {
+        health.put(regionName, healthy.asBoolean() ? RegionHealth.UP : RegionHealth.DOWN);
+      }
+    }
+    return health;
+  }
+}

@@ -1,0 +1,40 @@
+package io.summit.dr.orchestrator.detection;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An observer whose view the test sets; counts how often it was asked. */
+final class FakeObserver implements ObserverSource {
+  private final String name;
+  private final String location;
+  private final Map<String, RegionHealth> sees = new ConcurrentHashMap<>();
+  final AtomicInteger polls = new AtomicInteger();
+
+  FakeObserver(String name, String location) {
+    this.name = name;
+    this.location = location;
+  }
+
+  FakeObserver sees(String region, RegionHealth health) {
+    sees.put(region, health);
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public ObserverView poll() {
+    polls.incrementAndGet();
+    return new ObserverView(name, location, sees, Instant.EPOCH);
+  }
+}

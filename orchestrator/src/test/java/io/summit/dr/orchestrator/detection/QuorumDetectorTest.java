@@ -1,0 +1,342 @@
+package io.summit.dr.orchestrator.detection;
+
+import static io.summit.dr.orchestrator.detection.RegionHealth.DOWN;
+import static io.summit.dr.orchestrator.detection.RegionHealth.UNKNOWN;
+import static io.summit.dr.orchestrator.detection.RegionHealth.UP;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionHealed;
+import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionSuspected;
+import io.summit.dr.orchestrator.detection.DetectionEvent.RegionFailed;
+import io.summit.dr.orchestrator.detection.DetectionEvent.RegionRecovered;
+import io.summit.dr.topology.HealthPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class QuorumDetectorTest {
+  private static final String WEST = "us-west-2";
+  private static final String EAST = "us-east-1";
+  private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+  /** failureThreshold 3, recoveryThreshold 2, quorum 2. */
+  private static final HealthPolicy POLICY =
+      new HealthPolicy(Duration.ofMillis(500), Duration.ofMillis(250), 3, 2, 2);
+
+  private final MutableClock clock = new MutableClock(T0);
+  private final List<DetectionEvent> events = new CopyOnWriteArrayList<>();
+  private ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final FakeObserver westObserver = new FakeObserver("observer-west", WEST);
+  private final FakeObserver eastObserver = new FakeObserver("observer-east", EAST);
+  private final FakeObserver edge = new FakeObserver("orchestrator", "edge");
+  private final FakeObserver router = new FakeObserver("router", "edge");
+  private QuorumDetector detector;
+
+  @BeforeEach
+  void allUp() {
+    for (FakeObserver o : List.of(westObserver, eastObserver, edge, router)) {
+      o.sees(WEST, UP).sees(EAST, UP);
+    }
+    detector = detector(POLICY);
+  }
+
+  @AfterEach
+  void stop() {
+    detector.close();
+    scheduler.shutdownNow();
+  }
+
+  private QuorumDetector detector(HealthPolicy policy) {
+    return new QuorumDetector(
+        List.of(WEST, EAST),
+        policy,
+        List.of(westObserver, eastObserver, edge, router),
+        clock,
+        scheduler,
+        events::add);
+  }
+
+  private void poll(int times) {
+    for (int i = 0; i < times; i++) {
+      clock.advance(Duration.ofMillis(500));
+      detector.pollOnce();
+    }
+  }
+
+  private void westSeenBy(RegionHealth health, FakeObserver... observers) {
+    for (FakeObserver o : observers) {
+      o.sees(WEST, health);
+    }
+  }
+
+  @Test
+  void quorumOfOutsideObserversDeclaresFailureOnlyAfterFailureThresholdPolls() {
+    westSeenBy(DOWN, eastObserver, edge, router);
+
+    poll(2);
+    assertThat(events).isEmpty();
+    assertThat(detector.failedRegions()).isEmpty();
+
+    poll(1);
+    assertThat(events)
+        .singleElement()
+        .isEqualTo(
+            new RegionFailed(
+                WEST,
+                List.of("observer-east", "orchestrator", "router"),
+                T0.plus(Duration.ofMillis(1500))));
+    assertThat(detector.failedRegions()).containsExactly(WEST);
+  }
+
+  @Test
+  void observersInsideTheFailedRegionDoNotCount() {
+    // Quorum 2; only the observer inside us-west-2 and one outside see it down.
+    westSeenBy(DOWN, westObserver, edge);
+
+    poll(10);
+
+    assertThat(events).noneMatch(e -> e instanceof RegionFailed);
+    assertThat(events)
+        .singleElement()
+        .isEqualTo(
+            new PartitionSuspected(
+                WEST,
+                List.of("orchestrator"),
+                List.of("observer-east", "router"),
+                T0.plus(Duration.ofMillis(1500))));
+  }
+
+  @Test
+  void partitionBetweenTheRegionsRaisesPartitionSuspectedAndNeverRegionFailed() {
+    // The inter-region link is cut: each region's observer sees the other down, the edge sees both.
+    eastObserver.sees(WEST, DOWN);
+    westObserver.sees(EAST, DOWN);
+
+    poll(20);
+
+    assertThat(events)
+        .containsExactlyInAnyOrder(
+            new PartitionSuspected(
+                WEST,
+                List.of("observer-east"),
+                List.of("orchestrator", "router"),
+                T0.plus(Duration.ofMillis(1500))),
+            new PartitionSuspected(
+                EAST,
+                List.of("observer-west"),
+                List.of("orchestrator", "router"),
+                T0.plus(Duration.ofMillis(1500))));
+    assertThat(detector.failedRegions()).isEmpty();
+  }
+
+  @Test
+  void partitionHealsWhenTheObserverSeesTheRegionUpAgain() {
+    eastObserver.sees(WEST, DOWN);
+    poll(3);
+    eastObserver.sees(WEST, UP);
+
+    poll(1);
+
+    assertThat(events)
+        .hasSize(2)
+        .last()
+        .isEqualTo(new PartitionHealed(WEST, T0.plus(Duration.ofMillis(2000))));
+  }
+
+  @Test
+  void partitionEpisodeStaysOpenWhileTheSeeingObserverIsUnreachable() {
+    eastObserver.sees(WEST, DOWN);
+    poll(3);
+    eastObserver.sees(WEST, UNKNOWN);
+
+    poll(5);
+
+    assertThat(events).singleElement().isInstanceOf(PartitionSuspected.class);
+  }
+
+  @Test
+  void flappingRegionBelowThresholdDeclaresNothing() {
+    for (int i = 0; i < 10; i++) {
+      westSeenBy(DOWN, eastObserver, edge, router);
+      poll(2);
+      westSeenBy(UP, eastObserver, edge, router);
+      poll(1);
+    }
+
+    assertThat(events).isEmpty();
+    assertThat(detector.failedRegions()).isEmpty();
+  }
+
+  @Test
+  void failedRegionRecoversAfterRecoveryThresholdUpPolls() {
+    westSeenBy(DOWN, eastObserver, edge, router);
+    poll(3);
+    westSeenBy(UP, eastObserver, edge, router);
+
+    poll(1);
+    assertThat(detector.failedRegions()).containsExactly(WEST);
+
+    poll(1);
+    assertThat(events)
+        .hasSize(2)
+        .last()
+        .isEqualTo(new RegionRecovered(WEST, T0.plus(Duration.ofMillis(2500))));
+    assertThat(detector.failedRegions()).isEmpty();
+  }
+
+  @Test
+  void recoveryNeedsAQuorumOfOutsideObservers() {
+    westSeenBy(DOWN, westObserver, eastObserver, edge, router);
+    poll(3);
+    westSeenBy(UP, westObserver, edge); // the region's own observer does not count
+
+    poll(10);
+
+    assertThat(events).singleElement().isInstanceOf(RegionFailed.class);
+    assertThat(detector.failedRegions()).containsExactly(WEST);
+  }
+
+  @Test
+  void regionThatStaysFailedIsDeclaredFailedOnce() {
+    westSeenBy(DOWN, eastObserver, edge, router);
+
+    poll(50);
+
+    assertThat(events).singleElement().isInstanceOf(RegionFailed.class);
+  }
+
+  @Test
+  void regionThatFailsAgainAfterRecoveringIsDeclaredFailedAgain() {
+    westSeenBy(DOWN, eastObserver, edge, router);
+    poll(3);
+    westSeenBy(UP, eastObserver, edge, router);
+    poll(2);
+    westSeenBy(DOWN, eastObserver, edge, router);
+
+    poll(3);
+
+    assertThat(events)
+        .map(e -> e.getClass().getSimpleName())
+        .containsExactly("RegionFailed", "RegionRecovered", "RegionFailed");
+  }
+
+  @Test
+  void unreachableObserversDoNotCountTowardQuorum() {
+    // The orchestrator sees the region down; the other observers cannot be asked.
+    westSeenBy(DOWN, edge);
+    westSeenBy(UNKNOWN, eastObserver, router);
+
+    poll(10);
+
+    assertThat(events).noneMatch(e -> e instanceof RegionFailed);
+    assertThat(detector.failedRegions()).isEmpty();
+    assertThat(detector.lastViews().get("router")).containsEntry(WEST, UNKNOWN);
+  }
+
+  @Test
+  void unknownNeitherResetsNorExtendsTheDownStreak() {
+    westSeenBy(DOWN, eastObserver, edge, router);
+    poll(2);
+    westSeenBy(UNKNOWN, eastObserver, edge, router);
+    poll(5);
+    assertThat(events).isEmpty();
+    westSeenBy(DOWN, eastObserver, edge, router);
+
+    poll(1);
+
+    assertThat(events).singleElement().isInstanceOf(RegionFailed.class);
+  }
+
+  @Test
+  void partitionThatEscalatesToAQuorumBecomesRegionFailed() {
+    eastObserver.sees(WEST, DOWN);
+    poll(3);
+    westSeenBy(DOWN, edge, router);
+
+    poll(3);
+
+    assertThat(events)
+        .map(e -> e.getClass().getSimpleName())
+        .containsExactly("PartitionSuspected", "RegionFailed");
+  }
+
+  @Test
+  void lastViewsReportsEveryObserversLatestView() {
+    eastObserver.sees(WEST, DOWN);
+
+    poll(1);
+
+    assertThat(detector.lastViews())
+        .containsOnlyKeys("observer-west", "observer-east", "orchestrator", "router");
+    assertThat(detector.lastViews().get("observer-east"))
+        .containsEntry(WEST, DOWN)
+        .containsEntry(EAST, UP);
+  }
+
+  @Test
+  void observerThatThrowsCountsAsUnreachable() {
+    ObserverSource broken =
+        new ObserverSource() {
+          @Override
+          public String name() {
+            return "broken";
+          }
+
+          @Override
+          public String location() {
+            return "edge";
+          }
+
+          @Override
+          public ObserverView poll() {
+            throw new IllegalStateException("boom");
+          }
+        };
+    try (QuorumDetector d =
+        new QuorumDetector(
+            List.of(WEST), POLICY, List.of(broken, edge), clock, scheduler, events::add)) {
+      d.pollOnce();
+      assertThat(d.lastViews().get("broken")).containsEntry(WEST, UNKNOWN);
+    }
+  }
+
+  @Test
+  void startedDetectorPollsEveryProbeInterval() {
+    detector = detector(new HealthPolicy(Duration.ofMillis(10), Duration.ofMillis(5), 3, 2, 2));
+    westSeenBy(DOWN, eastObserver, edge, router);
+
+    detector.start();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !events.isEmpty());
+    assertThat(events).first().isInstanceOf(RegionFailed.class);
+    assertThat(edge.polls.get()).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void secondStartFailsAndSecondCloseIsHarmless() {
+    detector.start();
+
+    assertThatThrownBy(detector::start).isInstanceOf(IllegalStateException.class);
+    detector.close();
+    detector.close();
+    assertThatThrownBy(detector::pollOnce).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void duplicateObserverNamesAreRejected() {
+    assertThatThrownBy(
+            () ->
+                new QuorumDetector(
+                    List.of(WEST), POLICY, List.of(edge, edge), clock, scheduler, events::add))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("observers: 'orchestrator' appears twice");
+  }
+}

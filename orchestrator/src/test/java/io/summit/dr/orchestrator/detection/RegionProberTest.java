@@ -1,0 +1,139 @@
+package io.summit.dr.orchestrator.detection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.StoreKind;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RegionProberTest {
+  private static final Duration TIMEOUT = Duration.ofMillis(300);
+  private static TestRedis redis;
+  private final List<AutoCloseable> closeAfter = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void startRedis() throws IOException {
+    redis = TestRedis.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws InterruptedException {
+    redis.close();
+  }
+
+  @AfterEach
+  void closeBlackHoles() throws Exception {
+    for (AutoCloseable c : closeAfter) {
+      c.close();
+    }
+  }
+
+  @Test
+  void regionWithAnsweringRedisIsUp() {
+    assertThat(redis.prober(TIMEOUT).probe()).containsExactly(Map.entry("r", RegionHealth.UP));
+  }
+
+  @Test
+  void regionIsDownAfterItsRedisIsKilled() throws Exception {
+    try (TestRedis doomed = TestRedis.start()) {
+      RegionProber prober = doomed.prober(TIMEOUT);
+      assertThat(prober.probe()).containsEntry("r", RegionHealth.UP);
+
+      doomed.close();
+
+      assertThat(prober.probe()).containsEntry("r", RegionHealth.DOWN);
+    }
+  }
+
+  @Test
+  void storeThatAcceptsConnectionsButNeverAnswersIsDownWithinAboutOneTimeout() throws Exception {
+    // The lab's WAN proxy with a cut link: TCP connects, nothing comes back.
+    Endpoint hole = blackHole();
+    RegionProber prober =
+        new RegionProber(
+            List.of(
+                new ProbeTarget("west", StoreKind.REDIS, hole),
+                new ProbeTarget("west", StoreKind.POSTGRES, hole)),
+            TIMEOUT);
+
+    long start = System.nanoTime();
+    Map<String, RegionHealth> health = prober.probe();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(health).containsExactly(Map.entry("west", RegionHealth.DOWN));
+    assertThat(took).isLessThan(Duration.ofSeconds(2)); // parallel, bounded by the deadline
+  }
+
+  @Test
+  void regionIsUpWhenAnyOfItsStoresAnswers() throws Exception {
+    RegionProber prober =
+        new RegionProber(
+            List.of(
+                new ProbeTarget("west", StoreKind.POSTGRES, blackHole()),
+                new ProbeTarget("west", StoreKind.REDIS, redis.address),
+                new ProbeTarget("east", StoreKind.POSTGRES, closedPort())),
+            TIMEOUT);
+
+    assertThat(prober.probe())
+        .containsExactly(Map.entry("west", RegionHealth.UP), Map.entry("east", RegionHealth.DOWN));
+  }
+
+  @Test
+  void postgresProbeOfARedisPortIsDown() {
+    // Something answers, but not PostgreSQL: no answer to SELECT 1 is no answer.
+    RegionProber prober =
+        new RegionProber(List.of(new ProbeTarget("r", StoreKind.POSTGRES, redis.address)), TIMEOUT);
+
+    assertThat(prober.probe()).containsEntry("r", RegionHealth.DOWN);
+  }
+
+  @Test
+  void proberWithoutTargetsIsRejected() {
+    assertThatThrownBy(() -> new RegionProber(List.of(), TIMEOUT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("targets: []");
+  }
+
+  /** A server that accepts connections and never writes a byte. */
+  private Endpoint blackHole() throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    List<Socket> held = new CopyOnWriteArrayList<>();
+    Thread acceptor =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    while (true) {
+                      held.add(server.accept());
+                    }
+                  } catch (IOException closed) {
+                    // the test is over
+                  }
+                });
+    closeAfter.add(
+        () -> {
+          server.close();
+          acceptor.join();
+          for (Socket s : held) {
+            s.close();
+          }
+        });
+    return new Endpoint("127.0.0.1", server.getLocalPort());
+  }
+
+  private static Endpoint closedPort() {
+    return new Endpoint("127.0.0.1", TestRedis.freePort());
+  }
+}
