@@ -20,9 +20,11 @@ import org.jspecify.annotations.Nullable;
  *   <li>Reads go to the healthy, not drained region with the lowest smoothed RTT (a region without
  *       a sample yet ranks after those with one, in configuration order), and inside it to the
  *       available instance with the fewest requests in flight. When no region is healthy, any
- *       available instance of a non-drained region is used, nearest region first. A table built
- *       with a read region (a gateway) reads only from that region; with {@link
- *       ReadPolicy#WRITER_ONLY} only from the writer region.
+ *       available instance of a non-drained region is used, nearest region first; when no instance
+ *       is available at all, any registered one (panic routing: a false negative of the health
+ *       checks is likelier than every instance being dead). A table built with a read region (a
+ *       gateway) reads only from that region; with {@link ReadPolicy#WRITER_ONLY} only from the
+ *       writer region.
  *   <li>Writes go only to available instances of the writer region, least loaded first. There is no
  *       write target when the writer is unset or has no available instance: the caller answers 503,
  *       never another region. Draining does not affect writes.
@@ -139,23 +141,43 @@ public final class RoutingTable {
       }
     }
     if (only != null) {
-      return leastLoaded(require(only, "region"), tried);
+      RegionState region = require(only, "region");
+      Instance i = leastLoaded(region, tried, false);
+      return i != null ? i : leastLoaded(region, tried, true);
     }
-    Instance best = pickNearest(tried, true);
-    return best != null ? best : pickNearest(tried, false);
+    Instance best = pickNearest(tried, Mode.HEALTHY_REGIONS);
+    if (best == null) {
+      best = pickNearest(tried, Mode.AVAILABLE_INSTANCES);
+    }
+    return best != null ? best : pickNearest(tried, Mode.PANIC);
+  }
+
+  /** How hard read selection looks, from strict to last resort. */
+  private enum Mode {
+    /** Available instances of healthy regions. */
+    HEALTHY_REGIONS,
+    /** Available instances of any region. */
+    AVAILABLE_INSTANCES,
+    /**
+     * Any registered instance, down or ejected: with nothing available anywhere, a false negative
+     * of the health checks (probes timing out on an overloaded machine) is likelier than every
+     * instance being dead, and a dead one fails fast at connect and is skipped.
+     */
+    PANIC
   }
 
   /** Picks the instance for a write, avoiding {@code tried}; null when there is none. */
   public @Nullable Instance pickWrite(Collection<Instance> tried) {
     String w = writer.get();
-    return w == null ? null : leastLoaded(require(w, "region"), tried);
+    return w == null ? null : leastLoaded(require(w, "region"), tried, false);
   }
 
-  private @Nullable Instance pickNearest(Collection<Instance> tried, boolean healthyOnly) {
+  private @Nullable Instance pickNearest(Collection<Instance> tried, Mode mode) {
     Instance best = null;
     double bestRtt = Double.MAX_VALUE;
     for (RegionState r : regions.values()) {
-      if (r.isDrained() || (healthyOnly && !r.isHealthy(policy.regionHealthyFraction()))) {
+      if (r.isDrained()
+          || (mode == Mode.HEALTHY_REGIONS && !r.isHealthy(policy.regionHealthyFraction()))) {
         continue;
       }
       Double rtt = r.rttMillis();
@@ -163,7 +185,7 @@ public final class RoutingTable {
       if (best != null && key >= bestRtt) {
         continue;
       }
-      Instance candidate = leastLoaded(r, tried);
+      Instance candidate = leastLoaded(r, tried, mode == Mode.PANIC);
       if (candidate != null) {
         best = candidate;
         bestRtt = key;
@@ -172,8 +194,12 @@ public final class RoutingTable {
     return best;
   }
 
-  /** The available, untried instance with the fewest in flight; ties broken at random. */
-  static @Nullable Instance leastLoaded(RegionState region, Collection<Instance> tried) {
+  /**
+   * The available (with {@code anyHealth}: registered) untried instance with the fewest in flight;
+   * ties broken at random.
+   */
+  static @Nullable Instance leastLoaded(
+      RegionState region, Collection<Instance> tried, boolean anyHealth) {
     List<Instance> all = region.instances();
     int n = all.size();
     if (n == 0) {
@@ -183,7 +209,8 @@ public final class RoutingTable {
     Instance best = null;
     for (int k = 0; k < n; k++) {
       Instance i = all.get((start + k) % n);
-      if (!i.isAvailable() || (!tried.isEmpty() && tried.contains(i))) {
+      boolean usable = anyHealth ? !i.isRetired() : i.isAvailable();
+      if (!usable || (!tried.isEmpty() && tried.contains(i))) {
         continue;
       }
       if (best == null || i.inFlight() < best.inFlight()) {

@@ -85,6 +85,21 @@ class RoutingTableTest {
   }
 
   @Test
+  void withNothingAvailableReadsTryInstancesMarkedDownButWritesDoNot() {
+    Instance w1 = add("west", 1);
+    Instance east = add("east", 2);
+    w1.setUp(false);
+    east.setUp(false);
+    region("west").recordRtt(1);
+    region("east").recordRtt(50);
+
+    assertThat(table.pickRead(List.of())).isSameAs(w1);
+    assertThat(table.pickRead(List.of(w1))).isSameAs(east);
+    assertThat(table.pickRead(List.of(w1, east))).isNull();
+    assertThat(table.pickWrite(List.of())).isNull();
+  }
+
+  @Test
   void aRetryAvoidsTheInstancesTried() {
     Instance w1 = add("west", 1);
     Instance east = add("east", 2);
