@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,7 +45,6 @@ public final class Orchestrator {
   private final PlanFactory factory;
   private final Events events;
   private final AuditLog audit;
-  private final AtomicReference<String> writer;
   private final List<String> regions;
   private volatile @Nullable Instant lastAutomaticPlan;
 
@@ -65,9 +63,13 @@ public final class Orchestrator {
             .map(Region::name)
             .toList();
     Journal journal = Journal.open(stateDir.resolve("journal.jsonl"));
-    this.writer = new AtomicReference<>(writerFromJournal(journal, topology.primary().name()));
     List<String> storeNames = topology.stores().stream().map(Store::name).toList();
-    this.discovery = new Discovery(storeNames, regions, writer.get(), stores::clientEndpoint);
+    this.discovery =
+        new Discovery(
+            storeNames,
+            regions,
+            writerFromJournal(journal, topology.primary().name()),
+            stores::clientEndpoint);
     this.lag = new LagMonitor(stores, storeNames, regions);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
@@ -80,15 +82,19 @@ public final class Orchestrator {
             this::planChanged);
   }
 
-  /** The writer region the last successful plan left, or the topology's primary. */
+  /**
+   * The writer region as the journal left it: the target of the last plan whose publish-endpoints
+   * step ended well (that step is what moves the writer), or the topology's primary.
+   */
   private static String writerFromJournal(Journal journal, String primary) {
     String writer = primary;
     Map<String, String> targets = new LinkedHashMap<>();
     for (JournalEntry e : journal.read()) {
       if (e.event().equals("plan-start") && e.to() != null) {
         targets.put(e.plan(), e.to());
-      } else if (e.event().equals("plan-end")
-          && "succeeded".equals(e.outcome())
+      } else if (e.event().equals("step-end")
+          && "publish-endpoints".equals(e.step())
+          && ("applied".equals(e.outcome()) || "already-done".equals(e.outcome()))
           && targets.containsKey(e.plan())) {
         writer = targets.get(e.plan());
       }
@@ -105,9 +111,6 @@ public final class Orchestrator {
 
   private void planChanged(PlanStatus p) {
     if (p.endedAt() != null) {
-      if (p.state().equals("succeeded")) {
-        writer.set(p.to());
-      }
       events.publish(
           "plan-" + p.state(),
           Map.of(
@@ -124,8 +127,12 @@ public final class Orchestrator {
     }
   }
 
+  /**
+   * The writer region: the one discovery publishes. A plan's publish-endpoints step moves it, so it
+   * is right at every instant, even between a plan's last step and its end.
+   */
   public String writerRegion() {
-    return writer.get();
+    return discovery.snapshot().writerRegion();
   }
 
   public Topology topology() {
@@ -159,20 +166,20 @@ public final class Orchestrator {
    * @throws PlanRefusedException while another plan runs
    */
   public PlanStatus failover(String to, boolean force, String who) {
-    String from = writer.get();
+    String from = writerRegion();
     checkTarget(to, from);
     return submit(PlanKind.FAILOVER, from, to, force, who, factory.failover(from, to));
   }
 
   public PlanStatus switchover(String to, String who) {
-    String from = writer.get();
+    String from = writerRegion();
     checkTarget(to, from);
     return submit(PlanKind.SWITCHOVER, from, to, false, who, factory.switchover(from, to));
   }
 
   public PlanStatus failback(String who) {
     String home = topology.primary().name();
-    String from = writer.get();
+    String from = writerRegion();
     if (from.equals(home)) {
       throw new IllegalArgumentException(
           "failback: the writer region is "
@@ -246,7 +253,7 @@ public final class Orchestrator {
   /** Detection says {@code region} failed: start the automatic plan when the topology allows. */
   public void regionFailed(String region, List<String> observers) {
     events.publish("region-failed", Map.of("region", region, "observers", observers));
-    if (!region.equals(writer.get())) {
+    if (!region.equals(writerRegion())) {
       return;
     }
     if (topology.failover().trigger() == Trigger.MANUAL) {
@@ -307,7 +314,7 @@ public final class Orchestrator {
     if (runner.running().isPresent()) {
       return;
     }
-    String w = writer.get();
+    String w = writerRegion();
     for (Store s : topology.stores()) {
       for (String region : regions) {
         if (region.equals(w)) {

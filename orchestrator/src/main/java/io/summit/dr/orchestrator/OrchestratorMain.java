@@ -109,6 +109,8 @@ public final class OrchestratorMain {
         0,
         interval,
         TimeUnit.MILLISECONDS);
+    // Resume first: detection that fires during start-up then finds the resumed plan running.
+    orchestrator.resume();
     List<AutoCloseable> closeables = new ArrayList<>();
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
     ApiServer api =
@@ -117,7 +119,6 @@ public final class OrchestratorMain {
             new InetSocketAddress(o.listen().host(), o.listen().port()),
             () -> Detection.regionsView(orchestrator));
     api.start();
-    orchestrator.resume();
     System.out.println(
         "orchestrator: '"
             + topology.name()

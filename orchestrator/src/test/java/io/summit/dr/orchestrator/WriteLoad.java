@@ -33,8 +33,10 @@ final class WriteLoad implements AutoCloseable {
     this.thread = Thread.ofVirtual().start(this::loop);
   }
 
+  /** Ids are unique across loads, so a later load never collides with an earlier one's rows. */
+  private static final AtomicLong IDS = new AtomicLong();
+
   private void loop() {
-    long next = 1;
     while (running.get()) {
       try {
         JsonNode endpoints = api.get("/v1/endpoints").body();
@@ -52,7 +54,7 @@ final class WriteLoad implements AutoCloseable {
           }
           try (PreparedStatement insert = c.prepareStatement("insert into acked values (?)")) {
             while (running.get()) {
-              long id = next++;
+              long id = IDS.incrementAndGet();
               insert.setLong(1, id);
               insert.executeUpdate();
               r.sync().set("acked:" + id, "1");

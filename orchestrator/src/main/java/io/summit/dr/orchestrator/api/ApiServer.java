@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  * POST /v1/plans/{id}/approve        {"by": "..."}
  * GET  /v1/endpoints[?version=N&amp;wait=30s]   discovery; long-polls until the version is above N
  * GET  /v1/events                    server-sent events (recent ones first)
+ * GET  /v1/events/recent             the last 1000 events as JSON
  * GET  /v1/audit                     who asked for what, when, with what result
  * GET  /metrics                      Prometheus
  * </pre>
@@ -142,6 +143,8 @@ public final class ApiServer implements AutoCloseable {
       reply(x, 200, orchestrator.approve(p[2], b.path("by").asText("api")));
     } else if (method.equals("GET") && path.equals("/v1/endpoints")) {
       reply(x, 200, endpoints(x));
+    } else if (method.equals("GET") && path.equals("/v1/events/recent")) {
+      reply(x, 200, Map.of("events", orchestrator.events().recent()));
     } else if (method.equals("GET") && path.equals("/v1/events")) {
       stream(x);
     } else if (method.equals("GET") && path.equals("/v1/audit")) {

@@ -31,11 +31,20 @@ import org.jspecify.annotations.Nullable;
  * when its timeout does, so an application hangs instead of failing over.
  *
  * <p><b>Lag</b> of a replica is read from its primary's {@code INFO replication}: the primary's
- * offset minus the offset the replica acknowledged, and the seconds since that acknowledgement.
+ * offset minus the offset the replica acknowledged, and the seconds since that acknowledgement when
+ * more than a keep-alive PING is unacknowledged (see {@link #PING_FRAME_BYTES}).
  *
  * <p>Thread-safe: each operation opens its own connection.
  */
 public final class RedisAdapter implements StoreAdapter {
+  /**
+   * Unacknowledged bytes that are only the primary's keep-alive PING to its replicas (14 bytes
+   * each, acknowledged once a second): no data is behind, so the lag in seconds is 0. Redis's own
+   * {@code lag} field is the time since the replica's last acknowledgement, 0-1 s even when idle,
+   * and would make every idle replica look a second behind.
+   */
+  static final long PING_FRAME_BYTES = 64;
+
   /** The {@code min-replicas-to-write} value that marks a fenced primary. */
   static final int FENCE_MIN_REPLICAS = 1_000_000;
 
@@ -155,7 +164,10 @@ public final class RedisAdapter implements StoreAdapter {
             && Integer.toString(endpoint.port()).equals(replica.get("port"))) {
           long acked = Long.parseLong(replica.getOrDefault("offset", "0"));
           long bytes = Math.max(0, primaryOffset - acked);
-          double seconds = bytes == 0 ? 0.0 : Double.parseDouble(replica.getOrDefault("lag", "0"));
+          double seconds =
+              bytes <= PING_FRAME_BYTES
+                  ? 0.0
+                  : Double.parseDouble(replica.getOrDefault("lag", "0"));
           return new StoreObservation(
               true,
               StoreRole.REPLICA,
