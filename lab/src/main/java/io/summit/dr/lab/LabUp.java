@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The start-up sequence of {@link Lab#up}: the WAN daemon at the edge, then each store's primary,
@@ -206,42 +207,27 @@ final class LabUp {
   }
 
   private void startPrimary(Store store) {
-    String region = store.primaryRegion();
-    Endpoint endpoint = layout.store(store.kind(), region);
-    if (store.kind() == StoreKind.POSTGRES) {
-      PostgresServer pg = postgres(region, endpoint);
-      step(
-          store.name(),
-          "postgres",
-          region,
-          endpoint,
-          pg.dataDirectory(),
-          log(region, "postgres"),
-          () -> {
-            pg.initPrimary();
-            return pg.startServer();
-          });
-    } else {
-      RedisServer redis = new RedisServer(binaries, regionDir(region).resolve("redis"), endpoint);
-      step(
-          store.name(),
-          "redis",
-          region,
-          endpoint,
-          regionDir(region).resolve("redis"),
-          redis.log(),
-          () -> {
-            redis.configure(null);
-            return redis.start(Duration.ofSeconds(20));
-          });
-    }
+    startNode(store, store.primaryRegion(), null);
   }
 
   private void startReplica(Store store, String region) {
+    startNode(store, region, layout.wan(region, store.primaryRegion(), store.kind()));
+  }
+
+  /** One store node: a new primary when {@code upstream} is null, else a replica of it. */
+  private void startNode(Store store, String region, @Nullable Endpoint upstream) {
     Endpoint endpoint = layout.store(store.kind(), region);
-    Endpoint upstream = layout.wan(region, store.primaryRegion(), store.kind());
     if (store.kind() == StoreKind.POSTGRES) {
       PostgresServer pg = postgres(region, endpoint);
+      LongSupplier start =
+          () -> {
+            if (upstream == null) {
+              pg.initPrimary();
+            } else {
+              pg.cloneFrom(upstream, Lab.slotName(region));
+            }
+            return pg.startServer();
+          };
       step(
           store.name(),
           "postgres",
@@ -249,23 +235,16 @@ final class LabUp {
           endpoint,
           pg.dataDirectory(),
           log(region, "postgres"),
-          () -> {
-            pg.cloneFrom(upstream, Lab.slotName(region));
-            return pg.startServer();
-          });
+          start);
     } else {
-      RedisServer redis = new RedisServer(binaries, regionDir(region).resolve("redis"), endpoint);
-      step(
-          store.name(),
-          "redis",
-          region,
-          endpoint,
-          regionDir(region).resolve("redis"),
-          redis.log(),
+      Path dir = regionDir(region).resolve("redis");
+      RedisServer redis = new RedisServer(binaries, dir, endpoint);
+      LongSupplier start =
           () -> {
             redis.configure(upstream);
             return redis.start(Duration.ofSeconds(20));
-          });
+          };
+      step(store.name(), "redis", region, endpoint, dir, redis.log(), start);
     }
   }
 

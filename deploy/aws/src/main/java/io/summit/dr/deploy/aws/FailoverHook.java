@@ -14,12 +14,12 @@ import software.constructs.Construct;
 /**
  * The hook from CloudWatch to the orchestrator: a topic the primary's health alarm notifies, and a
  * Lambda subscribed to it that, when the alarm enters ALARM, asks the orchestrator to start the
- * failover plan with {@code POST <OrchestratorUrl>/v1/plans} and a JSON body {@code {"plan":
- * "failover", "from": <primary>, "to": <secondary>, "trigger": "cloudwatch-alarm", "reason": ...}}.
- * The orchestrator still applies its own rules (observer quorum, RPO budget, approval steps): the
- * alarm is one more observer, not a command. An HTTP 409 (a plan already runs) counts as success;
- * other failures throw, so that SNS retries. The stack parameter {@code OrchestratorUrl} left empty
- * turns the hook into a no-op that logs.
+ * failover plan with {@code POST <OrchestratorUrl>/v1/plans} and the orchestrator's JSON body
+ * {@code {"kind": "failover", "to": <secondary>, "requested_by": "cloudwatch-alarm ..."}}. The
+ * orchestrator still applies its own rules (observer quorum, RPO budget, approval steps): the alarm
+ * is one more observer, not a command. An HTTP 409 (a plan already runs) counts as success; other
+ * failures throw, so that SNS retries. The stack parameter {@code OrchestratorUrl} left empty turns
+ * the hook into a no-op that logs.
  */
 final class FailoverHook extends Construct {
   static final String URL_PARAMETER = "OrchestratorUrl";
@@ -39,11 +39,9 @@ final class FailoverHook extends Construct {
             continue;
           }
           const body = {
-            plan: 'failover',
-            from: process.env.FROM_REGION,
+            kind: 'failover',
             to: process.env.TO_REGION,
-            trigger: 'cloudwatch-alarm',
-            reason: `${alarm.AlarmName}: ${alarm.NewStateReason}`,
+            requested_by: `cloudwatch-alarm ${alarm.AlarmName} (from ${process.env.FROM_REGION}): ${alarm.NewStateReason}`,
           };
           const response = await fetch(`${url}/v1/plans`, {
             method: 'POST',

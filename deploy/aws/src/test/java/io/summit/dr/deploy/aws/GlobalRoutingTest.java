@@ -122,6 +122,14 @@ class GlobalRoutingTest {
     example.global.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
+            "Code",
+            Map.of(
+                "ZipFile",
+                Match.stringLikeRegexp(
+                    "[\\s\\S]*kind: 'failover',\\s+to: process.env.TO_REGION[\\s\\S]*"))));
+    example.global.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
             "Runtime",
             "nodejs22.x",
             "Environment",
