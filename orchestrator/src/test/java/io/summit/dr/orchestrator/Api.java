@@ -51,17 +51,11 @@ final class Api {
     return new Reply(response.statusCode(), JSON.readTree(response.body()));
   }
 
-  /** Polls until the plan has ended; returns its final status. */
-  JsonNode awaitPlanEnd(String id, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonNode p = get("/v1/plans/" + id).body();
-      if (p.hasNonNull("ended_at")) {
-        return p;
-      }
-      Thread.onSpinWait();
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
-    }
-    throw new AssertionError("plan " + id + " did not end within " + timeout);
+  /** Waits (Awaitility) until the plan has ended; returns its final status. */
+  JsonNode awaitPlanEnd(String id, Duration timeout) {
+    return org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get("/v1/plans/" + id).body(), p -> p.hasNonNull("ended_at"));
   }
 }
