@@ -1,5 +1,6 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.router.RouterCommand;
 import java.util.Objects;
 import picocli.AutoComplete;
 import picocli.CommandLine;

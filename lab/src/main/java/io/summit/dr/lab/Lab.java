@@ -447,7 +447,12 @@ public final class Lab {
     return out;
   }
 
-  static List<String> javaCommand(String mainClass, List<String> args) {
+  /**
+   * The command that runs {@code mainClass} in a new JVM like this one (same java, same class
+   * path), sized for a lab daemon: small heap, serial GC, C1 only (quick to start, light on two
+   * cores).
+   */
+  public static List<String> javaCommand(String mainClass, List<String> args) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));

@@ -27,4 +27,12 @@ public interface LabExtension {
   }
 
   List<Daemon> daemons(Topology topology, LabLayout layout, Path labDir, Path config);
+
+  /**
+   * Where this extension's daemons start relative to other extensions' (lower first): a daemon may
+   * need another's API at start (the service clusters read the orchestrator's discovery).
+   */
+  default int order() {
+    return 100;
+  }
 }

@@ -10,9 +10,11 @@ import java.util.List;
 /**
  * Where each lab component listens. Region {@code i} (in file order) owns the ports {@code base +
  * 100 i ...}: stores at +10 (postgres), +11 (redis), +12 (neo4j), +13 (objects); its gateway router
- * at +20. The edge location owns {@code base + 900 ...}: the WAN links' admin API at +50. A WAN
- * link port, by which region {@code s} reaches component offset {@code o} of region {@code d}, is
- * {@code base + 1000 (1 + s) + 100 d + o}.
+ * at +20, its failure observer at +30, its service cluster at +40 and the cluster's service
+ * instances at +50 to +59. The edge location owns {@code base + 900 ...}: the edge router at +20
+ * (admin API +21), the orchestrator at +10, the WAN links' admin API at +50. A WAN link port, by
+ * which region {@code s} reaches component offset {@code o} of region {@code d}, is {@code base +
+ * 1000 (1 + s) + 100 d + o}.
  */
 public record LabLayout(String host, int base, List<String> regions) {
   public static LabLayout of(Topology topology) {
@@ -61,6 +63,32 @@ public record LabLayout(String host, int base, List<String> regions) {
   public Endpoint observer(String region) {
     return new Endpoint(host, base + 100 * index(region) + 30);
   }
+
+  /** The edge router's proxy port: the global entry point users (and the canary) call. */
+  public Endpoint edgeRouter() {
+    return new Endpoint(host, base + 920);
+  }
+
+  /** The edge router's admin API. */
+  public Endpoint edgeRouterAdmin() {
+    return new Endpoint(host, base + 921);
+  }
+
+  /** The service cluster of {@code region} (the stand-in for its Kubernetes cluster). */
+  public Endpoint cluster(String region) {
+    return new Endpoint(host, base + 100 * index(region) + 40);
+  }
+
+  /** The ports the service instances of {@code region} may take, {@link #MAX_INSTANCES} of them. */
+  public List<Endpoint> instanceSlots(String region) {
+    int first = base + 100 * index(region) + 50;
+    return java.util.stream.IntStream.range(0, MAX_INSTANCES)
+        .mapToObj(i -> new Endpoint(host, first + i))
+        .toList();
+  }
+
+  /** The most service instances a lab region runs (its autoscaling maximum is capped to this). */
+  public static final int MAX_INSTANCES = 10;
 
   /** The WAN links' admin API. */
   public Endpoint wanAdmin() {

@@ -88,7 +88,10 @@ final class LabUp {
 
   /** The processes capabilities add through {@link LabExtension}, started after the stores. */
   private void startDaemons() {
-    for (LabExtension extension : java.util.ServiceLoader.load(LabExtension.class)) {
+    List<LabExtension> extensions = new ArrayList<>();
+    java.util.ServiceLoader.load(LabExtension.class).forEach(extensions::add);
+    extensions.sort(java.util.Comparator.comparingInt(LabExtension::order));
+    for (LabExtension extension : extensions) {
       for (LabExtension.Daemon d : extension.daemons(topology, layout, lab.dir(), config)) {
         String name = Lab.componentName(d.kind(), d.region());
         Path log = lab.dir().resolve(name + ".log");

@@ -46,16 +46,26 @@ public final class Orchestrator {
   private final Events events;
   private final AuditLog audit;
   private final List<String> regions;
+  private final @Nullable RouterControl router;
+  // Held while a plan is submitted and while supervision corrects the router's writer, so that a
+  // correction never lands after a new plan's stop-writes step.
+  private final Object writerLock = new Object();
   private volatile @Nullable Instant lastAutomaticPlan;
 
+  /**
+   * @param router the edge router whose writer region plans set, or null for none
+   * @param services the regions' service autoscalers the scale-up step raises, or null for none
+   */
   public Orchestrator(
       Topology topology,
       Stores stores,
       @Nullable RouterControl router,
+      @Nullable Services services,
       Path stateDir,
       Clock clock) {
     this.topology = topology;
     this.stores = stores;
+    this.router = router;
     this.clock = clock;
     this.regions =
         topology.regions().stream()
@@ -77,7 +87,7 @@ public final class Orchestrator {
     this.runner =
         new PlanRunner(
             journal,
-            new PlanSteps(topology, stores, router, discovery, lag),
+            new PlanSteps(topology, stores, router, discovery, lag, services),
             clock,
             this::planChanged);
   }
@@ -214,7 +224,10 @@ public final class Orchestrator {
             force);
     try {
       Plan plan = new Plan(runner.newId(kind), kind, from, to, force, who, steps, clock.instant());
-      PlanStatus status = runner.submit(plan);
+      PlanStatus status;
+      synchronized (writerLock) {
+        status = runner.submit(plan);
+      }
       audit.record(who, "plan", request, "started " + plan.id());
       events.publish(
           "plan-started",
@@ -314,6 +327,7 @@ public final class Orchestrator {
     if (runner.running().isPresent()) {
       return;
     }
+    reconcileRouterWriter();
     String w = writerRegion();
     for (Store s : topology.stores()) {
       for (String region : regions) {
@@ -329,6 +343,34 @@ public final class Orchestrator {
                 Map.of("store", s.name(), "region", region, "result", r.detail()));
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Outside plans, the router's writer region is the one discovery publishes: a router that
+   * restarted (and came back with the topology's primary as its writer) or missed a plan's
+   * route-writes step is set right. A router that cannot be reached is left for the next pass.
+   */
+  private void reconcileRouterWriter() {
+    RouterControl r = router;
+    if (r == null) {
+      return;
+    }
+    synchronized (writerLock) {
+      if (runner.running().isPresent()) {
+        return;
+      }
+      String w = writerRegion();
+      try {
+        String routed = r.writer();
+        if (!w.equals(routed)) {
+          r.setWriter(w);
+          events.publish(
+              "router-writer-corrected", Map.of("from", String.valueOf(routed), "to", w));
+        }
+      } catch (java.io.IOException e) {
+        // Unreachable router: nothing routes through it now; the next pass tries again.
       }
     }
   }

@@ -94,7 +94,13 @@ public final class OrchestratorMain {
     Stores stores = new LabStores(lab, topology, Duration.ofSeconds(1));
     RouterControl router = o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin());
     Orchestrator orchestrator =
-        new Orchestrator(topology, stores, router, o.labDir().resolve("orchestrator"), clock);
+        new Orchestrator(
+            topology,
+            stores,
+            router,
+            new LabServices(lab),
+            o.labDir().resolve("orchestrator"),
+            clock);
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
     long interval = topology.health().probeInterval().toMillis();

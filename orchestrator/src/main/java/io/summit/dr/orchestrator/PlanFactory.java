@@ -45,6 +45,8 @@ final class PlanFactory {
   List<StepSpec> switchover(String from, String to) {
     List<StepSpec> out = new ArrayList<>();
     Duration quick = Duration.ofSeconds(5);
+    // Capacity first, while writes still flow: the pause that follows is only the data's.
+    out.add(StepSpec.of(Action.SCALE_UP, to, null, Duration.ofSeconds(30)));
     out.add(StepSpec.of(Action.STOP_WRITES, from, null, quick));
     for (Store s : moving(from, to)) {
       out.add(StepSpec.of(Action.FENCE, from, s.name(), quick));
@@ -75,7 +77,8 @@ final class PlanFactory {
 
   /**
    * Failback to {@code home} once it is back: its stores rejoin as replicas of the current writer
-   * region ({@code from}) first, then a switchover returns the writer home.
+   * region ({@code from}) first, then a switchover returns the writer home, and {@code from}'s
+   * service goes back to its own size.
    */
   List<StepSpec> failback(String from, String home) {
     List<StepSpec> out = new ArrayList<>();
@@ -93,6 +96,7 @@ final class PlanFactory {
               r.retries()));
     }
     out.addAll(switchover(from, home));
+    out.add(StepSpec.of(Action.RESTORE_SCALE, from, null, Duration.ofSeconds(10)));
     return out;
   }
 

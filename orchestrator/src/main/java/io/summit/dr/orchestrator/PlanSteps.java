@@ -26,18 +26,21 @@ final class PlanSteps implements StepExecutor {
   private final @Nullable RouterControl router;
   private final Discovery discovery;
   private final LagMonitor lag;
+  private final @Nullable Services services;
 
   PlanSteps(
       Topology topology,
       Stores stores,
       @Nullable RouterControl router,
       Discovery discovery,
-      LagMonitor lag) {
+      LagMonitor lag,
+      @Nullable Services services) {
     this.topology = topology;
     this.stores = stores;
     this.router = router;
     this.discovery = discovery;
     this.lag = lag;
+    this.services = services;
   }
 
   @Override
@@ -59,9 +62,8 @@ final class PlanSteps implements StepExecutor {
                       + discovery.snapshot().version())
               : new StepResult.AlreadyDone(
                   "discovery: writer region is " + step.region() + " already");
-      case SCALE_UP ->
-          new StepResult.AlreadyDone(
-              "scale-up: this deployment runs no stateless services for the orchestrator to scale yet");
+      case SCALE_UP -> scaleUp(step.region());
+      case RESTORE_SCALE -> restoreScale(step.region());
       case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
       case REJOIN -> rejoin(plan, Objects.requireNonNull(store), step.region());
     };
@@ -87,6 +89,63 @@ final class PlanSteps implements StepExecutor {
       return new StepResult.Applied("router: writer " + current + " -> " + region);
     } catch (IOException e) {
       return new StepResult.Retry("router: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Raises the region's autoscaling floor to the primary's replica count and waits until that many
+   * instances are ready (the step's timeout bounds the wait).
+   */
+  private StepResult scaleUp(String region) {
+    if (services == null || topology.services().isEmpty()) {
+      return new StepResult.AlreadyDone("scale-up: no stateless services in this deployment");
+    }
+    Integer size = topology.services().get(0).replicas().get(topology.primary().name());
+    return scaleTo(region, size == null ? 1 : size, true);
+  }
+
+  /** Puts the region's autoscaling floor back to its own replica count from the topology. */
+  private StepResult restoreScale(String region) {
+    if (services == null || topology.services().isEmpty()) {
+      return new StepResult.AlreadyDone("restore-scale: no stateless services in this deployment");
+    }
+    Integer own = topology.services().get(0).replicas().get(region);
+    return scaleTo(region, own == null ? 0 : own, false);
+  }
+
+  private StepResult scaleTo(String region, int wanted, boolean awaitReady) {
+    Services s = Objects.requireNonNull(services);
+    String what = awaitReady ? "scale-up" : "restore-scale";
+    try {
+      Services.Scale now = s.scale(region).orElse(null);
+      if (now == null) {
+        return new StepResult.AlreadyDone(what + ": no service cluster runs in " + region);
+      }
+      int target = Math.min(wanted, now.maximum());
+      if (now.minimum() == target && (!awaitReady || now.ready() >= target)) {
+        return new StepResult.AlreadyDone(
+            what + ": " + region + " min " + now.minimum() + ", ready " + now.ready());
+      }
+      Services.Scale set = now.minimum() == target ? now : s.setMinimum(region, target);
+      while (awaitReady && set.ready() < target) {
+        if (Thread.currentThread().isInterrupted()) {
+          return new StepResult.Retry(what + ": interrupted at " + set.ready() + " ready");
+        }
+        LockSupport.parkNanos(50_000_000L);
+        set = s.scale(region).orElseThrow(() -> new IOException(region + ": cluster gone"));
+      }
+      return new StepResult.Applied(
+          what
+              + ": "
+              + region
+              + " min "
+              + now.minimum()
+              + " -> "
+              + set.minimum()
+              + ", ready "
+              + set.ready());
+    } catch (IOException e) {
+      return new StepResult.Retry(what + ": " + e.getMessage());
     }
   }
 

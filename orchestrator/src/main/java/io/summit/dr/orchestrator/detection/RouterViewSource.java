@@ -16,8 +16,11 @@ import java.util.Map;
  * The edge router's own health view, read from its admin API ({@code GET /v1/routing}, see
  * docs/router.md): a region is {@link RegionHealth#UP} when the router reports it {@code "healthy":
  * true}, {@link RegionHealth#DOWN} when {@code false} (draining is an operator's choice, not
- * health, and is ignored). Location {@code edge}. When the router cannot be reached in time, or
- * does not list a region, that region is {@link RegionHealth#UNKNOWN}. Thread-safe.
+ * health, and is ignored). A region with no instance registered is {@link RegionHealth#UNKNOWN}:
+ * the router has nothing to judge it by (a lab region whose service has not registered yet), while
+ * a region whose registered instances all fail is DOWN. Location {@code edge}. When the router
+ * cannot be reached in time, or does not list a region, that region is {@link
+ * RegionHealth#UNKNOWN}. Thread-safe.
  */
 public final class RouterViewSource implements ObserverSource {
   private static final System.Logger LOG = System.getLogger(RouterViewSource.class.getName());
@@ -78,7 +81,9 @@ public final class RouterViewSource implements ObserverSource {
     for (JsonNode region : listed) {
       String regionName = region.path("name").asText("");
       JsonNode healthy = region.path("healthy");
-      if (health.containsKey(regionName) && healthy.isBoolean()) {
+      JsonNode instances = region.path("instances");
+      boolean empty = instances.isArray() && instances.isEmpty();
+      if (health.containsKey(regionName) && healthy.isBoolean() && !empty) {
         health.put(regionName, healthy.asBoolean() ? RegionHealth.UP : RegionHealth.DOWN);
       }
     }

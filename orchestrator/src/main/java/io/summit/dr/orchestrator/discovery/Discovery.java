@@ -1,5 +1,6 @@
 package io.summit.dr.orchestrator.discovery;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.summit.dr.replication.Endpoint;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -13,8 +14,13 @@ import java.util.function.BiFunction;
  * Thread-safe.
  */
 public final class Discovery {
-  /** What {@code GET /v1/endpoints} returns. */
-  public record Snapshot(long version, String writerRegion, Map<String, StoreEndpoints> stores) {}
+  /**
+   * What {@code GET /v1/endpoints} returns (JSON fields {@code version, writer_region, stores}).
+   */
+  public record Snapshot(
+      long version,
+      @JsonProperty("writer_region") String writerRegion,
+      Map<String, StoreEndpoints> stores) {}
 
   /** One store: its writer, and the reader in each region. */
   public record StoreEndpoints(String writer, Map<String, String> readers) {}

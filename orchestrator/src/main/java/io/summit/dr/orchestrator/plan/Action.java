@@ -18,7 +18,9 @@ public enum Action {
   /** Wait until a replica has replayed everything its primary had when writes were paused. */
   CATCH_UP,
   /** Turn an old primary into a replica of the new one. */
-  REJOIN;
+  REJOIN,
+  /** Put a region's autoscaling floor back to its own size after it stops being the writer. */
+  RESTORE_SCALE;
 
   static Action of(StepAction a) {
     return Action.valueOf(a.name());

@@ -24,6 +24,8 @@ class RouterViewSourceTest {
        {"name":"us-west-2","healthy":false,"drained":false,"writer":true,"rtt_ms":0.82,
         "instances":[{"address":"127.0.0.1:4001","healthy":false,"ejected":false,"in_flight":0}]},
        {"name":"us-east-1","healthy":true,"drained":true,"writer":false,"rtt_ms":null,
+        "instances":[{"address":"127.0.0.1:4101","healthy":true,"ejected":false,"in_flight":0}]},
+       {"name":"ap-south-1","healthy":false,"drained":false,"writer":false,"rtt_ms":null,
         "instances":[]}]}
       """;
 
@@ -57,7 +59,7 @@ class RouterViewSourceTest {
     return new RouterViewSource(
         "router",
         admin,
-        List.of("us-west-2", "us-east-1", "eu-west-1"),
+        List.of("us-west-2", "us-east-1", "ap-south-1", "eu-west-1"),
         Duration.ofMillis(500),
         Clock.systemUTC());
   }
@@ -74,10 +76,18 @@ class RouterViewSourceTest {
   }
 
   @Test
+  void regionWithNoInstanceRegisteredIsUnknownNotDown() throws IOException {
+    ObserverView view = source(serve(ROUTING)).poll();
+
+    assertThat(view.regions()).containsEntry("ap-south-1", RegionHealth.UNKNOWN);
+  }
+
+  @Test
   void unreachableRouterMakesEveryRegionUnknown() {
     ObserverView view = source(TestRedisClosedPort.address()).poll();
 
-    assertThat(view.regions()).containsOnlyKeys("us-west-2", "us-east-1", "eu-west-1");
+    assertThat(view.regions())
+        .containsOnlyKeys("us-west-2", "us-east-1", "ap-south-1", "eu-west-1");
     assertThat(view.regions().values()).containsOnly(RegionHealth.UNKNOWN);
   }
 

@@ -1,9 +1,6 @@
-package io.summit.dr.cli;
+package io.summit.dr.router;
 
 import io.netty.util.ResourceLeakDetector;
-import io.summit.dr.router.Role;
-import io.summit.dr.router.Router;
-import io.summit.dr.router.RouterConfig;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.topology.Region;
 import io.summit.dr.topology.RegionRole;
@@ -46,7 +43,7 @@ import picocli.CommandLine.Option;
           + " PUT /v1/writer changes it.",
       ""
     })
-final class RouterCommand implements Callable<Integer> {
+public final class RouterCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(

@@ -1,0 +1,70 @@
+package io.summit.dr.workload;
+
+import io.summit.dr.lab.LabExtension;
+import io.summit.dr.lab.LabLayout;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.workload.cluster.ClusterMain;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Puts a service cluster into each region of the lab, after the orchestrator (its instances read
+ * discovery) and the edge router (they register there). Each instance reaches another region's
+ * stores through that region pair's WAN link.
+ */
+public final class WorkloadLabExtension implements LabExtension {
+  @Override
+  public int order() {
+    return 200;
+  }
+
+  @Override
+  public List<Daemon> daemons(Topology topology, LabLayout layout, Path labDir, Path config) {
+    if (topology.services().isEmpty()) {
+      return List.of();
+    }
+    List<Daemon> out = new ArrayList<>();
+    URI discovery = URI.create("http://" + layout.orchestrator());
+    Endpoint router = topology.lab().edgeRouter() ? layout.edgeRouterAdmin() : null;
+    for (String region : layout.regions()) {
+      List<String> args =
+          ClusterMain.arguments(
+              config,
+              region,
+              layout.cluster(region),
+              discovery,
+              layout.instanceSlots(region),
+              labDir.resolve(region),
+              router,
+              wanRoutes(topology, layout, region));
+      out.add(
+          new Daemon(
+              "cluster",
+              region,
+              ClusterMain.class.getName(),
+              args,
+              layout.cluster(region),
+              "/healthz"));
+    }
+    return out;
+  }
+
+  /** From {@code region}, every other region's stores are reached through the WAN. */
+  static Map<Endpoint, Endpoint> wanRoutes(Topology topology, LabLayout layout, String region) {
+    Map<Endpoint, Endpoint> via = new LinkedHashMap<>();
+    for (Store s : topology.stores()) {
+      for (String other : layout.regions()) {
+        if (!other.equals(region)) {
+          via.put(layout.store(s.kind(), other), layout.wan(region, other, s.kind()));
+        }
+      }
+    }
+    return via;
+  }
+}

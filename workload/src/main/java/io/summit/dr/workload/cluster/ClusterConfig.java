@@ -1,0 +1,127 @@
+package io.summit.dr.workload.cluster;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Autoscaling;
+import io.summit.dr.topology.Service;
+import io.summit.dr.topology.Topology;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a region's service cluster needs: the service and its bounds in this region (from the
+ * topology), where the cluster's API and its instances listen, the edge router to register with,
+ * the discovery endpoint the instances follow, and the autoscaler's settings.
+ *
+ * @param config the topology file (passed on to the instances)
+ * @param slots the addresses instances may take, one each; their number caps the instance count
+ * @param routerAdmin the edge router's admin API, or null when no router fronts the region
+ * @param via store address translations passed to the instances (see the service's {@code --via})
+ * @param cpuRequestMillis each instance's CPU request in millicores: utilization is measured
+ *     against it, as Kubernetes does
+ * @param tick the control loop's period (readiness, reaping, registration)
+ * @param scaleInterval how often the autoscaler decides
+ * @param warmup how long a new instance's CPU is not counted (JIT compilation at start)
+ * @param downscaleWindow how long a lower recommendation must hold before instances are removed
+ */
+public record ClusterConfig(
+    Path config,
+    Topology topology,
+    String region,
+    Endpoint listen,
+    List<Endpoint> slots,
+    @Nullable Endpoint routerAdmin,
+    URI discovery,
+    Map<Endpoint, Endpoint> via,
+    Path logDir,
+    int cpuRequestMillis,
+    Duration tick,
+    Duration scaleInterval,
+    Duration warmup,
+    Duration downscaleWindow) {
+
+  public ClusterConfig {
+    slots = List.copyOf(slots);
+    via = Map.copyOf(via);
+    List<String> problems = new ArrayList<>();
+    if (topology.services().isEmpty()) {
+      problems.add("services: none in the topology (expected: the service to run)");
+    } else {
+      Service s = topology.services().get(0);
+      Integer replicas = s.replicas().get(region);
+      if (replicas == null) {
+        problems.add(
+            "services[0].replicas." + region + ": missing (expected: the instance count here)");
+      }
+      int max = bounds(s, region, replicas == null ? 1 : replicas).max();
+      if (max > slots.size()) {
+        problems.add(
+            "services[0].autoscaling."
+                + region
+                + ".max: "
+                + max
+                + " (expected: at most "
+                + slots.size()
+                + ", the instance ports this cluster has)");
+      }
+    }
+    if (cpuRequestMillis < 1) {
+      problems.add("cpu-request: " + cpuRequestMillis + "m (expected: >= 1m)");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("\n", problems));
+    }
+  }
+
+  public Service service() {
+    return topology.services().get(0);
+  }
+
+  /** The instances the region starts with (the topology's replicas). */
+  public int initialReplicas() {
+    Integer r = service().replicas().get(region);
+    return r == null ? 1 : r;
+  }
+
+  /** The autoscaling bounds of this region; fixed at the replica count when none are given. */
+  public Autoscaling autoscaling() {
+    return bounds(service(), region, initialReplicas());
+  }
+
+  private static Autoscaling bounds(Service s, String region, int replicas) {
+    Autoscaling a = s.autoscaling().get(region);
+    return a != null ? a : new Autoscaling(replicas, Math.max(1, replicas), 70);
+  }
+
+  /** Defaults for the lab: 250m CPU request, 250 ms tick, decide every 2 s, 20 s warm-up. */
+  public static ClusterConfig lab(
+      Path config,
+      Topology topology,
+      String region,
+      Endpoint listen,
+      List<Endpoint> slots,
+      @Nullable Endpoint routerAdmin,
+      URI discovery,
+      Map<Endpoint, Endpoint> via,
+      Path logDir) {
+    return new ClusterConfig(
+        config,
+        topology,
+        region,
+        listen,
+        slots,
+        routerAdmin,
+        discovery,
+        via,
+        logDir,
+        250,
+        Duration.ofMillis(250),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,171 @@
+package io.summit.dr.workload.cluster;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.TopologyLoader;
+import io.summit.dr.workload.Flags;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a region's service cluster until SIGTERM (which stops its instances):
+ *
+ * <pre>
+ * ClusterMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT
+ *             --slots HOST:FIRST-LAST --log-dir DIR [--router-admin HOST:PORT]
+ *             [--via HOST:PORT=HOST:PORT ...] [--cpu-request 250m]
+ * </pre>
+ *
+ * Bad arguments exit 2 with a message naming the option.
+ */
+public final class ClusterMain {
+  private ClusterMain() {}
+
+  public static void main(String[] args) throws Exception {
+    ClusterConfig config;
+    try {
+      config = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("cluster: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    RegionCluster cluster = new RegionCluster(config, Clock.systemUTC());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  cluster.close();
+                  stopped.countDown();
+                }));
+    cluster.start();
+    System.out.println(
+        config.region()
+            + " cluster: "
+            + config.service().name()
+            + " x"
+            + config.initialReplicas()
+            + " (autoscaling "
+            + config.autoscaling().min()
+            + ".."
+            + config.autoscaling().max()
+            + "), API on "
+            + config.listen());
+    stopped.await();
+  }
+
+  /** The arguments that make {@link #parse} return a lab cluster with these settings. */
+  public static List<String> arguments(
+      Path config,
+      String region,
+      Endpoint listen,
+      URI discovery,
+      List<Endpoint> slots,
+      Path logDir,
+      @Nullable Endpoint routerAdmin,
+      Map<Endpoint, Endpoint> via) {
+    List<String> out = new ArrayList<>();
+    out.addAll(List.of("--config", config.toString(), "--region", region));
+    out.addAll(List.of("--listen", listen.toString(), "--discovery", discovery.toString()));
+    Endpoint first = slots.get(0);
+    out.addAll(
+        List.of(
+            "--slots",
+            first.host() + ":" + first.port() + "-" + slots.get(slots.size() - 1).port()));
+    out.addAll(List.of("--log-dir", logDir.toString()));
+    if (routerAdmin != null) {
+      out.addAll(List.of("--router-admin", routerAdmin.toString()));
+    }
+    via.forEach((from, to) -> out.addAll(List.of("--via", from + "=" + to)));
+    return out;
+  }
+
+  static ClusterConfig parse(String[] args) {
+    Flags f =
+        Flags.parse(
+            args,
+            Set.of(
+                "--config",
+                "--region",
+                "--listen",
+                "--discovery",
+                "--slots",
+                "--log-dir",
+                "--router-admin",
+                "--via",
+                "--cpu-request"));
+    Path file = Path.of(f.required("--config"));
+    String router = f.optional("--router-admin");
+    String cpu = f.optional("--cpu-request");
+    ClusterConfig lab =
+        ClusterConfig.lab(
+            file,
+            TopologyLoader.load(file),
+            f.required("--region"),
+            Flags.endpoint("--listen", f.required("--listen")),
+            slots(f.required("--slots")),
+            router == null ? null : Flags.endpoint("--router-admin", router),
+            URI.create(f.required("--discovery")),
+            f.routes("--via"),
+            Path.of(f.required("--log-dir")));
+    return new ClusterConfig(
+        lab.config(),
+        lab.topology(),
+        lab.region(),
+        lab.listen(),
+        lab.slots(),
+        lab.routerAdmin(),
+        lab.discovery(),
+        lab.via(),
+        lab.logDir(),
+        cpu == null ? lab.cpuRequestMillis() : millicores(cpu),
+        lab.tick(),
+        lab.scaleInterval(),
+        lab.warmup(),
+        lab.downscaleWindow());
+  }
+
+  private static List<Endpoint> slots(String value) {
+    int colon = value.lastIndexOf(':');
+    int dash = value.lastIndexOf('-');
+    try {
+      String host = value.substring(0, colon);
+      int first = Integer.parseInt(value.substring(colon + 1, dash));
+      int last = Integer.parseInt(value.substring(dash + 1));
+      if (colon <= 0 || last < first) {
+        throw new IllegalArgumentException("range");
+      }
+      List<Endpoint> out = new ArrayList<>();
+      for (int p = first; p <= last; p++) {
+        out.add(new Endpoint(host, p));
+      }
+      return out;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "--slots: '" + value + "' (expected: HOST:FIRST-LAST, e.g. 127.0.0.1:26050-26059)", e);
+    }
+  }
+
+  private static int millicores(String value) {
+    try {
+      int m =
+          value.endsWith("m")
+              ? Integer.parseInt(value.substring(0, value.length() - 1))
+              : (int) Math.round(Double.parseDouble(value) * 1000);
+      if (m < 1) {
+        throw new NumberFormatException();
+      }
+      return m;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--cpu-request: '" + value + "' (expected: millicores like 250m, or cores like 0.5)", e);
+    }
+  }
+}

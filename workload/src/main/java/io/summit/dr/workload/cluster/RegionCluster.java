@@ -1,0 +1,487 @@
+package io.summit.dr.workload.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.lab.Lab;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.workload.service.WorkloadMain;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A region's service cluster: it runs the service's instances as child processes (so that killing
+ * the cluster's process tree is killing the region's compute), keeps their count where the
+ * autoscaler says, replaces instances that exit, probes their readiness, and registers every
+ * instance that has been ready with the edge router ({@code PUT /v1/regions/R/instances}, again
+ * every few seconds so a restarted router learns them). The router's own health checks then judge
+ * each instance, as a load balancer's target health does.
+ *
+ * <p>API: {@code GET /healthz} (200 once the first instances have been ready), {@code GET
+ * /v1/cluster} (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the
+ * autoscaler's floor; 400 naming the field for anything but an integer in {@code 0..max}).
+ *
+ * <p>Lifecycle {@code NEW -> STARTED -> CLOSED}; close stops every instance. Thread-safe: the
+ * control loop runs on one thread; the API takes the same lock to change the floor.
+ */
+public final class RegionCluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RegionCluster.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration REGISTER_EVERY = Duration.ofSeconds(5);
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  /** One instance process. Mutable fields are touched by the control loop only. */
+  private static final class Instance {
+    final String name;
+    final Endpoint address;
+    final Process process;
+    final long startedNanos;
+    boolean everReady;
+    boolean ready;
+    long cpuNanos = -1;
+
+    Instance(String name, Endpoint address, Process process, long startedNanos) {
+      this.name = name;
+      this.address = address;
+      this.process = process;
+      this.startedNanos = startedNanos;
+    }
+  }
+
+  private final ClusterConfig config;
+  private final Clock clock;
+  private final Autoscaler autoscaler;
+  private final List<Instance> instances = new ArrayList<>();
+  private final HttpServer server;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofMillis(500))
+          .build();
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "cluster-control");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private int desired;
+  private long lastScaleNanos;
+  private long lastRegisterNanos;
+  private List<String> registered = List.of();
+  private boolean started;
+  private volatile ObjectNode view = JSON.createObjectNode();
+
+  public RegionCluster(ClusterConfig config, Clock clock) throws IOException {
+    this.config = config;
+    this.clock = clock;
+    this.autoscaler =
+        new Autoscaler(
+            config.autoscaling().min(),
+            config.autoscaling().max(),
+            config.autoscaling().targetCpuPercent(),
+            0.1,
+            config.downscaleWindow());
+    this.desired = config.initialReplicas();
+    this.server =
+        HttpServer.create(
+            new InetSocketAddress(config.listen().host(), config.listen().port()), 64);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", this::handle);
+    Files.createDirectories(config.logDir());
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException(config.region() + " cluster: started twice");
+    }
+    synchronized (this) {
+      publishView();
+    }
+    server.start();
+    long tick = config.tick().toMillis();
+    loop.scheduleWithFixedDelay(this::controlOnce, 0, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /** One pass of the control loop; errors are logged and the next pass runs anyway. */
+  private void controlOnce() {
+    try {
+      reap();
+      autoscale();
+      converge();
+      probe();
+      register();
+      synchronized (this) {
+        publishView();
+      }
+    } catch (RuntimeException e) {
+      log.warn("{} cluster: control loop: {}", config.region(), e.toString(), e);
+    }
+  }
+
+  private synchronized void reap() {
+    instances.removeIf(
+        i -> {
+          if (i.process.isAlive()) {
+            return false;
+          }
+          log.warn(
+              "{}: exited with {}; replacing it (log: {})",
+              i.name,
+              i.process.exitValue(),
+              logOf(i.name));
+          return true;
+        });
+  }
+
+  private synchronized void autoscale() {
+    long now = System.nanoTime();
+    if (now - lastScaleNanos < config.scaleInterval().toNanos()) {
+      return;
+    }
+    long elapsed = lastScaleNanos == 0 ? 0 : now - lastScaleNanos;
+    lastScaleNanos = now;
+    double sum = 0;
+    int counted = 0;
+    for (Instance i : instances) {
+      OptionalLong cpu = CpuTime.of(i.process.pid());
+      if (cpu.isEmpty()) {
+        continue;
+      }
+      boolean warm = now - i.startedNanos > config.warmup().toNanos();
+      if (warm && i.ready && i.cpuNanos >= 0 && elapsed > 0) {
+        double cores = (cpu.getAsLong() - i.cpuNanos) / (double) elapsed;
+        sum += 100.0 * cores * 1000 / config.cpuRequestMillis();
+        counted++;
+      }
+      i.cpuNanos = cpu.getAsLong();
+    }
+    OptionalDouble utilization =
+        counted == 0 ? OptionalDouble.empty() : OptionalDouble.of(sum / counted);
+    int recommended = autoscaler.recommend(clock.instant(), desired, utilization);
+    if (recommended != desired) {
+      log.info(
+          "{} cluster: autoscaler {} -> {} instances (average CPU {} of a {}m request, target {}%)",
+          config.region(),
+          desired,
+          recommended,
+          utilization.isPresent() ? String.format("%.0f%%", utilization.getAsDouble()) : "unknown",
+          config.cpuRequestMillis(),
+          config.autoscaling().targetCpuPercent());
+      desired = recommended;
+    }
+  }
+
+  private synchronized void converge() {
+    while (instances.size() < desired) {
+      Endpoint slot = freeSlot();
+      if (slot == null) {
+        break;
+      }
+      instances.add(launch(slot));
+    }
+    while (instances.size() > desired) {
+      Instance last = instances.remove(instances.size() - 1);
+      Thread.ofVirtual().start(() -> stop(last));
+    }
+  }
+
+  private @Nullable Endpoint freeSlot() {
+    for (Endpoint slot : config.slots()) {
+      if (instances.stream().noneMatch(i -> i.address.equals(slot))) {
+        return slot;
+      }
+    }
+    return null;
+  }
+
+  private Instance launch(Endpoint slot) {
+    String name =
+        config.service().name() + "-" + config.region() + "-" + config.slots().indexOf(slot);
+    WorkloadMain.Options o =
+        new WorkloadMain.Options(
+            config.config(), config.region(), slot, config.discovery(), name, config.via());
+    List<String> command = Lab.javaCommand(WorkloadMain.class.getName(), o.arguments());
+    try {
+      Process p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logOf(name).toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
+      log.info("{}: started on {} (pid {})", name, slot, p.pid());
+      return new Instance(name, slot, p, System.nanoTime());
+    } catch (IOException e) {
+      throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  private Path logOf(String name) {
+    return config.logDir().resolve(name + ".log");
+  }
+
+  private void stop(Instance i) {
+    i.process.destroy();
+    try {
+      if (!i.process.waitFor(5, TimeUnit.SECONDS)) {
+        i.process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      i.process.destroyForcibly();
+    }
+    log.info("{}: stopped", i.name);
+  }
+
+  /** Asks every instance's readiness, in parallel, outside the lock. */
+  private void probe() {
+    List<Instance> now;
+    synchronized (this) {
+      now = List.copyOf(instances);
+    }
+    List<Thread> probes = new ArrayList<>();
+    boolean[] results = new boolean[now.size()];
+    for (int k = 0; k < now.size(); k++) {
+      int index = k;
+      probes.add(Thread.ofVirtual().start(() -> results[index] = ready(now.get(index))));
+    }
+    for (Thread t : probes) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    synchronized (this) {
+      for (int k = 0; k < now.size(); k++) {
+        Instance i = now.get(k);
+        if (results[k] && !i.everReady) {
+          log.info(
+              "{}: ready after {} ms", i.name, (System.nanoTime() - i.startedNanos) / 1_000_000);
+        }
+        i.ready = results[k];
+        i.everReady |= results[k];
+      }
+      if (!started
+          && instances.size() >= desired
+          && instances.stream().allMatch(i -> i.everReady)) {
+        started = true;
+      }
+    }
+  }
+
+  private boolean ready(Instance i) {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create("http://" + i.address + config.service().healthPath()))
+            .timeout(Duration.ofMillis(400))
+            .build();
+    try {
+      return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Tells the edge router which instances this region has (those that have been ready). */
+  private void register() {
+    Endpoint admin = config.routerAdmin();
+    if (admin == null) {
+      return;
+    }
+    List<String> addresses;
+    synchronized (this) {
+      addresses =
+          instances.stream().filter(i -> i.everReady).map(i -> i.address.toString()).toList();
+    }
+    long now = System.nanoTime();
+    if (addresses.equals(registered) && now - lastRegisterNanos < REGISTER_EVERY.toNanos()) {
+      return;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode list = body.putArray("instances");
+    addresses.forEach(list::add);
+    HttpRequest r =
+        HttpRequest.newBuilder(
+                URI.create("http://" + admin + "/v1/regions/" + config.region() + "/instances"))
+            .timeout(Duration.ofSeconds(1))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
+    try {
+      HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() == 200) {
+        if (!addresses.equals(registered)) {
+          log.info("{} cluster: registered {} with the router", config.region(), addresses);
+        }
+        registered = addresses;
+        lastRegisterNanos = now;
+      } else {
+        log.warn("{} cluster: router refused {}: {}", config.region(), addresses, answer.body());
+      }
+    } catch (IOException e) {
+      log.debug("{} cluster: router unreachable: {}", config.region(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void publishView() {
+    ObjectNode v = JSON.createObjectNode();
+    v.put("region", config.region());
+    v.put("service", config.service().name());
+    v.put("min", autoscaler.min());
+    v.put("max", autoscaler.max());
+    v.put("desired", desired);
+    v.put("ready", (int) instances.stream().filter(i -> i.ready).count());
+    v.put("started", started);
+    ArrayNode list = v.putArray("instances");
+    long now = System.nanoTime();
+    for (Instance i : instances) {
+      ObjectNode o = list.addObject();
+      o.put("name", i.name);
+      o.put("address", i.address.toString());
+      o.put("pid", i.process.pid());
+      o.put("ready", i.ready);
+      o.put("age_s", Math.round((now - i.startedNanos) / 1e8) / 10.0);
+    }
+    view = v;
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try (x) {
+      String path = x.getRequestURI().getPath();
+      String method = x.getRequestMethod();
+      if (path.equals("/healthz")) {
+        ObjectNode v = view;
+        reply(x, v.path("started").asBoolean() ? 200 : 503, v);
+      } else if (path.equals("/v1/cluster") && method.equals("GET")) {
+        reply(x, 200, view);
+      } else if (path.equals("/v1/scale") && method.equals("PUT")) {
+        scale(x);
+      } else if (path.equals("/v1/cluster") || path.equals("/v1/scale")) {
+        reply(x, 405, error("method: " + method + " (expected: GET /v1/cluster, PUT /v1/scale)"));
+      } else {
+        reply(x, 404, error("path: " + path + " (expected: /healthz, /v1/cluster, /v1/scale)"));
+      }
+    }
+  }
+
+  private void scale(HttpExchange x) throws IOException {
+    JsonNode body;
+    try (InputStream in = x.getRequestBody()) {
+      body = JSON.readTree(in.readNBytes(4096));
+    } catch (IOException e) {
+      reply(x, 400, error("body: not JSON (expected: {\"min\": N})"));
+      return;
+    }
+    if (body == null || !body.isObject()) {
+      reply(x, 400, error("body: not an object (expected: {\"min\": N})"));
+      return;
+    }
+    for (var it = body.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("min")) {
+        reply(x, 400, error(f + ": unknown field (expected: min)"));
+        return;
+      }
+    }
+    JsonNode min = body.path("min");
+    if (!min.isInt()) {
+      reply(x, 400, error("min: " + min + " (expected: an integer 0.." + autoscaler.max() + ")"));
+      return;
+    }
+    synchronized (this) {
+      try {
+        autoscaler.setMin(min.asInt());
+      } catch (IllegalArgumentException e) {
+        reply(x, 400, error(e.getMessage()));
+        return;
+      }
+      if (desired < min.asInt()) {
+        log.info("{} cluster: floor raised to {} instances", config.region(), min.asInt());
+        desired = min.asInt();
+      } else {
+        log.info("{} cluster: floor set to {} instances", config.region(), min.asInt());
+      }
+      publishView();
+    }
+    reply(x, 200, view);
+  }
+
+  private static Map<String, String> error(@Nullable String message) {
+    return Map.of("error", String.valueOf(message));
+  }
+
+  private static void reply(HttpExchange x, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", "application/json");
+    x.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+      return;
+    }
+    loop.shutdownNow();
+    server.stop(0);
+    List<Instance> all;
+    synchronized (this) {
+      all = List.copyOf(instances);
+      instances.clear();
+    }
+    List<Thread> stopping = new ArrayList<>();
+    for (Instance i : all) {
+      stopping.add(Thread.ofVirtual().start(() -> stop(i)));
+    }
+    for (Thread t : stopping) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    Objects.requireNonNull(config);
+  }
+}

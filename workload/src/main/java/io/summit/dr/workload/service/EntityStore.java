@@ -1,0 +1,307 @@
+package io.summit.dr.workload.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
+import io.summit.dr.topology.Topology;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service's data: each entity is a row of {@code entities} in PostgreSQL and a key {@code
+ * entity:ID} in Redis. Writes go to the writer region's nodes, reads to this region's own (falling
+ * back to the writer's when the local node fails). {@link #apply} moves the writer connections when
+ * discovery publishes a new writer region; the old ones close in the background, so requests in
+ * flight on them finish or fail on their own.
+ *
+ * <p>Thread-safe: the current wiring is one immutable value swapped atomically.
+ */
+final class EntityStore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EntityStore.class);
+  static final String TABLE =
+      "create table if not exists entities (id text primary key, seq bigint not null,"
+          + " payload text not null, written_at timestamptz not null default now())";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The nodes one discovery version names: the writer region's and this region's. */
+  private record Wiring(
+      long version,
+      String writerRegion,
+      PostgresNode pgWriter,
+      RedisNode redisWriter,
+      PostgresNode pgReader,
+      RedisNode redisReader) {}
+
+  /** A stored entity as a read finds it. */
+  record Entity(String id, long seq, String payload, String cache) {}
+
+  /** A write that failed: which node, and why. */
+  static final class StoreException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreException(String message, @Nullable Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final String region;
+  private final String name;
+  private final String pgStore;
+  private final String redisStore;
+  private final UnaryOperator<Endpoint> route;
+  private final Duration timeout;
+  private volatile @Nullable Wiring wiring;
+  private volatile boolean schemaReady;
+
+  /**
+   * @param route how this process reaches a store address discovery names (the lab's WAN links)
+   */
+  EntityStore(
+      Topology topology,
+      String region,
+      String name,
+      UnaryOperator<Endpoint> route,
+      Duration timeout) {
+    this.region = region;
+    this.name = name;
+    this.pgStore = storeOf(topology, StoreKind.POSTGRES);
+    this.redisStore = storeOf(topology, StoreKind.REDIS);
+    this.route = route;
+    this.timeout = timeout;
+  }
+
+  private static String storeOf(Topology topology, StoreKind kind) {
+    return topology.stores().stream()
+        .filter(s -> s.kind() == kind)
+        .map(Store::name)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "stores: no "
+                        + kind.name().toLowerCase(java.util.Locale.ROOT)
+                        + " store in the topology (expected: one, the service writes to it)"));
+  }
+
+  /** The discovery version the writer connections follow; 0 before the first. */
+  long version() {
+    Wiring w = wiring;
+    return w == null ? 0 : w.version();
+  }
+
+  Optional<String> writerRegion() {
+    Wiring w = wiring;
+    return w == null ? Optional.empty() : Optional.of(w.writerRegion());
+  }
+
+  /** Follows a discovery version: new writer connections when the writer region moved. */
+  synchronized void apply(Endpoints e) {
+    Wiring old = wiring;
+    if (old != null && e.version() <= old.version()) {
+      return;
+    }
+    Endpoints.StoreAddresses pg = addresses(e, pgStore);
+    Endpoints.StoreAddresses rd = addresses(e, redisStore);
+    boolean moved = old == null || !old.writerRegion().equals(e.writerRegion());
+    PostgresNode pgWriter =
+        moved ? postgres(e.writerRegion(), pg.writer()) : Objects.requireNonNull(old).pgWriter();
+    RedisNode redisWriter =
+        moved ? redis(e.writerRegion(), rd.writer()) : Objects.requireNonNull(old).redisWriter();
+    PostgresNode pgReader = old != null ? old.pgReader() : postgres(region, reader(pg));
+    RedisNode redisReader = old != null ? old.redisReader() : redis(region, reader(rd));
+    wiring =
+        new Wiring(e.version(), e.writerRegion(), pgWriter, redisWriter, pgReader, redisReader);
+    if (moved) {
+      schemaReady = false;
+      log.info("{}: discovery version {}: writer region {}", name, e.version(), e.writerRegion());
+      if (old != null) {
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  old.pgWriter().close();
+                  old.redisWriter().close();
+                });
+      }
+    }
+  }
+
+  private Endpoint reader(Endpoints.StoreAddresses a) {
+    Endpoint r = a.readers().get(region);
+    if (r == null) {
+      throw new IllegalArgumentException(
+          "discovery: no reader in " + region + " (expected: one per region)");
+    }
+    return r;
+  }
+
+  private static Endpoints.StoreAddresses addresses(Endpoints e, String store) {
+    Endpoints.StoreAddresses a = e.stores().get(store);
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "discovery: no store '" + store + "' (expected: " + e.stores().keySet() + ")");
+    }
+    return a;
+  }
+
+  private PostgresNode postgres(String nodeRegion, Endpoint address) {
+    return new PostgresNode(pgStore + "@" + nodeRegion, route.apply(address), name, timeout);
+  }
+
+  private RedisNode redis(String nodeRegion, Endpoint address) {
+    return new RedisNode(redisStore + "@" + nodeRegion, route.apply(address), timeout);
+  }
+
+  private Wiring wiring() {
+    Wiring w = wiring;
+    if (w == null) {
+      throw new StoreException("discovery: no endpoints yet", null);
+    }
+    return w;
+  }
+
+  /**
+   * Writes the entity to both stores of the writer region: the row first, then the key.
+   *
+   * @return the writer region that took it
+   * @throws StoreException naming the node that failed
+   */
+  String write(String id, long seq, String payload) {
+    Wiring w = wiring();
+    try (Connection c = w.pgWriter().connection()) {
+      ensureSchema(c);
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "insert into entities (id, seq, payload) values (?, ?, ?) on conflict (id) do"
+                  + " nothing")) {
+        insert.setString(1, id);
+        insert.setLong(2, seq);
+        insert.setString(3, payload);
+        insert.executeUpdate();
+      }
+    } catch (SQLException e) {
+      throw new StoreException(w.pgWriter().id() + ": " + e.getMessage(), e);
+    }
+    try {
+      w.redisWriter().commands().set("entity:" + id, cacheValue(seq, payload));
+    } catch (RuntimeException e) {
+      throw new StoreException(w.redisWriter().id() + ": " + e.getMessage(), e);
+    }
+    return w.writerRegion();
+  }
+
+  private void ensureSchema(Connection c) throws SQLException {
+    if (!schemaReady) {
+      try (Statement s = c.createStatement()) {
+        s.execute(TABLE);
+      }
+      schemaReady = true;
+    }
+  }
+
+  private static String cacheValue(long seq, String payload) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("seq", seq);
+    o.put("payload", payload);
+    return o.toString();
+  }
+
+  /**
+   * Reads the entity from this region's nodes (the writer's when the local PostgreSQL fails).
+   *
+   * @return empty when there is no such entity
+   * @throws StoreException when neither node answers
+   */
+  Optional<Entity> read(String id) {
+    Wiring w = wiring();
+    Optional<Row> row;
+    try {
+      row = select(w.pgReader(), id);
+    } catch (SQLException local) {
+      try {
+        row = select(w.pgWriter(), id);
+      } catch (SQLException writer) {
+        throw new StoreException(
+            w.pgReader().id()
+                + ": "
+                + local.getMessage()
+                + "; "
+                + w.pgWriter().id()
+                + ": "
+                + writer.getMessage(),
+            writer);
+      }
+    }
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    String cache;
+    try {
+      cache = w.redisReader().commands().get("entity:" + id) == null ? "miss" : "hit";
+    } catch (RuntimeException e) {
+      cache = "error";
+    }
+    return Optional.of(new Entity(id, row.get().seq(), row.get().payload(), cache));
+  }
+
+  private record Row(long seq, String payload) {}
+
+  private static Optional<Row> select(PostgresNode node, String id) throws SQLException {
+    try (Connection c = node.connection();
+        PreparedStatement q =
+            c.prepareStatement("select seq, payload from entities where id = ?")) {
+      q.setString(1, id);
+      try (ResultSet rs = q.executeQuery()) {
+        return rs.next() ? Optional.of(new Row(rs.getLong(1), rs.getString(2))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      if ("42P01".equals(e.getSQLState())) {
+        return Optional.empty(); // no entity was ever written: the table does not exist yet
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether this region's own nodes answer: what readiness means for a service that reads there.
+   */
+  Map<String, String> checkLocal() {
+    Wiring w = wiring();
+    Map<String, String> problems = new java.util.LinkedHashMap<>();
+    try (Connection c = w.pgReader().connection();
+        Statement s = c.createStatement()) {
+      s.execute("select 1");
+    } catch (SQLException e) {
+      problems.put(w.pgReader().id(), String.valueOf(e.getMessage()));
+    }
+    try {
+      w.redisReader().commands().ping();
+    } catch (RuntimeException e) {
+      problems.put(w.redisReader().id(), String.valueOf(e.getMessage()));
+    }
+    return problems;
+  }
+
+  @Override
+  public synchronized void close() {
+    Wiring w = wiring;
+    if (w != null) {
+      w.pgWriter().close();
+      w.redisWriter().close();
+      w.pgReader().close();
+      w.redisReader().close();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.summit.dr.workload.service;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import io.summit.dr.workload.Flags;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one instance of the sample service until SIGTERM:
+ *
+ * <pre>
+ * WorkloadMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT
+ *              [--name NAME] [--via HOST:PORT=HOST:PORT ...]
+ * </pre>
+ *
+ * {@code --via} maps a store address discovery names to the address this process reaches it by (in
+ * the lab: another region's store through the WAN link from this region). Bad arguments exit 2 with
+ * a message naming the option.
+ */
+public final class WorkloadMain {
+  /** The parsed command line. */
+  public record Options(
+      Path config,
+      String region,
+      Endpoint listen,
+      URI discovery,
+      String name,
+      Map<Endpoint, Endpoint> via) {
+    public Options {
+      via = Map.copyOf(via);
+    }
+
+    /** The command-line arguments that parse back to these options. */
+    public List<String> arguments() {
+      List<String> out = new java.util.ArrayList<>();
+      out.addAll(List.of("--config", config.toString(), "--region", region));
+      out.addAll(List.of("--listen", listen.toString(), "--discovery", discovery.toString()));
+      out.addAll(List.of("--name", name));
+      via.forEach((from, to) -> out.addAll(List.of("--via", from + "=" + to)));
+      return out;
+    }
+  }
+
+  private WorkloadMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Options o;
+    Topology topology;
+    try {
+      o = parse(args);
+      topology = TopologyLoader.load(o.config());
+    } catch (IllegalArgumentException e) {
+      System.err.println("workload: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    WorkloadService service =
+        new WorkloadService(
+            topology,
+            o.region(),
+            o.name(),
+            new InetSocketAddress(o.listen().host(), o.listen().port()),
+            o.discovery(),
+            e -> o.via().getOrDefault(e, e));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  service.close();
+                  stopped.countDown();
+                }));
+    service.start();
+    System.out.println(o.name() + ": serving " + o.region() + " on " + o.listen());
+    stopped.await();
+  }
+
+  static Options parse(String[] args) {
+    Flags f =
+        Flags.parse(
+            args, Set.of("--config", "--region", "--listen", "--discovery", "--name", "--via"));
+    String region = f.required("--region");
+    String name = f.optional("--name");
+    return new Options(
+        Path.of(f.required("--config")),
+        region,
+        Flags.endpoint("--listen", f.required("--listen")),
+        uri(f.required("--discovery")),
+        name == null ? "service-" + region : name,
+        f.routes("--via"));
+  }
+
+  private static URI uri(String value) {
+    URI u = URI.create(value);
+    if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+      throw new IllegalArgumentException(
+          "--discovery: '" + value + "' (expected: http://HOST:PORT)");
+    }
+    return u;
+  }
+}

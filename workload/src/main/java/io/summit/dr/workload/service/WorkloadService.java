@@ -1,0 +1,274 @@
+package io.summit.dr.workload.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Topology;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The sample service (the Summit API's stand-in), one instance:
+ *
+ * <pre>
+ * POST /entities        {"id": "...", "seq": 17, "payload": "..."} (id optional): a row in
+ *                       PostgreSQL and a key in Redis, in the writer region; 201
+ *                       {"id", "seq", "region", "writer_region", "instance"}
+ * GET  /entities/{id}   this region's copy: 200 {"id", "seq", "payload", "region", "cache"}, or 404
+ * GET  /healthz         200 while the process runs
+ * GET  /readyz          200 when discovery is known and this region's nodes answer; 503 otherwise
+ * </pre>
+ *
+ * <p>A write that fails asks discovery once whether the writer moved, and if it did, is tried once
+ * more on the new writer (the insert is idempotent by id). Store failures answer 503 naming the
+ * node; bad requests 400 naming the field. Lifecycle {@code NEW -> STARTED -> CLOSED}.
+ */
+public final class WorkloadService implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> FIELDS = Set.of("id", "seq", "payload");
+  private static final int MAX_BODY = 64 * 1024;
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final String region;
+  private final String name;
+  private final EntityStore store;
+  private final DiscoveryWatcher discovery;
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+
+  /**
+   * @param orchestrator the discovery endpoint's base URI
+   * @param route how this process reaches a store address discovery names
+   */
+  public WorkloadService(
+      Topology topology,
+      String region,
+      String name,
+      InetSocketAddress listen,
+      URI orchestrator,
+      UnaryOperator<Endpoint> route)
+      throws IOException {
+    if (!topology.regions().stream().anyMatch(r -> r.name().equals(region))) {
+      throw new IllegalArgumentException("--region: '" + region + "' is not in the topology");
+    }
+    this.region = region;
+    this.name = name;
+    this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
+    this.discovery = new DiscoveryWatcher(orchestrator, store::version, store::apply);
+    this.server = HttpServer.create(listen, 256);
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException(name + ": started twice");
+    }
+    discovery.start();
+    server.start();
+  }
+
+  public InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    try (x) {
+      String path = x.getRequestURI().getPath();
+      String method = x.getRequestMethod();
+      if (path.equals("/healthz")) {
+        reply(x, 200, Map.of("status", "alive", "instance", name));
+      } else if (path.equals("/readyz")) {
+        ready(x);
+      } else if (path.equals("/entities") && method.equals("POST")) {
+        create(x);
+      } else if (path.startsWith("/entities/") && (method.equals("GET") || method.equals("HEAD"))) {
+        get(x, path.substring("/entities/".length()));
+      } else if (path.equals("/entities") || path.startsWith("/entities/")) {
+        reply(x, 405, error("method: " + method + " (expected: POST /entities, GET /entities/ID)"));
+      } else {
+        reply(
+            x,
+            404,
+            error("path: " + path + " (expected: /entities, /entities/ID, /healthz, /readyz)"));
+      }
+    } catch (RuntimeException e) {
+      reply(x, 500, error(name + ": " + e));
+    }
+  }
+
+  private void ready(HttpExchange x) throws IOException {
+    if (store.version() == 0) {
+      reply(x, 503, error("discovery: no endpoints yet"));
+      return;
+    }
+    Map<String, String> problems = store.checkLocal();
+    if (problems.isEmpty()) {
+      reply(x, 200, Map.of("status", "ready", "writer_region", store.writerRegion().orElse("")));
+    } else {
+      reply(x, 503, Map.of("status", "not ready", "problems", problems));
+    }
+  }
+
+  private void create(HttpExchange x) throws IOException {
+    JsonNode body;
+    try {
+      body = readBody(x);
+    } catch (IllegalArgumentException e) {
+      reply(x, 400, error(e.getMessage()));
+      return;
+    }
+    String id = body.hasNonNull("id") ? body.get("id").asText() : UUID.randomUUID().toString();
+    long seq = body.hasNonNull("seq") ? body.get("seq").asLong() : sequence.incrementAndGet();
+    String payload = body.path("payload").asText("");
+    String writerRegion;
+    try {
+      writerRegion = writeOnce(id, seq, payload);
+    } catch (EntityStore.StoreException first) {
+      if (!discovery.refresh()) {
+        reply(x, 503, error(first.getMessage()));
+        return;
+      }
+      try {
+        writerRegion = writeOnce(id, seq, payload);
+      } catch (EntityStore.StoreException second) {
+        reply(x, 503, error(second.getMessage()));
+        return;
+      }
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", id);
+    out.put("seq", seq);
+    out.put("region", region);
+    out.put("writer_region", writerRegion);
+    out.put("instance", name);
+    reply(x, 201, out);
+  }
+
+  private String writeOnce(String id, long seq, String payload) {
+    return store.write(id, seq, payload);
+  }
+
+  private JsonNode readBody(HttpExchange x) throws IOException {
+    byte[] bytes;
+    try (InputStream in = x.getRequestBody()) {
+      bytes = in.readNBytes(MAX_BODY + 1);
+    }
+    if (bytes.length > MAX_BODY) {
+      throw new IllegalArgumentException("body: over " + MAX_BODY + " bytes (expected: less)");
+    }
+    if (bytes.length == 0) {
+      return JSON.createObjectNode();
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "body: not JSON (" + e.getOriginalMessage() + ") (expected: a JSON object)", e);
+    }
+    if (body == null || !body.isObject()) {
+      throw new IllegalArgumentException("body: not an object (expected: a JSON object)");
+    }
+    for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new IllegalArgumentException(f + ": unknown field (expected: id, seq, payload)");
+      }
+    }
+    JsonNode id = body.path("id");
+    if (!id.isMissingNode()
+        && !id.isNull()
+        && (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 200)) {
+      throw new IllegalArgumentException(
+          "id: " + id + " (expected: a string of 1..200 characters)");
+    }
+    JsonNode seq = body.path("seq");
+    if (!seq.isMissingNode() && !seq.isNull() && !seq.canConvertToLong()) {
+      throw new IllegalArgumentException("seq: " + seq + " (expected: an integer)");
+    }
+    JsonNode payload = body.path("payload");
+    if (!payload.isMissingNode() && !payload.isNull() && !payload.isTextual()) {
+      throw new IllegalArgumentException("payload: " + payload + " (expected: a string)");
+    }
+    return body;
+  }
+
+  private void get(HttpExchange x, String id) throws IOException {
+    if (id.isEmpty() || id.contains("/")) {
+      reply(x, 400, error("id: '" + id + "' (expected: /entities/ID)"));
+      return;
+    }
+    Optional<EntityStore.Entity> found;
+    try {
+      found = store.read(id);
+    } catch (EntityStore.StoreException e) {
+      reply(x, 503, error(e.getMessage()));
+      return;
+    }
+    if (found.isEmpty()) {
+      reply(x, 404, error("id: '" + id + "' not found in " + region));
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", id);
+    out.put("seq", found.get().seq());
+    out.put("payload", found.get().payload());
+    out.put("region", region);
+    out.put("cache", found.get().cache());
+    reply(x, 200, out);
+  }
+
+  private static Map<String, String> error(@Nullable String message) {
+    return Map.of("error", String.valueOf(message));
+  }
+
+  private static void reply(HttpExchange x, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", "application/json");
+    boolean head = x.getRequestMethod().equals("HEAD");
+    x.sendResponseHeaders(status, head ? -1 : bytes.length);
+    if (!head) {
+      try (OutputStream out = x.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    server.stop(0);
+    discovery.close();
+    store.close();
+    executor.shutdownNow();
+  }
+}
