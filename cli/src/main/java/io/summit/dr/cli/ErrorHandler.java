@@ -27,7 +27,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       err.println("summit-dr " + cli.getCommandName() + ": " + e.getMessage());
       return Main.BAD_INPUT;
     }
-    if (e instanceof io.summit.dr.lab.process.LabException) {
+    if (e instanceof io.summit.dr.lab.process.LabException
+        || e instanceof io.summit.dr.workload.drill.DrillException) {
       err.println(describe(e));
       return Main.FAILED;
     }

@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
       PlanCommands.Approve.class,
       StatusCommand.class,
       RouterCommand.class,
+      DrillCommand.class,
+      DemoCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

@@ -41,10 +41,18 @@ final class Route implements AutoCloseable {
 
   private void connect(Socket client) {
     try {
-      // A connection opened during a partition waits for the link, as a SYN would be retried.
-      link.awaitUp();
+      // A connection opened during a partition waits for the link, as a SYN would be retried;
+      // one its client gives up on meanwhile is dropped, as the SYN retries would end.
+      byte[] early = waitForLink(client);
+      if (early == null) {
+        closeQuietly(client);
+        return;
+      }
       Socket target = new Socket();
       target.connect(new InetSocketAddress(spec.targetHost(), spec.targetPort()), 2_000);
+      if (early.length > 0) {
+        target.getOutputStream().write(early);
+      }
       client.setTcpNoDelay(true);
       target.setTcpNoDelay(true);
       link.connections().incrementAndGet();
@@ -66,6 +74,39 @@ final class Route implements AutoCloseable {
       Thread.currentThread().interrupt();
       closeQuietly(client);
     }
+  }
+
+  /**
+   * Waits while the link is cut, watching the client: returns the bytes it sent meanwhile (to be
+   * sent first once connected), or null when it closed the connection.
+   */
+  private byte @org.jspecify.annotations.Nullable [] waitForLink(Socket client)
+      throws IOException, InterruptedException {
+    if (!link.isCut()) {
+      return new byte[0];
+    }
+    java.io.ByteArrayOutputStream early = new java.io.ByteArrayOutputStream();
+    byte[] buffer = new byte[8192];
+    client.setSoTimeout(100);
+    try {
+      while (link.isCut()) {
+        try {
+          int n = client.getInputStream().read(buffer);
+          if (n < 0) {
+            return null;
+          }
+          early.write(buffer, 0, n);
+        } catch (java.net.SocketTimeoutException e) {
+          // Still there, still cut: look again.
+        }
+      }
+    } catch (IOException e) {
+      return null; // reset by the client
+    } finally {
+      client.setSoTimeout(0);
+    }
+    link.awaitUp();
+    return early.toByteArray();
   }
 
   private static void closeQuietly(Socket s) {

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Lag</b> of a replica is read from its primary's {@code pg_stat_replication} (reached
  * through the replica's own {@code primary_conninfo}): bytes between the primary's current WAL
  * position and the replica's replay position, and the replica's {@code replay_lag}. When the
- * primary cannot be reached the lag is the replica's own view: received but not yet replayed WAL.
+ * primary cannot be reached the lag in seconds is unknown (null) and the bytes are the replica's
+ * own backlog: received but not yet replayed WAL.
  *
  * <p><b>Rejoin</b> turns an old primary into a replica of the new one: CHECKPOINT on the new
  * primary (without it pg_rewind sees no timeline switch and says "no rewind required"), a
@@ -174,13 +175,21 @@ public final class PostgresAdapter implements StoreAdapter {
       rs.next();
       long bytes = Math.max(0, rs.getLong(1));
       double sinceReplay = rs.getDouble(2);
+      // Without the primary the data lag is unknown (null): what the replica knows is its own
+      // backlog and the age of the last transaction it replayed, which measures the outage.
       return new StoreObservation(
           true,
           StoreRole.REPLICA,
           bytes,
-          bytes == 0 ? null : sinceReplay,
+          null,
           replay,
-          "primary " + upstream + " not reachable: lag is what this replica received",
+          String.format(
+              java.util.Locale.ROOT,
+              "primary %s not reachable: %d bytes received not yet replayed; last transaction"
+                  + " replayed %.1f s ago",
+              upstream,
+              bytes,
+              sinceReplay),
           clock.instant());
     }
   }

@@ -30,20 +30,15 @@ import org.jspecify.annotations.Nullable;
  * CLIENT PAUSE WRITE} was the alternative: it blocks writers instead of refusing them, and ends
  * when its timeout does, so an application hangs instead of failing over.
  *
- * <p><b>Lag</b> of a replica is read from its primary's {@code INFO replication}: the primary's
- * offset minus the offset the replica acknowledged, and the seconds since that acknowledgement when
- * more than a keep-alive PING is unacknowledged (see {@link #PING_FRAME_BYTES}).
+ * <p><b>Lag</b> of a replica: in bytes, its primary's replication offset minus its own; in seconds,
+ * how long it then takes to reach the offset the primary had (measured, see {@link
+ * #catchUpSeconds}; 0 when it has everything).
  *
  * <p>Thread-safe: each operation opens its own connection.
  */
 public final class RedisAdapter implements StoreAdapter {
-  /**
-   * Unacknowledged bytes that are only the primary's keep-alive PING to its replicas (14 bytes
-   * each, acknowledged once a second): no data is behind, so the lag in seconds is 0. Redis's own
-   * {@code lag} field is the time since the replica's last acknowledgement, 0-1 s even when idle,
-   * and would make every idle replica look a second behind.
-   */
-  static final long PING_FRAME_BYTES = 64;
+  /** The longest {@link #observe} waits to measure a replica's delay. */
+  static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(1);
 
   /** The {@code min-replicas-to-write} value that marks a fenced primary. */
   static final int FENCE_MIN_REPLICAS = 1_000_000;
@@ -158,39 +153,67 @@ public final class RedisAdapter implements StoreAdapter {
       Map<String, String> primary =
           call(route.apply(upstream), r -> parseInfo(r.info("replication")));
       long primaryOffset = Long.parseLong(primary.getOrDefault("master_repl_offset", "0"));
-      for (Map.Entry<String, String> e : primary.entrySet()) {
-        Map<String, String> replica = fields(e.getValue());
-        if (e.getKey().startsWith("slave")
-            && Integer.toString(endpoint.port()).equals(replica.get("port"))) {
-          long acked = Long.parseLong(replica.getOrDefault("offset", "0"));
-          long bytes = Math.max(0, primaryOffset - acked);
-          double seconds =
-              bytes <= PING_FRAME_BYTES
-                  ? 0.0
-                  : Double.parseDouble(replica.getOrDefault("lag", "0"));
-          return new StoreObservation(
-              true,
-              StoreRole.REPLICA,
-              bytes,
-              seconds,
-              offset,
-              "link " + link + " to " + upstream,
-              clock.instant());
-        }
+      long own = Long.parseLong(offset);
+      if (primary.values().stream().noneMatch(v -> v.contains("port=" + endpoint.port() + ","))) {
+        throw new NumberFormatException("not among the primary's replicas");
       }
+      long bytes = Math.max(0, primaryOffset - own);
+      double seconds = bytes == 0 ? 0.0 : catchUpSeconds(primaryOffset);
+      return new StoreObservation(
+          true,
+          StoreRole.REPLICA,
+          bytes,
+          seconds,
+          offset,
+          "link " + link + " to " + upstream,
+          clock.instant());
     } catch (RedisException | NumberFormatException e) {
       // The primary is unreachable: report what the replica itself knows.
     }
+    // Without the primary the data lag is unknown: the replica can only say when it last heard
+    // from it, which measures the outage, not what a failover would lose.
     Double sinceIo = parseSeconds(info.get("master_last_io_seconds_ago"));
     Double downFor = parseSeconds(info.get("master_link_down_since_seconds"));
+    Double silent = downFor != null ? downFor : sinceIo;
     return new StoreObservation(
         true,
         StoreRole.REPLICA,
         null,
-        downFor != null ? downFor : sinceIo,
+        null,
         offset,
-        "link " + link + "; primary " + upstream + " not reachable",
+        "link "
+            + link
+            + "; primary "
+            + upstream
+            + " not reachable"
+            + (silent == null ? "" : "; last heard from it " + silent.intValue() + " s ago"),
         clock.instant());
+  }
+
+  /**
+   * How long this replica takes to reach {@code target}, the offset its primary had a moment ago:
+   * the replication delay of the newest data, measured (5 ms steps) instead of read from the
+   * primary's {@code lag} field, which is the time since the replica's last once-a-second
+   * acknowledgement and says 0-1 s for a replica that is 30 ms behind. Gives up at {@link
+   * #CATCH_UP_LIMIT} and reports the time waited, a lower bound.
+   */
+  private double catchUpSeconds(long target) {
+    long start = System.nanoTime();
+    long limit = start + CATCH_UP_LIMIT.toNanos();
+    return call(
+        endpoint,
+        r -> {
+          while (true) {
+            long now = System.nanoTime();
+            long at =
+                Long.parseLong(
+                    parseInfo(r.info("replication")).getOrDefault("slave_repl_offset", "0"));
+            if (at >= target || now >= limit) {
+              return Math.round((now - start) / 1e6) / 1000.0;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+          }
+        });
   }
 
   private static @Nullable Double parseSeconds(@Nullable String value) {
@@ -202,18 +225,6 @@ public final class RedisAdapter implements StoreAdapter {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  /** {@code ip=127.0.0.1,port=6380,state=online,offset=42,lag=0} as a map. */
-  static Map<String, String> fields(String value) {
-    Map<String, String> out = new HashMap<>();
-    for (String part : value.split(",")) {
-      int eq = part.indexOf('=');
-      if (eq > 0) {
-        out.put(part.substring(0, eq), part.substring(eq + 1));
-      }
-    }
-    return out;
   }
 
   private static int minReplicasToWrite(RedisCommands<String, String> r) {

@@ -34,7 +34,7 @@ final class PostgresNode implements AutoCloseable {
     c.addDataSourceProperty("ApplicationName", application);
     c.setConnectionTimeout(Math.max(250, timeout.toMillis()));
     c.setValidationTimeout(250);
-    c.setMaximumPoolSize(8);
+    c.setMaximumPoolSize(4);
     c.setMinimumIdle(1);
     // Start without the node: the pool connects when it can.
     c.setInitializationFailTimeout(-1);

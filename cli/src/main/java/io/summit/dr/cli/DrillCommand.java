@@ -1,0 +1,291 @@
+package io.summit.dr.cli;
+
+import io.summit.dr.lab.Lab;
+import io.summit.dr.topology.Durations;
+import io.summit.dr.workload.drill.Drill;
+import io.summit.dr.workload.drill.DrillReport;
+import io.summit.dr.workload.drill.DrillResult;
+import io.summit.dr.workload.drill.Scenario;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code summit-dr drill}: injects a failure into the lab and measures write RTO, RPO, read
+ * availability and split brain. Exit 1 when a safety result fails (a split-brain write, an
+ * acknowledged write lost by a switchover or after T0), 0 otherwise: timing targets are reported,
+ * not enforced.
+ */
+@Command(
+    name = "drill",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a drill against the lab in --dir (starting one from --config if none is up): the canary"
+          + " writes and reads through the edge router, the fault is injected at T0, every"
+          + " acknowledged write is checked in every store afterwards, and a JSON and an HTML"
+          + " report are written per run under --reports.",
+      "",
+      "Scenarios: region-failure (SIGKILL the writer region, cut its links), partition (cut the"
+          + " link between the regions for half the window), switchover (planned), failback"
+          + " (after a region failure it sets up first).",
+      ""
+    })
+final class DrillCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
+
+  @Option(
+      names = "--scenario",
+      required = true,
+      paramLabel = "NAME",
+      description = "region-failure, partition, switchover or failback.")
+  String scenario;
+
+  @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "Runs (default 1).")
+  int runs;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print one JSON object per run on stdout (and a summary object after several runs);"
+              + " progress goes to stderr.")
+  boolean json;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "examples/lab.yaml",
+      description = "The topology of a lab to start when none is up (default: ${DEFAULT-VALUE}).")
+  Path config = Path.of("examples/lab.yaml");
+
+  @Option(
+      names = "--window",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      description = "Read-availability window after T0; the canary runs that long (default 60s).")
+  String window;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = "Canary time before T0 (default 5s).")
+  String warmup;
+
+  @Option(
+      names = "--write-rate",
+      paramLabel = "N",
+      defaultValue = "200",
+      description = "Canary writes per second (default 200).")
+  double writeRate;
+
+  @Option(
+      names = "--read-rate",
+      paramLabel = "N",
+      defaultValue = "200",
+      description = "Canary reads per second (default 200).")
+  double readRate;
+
+  @Option(
+      names = "--reports",
+      paramLabel = "DIR",
+      defaultValue = "reports",
+      description = "Where the reports go (default: ${DEFAULT-VALUE}).")
+  Path reports = Path.of("reports");
+
+  @Override
+  public Integer call() {
+    Scenario s = Scenario.parse(scenario);
+    if (runs < 1) {
+      throw new IllegalArgumentException("--runs: " + runs + " (expected: >= 1)");
+    }
+    Drill.Options options = options(s);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
+    Drill.Progress progress = Progress.to(progressOut);
+    Lab lab = dir.lab();
+    ensureUp(lab, config, progress);
+    List<DrillResult> results = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      progress.step("drill: " + s.wireName() + ", run " + run + " of " + runs);
+      DrillResult r = new Drill(lab, options, progress).run(run);
+      results.add(r);
+      if (json) {
+        out.println(DrillReport.summary(r).toString());
+        out.flush();
+      } else {
+        printRun(out, r);
+      }
+    }
+    if (runs > 1) {
+      if (json) {
+        out.println(DrillReport.summary(results).toString());
+      } else {
+        out.println(DrillReport.summary(results).toPrettyString());
+      }
+    }
+    out.flush();
+    return results.stream().allMatch(DrillCommand::safe) ? 0 : Main.FAILED;
+  }
+
+  private Drill.Options options(Scenario s) {
+    Drill.Options d = Drill.Options.defaults(s);
+    if (writeRate < 0 || readRate < 0) {
+      throw new IllegalArgumentException(
+          "--write-rate/--read-rate: negative (expected: >= 0 requests per second)");
+    }
+    return new Drill.Options(
+        s,
+        duration("--window", window),
+        duration("--warmup", warmup),
+        writeRate,
+        readRate,
+        d.seeds(),
+        d.requestTimeout(),
+        reports);
+  }
+
+  static java.time.Duration duration(String option, String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          option + ": '" + text + "' (expected: a duration such as 60s or 500ms)", e);
+    }
+  }
+
+  /** Starts a lab from {@code config} when none is up in the directory. */
+  static void ensureUp(Lab lab, Path config, Drill.Progress progress) {
+    if (lab.isUp()) {
+      return;
+    }
+    if (lab.state().isPresent()) {
+      throw new IllegalStateException(
+          "lab: "
+              + lab.dir()
+              + " holds a lab that is partly down: restart its components"
+              + " ('summit-dr lab fault restart COMPONENT') or run 'summit-dr lab down' first");
+    }
+    progress.step("lab: none is up in " + lab.dir() + "; starting one from " + config);
+    lab.up(config, progress::step);
+  }
+
+  static boolean safe(DrillResult r) {
+    return r.metrics().splitBrainWrites() == 0
+        && r.metrics().lostAfterT0() == 0
+        && (r.scenario() != Scenario.SWITCHOVER || r.metrics().lostWrites() == 0)
+        && (r.scenario() != Scenario.FAILBACK || r.metrics().lostWrites() == 0);
+  }
+
+  static void printRun(PrintWriter out, DrillResult r) {
+    var m = r.metrics();
+    out.println();
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%s run %d: writer %s -> %s%s",
+            r.scenario().wireName(),
+            r.run(),
+            r.writerBefore(),
+            r.writerAfter(),
+            r.plan() == null ? ", no plan" : ", plan " + r.plan().id() + " " + r.plan().state()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "  write RTO          %s   (target <= 2 s)",
+            m.rtoWriteS() == null
+                ? "not recovered"
+                : String.format(Locale.ROOT, "%.2f s", m.rtoWriteS())));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "  read availability  %.3f %%   (%d reads in the %.0f s window, %d failed; target >= 99.9 %%)",
+            100 * m.readAvailability(),
+            m.readsInWindow(),
+            r.settings().windowS(),
+            m.readsFailedInWindow()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "  RPO                %d of %d acknowledged writes lost, window %.3f s %s  (target <= 0.5 s)",
+            m.lostWrites(),
+            m.ackedWrites(),
+            m.rpoWindowS(),
+            m.lostByStore()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "  split brain        %d writes   lost after T0 %d   (both must be 0; in flight at T0"
+                + " and lost: %d)",
+            m.splitBrainWrites(),
+            m.lostAfterT0(),
+            m.lostInFlight()));
+    for (DrillResult.Step s : r.steps()) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "    %-22s %8s -> %8s  %s",
+              s.name(),
+              s.startS() == null ? "-" : String.format(Locale.ROOT, "%+.3fs", s.startS()),
+              s.endS() == null ? "-" : String.format(Locale.ROOT, "%+.3fs", s.endS()),
+              s.outcome() == null ? "" : s.outcome()));
+    }
+    for (DrillResult.Failure f : r.failures().stream().limit(6).toList()) {
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "  failed %-5s x%-5d %+7.3fs .. %+7.3fs  %s",
+              f.kind(),
+              f.count(),
+              f.firstS(),
+              f.lastS(),
+              f.error().length() > 110 ? f.error().substring(0, 110) + "..." : f.error()));
+    }
+    out.println("  report             " + r.reportHtml());
+    out.flush();
+  }
+
+  /** Progress lines, and live lines: overwritten in a terminal, one in five printed otherwise. */
+  static final class Progress implements Drill.Progress {
+    private final PrintWriter out;
+    private final boolean terminal = System.console() != null;
+    private int lives;
+    private boolean pending;
+
+    private Progress(PrintWriter out) {
+      this.out = out;
+    }
+
+    static Progress to(PrintWriter out) {
+      return new Progress(out);
+    }
+
+    @Override
+    public synchronized void step(String line) {
+      if (pending) {
+        out.print("\r\033[K");
+        pending = false;
+      }
+      out.println(line);
+      out.flush();
+    }
+
+    @Override
+    public synchronized void live(String line) {
+      if (terminal) {
+        out.print("\r\033[K  " + line);
+        pending = true;
+        out.flush();
+      } else if (lives++ % 5 == 0) {
+        out.println("  " + line);
+        out.flush();
+      }
+    }
+  }
+}
