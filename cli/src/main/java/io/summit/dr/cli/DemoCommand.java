@@ -110,10 +110,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println(
         String.format(
             Locale.ROOT,
-            "  failback (writer %s -> %s): write pause %s, read availability %.3f %%,"
-                + " lost %d of %d, split brain %d",
+            "  failback (writer %s -> %s): write pause %.3f s (RTO %s, counting the rejoin before it),"
+                + " read availability %.3f %%, lost %d of %d, split brain %d",
             failback.writerBefore(),
             failback.writerAfter(),
+            b.writePauseS(),
             rto(b.rtoWriteS()),
             100 * b.readAvailability(),
             b.lostWrites(),
@@ -127,6 +128,6 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String rto(@org.jspecify.annotations.Nullable Double s) {
-    return s == null ? "not recovered" : String.format(Locale.ROOT, "%.2f s", s);
+    return s == null ? "not recovered" : String.format(Locale.ROOT, "%.3f s", s);
   }
 }

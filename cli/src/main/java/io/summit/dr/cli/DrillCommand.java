@@ -198,10 +198,11 @@ final class DrillCommand implements Callable<Integer> {
     out.println(
         String.format(
             Locale.ROOT,
-            "  write RTO          %s   (target <= 2 s)",
+            "  write RTO          %s   (target <= 2 s; longest write pause %.3f s)",
             m.rtoWriteS() == null
                 ? "not recovered"
-                : String.format(Locale.ROOT, "%.2f s", m.rtoWriteS())));
+                : String.format(Locale.ROOT, "%.3f s", m.rtoWriteS()),
+            m.writePauseS()));
     out.println(
         String.format(
             Locale.ROOT,

@@ -187,6 +187,7 @@ public final class Lab {
 
   /** A stopped lab keeps its data and logs for inspection; a new one starts from nothing. */
   private void clearPreviousData(Topology topology, Consumer<String> progress) {
+    deleteTree(dir.resolve("lib"));
     for (String region : LabLayout.of(topology).regions()) {
       Path old = dir.resolve(region);
       if (Files.exists(old)) {
@@ -329,7 +330,7 @@ public final class Lab {
           case "redis" ->
               new RedisServer(Binaries.find(), Path.of(c.dir()), new Endpoint(c.host(), c.port()))
                   .start(Duration.ofSeconds(20));
-          case "wan" -> LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout());
+          case "wan" -> LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout(), c.command());
           default -> {
             if (c.command() == null) {
               throw new LabException(name + ": cannot restart a component of kind " + c.kind());
@@ -453,13 +454,17 @@ public final class Lab {
    * cores).
    */
   public static List<String> javaCommand(String mainClass, List<String> args) {
+    return javaCommand(System.getProperty("java.class.path"), mainClass, args);
+  }
+
+  static List<String> javaCommand(String classPath, String mainClass, List<String> args) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of("-cp", classPath, mainClass));
     command.addAll(args);
     return command;
   }
@@ -501,6 +506,33 @@ public final class Lab {
   }
 
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The class path the lab's daemons run from. When this process runs from one jar (the runnable
+   * jar), the lab gets its own copy in {@code lib/}, made when the lab starts: rebuilding the jar
+   * (the launcher does when a source changed) must not change the classes under running daemons,
+   * which load them lazily from the file and fail in odd ways when it is replaced.
+   */
+  String daemonClassPath() {
+    String classPath = System.getProperty("java.class.path");
+    if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+      return classPath;
+    }
+    Path jar = Path.of(classPath).toAbsolutePath();
+    Path lib = dir.resolve("lib");
+    Path copy = lib.resolve(jar.getFileName());
+    try {
+      if (!Files.exists(copy)) {
+        Files.createDirectories(lib);
+        Path tmp = lib.resolve(jar.getFileName() + ".tmp");
+        Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      return copy.toString();
+    } catch (IOException e) {
+      throw new LabException("lab: cannot copy " + jar + " to " + lib + ": " + e.getMessage(), e);
+    }
+  }
 
   static void writeSpec(Path file, WanSpec spec) {
     try {

@@ -31,6 +31,10 @@ public record LabComponent(
     this(name, kind, region, pid, host, port, dir, log, null, null);
   }
 
+  LabComponent withCommand(List<String> newCommand) {
+    return new LabComponent(name, kind, region, pid, host, port, dir, log, newCommand, healthPath);
+  }
+
   LabComponent withPid(long newPid) {
     return new LabComponent(name, kind, region, newPid, host, port, dir, log, command, healthPath);
   }

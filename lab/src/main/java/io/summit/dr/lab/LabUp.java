@@ -37,6 +37,7 @@ final class LabUp {
   private final Binaries binaries;
   private final Consumer<String> progress;
   private final LabLayout layout;
+  private final String classPath;
   private LabState state;
 
   LabUp(Lab lab, Topology topology, Path config, Binaries binaries, Consumer<String> progress) {
@@ -46,6 +47,7 @@ final class LabUp {
     this.binaries = binaries;
     this.progress = progress;
     this.layout = LabLayout.of(topology);
+    this.classPath = lab.daemonClassPath();
     this.state = new LabState(config.toString(), topology.name(), List.of());
   }
 
@@ -67,6 +69,8 @@ final class LabUp {
             .toList();
     checkPortsFree(stores);
     Path wanSpec = writeWanSpec(stores);
+    List<String> wanCommand =
+        Lab.javaCommand(classPath, Lab.wanMain().getName(), List.of("--spec", wanSpec.toString()));
     step(
         "wan",
         "wan",
@@ -74,7 +78,9 @@ final class LabUp {
         layout.wanAdmin(),
         lab.dir(),
         lab.dir().resolve("wan.log"),
-        () -> startWan(lab, wanSpec, layout));
+        () -> startWan(lab, wanSpec, layout, wanCommand));
+    state = state.with(state.component("wan-edge").orElseThrow().withCommand(wanCommand));
+    lab.save(state);
     for (Store store : stores) {
       startPrimary(store);
       for (String replicaRegion : store.replicaRegions()) {
@@ -95,7 +101,7 @@ final class LabUp {
       for (LabExtension.Daemon d : extension.daemons(topology, layout, lab.dir(), config)) {
         String name = Lab.componentName(d.kind(), d.region());
         Path log = lab.dir().resolve(name + ".log");
-        List<String> command = Lab.javaCommand(d.mainClass(), d.arguments());
+        List<String> command = Lab.javaCommand(classPath, d.mainClass(), d.arguments());
         long t0 = System.nanoTime();
         long pid = OsProcesses.spawnDetached(command, log);
         LabComponent c =
@@ -187,11 +193,17 @@ final class LabUp {
     return file;
   }
 
-  /** Starts the WAN daemon as its own process and waits for its admin API. */
-  static long startWan(Lab lab, Path spec, LabLayout layout) {
+  /**
+   * Starts the WAN daemon as its own process (with {@code command}, or one from this process's class
+   * path when null) and waits for its admin API.
+   */
+  static long startWan(Lab lab, Path spec, LabLayout layout, @Nullable List<String> command) {
     long pid =
         OsProcesses.spawnDetached(
-            Lab.javaCommand(Lab.wanMain().getName(), List.of("--spec", spec.toString())),
+            command != null
+                ? command
+                : Lab.javaCommand(
+                    lab.daemonClassPath(), Lab.wanMain().getName(), List.of("--spec", spec.toString())),
             lab.dir().resolve("wan.log"));
     WanClient client = new WanClient(layout.wanAdmin());
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -39,14 +39,16 @@ final class LagMonitor {
       // the replica says is the time since it last heard, not what a failover would lose.
       boolean primaryUp =
           now.values().stream().anyMatch(o -> o.reachable() && o.role() == StoreRole.PRIMARY);
-      if (primaryUp) {
-        now.forEach(
-            (region, o) -> {
-              if (o.role() == StoreRole.REPLICA && o.lagSeconds() != null) {
-                lastReachable.put(key(store, region), o);
-              }
-            });
-      }
+      now.forEach(
+          (region, o) -> {
+            if (o.reachable() && o.role() != StoreRole.REPLICA) {
+              // A node seen as a primary or fenced has no replica lag: a lag it had as a replica
+              // long ago must not vouch for it now (a fenced old primary holds stale data).
+              lastReachable.remove(key(store, region));
+            } else if (primaryUp && o.role() == StoreRole.REPLICA && o.lagSeconds() != null) {
+              lastReachable.put(key(store, region), o);
+            }
+          });
     }
   }
 

@@ -47,6 +47,7 @@ public final class Orchestrator {
   private final AuditLog audit;
   private final List<String> regions;
   private final @Nullable RouterControl router;
+  private final RpoGuard rpo;
   // Held while a plan is submitted and while supervision corrects the router's writer, so that a
   // correction never lands after a new plan's stop-writes step.
   private final Object writerLock = new Object();
@@ -81,6 +82,7 @@ public final class Orchestrator {
             writerFromJournal(journal, topology.primary().name()),
             stores::clientEndpoint);
     this.lag = new LagMonitor(stores, storeNames, regions);
+    this.rpo = new RpoGuard(lag);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
     this.factory = new PlanFactory(topology);
@@ -291,12 +293,38 @@ public final class Orchestrator {
       return;
     }
     String target = regions.stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
+    List<String> over = new ArrayList<>();
+    for (Store s : topology.stores()) {
+      if (involves(s, region) && involves(s, target)) {
+        RpoGuard.Verdict v = rpo.check(s, target);
+        if (!v.within()) {
+          over.add(v.detail());
+        }
+      }
+    }
+    if (!over.isEmpty()) {
+      // Refused before any step: no writes stopped, nothing fenced; an operator may force it.
+      events.publish(
+          "failover-refused",
+          Map.of(
+              "region",
+              region,
+              "target",
+              target,
+              "reason",
+              String.join("; ", over) + "; run summit-dr failover --to " + target + " --force"));
+      return;
+    }
     try {
       lastAutomaticPlan = clock.instant();
       failover(target, false, "detector (" + String.join(", ", observers) + ")");
     } catch (PlanRefusedException e) {
       events.publish("failover-suppressed", Map.of("region", region, "reason", e.getMessage()));
     }
+  }
+
+  private static boolean involves(Store s, String region) {
+    return s.primaryRegion().equals(region) || s.replicaRegions().contains(region);
   }
 
   /** Detection sees a partition, not a failure: alert, report the lag, do not fail over. */

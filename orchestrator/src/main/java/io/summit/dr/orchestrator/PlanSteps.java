@@ -8,7 +8,6 @@ import io.summit.dr.orchestrator.plan.StepSpec;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
-import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
@@ -27,6 +26,7 @@ final class PlanSteps implements StepExecutor {
   private final Discovery discovery;
   private final LagMonitor lag;
   private final @Nullable Services services;
+  private final RpoGuard rpo;
 
   PlanSteps(
       Topology topology,
@@ -41,6 +41,7 @@ final class PlanSteps implements StepExecutor {
     this.discovery = discovery;
     this.lag = lag;
     this.services = services;
+    this.rpo = new RpoGuard(lag);
   }
 
   @Override
@@ -161,50 +162,13 @@ final class PlanSteps implements StepExecutor {
   }
 
   private StepResult checkRpo(Plan plan, String store, String region) {
-    Store s = topology.store(store).orElseThrow();
-    StoreObservation seen = lag.lastKnown(store, region).orElse(null);
-    Double seconds = seen == null ? null : seen.lagSeconds();
-    String budget = Durations.format(s.rpoBudget());
-    if (seen == null || seconds == null) {
-      return plan.forced()
-          ? new StepResult.Applied(store + "@" + region + ": lag never measured; forced")
-          : new StepResult.Fatal(
-              store
-                  + "@"
-                  + region
-                  + ": no lag measured before the failure; refused (budget "
-                  + budget
-                  + "); use --force");
+    RpoGuard.Verdict v = rpo.check(topology.store(store).orElseThrow(), region);
+    if (v.within()) {
+      return new StepResult.Applied(v.detail());
     }
-    String measured =
-        String.format(
-            java.util.Locale.ROOT,
-            "last known lag %.3fs (%s B) at %s",
-            seconds,
-            seen.lagBytes(),
-            seen.observedAt());
-    if (seconds * 1000 > s.rpoBudget().toMillis()) {
-      return plan.forced()
-          ? new StepResult.Applied(
-              store
-                  + "@"
-                  + region
-                  + ": "
-                  + measured
-                  + " > budget "
-                  + budget
-                  + "; FORCED by operator")
-          : new StepResult.Fatal(
-              store
-                  + "@"
-                  + region
-                  + ": "
-                  + measured
-                  + " > budget "
-                  + budget
-                  + "; automatic failover refused; use --force");
-    }
-    return new StepResult.Applied(store + "@" + region + ": " + measured + " <= budget " + budget);
+    return plan.forced()
+        ? new StepResult.Applied(v.detail() + "; FORCED by operator")
+        : new StepResult.Fatal(v.detail() + "; automatic failover refused; use --force");
   }
 
   private StepResult onStore(

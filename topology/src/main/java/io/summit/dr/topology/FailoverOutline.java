@@ -30,10 +30,10 @@ public final class FailoverOutline {
       throw new IllegalArgumentException(
           "to: '" + target + "' is the failed region (expected: another region)");
     }
+    // Every store replicated between the two regions, whichever the topology calls primary: after
+    // a failover the roles are swapped, and failing back over must still fence and promote.
     List<Store> moving =
-        topology.stores().stream()
-            .filter(s -> s.primaryRegion().equals(failed) && s.replicaRegions().contains(target))
-            .toList();
+        topology.stores().stream().filter(s -> involves(s, failed) && involves(s, target)).toList();
     List<PlannedStep> out = new ArrayList<>();
     for (PlanStep step : topology.failover().steps()) {
       if (step.action().scope() == StepAction.Scope.REGION) {
@@ -49,6 +49,10 @@ public final class FailoverOutline {
       }
     }
     return List.copyOf(out);
+  }
+
+  private static boolean involves(Store s, String region) {
+    return s.primaryRegion().equals(region) || s.replicaRegions().contains(region);
   }
 
   private static PlannedStep planned(

@@ -1,6 +1,7 @@
 package io.summit.dr.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -31,10 +32,20 @@ class FailoverOutlineTest {
   }
 
   @Test
-  void failingBackMovesOnlyStoresWhosePrimaryIsInTheFailedRegion() {
+  void failingOverFromTheSecondaryAfterAFailoverStillFencesAndPromotesEveryStore() {
+    // Regression: after us-west-2 failed over to us-east-1, a failover back had no fence and no
+    // promote steps (the topology still names us-west-2 primary), so it published a writer region
+    // whose stores were not primary.
     var steps = FailoverOutline.of(lab, "us-east-1", "us-west-2");
 
-    assertThat(steps).filteredOn(s -> s.store() != null).isEmpty();
+    assertThat(steps)
+        .filteredOn(s -> s.action() == StepAction.FENCE)
+        .extracting(PlannedStep::store, PlannedStep::region)
+        .containsExactly(tuple("postgres", "us-east-1"), tuple("redis", "us-east-1"));
+    assertThat(steps)
+        .filteredOn(s -> s.action() == StepAction.PROMOTE)
+        .extracting(PlannedStep::store, PlannedStep::region)
+        .containsExactly(tuple("postgres", "us-west-2"), tuple("redis", "us-west-2"));
   }
 
   @Test

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * every few seconds so a restarted router learns them). The router's own health checks then judge
  * each instance, as a load balancer's target health does.
  *
- * <p>API: {@code GET /healthz} (200 once the first instances have been ready), {@code GET
+ * <p>API: {@code GET /healthz} (200 once the first instances serve HTTP), {@code GET
  * /v1/cluster} (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the
  * autoscaler's floor; 400 naming the field for anything but an integer in {@code 0..max}).
  *
@@ -68,6 +68,7 @@ public final class RegionCluster implements AutoCloseable {
     final Endpoint address;
     final Process process;
     final long startedNanos;
+    boolean answered;
     boolean everReady;
     boolean ready;
     long cpuNanos = -1;
@@ -273,10 +274,10 @@ public final class RegionCluster implements AutoCloseable {
       now = List.copyOf(instances);
     }
     List<Thread> probes = new ArrayList<>();
-    boolean[] results = new boolean[now.size()];
+    int[] results = new int[now.size()];
     for (int k = 0; k < now.size(); k++) {
       int index = k;
-      probes.add(Thread.ofVirtual().start(() -> results[index] = ready(now.get(index))));
+      probes.add(Thread.ofVirtual().start(() -> results[index] = readiness(now.get(index))));
     }
     for (Thread t : probes) {
       try {
@@ -289,33 +290,38 @@ public final class RegionCluster implements AutoCloseable {
     synchronized (this) {
       for (int k = 0; k < now.size(); k++) {
         Instance i = now.get(k);
-        if (results[k] && !i.everReady) {
+        boolean ready = results[k] == 200;
+        if (ready && !i.everReady) {
           log.info(
               "{}: ready after {} ms", i.name, (System.nanoTime() - i.startedNanos) / 1_000_000);
         }
-        i.ready = results[k];
-        i.everReady |= results[k];
+        i.ready = ready;
+        i.everReady |= ready;
+        i.answered |= results[k] > 0;
       }
+      // Started once every instance serves HTTP; ready is each one's own business (a region whose
+      // stores are stale after a failure runs instances that are alive and not ready).
       if (!started
           && instances.size() >= desired
-          && instances.stream().allMatch(i -> i.everReady)) {
+          && instances.stream().allMatch(i -> i.answered)) {
         started = true;
       }
     }
   }
 
-  private boolean ready(Instance i) {
+  /** The instance's readiness status code, or 0 when it does not answer. */
+  private int readiness(Instance i) {
     HttpRequest r =
         HttpRequest.newBuilder(URI.create("http://" + i.address + config.service().healthPath()))
             .timeout(Duration.ofMillis(400))
             .build();
     try {
-      return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
-      return false;
+      return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return 0;
     }
   }
 

@@ -322,7 +322,9 @@ public final class Drill {
     try {
       JsonNode routing = JSON.readTree(get("http://" + layout.edgeRouterAdmin() + "/v1/routing"));
       for (JsonNode r : routing.path("regions")) {
-        if (!r.path("healthy").asBoolean()) {
+        // Before a failback only the writer region serves: the other's stores are stale.
+        boolean expected = replicated || r.path("writer").asBoolean();
+        if (expected && !r.path("healthy").asBoolean()) {
           problems.add("router: region " + r.path("name").asText() + " not healthy");
         }
       }
@@ -360,18 +362,27 @@ public final class Drill {
     }
   }
 
-  /** Waits until every seed is readable in every region (replicated before T0). */
+  /**
+   * Waits until every seed is in every store node that serves reads (the writer's and its
+   * replicas'; not a fenced old primary), so that reads after T0 find them wherever they go.
+   */
   private void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
     List<String> ids = seeds.stream().map(Canary.Seed::id).toList();
+    List<String[]> serving = new ArrayList<>();
+    for (JsonNode n : api.status().path("stores")) {
+      String role = n.path("role").asText();
+      if (role.equals("primary") || role.equals("replica")) {
+        serving.add(new String[] {n.path("name").asText(), n.path("region").asText()});
+      }
+    }
     boolean ok =
         parkUntil(
             System.nanoTime() + Duration.ofSeconds(20).toNanos(),
             () -> {
-              for (Store s : topology.stores()) {
-                for (String region : layout.regions()) {
-                  if (!StoreAudit.missing(s, layout.store(s.kind(), region), ids).isEmpty()) {
-                    return false;
-                  }
+              for (String[] node : serving) {
+                Store s = topology.store(node[0]).orElseThrow();
+                if (!StoreAudit.missing(s, layout.store(s.kind(), node[1]), ids).isEmpty()) {
+                  return false;
                 }
               }
               return true;

@@ -30,11 +30,16 @@ import org.jspecify.annotations.Nullable;
  * way at T0) are loss the fault explains; any other ({@link #lostAfterT0}: acknowledged by the
  * writer that is still there) is a defect.
  *
+ * @param writePauseS the longest time after T0 writes were unavailable: from the first of a run of
+ *     failed writes (by issue time) to the acknowledgement of the next write that succeeded; for
+ *     a planned switchover this is the pause it costs, while the RTO also counts the preparation
+ *     before it
  * @param lostWrites distinct writes acknowledged before T0 and missing from at least one store
  * @param rpoWindowS the largest RPO window over the stores; 0 when nothing was lost
  */
 public record DrillMetrics(
     @Nullable Double rtoWriteS,
+    double writePauseS,
     double readAvailability,
     long readsInWindow,
     long readsFailedInWindow,
@@ -103,6 +108,7 @@ public record DrillMetrics(
 
     return new DrillMetrics(
         rto(writes, t0Nanos),
+        writePause(writes, t0Nanos),
         reads.isEmpty() ? 1.0 : (reads.size() - readsFailed) / (double) reads.size(),
         reads.size(),
         readsFailed,
@@ -138,6 +144,31 @@ public record DrillMetrics(
       }
     }
     return null;
+  }
+
+  /** The longest run of write unavailability after T0, in seconds (see {@link #writePauseS}). */
+  static double writePause(List<Outcome> writes, long t0Nanos) {
+    List<Outcome> after =
+        writes.stream()
+            .filter(o -> o.issuedNanos() >= t0Nanos)
+            .sorted(java.util.Comparator.comparingLong(Outcome::issuedNanos))
+            .toList();
+    long longest = 0;
+    long failingSince = -1;
+    for (Outcome o : after) {
+      if (!o.ok()) {
+        if (failingSince < 0) {
+          failingSince = o.issuedNanos();
+        }
+      } else if (failingSince >= 0) {
+        longest = Math.max(longest, o.doneNanos() - failingSince);
+        failingSince = -1;
+      }
+    }
+    if (failingSince >= 0 && !after.isEmpty()) {
+      longest = Math.max(longest, after.get(after.size() - 1).doneNanos() - failingSince);
+    }
+    return seconds(longest);
   }
 
   /** Writes the old writer acknowledged after the new writer acknowledged its first. */

@@ -98,6 +98,7 @@ public final class DrillReport {
     } else {
       o.put("rto_write_s", m.rtoWriteS());
     }
+    o.put("write_pause_s", m.writePauseS());
     o.put("read_availability", m.readAvailability());
     o.put("reads_in_window", m.readsInWindow());
     o.put("writes_issued", m.writesIssued());

@@ -228,7 +228,7 @@ final class EntityStore implements AutoCloseable {
     Wiring w = wiring();
     Optional<Row> row;
     try {
-      row = select(w.pgReader(), id);
+      row = selectRetrying(w.pgReader(), id);
     } catch (SQLException local) {
       try {
         row = select(w.pgWriter(), id);
@@ -258,6 +258,22 @@ final class EntityStore implements AutoCloseable {
 
   private record Row(long seq, String payload) {}
 
+  /**
+   * A read, tried once more on a fresh connection when the first one was cut (a fence terminates
+   * every session; a restarted node leaves broken connections in the pool): reads are idempotent.
+   */
+  private static Optional<Row> selectRetrying(PostgresNode node, String id) throws SQLException {
+    try {
+      return select(node, id);
+    } catch (SQLException e) {
+      String state = e.getSQLState();
+      if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
+        return select(node, id);
+      }
+      throw e;
+    }
+  }
+
   private static Optional<Row> select(PostgresNode node, String id) throws SQLException {
     try (Connection c = node.connection();
         PreparedStatement q =
@@ -275,24 +291,37 @@ final class EntityStore implements AutoCloseable {
   }
 
   /**
-   * Whether this region's own nodes answer: what readiness means for a service that reads there.
+   * What keeps this region from serving reads, by node: a node that does not answer, or one that
+   * acts as a primary outside the writer region (an old primary back from a failure, fenced, its
+   * data stale until it rejoins as a replica). Empty when the region may serve reads.
    */
   Map<String, String> checkLocal() {
     Wiring w = wiring();
+    boolean writerHere = w.writerRegion().equals(region);
     Map<String, String> problems = new java.util.LinkedHashMap<>();
     try (Connection c = w.pgReader().connection();
-        Statement s = c.createStatement()) {
-      s.execute("select 1");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+      rs.next();
+      if (!rs.getBoolean(1) && !writerHere) {
+        problems.put(w.pgReader().id(), STALE + w.writerRegion());
+      }
     } catch (SQLException e) {
       problems.put(w.pgReader().id(), String.valueOf(e.getMessage()));
     }
     try {
-      w.redisReader().commands().ping();
+      String info = w.redisReader().commands().info("replication");
+      if (info.contains("role:master") && !writerHere) {
+        problems.put(w.redisReader().id(), STALE + w.writerRegion());
+      }
     } catch (RuntimeException e) {
       problems.put(w.redisReader().id(), String.valueOf(e.getMessage()));
     }
     return problems;
   }
+
+  private static final String STALE =
+      "a primary outside the writer region (stale until it rejoins as a replica); writer region ";
 
   @Override
   public synchronized void close() {

@@ -148,15 +148,19 @@ public final class WorkloadService implements AutoCloseable {
     long seq = body.hasNonNull("seq") ? body.get("seq").asLong() : sequence.incrementAndGet();
     String payload = body.path("payload").asText("");
     String writerRegion;
+    long version = store.version();
     try {
-      writerRegion = writeOnce(id, seq, payload);
+      writerRegion = store.write(id, seq, payload);
     } catch (EntityStore.StoreException first) {
-      if (!discovery.refresh()) {
+      // The writer may have moved while this write was on its way (discovery's long poll may
+      // have brought the news meanwhile, or may be a moment behind): ask, and if it did, try the
+      // new writer once.
+      if (store.version() == version && !discovery.refresh()) {
         reply(x, 503, error(first.getMessage()));
         return;
       }
       try {
-        writerRegion = writeOnce(id, seq, payload);
+        writerRegion = store.write(id, seq, payload);
       } catch (EntityStore.StoreException second) {
         reply(x, 503, error(second.getMessage()));
         return;
@@ -169,10 +173,6 @@ public final class WorkloadService implements AutoCloseable {
     out.put("writer_region", writerRegion);
     out.put("instance", name);
     reply(x, 201, out);
-  }
-
-  private String writeOnce(String id, long seq, String payload) {
-    return store.write(id, seq, payload);
   }
 
   private JsonNode readBody(HttpExchange x) throws IOException {
