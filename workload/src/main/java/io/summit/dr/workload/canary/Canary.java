@@ -89,8 +89,8 @@ public final class Canary implements AutoCloseable {
   }
 
   /**
-   * Writes {@code count} records to read later, each retried until acknowledged or {@code
-   * deadline} passes.
+   * Writes {@code count} records to read later, each retried until acknowledged or {@code deadline}
+   * passes.
    *
    * @throws IllegalStateException when a record cannot be written in time (the deployment does not
    *     take writes)
@@ -151,7 +151,9 @@ public final class Canary implements AutoCloseable {
         track(send(read(s.id()), Outcome.Kind.READ, s.seq(), s.id(), s));
         nextRead += readGap;
       } else {
-        long next = Math.min(writeGap > 0 ? nextWrite : Long.MAX_VALUE, readGap > 0 ? nextRead : Long.MAX_VALUE);
+        long next =
+            Math.min(
+                writeGap > 0 ? nextWrite : Long.MAX_VALUE, readGap > 0 ? nextRead : Long.MAX_VALUE);
         LockSupport.parkNanos(Math.max(10_000L, next - now));
       }
     }
@@ -193,7 +195,8 @@ public final class Canary implements AutoCloseable {
             (r, e) -> {
               Outcome o =
                   e != null
-                      ? new Outcome(kind, seq, id, issued, System.nanoTime(), 0, null, null, describe(e))
+                      ? new Outcome(
+                          kind, seq, id, issued, System.nanoTime(), 0, null, null, describe(e))
                       : outcome(kind, seq, id, issued, r, expected);
               record(o);
               return o;
@@ -223,7 +226,8 @@ public final class Canary implements AutoCloseable {
     if (expected != null && status == 200 && body.path("seq").asLong() != expected.seq()) {
       error = "read " + id + ": seq " + body.path("seq") + " (expected " + expected.seq() + ")";
     }
-    return new Outcome(kind, seq, id, issued, done, status, text(body, "writer_region"), served, error);
+    return new Outcome(
+        kind, seq, id, issued, done, status, text(body, "writer_region"), served, error);
   }
 
   private static @Nullable String text(@Nullable JsonNode body, String field) {
@@ -231,8 +235,12 @@ public final class Canary implements AutoCloseable {
   }
 
   private static String describe(Throwable e) {
-    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-    return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    Throwable cause =
+        e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    return cause.getClass().getSimpleName()
+        + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
   }
 
   private void record(Outcome o) {

@@ -3,9 +3,9 @@ package io.summit.dr.workload.canary;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One canary request as the client saw it: when it was issued and answered (monotonic nanos, on
- * the canary's clock), the status (0 when no response came: refused, reset, timed out), and for a
- * write the region whose stores acknowledged it.
+ * One canary request as the client saw it: when it was issued and answered (monotonic nanos, on the
+ * canary's clock), the status (0 when no response came: refused, reset, timed out), and for a write
+ * the region whose stores acknowledged it.
  *
  * @param writerRegion for an acknowledged write, the writer region the service wrote to
  * @param servedRegion the region of the instance that answered

@@ -44,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * every few seconds so a restarted router learns them). The router's own health checks then judge
  * each instance, as a load balancer's target health does.
  *
- * <p>API: {@code GET /healthz} (200 once the first instances serve HTTP), {@code GET
- * /v1/cluster} (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the
- * autoscaler's floor; 400 naming the field for anything but an integer in {@code 0..max}).
+ * <p>API: {@code GET /healthz} (200 once the first instances serve HTTP), {@code GET /v1/cluster}
+ * (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the autoscaler's floor; 400
+ * naming the field for anything but an integer in {@code 0..max}).
  *
  * <p>Lifecycle {@code NEW -> STARTED -> CLOSED}; close stops every instance. Thread-safe: the
  * control loop runs on one thread; the API takes the same lock to change the floor.
@@ -301,9 +301,7 @@ public final class RegionCluster implements AutoCloseable {
       }
       // Started once every instance serves HTTP; ready is each one's own business (a region whose
       // stores are stale after a failure runs instances that are alive and not ready).
-      if (!started
-          && instances.size() >= desired
-          && instances.stream().allMatch(i -> i.answered)) {
+      if (!started && instances.size() >= desired && instances.stream().allMatch(i -> i.answered)) {
         started = true;
       }
     }

@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -61,8 +61,14 @@ public final class Drill {
     /** The design's drill: 60 s window, 5 s warm-up, 200 writes/s and 200 reads/s. */
     public static Options defaults(Scenario scenario) {
       return new Options(
-          scenario, Duration.ofSeconds(60), Duration.ofSeconds(5), 200, 200, 20,
-          Duration.ofSeconds(2), Path.of("reports"));
+          scenario,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(5),
+          200,
+          200,
+          20,
+          Duration.ofSeconds(2),
+          Path.of("reports"));
     }
 
     public Options {
@@ -132,7 +138,11 @@ public final class Drill {
                 options.writesPerSecond(),
                 options.readsPerSecond(),
                 options.requestTimeout()))) {
-      say("canary: seeding " + options.seeds() + " records through the edge router " + layout.edgeRouter());
+      say(
+          "canary: seeding "
+              + options.seeds()
+              + " records through the edge router "
+              + layout.edgeRouter());
       List<Canary.Seed> seeds = canary.seed(options.seeds(), Duration.ofSeconds(30));
       awaitSeedsEverywhere(seeds);
       say(
@@ -158,8 +168,7 @@ public final class Drill {
       String writerAfter = api.writerRegion();
       Map<String, Set<String>> missing = audit(writerAfter, outcomes);
       DrillMetrics metrics =
-          DrillMetrics.compute(
-              outcomes, t0, options.window(), missing, writerBefore, writerAfter);
+          DrillMetrics.compute(outcomes, t0, options.window(), missing, writerBefore, writerAfter);
       List<String> notes = new ArrayList<>();
       if (options.scenario() == Scenario.PARTITION) {
         notes.add(
@@ -247,7 +256,12 @@ public final class Drill {
   private void requireSucceeded(JsonNode plan, String what) {
     if (!"succeeded".equals(plan.path("state").asText())) {
       throw new DrillException(
-          what + ": plan " + plan.path("id").asText() + " " + plan.path("state").asText() + ": "
+          what
+              + ": plan "
+              + plan.path("id").asText()
+              + " "
+              + plan.path("state").asText()
+              + ": "
               + plan.path("detail").asText());
     }
     say(what + ": plan " + plan.path("id").asText() + " succeeded");
@@ -280,9 +294,7 @@ public final class Drill {
 
   private void awaitNoPlan() {
     boolean idle =
-        parkUntil(
-            System.nanoTime() + Duration.ofSeconds(180).toNanos(),
-            this::noRunningPlan);
+        parkUntil(System.nanoTime() + Duration.ofSeconds(180).toNanos(), this::noRunningPlan);
     if (!idle) {
       throw new DrillException("prepare: a plan is still running after 180s; see summit-dr status");
     }
@@ -414,12 +426,22 @@ public final class Drill {
       }
       case PARTITION -> {
         lab.partition(writer, other);
-        yield "cut the link " + writer + " <-> " + other + " (both regions stay reachable from the edge)";
+        yield "cut the link "
+            + writer
+            + " <-> "
+            + other
+            + " (both regions stay reachable from the edge)";
       }
       case SWITCHOVER ->
-          "requested switchover to " + other + ": plan " + api.request("switchover", other).path("id").asText();
+          "requested switchover to "
+              + other
+              + ": plan "
+              + api.request("switchover", other).path("id").asText();
       case FAILBACK ->
-          "requested failback to " + home + ": plan " + api.request("failback", null).path("id").asText();
+          "requested failback to "
+              + home
+              + ": plan "
+              + api.request("failback", null).path("id").asText();
     };
   }
 
@@ -451,7 +473,9 @@ public final class Drill {
         Canary.Totals t = canary.totals();
         String writer = safeWriter(lastWriter);
         if (!writer.equals(lastWriter)) {
-          say(String.format(Locale.ROOT, "+%.1fs: writer region is now %s", (now - t0) / 1e9, writer));
+          say(
+              String.format(
+                  Locale.ROOT, "+%.1fs: writer region is now %s", (now - t0) / 1e9, writer));
           lastWriter = writer;
         }
         progress.live(
@@ -547,7 +571,10 @@ public final class Drill {
   /** After a region failure, the killed region comes back (its old primary fenced on return). */
   private void recover(String writerBefore) {
     if (options.scenario() == Scenario.REGION_FAILURE) {
-      say("recover: restarting " + writerBefore + " (it rejoins as a replica at the next failback)");
+      say(
+          "recover: restarting "
+              + writerBefore
+              + " (it rejoins as a replica at the next failback)");
       restartDeadComponents();
     }
   }
@@ -629,7 +656,9 @@ public final class Drill {
   }
 
   private static List<DrillResult.Step> steps(JsonNode plan, Instant t0) {
-    double offset = (Instant.parse(plan.path("started_at").asText()).toEpochMilli() - t0.toEpochMilli()) / 1000.0;
+    double offset =
+        (Instant.parse(plan.path("started_at").asText()).toEpochMilli() - t0.toEpochMilli())
+            / 1000.0;
     List<DrillResult.Step> out = new ArrayList<>();
     for (JsonNode s : plan.path("steps")) {
       out.add(
@@ -666,7 +695,9 @@ public final class Drill {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  /** Parks in 50 ms steps until {@code done} holds or the deadline passes; false on the deadline. */
+  /**
+   * Parks in 50 ms steps until {@code done} holds or the deadline passes; false on the deadline.
+   */
   private static boolean parkUntil(long deadlineNanos, BooleanSupplier done) {
     while (true) {
       try {

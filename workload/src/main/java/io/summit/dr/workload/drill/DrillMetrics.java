@@ -11,8 +11,8 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The drill metrics of the design, computed exactly as defined there from the canary's outcomes
- * and the audit of the stores:
+ * The drill metrics of the design, computed exactly as defined there from the canary's outcomes and
+ * the audit of the stores:
  *
  * <ul>
  *   <li><b>Write RTO</b>: from T0 until the first canary write issued after T0 is acknowledged,
@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * writer that is still there) is a defect.
  *
  * @param writePauseS the longest time after T0 writes were unavailable: from the first of a run of
- *     failed writes (by issue time) to the acknowledgement of the next write that succeeded; for
- *     a planned switchover this is the pause it costs, while the RTO also counts the preparation
+ *     failed writes (by issue time) to the acknowledgement of the next write that succeeded; for a
+ *     planned switchover this is the pause it costs, while the RTO also counts the preparation
  *     before it
  * @param lostWrites distinct writes acknowledged before T0 and missing from at least one store
  * @param rpoWindowS the largest RPO window over the stores; 0 when nothing was lost

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes a drill run's report: {@code reports/STAMP-SCENARIO-runN.json} (everything measured) and
- * a self-contained {@code .html} beside it (no network needed to open it): the headline figures
+ * Writes a drill run's report: {@code reports/STAMP-SCENARIO-runN.json} (everything measured) and a
+ * self-contained {@code .html} beside it (no network needed to open it): the headline figures
  * against the targets, a timeline chart drawn in the browser from the embedded JSON (writes and
  * reads per second, errors, write latency, the fault and the plan's steps marked), the steps and
  * the orchestrator's events.
@@ -38,8 +38,7 @@ public final class DrillReport {
 
   /** Writes both files; returns the result with their paths. */
   static DrillResult write(DrillResult r, Path dir) {
-    String base =
-        STAMP.format(r.t0()) + "-" + r.scenario().wireName() + "-run" + r.run();
+    String base = STAMP.format(r.t0()) + "-" + r.scenario().wireName() + "-run" + r.run();
     Path json = dir.resolve(base + ".json").toAbsolutePath();
     Path html = dir.resolve(base + ".html").toAbsolutePath();
     DrillResult done =

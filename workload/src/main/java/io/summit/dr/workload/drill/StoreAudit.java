@@ -91,8 +91,7 @@ final class StoreAudit {
       }
       return present;
     } catch (RuntimeException e) {
-      throw new DrillException(
-          "audit: " + store.name() + " at " + node + ": " + e.getMessage(), e);
+      throw new DrillException("audit: " + store.name() + " at " + node + ": " + e.getMessage(), e);
     } finally {
       client.shutdown();
     }

@@ -19,7 +19,8 @@ public record Timeline(
     List<Double> readsFailed,
     List<Double> writeP99Ms) {
 
-  static Timeline of(List<Outcome> outcomes, long t0Nanos, double startS, double endS, double bucketS) {
+  static Timeline of(
+      List<Outcome> outcomes, long t0Nanos, double startS, double endS, double bucketS) {
     int n = (int) Math.ceil((endS - startS) / bucketS);
     long[][] counts = new long[4][n];
     List<List<Long>> latencies = new ArrayList<>();

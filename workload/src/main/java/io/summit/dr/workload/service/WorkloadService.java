@@ -132,7 +132,16 @@ public final class WorkloadService implements AutoCloseable {
     if (problems.isEmpty()) {
       reply(x, 200, Map.of("status", "ready", "writer_region", store.writerRegion().orElse("")));
     } else {
-      reply(x, 503, Map.of("status", "not ready", "problems", problems));
+      reply(
+          x,
+          503,
+          Map.of(
+              "status",
+              "not ready",
+              "writer_region",
+              store.writerRegion().orElse(""),
+              "problems",
+              problems));
     }
   }
 

@@ -1,0 +1,207 @@
+package io.summit.dr.workload.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * One service instance in us-east-1 against real PostgreSQL and Redis servers: one pair standing
+ * for us-west-2's nodes, one for us-east-1's, and a discovery endpoint the test controls.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkloadServiceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestNode west;
+  private TestNode east;
+  private FakeDiscovery discovery;
+  private WorkloadService service;
+  private URI base;
+
+  @BeforeAll
+  void start() throws Exception {
+    west = TestNode.start("west");
+    east = TestNode.start("east");
+    discovery = new FakeDiscovery();
+    Topology topology = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    service =
+        new WorkloadService(
+            topology,
+            "us-east-1",
+            "test-instance",
+            new InetSocketAddress("127.0.0.1", 0),
+            discovery.uri(),
+            UnaryOperator.identity());
+    service.start();
+    base = URI.create("http://127.0.0.1:" + service.address().getPort());
+  }
+
+  @AfterAll
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+    if (discovery != null) {
+      discovery.close();
+    }
+    if (west != null) {
+      west.close();
+    }
+    if (east != null) {
+      east.close();
+    }
+  }
+
+  @BeforeEach
+  void writerIsWest() {
+    if (!"us-west-2".equals(service == null ? null : currentWriter())) {
+      discovery.publish("us-west-2", west, east);
+      await().atMost(Duration.ofSeconds(10)).until(() -> "us-west-2".equals(currentWriter()));
+    }
+  }
+
+  private @Nullable String currentWriter() {
+    try {
+      return call("GET", "/readyz", null).body().path("writer_region").asText(null);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  record Reply(int status, JsonNode body) {}
+
+  private Reply call(String method, String path, @Nullable String body) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(10))
+            .build();
+    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), JSON.readTree(response.body()));
+  }
+
+  private static long rows(TestNode node, String id) throws Exception {
+    try (Connection c = node.sql();
+        Statement s = c.createStatement()) {
+      s.execute(EntityStore.TABLE);
+      try (ResultSet rs =
+          s.executeQuery(
+              "select count(*) from entities where id = '" + id.replace("'", "''") + "'")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static @Nullable String key(TestNode node, String id) {
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> c =
+        client.connect(RedisURI.create(node.redis.host(), node.redis.port()))) {
+      return c.sync().get("entity:" + id);
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  @Test
+  void aWriteLandsInBothStoresOfTheWriterRegionAndReadsComeFromThisRegionsOwnNodes()
+      throws Exception {
+    Reply created = call("POST", "/entities", "{\"id\":\"e1\",\"seq\":7,\"payload\":\"hello\"}");
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.body().get("writer_region").asText()).isEqualTo("us-west-2");
+    assertThat(created.body().get("region").asText()).isEqualTo("us-east-1");
+    assertThat(rows(west, "e1")).isEqualTo(1);
+    assertThat(key(west, "e1")).contains("\"seq\":7");
+    // us-east-1's own node has not got it (nothing replicates here): the read says so.
+    assertThat(call("GET", "/entities/e1", null).status()).isEqualTo(404);
+
+    try (Connection c = east.sql();
+        Statement s = c.createStatement()) {
+      s.execute(EntityStore.TABLE);
+      s.execute(
+          "insert into entities (id, seq, payload) values ('e1', 7, 'hello')"
+              + " on conflict (id) do nothing");
+    }
+    Reply read = call("GET", "/entities/e1", null);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body().get("seq").asLong()).isEqualTo(7);
+    assertThat(read.body().get("cache").asText()).isEqualTo("miss");
+  }
+
+  @Test
+  void newWritesFollowDiscoveryToTheNewWriterRegion() throws Exception {
+    discovery.publish("us-east-1", west, east);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "us-east-1".equals(currentWriter()));
+
+    Reply created = call("POST", "/entities", "{\"id\":\"e2\",\"seq\":8}");
+
+    assertThat(created.body().get("writer_region").asText()).isEqualTo("us-east-1");
+    assertThat(rows(east, "e2")).isEqualTo(1);
+    assertThat(rows(west, "e2")).isZero();
+    assertThat(key(east, "e2")).isNotNull();
+  }
+
+  @Test
+  void aRegionWhoseOwnNodesArePrimariesOutsideTheWriterRegionIsNotReady() throws Exception {
+    // us-east-1's nodes here are primaries (stale old primaries, as after a failover).
+    Reply stale = call("GET", "/readyz", null);
+
+    assertThat(stale.status()).isEqualTo(503);
+    assertThat(stale.body().toString()).contains("stale until it rejoins as a replica");
+
+    discovery.publish("us-east-1", west, east);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> call("GET", "/readyz", null).status() == 200);
+  }
+
+  @Test
+  void badRequestsGetA4xxNamingTheFieldAndWriteNothing() throws Exception {
+    Reply unknown = call("POST", "/entities", "{\"id\":\"bad1\",\"colour\":\"red\"}");
+    Reply badId = call("POST", "/entities", "{\"id\":42}");
+    Reply badSeq = call("POST", "/entities", "{\"id\":\"bad2\",\"seq\":\"seven\"}");
+    Reply notJson = call("POST", "/entities", "{id: bad3");
+    Reply method = call("DELETE", "/entities/bad1", null);
+    Reply path = call("GET", "/nowhere", null);
+
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body().get("error").asText())
+        .isEqualTo("colour: unknown field (expected: id, seq, payload)");
+    assertThat(badId.body().get("error").asText()).startsWith("id: 42");
+    assertThat(badSeq.body().get("error").asText()).startsWith("seq: \"seven\"");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(notJson.body().get("error").asText()).startsWith("body: not JSON");
+    assertThat(method.status()).isEqualTo(405);
+    assertThat(path.status()).isEqualTo(404);
+    assertThat(rows(west, "bad1") + rows(west, "bad2")).isZero();
+  }
+}
