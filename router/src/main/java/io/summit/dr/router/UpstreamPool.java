@@ -1,15 +1,13 @@
 package io.summit.dr.router;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.summit.dr.routing.Instance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -27,15 +25,6 @@ import org.jspecify.annotations.Nullable;
 final class UpstreamPool {
   private static final int MAX_IDLE_PER_INSTANCE = 256;
 
-  /**
-   * Responses of our own backends are decoded without validating header names and values (the
-   * parser still splits lines and fields strictly); client requests are validated.
-   */
-  private static final HttpDecoderConfig DECODER =
-      new HttpDecoderConfig()
-          .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
-          .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false));
-
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final Map<Instance, ArrayDeque<Channel>> idle = new HashMap<>();
@@ -51,14 +40,13 @@ final class UpstreamPool {
             .group(loop)
             .channel(transport.clientChannel())
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpClientCodec(DECODER, false, false))
-                        .addLast(new UpstreamHandler());
+                    ch.pipeline().addLast(new UpstreamHandler());
                   }
                 });
   }
