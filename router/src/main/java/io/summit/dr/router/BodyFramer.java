@@ -181,6 +181,7 @@ final class BodyFramer {
         }
         case TRAILER_LF -> {
           expect(buf.getByte(i++), '\n');
+          trailer();
           state = TRAILER_START;
         }
         case END_LF -> {

@@ -161,6 +161,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
     if (!processing) {
       process(context);
+      // Outside a read of this channel (the response ended it): nothing else flushes what the
+      // next exchange wrote upstream.
+      Exchange next = exchange;
+      if (next != null) {
+        next.flushUpstream();
+      }
     }
   }
 
