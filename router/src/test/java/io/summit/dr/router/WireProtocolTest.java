@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The router's HTTP/1.1 on the wire, with raw sockets on both sides: framing (Content-Length,
@@ -111,6 +112,38 @@ class WireProtocolTest {
           .containsSubsequence("/1:abc", "/2:", "/3:2\r\nde\r\n0\r\n\r\n", "/4:")
           .endsWith("/4:");
       assertThat(backend.connections.get()).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"io_uring", "epoll", "nio"})
+  void everyTransportProxiesPipelinedChunkedAndStreamedExchanges(String transport)
+      throws Exception {
+    backend.script = r -> ScriptedBackend.Answer.of(echoPathAndBody(r));
+    String big = "x".repeat(300_000);
+    String previous = System.getProperty(Transport.PROPERTY);
+    System.setProperty(Transport.PROPERTY, transport);
+    try (Router router = router()) {
+      assertThat(router.transportName()).isIn(transport, "epoll", "nio");
+      String response =
+          exchange(
+              router,
+              "POST /1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + "3\r\nabc\r\n0\r\n\r\n"
+                  + "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: "
+                  + big.length()
+                  + "\r\n\r\n"
+                  + big
+                  + "GET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+
+      assertThat(response.split("HTTP/1.1 200 OK", -1)).hasSize(4);
+      assertThat(response).containsSubsequence("/1:3\r\nabc\r\n0\r\n\r\n", "/2:" + big, "/3:");
+    } finally {
+      if (previous == null) {
+        System.clearProperty(Transport.PROPERTY);
+      } else {
+        System.setProperty(Transport.PROPERTY, previous);
+      }
     }
   }
 
