@@ -50,9 +50,12 @@ final class BodyFramer {
     this.remaining = remaining;
   }
 
+  /** No body: complete from the start, never changes, so one instance serves all. */
+  private static final BodyFramer EMPTY = new BodyFramer(DONE, 0);
+
   /** A body of {@code length} bytes. */
   static BodyFramer length(long length) {
-    return new BodyFramer(length == 0 ? DONE : LENGTH, length);
+    return length == 0 ? EMPTY : new BodyFramer(LENGTH, length);
   }
 
   /** A chunked body. */

@@ -112,8 +112,11 @@ final class HttpHead {
   private int status;
   private int startLineEnd;
 
-  /** Per field: name start, name end (the colon), value start, value end (trimmed), kind. */
-  private int[] fields = new int[5 * 16];
+  /**
+   * Per field: name start, name end (the colon), value start, value end (trimmed), kind. Offsets
+   * fit in a char: a head is at most {@link #MAX_HEAD} bytes.
+   */
+  private char[] fields = new char[5 * 8];
 
   private int count;
   private long contentLength = -1;
@@ -138,6 +141,9 @@ final class HttpHead {
    * @throws MalformedException with 400, 414, 431, 501 or 505
    */
   static HttpHead parseRequest(byte[] bytes) throws MalformedException {
+    if (bytes.length > MAX_HEAD) {
+      throw new MalformedException(431, "head larger than " + MAX_HEAD + " bytes");
+    }
     HttpHead h = new HttpHead(bytes, true);
     int p = h.parseRequestLine();
     h.parseFields(p);
@@ -151,6 +157,9 @@ final class HttpHead {
    * @throws MalformedException when the response cannot be forwarded (the instance failed)
    */
   static HttpHead parseResponse(byte[] bytes) throws MalformedException {
+    if (bytes.length > MAX_HEAD) {
+      throw new MalformedException(502, "head larger than " + MAX_HEAD + " bytes");
+    }
     HttpHead h = new HttpHead(bytes, false);
     int p = h.parseStatusLine();
     h.parseFields(p);
@@ -315,11 +324,11 @@ final class HttpHead {
     if (at + 5 > fields.length) {
       fields = Arrays.copyOf(fields, fields.length * 2);
     }
-    fields[at] = nameStart;
-    fields[at + 1] = nameEnd;
-    fields[at + 2] = valueStart;
-    fields[at + 3] = valueEnd;
-    fields[at + 4] = kind;
+    fields[at] = (char) nameStart;
+    fields[at + 1] = (char) nameEnd;
+    fields[at + 2] = (char) valueStart;
+    fields[at + 3] = (char) valueEnd;
+    fields[at + 4] = (char) kind;
     count++;
   }
 
