@@ -88,8 +88,13 @@ final class Exchange implements BodyFramer.DataSink {
   private @Nullable Channel upstream;
   private boolean requestSent;
   private long sentNanos;
-  private long armedDeadline;
-  private boolean armed;
+
+  /** Links and deadline of the response timeout, kept by {@link ResponseTimeouts}. */
+  @Nullable Exchange timeoutPrev;
+
+  @Nullable Exchange timeoutNext;
+  long timeoutDeadline;
+  boolean timeoutArmed;
   private boolean upstreamReusable;
   private boolean responseStarted;
   private boolean done;
@@ -299,8 +304,7 @@ final class Exchange implements BodyFramer.DataSink {
     requestSent = requestComplete;
     ch.flush();
     sentNanos = System.nanoTime();
-    armedDeadline = pool.timeouts().arm(this);
-    armed = true;
+    pool.timeouts().arm(this);
     if (!classifying && ch.isWritable() && !client.config().isAutoRead()) {
       client.config().setAutoRead(true);
     }
@@ -712,12 +716,7 @@ final class Exchange implements BodyFramer.DataSink {
   }
 
   private void cancelTimeout() {
-    armed = false;
-  }
-
-  /** Whether the response timeout armed with {@code deadline} still applies. */
-  boolean isArmed(long deadline) {
-    return armed && !done && armedDeadline == deadline;
+    pool.timeouts().disarm(this);
   }
 
   private void releaseKeptBody() {
