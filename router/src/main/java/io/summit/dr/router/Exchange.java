@@ -67,6 +67,10 @@ final class Exchange implements BodyFramer.DataSink {
   private final boolean http10;
   private final boolean head;
   private final long startNanos = System.nanoTime();
+
+  /** The clock when the response head was read (reused when the response ends in that read). */
+  private long lastNanos;
+
   private boolean keepAlive;
   private RequestClass requestClass = RequestClass.WRITE;
 
@@ -141,7 +145,7 @@ final class Exchange implements BodyFramer.DataSink {
     String uri = request.target();
     if (proxy.classifier().needsBody(method, uri, hasBody)) {
       if (request.contentLength() > proxy.classifier().bodyLimit()) {
-        classified(RequestClass.WRITE, false);
+        classified(RequestClass.WRITE, false, startNanos);
       } else {
         classifying = true;
       }
@@ -155,13 +159,13 @@ final class Exchange implements BodyFramer.DataSink {
           "writer mismatch: forwarded write, not the writer");
       return;
     }
-    classified(c, !hasBody);
+    classified(c, !hasBody, startNanos);
   }
 
-  private void classified(RequestClass c, boolean bodyHeldInFull) {
+  private void classified(RequestClass c, boolean bodyHeldInFull, long now) {
     requestClass = c;
     keepBody = c == RequestClass.READ && bodyHeldInFull && proxy.config().routing().retryReads();
-    route();
+    route(now);
   }
 
   /**
@@ -181,10 +185,10 @@ final class Exchange implements BodyFramer.DataSink {
       if (classifyBytes > proxy.classifier().bodyLimit()) {
         classifying = false;
         classifyData = null;
-        classified(RequestClass.WRITE, false);
+        classified(RequestClass.WRITE, false, System.nanoTime());
       } else if (last) {
         classifying = false;
-        classified(classifyHeldBody(), true);
+        classified(classifyHeldBody(), true, System.nanoTime());
       }
       return;
     }
@@ -244,7 +248,8 @@ final class Exchange implements BodyFramer.DataSink {
     return l;
   }
 
-  private void route() {
+  /** Picks an instance and sends the request there; {@code now}: the clock, read just before. */
+  private void route(long now) {
     List<Instance> avoid = tried == null ? List.of() : tried;
     Instance target =
         requestClass == RequestClass.READ
@@ -265,9 +270,9 @@ final class Exchange implements BodyFramer.DataSink {
     attemptOpen = true;
     target.requestStarted();
     // A retry takes a new connection: pooled ones to a failing instance are likely dead too.
-    Channel pooled = retried ? null : pool.poll(target);
+    Channel pooled = retried ? null : pool.poll(target, now);
     if (pooled != null) {
-      onConnected(target, pooled);
+      onConnected(target, pooled, now);
       return;
     }
     client.config().setAutoRead(false);
@@ -275,16 +280,17 @@ final class Exchange implements BodyFramer.DataSink {
         .addListener(
             (ChannelFuture f) -> {
               if (f.isSuccess()) {
-                onConnected(target, f.channel());
+                onConnected(target, f.channel(), System.nanoTime());
               } else {
                 onConnectFailed(target);
               }
             });
   }
 
-  private void onConnected(Instance target, Channel ch) {
+  /** The upstream connection for {@code target}; {@code now}: the clock, read just before. */
+  private void onConnected(Instance target, Channel ch, long now) {
     if (done || target != instance) {
-      pool.offer(target, ch);
+      pool.offer(target, ch, now);
       return;
     }
     UpstreamHandler handler = UpstreamPool.handler(ch);
@@ -303,8 +309,8 @@ final class Exchange implements BodyFramer.DataSink {
     }
     requestSent = requestComplete;
     ch.flush();
-    sentNanos = System.nanoTime();
-    pool.timeouts().arm(this);
+    sentNanos = now;
+    pool.timeouts().arm(this, now);
     if (!classifying && ch.isWritable() && !client.config().isAutoRead()) {
       client.config().setAutoRead(true);
     }
@@ -338,7 +344,7 @@ final class Exchange implements BodyFramer.DataSink {
     }
     tried().add(target);
     if (attempts < MAX_ATTEMPTS) {
-      route();
+      route(System.nanoTime());
     } else {
       reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "no reachable instance");
     }
@@ -392,6 +398,7 @@ final class Exchange implements BodyFramer.DataSink {
       responseCumulation = null;
       buf = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(up.alloc(), cumulation, in);
     }
+    boolean headInThisRead = false;
     try {
       while (true) {
         BodyFramer body = responseBody;
@@ -420,6 +427,7 @@ final class Exchange implements BodyFramer.DataSink {
             continue;
           }
           body = onResponseHead(target, r);
+          headInThisRead = true;
         }
         if (!body.isComplete()) {
           if (!buf.isReadable()) {
@@ -440,7 +448,8 @@ final class Exchange implements BodyFramer.DataSink {
             upstreamReusable = false; // bytes after the response: the connection is out of step
           }
           writePendingHead();
-          onResponseComplete(target, up);
+          // A response that came in one read ends at the time its head was read.
+          onResponseComplete(target, up, headInThisRead ? lastNanos : System.nanoTime());
           return;
         }
       }
@@ -462,8 +471,10 @@ final class Exchange implements BodyFramer.DataSink {
     cancelTimeout();
     status = r.status();
     RegionState region = proxy.table().region(target.region());
+    long now = System.nanoTime();
+    lastNanos = now;
     if (region != null) {
-      region.recordRtt((System.nanoTime() - sentNanos) / 1e6);
+      region.recordRtt((now - sentNanos) / 1e6);
     }
     if (status >= 500) {
       proxy.outliers().onError(target);
@@ -545,16 +556,17 @@ final class Exchange implements BodyFramer.DataSink {
     }
   }
 
-  private void onResponseComplete(Instance target, Channel up) {
+  /** The response is complete; {@code now}: the clock read for it (see {@link #lastNanos}). */
+  private void onResponseComplete(Instance target, Channel up, long now) {
     UpstreamPool.handler(up).owner(null);
     upstream = null;
     endAttempt(target);
     if (upstreamReusable && requestSent) {
-      pool.offer(target, up);
+      pool.offer(target, up, now);
     } else {
       up.close();
     }
-    finish();
+    finish(now);
   }
 
   /** The upstream connection closed: the end of a body delimited by it, or a failure. */
@@ -568,7 +580,7 @@ final class Exchange implements BodyFramer.DataSink {
         client.write(Unpooled.wrappedBuffer(LAST_CHUNK), client.voidPromise());
       }
       upstreamReusable = false;
-      onResponseComplete(target, up);
+      onResponseComplete(target, up, System.nanoTime());
       return;
     }
     onUpstreamFailure(Failure.CLOSED);
@@ -608,7 +620,7 @@ final class Exchange implements BodyFramer.DataSink {
         kept.clear();
       }
       requestSent = false;
-      route();
+      route(System.nanoTime());
       return;
     }
     reject(
@@ -692,13 +704,13 @@ final class Exchange implements BodyFramer.DataSink {
     client.write(
         Unpooled.wrappedBuffer(head.toString().getBytes(StandardCharsets.UTF_8)),
         client.voidPromise());
-    finish();
+    finish(System.nanoTime());
   }
 
-  private void finish() {
+  private void finish(long now) {
     done = true;
     releaseBodies();
-    proxy.metrics().record(region(), requestClass, status, System.nanoTime() - startNanos);
+    proxy.metrics().record(region(), requestClass, status, now - startNanos);
     client.flush();
     front.exchangeEnded(this, keepAlive);
   }

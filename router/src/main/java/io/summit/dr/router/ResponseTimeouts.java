@@ -27,10 +27,10 @@ final class ResponseTimeouts {
     this.tick = loop.scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
   }
 
-  /** Arms (or re-arms) the timeout of {@code e}. */
-  void arm(Exchange e) {
+  /** Arms (or re-arms) the timeout of {@code e}, from {@code now} (the clock). */
+  void arm(Exchange e, long now) {
     disarm(e);
-    e.timeoutDeadline = System.nanoTime() + timeoutNanos;
+    e.timeoutDeadline = now + timeoutNanos;
     e.timeoutArmed = true;
     Exchange t = tail;
     e.timeoutPrev = t;

@@ -59,13 +59,12 @@ final class UpstreamPool {
     return timeouts;
   }
 
-  /** An idle open connection to {@code instance}, or null. */
-  @Nullable Channel poll(Instance instance) {
+  /** An idle open connection to {@code instance}, or null; {@code now}: the clock. */
+  @Nullable Channel poll(Instance instance, long now) {
     ArrayDeque<Channel> q = idle.get(instance);
     if (q == null) {
       return null;
     }
-    long now = System.nanoTime();
     Channel ch;
     while ((ch = q.pollLast()) != null) {
       if (ch.isActive() && now - handler(ch).idleSince() < idleNanos) {
@@ -81,8 +80,11 @@ final class UpstreamPool {
         new InetSocketAddress(instance.endpoint().host(), instance.endpoint().port()));
   }
 
-  /** Returns a connection after a complete exchange; closes it if it cannot be reused. */
-  void offer(Instance instance, Channel ch) {
+  /**
+   * Returns a connection after a complete exchange; closes it if it cannot be reused. {@code now}:
+   * the clock, the start of its idle time.
+   */
+  void offer(Instance instance, Channel ch, long now) {
     if (instance.isRetired() || !ch.isActive()) {
       ch.close();
       return;
@@ -95,7 +97,7 @@ final class UpstreamPool {
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);
     }
-    handler(ch).idleSince(System.nanoTime());
+    handler(ch).idleSince(now);
     q.addLast(ch);
   }
 
