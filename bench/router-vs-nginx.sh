@@ -9,7 +9,8 @@
 #        ASPROF=/path/to/libasyncProfiler.so (CPU profile of the router during the measured rounds,
 #        kernel frames included: bench/target/router-cpu.html and .collapsed; the library is in
 #        Maven Central's tools.profiler:async-profiler jar, under linux-x64/)
-# Last line: ratio_vs_nginx=X.XX  (median router req/s / median nginx req/s)
+# Last line: ratio_vs_nginx=X.XX  (median router req/s / median nginx req/s); the line before it
+# gives the per-round router/nginx ratios and their median.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -139,4 +140,9 @@ for t in "${TARGETS[@]}"; do
   printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "$rps" "$p50" "$p99"
 done
 echo "(medians over the rounds)"
+# Each round's router/nginx ratio (measured a few seconds apart, so under about the same outside
+# load), and their median: steadier than the ratio of medians on a shared machine.
+paired=$(awk '$1 == "nginx" {n[$2] = $3} $1 == "router" {r[$2] = $3}
+  END {for (k in r) if (n[k] > 0) printf "%.2f\n", r[k] / n[k]}' "$RESULTS" | sort -g)
+echo "router/nginx per round: $(echo $paired)  (median $(median <<< "$paired"))"
 awk -v r="${MED[router]}" -v n="${MED[nginx]}" 'BEGIN { printf "ratio_vs_nginx=%.2f\n", r / n }'
