@@ -182,8 +182,9 @@ final class HttpHead {
     }
     method = method(b, i);
     int targetStart = ++i;
-    // request-target: visible ASCII only (RFC 9112 section 3.2)
-    while (i < n && b[i] > ' ' && b[i] != 0x7f) {
+    // request-target: no spaces or controls; bytes over 0x7f are let through as nginx does (raw
+    // UTF-8 from lax clients), they cannot move a message boundary
+    while (i < n && (b[i] > ' ' || b[i] < 0) && b[i] != 0x7f) {
       i++;
     }
     if (i == targetStart || i >= n || b[i] != ' ') {

@@ -60,6 +60,14 @@ class HttpHeadTest {
   }
 
   @Test
+  void letsRawUtf8ThroughInTheTarget() throws Exception {
+    byte[] head = "GET /caf\u00e9 HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(HttpHead.parseRequest(head).target().getBytes(StandardCharsets.ISO_8859_1))
+        .isEqualTo("/caf\u00e9".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void chunkedMustBeTheLastCoding() throws Exception {
     HttpHead h = request("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n");
     assertThat(h.chunked()).isTrue();
