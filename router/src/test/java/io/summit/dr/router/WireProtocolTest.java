@@ -155,7 +155,7 @@ class WireProtocolTest {
       s.setSoTimeout(5000);
       s.getOutputStream()
           .write(
-              ("PUT /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+              "PUT /e HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
                   .getBytes(StandardCharsets.ISO_8859_1));
       assertThat(readUntil(s.getInputStream(), "\r\n\r\n"))
           .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
@@ -372,6 +372,42 @@ class WireProtocolTest {
 
       assertThat(malformed).startsWith("HTTP/1.1 502 Bad Gateway\r\n");
       assertThat(oversized).startsWith("HTTP/1.1 502 Bad Gateway\r\n");
+    }
+  }
+
+  @Test
+  void aChunkedGraphqlBodyIsClassifiedFromItsDataAndForwardedWithItsFraming() throws Exception {
+    try (ScriptedBackend east = new ScriptedBackend();
+        Router router =
+            Router.start(
+                edge(Map.of(WEST, List.of(backend.endpoint()), EAST, List.of(east.endpoint()))))) {
+      router.table().setDrained(WEST, true); // reads go east, writes stay west
+      String query = "{\"query\":\"{ a }\"}";
+      String mutation = "{\"query\":\"mutation { b }\"}";
+      for (String body : List.of(query, mutation)) {
+        String first = body.substring(0, 5);
+        String rest = body.substring(5);
+        String chunked =
+            Integer.toHexString(first.length())
+                + "\r\n"
+                + first
+                + "\r\n"
+                + Integer.toHexString(rest.length())
+                + ";x=1\r\n"
+                + rest
+                + "\r\n0\r\n\r\n";
+        String response =
+            exchange(
+                router,
+                "POST /graphql HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + chunked);
+
+        assertThat(response).startsWith("HTTP/1.1 200 OK\r\n");
+        ScriptedBackend served = body.equals(query) ? east : backend;
+        assertThat(served.requests).hasSize(1);
+        assertThat(served.requests.get(0)).endsWith("\r\n\r\n" + chunked);
+      }
     }
   }
 
