@@ -512,7 +512,16 @@ final class Exchange implements BodyFramer.DataSink {
     keepAlive = open;
     pendingHead =
         Headers.response(
-            client.alloc(), r, open, http10, dropTransferEncoding, addChunked, MERGE_LIMIT);
+            client.alloc(),
+            r,
+            open,
+            http10,
+            dropTransferEncoding,
+            addChunked,
+            // room for a small body that comes with the head (see emit); the buffer grows if not
+            responseMode == PASS && !bodyless && r.contentLength() >= 0
+                ? (int) Math.min(r.contentLength(), MERGE_LIMIT)
+                : 0);
     releaseKeptBody();
     responseBody = body;
     return body;
