@@ -5,8 +5,12 @@
 #
 # Usage: bench/router-vs-nginx.sh            (from the repository root or anywhere)
 # Env:   ROUNDS=3 DURATION=10s THREADS=2 CONNECTIONS=64 WORKERS=2 (proxy workers / router I/O
-#        threads), JFR=1 (records bench/target/router.jfr), JAVA=/path/to/java (JDK >= 21)
-# Last line: ratio_vs_nginx=X.XX  (median router req/s / median nginx req/s)
+#        threads), JFR=1 (records bench/target/router.jfr), JAVA=/path/to/java (JDK >= 21),
+#        ASPROF=/path/to/libasyncProfiler.so (CPU profile of the router during the measured rounds,
+#        kernel frames included: bench/target/router-cpu.html and .collapsed; the library is in
+#        Maven Central's tools.profiler:async-profiler jar, under linux-x64/)
+# Last line: ratio_vs_nginx=X.XX  (median router req/s / median nginx req/s); the line before it
+# gives the per-round router/nginx ratios and their median.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
@@ -68,6 +72,7 @@ fi
   --config "$ROOT/examples/lab.yaml" --listen 127.0.0.1:$ROUTER_PORT --admin 127.0.0.1:$ADMIN_PORT \
   --backend us-west-2=127.0.0.1:$UPSTREAM_PORT --io-threads "$WORKERS" \
   2> "$PREFIX/router.log" 9>&- & PIDS+=($!)
+ROUTER_PID=$!
 
 wait_for() {
   for _ in $(seq 1 100); do
@@ -96,6 +101,13 @@ to_ms() { # wrk latency like 812.00us, 1.20ms, 1.01s -> milliseconds
     else { printf "%s", v } }'
 }
 
+asprof() { # asprof OPTIONS: async-profiler command through the attach API
+  "$(dirname "$JAVA")/jcmd" "$ROUTER_PID" JVMTI.agent_load "$ASPROF" "\"$1\"" >/dev/null
+}
+if [ -n "${ASPROF:-}" ]; then
+  asprof start,event=cpu,interval=1000000
+fi
+
 RESULTS="$PREFIX/results"
 : > "$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
@@ -110,6 +122,11 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
+if [ -n "${ASPROF:-}" ]; then
+  asprof "dump,collapsed,file=$HERE/target/router-cpu.collapsed"
+  asprof "stop,file=$HERE/target/router-cpu.html"
+fi
+
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 echo
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds, proxy workers/io threads: $WORKERS, $(nproc) cores"
@@ -123,4 +140,9 @@ for t in "${TARGETS[@]}"; do
   printf '%-8s %12.0f %10.3f %10.3f\n' "$t" "$rps" "$p50" "$p99"
 done
 echo "(medians over the rounds)"
+# Each round's router/nginx ratio (measured a few seconds apart, so under about the same outside
+# load), and their median: steadier than the ratio of medians on a shared machine.
+paired=$(awk '$1 == "nginx" {n[$2] = $3} $1 == "router" {r[$2] = $3}
+  END {for (k in r) if (n[k] > 0) printf "%.2f\n", r[k] / n[k]}' "$RESULTS" | sort -g)
+echo "router/nginx per round: $(echo $paired)  (median $(median <<< "$paired"))"
 awk -v r="${MED[router]}" -v n="${MED[nginx]}" 'BEGIN { printf "ratio_vs_nginx=%.2f\n", r / n }'

@@ -4,25 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.summit.dr.routing.Instance;
 import io.summit.dr.routing.RegionState;
 import io.summit.dr.routing.RequestClass;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -30,14 +20,20 @@ import org.jspecify.annotations.Nullable;
  * One request from a client and its way to an instance and back. Everything runs on the client
  * connection's event loop, which the upstream connection shares.
  *
- * <p>The request head is forwarded as soon as the request is classified and an instance picked;
- * body chunks follow as they arrive (backpressure by toggling auto-read on the other side). A
- * GraphQL body is held until it is complete or over the limit, to classify it. The body of a
- * retryable read (no body, or a GraphQL query held in full) is kept until the response starts so
- * that a failure before the first response byte can be retried once on another instance. A failed
- * connect (nothing sent) is tried elsewhere, for writes too, but only inside the writer region.
+ * <p>The request head is forwarded (rewritten by {@link Headers}) as soon as the request is
+ * classified and an instance picked; body bytes follow as they arrive, framing included
+ * (backpressure by toggling auto-read on the other side). A GraphQL body is held until it is
+ * complete or over the limit, to classify it. The body of a retryable read (no body, or a GraphQL
+ * query held in full) is kept until the response starts so that a failure before the first response
+ * byte can be retried once on another instance. A failed connect (nothing sent) is tried elsewhere,
+ * for writes too, but only inside the writer region.
+ *
+ * <p>The response head is parsed ({@link HttpHead}), rewritten and sent to the client; its body is
+ * forwarded as it comes ({@link BodyFramer} finds its end), except that a body delimited by the
+ * upstream closing its connection is re-framed as chunked for an HTTP/1.1 client, and a chunked
+ * body is sent without its framing to an HTTP/1.0 client (which then sees the connection close).
  */
-final class Exchange {
+final class Exchange implements BodyFramer.DataSink {
   /** How an upstream attempt ended before its response was complete. */
   enum Failure {
     CLOSED,
@@ -48,25 +44,47 @@ final class Exchange {
   private static final int MAX_ATTEMPTS = 3;
   static final String HOP_HEADER = "x-summit-dr-forwarded-by";
 
+  /** Response body bytes up to this many that come with the head go out in the head's buffer. */
+  private static final int MERGE_LIMIT = 2048;
+
+  private static final byte[] CONTINUE = Headers.ascii("HTTP/1.1 100 Continue\r\n\r\n");
+  private static final byte[] LAST_CHUNK = Headers.ascii("0\r\n\r\n");
+
+  /** Body bytes are forwarded as they come. */
+  private static final int PASS = 0;
+
+  /** Chunk framing is removed (chunked response, HTTP/1.0 client). */
+  private static final int DECHUNK = 1;
+
+  /** Chunk framing is added (body delimited by the connection's end, HTTP/1.1 client). */
+  private static final int CHUNK = 2;
+
   private final Proxy proxy;
   private final FrontendHandler front;
   private final Channel client;
   private final UpstreamPool pool;
-  private final HttpRequest request;
+  private final HttpHead request;
   private final boolean http10;
   private final boolean head;
   private final long startNanos = System.nanoTime();
+
+  /** The clock when the response head was read (reused when the response ends in that read). */
+  private long lastNanos;
+
   private boolean keepAlive;
   private RequestClass requestClass = RequestClass.WRITE;
 
-  private final List<HttpContent> unsent = new ArrayList<>(2);
-  private final List<HttpContent> sent = new ArrayList<>(2);
+  /** Request body bytes (framing included) not sent yet, and those sent but kept for a retry. */
+  private @Nullable List<ByteBuf> unsent;
+
+  private @Nullable List<ByteBuf> sent;
   private boolean keepBody;
   private boolean classifying;
+  private byte @Nullable [] classifyData;
   private int classifyBytes;
   private boolean requestComplete;
 
-  private final List<Instance> tried = new ArrayList<>(2);
+  private @Nullable List<Instance> tried;
   private int attempts;
   private boolean retried;
   private @Nullable Instance instance;
@@ -74,22 +92,34 @@ final class Exchange {
   private @Nullable Channel upstream;
   private boolean requestSent;
   private long sentNanos;
-  private long armedDeadline;
-  private boolean armed;
+
+  /** Links and deadline of the response timeout, kept by {@link ResponseTimeouts}. */
+  @Nullable Exchange timeoutPrev;
+
+  @Nullable Exchange timeoutNext;
+  long timeoutDeadline;
+  boolean timeoutArmed;
   private boolean upstreamReusable;
-  private boolean informational;
   private boolean responseStarted;
   private boolean done;
   private int status;
 
-  Exchange(Proxy proxy, FrontendHandler front, Channel client, UpstreamPool pool, HttpRequest r) {
+  private @Nullable HeadFinder responseFinder;
+  private @Nullable ByteBuf responseCumulation;
+  private @Nullable BodyFramer responseBody;
+  private int responseMode;
+  private @Nullable ByteBuf pendingHead;
+
+  Exchange(
+      Proxy proxy, FrontendHandler front, Channel client, UpstreamPool pool, HttpHead request) {
     this.proxy = proxy;
     this.front = front;
     this.client = client;
     this.pool = pool;
-    this.request = r;
-    this.http10 = r.protocolVersion().equals(HttpVersion.HTTP_1_0);
-    this.head = r.method().equals(HttpMethod.HEAD);
+    this.request = request;
+    this.http10 = request.http10();
+    this.head = "HEAD".equals(request.method());
+    this.requestComplete = !request.hasBody();
   }
 
   boolean isDone() {
@@ -100,88 +130,131 @@ final class Exchange {
     return requestComplete;
   }
 
+  /** Whether request body data is being collected for classification (see {@link #data}). */
+  boolean classifying() {
+    return classifying;
+  }
+
   void start() {
-    keepAlive = HttpUtil.isKeepAlive(request);
-    boolean hasBody =
-        HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
-    String method = request.method().name();
-    String uri = request.uri();
-    boolean forwarded = request.headers().contains(HOP_HEADER);
-    Headers.prepareRequest(request, front.clientAddress());
+    keepAlive = request.keepAlive();
+    if (request.expectsContinue()) {
+      client.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), client.voidPromise());
+    }
+    boolean hasBody = request.hasBody();
+    String method = request.method();
+    String uri = request.target();
     if (proxy.classifier().needsBody(method, uri, hasBody)) {
-      if (HttpUtil.getContentLength(request, -1L) > proxy.classifier().bodyLimit()) {
-        classified(RequestClass.WRITE, false);
+      if (request.contentLength() > proxy.classifier().bodyLimit()) {
+        classified(RequestClass.WRITE, false, startNanos);
       } else {
         classifying = true;
       }
       return;
     }
     RequestClass c = proxy.classifier().byHead(method, uri);
-    if (forwarded && c == RequestClass.WRITE && !proxy.acceptsForwardedWrite()) {
+    if (request.forwardedBy() && c == RequestClass.WRITE && !proxy.acceptsForwardedWrite()) {
       requestClass = c;
       reject(
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           "writer mismatch: forwarded write, not the writer");
       return;
     }
-    classified(c, !hasBody);
+    classified(c, !hasBody, startNanos);
   }
 
-  private void classified(RequestClass c, boolean bodyHeldInFull) {
+  private void classified(RequestClass c, boolean bodyHeldInFull, long now) {
     requestClass = c;
     keepBody = c == RequestClass.READ && bodyHeldInFull && proxy.config().routing().retryReads();
-    route();
+    route(now);
   }
 
-  void onRequestContent(HttpContent c) {
-    boolean last = c instanceof LastHttpContent;
+  /**
+   * Request body bytes as received (chunk framing included); {@code last}: the body ends with them.
+   * Takes ownership of {@code raw}.
+   */
+  void onRequestBody(ByteBuf raw, boolean last) {
     if (last) {
       requestComplete = true;
     }
     if (done) {
-      c.release();
+      raw.release();
       return;
     }
     if (classifying) {
-      unsent.add(c);
-      classifyBytes += c.content().readableBytes();
+      unsent().add(raw);
       if (classifyBytes > proxy.classifier().bodyLimit()) {
         classifying = false;
-        classified(RequestClass.WRITE, false);
+        classifyData = null;
+        classified(RequestClass.WRITE, false, System.nanoTime());
       } else if (last) {
         classifying = false;
-        classified(classifyHeldBody(), true);
+        classified(classifyHeldBody(), true, System.nanoTime());
       }
       return;
     }
     Channel up = upstream;
     if (up == null) {
-      unsent.add(c);
+      unsent().add(raw);
       return;
     }
-    writeBody(up, c);
+    writeBody(up, raw, last);
     if (!up.isWritable()) {
       client.config().setAutoRead(false);
     }
   }
 
-  private RequestClass classifyHeldBody() {
-    byte[] body = new byte[classifyBytes];
-    int at = 0;
-    for (HttpContent c : unsent) {
-      ByteBuf b = c.content();
-      int n = b.readableBytes();
-      b.getBytes(b.readerIndex(), body, at, n);
-      at += n;
+  /**
+   * Body data: while classifying, request data (chunk framing removed) collected up to the limit;
+   * otherwise response data for an HTTP/1.0 client (see {@link #DECHUNK}).
+   */
+  @Override
+  public void data(ByteBuf buf, int index, int length) {
+    if (!classifying) {
+      emit(buf, index, length);
+      return;
     }
-    return proxy.classifier().byBody(request.headers().get(HttpHeaderNames.CONTENT_TYPE), body);
+    int limit = proxy.classifier().bodyLimit();
+    int room = limit + 1 - classifyBytes;
+    int n = Math.min(room, length);
+    if (n > 0) {
+      byte[] d = classifyData;
+      if (d == null) {
+        long expected = request.contentLength();
+        d = new byte[(int) Math.min(limit + 1L, expected > 0 ? expected : 1024)];
+      }
+      if (d.length < classifyBytes + n) {
+        d = Arrays.copyOf(d, Math.min(limit + 1, Math.max(classifyBytes + n, d.length * 2)));
+      }
+      buf.getBytes(index, d, classifyBytes, n);
+      classifyData = d;
+    }
+    classifyBytes += length;
   }
 
-  private void route() {
+  private RequestClass classifyHeldBody() {
+    byte[] d = classifyData;
+    byte[] body =
+        d == null ? new byte[0] : d.length == classifyBytes ? d : Arrays.copyOf(d, classifyBytes);
+    classifyData = null;
+    return proxy.classifier().byBody(request.value(HttpHead.CONTENT_TYPE), body);
+  }
+
+  private List<ByteBuf> unsent() {
+    List<ByteBuf> l = unsent;
+    if (l == null) {
+      l = new ArrayList<>(2);
+      unsent = l;
+    }
+    return l;
+  }
+
+  /** Picks an instance and sends the request there; {@code now}: the clock, read just before. */
+  private void route(long now) {
+    List<Instance> avoid = tried == null ? List.of() : tried;
     Instance target =
         requestClass == RequestClass.READ
-            ? proxy.table().pickRead(tried)
-            : proxy.table().pickWrite(tried);
+            ? proxy.table().pickRead(avoid)
+            : proxy.table().pickWrite(avoid);
     if (target == null) {
       reject(
           HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -197,9 +270,9 @@ final class Exchange {
     attemptOpen = true;
     target.requestStarted();
     // A retry takes a new connection: pooled ones to a failing instance are likely dead too.
-    Channel pooled = retried ? null : pool.poll(target);
+    Channel pooled = retried ? null : pool.poll(target, now);
     if (pooled != null) {
-      onConnected(target, pooled);
+      onConnected(target, pooled, now);
       return;
     }
     client.config().setAutoRead(false);
@@ -207,46 +280,53 @@ final class Exchange {
         .addListener(
             (ChannelFuture f) -> {
               if (f.isSuccess()) {
-                onConnected(target, f.channel());
+                onConnected(target, f.channel(), System.nanoTime());
               } else {
                 onConnectFailed(target);
               }
             });
   }
 
-  private void onConnected(Instance target, Channel ch) {
+  /** The upstream connection for {@code target}; {@code now}: the clock, read just before. */
+  private void onConnected(Instance target, Channel ch, long now) {
     if (done || target != instance) {
-      pool.offer(target, ch);
+      pool.offer(target, ch, now);
       return;
     }
     UpstreamHandler handler = UpstreamPool.handler(ch);
     handler.owner(this);
     upstream = ch;
-    if (target.region().equals(proxy.hopRegion()) || proxy.hopRegion() == null) {
-      request.headers().remove(HOP_HEADER);
-    } else {
-      request.headers().set(HOP_HEADER, proxy.hopRegion());
+    String hopRegion = proxy.hopRegion();
+    byte[] hop =
+        hopRegion == null || target.region().equals(hopRegion) ? null : Headers.ascii(hopRegion);
+    ch.write(Headers.request(ch.alloc(), request, front.clientAddress(), hop), ch.voidPromise());
+    List<ByteBuf> pending = unsent;
+    if (pending != null) {
+      for (ByteBuf c : pending) {
+        writeBody(ch, c, false);
+      }
+      pending.clear();
     }
-    ch.write(request, ch.voidPromise());
-    for (HttpContent c : unsent) {
-      writeBody(ch, c);
-    }
-    unsent.clear();
+    requestSent = requestComplete;
     ch.flush();
-    sentNanos = System.nanoTime();
-    armedDeadline = pool.timeouts().arm(this);
-    armed = true;
+    sentNanos = now;
+    pool.timeouts().arm(this, now);
     if (!classifying && ch.isWritable() && !client.config().isAutoRead()) {
       client.config().setAutoRead(true);
     }
   }
 
-  private void writeBody(Channel up, HttpContent c) {
-    if (c instanceof LastHttpContent) {
+  private void writeBody(Channel up, ByteBuf c, boolean last) {
+    if (last) {
       requestSent = true;
     }
     if (keepBody) {
-      sent.add(c);
+      List<ByteBuf> s = sent;
+      if (s == null) {
+        s = new ArrayList<>(2);
+        sent = s;
+      }
+      s.add(c);
       up.write(c.retainedDuplicate(), up.voidPromise());
     } else {
       up.write(c, up.voidPromise());
@@ -262,12 +342,21 @@ final class Exchange {
     if (done) {
       return;
     }
-    tried.add(target);
+    tried().add(target);
     if (attempts < MAX_ATTEMPTS) {
-      route();
+      route(System.nanoTime());
     } else {
       reject(HttpResponseStatus.SERVICE_UNAVAILABLE, "no reachable instance");
     }
+  }
+
+  private List<Instance> tried() {
+    List<Instance> l = tried;
+    if (l == null) {
+      l = new ArrayList<>(2);
+      tried = l;
+    }
+    return l;
   }
 
   void flushUpstream() {
@@ -295,72 +384,215 @@ final class Exchange {
     }
   }
 
-  void onUpstreamMessage(Object msg) {
+  /** Bytes from the upstream connection; takes ownership of {@code in}. */
+  void onUpstreamData(ByteBuf in) {
     Instance target = instance;
     Channel up = upstream;
     if (done || target == null || up == null) {
-      ReferenceCountUtil.release(msg);
+      in.release();
       return;
     }
-    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
-      // An unparseable response (say, headers over the limit): the instance failed.
-      ReferenceCountUtil.release(msg);
-      onUpstreamFailure(Failure.ERROR);
-      return;
+    ByteBuf buf = in;
+    ByteBuf cumulation = responseCumulation;
+    if (cumulation != null) {
+      responseCumulation = null;
+      buf = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(up.alloc(), cumulation, in);
     }
-    if (msg instanceof HttpResponse r) {
-      int code = r.status().code();
-      if (code >= 100 && code < 200) {
-        // 100 Continue was answered by our own front end; other 1xx (103) are dropped.
-        informational = true;
-        ReferenceCountUtil.release(msg);
-        return;
+    boolean headInThisRead = false;
+    try {
+      while (true) {
+        BodyFramer body = responseBody;
+        if (body == null) {
+          if (!buf.isReadable()) {
+            break;
+          }
+          HeadFinder finder = responseFinder;
+          if (finder == null) {
+            finder = new HeadFinder(false);
+            responseFinder = finder;
+          }
+          int n = finder.find(buf);
+          if (n < 0) {
+            responseCumulation = buf.retain();
+            break;
+          }
+          byte[] bytes = new byte[n];
+          buf.readBytes(bytes);
+          HttpHead r = HttpHead.parseResponse(bytes);
+          if (r.status() < 200) {
+            if (r.status() == 101) {
+              throw new HttpHead.MalformedException(502, "protocol switch");
+            }
+            // 100 Continue was answered by the router itself; other 1xx (103) are dropped.
+            continue;
+          }
+          body = onResponseHead(target, r);
+          headInThisRead = true;
+        }
+        if (!body.isComplete()) {
+          if (!buf.isReadable()) {
+            break;
+          }
+          int from = buf.readerIndex();
+          int end =
+              body.consume(buf, from, buf.writerIndex(), responseMode == DECHUNK ? this : null);
+          if (responseMode == PASS) {
+            emit(buf, from, end - from);
+          } else if (responseMode == CHUNK) {
+            emitChunk(buf, from, end - from);
+          }
+          buf.readerIndex(end);
+        }
+        if (body.isComplete()) {
+          if (buf.isReadable()) {
+            upstreamReusable = false; // bytes after the response: the connection is out of step
+          }
+          writePendingHead();
+          // A response that came in one read ends at the time its head was read.
+          onResponseComplete(target, up, headInThisRead ? lastNanos : System.nanoTime());
+          return;
+        }
       }
-      onResponseHead(target, r);
-    } else if (!(msg instanceof HttpContent)) {
-      ReferenceCountUtil.release(msg);
-      return;
-    } else if (informational) {
-      informational = !(msg instanceof LastHttpContent);
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    client.write(msg, client.voidPromise());
-    if (msg instanceof LastHttpContent) {
-      onResponseComplete(target, up);
-    } else if (!client.isWritable()) {
-      up.config().setAutoRead(false);
+      writePendingHead();
+      if (!client.isWritable()) {
+        up.config().setAutoRead(false);
+      }
+    } catch (HttpHead.MalformedException e) {
+      // An unparseable response (say, a head over the limit): the instance failed.
+      onUpstreamFailure(Failure.ERROR);
+    } finally {
+      buf.release();
     }
   }
 
-  private void onResponseHead(Instance target, HttpResponse r) {
+  /** Sets up the response's framing and its head for the client; returns the framing. */
+  private BodyFramer onResponseHead(Instance target, HttpHead r) {
     responseStarted = true;
     cancelTimeout();
-    status = r.status().code();
+    status = r.status();
     RegionState region = proxy.table().region(target.region());
+    long now = System.nanoTime();
+    lastNanos = now;
     if (region != null) {
-      region.recordRtt((System.nanoTime() - sentNanos) / 1e6);
+      region.recordRtt((now - sentNanos) / 1e6);
     }
     if (status >= 500) {
       proxy.outliers().onError(target);
     } else {
       proxy.outliers().onSuccess(target);
     }
-    upstreamReusable = HttpUtil.isKeepAlive(r);
-    keepAlive = Headers.prepareResponse(r, keepAlive, http10, head);
+    boolean bodyless = head || status == 204 || status == 304;
+    BodyFramer body;
+    if (bodyless) {
+      body = BodyFramer.length(0);
+    } else if (r.chunked()) {
+      body = BodyFramer.chunked();
+    } else if (r.hasTransferEncoding() || r.contentLength() < 0) {
+      body = BodyFramer.untilClose();
+    } else {
+      body = BodyFramer.length(r.contentLength());
+    }
+    upstreamReusable = r.keepAlive() && !body.isUntilClose() && !r.dropsContentLength();
+    boolean open = keepAlive;
+    boolean dropTransferEncoding = false;
+    boolean addChunked = false;
+    responseMode = PASS;
+    if (http10) {
+      if (r.chunked()) {
+        dropTransferEncoding = true;
+        open = false;
+        responseMode = bodyless ? PASS : DECHUNK;
+      } else if (body.isUntilClose()) {
+        open = false;
+      }
+    } else if (body.isUntilClose()) {
+      addChunked = true;
+      responseMode = CHUNK;
+    }
+    keepAlive = open;
+    pendingHead =
+        Headers.response(
+            client.alloc(),
+            r,
+            open,
+            http10,
+            dropTransferEncoding,
+            addChunked,
+            // room for a small body that comes with the head (see emit); the buffer grows if not
+            responseMode == PASS && !bodyless && r.contentLength() >= 0
+                ? (int) Math.min(r.contentLength(), MERGE_LIMIT)
+                : 0);
     releaseKeptBody();
+    responseBody = body;
+    return body;
   }
 
-  private void onResponseComplete(Instance target, Channel up) {
+  /** Sends response body bytes to the client, in the head's buffer when they are few. */
+  private void emit(ByteBuf buf, int index, int length) {
+    if (length == 0) {
+      return;
+    }
+    ByteBuf h = pendingHead;
+    if (h != null) {
+      pendingHead = null;
+      if (length <= MERGE_LIMIT) {
+        h.writeBytes(buf, index, length);
+        client.write(h, client.voidPromise());
+        return;
+      }
+      client.write(h, client.voidPromise());
+    }
+    client.write(buf.retainedSlice(index, length), client.voidPromise());
+  }
+
+  private void emitChunk(ByteBuf buf, int index, int length) {
+    if (length == 0) {
+      return;
+    }
+    writePendingHead();
+    String size = Integer.toHexString(length);
+    ByteBuf c = client.alloc().directBuffer(size.length() + length + 4);
+    c.writeCharSequence(size, StandardCharsets.US_ASCII);
+    c.writeShort(0x0d0a).writeBytes(buf, index, length).writeShort(0x0d0a);
+    client.write(c, client.voidPromise());
+  }
+
+  private void writePendingHead() {
+    ByteBuf h = pendingHead;
+    if (h != null) {
+      pendingHead = null;
+      client.write(h, client.voidPromise());
+    }
+  }
+
+  /** The response is complete; {@code now}: the clock read for it (see {@link #lastNanos}). */
+  private void onResponseComplete(Instance target, Channel up, long now) {
     UpstreamPool.handler(up).owner(null);
     upstream = null;
     endAttempt(target);
     if (upstreamReusable && requestSent) {
-      pool.offer(target, up);
+      pool.offer(target, up, now);
     } else {
       up.close();
     }
-    finish();
+    finish(now);
+  }
+
+  /** The upstream connection closed: the end of a body delimited by it, or a failure. */
+  void onUpstreamClosed() {
+    BodyFramer body = responseBody;
+    Instance target = instance;
+    Channel up = upstream;
+    if (!done && body != null && body.isUntilClose() && target != null && up != null) {
+      writePendingHead();
+      if (responseMode == CHUNK) {
+        client.write(Unpooled.wrappedBuffer(LAST_CHUNK), client.voidPromise());
+      }
+      upstreamReusable = false;
+      onResponseComplete(target, up, System.nanoTime());
+      return;
+    }
+    onUpstreamFailure(Failure.CLOSED);
   }
 
   /** The upstream connection closed, failed or timed out before the response was complete. */
@@ -376,6 +608,7 @@ final class Exchange {
     cancelTimeout();
     endAttempt(target);
     proxy.outliers().onError(target);
+    resetResponse();
     if (responseStarted) {
       // Part of the response is out: the client's connection is the only way to say it failed.
       status = 502;
@@ -386,14 +619,17 @@ final class Exchange {
       client.close();
       return;
     }
-    tried.add(target);
+    tried().add(target);
+    List<ByteBuf> kept = sent;
     if (keepBody && !retried && attempts < MAX_ATTEMPTS) {
       retried = true;
       proxy.metrics().retried(requestClass);
-      unsent.addAll(0, sent);
-      sent.clear();
+      if (kept != null) {
+        unsent().addAll(0, kept);
+        kept.clear();
+      }
       requestSent = false;
-      route();
+      route(System.nanoTime());
       return;
     }
     reject(
@@ -405,10 +641,37 @@ final class Exchange {
             : "instance " + target.endpoint() + " failed before answering");
   }
 
+  /** Forgets what arrived of a response (before a retry, or when the attempt failed). */
+  private void resetResponse() {
+    ByteBuf c = responseCumulation;
+    responseCumulation = null;
+    if (c != null) {
+      c.release();
+    }
+    ByteBuf h = pendingHead;
+    pendingHead = null;
+    if (h != null) {
+      h.release();
+    }
+    HeadFinder f = responseFinder;
+    if (f != null) {
+      f.reset();
+    }
+    responseBody = null;
+  }
+
   /** The client went away. */
   void onClientClosed() {
+    abort(499);
+  }
+
+  /**
+   * Ends the exchange without a response (the client left, or its request turned out malformed) and
+   * records {@code code}. Returns whether part of a response had already been written.
+   */
+  boolean abort(int code) {
     if (done) {
-      return;
+      return responseStarted;
     }
     done = true;
     Channel up = upstream;
@@ -422,39 +685,41 @@ final class Exchange {
       endAttempt(target);
     }
     cancelTimeout();
+    resetResponse();
     releaseBodies();
-    status = 499;
+    status = code;
     proxy.metrics().record(region(), requestClass, status, System.nanoTime() - startNanos);
+    return responseStarted;
   }
 
   private void reject(HttpResponseStatus s, String message) {
     status = s.code();
-    byte[] json =
-        ("{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n")
-            .getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, s, Unpooled.wrappedBuffer(json));
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length);
+    String json = "{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n";
+    StringBuilder head = new StringBuilder(160);
+    head.append("HTTP/1.1 ").append(s.code()).append(' ').append(s.reasonPhrase());
+    head.append("\r\ncontent-type: application/json\r\ncontent-length: ");
+    head.append(json.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
     if (s.code() == 503) {
       long seconds = Math.max(1, (proxy.config().routing().retryAfter().toMillis() + 999) / 1000);
-      r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+      head.append("retry-after: ").append(seconds).append("\r\n");
     }
     if (!keepAlive) {
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      head.append("connection: close\r\n");
     } else if (http10) {
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      head.append("connection: keep-alive\r\n");
     }
+    head.append("\r\n").append(json);
     responseStarted = true;
-    client.write(r, client.voidPromise());
-    finish();
+    client.write(
+        Unpooled.wrappedBuffer(head.toString().getBytes(StandardCharsets.UTF_8)),
+        client.voidPromise());
+    finish(System.nanoTime());
   }
 
-  private void finish() {
+  private void finish(long now) {
     done = true;
     releaseBodies();
-    proxy.metrics().record(region(), requestClass, status, System.nanoTime() - startNanos);
+    proxy.metrics().record(region(), requestClass, status, now - startNanos);
     client.flush();
     front.exchangeEnded(this, keepAlive);
   }
@@ -472,27 +737,25 @@ final class Exchange {
   }
 
   private void cancelTimeout() {
-    armed = false;
-  }
-
-  /** Whether the response timeout armed with {@code deadline} still applies. */
-  boolean isArmed(long deadline) {
-    return armed && !done && armedDeadline == deadline;
+    pool.timeouts().disarm(this);
   }
 
   private void releaseKeptBody() {
-    for (HttpContent c : sent) {
-      c.release();
+    List<ByteBuf> s = sent;
+    if (s != null) {
+      s.forEach(ReferenceCountUtil::release);
+      s.clear();
     }
-    sent.clear();
     keepBody = false;
   }
 
   private void releaseBodies() {
     releaseKeptBody();
-    for (HttpContent c : unsent) {
-      c.release();
+    List<ByteBuf> u = unsent;
+    if (u != null) {
+      u.forEach(ReferenceCountUtil::release);
+      u.clear();
     }
-    unsent.clear();
+    classifyData = null;
   }
 }

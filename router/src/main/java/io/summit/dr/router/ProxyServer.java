@@ -9,8 +9,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.summit.dr.routing.Instance;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -43,10 +41,7 @@ final class ProxyServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     UpstreamPool pool = pools.computeIfAbsent(ch.eventLoop(), this::newPool);
-                    ch.pipeline()
-                        .addLast(new HttpServerCodec())
-                        .addLast(new HttpServerExpectContinueHandler())
-                        .addLast(new FrontendHandler(proxy, pool));
+                    ch.pipeline().addLast(new FrontendHandler(proxy, pool));
                   }
 
                   private UpstreamPool newPool(EventLoop loop) {

@@ -3,25 +3,23 @@ package io.summit.dr.router;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The response timeouts of the exchanges of one event loop. Every exchange waits the same time, so
- * deadlines are armed in increasing order: a FIFO queue checked by a periodic tick replaces a
- * scheduled task (and its priority-queue insert and removal) per request. A timeout fires between
- * its deadline and one tick later. Disarmed entries leave the queue when they reach its head, or in
- * a sweep when it grows large (a response head that takes long keeps those behind it queued).
- * Confined to its event loop.
+ * deadlines are armed in increasing order: an intrusive doubly-linked list (the links are fields of
+ * {@link Exchange}) checked by a periodic tick replaces a scheduled task (and its priority-queue
+ * insert and removal) per request. Arming appends, disarming unlinks, both O(1) and without
+ * allocation, and an answered exchange leaves the list at once (a queue of entries that leave only
+ * when they reach its head kept every exchange of the last tick reachable, for the young GC to
+ * copy). A timeout fires between its deadline and one tick later. Confined to its event loop.
  */
 final class ResponseTimeouts {
-  private static final int SWEEP_SIZE = 1 << 16;
-
-  private record Armed(Exchange exchange, long deadline) {}
-
-  private final ArrayDeque<Armed> queue = new ArrayDeque<>();
   private final long timeoutNanos;
   private final ScheduledFuture<?> tick;
+  private @Nullable Exchange head;
+  private @Nullable Exchange tail;
 
   ResponseTimeouts(EventLoop loop, Duration timeout) {
     this.timeoutNanos = timeout.toNanos();
@@ -29,34 +27,58 @@ final class ResponseTimeouts {
     this.tick = loop.scheduleAtFixedRate(this::expire, period, period, TimeUnit.NANOSECONDS);
   }
 
-  /** Arms a timeout for {@code exchange}; returns its deadline, the key of {@link #expire}. */
-  long arm(Exchange exchange) {
-    long deadline = System.nanoTime() + timeoutNanos;
-    if (queue.size() >= SWEEP_SIZE) {
-      queue.removeIf(a -> !a.exchange().isArmed(a.deadline()));
+  /** Arms (or re-arms) the timeout of {@code e}, from {@code now} (the clock). */
+  void arm(Exchange e, long now) {
+    disarm(e);
+    e.timeoutDeadline = now + timeoutNanos;
+    e.timeoutArmed = true;
+    Exchange t = tail;
+    e.timeoutPrev = t;
+    e.timeoutNext = null;
+    if (t == null) {
+      head = e;
+    } else {
+      t.timeoutNext = e;
     }
-    queue.addLast(new Armed(exchange, deadline));
-    return deadline;
+    tail = e;
+  }
+
+  /** Disarms the timeout of {@code e}, if armed. */
+  void disarm(Exchange e) {
+    if (!e.timeoutArmed) {
+      return;
+    }
+    e.timeoutArmed = false;
+    Exchange prev = e.timeoutPrev;
+    Exchange next = e.timeoutNext;
+    if (prev == null) {
+      head = next;
+    } else {
+      prev.timeoutNext = next;
+    }
+    if (next == null) {
+      tail = prev;
+    } else {
+      next.timeoutPrev = prev;
+    }
+    e.timeoutPrev = null;
+    e.timeoutNext = null;
   }
 
   private void expire() {
     long now = System.nanoTime();
-    Armed a;
-    while ((a = queue.peekFirst()) != null) {
-      if (a.exchange().isArmed(a.deadline())) {
-        if (now - a.deadline() < 0) {
-          return;
-        }
-        queue.pollFirst();
-        a.exchange().onUpstreamFailure(Exchange.Failure.TIMEOUT);
-      } else {
-        queue.pollFirst();
-      }
+    Exchange e;
+    while ((e = head) != null && now - e.timeoutDeadline >= 0) {
+      disarm(e);
+      e.onUpstreamFailure(Exchange.Failure.TIMEOUT);
     }
   }
 
   void close() {
     tick.cancel(false);
-    queue.clear();
+    Exchange e;
+    while ((e = head) != null) {
+      disarm(e);
+    }
   }
 }

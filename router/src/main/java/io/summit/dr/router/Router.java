@@ -140,6 +140,11 @@ public final class Router implements AutoCloseable {
     return proxy.address();
   }
 
+  /** The Netty transport in use: io_uring, epoll or nio. */
+  String transportName() {
+    return proxy.transportName();
+  }
+
   /** The admin API's bound address. */
   public InetSocketAddress adminAddress() {
     return admin.address();

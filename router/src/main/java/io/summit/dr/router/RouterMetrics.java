@@ -128,8 +128,13 @@ final class RouterMetrics implements HealthListener {
     Gauge.builder(name, r, f).tag("region", r.name()).register(registry);
   }
 
+  private RegionMeters meters(String region) {
+    RegionMeters m = byRegion.get(region); // computeIfAbsent alone allocates its function each call
+    return m != null ? m : byRegion.computeIfAbsent(region, RegionMeters::new);
+  }
+
   void record(String region, RequestClass c, int status, long nanos) {
-    RegionMeters m = byRegion.computeIfAbsent(region, RegionMeters::new);
+    RegionMeters m = meters(region);
     m.counter(c, status).increment();
     m.timers[c.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
   }
@@ -139,7 +144,7 @@ final class RouterMetrics implements HealthListener {
   }
 
   void aborted(String region, RequestClass c) {
-    byRegion.computeIfAbsent(region, RegionMeters::new).aborted[c.ordinal()].increment();
+    meters(region).aborted[c.ordinal()].increment();
   }
 
   void badRequest() {

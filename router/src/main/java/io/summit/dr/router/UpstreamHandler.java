@@ -1,13 +1,15 @@
 package io.summit.dr.router;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The last handler of an upstream connection: hands what arrives to the exchange that owns the
- * connection, or, while the connection is idle in the pool, closes it on unexpected data.
+ * The only handler of an upstream connection: hands the bytes that arrive to the exchange that owns
+ * the connection (which parses the response), or, while the connection is idle in the pool, closes
+ * it on unexpected data.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private @Nullable Exchange owner;
@@ -28,12 +30,12 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Exchange e = owner;
-    if (e == null) {
+    if (e == null || !(msg instanceof ByteBuf in)) {
       ReferenceCountUtil.release(msg);
       ctx.close();
       return;
     }
-    e.onUpstreamMessage(msg);
+    e.onUpstreamData(in);
   }
 
   @Override
@@ -57,7 +59,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     Exchange e = owner;
     owner = null;
     if (e != null) {
-      e.onUpstreamFailure(Exchange.Failure.CLOSED);
+      e.onUpstreamClosed();
     }
   }
 

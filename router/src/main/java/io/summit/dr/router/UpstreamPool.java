@@ -1,15 +1,13 @@
 package io.summit.dr.router;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.summit.dr.routing.Instance;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -27,15 +25,6 @@ import org.jspecify.annotations.Nullable;
 final class UpstreamPool {
   private static final int MAX_IDLE_PER_INSTANCE = 256;
 
-  /**
-   * Responses of our own backends are decoded without validating header names and values (the
-   * parser still splits lines and fields strictly); client requests are validated.
-   */
-  private static final HttpDecoderConfig DECODER =
-      new HttpDecoderConfig()
-          .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(false))
-          .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false));
-
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final Map<Instance, ArrayDeque<Channel>> idle = new HashMap<>();
@@ -51,14 +40,13 @@ final class UpstreamPool {
             .group(loop)
             .channel(transport.clientChannel())
             .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
             .handler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new HttpClientCodec(DECODER, false, false))
-                        .addLast(new UpstreamHandler());
+                    ch.pipeline().addLast(new UpstreamHandler());
                   }
                 });
   }
@@ -71,13 +59,12 @@ final class UpstreamPool {
     return timeouts;
   }
 
-  /** An idle open connection to {@code instance}, or null. */
-  @Nullable Channel poll(Instance instance) {
+  /** An idle open connection to {@code instance}, or null; {@code now}: the clock. */
+  @Nullable Channel poll(Instance instance, long now) {
     ArrayDeque<Channel> q = idle.get(instance);
     if (q == null) {
       return null;
     }
-    long now = System.nanoTime();
     Channel ch;
     while ((ch = q.pollLast()) != null) {
       if (ch.isActive() && now - handler(ch).idleSince() < idleNanos) {
@@ -93,8 +80,11 @@ final class UpstreamPool {
         new InetSocketAddress(instance.endpoint().host(), instance.endpoint().port()));
   }
 
-  /** Returns a connection after a complete exchange; closes it if it cannot be reused. */
-  void offer(Instance instance, Channel ch) {
+  /**
+   * Returns a connection after a complete exchange; closes it if it cannot be reused. {@code now}:
+   * the clock, the start of its idle time.
+   */
+  void offer(Instance instance, Channel ch, long now) {
     if (instance.isRetired() || !ch.isActive()) {
       ch.close();
       return;
@@ -107,7 +97,7 @@ final class UpstreamPool {
     if (!ch.config().isAutoRead()) {
       ch.config().setAutoRead(true);
     }
-    handler(ch).idleSince(System.nanoTime());
+    handler(ch).idleSince(now);
     q.addLast(ch);
   }
 

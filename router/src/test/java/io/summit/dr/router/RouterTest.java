@@ -103,7 +103,7 @@ class RouterTest {
       String last = "GET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
       socket
           .getOutputStream()
-          .write((one + one.replace("/1", "/2") + last).getBytes(StandardCharsets.US_ASCII));
+          .write((one + one.replace("/1 ", "/2 ") + last).getBytes(StandardCharsets.US_ASCII));
 
       String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
 
