@@ -145,11 +145,19 @@ public final class RoutingTable {
       Instance i = leastLoaded(region, tried, false);
       return i != null ? i : leastLoaded(region, tried, true);
     }
-    Instance best = pickNearest(tried, Mode.HEALTHY_REGIONS);
-    if (best == null) {
-      best = pickNearest(tried, Mode.AVAILABLE_INSTANCES);
+    if (!tried.isEmpty()) {
+      // A retry goes to another healthy region first: when a whole region dies, its other
+      // instances are dying too, and the health checks have not said so yet.
+      Instance elsewhere = pickNearest(tried, Mode.HEALTHY_REGIONS, true);
+      if (elsewhere != null) {
+        return elsewhere;
+      }
     }
-    return best != null ? best : pickNearest(tried, Mode.PANIC);
+    Instance best = pickNearest(tried, Mode.HEALTHY_REGIONS, false);
+    if (best == null) {
+      best = pickNearest(tried, Mode.AVAILABLE_INSTANCES, false);
+    }
+    return best != null ? best : pickNearest(tried, Mode.PANIC, false);
   }
 
   /** How hard read selection looks, from strict to last resort. */
@@ -172,12 +180,14 @@ public final class RoutingTable {
     return w == null ? null : leastLoaded(require(w, "region"), tried, false);
   }
 
-  private @Nullable Instance pickNearest(Collection<Instance> tried, Mode mode) {
+  private @Nullable Instance pickNearest(
+      Collection<Instance> tried, Mode mode, boolean otherRegions) {
     Instance best = null;
     double bestRtt = Double.MAX_VALUE;
     for (RegionState r : regions.values()) {
       if (r.isDrained()
-          || (mode == Mode.HEALTHY_REGIONS && !r.isHealthy(policy.regionHealthyFraction()))) {
+          || (mode == Mode.HEALTHY_REGIONS && !r.isHealthy(policy.regionHealthyFraction()))
+          || (otherRegions && tried.stream().anyMatch(r.instances()::contains))) {
         continue;
       }
       Double rtt = r.rttMillis();

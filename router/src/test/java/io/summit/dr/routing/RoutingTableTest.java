@@ -48,6 +48,20 @@ class RoutingTableTest {
   }
 
   @Test
+  void aRetriedReadGoesToAnotherHealthyRegionBeforeTheFailedInstancesNeighbours() {
+    Instance failed = add("west", 1);
+    Instance neighbour = add("west", 2);
+    Instance east = add("east", 3);
+    region("west").recordRtt(1);
+    region("east").recordRtt(30);
+
+    assertThat(table.pickRead(List.of(failed))).isSameAs(east);
+    // With no other healthy region, the neighbour is next.
+    table.replaceInstances("east", List.of());
+    assertThat(table.pickRead(List.of(failed))).isSameAs(neighbour);
+  }
+
+  @Test
   void withoutSamplesReadsPreferTheFirstRegion() {
     Instance west = add("west", 1);
     add("east", 2);
