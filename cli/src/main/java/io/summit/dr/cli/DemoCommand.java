@@ -93,7 +93,10 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println(
         String.format(
-            Locale.ROOT, "Summit DR demo: done in %dm%02ds", (int) seconds / 60, (int) seconds % 60));
+            Locale.ROOT,
+            "Summit DR demo: done in %dm%02ds",
+            (int) seconds / 60,
+            (int) seconds % 60));
     out.println(
         String.format(
             Locale.ROOT,

@@ -330,7 +330,8 @@ public final class Lab {
           case "redis" ->
               new RedisServer(Binaries.find(), Path.of(c.dir()), new Endpoint(c.host(), c.port()))
                   .start(Duration.ofSeconds(20));
-          case "wan" -> LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout(), c.command());
+          case "wan" ->
+              LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout(), c.command());
           default -> {
             if (c.command() == null) {
               throw new LabException(name + ": cannot restart a component of kind " + c.kind());

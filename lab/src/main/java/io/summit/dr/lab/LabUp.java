@@ -194,8 +194,8 @@ final class LabUp {
   }
 
   /**
-   * Starts the WAN daemon as its own process (with {@code command}, or one from this process's class
-   * path when null) and waits for its admin API.
+   * Starts the WAN daemon as its own process (with {@code command}, or one from this process's
+   * class path when null) and waits for its admin API.
    */
   static long startWan(Lab lab, Path spec, LabLayout layout, @Nullable List<String> command) {
     long pid =
@@ -203,7 +203,9 @@ final class LabUp {
             command != null
                 ? command
                 : Lab.javaCommand(
-                    lab.daemonClassPath(), Lab.wanMain().getName(), List.of("--spec", spec.toString())),
+                    lab.daemonClassPath(),
+                    Lab.wanMain().getName(),
+                    List.of("--spec", spec.toString())),
             lab.dir().resolve("wan.log"));
     WanClient client = new WanClient(layout.wanAdmin());
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

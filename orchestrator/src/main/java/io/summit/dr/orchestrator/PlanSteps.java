@@ -54,21 +54,49 @@ final class PlanSteps implements StepExecutor {
       case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
       case PROMOTE -> onStore(store, step.region(), StoreAdapter::promote);
       case VERIFY -> verify(step.region());
-      case PUBLISH_ENDPOINTS ->
-          discovery.publish(step.region())
-              ? new StepResult.Applied(
-                  "discovery: writer region "
-                      + step.region()
-                      + ", version "
-                      + discovery.snapshot().version())
-              : new StepResult.AlreadyDone(
-                  "discovery: writer region is " + step.region() + " already");
+      case PUBLISH_ENDPOINTS -> publish(step.region());
       case SCALE_UP -> scaleUp(step.region());
       case RESTORE_SCALE -> restoreScale(step.region());
       case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
       case REJOIN -> rejoin(plan, Objects.requireNonNull(store), step.region());
     };
   }
+
+  /**
+   * Publishes the new writer region, then waits (up to {@link #PROPAGATION}) until every
+   * application following discovery has been sent it, so that the route-writes step after this one
+   * sends no write to an instance still connected to the old writer.
+   */
+  private StepResult publish(String region) {
+    if (!discovery.publish(region)) {
+      return new StepResult.AlreadyDone("discovery: writer region is " + region + " already");
+    }
+    long start = System.nanoTime();
+    String delivered;
+    try {
+      int behind = discovery.awaitAnswered(PROPAGATION);
+      delivered =
+          behind == 0
+              ? String.format(
+                  java.util.Locale.ROOT,
+                  "sent to every follower in %.0f ms",
+                  (System.nanoTime() - start) / 1e6)
+              : behind + " followers not answered within " + PROPAGATION.toMillis() + " ms";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      delivered = "interrupted while sending to the followers";
+    }
+    return new StepResult.Applied(
+        "discovery: writer region "
+            + region
+            + ", version "
+            + discovery.snapshot().version()
+            + "; "
+            + delivered);
+  }
+
+  /** How long publishing waits for the applications following discovery to be told. */
+  static final java.time.Duration PROPAGATION = java.time.Duration.ofMillis(500);
 
   private StepResult setWriter(@Nullable String region, @Nullable String stoppedRegion) {
     if (router == null) {

@@ -142,7 +142,7 @@ public final class ApiServer implements AutoCloseable {
       JsonNode b = body(x);
       reply(x, 200, orchestrator.approve(p[2], b.path("by").asText("api")));
     } else if (method.equals("GET") && path.equals("/v1/endpoints")) {
-      reply(x, 200, endpoints(x));
+      endpoints(x);
     } else if (method.equals("GET") && path.equals("/v1/events/recent")) {
       reply(x, 200, Map.of("events", orchestrator.events().recent()));
     } else if (method.equals("GET") && path.equals("/v1/events")) {
@@ -215,7 +215,32 @@ public final class ApiServer implements AutoCloseable {
     return to.asText();
   }
 
-  private Object endpoints(HttpExchange x) {
+  /** A long poll, counted by discovery from its start until its answer is written. */
+  private void endpoints(HttpExchange x) throws IOException {
+    Map<String, String> q = query(x);
+    if (!q.containsKey("wait")) {
+      reply(x, 200, snapshotAfter(x));
+      return;
+    }
+    long version = parseVersion(q.getOrDefault("version", "0"));
+    orchestrator.discovery().following(version);
+    try {
+      reply(x, 200, snapshotAfter(x));
+    } finally {
+      orchestrator.discovery().answered(version);
+    }
+  }
+
+  private static long parseVersion(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "version: '" + text + "' (expected: version=N&wait=30s, N a number)", e);
+    }
+  }
+
+  private Object snapshotAfter(HttpExchange x) {
     Map<String, String> q = query(x);
     long version;
     Duration wait;

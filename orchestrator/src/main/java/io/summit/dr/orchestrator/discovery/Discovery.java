@@ -29,6 +29,8 @@ public final class Discovery {
   private final List<String> regions;
   private final BiFunction<String, String, Endpoint> address;
   private Snapshot current;
+  // Long polls in progress, by the version their client has.
+  private final java.util.TreeMap<Long, Integer> following = new java.util.TreeMap<>();
 
   /**
    * @param address where applications reach a store in a region
@@ -81,5 +83,36 @@ public final class Discovery {
       java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
     }
     return current;
+  }
+
+  /**
+   * Counts a client that follows discovery (a long poll that has {@code version}) until {@link
+   * #answered}: {@link #awaitAnswered} waits for those behind a new version.
+   */
+  public synchronized void following(long version) {
+    following.merge(version, 1, Integer::sum);
+  }
+
+  /** The client counted by {@link #following} with {@code version} has been sent its answer. */
+  public synchronized void answered(long version) {
+    following.computeIfPresent(version, (v, n) -> n == 1 ? null : n - 1);
+    notifyAll();
+  }
+
+  /**
+   * Waits until every client that was following an older version has been answered (so that the
+   * applications move their connections before writes are routed to the new writer), at most {@code
+   * max}; returns how many were still unanswered.
+   */
+  public synchronized int awaitAnswered(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (true) {
+      int behind = following.headMap(current.version()).values().stream().mapToInt(n -> n).sum();
+      long left = deadline - System.nanoTime();
+      if (behind == 0 || left <= 0) {
+        return behind;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
   }
 }

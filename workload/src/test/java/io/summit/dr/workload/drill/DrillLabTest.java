@@ -54,7 +54,7 @@ class DrillLabTest {
   @BeforeAll
   void up() throws Exception {
     lab = TestLabs.prepare("drill-test");
-    reports = lab.dir().resolve("reports");
+    reports = Path.of("target", "drill-reports").toAbsolutePath();
     lab.up(TestLabs.config(lab), System.out::println);
   }
 

@@ -1,0 +1,147 @@
+package io.summit.dr.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.summit.dr.orchestrator.plan.PlanStatus;
+import io.summit.dr.replication.StoreRole;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the orchestrator does when detection declares a region failed (examples/lab.yaml: automatic
+ * trigger, 30 s cooldown, 500 ms RPO budgets), on store nodes a test controls.
+ */
+class AutomaticFailoverTest {
+  private static final String WEST = "us-west-2";
+  private static final String EAST = "us-east-1";
+  private static final List<String> QUORUM = List.of("orchestrator", "observer-us-east-1");
+
+  @TempDir Path state;
+  private final AtomicReference<Instant> now =
+      new AtomicReference<>(Instant.parse("2026-11-30T12:00:00Z"));
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+      };
+  private final FakeStores stores = new FakeStores(clock);
+  private Orchestrator orchestrator;
+
+  @BeforeEach
+  void start() {
+    Topology lab = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    for (String store : List.of("postgres", "redis")) {
+      stores.node(store, WEST).role = StoreRole.PRIMARY;
+      stores.node(store, EAST).role = StoreRole.REPLICA;
+      stores.node(store, EAST).lagSeconds = 0.03;
+    }
+    orchestrator = new Orchestrator(lab, stores, null, null, state, clock);
+    orchestrator.superviseOnce(); // the lag monitor sees both replicas caught up
+  }
+
+  private void kill(String region) {
+    stores.node("postgres", region).reachable = false;
+    stores.node("redis", region).reachable = false;
+  }
+
+  private List<String> events() {
+    return orchestrator.events().recent().stream().map(e -> e.type()).toList();
+  }
+
+  private PlanStatus awaitEnd() {
+    return await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> orchestrator.plans().plans().get(orchestrator.plans().plans().size() - 1),
+            p -> p.endedAt() != null);
+  }
+
+  @Test
+  void aFailedWriterRegionFailsOverOnceAndAFlapWithinTheCooldownStartsNoSecondPlan() {
+    kill(WEST);
+    orchestrator.regionFailed(WEST, QUORUM);
+    PlanStatus first = awaitEnd();
+
+    assertThat(first.state()).as(first.toString()).isEqualTo("succeeded");
+    assertThat(orchestrator.writerRegion()).isEqualTo(EAST);
+
+    // us-west-2 returns and rejoins; then us-east-1 "fails" 10 s later: a flap, not a new plan.
+    stores.node("postgres", WEST).reachable = true;
+    stores.node("redis", WEST).reachable = true;
+    stores.node("postgres", WEST).role = StoreRole.REPLICA;
+    stores.node("redis", WEST).role = StoreRole.REPLICA;
+    orchestrator.superviseOnce();
+    now.set(now.get().plusSeconds(10));
+    orchestrator.regionFailed(EAST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).hasSize(1);
+    assertThat(events()).contains("failover-suppressed");
+    assertThat(orchestrator.writerRegion()).isEqualTo(EAST);
+
+    // Past the cooldown the same report starts a plan.
+    now.set(now.get().plusSeconds(25));
+    orchestrator.regionFailed(EAST, QUORUM);
+    assertThat(awaitEnd().state()).isEqualTo("succeeded");
+    assertThat(orchestrator.plans().plans()).hasSize(2);
+    assertThat(orchestrator.writerRegion()).isEqualTo(WEST);
+  }
+
+  @Test
+  void anAutomaticFailoverOverTheRpoBudgetIsRefusedBeforeAnyStepChangesAnything() {
+    stores.node("redis", EAST).lagSeconds = 2.0;
+    orchestrator.superviseOnce();
+    kill(WEST);
+    stores.operations.clear();
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(stores.operations).isEmpty();
+    assertThat(orchestrator.writerRegion()).isEqualTo(WEST);
+    assertThat(orchestrator.events().recent())
+        .filteredOn(e -> e.type().equals("failover-refused"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(String.valueOf(e.data().get("reason")))
+                    .contains("redis@us-east-1: last known lag 2.000s")
+                    .contains("> budget 500ms")
+                    .contains("--force"));
+  }
+
+  @Test
+  void aLagMeasuredWhileANodeWasAReplicaDoesNotVouchForItOnceItIsAPrimaryOrFenced() {
+    // us-east-1 measured caught up; then it is seen fenced (say, an old primary after a failback).
+    stores.node("postgres", EAST).role = StoreRole.FENCED;
+    orchestrator.superviseOnce();
+    kill(WEST);
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(events()).contains("failover-refused");
+  }
+}
