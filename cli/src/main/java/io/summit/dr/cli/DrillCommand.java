@@ -177,7 +177,8 @@ final class DrillCommand implements Callable<Integer> {
   }
 
   static boolean safe(DrillResult r) {
-    return r.metrics().splitBrainWrites() == 0
+    return r.audited()
+        && r.metrics().splitBrainWrites() == 0
         && r.metrics().lostAfterT0() == 0
         && (r.scenario() != Scenario.SWITCHOVER || r.metrics().lostWrites() == 0)
         && (r.scenario() != Scenario.FAILBACK || r.metrics().lostWrites() == 0);
@@ -248,6 +249,7 @@ final class DrillCommand implements Callable<Integer> {
               f.lastS(),
               f.error().length() > 110 ? f.error().substring(0, 110) + "..." : f.error()));
     }
+    r.notes().forEach(n -> out.println("  note               " + n));
     out.println("  report             " + r.reportHtml());
     out.flush();
   }

@@ -159,6 +159,11 @@ public final class RedisAdapter implements StoreAdapter {
       }
       long bytes = Math.max(0, primaryOffset - own);
       double seconds = bytes == 0 ? 0.0 : catchUpSeconds(primaryOffset);
+      if (seconds * 1000 >= CATCH_UP_LIMIT.toMillis()) {
+        // Not caught up in time: a slow link, or the primary died while we waited (then what we
+        // measured is the outage, not a lag). Only a primary that still answers makes it a lag.
+        call(route.apply(upstream), r -> r.ping());
+      }
       return new StoreObservation(
           true,
           StoreRole.REPLICA,

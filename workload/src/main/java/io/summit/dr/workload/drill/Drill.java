@@ -166,10 +166,15 @@ public final class Drill {
 
       JsonNode plan = planId == null ? null : awaitPlanEnd(planId, Duration.ofSeconds(120));
       String writerAfter = api.writerRegion();
-      Map<String, Set<String>> missing = audit(writerAfter, outcomes);
+      List<String> auditProblems = new ArrayList<>();
+      Map<String, Set<String>> missing = audit(writerAfter, outcomes, auditProblems);
       DrillMetrics metrics =
           DrillMetrics.compute(outcomes, t0, options.window(), missing, writerBefore, writerAfter);
       List<String> notes = new ArrayList<>();
+      auditProblems.forEach(p -> notes.add("AUDIT INCOMPLETE: " + p));
+      if (plan == null && options.scenario() == Scenario.REGION_FAILURE) {
+        notes.add("no plan ran: the writer region was not failed over (see the events)");
+      }
       if (options.scenario() == Scenario.PARTITION) {
         notes.add(
             plan == null
@@ -202,6 +207,7 @@ public final class Drill {
                   0.5),
               failures(outcomes, t0),
               notes,
+              auditProblems.isEmpty(),
               Path.of(""),
               Path.of(""));
       DrillResult written = DrillReport.write(result, options.reports());
@@ -582,7 +588,8 @@ public final class Drill {
   // ---- audit and report -------------------------------------------------------------------
 
   /** Per store, the acknowledged writes its node in the writer region does not hold. */
-  private Map<String, Set<String>> audit(String writer, List<Outcome> outcomes) {
+  private Map<String, Set<String>> audit(
+      String writer, List<Outcome> outcomes, List<String> problems) {
     List<String> acked =
         outcomes.stream()
             .filter(o -> o.kind() == Outcome.Kind.WRITE && o.ok())
@@ -590,7 +597,15 @@ public final class Drill {
             .toList();
     Map<String, Set<String>> missing = new LinkedHashMap<>();
     for (Store s : topology.stores()) {
-      missing.put(s.name(), StoreAudit.missing(s, layout.store(s.kind(), writer), acked));
+      try {
+        missing.put(s.name(), StoreAudit.missing(s, layout.store(s.kind(), writer), acked));
+      } catch (DrillException e) {
+        // No failover happened and the writer region is gone, say: nothing to read the writes
+        // from. The run is reported, its loss unknown, and it counts as failed.
+        problems.add(
+            e.getMessage() + "; the " + acked.size() + " acknowledged writes are unchecked");
+        missing.put(s.name(), Set.of());
+      }
     }
     say(
         "audit: "

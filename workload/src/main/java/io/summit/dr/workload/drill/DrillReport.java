@@ -56,6 +56,7 @@ public final class DrillReport {
             r.timeline(),
             r.failures(),
             r.notes(),
+            r.audited(),
             json,
             html);
     try {
@@ -109,6 +110,7 @@ public final class DrillReport {
     o.put("lost_in_flight", m.lostInFlight());
     o.put("lost_after_t0", m.lostAfterT0());
     o.put("split_brain_writes", m.splitBrainWrites());
+    o.put("audited", r.audited());
     o.put("plan", r.plan() == null ? null : r.plan().id());
     ArrayNode steps = o.putArray("steps");
     for (DrillResult.Step s : r.steps()) {

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param steps the plan's steps, in seconds from T0
  * @param events the orchestrator's events from the warm-up on, in seconds from T0
  * @param failures the canary's failed requests, grouped by kind and error
+ * @param audited whether every store of the writer region could be read back (when not, the loss is
+ *     unknown and the notes say why)
  * @param notes what a reader should know about this run (a missed target, a slow recovery)
  */
 public record DrillResult(
@@ -30,6 +32,7 @@ public record DrillResult(
     Timeline timeline,
     List<Failure> failures,
     List<String> notes,
+    boolean audited,
     Path reportJson,
     Path reportHtml) {
 

@@ -76,6 +76,7 @@ class DrillReportTest {
             Timeline.of(outcomes, t0, -5, 5, 0.5),
             Drill.failures(outcomes, t0),
             List.of("a note </script><b>not markup</b>"),
+            true,
             Path.of(""),
             Path.of(""));
     return DrillReport.write(r, dir);
