@@ -44,6 +44,14 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Nullable String routerAdmin;
 
   @Option(
+      names = "--router",
+      paramLabel = "HOST:PORT",
+      description =
+          "The edge router's proxy address: the verify step writes through it (POST /entities)"
+              + " when the new writer region runs the service.")
+  @Nullable String router;
+
+  @Option(
       names = "--observer",
       paramLabel = "REGION=HOST:PORT",
       description = "A region's failure observer (repeatable).")
@@ -59,6 +67,7 @@ final class OrchestratorCommand implements Callable<Integer> {
             labDir,
             endpoint("--listen", listen),
             routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
+            router == null ? null : endpoint("--router", router),
             obs));
     new CountDownLatch(1).await();
     return 0;

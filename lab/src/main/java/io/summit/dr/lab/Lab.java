@@ -207,6 +207,13 @@ public final class Lab {
       return recorded;
     }
     LabState s = recorded.get();
+    if (withPostgresPids(s) == s) {
+      return recorded;
+    }
+    return Optional.of(update(this::withPostgresPids));
+  }
+
+  private LabState withPostgresPids(LabState s) {
     LabState refreshed = s;
     for (LabComponent c : s.components()) {
       if (c.kind().equals("postgres")) {
@@ -216,14 +223,35 @@ public final class Lab {
         }
       }
     }
-    if (refreshed != s) {
-      save(refreshed);
-    }
-    return Optional.of(refreshed);
+    return refreshed;
   }
 
   void save(LabState state) {
-    state.write(dir);
+    update(old -> state);
+  }
+
+  /**
+   * Changes the recorded state: reads it, applies {@code change} and writes the result, holding an
+   * exclusive lock on {@code state.lock} meanwhile. Several processes change the record (a drill
+   * restarting components, the orchestrator noting a PostgreSQL server's new PID): without the lock
+   * one's change could be written over by another's older copy.
+   */
+  LabState update(java.util.function.UnaryOperator<LabState> change) {
+    try (java.nio.channels.FileChannel lock =
+            java.nio.channels.FileChannel.open(
+                dir.resolve("state.lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = lock.lock()) {
+      LabState current = state().orElse(new LabState("", "", List.of()));
+      LabState next = change.apply(current);
+      if (next != current) {
+        next.write(dir);
+      }
+      return next;
+    } catch (IOException e) {
+      throw new LabException(dir + ": cannot lock the lab state: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -338,13 +366,13 @@ public final class Lab {
             }
             long spawned = OsProcesses.spawnDetached(c.command(), Path.of(c.log()));
             LabComponent started = c.withPid(spawned);
-            save(requireState().with(started));
+            update(s -> s.with(started));
             awaitHealthy(started, Duration.ofSeconds(60));
             yield spawned;
           }
         };
     LabComponent restarted = c.withPid(pid);
-    save(requireState().with(restarted));
+    update(s -> s.with(restarted));
     return restarted;
   }
 

@@ -41,7 +41,8 @@ public record LabState(String config, String topology, List<LabComponent> compon
   /** Writes the state atomically (a temporary file renamed over the old one). */
   void write(Path dir) {
     try {
-      Path tmp = dir.resolve(FILE + ".tmp");
+      // A file of this writer's own: two processes writing at once never share one.
+      Path tmp = Files.createTempFile(dir, FILE, ".tmp");
       JSON.writeValue(tmp.toFile(), this);
       Files.move(
           tmp,

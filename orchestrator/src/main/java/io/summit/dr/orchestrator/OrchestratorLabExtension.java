@@ -32,6 +32,7 @@ public final class OrchestratorLabExtension implements LabExtension {
     if (topology.lab().edgeRouter() && !topology.services().isEmpty()) {
       out.add(edgeRouter(topology, layout, config));
       args.addAll(List.of("--router-admin", layout.edgeRouterAdmin().toString()));
+      args.addAll(List.of("--router", layout.edgeRouter().toString()));
     }
     out.add(
         new Daemon(

@@ -22,8 +22,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The orchestrator process: {@code OrchestratorMain --config FILE --lab-dir DIR --listen HOST:PORT
- * [--router-admin HOST:PORT] [--observer REGION=HOST:PORT ...]}. It resumes a plan its journal left
- * open, supervises the stores every probe interval, runs failure detection, and serves the API.
+ * [--router-admin HOST:PORT] [--router HOST:PORT] [--observer REGION=HOST:PORT ...]}; {@code
+ * --router} is the edge router's proxy address, through which the verify step writes once the new
+ * writer region runs the service. It resumes a plan its journal left open, supervises the stores
+ * every probe interval, runs failure detection, and serves the API.
  */
 public final class OrchestratorMain {
   /** The parsed command line. */
@@ -32,6 +34,7 @@ public final class OrchestratorMain {
       Path labDir,
       Endpoint listen,
       @Nullable Endpoint routerAdmin,
+      @Nullable Endpoint router,
       Map<String, Endpoint> observers) {}
 
   private OrchestratorMain() {}
@@ -54,6 +57,7 @@ public final class OrchestratorMain {
     Path labDir = null;
     Endpoint listen = null;
     Endpoint router = null;
+    Endpoint proxy = null;
     Map<String, Endpoint> observers = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -66,6 +70,7 @@ public final class OrchestratorMain {
         case "--lab-dir" -> labDir = Path.of(value);
         case "--listen" -> listen = Endpoint.parse(value);
         case "--router-admin" -> router = Endpoint.parse(value);
+        case "--router" -> proxy = Endpoint.parse(value);
         case "--observer" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
@@ -77,13 +82,14 @@ public final class OrchestratorMain {
         default ->
             throw new IllegalArgumentException(
                 flag
-                    + ": unknown option (expected: --config, --lab-dir, --listen, --router-admin, --observer)");
+                    + ": unknown option (expected: --config, --lab-dir, --listen, --router-admin,"
+                    + " --router, --observer)");
       }
     }
     if (config == null || labDir == null || listen == null) {
       throw new IllegalArgumentException("--config, --lab-dir and --listen are required");
     }
-    return new Options(config, labDir, listen, router, observers);
+    return new Options(config, labDir, listen, router, proxy, observers);
   }
 
   /** Starts everything; returns the running pieces (for in-process use and tests). */
@@ -92,7 +98,8 @@ public final class OrchestratorMain {
     Clock clock = Clock.systemUTC();
     Lab lab = Lab.at(o.labDir());
     Stores stores = new LabStores(lab, topology, Duration.ofSeconds(1));
-    RouterControl router = o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin());
+    RouterControl router =
+        o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
     Orchestrator orchestrator =
         new Orchestrator(
             topology,

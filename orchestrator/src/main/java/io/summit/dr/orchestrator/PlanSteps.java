@@ -53,7 +53,7 @@ final class PlanSteps implements StepExecutor {
       case FENCE -> fence(Objects.requireNonNull(store), step.region());
       case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
       case PROMOTE -> onStore(store, step.region(), StoreAdapter::promote);
-      case VERIFY -> verify(step.region());
+      case VERIFY -> verify(plan, step.region());
       case PUBLISH_ENDPOINTS -> publish(step.region());
       case SCALE_UP -> scaleUp(step.region());
       case RESTORE_SCALE -> restoreScale(step.region());
@@ -208,7 +208,11 @@ final class PlanSteps implements StepExecutor {
     }
   }
 
-  private StepResult verify(String region) {
+  /**
+   * Writes to every store of the new writer region, then, when that region runs the service behind
+   * the router, a write through the router that must land in that region.
+   */
+  private StepResult verify(Plan plan, String region) {
     StringBuilder detail = new StringBuilder();
     for (Store s : topology.stores()) {
       if (!s.primaryRegion().equals(region) && !s.replicaRegions().contains(region)) {
@@ -222,7 +226,28 @@ final class PlanSteps implements StepExecutor {
         detail.append(detail.length() == 0 ? "" : "; ").append(r.detail());
       }
     }
+    RouterControl r = router;
+    if (r != null && r.canWriteThrough() && runsService(region)) {
+      try {
+        String took = r.writeThrough("summit-dr-verify-" + plan.id());
+        if (!took.equals(region)) {
+          return new StepResult.Retry(
+              "router: the verify write landed in " + took + " (expected: " + region + ")");
+        }
+        detail.append("; a write through the router landed in ").append(took);
+      } catch (IOException e) {
+        return new StepResult.Retry(e.getMessage() == null ? e.toString() : e.getMessage());
+      }
+    }
     return new StepResult.Applied(detail.toString());
+  }
+
+  private boolean runsService(String region) {
+    try {
+      return services != null && services.scale(region).isPresent();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Waits until the replica in {@code region} has everything the (paused) primary has. */

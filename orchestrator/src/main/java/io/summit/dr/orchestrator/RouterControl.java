@@ -11,16 +11,62 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** Sets the router's writer region through its admin API ({@code PUT /v1/writer}). */
+/**
+ * Sets the router's writer region through its admin API ({@code PUT /v1/writer}), and writes
+ * through the router itself to verify a failover end to end.
+ */
 public final class RouterControl {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final URI base;
+  private final @Nullable URI proxy;
 
-  public RouterControl(Endpoint admin) {
+  /**
+   * @param proxy the router's own address, for {@link #writeThrough}; null when not known
+   */
+  public RouterControl(Endpoint admin, @Nullable Endpoint proxy) {
     this.base = URI.create("http://" + admin.host() + ":" + admin.port());
+    this.proxy = proxy == null ? null : URI.create("http://" + proxy.host() + ":" + proxy.port());
+  }
+
+  /** Whether {@link #writeThrough} can be used. */
+  public boolean canWriteThrough() {
+    return proxy != null;
+  }
+
+  /**
+   * Writes a marker entity through the router ({@code POST /entities}, the service's write) and
+   * returns the writer region the service says took it.
+   *
+   * @throws IOException when the write is not acknowledged
+   */
+  public String writeThrough(String id) throws IOException {
+    URI p = proxy;
+    if (p == null) {
+      throw new IOException("router: no proxy address to write through");
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(p.resolve("/entities"))
+            .timeout(Duration.ofSeconds(2))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"id\":"
+                        + JSON.writeValueAsString(id)
+                        + ",\"payload\":\"summit-dr verify\"}"))
+            .build();
+    try {
+      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        throw new IOException("router POST /entities: " + r.statusCode() + " " + r.body());
+      }
+      return JSON.readTree(r.body()).path("writer_region").asText("?");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("router: interrupted", e);
+    }
   }
 
   /** The current writer region, or null when writes are stopped. */
