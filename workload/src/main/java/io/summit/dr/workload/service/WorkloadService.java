@@ -156,6 +156,12 @@ public final class WorkloadService implements AutoCloseable {
     String id = body.hasNonNull("id") ? body.get("id").asText() : UUID.randomUUID().toString();
     long seq = body.hasNonNull("seq") ? body.get("seq").asLong() : sequence.incrementAndGet();
     String payload = body.path("payload").asText("");
+    if (!store.writerRegion().map(region::equals).orElse(false)) {
+      // The router sends writes only to the writer region's instances: a write here while
+      // discovery says the writer is elsewhere means the news is on its way. Ask now rather than
+      // wait for a connection to the old writer to time out.
+      discovery.refresh();
+    }
     String writerRegion;
     long version = store.version();
     try {
