@@ -5,12 +5,10 @@ import io.summit.dr.workload.drill.Drill;
 import io.summit.dr.workload.drill.DrillResult;
 import io.summit.dr.workload.drill.Scenario;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code summit-dr demo}: the whole story on this machine: the two-region lab up (when it is not),
@@ -31,26 +29,7 @@ final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      defaultValue = "examples/lab.yaml",
-      description = "The topology of the lab to start (default: ${DEFAULT-VALUE}).")
-  Path config = Path.of("examples/lab.yaml");
-
-  @Option(
-      names = "--window",
-      paramLabel = "DURATION",
-      defaultValue = "60s",
-      description = "Each drill's window after T0 (default 60s, the design's).")
-  String window;
-
-  @Option(
-      names = "--reports",
-      paramLabel = "DIR",
-      defaultValue = "reports",
-      description = "Where the reports go (default: ${DEFAULT-VALUE}).")
-  Path reports = Path.of("reports");
+  @CommandLine.Mixin DrillOptions drill = new DrillOptions();
 
   @Override
   public Integer call() {
@@ -59,31 +38,18 @@ final class DemoCommand implements Callable<Integer> {
     DrillCommand.Progress progress = DrillCommand.Progress.to(out);
     Lab lab = dir.lab();
     progress.step("== 1/3  the lab: two regions on this machine");
-    DrillCommand.ensureUp(lab, config, progress);
+    DrillCommand.ensureUp(lab, drill.config, progress);
     if (lab.state().isPresent() && lab.isUp()) {
       progress.step("lab: up in " + lab.dir() + " (summit-dr lab status shows every component)");
     }
     progress.step("== 2/3  region failure: kill the writer region under load");
-    DrillResult failover = new Drill(lab, options(Scenario.REGION_FAILURE), progress).run(1);
+    DrillResult failover = new Drill(lab, drill.options(Scenario.REGION_FAILURE), progress).run(1);
     DrillCommand.printRun(out, failover);
     progress.step("== 3/3  failback: return the writer to its home region");
-    DrillResult failback = new Drill(lab, options(Scenario.FAILBACK), progress).run(1);
+    DrillResult failback = new Drill(lab, drill.options(Scenario.FAILBACK), progress).run(1);
     DrillCommand.printRun(out, failback);
     summary(out, failover, failback, (System.nanoTime() - start) / 1e9);
     return DrillCommand.safe(failover) && DrillCommand.safe(failback) ? 0 : Main.FAILED;
-  }
-
-  private Drill.Options options(Scenario s) {
-    Drill.Options d = Drill.Options.defaults(s);
-    return new Drill.Options(
-        s,
-        DrillCommand.duration("--window", window),
-        d.warmup(),
-        d.writesPerSecond(),
-        d.readsPerSecond(),
-        d.seeds(),
-        d.requestTimeout(),
-        reports);
   }
 
   private static void summary(

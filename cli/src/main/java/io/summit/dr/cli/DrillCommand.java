@@ -1,7 +1,6 @@
 package io.summit.dr.cli;
 
 import io.summit.dr.lab.Lab;
-import io.summit.dr.topology.Durations;
 import io.summit.dr.workload.drill.Drill;
 import io.summit.dr.workload.drill.DrillReport;
 import io.summit.dr.workload.drill.DrillResult;
@@ -57,19 +56,7 @@ final class DrillCommand implements Callable<Integer> {
               + " progress goes to stderr.")
   boolean json;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      defaultValue = "examples/lab.yaml",
-      description = "The topology of a lab to start when none is up (default: ${DEFAULT-VALUE}).")
-  Path config = Path.of("examples/lab.yaml");
-
-  @Option(
-      names = "--window",
-      paramLabel = "DURATION",
-      defaultValue = "60s",
-      description = "Read-availability window after T0; the canary runs that long (default 60s).")
-  String window;
+  @CommandLine.Mixin DrillOptions drill = new DrillOptions();
 
   @Option(
       names = "--warmup",
@@ -92,13 +79,6 @@ final class DrillCommand implements Callable<Integer> {
       description = "Canary reads per second (default 200).")
   double readRate;
 
-  @Option(
-      names = "--reports",
-      paramLabel = "DIR",
-      defaultValue = "reports",
-      description = "Where the reports go (default: ${DEFAULT-VALUE}).")
-  Path reports = Path.of("reports");
-
   @Override
   public Integer call() {
     Scenario s = Scenario.parse(scenario);
@@ -110,7 +90,7 @@ final class DrillCommand implements Callable<Integer> {
     PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
     Drill.Progress progress = Progress.to(progressOut);
     Lab lab = dir.lab();
-    ensureUp(lab, config, progress);
+    ensureUp(lab, drill.config, progress);
     List<DrillResult> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       progress.step("drill: " + s.wireName() + ", run " + run + " of " + runs);
@@ -135,29 +115,7 @@ final class DrillCommand implements Callable<Integer> {
   }
 
   private Drill.Options options(Scenario s) {
-    Drill.Options d = Drill.Options.defaults(s);
-    if (writeRate < 0 || readRate < 0) {
-      throw new IllegalArgumentException(
-          "--write-rate/--read-rate: negative (expected: >= 0 requests per second)");
-    }
-    return new Drill.Options(
-        s,
-        duration("--window", window),
-        duration("--warmup", warmup),
-        writeRate,
-        readRate,
-        d.seeds(),
-        d.requestTimeout(),
-        reports);
-  }
-
-  static java.time.Duration duration(String option, String text) {
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          option + ": '" + text + "' (expected: a duration such as 60s or 500ms)", e);
-    }
+    return drill.options(s, DrillOptions.duration("--warmup", warmup), writeRate, readRate);
   }
 
   /** Starts a lab from {@code config} when none is up in the directory. */

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * ClusterMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT
  *             --slots HOST:FIRST-LAST --log-dir DIR [--router-admin HOST:PORT]
- *             [--via HOST:PORT=HOST:PORT ...] [--cpu-request 250m]
+ *             [--via HOST:PORT=HOST:PORT ...] [--cpu-request 500m]
  * </pre>
  *
  * Bad arguments exit 2 with a message naming the option.

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
@@ -486,6 +485,5 @@ public final class RegionCluster implements AutoCloseable {
         return;
       }
     }
-    Objects.requireNonNull(config);
   }
 }

@@ -1,0 +1,67 @@
+package io.summit.dr.cli;
+
+import io.summit.dr.topology.Durations;
+import io.summit.dr.workload.drill.Drill;
+import io.summit.dr.workload.drill.Scenario;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The options {@code drill} and {@code demo} share: the lab to start, the window, the reports. */
+final class DrillOptions {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "examples/lab.yaml",
+      description = "The topology of a lab to start when none is up (default: ${DEFAULT-VALUE}).")
+  Path config = Path.of("examples/lab.yaml");
+
+  @Option(
+      names = "--window",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      description =
+          "Read-availability window after T0; the canary runs that long (default 60s, the"
+              + " design's).")
+  String window = "60s";
+
+  @Option(
+      names = "--reports",
+      paramLabel = "DIR",
+      defaultValue = "reports",
+      description = "Where the reports go (default: ${DEFAULT-VALUE}).")
+  Path reports = Path.of("reports");
+
+  /** The drill's options: these, the given warm-up and rates, the defaults for the rest. */
+  Drill.Options options(Scenario s, Duration warmup, double writeRate, double readRate) {
+    if (writeRate < 0 || readRate < 0) {
+      throw new IllegalArgumentException(
+          "--write-rate/--read-rate: negative (expected: >= 0 requests per second)");
+    }
+    Drill.Options d = Drill.Options.defaults(s);
+    return new Drill.Options(
+        s,
+        duration("--window", window),
+        warmup,
+        writeRate,
+        readRate,
+        d.seeds(),
+        d.requestTimeout(),
+        reports);
+  }
+
+  /** The defaults' warm-up and rates. */
+  Drill.Options options(Scenario s) {
+    Drill.Options d = Drill.Options.defaults(s);
+    return options(s, d.warmup(), d.writesPerSecond(), d.readsPerSecond());
+  }
+
+  static Duration duration(String option, String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          option + ": '" + text + "' (expected: a duration such as 60s or 500ms)", e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.summit.dr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad drill and demo arguments: exit 2 naming the option, and no lab is started. */
+class DrillCommandTest {
+  @TempDir Path dir;
+
+  private CliRun drill(String... more) {
+    String[] args = new String[more.length + 3];
+    args[0] = "drill";
+    args[1] = "--dir";
+    args[2] = dir.resolve("lab").toString();
+    System.arraycopy(more, 0, args, 3, more.length);
+    return CliRun.of(args);
+  }
+
+  @Test
+  void anUnknownScenarioIsBadInputNamingTheAllowedOnes() {
+    CliRun run = drill("--scenario", "teleport");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err())
+        .contains(
+            "--scenario: 'teleport' (expected: one of region-failure, partition, switchover,"
+                + " failback)");
+    assertThat(Files.exists(dir.resolve("lab"))).isFalse();
+  }
+
+  @Test
+  void aWindowTooShortForAnyRecoveryIsRefused() {
+    CliRun run = drill("--scenario", "region-failure", "--window", "2s");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--window: 2000ms (expected: >= 5s)");
+  }
+
+  @Test
+  void badRunsDurationsAndRatesNameTheirOption() {
+    assertThat(drill("--scenario", "partition", "--runs", "0").err())
+        .contains("--runs: 0 (expected: >= 1)");
+    assertThat(drill("--scenario", "partition", "--warmup", "soon").err())
+        .contains("--warmup: 'soon' (expected: a duration such as 60s or 500ms)");
+    assertThat(drill("--scenario", "partition", "--write-rate=-5").err())
+        .contains("--write-rate/--read-rate: negative");
+    assertThat(CliRun.of("demo", "--dir", dir.toString(), "--window", "forever").err())
+        .contains("--window: 'forever'");
+    assertThat(Files.exists(dir.resolve("lab"))).isFalse();
+  }
+}
