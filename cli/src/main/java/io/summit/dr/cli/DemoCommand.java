@@ -34,6 +34,9 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    // Options first: a bad one is refused before anything starts.
+    Drill.Options failoverOptions = drill.options(Scenario.REGION_FAILURE);
+    Drill.Options failbackOptions = drill.options(Scenario.FAILBACK);
     long start = System.nanoTime();
     DrillCommand.Progress progress = DrillCommand.Progress.to(out);
     Lab lab = dir.lab();
@@ -43,10 +46,10 @@ final class DemoCommand implements Callable<Integer> {
       progress.step("lab: up in " + lab.dir() + " (summit-dr lab status shows every component)");
     }
     progress.step("== 2/3  region failure: kill the writer region under load");
-    DrillResult failover = new Drill(lab, drill.options(Scenario.REGION_FAILURE), progress).run(1);
+    DrillResult failover = new Drill(lab, failoverOptions, progress).run(1);
     DrillCommand.printRun(out, failover);
     progress.step("== 3/3  failback: return the writer to its home region");
-    DrillResult failback = new Drill(lab, drill.options(Scenario.FAILBACK), progress).run(1);
+    DrillResult failback = new Drill(lab, failbackOptions, progress).run(1);
     DrillCommand.printRun(out, failback);
     summary(out, failover, failback, (System.nanoTime() - start) / 1e9);
     return DrillCommand.safe(failover) && DrillCommand.safe(failback) ? 0 : Main.FAILED;
