@@ -503,12 +503,27 @@ public final class Lab {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!isHealthy(c)) {
       if (!OsProcesses.isAlive(c.pid())) {
-        throw new LabException(c.name() + ": exited at start; see " + c.log());
+        throw new LabException(c.name() + ": exited at start; see " + c.log() + lastLines(c));
       }
       if (System.nanoTime() > deadline) {
         throw new LabException(c.name() + ": not healthy within " + timeout + "; see " + c.log());
       }
       java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+  }
+
+  /** The end of a component's log, for an error message: what it said before it stopped. */
+  private static String lastLines(LabComponent c) {
+    try {
+      List<String> lines =
+          Files.readAllLines(Path.of(c.log())).stream()
+              .filter(l -> !l.isBlank() && !l.startsWith("WARNING:") && !l.startsWith("\tat "))
+              .toList();
+      return lines.isEmpty()
+          ? ""
+          : ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 

@@ -37,19 +37,39 @@ public final class TestLabs {
     return lab.dir().resolve("topology.yaml");
   }
 
-  /** A base port whose region, edge and WAN ranges are free now. */
+  /**
+   * A base port whose ports are all free now, below Linux's ephemeral range (32768 and up, where
+   * any outgoing connection may take one of a lab's ports at any moment): a lab spans {@code base +
+   * 10} to {@code base + 3000}, so bases run from 10000 to 28900.
+   */
   private static int freeBase() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 30000 + 100 * ThreadLocalRandom.current().nextInt(250);
-      if (free(base + 10)
-          && free(base + 110)
-          && free(base + 950)
-          && free(base + 2010)
-          && free(base + 1110)) {
+      int base = 10000 + 100 * ThreadLocalRandom.current().nextInt(190);
+      if (allFree(base)) {
         return base;
       }
     }
     throw new IOException("no free port range found for a test lab");
+  }
+
+  /** Every port a two-region lab takes (see LabLayout). */
+  private static boolean allFree(int base) {
+    java.util.List<Integer> ports = new java.util.ArrayList<>();
+    for (int region = 0; region < 2; region++) {
+      for (int offset : new int[] {10, 11, 20, 30, 40, 50, 51, 52, 53}) {
+        ports.add(base + 100 * region + offset);
+      }
+      for (int to = 0; to < 2; to++) {
+        if (to != region) {
+          ports.add(base + 1000 * (1 + region) + 100 * to + 10);
+          ports.add(base + 1000 * (1 + region) + 100 * to + 11);
+        }
+      }
+    }
+    for (int offset : new int[] {910, 920, 921, 950}) {
+      ports.add(base + offset);
+    }
+    return ports.stream().allMatch(TestLabs::free);
   }
 
   private static boolean free(int port) {
