@@ -359,11 +359,24 @@ public final class Drill {
         continue;
       } else if (writer ? !role.equals("primary") : !role.equals("replica")) {
         problems.add(s.path("name").asText() + "@" + s.path("region").asText() + " is " + role);
-      } else if (!writer && s.path("lag_seconds").asDouble(0) > 1) {
-        problems.add(s.path("name").asText() + "@" + s.path("region").asText() + " lags");
+      } else if (!writer && lagsOverBudget(s)) {
+        problems.add(
+            s.path("name").asText()
+                + "@"
+                + s.path("region").asText()
+                + " lags "
+                + s.path("lag_seconds").asText("?")
+                + " s (a failover would be refused over the RPO budget)");
       }
     }
     return String.join("; ", problems);
+  }
+
+  /** A replica whose lag is unknown or over its store's RPO budget. */
+  private boolean lagsOverBudget(JsonNode node) {
+    JsonNode lag = node.path("lag_seconds");
+    Store store = topology.store(node.path("name").asText()).orElse(null);
+    return store == null || !lag.isNumber() || lag.asDouble() * 1000 > store.rpoBudget().toMillis();
   }
 
   private String get(String url) throws IOException {
