@@ -36,6 +36,13 @@ final class EntityStore implements AutoCloseable {
           + " payload text not null, written_at timestamptz not null default now())";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How long a read waits for a connection to this region's PostgreSQL before it asks the writer's:
+   * a local node being rejoined is down for seconds, and a read must not spend its client's whole
+   * timeout on it.
+   */
+  private static final Duration READER_POOL_WAIT = Duration.ofMillis(250);
+
   /** The nodes one discovery version names: the writer region's and this region's. */
   private record Wiring(
       long version,
@@ -120,7 +127,11 @@ final class EntityStore implements AutoCloseable {
         moved ? postgres(e.writerRegion(), pg.writer()) : Objects.requireNonNull(old).pgWriter();
     RedisNode redisWriter =
         moved ? redis(e.writerRegion(), rd.writer()) : Objects.requireNonNull(old).redisWriter();
-    PostgresNode pgReader = old != null ? old.pgReader() : postgres(region, reader(pg));
+    PostgresNode pgReader =
+        old != null
+            ? old.pgReader()
+            : new PostgresNode(
+                pgStore + "@" + region, route.apply(reader(pg)), name, timeout, READER_POOL_WAIT);
     RedisNode redisReader = old != null ? old.redisReader() : redis(region, reader(rd));
     wiring =
         new Wiring(e.version(), e.writerRegion(), pgWriter, redisWriter, pgReader, redisReader);
@@ -157,7 +168,8 @@ final class EntityStore implements AutoCloseable {
   }
 
   private PostgresNode postgres(String nodeRegion, Endpoint address) {
-    return new PostgresNode(pgStore + "@" + nodeRegion, route.apply(address), name, timeout);
+    return new PostgresNode(
+        pgStore + "@" + nodeRegion, route.apply(address), name, timeout, timeout);
   }
 
   private RedisNode redis(String nodeRegion, Endpoint address) {
@@ -231,7 +243,7 @@ final class EntityStore implements AutoCloseable {
       row = selectRetrying(w.pgReader(), id);
     } catch (SQLException local) {
       try {
-        row = select(w.pgWriter(), id);
+        row = selectRetrying(w.pgWriter(), id);
       } catch (SQLException writer) {
         throw new StoreException(
             w.pgReader().id()
@@ -260,14 +272,19 @@ final class EntityStore implements AutoCloseable {
 
   /**
    * A read, tried once more on a fresh connection when the first one was cut (a fence terminates
-   * every session; a restarted node leaves broken connections in the pool): reads are idempotent.
+   * every session; a restarted node leaves broken connections in the pool, so the pool drops them
+   * all): reads are idempotent. A pool that waited for a connection and got none is not asked
+   * again: the node is down.
    */
   private static Optional<Row> selectRetrying(PostgresNode node, String id) throws SQLException {
     try {
       return select(node, id);
+    } catch (java.sql.SQLTransientConnectionException e) {
+      throw e; // the pool waited for a connection and got none: the node is down, not one session
     } catch (SQLException e) {
       String state = e.getSQLState();
       if (state != null && (state.startsWith("08") || state.startsWith("57"))) {
+        node.evictAll();
         return select(node, id);
       }
       throw e;

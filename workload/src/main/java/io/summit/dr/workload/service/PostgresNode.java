@@ -19,9 +19,12 @@ final class PostgresNode implements AutoCloseable {
   /**
    * @param id the node as messages name it, e.g. {@code postgres@us-west-2}
    * @param address where this process reaches it (through the WAN for another region)
-   * @param timeout connect and pool-wait timeout; queries get five times that before they fail
+   * @param timeout connect timeout; queries get five times that before they fail
+   * @param poolWait how long a request waits for a pooled connection (at least 250 ms, HikariCP's
+   *     floor): short for a local reader, which has the writer to fall back on
    */
-  PostgresNode(String id, Endpoint address, String application, Duration timeout) {
+  PostgresNode(
+      String id, Endpoint address, String application, Duration timeout, Duration poolWait) {
     this.id = id;
     HikariConfig c = new HikariConfig();
     c.setPoolName(id);
@@ -32,7 +35,7 @@ final class PostgresNode implements AutoCloseable {
     c.addDataSourceProperty("loginTimeout", Long.toString(seconds));
     c.addDataSourceProperty("socketTimeout", Long.toString(seconds * 5));
     c.addDataSourceProperty("ApplicationName", application);
-    c.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+    c.setConnectionTimeout(Math.max(250, poolWait.toMillis()));
     c.setValidationTimeout(250);
     c.setMaximumPoolSize(4);
     c.setMinimumIdle(1);
@@ -47,6 +50,17 @@ final class PostgresNode implements AutoCloseable {
 
   Connection connection() throws SQLException {
     return pool.getConnection();
+  }
+
+  /**
+   * Retires every pooled connection (idle ones now, borrowed ones when they come back): after a
+   * fence or a shutdown the server ended all sessions, not just the one that reported it.
+   */
+  void evictAll() {
+    var bean = pool.getHikariPoolMXBean();
+    if (bean != null) {
+      bean.softEvictConnections();
+    }
   }
 
   @Override

@@ -58,6 +58,27 @@ final class TestNode implements AutoCloseable {
         "jdbc:postgresql://" + postgres + "/postgres?user=postgres&connectTimeout=2");
   }
 
+  /** Stops this node's PostgreSQL (fast shutdown), as a rejoin does before pg_rewind. */
+  void stopPostgres() {
+    pg.stop();
+  }
+
+  void startPostgres() {
+    pg.start();
+  }
+
+  /** Ends every session of {@code application}, as a fence does. */
+  void terminateSessions(String application) throws SQLException {
+    try (Connection c = sql();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "select pg_terminate_backend(pid) from pg_stat_activity where application_name ="
+                    + " ?")) {
+      s.setString(1, application);
+      s.execute();
+    }
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

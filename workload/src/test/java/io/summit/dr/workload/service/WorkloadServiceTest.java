@@ -204,4 +204,57 @@ class WorkloadServiceTest {
     assertThat(path.status()).isEqualTo(404);
     assertThat(rows(west, "bad1") + rows(west, "bad2")).isZero();
   }
+
+  private static void insert(TestNode node, String id, long seq) throws Exception {
+    try (Connection c = node.sql();
+        Statement s = c.createStatement()) {
+      s.execute(EntityStore.TABLE);
+      s.execute(
+          "insert into entities (id, seq, payload) values ('"
+              + id
+              + "', "
+              + seq
+              + ", 'p') on conflict (id) do nothing");
+    }
+  }
+
+  @Test
+  void aReadWhoseRegionsPostgresqlIsDownIsServedByTheWriterRegionsNode() throws Exception {
+    insert(west, "e4", 4);
+    east.stopPostgres();
+    try {
+      Reply read = call("GET", "/entities/e4", null);
+
+      assertThat(read.status()).isEqualTo(200);
+      assertThat(read.body().get("seq").asLong()).isEqualTo(4);
+    } finally {
+      east.startPostgres();
+    }
+  }
+
+  @Test
+  void aReadRightAfterAFenceEndedEverySessionGetsAFreshConnection() throws Exception {
+    discovery.publish("us-east-1", west, east);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "us-east-1".equals(currentWriter()));
+    insert(east, "e5", 5);
+    // Several connections in both pools (reader and writer are the same node here)...
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var calls = new java.util.ArrayList<java.util.concurrent.Future<Reply>>();
+      for (int i = 0; i < 8; i++) {
+        String id = "warm" + i;
+        calls.add(pool.submit(() -> call("POST", "/entities", "{\"id\":\"" + id + "\"}")));
+        calls.add(pool.submit(() -> call("GET", "/entities/e5", null)));
+      }
+      for (var c : calls) {
+        assertThat(c.get().status()).isBetween(200, 201);
+      }
+    }
+    // ...then every one of them ended at once: the retry must not pick another dead one.
+    east.terminateSessions("test-instance");
+
+    Reply read = call("GET", "/entities/e5", null);
+
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body().get("seq").asLong()).isEqualTo(5);
+  }
 }
