@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * so that they outlive the command that started them and a Ctrl-C in its terminal.
  */
 public final class OsProcesses {
+  private static final long EXIT_POLL_NANOS = 5_000_000L;
+
   private OsProcesses() {}
 
   /** Whether this JVM runs as root (uid 0). */
@@ -97,7 +99,12 @@ public final class OsProcesses {
   }
 
   /**
-   * Waits until the process has exited.
+   * Waits until the process has exited, looking every 5 ms.
+   *
+   * <p>Not {@code ProcessHandle.onExit()}: for a process that is not this JVM's child (every lab
+   * server, started by an earlier {@code lab up} or daemonized by pg_ctl) the JDK polls with a
+   * growing sleep, and noticed a process that lived 1 s only 2.7 s after it was started: seconds
+   * added to every rejoin (which stops a server before pg_rewind) and every region kill.
    *
    * @return whether it exited within {@code timeout}
    */
@@ -106,17 +113,18 @@ public final class OsProcesses {
     if (handle.isEmpty()) {
       return true;
     }
-    try {
-      handle.get().onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
-      return !handle.get().isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (handle.get().isAlive()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, EXIT_POLL_NANOS));
+      if (Thread.currentThread().isInterrupted()) {
+        return false;
+      }
     }
+    return true;
   }
 
   /** Stops a process: {@code signal} first, SIGKILL to what is left after {@code grace}. */
@@ -128,7 +136,7 @@ public final class OsProcesses {
       awaitExit(pid, Duration.ofSeconds(5));
     }
     for (ProcessHandle d : descendants) {
-      if (d.isAlive() && !d.onExit().completeOnTimeout(d, 2, TimeUnit.SECONDS).isDone()) {
+      if (!awaitExit(d.pid(), Duration.ofSeconds(2))) {
         d.destroyForcibly();
       }
     }

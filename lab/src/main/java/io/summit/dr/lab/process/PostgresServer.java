@@ -69,12 +69,29 @@ public final class PostgresServer implements PostgresControl {
     return endpoint;
   }
 
-  /** A new primary: initdb with checksums, trust on loopback, the shared settings. */
+  /**
+   * A new primary: initdb with checksums, 1 MB WAL segments, trust on loopback, the shared
+   * settings.
+   *
+   * <p>1 MB segments instead of 16 MB: a rejoin's pg_rewind copies the new primary's WAL segments
+   * from the divergence point on, whole, and both regions' servers share this machine's disk, so
+   * every megabyte it copies and fsyncs delays the new primary's commits (measured on a sample
+   * pair: 55 MB to copy with 16 MB segments, 16 MB with 1 MB ones).
+   */
   public void initPrimary() {
     prepareDirectories();
     exec(
         "initdb",
-        List.of("-D", dataDir.toString(), "-U", "postgres", "--auth=trust", "-k", "-E", "UTF8"),
+        List.of(
+            "-D",
+            dataDir.toString(),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-k",
+            "-E",
+            "UTF8",
+            "--wal-segsize=1"),
         Duration.ofSeconds(120));
     append("postgresql.conf", SHARED_SETTINGS);
     writeDataFile(

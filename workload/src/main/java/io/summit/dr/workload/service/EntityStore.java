@@ -337,6 +337,11 @@ final class EntityStore implements AutoCloseable {
     return problems;
   }
 
+  /** Whether a problem {@link #checkLocal} reported is a primary outside the writer region. */
+  static boolean isStale(String problem) {
+    return problem.startsWith(STALE);
+  }
+
   private static final String STALE =
       "a primary outside the writer region (stale until it rejoins as a replica); writer region ";
 

@@ -35,7 +35,8 @@ import org.jspecify.annotations.Nullable;
  *                       {"id", "seq", "region", "writer_region", "instance"}
  * GET  /entities/{id}   this region's copy: 200 {"id", "seq", "payload", "region", "cache"}, or 404
  * GET  /healthz         200 while the process runs
- * GET  /readyz          200 when discovery is known and this region's nodes answer; 503 otherwise
+ * GET  /readyz          200 when discovery is known and this region's nodes answered the last check
+ *                       (every 100 ms, off the request path); 503 with the problems otherwise
  * </pre>
  *
  * <p>A write that fails asks discovery once whether the writer moved, and if it did, is tried once
@@ -46,6 +47,17 @@ public final class WorkloadService implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FIELDS = Set.of("id", "seq", "payload");
   private static final int MAX_BODY = 64 * 1024;
+
+  /**
+   * How often the instance checks its own region's nodes for {@code /readyz}. The probe reads the
+   * last result instead of querying the nodes itself: a probe that had to wait for a pooled
+   * connection behind the request traffic timed out exactly when the instance was busiest (the
+   * router's probe timeout is 250 ms in the lab), and took a serving writer region out of routing.
+   */
+  private static final Duration CHECK_EVERY = Duration.ofMillis(100);
+
+  /** A result older than this says the check itself is stuck: not ready. */
+  private static final Duration CHECK_STALE_AFTER = Duration.ofSeconds(2);
 
   private enum State {
     NEW,
@@ -61,6 +73,11 @@ public final class WorkloadService implements AutoCloseable {
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private volatile Readiness readiness =
+      new Readiness(Map.of("readiness", "not checked yet"), System.nanoTime());
+
+  /** What the last readiness check found, and when ({@link System#nanoTime()}). */
+  private record Readiness(Map<String, String> problems, long checkedAt) {}
 
   /**
    * @param orchestrator the discovery endpoint's base URI
@@ -91,7 +108,34 @@ public final class WorkloadService implements AutoCloseable {
       throw new IllegalStateException(name + ": started twice");
     }
     discovery.start();
+    Thread.ofVirtual().name(name + "-readiness").start(this::checkReadiness);
     server.start();
+  }
+
+  private void checkReadiness() {
+    while (state.get() == State.STARTED) {
+      Map<String, String> problems;
+      try {
+        problems = checkOnce();
+      } catch (RuntimeException e) {
+        problems = Map.of("readiness", String.valueOf(e));
+      }
+      readiness = new Readiness(problems, System.nanoTime());
+      java.util.concurrent.locks.LockSupport.parkNanos(CHECK_EVERY.toNanos());
+    }
+  }
+
+  private Map<String, String> checkOnce() {
+    if (store.version() == 0) {
+      return Map.of("discovery", "no endpoints yet");
+    }
+    Map<String, String> problems = store.checkLocal();
+    if (problems.values().stream().anyMatch(EntityStore::isStale) && discovery.refresh()) {
+      // A local node is a primary outside the writer region discovery named: right after a
+      // promotion here, the news of the new writer region may be on its way. Ask, then look again.
+      problems = store.checkLocal();
+    }
+    return problems;
   }
 
   public InetSocketAddress address() {
@@ -124,11 +168,19 @@ public final class WorkloadService implements AutoCloseable {
   }
 
   private void ready(HttpExchange x) throws IOException {
-    if (store.version() == 0) {
-      reply(x, 503, error("discovery: no endpoints yet"));
-      return;
+    Readiness last = readiness;
+    Map<String, String> problems = last.problems();
+    long age = System.nanoTime() - last.checkedAt();
+    if (age > CHECK_STALE_AFTER.toNanos()) {
+      problems =
+          Map.of(
+              "readiness",
+              "last check "
+                  + age / 1_000_000
+                  + " ms ago (expected: every "
+                  + CHECK_EVERY.toMillis()
+                  + " ms): the check is stuck");
     }
-    Map<String, String> problems = store.checkLocal();
     if (problems.isEmpty()) {
       reply(x, 200, Map.of("status", "ready", "writer_region", store.writerRegion().orElse("")));
     } else {

@@ -172,7 +172,11 @@ class WorkloadServiceTest {
 
   @Test
   void aRegionWhoseOwnNodesArePrimariesOutsideTheWriterRegionIsNotReady() throws Exception {
-    // us-east-1's nodes here are primaries (stale old primaries, as after a failover).
+    // us-east-1's nodes here are primaries (stale old primaries, as after a failover); the
+    // instance checks them every 100 ms.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> call("GET", "/readyz", null).status() == 503);
     Reply stale = call("GET", "/readyz", null);
 
     assertThat(stale.status()).isEqualTo(503);
@@ -229,6 +233,12 @@ class WorkloadServiceTest {
       assertThat(read.body().get("seq").asLong()).isEqualTo(4);
     } finally {
       east.startPostgres();
+      // Until the pool has reconnected, reads go to the writer's node: wait for local reads, which
+      // the other tests expect.
+      insert(east, "only-east", 1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> call("GET", "/entities/only-east", null).status() == 200);
     }
   }
 
