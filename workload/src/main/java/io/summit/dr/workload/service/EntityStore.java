@@ -316,11 +316,8 @@ final class EntityStore implements AutoCloseable {
     Wiring w = wiring();
     boolean writerHere = w.writerRegion().equals(region);
     Map<String, String> problems = new java.util.LinkedHashMap<>();
-    try (Connection c = w.pgReader().connection();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
-      rs.next();
-      if (!rs.getBoolean(1) && !writerHere) {
+    try {
+      if (!w.pgReader().inRecovery() && !writerHere) {
         problems.put(w.pgReader().id(), STALE + w.writerRegion());
       }
     } catch (SQLException e) {

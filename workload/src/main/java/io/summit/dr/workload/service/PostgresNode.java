@@ -15,6 +15,9 @@ import java.time.Duration;
 final class PostgresNode implements AutoCloseable {
   private final String id;
   private final HikariDataSource pool;
+  private final String url;
+  private final java.util.Properties probeProperties = new java.util.Properties();
+  private @org.jspecify.annotations.Nullable Connection probe; // guarded by this
 
   /**
    * @param id the node as messages name it, e.g. {@code postgres@us-west-2}
@@ -28,7 +31,8 @@ final class PostgresNode implements AutoCloseable {
     this.id = id;
     HikariConfig c = new HikariConfig();
     c.setPoolName(id);
-    c.setJdbcUrl("jdbc:postgresql://" + address.host() + ":" + address.port() + "/postgres");
+    this.url = "jdbc:postgresql://" + address.host() + ":" + address.port() + "/postgres";
+    c.setJdbcUrl(url);
     c.setUsername("postgres");
     long seconds = Math.max(1, timeout.toSeconds());
     c.addDataSourceProperty("connectTimeout", Long.toString(seconds));
@@ -42,6 +46,47 @@ final class PostgresNode implements AutoCloseable {
     // Start without the node: the pool connects when it can.
     c.setInitializationFailTimeout(-1);
     this.pool = new HikariDataSource(c);
+    probeProperties.setProperty("user", "postgres");
+    probeProperties.setProperty("connectTimeout", Long.toString(seconds));
+    probeProperties.setProperty("socketTimeout", Long.toString(seconds));
+    probeProperties.setProperty("ApplicationName", application + "-readiness");
+  }
+
+  /**
+   * Whether the node is a replica (in recovery), asked on a connection of its own that is kept
+   * between calls: a readiness check must see the node, not wait behind the request traffic for a
+   * pooled connection (a busy pool made a serving region look down).
+   *
+   * @throws SQLException when the node does not answer
+   */
+  synchronized boolean inRecovery() throws SQLException {
+    try {
+      Connection c = probe;
+      if (c == null || c.isClosed()) {
+        c = java.sql.DriverManager.getConnection(url, probeProperties);
+        probe = c;
+      }
+      try (java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      closeProbe();
+      throw e;
+    }
+  }
+
+  private synchronized void closeProbe() {
+    Connection c = probe;
+    probe = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already broken: nothing to release
+      }
+    }
   }
 
   String id() {
@@ -65,6 +110,7 @@ final class PostgresNode implements AutoCloseable {
 
   @Override
   public void close() {
+    closeProbe();
     pool.close();
   }
 }
