@@ -52,7 +52,10 @@ final class EntityStore implements AutoCloseable {
       PostgresNode pgReader,
       RedisNode redisReader) {}
 
-  /** A stored entity as a read finds it. */
+  /**
+   * A stored entity as a read finds it; {@code cache} says what this region's Redis had: {@code
+   * hit}, {@code miss}, {@code error}, or {@code only} when PostgreSQL failed and Redis answered.
+   */
   record Entity(String id, long seq, String payload, String cache) {}
 
   /** A write that failed: which node, and why. */
@@ -231,10 +234,13 @@ final class EntityStore implements AutoCloseable {
   }
 
   /**
-   * Reads the entity from this region's nodes (the writer's when the local PostgreSQL fails).
+   * Reads the entity from this region's nodes. When this region's PostgreSQL fails (a rejoin
+   * restarts it for seconds) the entity comes from this region's Redis, which holds a copy of every
+   * entity ({@code cache} is then {@code "only"}), and failing that from the writer region's
+   * PostgreSQL, across the WAN.
    *
    * @return empty when there is no such entity
-   * @throws StoreException when neither node answers
+   * @throws StoreException when no node answers
    */
   Optional<Entity> read(String id) {
     Wiring w = wiring();
@@ -242,6 +248,10 @@ final class EntityStore implements AutoCloseable {
     try {
       row = selectRetrying(w.pgReader(), id);
     } catch (SQLException local) {
+      Optional<Entity> cached = fromCache(w.redisReader(), id);
+      if (cached.isPresent()) {
+        return cached;
+      }
       try {
         row = selectRetrying(w.pgWriter(), id);
       } catch (SQLException writer) {
@@ -269,6 +279,21 @@ final class EntityStore implements AutoCloseable {
   }
 
   private record Row(long seq, String payload) {}
+
+  /** The entity as this region's Redis holds it; empty when it has none or does not answer. */
+  private static Optional<Entity> fromCache(RedisNode node, String id) {
+    try {
+      String value = node.commands().get("entity:" + id);
+      if (value == null) {
+        return Optional.empty();
+      }
+      com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(value);
+      return Optional.of(
+          new Entity(id, o.path("seq").asLong(), o.path("payload").asText(), "only"));
+    } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      return Optional.empty();
+    }
+  }
 
   /**
    * A read, tried once more on a fresh connection when the first one was cut (a fence terminates

@@ -222,15 +222,32 @@ class WorkloadServiceTest {
     }
   }
 
+  private static void cache(TestNode node, String id, String value) {
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> c =
+        client.connect(RedisURI.create(node.redis.host(), node.redis.port()))) {
+      c.sync().set("entity:" + id, value);
+    } finally {
+      client.shutdown();
+    }
+  }
+
   @Test
-  void aReadWhoseRegionsPostgresqlIsDownIsServedByTheWriterRegionsNode() throws Exception {
+  void aReadWhoseRegionsPostgresqlIsDownIsServedByItsRedisElseByTheWriterRegionsNode()
+      throws Exception {
     insert(west, "e4", 4);
+    cache(east, "e6", "{\"seq\":6,\"payload\":\"cached\"}");
     east.stopPostgres();
     try {
-      Reply read = call("GET", "/entities/e4", null);
+      Reply fromWriter = call("GET", "/entities/e4", null);
+      Reply fromCache = call("GET", "/entities/e6", null);
 
-      assertThat(read.status()).isEqualTo(200);
-      assertThat(read.body().get("seq").asLong()).isEqualTo(4);
+      assertThat(fromWriter.status()).isEqualTo(200);
+      assertThat(fromWriter.body().get("seq").asLong()).isEqualTo(4);
+      assertThat(fromCache.status()).isEqualTo(200);
+      assertThat(fromCache.body().get("seq").asLong()).isEqualTo(6);
+      assertThat(fromCache.body().get("payload").asText()).isEqualTo("cached");
+      assertThat(fromCache.body().get("cache").asText()).isEqualTo("only");
     } finally {
       east.startPostgres();
       // Until the pool has reconnected, reads go to the writer's node: wait for local reads, which
