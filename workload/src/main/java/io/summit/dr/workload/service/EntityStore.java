@@ -127,14 +127,13 @@ final class EntityStore implements AutoCloseable {
     Endpoints.StoreAddresses rd = addresses(e, redisStore);
     boolean moved = old == null || !old.writerRegion().equals(e.writerRegion());
     PostgresNode pgWriter =
-        moved ? postgres(e.writerRegion(), pg.writer()) : Objects.requireNonNull(old).pgWriter();
+        moved
+            ? postgres(e.writerRegion(), pg.writer(), timeout)
+            : Objects.requireNonNull(old).pgWriter();
     RedisNode redisWriter =
         moved ? redis(e.writerRegion(), rd.writer()) : Objects.requireNonNull(old).redisWriter();
     PostgresNode pgReader =
-        old != null
-            ? old.pgReader()
-            : new PostgresNode(
-                pgStore + "@" + region, route.apply(reader(pg)), name, timeout, READER_POOL_WAIT);
+        old != null ? old.pgReader() : postgres(region, reader(pg), READER_POOL_WAIT);
     RedisNode redisReader = old != null ? old.redisReader() : redis(region, reader(rd));
     wiring =
         new Wiring(e.version(), e.writerRegion(), pgWriter, redisWriter, pgReader, redisReader);
@@ -170,9 +169,9 @@ final class EntityStore implements AutoCloseable {
     return a;
   }
 
-  private PostgresNode postgres(String nodeRegion, Endpoint address) {
+  private PostgresNode postgres(String nodeRegion, Endpoint address, Duration poolWait) {
     return new PostgresNode(
-        pgStore + "@" + nodeRegion, route.apply(address), name, timeout, timeout);
+        pgStore + "@" + nodeRegion, route.apply(address), name, timeout, poolWait);
   }
 
   private RedisNode redis(String nodeRegion, Endpoint address) {

@@ -4,8 +4,13 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.summit.dr.replication.Endpoint;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One PostgreSQL node as the service uses it: a HikariCP pool that starts even when the node is
@@ -16,8 +21,8 @@ final class PostgresNode implements AutoCloseable {
   private final String id;
   private final HikariDataSource pool;
   private final String url;
-  private final java.util.Properties probeProperties = new java.util.Properties();
-  private @org.jspecify.annotations.Nullable Connection probe; // guarded by this
+  private final Properties probeProperties = new Properties();
+  private @Nullable Connection probe; // guarded by this
 
   /**
    * @param id the node as messages name it, e.g. {@code postgres@us-west-2}
@@ -63,11 +68,11 @@ final class PostgresNode implements AutoCloseable {
     try {
       Connection c = probe;
       if (c == null || c.isClosed()) {
-        c = java.sql.DriverManager.getConnection(url, probeProperties);
+        c = DriverManager.getConnection(url, probeProperties);
         probe = c;
       }
-      try (java.sql.Statement s = c.createStatement();
-          java.sql.ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
         rs.next();
         return rs.getBoolean(1);
       }
