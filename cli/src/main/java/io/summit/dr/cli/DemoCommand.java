@@ -1,9 +1,9 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.drill.Drill;
+import io.summit.dr.drill.DrillResult;
+import io.summit.dr.drill.Scenario;
 import io.summit.dr.lab.Lab;
-import io.summit.dr.workload.drill.Drill;
-import io.summit.dr.workload.drill.DrillResult;
-import io.summit.dr.workload.drill.Scenario;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

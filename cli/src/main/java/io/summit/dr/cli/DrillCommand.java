@@ -1,10 +1,10 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.drill.Drill;
+import io.summit.dr.drill.DrillReport;
+import io.summit.dr.drill.DrillResult;
+import io.summit.dr.drill.Scenario;
 import io.summit.dr.lab.Lab;
-import io.summit.dr.workload.drill.Drill;
-import io.summit.dr.workload.drill.DrillReport;
-import io.summit.dr.workload.drill.DrillResult;
-import io.summit.dr.workload.drill.Scenario;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.drill.Drill;
+import io.summit.dr.drill.Scenario;
 import io.summit.dr.topology.Durations;
-import io.summit.dr.workload.drill.Drill;
-import io.summit.dr.workload.drill.Scenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;

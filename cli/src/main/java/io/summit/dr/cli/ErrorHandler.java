@@ -28,7 +28,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       return Main.BAD_INPUT;
     }
     if (e instanceof io.summit.dr.lab.process.LabException
-        || e instanceof io.summit.dr.workload.drill.DrillException) {
+        || e instanceof io.summit.dr.drill.DrillException) {
       err.println(describe(e));
       return Main.FAILED;
     }

@@ -1,7 +1,10 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.lab.control.LabOrchestratorMain;
 import io.summit.dr.orchestrator.OrchestratorMain;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -61,14 +64,17 @@ final class OrchestratorCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, Endpoint> obs = new LinkedHashMap<>();
     observers.forEach((r, a) -> obs.put(r, endpoint("--observer", a)));
-    OrchestratorMain.run(
+    OrchestratorMain.Options options =
         new OrchestratorMain.Options(
             config,
-            labDir,
+            labDir.resolve("orchestrator"),
             endpoint("--listen", listen),
             routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
             router == null ? null : endpoint("--router", router),
-            obs));
+            obs);
+    Topology topology = TopologyLoader.load(config);
+    OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
+    OrchestratorMain.run(options, topology, lab.stores(), lab.services());
     new CountDownLatch(1).await();
     return 0;
   }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -108,6 +109,15 @@ public final class Lab {
    *     what had started is stopped again
    */
   public boolean up(Path config, Consumer<String> progress) {
+    return up(config, progress, kind -> true);
+  }
+
+  /**
+   * As {@link #up(Path, Consumer)}, starting of the daemons that capabilities add ({@link
+   * LabExtension}) only those whose kind {@code daemons} accepts: a lab of stores and WAN alone
+   * takes {@code kind -> false}.
+   */
+  public boolean up(Path config, Consumer<String> progress, Predicate<String> daemons) {
     Topology topology = TopologyLoader.load(config);
     Optional<LabState> existing = state();
     if (existing.isPresent()) {
@@ -142,7 +152,7 @@ public final class Lab {
     prepareDirectory();
     clearPreviousData(topology, progress);
     LabUp starter =
-        new LabUp(this, topology, config.toAbsolutePath().normalize(), binaries, progress);
+        new LabUp(this, topology, config.toAbsolutePath().normalize(), binaries, progress, daemons);
     try {
       starter.run();
       return true;

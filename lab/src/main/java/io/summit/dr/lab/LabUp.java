@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,9 +39,17 @@ final class LabUp {
   private final Consumer<String> progress;
   private final LabLayout layout;
   private final String classPath;
+  private final Predicate<String> daemons;
   private LabState state;
 
-  LabUp(Lab lab, Topology topology, Path config, Binaries binaries, Consumer<String> progress) {
+  LabUp(
+      Lab lab,
+      Topology topology,
+      Path config,
+      Binaries binaries,
+      Consumer<String> progress,
+      Predicate<String> daemons) {
+    this.daemons = daemons;
     this.lab = lab;
     this.topology = topology;
     this.config = config;
@@ -99,6 +108,9 @@ final class LabUp {
     extensions.sort(java.util.Comparator.comparingInt(LabExtension::order));
     for (LabExtension extension : extensions) {
       for (LabExtension.Daemon d : extension.daemons(topology, layout, lab.dir(), config)) {
+        if (!daemons.test(d.kind())) {
+          continue;
+        }
         String name = Lab.componentName(d.kind(), d.region());
         Path log = lab.dir().resolve(name + ".log");
         List<String> command = Lab.javaCommand(classPath, d.mainClass(), d.arguments());

@@ -51,7 +51,8 @@ class LabTest {
   @BeforeAll
   void up() throws Exception {
     lab = TestLabs.prepare("lab-test");
-    assertThat(lab.up(TestLabs.config(lab), progress::add)).isTrue();
+    // The stores and the WAN alone: no control plane acts on the faults this test injects.
+    assertThat(lab.up(TestLabs.config(lab), progress::add, kind -> false)).isTrue();
   }
 
   @AfterAll
@@ -193,9 +194,24 @@ class LabTest {
       assertThat(count(WEST)).isPositive();
       assertThat(redis(WEST).get("entity:1")).isEqualTo("first");
 
-      assertThat(pg.promote()).isInstanceOf(StoreResult.Applied.class);
-      assertThat(rd.promote()).isInstanceOf(StoreResult.Applied.class);
+      assertThat(pg.unfence()).isInstanceOf(StoreResult.Applied.class);
+      assertThat(rd.unfence()).isInstanceOf(StoreResult.Applied.class);
+      assertThat(pg.unfence()).isInstanceOf(StoreResult.AlreadyDone.class);
+      assertThat(rd.unfence()).isInstanceOf(StoreResult.AlreadyDone.class);
       sql(WEST, "insert into entities values (3, 'unfenced')");
+      redis(WEST).set("entity:3", "unfenced");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void unfencingAReplicaIsRefusedAndChangesNothing() {
+    try (StoreAdapter pg = lab.adapter("postgres-us-east-1");
+        StoreAdapter rd = lab.adapter("redis-us-east-1")) {
+      assertThat(pg.unfence()).isInstanceOf(StoreResult.Fatal.class);
+      assertThat(rd.unfence()).isInstanceOf(StoreResult.Fatal.class);
+      assertThat(pg.observe().role()).isEqualTo(StoreRole.REPLICA);
+      assertThat(rd.observe().role()).isEqualTo(StoreRole.REPLICA);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.summit.dr.orchestrator;
 
 import io.summit.dr.orchestrator.discovery.Discovery;
+import io.summit.dr.orchestrator.plan.FileJournal;
 import io.summit.dr.orchestrator.plan.Journal;
 import io.summit.dr.orchestrator.plan.JournalEntry;
 import io.summit.dr.orchestrator.plan.Plan;
@@ -73,7 +74,7 @@ public final class Orchestrator {
             .filter(r -> r.role() != RegionRole.WITNESS)
             .map(Region::name)
             .toList();
-    Journal journal = Journal.open(stateDir.resolve("journal.jsonl"));
+    Journal journal = FileJournal.open(stateDir.resolve("journal.jsonl"));
     List<String> storeNames = topology.stores().stream().map(Store::name).toList();
     this.discovery =
         new Discovery(

@@ -1,6 +1,5 @@
 package io.summit.dr.orchestrator;
 
-import io.summit.dr.lab.Lab;
 import io.summit.dr.orchestrator.api.ApiServer;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
@@ -9,7 +8,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,20 +16,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The orchestrator process: {@code OrchestratorMain --config FILE --lab-dir DIR --listen HOST:PORT
+ * The orchestrator process's start-up: {@code --config FILE --state-dir DIR --listen HOST:PORT
  * [--router-admin HOST:PORT] [--router HOST:PORT] [--observer REGION=HOST:PORT ...]}; {@code
  * --router} is the edge router's proxy address, through which the verify step writes once the new
- * writer region runs the service. It resumes a plan its journal left open, supervises the stores
- * every probe interval, runs failure detection, and serves the API.
+ * writer region runs the service; {@code --state-dir} holds the journal and the audit log. It
+ * resumes a plan its journal left open, supervises the stores every probe interval, runs failure
+ * detection, and serves the API.
+ *
+ * <p>The environment supplies how stores and services are reached ({@link Stores}, {@link
+ * Services}): the lab's main class passes its own, an AWS deployment passes the AWS adapters.
  */
 public final class OrchestratorMain {
   /** The parsed command line. */
   public record Options(
       Path config,
-      Path labDir,
+      Path stateDir,
       Endpoint listen,
       @Nullable Endpoint routerAdmin,
       @Nullable Endpoint router,
@@ -39,7 +42,12 @@ public final class OrchestratorMain {
 
   private OrchestratorMain() {}
 
-  public static void main(String[] args) throws Exception {
+  /**
+   * Parses {@code args}, starts the orchestrator with {@code stores} and {@code services} made from
+   * the parsed options, and blocks; bad arguments exit 2 with the flag named.
+   */
+  public static void main(String[] args, BiFunction<Options, Topology, Environment> environment)
+      throws Exception {
     Options options;
     try {
       options = parse(args);
@@ -48,13 +56,19 @@ public final class OrchestratorMain {
       System.exit(2);
       return;
     }
-    run(options);
+    Topology topology = TopologyLoader.load(options.config());
+    Environment env = environment.apply(options, topology);
+    run(options, topology, env.stores(), env.services());
     new CountDownLatch(1).await();
   }
 
-  static Options parse(String[] args) {
+  /** How the orchestrator reaches the stores and the services of one environment. */
+  public record Environment(Stores stores, Services services) {}
+
+  /** Parses the orchestrator's command line; every problem names the flag. */
+  public static Options parse(String[] args) {
     Path config = null;
-    Path labDir = null;
+    Path stateDir = null;
     Endpoint listen = null;
     Endpoint router = null;
     Endpoint proxy = null;
@@ -67,7 +81,7 @@ public final class OrchestratorMain {
       String value = args[++i];
       switch (flag) {
         case "--config" -> config = Path.of(value);
-        case "--lab-dir" -> labDir = Path.of(value);
+        case "--state-dir" -> stateDir = Path.of(value);
         case "--listen" -> listen = Endpoint.parse(value);
         case "--router-admin" -> router = Endpoint.parse(value);
         case "--router" -> proxy = Endpoint.parse(value);
@@ -82,32 +96,24 @@ public final class OrchestratorMain {
         default ->
             throw new IllegalArgumentException(
                 flag
-                    + ": unknown option (expected: --config, --lab-dir, --listen, --router-admin,"
+                    + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
                     + " --router, --observer)");
       }
     }
-    if (config == null || labDir == null || listen == null) {
-      throw new IllegalArgumentException("--config, --lab-dir and --listen are required");
+    if (config == null || stateDir == null || listen == null) {
+      throw new IllegalArgumentException("--config, --state-dir and --listen are required");
     }
-    return new Options(config, labDir, listen, router, proxy, observers);
+    return new Options(config, stateDir, listen, router, proxy, observers);
   }
 
   /** Starts everything; returns the running pieces (for in-process use and tests). */
-  public static Running run(Options o) throws IOException {
-    Topology topology = TopologyLoader.load(o.config());
+  public static Running run(Options o, Topology topology, Stores stores, Services services)
+      throws IOException {
     Clock clock = Clock.systemUTC();
-    Lab lab = Lab.at(o.labDir());
-    Stores stores = new LabStores(lab, topology, Duration.ofSeconds(1));
     RouterControl router =
         o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
     Orchestrator orchestrator =
-        new Orchestrator(
-            topology,
-            stores,
-            router,
-            new LabServices(lab),
-            o.labDir().resolve("orchestrator"),
-            clock);
+        new Orchestrator(topology, stores, router, services, o.stateDir(), clock);
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
     long interval = topology.health().probeInterval().toMillis();

@@ -90,6 +90,11 @@ final class FakeStores implements Stores {
       }
 
       @Override
+      public StoreResult unfence() {
+        return act("unfence", StoreRole.PRIMARY);
+      }
+
+      @Override
       public StoreResult rejoin(Endpoint newPrimary) {
         return act("rejoin", StoreRole.REPLICA);
       }

@@ -24,6 +24,14 @@ public interface StoreAdapter extends AutoCloseable {
   /** Stops this (old) primary from accepting writes; reads keep working. */
   StoreResult fence();
 
+  /**
+   * Undoes {@link #fence()}: a fenced primary takes writes again. {@code AlreadyDone} when the node
+   * is an unfenced primary; {@code Fatal} for a replica (promotion, not unfencing, makes a replica
+   * writable). Used to roll back a plan that stopped before promotion, and by a region agent that
+   * regains its lease while its region is still the writer.
+   */
+  StoreResult unfence();
+
   /** Turns this node into a replica of {@code newPrimary}, reached at that address. */
   StoreResult rejoin(Endpoint newPrimary);
 

@@ -1,96 +1,29 @@
 package io.summit.dr.orchestrator.plan;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The append-only plan journal: one JSON line per event, forced to disk before {@link #append}
- * returns, so that a step is journaled as started before it acts and as ended before the next one
- * starts. A line torn by a crash mid-write is ignored when read back. Thread-safe.
+ * The plan journal: every plan's start, each step's start and end, and the plan's end, in order.
+ * {@link #append} returns once the entry is durable, so that a step is journaled as started before
+ * it acts and as ended before the next one starts; a new orchestrator (after a crash, or a new
+ * leader) reads it back to finish an open plan without repeating a finished step. Implementations
+ * are thread-safe.
  */
-public final class Journal implements AutoCloseable {
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+public interface Journal extends AutoCloseable {
+  /**
+   * Appends {@code entry} durably.
+   *
+   * @throws JournalException when the entry could not be made durable; the caller must not act as
+   *     if it were journaled
+   */
+  void append(JournalEntry entry);
 
-  private final Path file;
-  private final FileChannel channel;
+  /** Every entry, in the order appended. */
+  List<JournalEntry> read();
 
-  private Journal(Path file, FileChannel channel) {
-    this.file = file;
-    this.channel = channel;
-  }
-
-  public static Journal open(Path file) {
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      FileChannel channel =
-          FileChannel.open(
-              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      return new Journal(file, channel);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot open the plan journal", e);
-    }
-  }
-
-  public synchronized void append(JournalEntry entry) {
-    try {
-      byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-      ByteBuffer buffer = ByteBuffer.wrap(line);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot append to the plan journal", e);
-    }
-  }
-
-  /** Every complete entry, in order. */
-  public synchronized List<JournalEntry> read() {
-    List<JournalEntry> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          out.add(JSON.readValue(line, JournalEntry.class));
-        } catch (IOException torn) {
-          // The last line of a journal whose writer died mid-write; its event did not happen.
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot read the plan journal", e);
-    }
-    return out;
-  }
-
-  public Path file() {
-    return file;
-  }
+  /** Where the journal lives, for messages: a file path, or a key prefix in etcd. */
+  String describe();
 
   @Override
-  public synchronized void close() {
-    try {
-      channel.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  void close();
 }

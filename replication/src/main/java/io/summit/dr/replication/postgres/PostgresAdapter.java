@@ -267,6 +267,28 @@ public final class PostgresAdapter implements StoreAdapter {
     }
   }
 
+  @Override
+  public StoreResult unfence() {
+    StoreObservation seen = observe(false);
+    if (!seen.reachable()) {
+      return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
+    }
+    if (seen.role() == StoreRole.PRIMARY) {
+      return new StoreResult.AlreadyDone(id + ": takes writes already at " + seen.position());
+    }
+    if (seen.role() != StoreRole.FENCED) {
+      return new StoreResult.Fatal(
+          id + ": is a " + seen.role().name().toLowerCase(java.util.Locale.ROOT) + ", not fenced");
+    }
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      unfence(s);
+      return new StoreResult.Applied(id + ": unfenced at " + seen.position());
+    } catch (SQLException e) {
+      return new StoreResult.Retry(id + ": unfence failed: " + e.getMessage());
+    }
+  }
+
   /** The reload is asynchronous; new sessions see it once the postmaster has processed it. */
   private void awaitReadOnly() throws SQLException {
     long deadline = System.nanoTime() + timeout.toNanos();

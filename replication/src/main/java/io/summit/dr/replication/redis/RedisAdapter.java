@@ -285,6 +285,32 @@ public final class RedisAdapter implements StoreAdapter {
   }
 
   @Override
+  public StoreResult unfence() {
+    StoreObservation seen = observe(false);
+    if (!seen.reachable()) {
+      return new StoreResult.Retry(id + ": unreachable: " + seen.detail());
+    }
+    if (seen.role() == StoreRole.PRIMARY) {
+      return new StoreResult.AlreadyDone(
+          id + ": takes writes already at offset " + seen.position());
+    }
+    if (seen.role() != StoreRole.FENCED) {
+      return new StoreResult.Fatal(id + ": is a " + lower(seen.role()) + ", not fenced");
+    }
+    try {
+      run(
+          endpoint,
+          r -> {
+            r.configSet("min-replicas-to-write", "0");
+            rewrite(r);
+          });
+      return new StoreResult.Applied(id + ": unfenced at offset " + seen.position());
+    } catch (RedisException e) {
+      return new StoreResult.Retry(id + ": unfence failed: " + e.getMessage());
+    }
+  }
+
+  @Override
   public StoreResult rejoin(Endpoint newPrimary) {
     if (newPrimary.equals(endpoint)) {
       return new StoreResult.Fatal(

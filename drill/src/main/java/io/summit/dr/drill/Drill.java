@@ -1,0 +1,747 @@
+package io.summit.dr.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.drill.canary.Canary;
+import io.summit.dr.drill.canary.Outcome;
+import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabComponent;
+import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.process.OsProcesses;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.Topology;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A drill against a running lab: it brings the lab to the scenario's starting state (the home
+ * region writing, every component up, both regions serving), seeds and starts the canary through
+ * the edge router, injects the fault at T0, follows the recovery for the read window, then checks
+ * every acknowledged write in every store of the writer region and computes the metrics ({@link
+ * DrillMetrics}). Each run writes a JSON and an HTML report. A region killed by the drill is
+ * restarted at the end (its old primary comes back fenced); the next run's preparation fails it
+ * back.
+ *
+ * <p>Not thread-safe: one drill at a time per lab.
+ */
+public final class Drill {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param window the read-availability window after T0, which is also how long the canary runs
+   *     after T0 (the design's definition uses 60 s)
+   * @param warmup how long the canary runs before T0
+   * @param reports where the reports go
+   */
+  public record Options(
+      Scenario scenario,
+      Duration window,
+      Duration warmup,
+      double writesPerSecond,
+      double readsPerSecond,
+      int seeds,
+      Duration requestTimeout,
+      Path reports) {
+
+    /** The design's drill: 60 s window, 5 s warm-up, 200 writes/s and 200 reads/s. */
+    public static Options defaults(Scenario scenario) {
+      return new Options(
+          scenario,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(5),
+          200,
+          200,
+          20,
+          Duration.ofSeconds(2),
+          Path.of("reports"));
+    }
+
+    public Options {
+      if (window.compareTo(Duration.ofSeconds(5)) < 0) {
+        throw new IllegalArgumentException(
+            "--window: " + window.toMillis() + "ms (expected: >= 5s)");
+      }
+      if (warmup.isNegative()) {
+        throw new IllegalArgumentException("--warmup: negative (expected: >= 0s)");
+      }
+      if (seeds < 1) {
+        throw new IllegalArgumentException("seeds: " + seeds + " (expected: >= 1)");
+      }
+    }
+  }
+
+  /** How the drill tells a person what it does: step lines, and a live line that may overwrite. */
+  public interface Progress {
+    void step(String line);
+
+    void live(String line);
+  }
+
+  private final Lab lab;
+  private final Options options;
+  private final Progress progress;
+  private final Topology topology;
+  private final LabLayout layout;
+  private final OrchestratorApi api;
+  private final String home;
+  private final long startedNanos = System.nanoTime();
+
+  public Drill(Lab lab, Options options, Progress progress) {
+    this.lab = lab;
+    this.options = options;
+    this.progress = progress;
+    this.topology = lab.topology();
+    this.layout = lab.layout();
+    this.api = new OrchestratorApi(URI.create("http://" + layout.orchestrator()));
+    this.home = topology.primary().name();
+    if (topology.services().isEmpty() || !topology.lab().edgeRouter()) {
+      throw new IllegalArgumentException(
+          "topology: the lab runs no service behind an edge router (expected: a service and"
+              + " lab.edge_router: true, as in examples/lab.yaml)");
+    }
+  }
+
+  private void say(String line) {
+    progress.step(String.format(Locale.ROOT, "[%6.1fs] %s", elapsed(), line));
+  }
+
+  private double elapsed() {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+
+  /** Runs the drill once; {@code run} numbers the report. */
+  public DrillResult run(int run) {
+    String runId = "drill" + Instant.now().toEpochMilli() + "r" + run;
+    prepare();
+    String writerBefore = api.writerRegion();
+    String other = otherRegion(writerBefore);
+    try (Canary canary =
+        new Canary(
+            new Canary.Settings(
+                URI.create("http://" + layout.edgeRouter()),
+                runId,
+                options.writesPerSecond(),
+                options.readsPerSecond(),
+                options.requestTimeout()))) {
+      say(
+          "canary: seeding "
+              + options.seeds()
+              + " records through the edge router "
+              + layout.edgeRouter());
+      List<Canary.Seed> seeds = canary.seed(options.seeds(), Duration.ofSeconds(30));
+      awaitSeedsEverywhere(seeds);
+      say(
+          String.format(
+              Locale.ROOT,
+              "canary: %.0f writes/s + %.0f reads/s; warming up for %ds",
+              options.writesPerSecond(),
+              options.readsPerSecond(),
+              options.warmup().toSeconds()));
+      canary.start();
+      parkUntil(System.nanoTime() + options.warmup().toNanos(), () -> false);
+      int plansBefore = api.plans().size();
+
+      long t0 = System.nanoTime();
+      Instant t0At = Instant.now();
+      String injected = inject(writerBefore, other);
+      say("T0: " + injected);
+      @Nullable String planId = follow(canary, t0, plansBefore, writerBefore, other);
+      List<Outcome> outcomes = canary.stop();
+      say("canary: stopped; " + outcomes.size() + " requests recorded");
+
+      JsonNode plan = planId == null ? null : awaitPlanEnd(planId, Duration.ofSeconds(120));
+      String writerAfter = api.writerRegion();
+      List<String> auditProblems = new ArrayList<>();
+      Map<String, Set<String>> missing = audit(writerAfter, outcomes, auditProblems);
+      DrillMetrics metrics =
+          DrillMetrics.compute(outcomes, t0, options.window(), missing, writerBefore, writerAfter);
+      List<String> notes = new ArrayList<>();
+      auditProblems.forEach(p -> notes.add("AUDIT INCOMPLETE: " + p));
+      if (plan == null && options.scenario() == Scenario.REGION_FAILURE) {
+        notes.add("no plan ran: the writer region was not failed over (see the events)");
+      }
+      if (options.scenario() == Scenario.PARTITION) {
+        notes.add(
+            plan == null
+                ? "no plan ran: the partition raised an alert and did not fail over"
+                : "a plan ran during a partition: " + plan.path("id").asText());
+      }
+      DrillResult result =
+          new DrillResult(
+              options.scenario(),
+              run,
+              t0At,
+              new DrillResult.Settings(
+                  options.writesPerSecond(),
+                  options.readsPerSecond(),
+                  options.window().toMillis() / 1000.0,
+                  options.warmup().toMillis() / 1000.0,
+                  layout.edgeRouter().toString(),
+                  lab.dir().toString()),
+              writerBefore,
+              writerAfter,
+              plan == null ? null : summary(plan),
+              metrics,
+              plan == null ? List.of() : steps(plan, t0At),
+              events(t0At),
+              Timeline.of(
+                  outcomes,
+                  t0,
+                  -options.warmup().toMillis() / 1000.0,
+                  options.window().toMillis() / 1000.0 + 2,
+                  0.5),
+              failures(outcomes, t0),
+              notes,
+              auditProblems.isEmpty(),
+              Path.of(""),
+              Path.of(""));
+      DrillResult written = DrillReport.write(result, options.reports());
+      say(
+          "report: "
+              + written.reportHtml()
+              + String.format(
+                  Locale.ROOT,
+                  " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged, split brain %d)",
+                  metrics.rtoWriteS() == null
+                      ? "not recovered"
+                      : String.format(Locale.ROOT, "%.2fs", metrics.rtoWriteS()),
+                  100 * metrics.readAvailability(),
+                  metrics.lostWrites(),
+                  metrics.ackedWrites(),
+                  metrics.splitBrainWrites()));
+      recover(writerBefore);
+      return written;
+    }
+  }
+
+  // ---- preparation ------------------------------------------------------------------------
+
+  /** Brings the lab to the scenario's starting state. */
+  private void prepare() {
+    if (!lab.state().isPresent()) {
+      throw new DrillException("no lab in " + lab.dir() + ": start one with 'summit-dr lab up'");
+    }
+    awaitNoPlan();
+    restartDeadComponents();
+    boolean wantHome = options.scenario() != Scenario.FAILBACK;
+    String writer = api.writerRegion();
+    if (wantHome && !writer.equals(home)) {
+      say("prepare: writer region is " + writer + "; failing back to " + home + " first");
+      awaitServing(false);
+      JsonNode plan = api.request("failback", null);
+      JsonNode done = awaitPlanEnd(plan.path("id").asText(), Duration.ofSeconds(180));
+      requireSucceeded(done, "prepare: failback");
+    }
+    if (!wantHome && writer.equals(home)) {
+      say("prepare: a failback needs a failed-over lab: killing " + home + " (not measured)");
+      awaitServing(true);
+      int before = api.plans().size();
+      lab.killRegion(home);
+      String id = awaitNewPlan(before, Duration.ofSeconds(30));
+      requireSucceeded(awaitPlanEnd(id, Duration.ofSeconds(60)), "prepare: failover");
+      restartDeadComponents();
+    }
+    awaitServing(wantHome);
+  }
+
+  private void requireSucceeded(JsonNode plan, String what) {
+    if (!"succeeded".equals(plan.path("state").asText())) {
+      throw new DrillException(
+          what
+              + ": plan "
+              + plan.path("id").asText()
+              + " "
+              + plan.path("state").asText()
+              + ": "
+              + plan.path("detail").asText());
+    }
+    say(what + ": plan " + plan.path("id").asText() + " succeeded");
+  }
+
+  /**
+   * Brings back a region a previous run killed: its WAN links healed and every component that is
+   * not running restarted.
+   */
+  private void restartDeadComponents() {
+    List<LabComponent> dead =
+        lab.requireState().components().stream()
+            .filter(c -> !OsProcesses.isAlive(c.pid()))
+            .toList();
+    if (dead.isEmpty()) {
+      return;
+    }
+    long t = System.nanoTime();
+    lab.heal();
+    for (LabComponent c : dead) {
+      lab.restart(c.name());
+    }
+    say(
+        String.format(
+            Locale.ROOT,
+            "prepare: healed the WAN links, restarted %s in %.1fs",
+            dead.stream().map(LabComponent::name).toList(),
+            (System.nanoTime() - t) / 1e9));
+  }
+
+  private void awaitNoPlan() {
+    boolean idle =
+        parkUntil(System.nanoTime() + Duration.ofSeconds(180).toNanos(), this::noRunningPlan);
+    if (!idle) {
+      throw new DrillException("prepare: a plan is still running after 180s; see summit-dr status");
+    }
+  }
+
+  private boolean noRunningPlan() {
+    for (JsonNode p : api.plans()) {
+      if (!p.hasNonNull("ended_at")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Waits until both regions serve: the edge router has a healthy region for each and every store
+   * node answers; when {@code replicated}, every node outside the writer region is also a replica
+   * that has caught up (after a failover the old primary is fenced until the failback rejoins it).
+   */
+  private void awaitServing(boolean replicated) {
+    StringBuilder last = new StringBuilder();
+    boolean ok =
+        parkUntil(
+            System.nanoTime() + Duration.ofSeconds(90).toNanos(),
+            () -> {
+              last.setLength(0);
+              last.append(servingProblems(replicated));
+              return last.length() == 0;
+            });
+    if (!ok) {
+      throw new DrillException("prepare: the lab is not serving after 90s: " + last);
+    }
+  }
+
+  private String servingProblems(boolean replicated) {
+    List<String> problems = new ArrayList<>();
+    try {
+      JsonNode routing = JSON.readTree(get("http://" + layout.edgeRouterAdmin() + "/v1/routing"));
+      for (JsonNode r : routing.path("regions")) {
+        // Before a failback only the writer region serves: the other's stores are stale.
+        boolean expected = replicated || r.path("writer").asBoolean();
+        if (expected && !r.path("healthy").asBoolean()) {
+          problems.add("router: region " + r.path("name").asText() + " not healthy");
+        }
+      }
+    } catch (IOException e) {
+      problems.add("router: " + e.getMessage());
+    }
+    JsonNode status = api.status();
+    for (JsonNode s : status.path("stores")) {
+      String role = s.path("role").asText();
+      boolean writer = s.path("region").asText().equals(status.path("writer_region").asText());
+      if (role.equals("unknown")) {
+        problems.add(s.path("name").asText() + "@" + s.path("region").asText() + " unreachable");
+      } else if (!replicated) {
+        continue;
+      } else if (writer ? !role.equals("primary") : !role.equals("replica")) {
+        problems.add(s.path("name").asText() + "@" + s.path("region").asText() + " is " + role);
+      } else if (!writer && lagsOverBudget(s)) {
+        problems.add(
+            s.path("name").asText()
+                + "@"
+                + s.path("region").asText()
+                + " lags "
+                + s.path("lag_seconds").asText("?")
+                + " s (a failover would be refused over the RPO budget)");
+      }
+    }
+    return String.join("; ", problems);
+  }
+
+  /** A replica whose lag is unknown or over its store's RPO budget. */
+  private boolean lagsOverBudget(JsonNode node) {
+    JsonNode lag = node.path("lag_seconds");
+    Store store = topology.store(node.path("name").asText()).orElse(null);
+    return store == null || !lag.isNumber() || lag.asDouble() * 1000 > store.rpoBudget().toMillis();
+  }
+
+  private String get(String url) throws IOException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /**
+   * Waits until every seed is in every store node that serves reads (the writer's and its
+   * replicas'; not a fenced old primary), so that reads after T0 find them wherever they go.
+   */
+  private void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
+    List<String> ids = seeds.stream().map(Canary.Seed::id).toList();
+    List<String[]> serving = new ArrayList<>();
+    for (JsonNode n : api.status().path("stores")) {
+      String role = n.path("role").asText();
+      if (role.equals("primary") || role.equals("replica")) {
+        serving.add(new String[] {n.path("name").asText(), n.path("region").asText()});
+      }
+    }
+    boolean ok =
+        parkUntil(
+            System.nanoTime() + Duration.ofSeconds(20).toNanos(),
+            () -> {
+              for (String[] node : serving) {
+                Store s = topology.store(node[0]).orElseThrow();
+                if (!StoreAudit.missing(s, layout.store(s.kind(), node[1]), ids).isEmpty()) {
+                  return false;
+                }
+              }
+              return true;
+            });
+    if (!ok) {
+      throw new DrillException("prepare: the seeded records did not reach every region in 20s");
+    }
+  }
+
+  // ---- fault and recovery -----------------------------------------------------------------
+
+  private String otherRegion(String region) {
+    return layout.regions().stream()
+        .filter(r -> !r.equals(region))
+        .findFirst()
+        .orElseThrow(() -> new DrillException("the lab has one region; a drill needs two"));
+  }
+
+  /** Injects the scenario's fault; returns what was done. */
+  private String inject(String writer, String other) {
+    return switch (options.scenario()) {
+      case REGION_FAILURE -> {
+        List<LabComponent> killed = lab.killRegion(writer);
+        yield "killed region "
+            + writer
+            + " (SIGKILL to "
+            + killed.stream().map(LabComponent::name).toList()
+            + ", WAN links cut)";
+      }
+      case PARTITION -> {
+        lab.partition(writer, other);
+        yield "cut the link "
+            + writer
+            + " <-> "
+            + other
+            + " (both regions stay reachable from the edge)";
+      }
+      case SWITCHOVER ->
+          "requested switchover to "
+              + other
+              + ": plan "
+              + api.request("switchover", other).path("id").asText();
+      case FAILBACK ->
+          "requested failback to "
+              + home
+              + ": plan "
+              + api.request("failback", null).path("id").asText();
+    };
+  }
+
+  /**
+   * Follows the recovery until the window ends, with a live line every second; heals a partition
+   * half-way. Returns the id of the plan the fault caused, if any.
+   */
+  private @Nullable String follow(
+      Canary canary, long t0, int plansBefore, String writerBefore, String other) {
+    long end = t0 + options.window().toNanos();
+    long healAt = t0 + options.window().toNanos() / 2;
+    boolean healed = options.scenario() != Scenario.PARTITION;
+    String planId = null;
+    String lastWriter = writerBefore;
+    long nextLine = t0;
+    Canary.Totals before = canary.totals();
+    while (System.nanoTime() < end) {
+      long now = System.nanoTime();
+      if (!healed && now >= healAt) {
+        lab.heal();
+        healed = true;
+        say(String.format(Locale.ROOT, "+%.1fs: link healed", (now - t0) / 1e9));
+      }
+      JsonNode plans = safePlans();
+      if (planId == null && plans != null && plans.size() > plansBefore) {
+        planId = plans.get(plans.size() - 1).path("id").asText();
+      }
+      if (now >= nextLine) {
+        Canary.Totals t = canary.totals();
+        String writer = safeWriter(lastWriter);
+        if (!writer.equals(lastWriter)) {
+          say(
+              String.format(
+                  Locale.ROOT, "+%.1fs: writer region is now %s", (now - t0) / 1e9, writer));
+          lastWriter = writer;
+        }
+        progress.live(
+            String.format(
+                Locale.ROOT,
+                "+%4.1fs  writes %4d ok %3d failed   reads %4d ok %3d failed   writer %s%s",
+                (now - t0) / 1e9,
+                t.writesOk() - before.writesOk(),
+                t.writesFailed() - before.writesFailed(),
+                t.readsOk() - before.readsOk(),
+                t.readsFailed() - before.readsFailed(),
+                writer,
+                planId == null ? "" : "   plan " + planId + " " + planState(plans, planId)));
+        before = t;
+        nextLine += 1_000_000_000L;
+      }
+      LockSupport.parkNanos(100_000_000L);
+    }
+    return planId;
+  }
+
+  private @Nullable JsonNode safePlans() {
+    try {
+      return api.plans();
+    } catch (DrillException e) {
+      return null;
+    }
+  }
+
+  private String safeWriter(String fallback) {
+    try {
+      return api.writerRegion();
+    } catch (DrillException e) {
+      return fallback;
+    }
+  }
+
+  private static String planState(@Nullable JsonNode plans, String id) {
+    if (plans == null) {
+      return "";
+    }
+    for (JsonNode p : plans) {
+      if (p.path("id").asText().equals(id)) {
+        if (p.hasNonNull("ended_at")) {
+          return p.path("state").asText();
+        }
+        for (JsonNode s : p.path("steps")) {
+          if ("running".equals(s.path("state").asText())) {
+            return "at " + s.path("id").asText();
+          }
+        }
+        return p.path("state").asText();
+      }
+    }
+    return "";
+  }
+
+  private String awaitNewPlan(int before, Duration timeout) {
+    String[] id = new String[1];
+    boolean ok =
+        parkUntil(
+            System.nanoTime() + timeout.toNanos(),
+            () -> {
+              JsonNode plans = safePlans();
+              if (plans != null && plans.size() > before) {
+                id[0] = plans.get(plans.size() - 1).path("id").asText();
+                return true;
+              }
+              return false;
+            });
+    if (!ok || id[0] == null) {
+      throw new DrillException("no plan started within " + timeout.toSeconds() + "s");
+    }
+    return id[0];
+  }
+
+  private JsonNode awaitPlanEnd(String id, Duration timeout) {
+    JsonNode[] last = new JsonNode[1];
+    boolean ok =
+        parkUntil(
+            System.nanoTime() + timeout.toNanos(),
+            () -> {
+              last[0] = api.plan(id);
+              return last[0].hasNonNull("ended_at");
+            });
+    if (!ok) {
+      throw new DrillException(
+          "plan " + id + " did not end within " + timeout.toSeconds() + "s: " + last[0]);
+    }
+    return last[0];
+  }
+
+  /** After a region failure, the killed region comes back (its old primary fenced on return). */
+  private void recover(String writerBefore) {
+    if (options.scenario() == Scenario.REGION_FAILURE) {
+      say(
+          "recover: restarting "
+              + writerBefore
+              + " (it rejoins as a replica at the next failback)");
+      restartDeadComponents();
+    }
+  }
+
+  // ---- audit and report -------------------------------------------------------------------
+
+  /** Per store, the acknowledged writes its node in the writer region does not hold. */
+  private Map<String, Set<String>> audit(
+      String writer, List<Outcome> outcomes, List<String> problems) {
+    List<String> acked =
+        outcomes.stream()
+            .filter(o -> o.kind() == Outcome.Kind.WRITE && o.ok())
+            .map(Outcome::id)
+            .toList();
+    Map<String, Set<String>> missing = new LinkedHashMap<>();
+    for (Store s : topology.stores()) {
+      try {
+        missing.put(s.name(), StoreAudit.missing(s, layout.store(s.kind(), writer), acked));
+      } catch (DrillException e) {
+        // No failover happened and the writer region is gone, say: nothing to read the writes
+        // from. The run is reported, its loss unknown, and it counts as failed.
+        problems.add(
+            e.getMessage() + "; the " + acked.size() + " acknowledged writes are unchecked");
+        missing.put(s.name(), Set.of());
+      }
+    }
+    say(
+        "audit: "
+            + acked.size()
+            + " acknowledged writes checked in "
+            + topology.stores().stream().map(s -> s.name() + "@" + writer).toList()
+            + ": "
+            + missing.entrySet().stream()
+                .map(e -> e.getKey() + " missing " + e.getValue().size())
+                .toList());
+    return missing;
+  }
+
+  /** Failed requests grouped by kind and error (digits folded, so ports and ids group). */
+  static List<DrillResult.Failure> failures(List<Outcome> outcomes, long t0) {
+    final class Group {
+      final String kind;
+      final String error;
+      long count;
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+
+      Group(String kind, String error) {
+        this.kind = kind;
+        this.error = error;
+      }
+    }
+    Map<String, Group> groups = new LinkedHashMap<>();
+    for (Outcome o : outcomes) {
+      if (o.ok()) {
+        continue;
+      }
+      String error = o.error() == null ? "status " + o.status() : o.error();
+      String kind = o.kind().name().toLowerCase(Locale.ROOT);
+      Group g =
+          groups.computeIfAbsent(
+              kind + "|" + error.replaceAll("[0-9]+", "N"), k -> new Group(kind, error));
+      long at = o.issuedNanos() - t0;
+      g.count++;
+      g.first = Math.min(g.first, at);
+      g.last = Math.max(g.last, at);
+    }
+    return groups.values().stream()
+        .map(
+            g ->
+                new DrillResult.Failure(
+                    g.kind,
+                    g.error,
+                    g.count,
+                    DrillMetrics.seconds(g.first),
+                    DrillMetrics.seconds(g.last)))
+        .sorted(java.util.Comparator.comparingDouble(DrillResult.Failure::firstS))
+        .toList();
+  }
+
+  private static DrillResult.PlanSummary summary(JsonNode plan) {
+    return new DrillResult.PlanSummary(
+        plan.path("id").asText(),
+        plan.path("kind").asText(),
+        plan.path("state").asText(),
+        plan.path("forced").asBoolean(),
+        plan.hasNonNull("detail") ? plan.get("detail").asText() : null);
+  }
+
+  private static List<DrillResult.Step> steps(JsonNode plan, Instant t0) {
+    double offset =
+        (Instant.parse(plan.path("started_at").asText()).toEpochMilli() - t0.toEpochMilli())
+            / 1000.0;
+    List<DrillResult.Step> out = new ArrayList<>();
+    for (JsonNode s : plan.path("steps")) {
+      out.add(
+          new DrillResult.Step(
+              s.path("id").asText(),
+              s.path("action").asText(),
+              s.path("region").asText(),
+              s.hasNonNull("start_s") ? round(offset + s.get("start_s").asDouble()) : null,
+              s.hasNonNull("end_s") ? round(offset + s.get("end_s").asDouble()) : null,
+              s.hasNonNull("outcome") ? s.get("outcome").asText() : null,
+              s.hasNonNull("detail") ? s.get("detail").asText() : null));
+    }
+    return out;
+  }
+
+  private List<DrillResult.Event> events(Instant t0) {
+    List<DrillResult.Event> out = new ArrayList<>();
+    Instant from = t0.minus(options.warmup());
+    for (JsonNode e : api.recentEvents()) {
+      Instant at = Instant.parse(e.path("at").asText());
+      if (at.isBefore(from)) {
+        continue;
+      }
+      out.add(
+          new DrillResult.Event(
+              round((at.toEpochMilli() - t0.toEpochMilli()) / 1000.0),
+              e.path("type").asText(),
+              e.path("data").toString()));
+    }
+    return out;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /**
+   * Parks in 50 ms steps until {@code done} holds or the deadline passes; false on the deadline.
+   */
+  private static boolean parkUntil(long deadlineNanos, BooleanSupplier done) {
+    while (true) {
+      try {
+        if (done.getAsBoolean()) {
+          return true;
+        }
+      } catch (DrillException e) {
+        // not answering yet: ask again until the deadline
+      }
+      if (System.nanoTime() >= deadlineNanos) {
+        return false;
+      }
+      LockSupport.parkNanos(Math.min(50_000_000L, Math.max(0, deadlineNanos - System.nanoTime())));
+      if (Thread.currentThread().isInterrupted()) {
+        throw new DrillException("interrupted");
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.summit.dr.drill;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes a drill run's report: {@code reports/STAMP-SCENARIO-runN.json} (everything measured) and a
+ * self-contained {@code .html} beside it (no network needed to open it): the headline figures
+ * against the targets, a timeline chart drawn in the browser from the embedded JSON (writes and
+ * reads per second, errors, write latency, the fault and the plan's steps marked), the steps and
+ * the orchestrator's events.
+ */
+public final class DrillReport {
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+  private DrillReport() {}
+
+  /** Writes both files; returns the result with their paths. */
+  static DrillResult write(DrillResult r, Path dir) {
+    String base = STAMP.format(r.t0()) + "-" + r.scenario().wireName() + "-run" + r.run();
+    Path json = dir.resolve(base + ".json").toAbsolutePath();
+    Path html = dir.resolve(base + ".html").toAbsolutePath();
+    DrillResult done =
+        new DrillResult(
+            r.scenario(),
+            r.run(),
+            r.t0(),
+            r.settings(),
+            r.writerBefore(),
+            r.writerAfter(),
+            r.plan(),
+            r.metrics(),
+            r.steps(),
+            r.events(),
+            r.timeline(),
+            r.failures(),
+            r.notes(),
+            r.audited(),
+            json,
+            html);
+    try {
+      Files.createDirectories(dir);
+      String data = JSON.writeValueAsString(done);
+      Files.writeString(json, data);
+      Files.writeString(html, html(data));
+    } catch (IOException e) {
+      throw new UncheckedIOException("report: cannot write " + dir + ": " + e.getMessage(), e);
+    }
+    return done;
+  }
+
+  /** The page, with the report's JSON embedded (a {@code </} inside it cannot end the script). */
+  static String html(String data) throws IOException {
+    String template;
+    try (InputStream in =
+        Objects.requireNonNull(
+            DrillReport.class.getResourceAsStream("report.html"), "report.html resource")) {
+      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return template.replace("/*REPORT_JSON*/null", data.replace("</", "<\\/"));
+  }
+
+  /**
+   * The one-object summary {@code summit-dr drill --json} prints per run: the metrics under the
+   * design's names, the plan's steps and the report's path.
+   */
+  public static ObjectNode summary(DrillResult r) {
+    ObjectNode o = JSON.createObjectNode();
+    DrillMetrics m = r.metrics();
+    o.put("scenario", r.scenario().wireName());
+    o.put("run", r.run());
+    o.put("t0", r.t0().toString());
+    o.put("writer_before", r.writerBefore());
+    o.put("writer_after", r.writerAfter());
+    if (m.rtoWriteS() == null) {
+      o.putNull("rto_write_s");
+    } else {
+      o.put("rto_write_s", m.rtoWriteS());
+    }
+    o.put("write_pause_s", m.writePauseS());
+    o.put("read_availability", m.readAvailability());
+    o.put("reads_in_window", m.readsInWindow());
+    o.put("writes_issued", m.writesIssued());
+    o.put("acked_writes", m.ackedWrites());
+    o.put("lost_writes", m.lostWrites());
+    o.set("lost_by_store", JSON.valueToTree(m.lostByStore()));
+    o.put("rpo_window_s", m.rpoWindowS());
+    o.set("rpo_window_by_store", JSON.valueToTree(m.rpoWindowByStore()));
+    o.put("lost_in_flight", m.lostInFlight());
+    o.put("lost_after_t0", m.lostAfterT0());
+    o.put("split_brain_writes", m.splitBrainWrites());
+    o.put("audited", r.audited());
+    o.put("plan", r.plan() == null ? null : r.plan().id());
+    ArrayNode steps = o.putArray("steps");
+    for (DrillResult.Step s : r.steps()) {
+      ObjectNode step = steps.addObject();
+      step.put("name", s.name());
+      step.put("start_s", s.startS());
+      step.put("end_s", s.endS());
+      step.put("outcome", s.outcome());
+    }
+    o.put("report", r.reportHtml().toString());
+    return o;
+  }
+
+  /** The {@code "summary": true} object after several runs: median and max of RTO and RPO. */
+  public static ObjectNode summary(List<DrillResult> runs) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("summary", true);
+    o.put("scenario", runs.isEmpty() ? null : runs.get(0).scenario().wireName());
+    o.put("runs", runs.size());
+    List<Double> rto =
+        runs.stream().map(r -> r.metrics().rtoWriteS()).filter(Objects::nonNull).sorted().toList();
+    List<Double> rpo = runs.stream().map(r -> r.metrics().rpoWindowS()).sorted().toList();
+    o.put("recovered_runs", rto.size());
+    putStats(o, "rto_write_s", rto);
+    putStats(o, "rpo_window_s", rpo);
+    o.put(
+        "read_availability_min",
+        runs.stream().mapToDouble(r -> r.metrics().readAvailability()).min().orElse(1));
+    o.put("lost_writes_total", runs.stream().mapToLong(r -> r.metrics().lostWrites()).sum());
+    o.put(
+        "split_brain_writes_total",
+        runs.stream().mapToLong(r -> r.metrics().splitBrainWrites()).sum());
+    ArrayNode reports = o.putArray("reports");
+    runs.forEach(r -> reports.add(r.reportHtml().toString()));
+    return o;
+  }
+
+  private static void putStats(ObjectNode o, String name, List<Double> sorted) {
+    if (sorted.isEmpty()) {
+      o.putNull(name + "_median");
+      o.putNull(name + "_max");
+      return;
+    }
+    int n = sorted.size();
+    double median =
+        n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    o.put(name + "_median", Math.round(median * 1000) / 1000.0);
+    o.put(name + "_max", sorted.get(n - 1));
+  }
+}

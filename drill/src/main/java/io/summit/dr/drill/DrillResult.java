@@ -1,0 +1,67 @@
+package io.summit.dr.drill;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One drill run: what was done, what was measured, and where the report is.
+ *
+ * @param writerBefore the writer region at T0
+ * @param writerAfter the writer region once the drill ended
+ * @param plan the plan that ran because of the fault (null when none did, as in a partition)
+ * @param steps the plan's steps, in seconds from T0
+ * @param events the orchestrator's events from the warm-up on, in seconds from T0
+ * @param failures the canary's failed requests, grouped by kind and error
+ * @param audited whether every store of the writer region could be read back (when not, the loss is
+ *     unknown and the notes say why)
+ * @param notes what a reader should know about this run (a missed target, a slow recovery)
+ */
+public record DrillResult(
+    Scenario scenario,
+    int run,
+    Instant t0,
+    Settings settings,
+    String writerBefore,
+    String writerAfter,
+    @Nullable PlanSummary plan,
+    DrillMetrics metrics,
+    List<Step> steps,
+    List<Event> events,
+    Timeline timeline,
+    List<Failure> failures,
+    List<String> notes,
+    boolean audited,
+    Path reportJson,
+    Path reportHtml) {
+
+  /** The canary's settings for this run. */
+  public record Settings(
+      double writesPerSecond,
+      double readsPerSecond,
+      double windowS,
+      double warmupS,
+      String entryPoint,
+      String lab) {}
+
+  /** The plan the fault caused. */
+  public record PlanSummary(
+      String id, String kind, String state, boolean forced, @Nullable String detail) {}
+
+  /** One plan step, in seconds from T0. */
+  public record Step(
+      String name,
+      String action,
+      String region,
+      @Nullable Double startS,
+      @Nullable Double endS,
+      @Nullable String outcome,
+      @Nullable String detail) {}
+
+  /** Failed canary requests of one kind with one error, in seconds from T0. */
+  public record Failure(String kind, String error, long count, double firstS, double lastS) {}
+
+  /** One orchestrator event, in seconds from T0. */
+  public record Event(double atS, String type, String detail) {}
+}

@@ -1,0 +1,154 @@
+package io.summit.dr.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.TestLabs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Drills against a real lab (PostgreSQL, Redis, WAN, observers, orchestrator, edge router and the
+ * regions' service clusters, each its own process): a region failure and a switchover, asserting
+ * the safety results. Timings are printed (target/surefire-reports), not asserted: they are the
+ * drill's measurements, and this machine is shared.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DrillLabTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WEST = "us-west-2";
+  private static final String EAST = "us-east-1";
+
+  private Lab lab;
+  private Path reports;
+  private @Nullable DrillResult regionFailure;
+  private final Drill.Progress progress =
+      new Drill.Progress() {
+        @Override
+        public void step(String line) {
+          System.out.println(line);
+        }
+
+        @Override
+        public void live(String line) {
+          System.out.println("  " + line);
+        }
+      };
+
+  @BeforeAll
+  void up() throws Exception {
+    lab = TestLabs.prepare("drill-test");
+    reports = Path.of("target", "drill-reports").toAbsolutePath();
+    lab.up(TestLabs.config(lab), System.out::println);
+  }
+
+  @AfterAll
+  void down() {
+    if (lab != null) {
+      lab.down(true, line -> {});
+    }
+  }
+
+  private DrillResult drill(Scenario scenario) {
+    Drill.Options options =
+        new Drill.Options(
+            scenario,
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(3),
+            100,
+            100,
+            10,
+            Duration.ofSeconds(2),
+            reports);
+    DrillResult r = new Drill(lab, options, progress).run(1);
+    System.out.println(DrillReport.summary(r).toPrettyString());
+    return r;
+  }
+
+  private JsonNode get(String url) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  @Order(1)
+  void aKilledWriterRegionFailsOverWithNoSplitBrainAndNoWriteLostAfterT0() throws Exception {
+    DrillResult r = drill(Scenario.REGION_FAILURE);
+    regionFailure = r;
+    DrillMetrics m = r.metrics();
+
+    DrillResult.PlanSummary plan = java.util.Objects.requireNonNull(r.plan(), "no plan ran");
+    assertThat(plan.state()).as(plan.toString()).isEqualTo("succeeded");
+    assertThat(r.writerBefore()).isEqualTo(WEST);
+    assertThat(r.writerAfter()).isEqualTo(EAST);
+    assertThat(m.rtoWriteS()).as("writes through the edge router recovered").isNotNull();
+    assertThat(m.splitBrainWrites()).isZero();
+    assertThat(m.lostAfterT0()).as("writes the new writer acknowledged, missing").isZero();
+    assertThat(m.ackedWrites()).isGreaterThan(m.lostWrites() + m.lostInFlight() + 500);
+    // The edge router writes to us-east-1, and us-east-1's service grew to us-west-2's size.
+    assertThat(
+            get("http://" + lab.layout().edgeRouterAdmin() + "/v1/routing").get("writer").asText())
+        .isEqualTo(EAST);
+    assertThat(get("http://" + lab.layout().cluster(EAST) + "/v1/cluster").get("ready").asInt())
+        .isGreaterThanOrEqualTo(2);
+    assertThat(r.steps())
+        .filteredOn(s -> s.name().equals("scale-up"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.outcome()).isEqualTo("applied"));
+    assertThat(Files.readString(r.reportJson())).contains("\"rto_write_s\"");
+  }
+
+  @Test
+  @Order(2)
+  void aSwitchoverUnderTheCanaryLosesNoAcknowledgedWrite() {
+    // The lab is failed over with us-west-2 back and fenced: the drill fails back first.
+    DrillResult r = drill(Scenario.SWITCHOVER);
+    DrillMetrics m = r.metrics();
+
+    DrillResult.PlanSummary plan = java.util.Objects.requireNonNull(r.plan(), "no plan ran");
+    assertThat(plan.state()).as(plan.toString()).isEqualTo("succeeded");
+    assertThat(r.writerBefore()).isEqualTo(WEST);
+    assertThat(r.writerAfter()).isEqualTo(EAST);
+    assertThat(m.lostWrites()).isZero();
+    assertThat(m.lostInFlight()).isZero();
+    assertThat(m.lostAfterT0()).isZero();
+    assertThat(m.splitBrainWrites()).isZero();
+    assertThat(m.ackedWrites()).isGreaterThan(1000);
+  }
+
+  @Test
+  @Order(3)
+  void theRegionFailureReportOpensInChromiumWithItsPlanOnTheChart() {
+    DrillResult regionFailure =
+        java.util.Objects.requireNonNull(this.regionFailure, "the region-failure drill ran");
+
+    try (Chromium browser = new Chromium()) {
+      Chromium.Page page = browser.open(regionFailure.reportHtml());
+
+      assertThat(page.error()).isEmpty();
+      assertThat(page.chartStats().get("steps")).isEqualTo((long) regionFailure.steps().size());
+      assertThat(browser.count("#timeline .marker-fault")).isEqualTo(1);
+      assertThat(browser.count("#steps tbody tr")).isEqualTo(regionFailure.steps().size());
+    }
+  }
+}

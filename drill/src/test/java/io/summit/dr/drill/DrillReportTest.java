@@ -1,0 +1,146 @@
+package io.summit.dr.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.drill.canary.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report files, and the HTML page as a browser shows it. */
+class DrillReportTest {
+  private static final long MS = 1_000_000L;
+  @TempDir Path dir;
+
+  /** A region failure: writes fail for 1.2 s after T0, reads never, one write lost. */
+  static DrillResult sample(Path dir) {
+    long t0 = 5_000 * MS;
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      long at = i * 10 * MS;
+      boolean down = at >= t0 && at < t0 + 1200 * MS;
+      String writer = at < t0 ? "us-west-2" : "us-east-1";
+      outcomes.add(
+          new Outcome(
+              Outcome.Kind.WRITE,
+              i,
+              "w" + i,
+              at,
+              at + 3 * MS,
+              down ? 503 : 201,
+              down ? null : writer,
+              writer,
+              down ? "no writer region" : null));
+      outcomes.add(
+          new Outcome(
+              Outcome.Kind.READ, -1, "s1", at + 5 * MS, at + 7 * MS, 200, null, "us-east-1", null));
+    }
+    DrillMetrics m =
+        DrillMetrics.compute(
+            outcomes,
+            t0,
+            Duration.ofSeconds(4),
+            Map.of("postgres", Set.of("w499"), "redis", Set.of()),
+            "us-west-2",
+            "us-east-1");
+    DrillResult r =
+        new DrillResult(
+            Scenario.REGION_FAILURE,
+            1,
+            Instant.parse("2026-11-30T12:00:00Z"),
+            new DrillResult.Settings(100, 100, 4, 5, "127.0.0.1:26920", "/tmp/lab"),
+            "us-west-2",
+            "us-east-1",
+            new DrillResult.PlanSummary("failover-1", "failover", "succeeded", false, null),
+            m,
+            List.of(
+                new DrillResult.Step(
+                    "stop-writes",
+                    "stop-writes",
+                    "us-west-2",
+                    0.95,
+                    0.96,
+                    "applied",
+                    "router: writer us-west-2 -> null"),
+                new DrillResult.Step(
+                    "promote/postgres", "promote", "us-east-1", 0.97, 1.1, "applied", "promoted")),
+            List.of(new DrillResult.Event(0.9, "region-failed", "{\"region\":\"us-west-2\"}")),
+            Timeline.of(outcomes, t0, -5, 5, 0.5),
+            Drill.failures(outcomes, t0),
+            List.of("a note </script><b>not markup</b>"),
+            true,
+            Path.of(""),
+            Path.of(""));
+    return DrillReport.write(r, dir);
+  }
+
+  @Test
+  void writesTheJsonWithTheDesignsFieldNamesAndTheSummaryLine() throws Exception {
+    DrillResult r = sample(dir);
+
+    JsonNode json = DrillReport.JSON.readTree(Files.readString(r.reportJson()));
+    JsonNode summary = DrillReport.summary(r);
+
+    assertThat(json.at("/metrics/rto_write_s").asDouble()).isEqualTo(1.203);
+    assertThat(json.at("/timeline/writes_ok").size()).isEqualTo(20);
+    for (String field :
+        List.of(
+            "scenario",
+            "rto_write_s",
+            "read_availability",
+            "acked_writes",
+            "lost_writes",
+            "rpo_window_s",
+            "split_brain_writes",
+            "steps",
+            "report")) {
+      assertThat(summary.has(field)).as(field).isTrue();
+    }
+    assertThat(summary.get("scenario").asText()).isEqualTo("region-failure");
+    assertThat(summary.get("lost_writes").asLong()).isEqualTo(1);
+    assertThat(summary.at("/steps/0/name").asText()).isEqualTo("stop-writes");
+    assertThat(summary.get("report").asText()).endsWith(".html");
+  }
+
+  @Test
+  void theSummaryOfSeveralRunsHasTheMedianAndMaxOfRtoAndRpo() {
+    DrillResult one = sample(dir);
+
+    JsonNode s = DrillReport.summary(List.of(one, one, one));
+
+    assertThat(s.get("summary").asBoolean()).isTrue();
+    assertThat(s.get("rto_write_s_median").asDouble()).isEqualTo(1.203);
+    assertThat(s.get("rto_write_s_max").asDouble()).isEqualTo(1.203);
+    assertThat(s.has("rpo_window_s_median")).isTrue();
+    assertThat(s.get("runs").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void theHtmlReportDrawsItsTimelineInChromium() throws Exception {
+    DrillResult r = sample(dir);
+
+    try (Chromium browser = new Chromium()) {
+      Chromium.Page page = browser.open(r.reportHtml());
+
+      assertThat(page.error()).isEmpty();
+      assertThat(page.title()).isEqualTo("Summit DR drill: region-failure, run 1");
+      assertThat(page.chartStats())
+          .containsEntry("points", 20L)
+          .containsEntry("series", 3L)
+          .containsEntry("steps", 2L);
+      assertThat(browser.count("#timeline .series-writes-failed")).isPositive();
+      assertThat(browser.count("#timeline .marker-fault")).isEqualTo(1);
+      assertThat(browser.count("#timeline .marker-rto")).isEqualTo(1);
+      assertThat(browser.count(".card.fail")).isEqualTo(0);
+      assertThat(page.screenshot().length).isGreaterThan(10_000);
+    }
+  }
+}

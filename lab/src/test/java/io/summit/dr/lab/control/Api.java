@@ -1,0 +1,61 @@
+package io.summit.dr.lab.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.lab.Lab;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/** The orchestrator's HTTP API as a test sees it: status code and JSON body. */
+final class Api {
+  record Reply(int status, JsonNode body) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final URI base;
+
+  Api(Lab lab) {
+    this.base = URI.create("http://" + lab.layout().orchestrator());
+  }
+
+  Reply get(String path) throws IOException, InterruptedException {
+    return send("GET", path, null);
+  }
+
+  Reply post(String path, Map<String, Object> body) throws IOException, InterruptedException {
+    return send("POST", path, JSON.writeValueAsString(body));
+  }
+
+  Reply postRaw(String path, String body) throws IOException, InterruptedException {
+    return send("POST", path, body);
+  }
+
+  private Reply send(String method, String path, @org.jspecify.annotations.Nullable String body)
+      throws IOException, InterruptedException {
+    HttpRequest r =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), JSON.readTree(response.body()));
+  }
+
+  /** Waits (Awaitility) until the plan has ended; returns its final status. */
+  JsonNode awaitPlanEnd(String id, Duration timeout) {
+    return org.awaitility.Awaitility.await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get("/v1/plans/" + id).body(), p -> p.hasNonNull("ended_at"));
+  }
+}

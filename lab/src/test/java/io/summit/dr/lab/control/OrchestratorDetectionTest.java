@@ -1,0 +1,167 @@
+package io.summit.dr.lab.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.TestLabs;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Automatic detection on a real lab with observers in both regions: a partition between the regions
+ * alone raises an alert and fails nothing over; a killed writer region fails over by itself; the
+ * orchestrator killed with SIGKILL while the plan waits at an approval gate (after promotion)
+ * resumes the plan on restart and promotes nothing twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OrchestratorDetectionTest {
+  private static final String WEST = "us-west-2";
+  private static final String EAST = "us-east-1";
+
+  private Lab lab;
+  private Api api;
+
+  @BeforeAll
+  void up() throws Exception {
+    lab =
+        TestLabs.prepare(
+            "detection-test",
+            yaml ->
+                yaml.replace(
+                    "{name: publish-endpoints, action: publish-endpoints, timeout: 1s}",
+                    "{name: publish-endpoints, action: publish-endpoints, timeout: 1s, approval: true}"));
+    lab.up(TestLabs.config(lab), line -> {});
+    api = new Api(lab);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode regions = api.get("/v1/status").body().get("regions");
+              assertThat(regions.at("/us-west-2/observers/observer-us-east-1").asText())
+                  .isEqualTo("up");
+              assertThat(regions.at("/us-west-2/observers/orchestrator").asText()).isEqualTo("up");
+            });
+  }
+
+  @AfterAll
+  void down() {
+    if (lab != null) {
+      lab.down(true, line -> {});
+    }
+  }
+
+  @Test
+  @Order(1)
+  void aPartitionBetweenTheRegionsAloneRaisesAnAlertAndFailsNothingOver() throws Exception {
+    lab.partition(WEST, EAST);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> eventTypes().contains("alert-partition"));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
+              assertThat(api.get("/v1/status").body().get("writer_region").asText())
+                  .isEqualTo(WEST);
+            });
+    JsonNode alert = java.util.Objects.requireNonNull(lastEvent("alert-partition"));
+    assertThat(alert.at("/data/region").asText()).isIn(WEST, EAST);
+    assertThat(alert.at("/data/seeing_up").toString()).contains("orchestrator");
+    lab.heal();
+    // Caught up again before the next test kills the primary: a failover right after a partition
+    // is refused while the replicas' last known lag is over the RPO budget.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              for (JsonNode s : api.get("/v1/status").body().get("stores")) {
+                if (s.get("region").asText().equals(EAST)) {
+                  assertThat(s.get("lag_seconds").isNumber()).as(s.toString()).isTrue();
+                  assertThat(s.get("lag_seconds").asDouble()).as(s.toString()).isLessThan(0.5);
+                }
+              }
+            });
+  }
+
+  @Test
+  @Order(2)
+  void killingTheWriterRegionFailsOverByItselfAndACrashedOrchestratorResumesWithoutPromotingTwice()
+      throws Exception {
+    long killedAt = System.nanoTime();
+    lab.killRegion(WEST);
+
+    JsonNode waiting =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                this::lastPlan,
+                p -> p != null && p.get("state").asText().equals("waiting-approval"));
+    double detectedAfter = (System.nanoTime() - killedAt) / 1e9;
+    assertThat(waiting.get("requested_by").asText()).startsWith("detector");
+    assertThat(waiting.get("kind").asText()).isEqualTo("FAILOVER");
+    String id = waiting.get("id").asText();
+
+    lab.kill("orchestrator-edge");
+    lab.restart("orchestrator-edge");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                api.get("/v1/plans/" + id)
+                    .body()
+                    .path("state")
+                    .asText()
+                    .equals("waiting-approval"));
+    api.post("/v1/plans/" + id + "/approve", Map.of("by", "test"));
+    JsonNode done = api.awaitPlanEnd(id, Duration.ofSeconds(30));
+
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(EAST);
+    List<String> journal =
+        Files.readAllLines(lab.dir().resolve("orchestrator").resolve("journal.jsonl"));
+    assertThat(
+            journal.stream()
+                .filter(l -> l.contains("\"step-start\"") && l.contains("\"promote/postgres\""))
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            journal.stream()
+                .filter(l -> l.contains("\"step-start\"") && l.contains("\"promote/redis\""))
+                .count())
+        .isEqualTo(1);
+    assertThat(journal.stream().filter(l -> l.contains("\"approved\""))).hasSize(1);
+    System.out.printf("detection: region kill to plan waiting at its gate: %.2fs%n", detectedAfter);
+  }
+
+  private @org.jspecify.annotations.Nullable JsonNode lastPlan() throws Exception {
+    JsonNode plans = api.get("/v1/plans").body().get("plans");
+    return plans.isEmpty() ? null : plans.get(plans.size() - 1);
+  }
+
+  private List<String> eventTypes() throws Exception {
+    return api.get("/v1/events/recent").body().get("events").findValuesAsText("type");
+  }
+
+  private @org.jspecify.annotations.Nullable JsonNode lastEvent(String type) throws Exception {
+    JsonNode last = null;
+    for (JsonNode e : api.get("/v1/events/recent").body().get("events")) {
+      if (e.get("type").asText().equals(type)) {
+        last = e;
+      }
+    }
+    return last;
+  }
+}

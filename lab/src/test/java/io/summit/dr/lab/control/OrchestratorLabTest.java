@@ -1,0 +1,211 @@
+package io.summit.dr.lab.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.TestLabs;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.StoreKind;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The orchestrator of a real lab (its own OS process, started by {@code lab up}) driven through a
+ * switchover and failback under a write load, a bad request, an RPO-guarded failover of a killed
+ * region, and the old primary's return.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OrchestratorLabTest {
+  private static final String WEST = "us-west-2";
+  private static final String EAST = "us-east-1";
+
+  private Lab lab;
+  private Api api;
+
+  @BeforeAll
+  void up() throws Exception {
+    lab = TestLabs.prepare("orchestrator-test");
+    lab.up(TestLabs.config(lab), line -> {});
+    api = new Api(lab);
+    await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/status").status() == 200);
+  }
+
+  @AfterAll
+  void down() {
+    if (lab != null) {
+      lab.down(true, line -> {});
+    }
+  }
+
+  @Test
+  @Order(1)
+  void switchoverUnderAWriteLoadLosesNoAcknowledgedWrite() throws Exception {
+    WriteLoad load = new WriteLoad(api);
+    await().atMost(Duration.ofSeconds(20)).until(() -> load.acked.size() > 50);
+
+    JsonNode plan = api.post("/v1/plans", Map.of("kind", "switchover", "to", EAST)).body();
+    JsonNode done = api.awaitPlanEnd(plan.get("id").asText(), Duration.ofSeconds(90));
+    int ackedAtEnd = load.acked.size();
+    await().atMost(Duration.ofSeconds(20)).until(() -> load.acked.size() > ackedAtEnd + 50);
+    load.close();
+
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(EAST);
+    assertEveryAckedWriteIsIn(EAST, load.acked);
+  }
+
+  @Test
+  @Order(2)
+  void failbackReturnsTheWriterToUsWest2AndLosesNothing() throws Exception {
+    WriteLoad load = new WriteLoad(api);
+    await().atMost(Duration.ofSeconds(20)).until(() -> load.acked.size() > 50);
+
+    JsonNode plan = api.post("/v1/plans", Map.of("kind", "failback")).body();
+    JsonNode done = api.awaitPlanEnd(plan.get("id").asText(), Duration.ofSeconds(90));
+    load.close();
+
+    assertThat(done.get("state").asText()).as(done.toString()).isEqualTo("succeeded");
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(WEST);
+    assertEveryAckedWriteIsIn(WEST, load.acked);
+  }
+
+  @Test
+  @Order(3)
+  void badPlanRequestsGetA4xxNamingTheFieldAndChangeNothing() throws Exception {
+    int plans = api.get("/v1/plans").body().get("plans").size();
+
+    Api.Reply unknownRegion = api.post("/v1/plans", Map.of("kind", "failover", "to", "eu-west-1"));
+    Api.Reply badKind = api.post("/v1/plans", Map.of("kind", "teleport", "to", EAST));
+    Api.Reply unknownField =
+        api.post("/v1/plans", Map.of("kind", "failover", "to", EAST, "hurry", true));
+    Api.Reply notJson = api.postRaw("/v1/plans", "{kind: failover");
+    Api.Reply approveNothing = api.post("/v1/plans/no-such-plan/approve", Map.of());
+
+    assertThat(unknownRegion.status()).isEqualTo(400);
+    assertThat(unknownRegion.body().get("error").asText()).startsWith("to: 'eu-west-1'");
+    assertThat(badKind.body().get("error").asText()).startsWith("kind: 'teleport'");
+    assertThat(unknownField.body().get("error").asText()).startsWith("hurry: unknown field");
+    assertThat(notJson.status()).isEqualTo(400);
+    assertThat(approveNothing.status()).isEqualTo(400);
+    assertThat(api.get("/v1/plans").body().get("plans")).hasSize(plans);
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(WEST);
+  }
+
+  @Test
+  @Order(4)
+  void failoverIsRefusedWhenTheReplicaLagsBeyondTheBudgetAndForceGoesThroughRecorded()
+      throws Exception {
+    lab.slowLink(WEST, EAST, Duration.ofMillis(1500));
+    WriteLoad load = new WriteLoad(api);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              JsonNode postgres = store(api.get("/v1/status").body(), "postgres", EAST);
+              assertThat(postgres.get("lag_seconds").asDouble()).isGreaterThan(0.5);
+            });
+    load.close();
+    lab.killRegion(WEST);
+
+    JsonNode refused =
+        api.awaitPlanEnd(
+            api.post("/v1/plans", Map.of("kind", "failover", "to", EAST)).body().get("id").asText(),
+            Duration.ofSeconds(30));
+    JsonNode forced =
+        api.awaitPlanEnd(
+            api.post("/v1/plans", Map.of("kind", "failover", "to", EAST, "force", true))
+                .body()
+                .get("id")
+                .asText(),
+            Duration.ofSeconds(30));
+
+    assertThat(refused.get("state").asText()).isEqualTo("failed");
+    assertThat(refused.get("detail").asText())
+        .contains("automatic failover refused")
+        .contains("> budget 500ms");
+    assertThat(forced.get("state").asText()).as(forced.toString()).isEqualTo("succeeded");
+    assertThat(forced.get("forced").asBoolean()).isTrue();
+    assertThat(forced.toString()).contains("FORCED by operator");
+    assertThat(api.get("/v1/audit").body().toString()).contains("\"force\":true");
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(EAST);
+  }
+
+  @Test
+  @Order(5)
+  void theOldPrimaryComingBackIsFencedAndRefusesWrites() throws Exception {
+    lab.heal();
+    lab.restart("postgres-" + WEST);
+    lab.restart("redis-" + WEST);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              JsonNode status = api.get("/v1/status").body();
+              assertThat(store(status, "postgres", WEST).get("role").asText()).isEqualTo("fenced");
+              assertThat(store(status, "redis", WEST).get("role").asText()).isEqualTo("fenced");
+            });
+    Endpoint pg = lab.layout().store(StoreKind.POSTGRES, WEST);
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://" + pg + "/postgres?user=postgres");
+        Statement s = c.createStatement()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> s.execute("insert into acked values (-1)"))
+          .hasMessageContaining("read-only transaction");
+    }
+    assertThat(api.get("/v1/events/recent").body().toString()).contains("fenced-returning-primary");
+  }
+
+  private static JsonNode store(JsonNode status, String name, String region) {
+    for (JsonNode s : status.get("stores")) {
+      if (s.get("name").asText().equals(name) && s.get("region").asText().equals(region)) {
+        return s;
+      }
+    }
+    throw new AssertionError("no store " + name + "@" + region + " in " + status);
+  }
+
+  private void assertEveryAckedWriteIsIn(String region, List<Long> acked) throws SQLException {
+    Endpoint pg = lab.layout().store(StoreKind.POSTGRES, region);
+    Set<Long> stored = new HashSet<>();
+    try (Connection c =
+            DriverManager.getConnection("jdbc:postgresql://" + pg + "/postgres?user=postgres");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select id from acked")) {
+      while (rs.next()) {
+        stored.add(rs.getLong(1));
+      }
+    }
+    assertThat(stored).as("acknowledged writes in postgres@" + region).containsAll(acked);
+    Endpoint rd = lab.layout().store(StoreKind.REDIS, region);
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> r =
+        client.connect(RedisURI.create(rd.host(), rd.port()))) {
+      long present = acked.stream().filter(id -> r.sync().exists("acked:" + id) == 1).count();
+      assertThat(present).as("acknowledged writes in redis@" + region).isEqualTo(acked.size());
+    } finally {
+      client.shutdown();
+    }
+  }
+}
