@@ -1,7 +1,10 @@
 package io.summit.dr.orchestrator;
 
+import io.summit.dr.orchestrator.coordination.ControlStore;
+import io.summit.dr.orchestrator.coordination.DiscoveryRecord;
+import io.summit.dr.orchestrator.coordination.LocalControlStore;
+import io.summit.dr.orchestrator.coordination.WriterRecord;
 import io.summit.dr.orchestrator.discovery.Discovery;
-import io.summit.dr.orchestrator.plan.FileJournal;
 import io.summit.dr.orchestrator.plan.Journal;
 import io.summit.dr.orchestrator.plan.JournalEntry;
 import io.summit.dr.orchestrator.plan.Plan;
@@ -49,12 +52,16 @@ public final class Orchestrator {
   private final List<String> regions;
   private final @Nullable RouterControl router;
   private final RpoGuard rpo;
+  private final ControlStore control;
   // Held while a plan is submitted and while supervision corrects the router's writer, so that a
   // correction never lands after a new plan's stop-writes step.
   private final Object writerLock = new Object();
   private volatile @Nullable Instant lastAutomaticPlan;
 
   /**
+   * A single orchestrator whose control state lives in files of {@code stateDir} ({@link
+   * LocalControlStore}).
+   *
    * @param router the edge router whose writer region plans set, or null for none
    * @param services the regions' service autoscalers the scale-up step raises, or null for none
    */
@@ -65,23 +72,48 @@ public final class Orchestrator {
       @Nullable Services services,
       Path stateDir,
       Clock clock) {
+    this(topology, stores, router, services, LocalControlStore.open(stateDir), stateDir, clock);
+  }
+
+  /**
+   * An orchestrator whose journal, writer term and discovery version live in {@code control} (the
+   * leader among replicas, when that is etcd); {@code stateDir} holds this replica's audit log.
+   */
+  public Orchestrator(
+      Topology topology,
+      Stores stores,
+      @Nullable RouterControl router,
+      @Nullable Services services,
+      ControlStore control,
+      Path stateDir,
+      Clock clock) {
     this.topology = topology;
     this.stores = stores;
     this.router = router;
     this.clock = clock;
+    this.control = control;
     this.regions =
         topology.regions().stream()
             .filter(r -> r.role() != RegionRole.WITNESS)
             .map(Region::name)
             .toList();
-    Journal journal = FileJournal.open(stateDir.resolve("journal.jsonl"));
+    Journal journal = control.journal();
     List<String> storeNames = topology.stores().stream().map(Store::name).toList();
+    String writer = writerFromJournal(journal, topology.primary().name());
+    WriterRecord term = control.writer(WriterRecord.initial(writer));
+    DiscoveryRecord published =
+        control.discovery().orElse(new DiscoveryRecord(1, writer, term.term()));
     this.discovery =
         new Discovery(
             storeNames,
             regions,
-            writerFromJournal(journal, topology.primary().name()),
-            stores::clientEndpoint);
+            published.writer(),
+            published.version(),
+            published.term(),
+            stores::clientEndpoint,
+            s ->
+                control.saveDiscovery(
+                    new DiscoveryRecord(s.version(), s.writerRegion(), s.term())));
     this.lag = new LagMonitor(stores, storeNames, regions);
     this.rpo = new RpoGuard(lag);
     this.events = new Events(clock);
@@ -90,7 +122,7 @@ public final class Orchestrator {
     this.runner =
         new PlanRunner(
             journal,
-            new PlanSteps(topology, stores, router, discovery, lag, services),
+            new PlanSteps(topology, stores, router, discovery, lag, services, control),
             clock,
             this::planChanged);
   }
@@ -154,6 +186,11 @@ public final class Orchestrator {
 
   public Discovery discovery() {
     return discovery;
+  }
+
+  /** Where the journal, the writer term and the discovery version live. */
+  public ControlStore control() {
+    return control;
   }
 
   public Events events() {

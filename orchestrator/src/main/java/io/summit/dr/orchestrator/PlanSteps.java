@@ -1,5 +1,9 @@
 package io.summit.dr.orchestrator;
 
+import io.summit.dr.orchestrator.coordination.Authority;
+import io.summit.dr.orchestrator.coordination.ControlStore;
+import io.summit.dr.orchestrator.coordination.CoordinationException;
+import io.summit.dr.orchestrator.coordination.WriterRecord;
 import io.summit.dr.orchestrator.discovery.Discovery;
 import io.summit.dr.orchestrator.plan.Plan;
 import io.summit.dr.orchestrator.plan.StepExecutor;
@@ -11,7 +15,11 @@ import io.summit.dr.replication.StoreResult;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +35,12 @@ final class PlanSteps implements StepExecutor {
   private final LagMonitor lag;
   private final @Nullable Services services;
   private final RpoGuard rpo;
+  private final ControlStore control;
+  // Per plan: the old primaries the fence step could not reach (left to their agent's lease).
+  private final Map<String, Set<String>> unfenced = new ConcurrentHashMap<>();
+  // Per plan: the fence steps that ran in this process (a resumed plan knows none of them).
+  private final Map<String, Set<String>> fenceRan = new ConcurrentHashMap<>();
+  private final Set<String> gated = ConcurrentHashMap.newKeySet();
 
   PlanSteps(
       Topology topology,
@@ -34,7 +48,9 @@ final class PlanSteps implements StepExecutor {
       @Nullable RouterControl router,
       Discovery discovery,
       LagMonitor lag,
-      @Nullable Services services) {
+      @Nullable Services services,
+      ControlStore control) {
+    this.control = control;
     this.topology = topology;
     this.stores = stores;
     this.router = router;
@@ -50,9 +66,9 @@ final class PlanSteps implements StepExecutor {
     return switch (step.action()) {
       case STOP_WRITES -> setWriter(null, step.region());
       case ROUTE_WRITES -> setWriter(step.region(), null);
-      case FENCE -> fence(Objects.requireNonNull(store), step.region());
+      case FENCE -> fence(plan, Objects.requireNonNull(store), step.region());
       case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
-      case PROMOTE -> onStore(store, step.region(), StoreAdapter::promote);
+      case PROMOTE -> promote(plan, Objects.requireNonNull(store), step.region());
       case VERIFY -> verify(plan, step.region());
       case PUBLISH_ENDPOINTS -> publish(step.region());
       case SCALE_UP -> scaleUp(step.region());
@@ -68,8 +84,15 @@ final class PlanSteps implements StepExecutor {
    * sends no write to an instance still connected to the old writer.
    */
   private StepResult publish(String region) {
-    if (!discovery.publish(region)) {
-      return new StepResult.AlreadyDone("discovery: writer region is " + region + " already");
+    try {
+      WriterRecord w = control.writer(WriterRecord.initial(region));
+      long term = w.region().equals(region) ? w.term() : discovery.snapshot().term();
+      if (!discovery.publish(region, term)) {
+        return new StepResult.AlreadyDone(
+            "discovery: writer region is " + region + " (term " + term + ") already");
+      }
+    } catch (CoordinationException e) {
+      return new StepResult.Retry("discovery: not published: " + e.getMessage());
     }
     long start = System.nanoTime();
     String delivered;
@@ -178,14 +201,97 @@ final class PlanSteps implements StepExecutor {
     }
   }
 
-  private StepResult fence(String store, String region) {
+  private StepResult fence(Plan plan, String store, String region) {
+    fenceRan.computeIfAbsent(plan.id(), k -> ConcurrentHashMap.newKeySet()).add(store);
     try (StoreAdapter a = stores.adapter(store, region)) {
       StoreResult r = a.fence();
       if (r instanceof StoreResult.Retry && !a.observe().reachable()) {
-        // Unreachable: it takes no writes while it is, and it is fenced when it comes back.
-        return new StepResult.Applied(a.id() + ": unreachable, not fenced now (fenced on return)");
+        // Unreachable: the promotion gate makes sure its agent has fenced it (lease), and
+        // supervision fences it when it comes back.
+        unfenced.computeIfAbsent(plan.id(), k -> ConcurrentHashMap.newKeySet()).add(store);
+        return new StepResult.Applied(
+            a.id() + ": unreachable, not fenced by the orchestrator (left to its agent's lease)");
       }
       return StepResult.of(r);
+    }
+  }
+
+  /**
+   * Promotes {@code store} in {@code region}, after the promotion gate of the plan has passed: no
+   * node of the old writer region can still take writes.
+   */
+  private StepResult promote(Plan plan, String store, String region) {
+    StepResult gate = gate(plan);
+    if (!(gate instanceof StepResult.Applied) && !(gate instanceof StepResult.AlreadyDone)) {
+      return gate;
+    }
+    return onStore(store, region, StoreAdapter::promote);
+  }
+
+  /**
+   * The promotion gate, once per plan (the promote steps of a parallel group share it):
+   *
+   * <ol>
+   *   <li>the writer record moves to the new region under the next term, so the old region's agent
+   *       stops renewing its authority and never takes it back;
+   *   <li>the old region's authority (its agent's lease), if etcd still holds it, is revoked: the
+   *       key is gone at once and the agent, whose next renewal fails, fences its primaries;
+   *   <li>unless the orchestrator fenced every old primary itself in this plan, it then waits the
+   *       authority bound (the agents' lease TTL plus a margin): by then an agent that could not
+   *       renew has passed its own deadline, earlier by its fence budget, and fenced.
+   * </ol>
+   *
+   * A key already gone needs no wait: etcd expires a lease no earlier than the TTL after its last
+   * renewal was granted, which is after the agent's own deadline. A region without an agent (no
+   * coordination store) has no authority to wait for.
+   */
+  private synchronized StepResult gate(Plan plan) {
+    if (gated.contains(plan.id())) {
+      return new StepResult.AlreadyDone("gate: passed");
+    }
+    String from = plan.from();
+    try {
+      WriterRecord w = control.writer(WriterRecord.initial(from));
+      WriterRecord next = control.advanceTerm(plan.to(), plan.id());
+      Set<String> ran = fenceRan.getOrDefault(plan.id(), Set.of());
+      boolean fencedAll =
+          unfenced.getOrDefault(plan.id(), Set.of()).isEmpty()
+              && topology.stores().stream()
+                  .filter(s -> s.involves(from) && s.involves(plan.to()))
+                  .allMatch(s -> ran.contains(s.name()));
+      long waitedMs = 0;
+      for (int round = 0; round < 3; round++) {
+        Optional<Authority> held = control.authority(from);
+        if (held.isEmpty()) {
+          break;
+        }
+        control.revoke(held.get());
+        if (fencedAll) {
+          continue;
+        }
+        long start = System.nanoTime();
+        long until = start + control.authorityBound().toNanos();
+        while (System.nanoTime() < until) {
+          LockSupport.parkNanos(until - System.nanoTime());
+        }
+        waitedMs += (System.nanoTime() - start) / 1_000_000;
+      }
+      gated.add(plan.id());
+      return new StepResult.Applied(
+          String.format(
+              java.util.Locale.ROOT,
+              "gate: writer %s term %d -> %s term %d; %s",
+              w.region(),
+              w.term(),
+              next.region(),
+              next.term(),
+              waitedMs > 0
+                  ? "old authority revoked, waited " + waitedMs + " ms for its agent's deadline"
+                  : fencedAll
+                      ? "old primaries fenced by the orchestrator"
+                      : "no authority held by " + from));
+    } catch (CoordinationException e) {
+      return new StepResult.Retry("gate: " + e.getMessage());
     }
   }
 

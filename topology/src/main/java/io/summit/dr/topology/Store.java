@@ -25,4 +25,9 @@ public record Store(
         "regions other than primary_region");
     v.throwIfAny();
   }
+
+  /** True when this store has a node in {@code region} (its primary or a replica). */
+  public boolean involves(String region) {
+    return primaryRegion.equals(region) || replicaRegions.contains(region);
+  }
 }

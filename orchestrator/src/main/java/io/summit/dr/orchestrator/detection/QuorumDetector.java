@@ -28,7 +28,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Declares a region failed only when a quorum of observers outside it agree (safety invariant 2).
+ * Declares a region failed only when observers in a quorum of distinct locations outside it agree
+ * (safety invariant 2): {@code observerQuorum} counts failure domains, not sources, so the
+ * orchestrator's own probes and a router that run at the edge are one vote between them.
  *
  * <p>Every poll asks all observers (in parallel) and, per (observer, region), keeps two streaks:
  * consecutive DOWN and consecutive UP reports. DOWN extends the DOWN streak and resets the UP
@@ -40,18 +42,18 @@ import org.jspecify.annotations.Nullable;
  * observerQuorum}:
  *
  * <ul>
- *   <li>{@link RegionFailed}: at least {@code q} outside observers currently report DOWN with a
- *       DOWN streak {@code >= failureThreshold}. Fires once; the region is then failed until it
- *       recovers, and further polls never fire it again.
- *   <li>{@link RegionRecovered}: the region is failed and at least {@code q} outside observers
- *       currently report UP with an UP streak {@code >= recoveryThreshold}.
- *   <li>{@link PartitionSuspected}: the region is not failed and between 1 and {@code q - 1}
- *       outside observers currently report DOWN with a DOWN streak {@code >= failureThreshold}.
- *       Fires once per episode. An episode ends with {@link PartitionHealed} when no outside
- *       observer holds a DOWN streak {@code >= failureThreshold} any more (each of them has
- *       reported UP since; an observer that turned UNKNOWN keeps the episode open). If the region
- *       is declared failed during an episode, {@link RegionFailed} supersedes the suspicion: the
- *       episode ends without a {@link PartitionHealed}.
+ *   <li>{@link RegionFailed}: outside observers in at least {@code q} locations currently report
+ *       DOWN with a DOWN streak {@code >= failureThreshold}. Fires once; the region is then failed
+ *       until it recovers, and further polls never fire it again.
+ *   <li>{@link RegionRecovered}: the region is failed and outside observers in at least {@code q}
+ *       locations currently report UP with an UP streak {@code >= recoveryThreshold}.
+ *   <li>{@link PartitionSuspected}: the region is not failed and outside observers in between 1 and
+ *       {@code q - 1} locations currently report DOWN with a DOWN streak {@code >=
+ *       failureThreshold}. Fires once per episode. An episode ends with {@link PartitionHealed}
+ *       when no outside observer holds a DOWN streak {@code >= failureThreshold} any more (each of
+ *       them has reported UP since; an observer that turned UNKNOWN keeps the episode open). If the
+ *       region is declared failed during an episode, {@link RegionFailed} supersedes the suspicion:
+ *       the episode ends without a {@link PartitionHealed}.
  * </ul>
  *
  * <p>Lifecycle: NEW, then {@link #start()} (polls every {@code probeInterval} on the given
@@ -238,9 +240,12 @@ public final class QuorumDetector implements AutoCloseable {
 
   private void judge(String region, Instant now, List<DetectionEvent> events) {
     List<String> down = new ArrayList<>();
-    List<String> up = new ArrayList<>();
     List<String> holdingDown = new ArrayList<>();
     List<String> currentlyUp = new ArrayList<>();
+    // Votes count once per location (failure domain), never per source: two observers that share
+    // a location share its fate and its view of the network.
+    Set<String> downAt = new HashSet<>();
+    Set<String> upAt = new HashSet<>();
     for (ObserverSource o : observers) {
       if (o.location().equals(region)) {
         continue;
@@ -250,22 +255,23 @@ public final class QuorumDetector implements AutoCloseable {
         holdingDown.add(o.name());
         if (s.latest == RegionHealth.DOWN) {
           down.add(o.name());
+          downAt.add(o.location());
         }
       }
       if (s.latest == RegionHealth.UP) {
         currentlyUp.add(o.name());
         if (s.up >= policy.recoveryThreshold()) {
-          up.add(o.name());
+          upAt.add(o.location());
         }
       }
     }
     int quorum = policy.observerQuorum();
     if (failed.contains(region)) {
-      if (up.size() >= quorum) {
+      if (upAt.size() >= quorum) {
         failed.remove(region);
         events.add(new RegionRecovered(region, now));
       }
-    } else if (down.size() >= quorum) {
+    } else if (downAt.size() >= quorum) {
       failed.add(region);
       suspected.remove(region);
       events.add(new RegionFailed(region, down, now));

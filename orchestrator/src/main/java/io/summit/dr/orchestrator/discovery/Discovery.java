@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The "CNAME switch": the writer and reader endpoints of every store, versioned. Applications read
@@ -20,6 +21,7 @@ public final class Discovery {
   public record Snapshot(
       long version,
       @JsonProperty("writer_region") String writerRegion,
+      @JsonProperty("term") long term,
       Map<String, StoreEndpoints> stores) {}
 
   /** One store: its writer, and the reader in each region. */
@@ -28,6 +30,7 @@ public final class Discovery {
   private final List<String> stores;
   private final List<String> regions;
   private final BiFunction<String, String, Endpoint> address;
+  private final Consumer<Snapshot> onPublish;
   private Snapshot current;
   // Long polls in progress, by the version their client has.
   private final java.util.TreeMap<Long, Integer> following = new java.util.TreeMap<>();
@@ -40,20 +43,39 @@ public final class Discovery {
       List<String> regions,
       String writerRegion,
       BiFunction<String, String, Endpoint> address) {
+    this(stores, regions, writerRegion, 1, 1, address, s -> {});
+  }
+
+  /**
+   * Discovery that goes on from a version published before (by this orchestrator before a restart,
+   * or by another replica): the next version is {@code version + 1}, never lower.
+   *
+   * @param onPublish called with each new snapshot before any application can see it (to make the
+   *     version durable); when it throws, nothing is published
+   */
+  public Discovery(
+      List<String> stores,
+      List<String> regions,
+      String writerRegion,
+      long version,
+      long term,
+      BiFunction<String, String, Endpoint> address,
+      Consumer<Snapshot> onPublish) {
     this.stores = List.copyOf(stores);
     this.regions = List.copyOf(regions);
     this.address = address;
-    this.current = build(1, writerRegion);
+    this.onPublish = onPublish;
+    this.current = build(version, writerRegion, term);
   }
 
-  private Snapshot build(long version, String writer) {
+  private Snapshot build(long version, String writer, long term) {
     Map<String, StoreEndpoints> out = new LinkedHashMap<>();
     for (String store : stores) {
       Map<String, String> readers = new LinkedHashMap<>();
       regions.forEach(r -> readers.put(r, address.apply(store, r).toString()));
       out.put(store, new StoreEndpoints(address.apply(store, writer).toString(), readers));
     }
-    return new Snapshot(version, writer, out);
+    return new Snapshot(version, writer, term, out);
   }
 
   public synchronized Snapshot snapshot() {
@@ -62,10 +84,20 @@ public final class Discovery {
 
   /** Publishes {@code writerRegion} as the writer of every store; false when it already was. */
   public synchronized boolean publish(String writerRegion) {
-    if (current.writerRegion().equals(writerRegion)) {
+    return publish(writerRegion, current.term());
+  }
+
+  /**
+   * Publishes {@code writerRegion} under writer term {@code term}; false when both are published
+   * already.
+   */
+  public synchronized boolean publish(String writerRegion, long term) {
+    if (current.writerRegion().equals(writerRegion) && current.term() == term) {
       return false;
     }
-    current = build(current.version() + 1, writerRegion);
+    Snapshot next = build(current.version() + 1, writerRegion, term);
+    onPublish.accept(next);
+    current = next;
     notifyAll();
     return true;
   }

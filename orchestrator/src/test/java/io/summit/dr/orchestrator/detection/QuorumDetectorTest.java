@@ -97,6 +97,27 @@ class QuorumDetectorTest {
   }
 
   @Test
+  void edgeOnlyIsolationMakesTwoWriters_observersAtOneLocationVoteOnce() {
+    // Finding 1: us-west-2 is cut from the edge only. The orchestrator's probes and the router
+    // both run at the edge; us-east-1's observer still sees us-west-2. Quorum 2 counts locations,
+    // so this is a partition to alert on, never a failover.
+    westSeenBy(DOWN, edge, router);
+
+    poll(10);
+
+    assertThat(detector.failedRegions()).isEmpty();
+    assertThat(events).noneMatch(e -> e instanceof RegionFailed);
+    assertThat(events)
+        .singleElement()
+        .isEqualTo(
+            new PartitionSuspected(
+                WEST,
+                List.of("orchestrator", "router"),
+                List.of("observer-east"),
+                T0.plus(Duration.ofMillis(1500))));
+  }
+
+  @Test
   void observersInsideTheFailedRegionDoNotCount() {
     // Quorum 2; only the observer inside us-west-2 and one outside see it down.
     westSeenBy(DOWN, westObserver, edge);

@@ -1,0 +1,220 @@
+package io.summit.dr.orchestrator.coordination;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election among orchestrator replicas: the leader is the replica whose lease holds the
+ * {@code leader} key. A replica campaigns by creating the key under its own lease (a transaction
+ * that succeeds only while the key is absent), and the key's create revision becomes its fencing
+ * token: every write it makes to the control state is a transaction that compares that revision, so
+ * a replica that lost the key can write nothing, whatever it believes.
+ *
+ * <p>The leader renews its lease every {@code renewEvery}; when no renewal has succeeded for {@code
+ * ttl - margin} (on the monotonic clock, counted from the send time of the last good renewal) it
+ * steps down by itself, before etcd can give the key to another replica. Followers campaign on
+ * every tick, so one takes over within the lease TTL plus a tick of the old leader's last renewal.
+ *
+ * <p>Lifecycle NEW → STARTED → CLOSED; listener calls run one at a time on their own thread, never
+ * on the renewal thread (a slow start-up as leader must not stop the renewals).
+ */
+public final class Leadership implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
+
+  /** What the replica does when it becomes leader or stops being one. */
+  public interface Listener {
+    /** This replica leads now; {@code token} is the leader key's create revision. */
+    void gained(long token);
+
+    /** This replica no longer leads (lease lost, renewal deadline passed, or closed). */
+    void lost(String why);
+  }
+
+  private enum State {
+    NEW,
+    STARTED,
+    CLOSED
+  }
+
+  private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+  private final EtcdControlStore store;
+  private final Etcd etcd;
+  private final String id;
+  private final String value;
+  private final Duration ttl;
+  private final Duration margin;
+  private final Listener listener;
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+  private final ExecutorService calls =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
+  private long leaseId;
+  private long lastRenewalSent;
+  private volatile long token;
+
+  /**
+   * @param id this replica's id (in logs and in the leader key)
+   * @param value what the leader key holds while this replica leads (its id and API address)
+   * @param ttl the lease TTL (whole seconds, as etcd grants them)
+   * @param margin how long before the TTL runs out the leader steps down
+   */
+  public Leadership(
+      EtcdControlStore store,
+      String id,
+      String value,
+      Duration ttl,
+      Duration margin,
+      Listener listener) {
+    if (ttl.toSeconds() < 1 || ttl.toMillis() % 1000 != 0) {
+      throw new IllegalArgumentException(
+          "leader ttl: " + ttl + " (expected: whole seconds, at least 1 s)");
+    }
+    if (margin.isNegative() || margin.compareTo(ttl) >= 0) {
+      throw new IllegalArgumentException(
+          "leader margin: " + margin + " (expected: >= 0 and below the ttl " + ttl + ")");
+    }
+    this.store = store;
+    this.etcd = store.etcd();
+    this.id = id;
+    this.value = value;
+    this.ttl = ttl;
+    this.margin = margin;
+    this.listener = listener;
+  }
+
+  public void start(Duration tick) {
+    if (!state.compareAndSet(State.NEW, State.STARTED)) {
+      throw new IllegalStateException(id + ": leadership already " + state.get());
+    }
+    ticker.scheduleWithFixedDelay(this::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** True while this replica holds the leader key (as far as it knows). */
+  public boolean leading() {
+    return token != 0;
+  }
+
+  /** What the leader key holds now (the leader's id and API), if any replica leads. */
+  public Optional<String> leader() {
+    List<KeyValue> kvs =
+        etcd.await("get leader", etcd.client().getKVClient().get(etcd.key("leader"))).getKvs();
+    return kvs.isEmpty()
+        ? Optional.empty()
+        : Optional.of(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
+  }
+
+  private void tick() {
+    try {
+      if (token == 0) {
+        campaign();
+      } else {
+        renew();
+      }
+    } catch (RuntimeException e) {
+      // The loop boundary: log, keep the loop alive; a leader past its deadline steps down.
+      LOG.warn("{}: election tick failed: {}", id, e.getMessage());
+      if (token != 0 && overdue()) {
+        stepDown("no renewal for " + sinceRenewal() + " ms (ttl " + ttl.toMillis() + " ms)");
+      }
+    }
+  }
+
+  private void campaign() {
+    long sent = System.nanoTime();
+    if (leaseId == 0) {
+      leaseId = etcd.await("grant", etcd.client().getLeaseClient().grant(ttl.toSeconds())).getID();
+    } else if (etcd.await("renew", etcd.client().getLeaseClient().keepAliveOnce(leaseId)).getTTL()
+        <= 0) {
+      leaseId = 0;
+      return;
+    }
+    lastRenewalSent = sent;
+    ByteSequence key = etcd.key("leader");
+    TxnResponse r =
+        etcd.await(
+            "campaign",
+            etcd.client()
+                .getKVClient()
+                .txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(
+                    Op.put(
+                        key, Etcd.bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit());
+    if (r.isSucceeded()) {
+      token = r.getHeader().getRevision();
+      store.lead(token);
+      LOG.info("{}: leader (token {}, lease {})", id, token, Long.toHexString(leaseId));
+      calls.execute(() -> listener.gained(token));
+    }
+  }
+
+  private void renew() {
+    long sent = System.nanoTime();
+    long granted =
+        etcd.await("renew", etcd.client().getLeaseClient().keepAliveOnce(leaseId)).getTTL();
+    if (granted <= 0) {
+      stepDown("lease " + Long.toHexString(leaseId) + " expired");
+      return;
+    }
+    lastRenewalSent = sent;
+  }
+
+  private boolean overdue() {
+    return sinceRenewal() > ttl.minus(margin).toMillis();
+  }
+
+  private long sinceRenewal() {
+    return (System.nanoTime() - lastRenewalSent) / 1_000_000;
+  }
+
+  private void stepDown(String why) {
+    long was = token;
+    token = 0;
+    store.lead(0);
+    long lease = leaseId;
+    leaseId = 0;
+    LOG.warn("{}: stepping down (token {}): {}", id, was, why);
+    calls.execute(() -> listener.lost(why));
+    try {
+      etcd.client().getLeaseClient().revoke(lease);
+    } catch (RuntimeException e) {
+      // Best effort: the lease expires by itself.
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+      return;
+    }
+    ticker.shutdownNow();
+    if (token != 0) {
+      stepDown("closed");
+    }
+    calls.shutdown();
+    try {
+      calls.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
