@@ -48,7 +48,7 @@ final class Detection {
       }
     }
     List<ObserverSource> sources = new ArrayList<>();
-    sources.add(new LocalObserver("orchestrator", new RegionProber(direct, timeout), clock));
+    sources.add(new LocalObserver(o.id(), o.location(), new RegionProber(direct, timeout), clock));
     if (o.routerAdmin() != null) {
       sources.add(new RouterViewSource("edge-router", o.routerAdmin(), regions, timeout, clock));
     }

@@ -1,6 +1,8 @@
 package io.summit.dr.orchestrator;
 
 import io.summit.dr.orchestrator.api.ApiServer;
+import io.summit.dr.orchestrator.coordination.ControlStore;
+import io.summit.dr.orchestrator.coordination.LocalControlStore;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
@@ -38,7 +40,35 @@ public final class OrchestratorMain {
       Endpoint listen,
       @Nullable Endpoint routerAdmin,
       @Nullable Endpoint router,
-      Map<String, Endpoint> observers) {}
+      Map<String, Endpoint> observers,
+      List<String> etcd,
+      String id,
+      String location) {
+    public Options {
+      observers = Map.copyOf(observers);
+      etcd = List.copyOf(etcd);
+    }
+
+    /** A single orchestrator at the edge, its state in files of {@code stateDir}. */
+    public Options(
+        Path config,
+        Path stateDir,
+        Endpoint listen,
+        @Nullable Endpoint routerAdmin,
+        @Nullable Endpoint router,
+        Map<String, Endpoint> observers) {
+      this(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          List.of(),
+          "orchestrator",
+          "edge");
+    }
+  }
 
   private OrchestratorMain() {}
 
@@ -58,7 +88,11 @@ public final class OrchestratorMain {
     }
     Topology topology = TopologyLoader.load(options.config());
     Environment env = environment.apply(options, topology);
-    run(options, topology, env.stores(), env.services());
+    if (options.etcd().isEmpty()) {
+      run(options, topology, env.stores(), env.services());
+    } else {
+      Replica.start(options, topology, env.stores(), env.services());
+    }
     new CountDownLatch(1).await();
   }
 
@@ -73,6 +107,9 @@ public final class OrchestratorMain {
     Endpoint router = null;
     Endpoint proxy = null;
     Map<String, Endpoint> observers = new LinkedHashMap<>();
+    List<String> etcd = new ArrayList<>();
+    String id = "orchestrator";
+    String location = "edge";
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -85,6 +122,9 @@ public final class OrchestratorMain {
         case "--listen" -> listen = Endpoint.parse(value);
         case "--router-admin" -> router = Endpoint.parse(value);
         case "--router" -> proxy = Endpoint.parse(value);
+        case "--etcd" -> etcd.addAll(etcdUrls(value));
+        case "--id" -> id = requireName("--id", value);
+        case "--location" -> location = requireName("--location", value);
         case "--observer" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
@@ -97,23 +137,54 @@ public final class OrchestratorMain {
             throw new IllegalArgumentException(
                 flag
                     + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
-                    + " --router, --observer)");
+                    + " --router, --observer, --etcd, --id, --location)");
       }
     }
     if (config == null || stateDir == null || listen == null) {
       throw new IllegalArgumentException("--config, --state-dir and --listen are required");
     }
-    return new Options(config, stateDir, listen, router, proxy, observers);
+    return new Options(config, stateDir, listen, router, proxy, observers, etcd, id, location);
+  }
+
+  private static List<String> etcdUrls(String value) {
+    List<String> urls = new ArrayList<>();
+    for (String url : value.split(",")) {
+      if (!url.matches("https?://[^/\\s]+:\\d+")) {
+        throw new IllegalArgumentException(
+            "--etcd: '" + url + "' (expected: comma-separated URLs like http://127.0.0.1:2379)");
+      }
+      urls.add(url);
+    }
+    return urls;
+  }
+
+  private static String requireName(String flag, String value) {
+    if (!value.matches("[a-z0-9][a-z0-9-]*")) {
+      throw new IllegalArgumentException(
+          flag + ": '" + value + "' (expected: lower-case letters, digits and dashes)");
+    }
+    return value;
   }
 
   /** Starts everything; returns the running pieces (for in-process use and tests). */
   public static Running run(Options o, Topology topology, Stores stores, Services services)
       throws IOException {
+    Running r = lead(o, topology, stores, services, LocalControlStore.open(o.stateDir()));
+    r.api().start();
+    return r;
+  }
+
+  /**
+   * Starts the orchestrator's work on {@code control}: resumes an open plan, supervises, detects,
+   * and returns with its API built but not listening (a replica serves it from its own listener).
+   */
+  static Running lead(
+      Options o, Topology topology, Stores stores, Services services, ControlStore control) {
     Clock clock = Clock.systemUTC();
     RouterControl router =
         o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
     Orchestrator orchestrator =
-        new Orchestrator(topology, stores, router, services, o.stateDir(), clock);
+        new Orchestrator(topology, stores, router, services, control, o.stateDir(), clock);
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
     long interval = topology.health().probeInterval().toMillis();
@@ -132,20 +203,31 @@ public final class OrchestratorMain {
     orchestrator.resume();
     List<AutoCloseable> closeables = new ArrayList<>();
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
-    ApiServer api =
-        new ApiServer(
-            orchestrator,
-            new InetSocketAddress(o.listen().host(), o.listen().port()),
-            () -> Detection.regionsView(orchestrator));
-    api.start();
+    ApiServer api = listening(o, orchestrator);
     System.out.println(
-        "orchestrator: '"
+        "orchestrator "
+            + o.id()
+            + ": '"
             + topology.name()
             + "' writer "
             + orchestrator.writerRegion()
             + ", API on "
             + o.listen());
     return new Running(orchestrator, api, scheduler, closeables);
+  }
+
+  private static ApiServer listening(Options o, Orchestrator orchestrator) {
+    if (!o.etcd().isEmpty()) {
+      return new ApiServer(orchestrator, () -> Detection.regionsView(orchestrator));
+    }
+    try {
+      return new ApiServer(
+          orchestrator,
+          new InetSocketAddress(o.listen().host(), o.listen().port()),
+          () -> Detection.regionsView(orchestrator));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(o.listen() + ": cannot listen: " + e.getMessage(), e);
+    }
   }
 
   /** A running orchestrator. */

@@ -110,6 +110,26 @@ class AutomaticFailoverTest {
   }
 
   @Test
+  void discoveryVersionsStartAtOneAgainAfterARestart_theyNeverGoBack() {
+    // Finding 3: failover (v2), restart, failback must publish v3, not v2 again: an application
+    // holding v2 ignores any version at or below it and would never move back.
+    kill(WEST);
+    orchestrator.regionFailed(WEST, QUORUM);
+    assertThat(awaitEnd().state()).isEqualTo("succeeded");
+    long afterFailover = orchestrator.discovery().snapshot().version();
+    long term = orchestrator.discovery().snapshot().term();
+
+    Topology lab = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    Orchestrator restarted = new Orchestrator(lab, stores, null, null, state, clock);
+
+    assertThat(restarted.discovery().snapshot().version()).isEqualTo(afterFailover);
+    assertThat(restarted.writerRegion()).isEqualTo(EAST);
+    assertThat(restarted.discovery().snapshot().term()).isEqualTo(term).isEqualTo(2);
+    restarted.discovery().publish(WEST, term + 1);
+    assertThat(restarted.discovery().snapshot().version()).isEqualTo(afterFailover + 1);
+  }
+
+  @Test
   void anAutomaticFailoverOverTheRpoBudgetIsRefusedBeforeAnyStepChangesAnything() {
     stores.node("redis", EAST).lagSeconds = 2.0;
     orchestrator.superviseOnce();

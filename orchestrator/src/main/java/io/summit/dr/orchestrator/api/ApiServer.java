@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The orchestrator's HTTP API (JDK HttpServer: a few JSON resources and one event stream need no
@@ -55,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
   private final Supplier<Map<String, Object>> regionsView;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final HttpServer server;
+  private final @Nullable HttpServer server;
 
   /**
    * @param regionsView per region: role, failed flag and each observer's view (from detection)
@@ -65,11 +66,28 @@ public final class ApiServer implements AutoCloseable {
       InetSocketAddress listen,
       Supplier<Map<String, Object>> regionsView)
       throws IOException {
+    this(orchestrator, regionsView, HttpServer.create(listen, 128));
+  }
+
+  /**
+   * The API without a listener of its own: {@link #handle} serves it from a server that someone
+   * else owns (an orchestrator replica's, which answers as follower until it leads).
+   */
+  public ApiServer(Orchestrator orchestrator, Supplier<Map<String, Object>> regionsView) {
+    this(orchestrator, regionsView, null);
+  }
+
+  private ApiServer(
+      Orchestrator orchestrator,
+      Supplier<Map<String, Object>> regionsView,
+      @Nullable HttpServer server) {
     this.orchestrator = orchestrator;
     this.regionsView = regionsView;
-    this.server = HttpServer.create(listen, 128);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
+    this.server = server;
+    if (server != null) {
+      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      server.createContext("/", this::handle);
+    }
     metrics.gauge("summit_dr_plans", orchestrator, o -> o.plans().plans().size());
     metrics.gauge(
         "summit_dr_plan_running", orchestrator, o -> o.plans().running().isPresent() ? 1 : 0);
@@ -83,18 +101,17 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public void start() {
-    server.start();
-  }
-
-  public InetSocketAddress address() {
-    return server.getAddress();
+    if (server != null) {
+      server.start();
+    }
   }
 
   public PrometheusMeterRegistry metrics() {
     return metrics;
   }
 
-  private void handle(HttpExchange x) throws IOException {
+  /** Answers one request of the API. */
+  public void handle(HttpExchange x) throws IOException {
     try (x) {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
@@ -330,6 +347,8 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    if (server != null) {
+      server.stop(0);
+    }
   }
 }

@@ -1,0 +1,147 @@
+package io.summit.dr.orchestrator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.orchestrator.api.ReplicaServer;
+import io.summit.dr.orchestrator.coordination.EtcdControlStore;
+import io.summit.dr.orchestrator.coordination.Leadership;
+import io.summit.dr.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One orchestrator replica among several sharing an etcd cluster: it campaigns for leadership, and
+ * while it leads it runs the orchestrator (resuming any plan the journal in etcd left open,
+ * supervising, detecting, serving the API); while it follows it redirects clients to the leader.
+ * Losing leadership (its lease not renewed in time, or taken) stops everything it ran at once; its
+ * journal writes would be refused anyway, being conditional on the leader key.
+ *
+ * <p>Timing: the leader lease TTL is 2 s and a leader steps down 500 ms before it could lapse;
+ * followers campaign every 200 ms, so a killed leader is replaced within about 2.2 s, after which
+ * the new leader reads the journal and finishes the open plan.
+ */
+public final class Replica implements Leadership.Listener, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The region agents' lease TTL (1 s) plus a margin for clock rates and the fence itself. */
+  static final Duration AUTHORITY_BOUND = Duration.ofMillis(1300);
+
+  private final OrchestratorMain.Options options;
+  private final Topology topology;
+  private final Stores stores;
+  private final Services services;
+  private final EtcdControlStore control;
+  private final ReplicaServer server;
+  private final Leadership leadership;
+  private OrchestratorMain.@Nullable Running running;
+
+  private Replica(
+      OrchestratorMain.Options options, Topology topology, Stores stores, Services services)
+      throws IOException {
+    this.options = options;
+    this.topology = topology;
+    this.stores = stores;
+    this.services = services;
+    this.control =
+        new EtcdControlStore(
+            options.etcd(), topology.name(), Duration.ofMillis(800), AUTHORITY_BOUND);
+    String self =
+        JSON.writeValueAsString(Map.of("id", options.id(), "api", options.listen().toString()));
+    this.leadership =
+        new Leadership(
+            control, options.id(), self, Duration.ofSeconds(2), Duration.ofMillis(500), this);
+    this.server =
+        new ReplicaServer(
+            new InetSocketAddress(options.listen().host(), options.listen().port()),
+            options.id(),
+            this::leaderApi);
+  }
+
+  /** Starts a replica: its listener (as follower) and its campaign. */
+  public static Replica start(
+      OrchestratorMain.Options options, Topology topology, Stores stores, Services services)
+      throws IOException {
+    Replica r = new Replica(options, topology, stores, services);
+    r.server.start();
+    r.leadership.start(Duration.ofMillis(200));
+    LOG.info(
+        "{}: replica at {} ({}), campaigning", options.id(), options.listen(), options.location());
+    return r;
+  }
+
+  private Optional<String> leaderApi() {
+    return leadership
+        .leader()
+        .map(
+            v -> {
+              try {
+                JsonNode n = JSON.readTree(v);
+                return n.path("api").asText();
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+  }
+
+  /** True while this replica leads. */
+  public boolean leading() {
+    return leadership.leading();
+  }
+
+  @Override
+  public synchronized void gained(long token) {
+    try {
+      long t0 = System.nanoTime();
+      OrchestratorMain.Running r =
+          OrchestratorMain.lead(options, topology, stores, services, control);
+      running = r;
+      server.lead(r.api());
+      r.orchestrator()
+          .events()
+          .publish(
+              "leader-elected",
+              Map.of(
+                  "replica",
+                  options.id(),
+                  "location",
+                  options.location(),
+                  "token",
+                  token,
+                  "ready_ms",
+                  (System.nanoTime() - t0) / 1_000_000));
+    } catch (RuntimeException e) {
+      LOG.error("{}: could not start as leader: {}", options.id(), e.toString(), e);
+      leadership.close();
+    }
+  }
+
+  @Override
+  public synchronized void lost(String why) {
+    server.follow();
+    OrchestratorMain.Running r = running;
+    running = null;
+    if (r != null) {
+      try {
+        r.close();
+      } catch (Exception e) {
+        LOG.warn("{}: stopping the leader's work: {}", options.id(), e.toString());
+      }
+    }
+    LOG.warn("{}: follower now: {}", options.id(), why);
+  }
+
+  @Override
+  public void close() {
+    leadership.close();
+    server.close();
+    control.close();
+  }
+}

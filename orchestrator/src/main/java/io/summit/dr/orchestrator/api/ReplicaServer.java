@@ -1,0 +1,127 @@
+package io.summit.dr.orchestrator.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The HTTP listener of one orchestrator replica. While the replica leads it serves the API ({@link
+ * ApiServer}); while it follows it answers {@code GET /healthz} itself and sends every other
+ * request to the leader with {@code 307 Temporary Redirect} (the body says which replica leads), or
+ * {@code 503} with {@code Retry-After: 1} while no replica leads. {@code GET /v1/replica} says this
+ * replica's role either way. Clients (the CLI, the drills, the services following discovery) find
+ * the leader from any replica this way.
+ */
+public final class ReplicaServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpServer server;
+  private final String id;
+  private final Supplier<Optional<String>> leaderApi;
+  private volatile @Nullable ApiServer api;
+
+  /**
+   * @param leaderApi the leader's API address ({@code host:port}), read from the coordination store
+   */
+  public ReplicaServer(InetSocketAddress listen, String id, Supplier<Optional<String>> leaderApi)
+      throws IOException {
+    this.id = id;
+    this.leaderApi = leaderApi;
+    this.server = HttpServer.create(listen, 128);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", this::handle);
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  /** From now on this replica serves the API. */
+  public void lead(ApiServer leading) {
+    this.api = leading;
+  }
+
+  /** From now on this replica redirects to the leader. */
+  public void follow() {
+    this.api = null;
+  }
+
+  private void handle(HttpExchange x) throws IOException {
+    String path = x.getRequestURI().getPath();
+    ApiServer leading = api;
+    if (path.equals("/v1/replica")) {
+      try (x) {
+        reply(x, 200, role(leading != null));
+      }
+      return;
+    }
+    if (leading != null) {
+      leading.handle(x);
+      return;
+    }
+    try (x) {
+      if (path.equals("/healthz")) {
+        reply(x, 200, role(false));
+        return;
+      }
+      Optional<String> leader = leaderOrEmpty();
+      if (leader.isEmpty()) {
+        x.getResponseHeaders().set("Retry-After", "1");
+        reply(x, 503, Map.of("error", id + ": no orchestrator replica leads yet", "replica", id));
+        return;
+      }
+      String query = x.getRequestURI().getRawQuery();
+      x.getResponseHeaders()
+          .set(
+              "Location",
+              "http://"
+                  + leader.get()
+                  + x.getRequestURI().getRawPath()
+                  + (query == null ? "" : "?" + query));
+      reply(
+          x,
+          307,
+          Map.of(
+              "error",
+              id + ": follower; the leader is at " + leader.get(),
+              "leader",
+              leader.get()));
+    }
+  }
+
+  private Optional<String> leaderOrEmpty() {
+    try {
+      return leaderApi.get();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Map<String, @Nullable Object> role(boolean leading) {
+    Map<String, @Nullable Object> out = new LinkedHashMap<>();
+    out.put("status", "ok");
+    out.put("replica", id);
+    out.put("role", leading ? "leader" : "follower");
+    out.put("leader", leading ? "self" : leaderOrEmpty().orElse(null));
+    return out;
+  }
+
+  private static void reply(HttpExchange x, int status, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    x.getResponseHeaders().set("Content-Type", "application/json");
+    x.sendResponseHeaders(status, bytes.length);
+    x.getResponseBody().write(bytes);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,133 @@
+package io.summit.dr.orchestrator.coordination;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.summit.dr.orchestrator.plan.JournalEntry;
+import io.summit.dr.orchestrator.plan.JournalException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The control state in a real etcd: leadership, the guarded journal, the writer term. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EtcdControlStoreTest {
+  private TestEtcd etcd;
+
+  @BeforeAll
+  void start() throws Exception {
+    etcd = TestEtcd.start();
+  }
+
+  @AfterAll
+  void stop() {
+    etcd.close();
+  }
+
+  private EtcdControlStore store(String deployment) {
+    return new EtcdControlStore(
+        List.of(etcd.url), deployment, Duration.ofSeconds(2), Duration.ofMillis(1300));
+  }
+
+  private static Leadership lead(EtcdControlStore store, String id, AtomicLong token) {
+    Leadership l =
+        new Leadership(
+            store,
+            id,
+            "{\"id\":\"" + id + "\",\"api\":\"127.0.0.1:1\"}",
+            Duration.ofSeconds(1),
+            Duration.ofMillis(300),
+            new Leadership.Listener() {
+              @Override
+              public void gained(long t) {
+                token.set(t);
+              }
+
+              @Override
+              public void lost(String why) {
+                token.set(0);
+              }
+            });
+    l.start(Duration.ofMillis(100));
+    return l;
+  }
+
+  private static JournalEntry entry(String plan) {
+    return new JournalEntry(
+        plan,
+        "step-end",
+        Instant.parse("2026-12-01T00:00:00Z"),
+        "fence/postgres",
+        "applied",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void aDeposedLeaderCanAppendNothingAndItsSuccessorContinuesTheJournal() {
+    try (EtcdControlStore a = store("deposed");
+        EtcdControlStore b = store("deposed")) {
+      AtomicLong tokenA = new AtomicLong();
+      AtomicLong tokenB = new AtomicLong();
+      Leadership la = lead(a, "a", tokenA);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
+      Leadership lb = lead(b, "b", tokenB);
+      a.journal().append(entry("p1"));
+      assertThatThrownBy(() -> b.journal().append(entry("p-b")))
+          .isInstanceOf(JournalException.class);
+
+      // a's lease is gone (revoked as a crashed leader's would expire); b takes over.
+      la.close();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenB.get() != 0);
+      // a still thinks nothing of it: its writes are refused by the leader-key comparison.
+      a.lead(tokenA.get() == 0 ? 1 : tokenA.get());
+      assertThatThrownBy(() -> a.journal().append(entry("zombie")))
+          .isInstanceOf(JournalException.class);
+      b.journal().append(entry("p2"));
+
+      assertThat(b.journal().read()).extracting(JournalEntry::plan).containsExactly("p1", "p2");
+      lb.close();
+    }
+  }
+
+  @Test
+  void theWriterTermAdvancesOncePerPlanAndDiscoveryNeverGoesBack() {
+    try (EtcdControlStore s = store("term")) {
+      AtomicLong token = new AtomicLong();
+      Leadership l = lead(s, "only", token);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+
+      WriterRecord first = s.writer(WriterRecord.initial("us-west-2"));
+      WriterRecord moved = s.advanceTerm("us-east-1", "failover-1");
+      WriterRecord again = s.advanceTerm("us-east-1", "failover-1");
+      s.saveDiscovery(new DiscoveryRecord(7, "us-east-1", moved.term()));
+
+      assertThat(first).isEqualTo(new WriterRecord("us-west-2", 1, null));
+      assertThat(moved).isEqualTo(new WriterRecord("us-east-1", 2, "failover-1"));
+      assertThat(again).isEqualTo(moved);
+      assertThat(s.writer(WriterRecord.initial("us-west-2"))).isEqualTo(moved);
+      assertThat(s.discovery()).contains(new DiscoveryRecord(7, "us-east-1", 2));
+      l.close();
+    }
+  }
+
+  @Test
+  void aReplicaThatDoesNotLeadWritesNothing() {
+    try (EtcdControlStore s = store("follower")) {
+      assertThatThrownBy(() -> s.saveDiscovery(new DiscoveryRecord(1, "us-west-2", 1)))
+          .isInstanceOf(CoordinationException.class)
+          .hasMessageContaining("not the leader");
+    }
+  }
+}
