@@ -225,7 +225,23 @@ final class PlanSteps implements StepExecutor {
     if (!(gate instanceof StepResult.Applied) && !(gate instanceof StepResult.AlreadyDone)) {
       return gate;
     }
-    return onStore(store, region, StoreAdapter::promote);
+    try (StoreAdapter a = stores.adapter(store, region)) {
+      StoreResult promoted = a.promote();
+      if (!promoted.succeeded()) {
+        return StepResult.of(promoted);
+      }
+      long term = control.writer(WriterRecord.initial(region)).term();
+      StoreResult recorded = a.recordTerm(term);
+      if (!recorded.succeeded()) {
+        return StepResult.of(recorded);
+      }
+      String detail = promoted.detail() + "; " + recorded.detail();
+      return promoted instanceof StoreResult.Applied
+          ? new StepResult.Applied(detail)
+          : new StepResult.AlreadyDone(detail);
+    } catch (CoordinationException e) {
+      return new StepResult.Retry("promote: " + e.getMessage());
+    }
   }
 
   /**

@@ -95,6 +95,15 @@ final class FakeStores implements Stores {
       }
 
       @Override
+      public StoreResult recordTerm(long term) {
+        if (!n.reachable || n.role != StoreRole.PRIMARY) {
+          return new StoreResult.Retry(id + ": cannot record term");
+        }
+        operations.add("term " + term + " " + id);
+        return new StoreResult.Applied(id + ": term " + term);
+      }
+
+      @Override
       public StoreResult rejoin(Endpoint newPrimary) {
         return act("rejoin", StoreRole.REPLICA);
       }

@@ -35,6 +35,13 @@ public interface StoreAdapter extends AutoCloseable {
   /** Turns this node into a replica of {@code newPrimary}, reached at that address. */
   StoreResult rejoin(Endpoint newPrimary);
 
+  /**
+   * Records {@code term} as this primary's writer term ({@link WriterTerm}): from then on it
+   * refuses writes that carry an older term. Raising only; {@code AlreadyDone} when it holds that
+   * term or a newer one.
+   */
+  StoreResult recordTerm(long term);
+
   /** Writes a marker (a row, a key) to prove this node takes writes now. */
   StoreResult verifyWrite();
 

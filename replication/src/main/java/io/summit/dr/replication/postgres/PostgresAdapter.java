@@ -5,6 +5,7 @@ import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
 import io.summit.dr.replication.StoreRole;
+import io.summit.dr.replication.WriterTerm;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -409,6 +410,32 @@ public final class PostgresAdapter implements StoreAdapter {
         + "primary_slot_name = '"
         + slot
         + "'\n";
+  }
+
+  @Override
+  public StoreResult recordTerm(long term) {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(WriterTerm.PG_CREATE);
+      long held = queryLong(s, WriterTerm.PG_READ);
+      if (held >= term) {
+        return new StoreResult.AlreadyDone(id + ": writer term " + held + " already");
+      }
+      try (java.sql.PreparedStatement raise = c.prepareStatement(WriterTerm.PG_RAISE)) {
+        raise.setLong(1, term);
+        raise.executeUpdate();
+      }
+      return new StoreResult.Applied(id + ": writer term " + held + " -> " + term);
+    } catch (SQLException e) {
+      return new StoreResult.Retry(id + ": recording term " + term + " failed: " + e.getMessage());
+    }
+  }
+
+  private static long queryLong(Statement s, String sql) throws SQLException {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   @Override

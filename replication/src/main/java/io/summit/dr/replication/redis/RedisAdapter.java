@@ -12,6 +12,7 @@ import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
 import io.summit.dr.replication.StoreRole;
+import io.summit.dr.replication.WriterTerm;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -335,6 +336,26 @@ public final class RedisAdapter implements StoreAdapter {
       return new StoreResult.Applied(id + ": now a replica of " + newPrimary);
     } catch (RedisException e) {
       return new StoreResult.Retry(id + ": rejoin failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public StoreResult recordTerm(long term) {
+    try {
+      String held =
+          call(
+              endpoint,
+              r ->
+                  r.<String>eval(
+                      WriterTerm.REDIS_RAISE,
+                      io.lettuce.core.ScriptOutputType.VALUE,
+                      new String[] {WriterTerm.REDIS_KEY},
+                      Long.toString(term)));
+      return held.startsWith("held")
+          ? new StoreResult.AlreadyDone(id + ": writer term " + held.substring(5) + " already")
+          : new StoreResult.Applied(id + ": writer term " + term);
+    } catch (RedisException e) {
+      return new StoreResult.Retry(id + ": recording term " + term + " failed: " + e.getMessage());
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * One version of the orchestrator's discovery document ({@code GET /v1/endpoints}): the writer
  * region and, per store, its writer address and each region's reader address.
  */
-record Endpoints(long version, String writerRegion, Map<String, StoreAddresses> stores) {
+record Endpoints(long version, String writerRegion, long term, Map<String, StoreAddresses> stores) {
   record StoreAddresses(Endpoint writer, Map<String, Endpoint> readers) {}
 
   /**
@@ -40,6 +40,8 @@ record Endpoints(long version, String writerRegion, Map<String, StoreAddresses> 
                   new StoreAddresses(
                       Endpoint.parse(e.getValue().path("writer").asText()), Map.copyOf(readers)));
             });
-    return new Endpoints(doc.get("version").asLong(), writer, Map.copyOf(stores));
+    // An orchestrator without terms (older) publishes none: term 0 passes every node's check.
+    long term = doc.path("term").asLong(0);
+    return new Endpoints(doc.get("version").asLong(), writer, term, Map.copyOf(stores));
   }
 }

@@ -2,7 +2,9 @@ package io.summit.dr.workload.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lettuce.core.ScriptOutputType;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.WriterTerm;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
@@ -47,6 +49,7 @@ final class EntityStore implements AutoCloseable {
   private record Wiring(
       long version,
       String writerRegion,
+      long term,
       PostgresNode pgWriter,
       RedisNode redisWriter,
       PostgresNode pgReader,
@@ -75,6 +78,7 @@ final class EntityStore implements AutoCloseable {
   private final Duration timeout;
   private volatile @Nullable Wiring wiring;
   private volatile boolean schemaReady;
+  private final Object schemaLock = new Object();
 
   /**
    * @param route how this process reaches a store address discovery names (the lab's WAN links)
@@ -136,7 +140,8 @@ final class EntityStore implements AutoCloseable {
         old != null ? old.pgReader() : postgres(region, reader(pg), READER_POOL_WAIT);
     RedisNode redisReader = old != null ? old.redisReader() : redis(region, reader(rd));
     wiring =
-        new Wiring(e.version(), e.writerRegion(), pgWriter, redisWriter, pgReader, redisReader);
+        new Wiring(
+            e.version(), e.writerRegion(), e.term(), pgWriter, redisWriter, pgReader, redisReader);
     if (moved) {
       schemaReady = false;
       log.info("{}: discovery version {}: writer region {}", name, e.version(), e.writerRegion());
@@ -196,32 +201,66 @@ final class EntityStore implements AutoCloseable {
     Wiring w = wiring();
     try (Connection c = w.pgWriter().connection()) {
       ensureSchema(c);
+      // The node checks the writer term in the same statement: a write routed under an older term
+      // than the node was promoted with is refused (WriterTerm).
       try (PreparedStatement insert =
           c.prepareStatement(
-              "insert into entities (id, seq, payload) values (?, ?, ?) on conflict (id) do"
-                  + " nothing")) {
+              "insert into entities (id, seq, payload) select ?, ?, ? where "
+                  + WriterTerm.PG_GUARD
+                  + " on conflict (id) do nothing")) {
         insert.setString(1, id);
         insert.setLong(2, seq);
         insert.setString(3, payload);
-        insert.executeUpdate();
+        insert.setLong(4, w.term());
+        if (insert.executeUpdate() == 0) {
+          refuseIfStale(c, w);
+        }
       }
     } catch (SQLException e) {
       throw new StoreException(w.pgWriter().id() + ": " + e.getMessage(), e);
     }
     try {
-      w.redisWriter().commands().set("entity:" + id, cacheValue(seq, payload));
+      w.redisWriter()
+          .commands()
+          .eval(
+              WriterTerm.REDIS_GUARDED_SET,
+              ScriptOutputType.STATUS,
+              new String[] {"entity:" + id, WriterTerm.REDIS_KEY},
+              cacheValue(seq, payload),
+              Long.toString(w.term()));
     } catch (RuntimeException e) {
       throw new StoreException(w.redisWriter().id() + ": " + e.getMessage(), e);
     }
     return w.writerRegion();
   }
 
-  private void ensureSchema(Connection c) throws SQLException {
-    if (!schemaReady) {
-      try (Statement s = c.createStatement()) {
-        s.execute(TABLE);
+  /** No row went in: a duplicate id (a retried write), or a node whose term is newer. */
+  private static void refuseIfStale(Connection c, Wiring w) throws SQLException {
+    try (Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(WriterTerm.PG_READ)) {
+      rs.next();
+      long held = rs.getLong(1);
+      if (held > w.term()) {
+        throw new SQLException(
+            "stale writer term: the node holds term " + held + ", this write carries " + w.term());
       }
-      schemaReady = true;
+    }
+  }
+
+  private void ensureSchema(Connection c) throws SQLException {
+    if (schemaReady) {
+      return;
+    }
+    // One instance creates the tables once: concurrent "create table if not exists" statements
+    // race in PostgreSQL's catalog (a duplicate key on pg_type) and would fail writes.
+    synchronized (schemaLock) {
+      if (!schemaReady) {
+        try (Statement s = c.createStatement()) {
+          s.execute(TABLE);
+          s.execute(WriterTerm.PG_CREATE);
+        }
+        schemaReady = true;
+      }
     }
   }
 

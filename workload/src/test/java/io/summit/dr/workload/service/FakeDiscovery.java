@@ -57,19 +57,28 @@ final class FakeDiscovery implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
+  private long term;
+
+  /** Publishes the next version under writer {@code term} (kept for later versions). */
+  synchronized void publish(String writer, TestNode west, TestNode east, long newTerm) {
+    term = newTerm;
+    publish(writer, west, east);
+  }
+
   /** Publishes the next version: {@code writer} writes, each region reads its own node. */
   synchronized void publish(String writer, TestNode west, TestNode east) {
     version++;
     TestNode w = writer.equals("us-west-2") ? west : east;
     document =
         """
-        {"version": %d, "writer_region": "%s", "stores": {
+        {"version": %d, "writer_region": "%s", "term": %d, "stores": {
           "postgres": {"writer": "%s", "readers": {"us-west-2": "%s", "us-east-1": "%s"}},
           "redis": {"writer": "%s", "readers": {"us-west-2": "%s", "us-east-1": "%s"}}}}
         """
             .formatted(
                 version,
                 writer,
+                term,
                 w.postgres,
                 west.postgres,
                 east.postgres,

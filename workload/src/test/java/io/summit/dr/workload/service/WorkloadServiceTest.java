@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.summit.dr.replication.WriterTerm;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import java.net.InetSocketAddress;
@@ -155,6 +156,42 @@ class WorkloadServiceTest {
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.body().get("seq").asLong()).isEqualTo(7);
     assertThat(read.body().get("cache").asText()).isEqualTo("miss");
+  }
+
+  @Test
+  void aWriteUnderAnOlderTermThanTheNodesIsRefusedByTheNodeAndLandsNowhere() throws Exception {
+    // us-west-2's nodes were promoted under term 5; this instance was given no term yet (0).
+    raiseTerm(west, 5);
+
+    Reply stale = call("POST", "/entities", "{\"id\":\"t1\",\"seq\":1}");
+
+    assertThat(stale.status()).isEqualTo(503);
+    assertThat(stale.body().toString()).contains("stale writer term");
+    assertThat(rows(west, "t1")).isZero();
+    assertThat(key(west, "t1")).isNull();
+
+    discovery.publish("us-west-2", west, east, 5);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> call("POST", "/entities", "{\"id\":\"t2\",\"seq\":2}").status() == 201);
+    assertThat(rows(west, "t2")).isEqualTo(1);
+    assertThat(key(west, "t2")).isNotNull();
+  }
+
+  /** What the promote step does on a node: records the term it was promoted under. */
+  private static void raiseTerm(TestNode node, long term) throws Exception {
+    try (Connection c = node.sql();
+        Statement s = c.createStatement()) {
+      s.execute(WriterTerm.PG_CREATE);
+      s.execute(WriterTerm.PG_RAISE.replace("?", Long.toString(term)));
+    }
+    RedisClient client = RedisClient.create();
+    try (StatefulRedisConnection<String, String> c =
+        client.connect(RedisURI.create(node.redis.host(), node.redis.port()))) {
+      c.sync().set(WriterTerm.REDIS_KEY, Long.toString(term));
+    } finally {
+      client.shutdown();
+    }
   }
 
   @Test
