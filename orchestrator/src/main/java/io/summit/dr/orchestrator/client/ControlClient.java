@@ -1,5 +1,6 @@
 package io.summit.dr.orchestrator.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -38,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe; one instance per process is enough. {@link #close()} releases the HTTP client.
  */
 public final class ControlClient implements AutoCloseable {
-  /** How many redirects one replica's answer may lead through before the replica counts as failed. */
+  /**
+   * How many redirects one replica's answer may lead through before the replica counts as failed.
+   */
   static final int MAX_REDIRECTS = 3;
 
   private static final ObjectMapper JSON =
@@ -57,12 +60,10 @@ public final class ControlClient implements AutoCloseable {
   public record Settings(Duration connect, Duration request) {
     public Settings {
       if (connect.isNegative() || connect.isZero()) {
-        throw new IllegalArgumentException(
-            "connect: " + connect.toMillis() + "ms (expected: > 0)");
+        throw new IllegalArgumentException("connect: " + connect.toMillis() + "ms (expected: > 0)");
       }
       if (request.isNegative() || request.isZero()) {
-        throw new IllegalArgumentException(
-            "request: " + request.toMillis() + "ms (expected: > 0)");
+        throw new IllegalArgumentException("request: " + request.toMillis() + "ms (expected: > 0)");
       }
     }
 
@@ -124,7 +125,9 @@ public final class ControlClient implements AutoCloseable {
     return parse(a, a.json("GET /v1/plans").path("plans"), new TypeReference<>() {});
   }
 
-  /** {@code GET /v1/plans/{id}}; a plan that does not exist is a 404 {@link ControlApiException}. */
+  /**
+   * {@code GET /v1/plans/{id}}; a plan that does not exist is a 404 {@link ControlApiException}.
+   */
   public PlanStatus plan(String id) {
     String path = "/v1/plans/" + segment(id);
     return parse(get(path), PlanStatus.class, "GET " + path);
@@ -190,9 +193,12 @@ public final class ControlClient implements AutoCloseable {
     JsonNode json(String what) {
       try {
         return JSON.readTree(body);
-      } catch (IOException e) {
+      } catch (JsonProcessingException e) {
         throw new ControlApiException(
-            what, replica, status, "not JSON (" + e.getOriginalMessage() + "): " + abbreviate(body));
+            what,
+            replica,
+            status,
+            "not JSON (" + e.getOriginalMessage() + "): " + abbreviate(body));
       }
     }
   }
@@ -251,7 +257,7 @@ public final class ControlClient implements AutoCloseable {
         attempts.add(attempt(target, "503: " + abbreviate(errorOf(r.body()))));
         return null;
       } else {
-        return new Answer(target, endpoint, status, r.body());
+        return new Answer(Replicas.origin(target), endpoint, status, r.body());
       }
     }
     attempts.add(attempt(target, "more than " + MAX_REDIRECTS + " redirects"));

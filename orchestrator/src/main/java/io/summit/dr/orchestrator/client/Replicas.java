@@ -35,8 +35,7 @@ final class Replicas {
       throw new IllegalArgumentException(
           "replica: '" + uri + "' (expected: http://HOST:PORT of an orchestrator API)");
     }
-    return URI.create(
-        uri.getScheme() + "://" + uri.getRawAuthority());
+    return URI.create(uri.getScheme() + "://" + uri.getRawAuthority());
   }
 
   List<URI> all() {

@@ -116,15 +116,15 @@ final class FakeReplica implements AutoCloseable {
       String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       String path = x.getRequestURI().toString();
       received.add(new Received(x.getRequestMethod(), path, body));
-      switch (behaviour) {
-        case Behaviour.Lead l -> answer(x, path);
-        case Behaviour.Follow f when f.readsToo() || !x.getRequestMethod().equals("GET") -> {
-          x.getResponseHeaders().set("Location", f.leader().resolve(path).toString());
-          x.sendResponseHeaders(f.status(), -1);
-        }
-        case Behaviour.Follow f -> answer(x, path);
-        case Behaviour.Unavailable u ->
-            send(x, 503, JSON.writeValueAsString(Map.of("error", u.error())));
+      Behaviour b = behaviour;
+      if (b instanceof Behaviour.Unavailable u) {
+        send(x, 503, JSON.writeValueAsString(Map.of("error", u.error())));
+      } else if (b instanceof Behaviour.Follow f
+          && (f.readsToo() || !x.getRequestMethod().equals("GET"))) {
+        x.getResponseHeaders().set("Location", f.leader().resolve(path).toString());
+        x.sendResponseHeaders(f.status(), -1);
+      } else {
+        answer(x, path);
       }
     }
   }
