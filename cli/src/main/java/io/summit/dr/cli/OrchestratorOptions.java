@@ -23,8 +23,7 @@ final class OrchestratorOptions {
       names = "--dir",
       paramLabel = "DIR",
       defaultValue = ".lab",
-      description =
-          "The lab whose orchestrator replicas to talk to (default: ${DEFAULT-VALUE}).")
+      description = "The lab whose orchestrator replicas to talk to (default: ${DEFAULT-VALUE}).")
   Path dir = Path.of(".lab");
 
   @Option(

@@ -23,7 +23,7 @@ final class PlanCommands {
   private PlanCommands() {}
 
   /** Starts a plan and, unless --no-wait, follows it to its end, one line per step. */
-  abstract static class PlanRequest implements Callable<Integer> {
+  abstract static class PlanRequestCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin OrchestratorOptions orchestrator = new OrchestratorOptions();
 
@@ -97,7 +97,7 @@ final class PlanCommands {
       mixinStandardHelpOptions = true,
       description =
           "Fail the writer region over to REGION (unplanned; checks the RPO budget unless --force).")
-  static final class Failover extends PlanRequest {
+  static final class Failover extends PlanRequestCommand {
     @Option(
         names = "--to",
         required = true,
@@ -121,7 +121,7 @@ final class PlanCommands {
       mixinStandardHelpOptions = true,
       description =
           "Planned move of the writer to REGION: pause writes, wait for the replica, promote, rejoin the old primary; no acknowledged write lost.")
-  static final class Switchover extends PlanRequest {
+  static final class Switchover extends PlanRequestCommand {
     @Option(
         names = "--to",
         required = true,
@@ -140,7 +140,7 @@ final class PlanCommands {
       mixinStandardHelpOptions = true,
       description =
           "Return the writer to the primary region once it is back: rejoin its stores, let them catch up, switch over.")
-  static final class Failback extends PlanRequest {
+  static final class Failback extends PlanRequestCommand {
     @Override
     PlanRequest request(String requestedBy) {
       return PlanRequest.failback(requestedBy);

@@ -35,7 +35,8 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (ControlClient client = orchestrator.client()) {
       if (json) {
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(client.statusDocument()));
+        out.println(
+            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(client.statusDocument()));
         return 0;
       }
       print(client.status(), out);
