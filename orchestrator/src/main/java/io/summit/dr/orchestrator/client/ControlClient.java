@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +36,9 @@ import org.jspecify.annotations.Nullable;
  * replica; a replica that does not answer (connection refused, timeout) or answers 503 is passed
  * over for the next. When no replica answers, {@link NoReplicaReachableException} lists what each
  * one did. Any other answer ends the request: 2xx is parsed, 4xx and 5xx throw {@link
- * ControlApiException} with the server's error.
+ * ControlApiException} with the server's error. A request other than GET that was sent but got no
+ * answer in time is not sent to another replica (the first may have carried it out): it throws
+ * {@link ControlClientException}.
  *
  * <p>Thread-safe; one instance per process is enough. {@link #close()} releases the HTTP client.
  */
@@ -238,6 +242,24 @@ public final class ControlClient implements AutoCloseable {
       HttpResponse<String> r;
       try {
         r = http.send(request(method, target, body, timeout), HttpResponse.BodyHandlers.ofString());
+      } catch (HttpConnectTimeoutException e) {
+        attempts.add(attempt(target, describe(e)));
+        return null;
+      } catch (HttpTimeoutException e) {
+        if (!method.equals("GET")) {
+          // The replica may have carried the request out before the answer was lost: asking
+          // another would repeat it.
+          throw new ControlClientException(
+              endpoint
+                  + " at "
+                  + Replicas.origin(target)
+                  + ": no answer within "
+                  + timeout.toMillis()
+                  + "ms; the request may have been carried out (not sent again)",
+              e);
+        }
+        attempts.add(attempt(target, describe(e)));
+        return null;
       } catch (IOException e) {
         attempts.add(attempt(target, describe(e)));
         return null;

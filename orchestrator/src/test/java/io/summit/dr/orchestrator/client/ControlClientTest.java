@@ -259,6 +259,30 @@ class ControlClientTest {
   }
 
   @Test
+  void aPlanRequestThatGotNoAnswerInTimeIsNotSentToAnotherReplica() {
+    FakeReplica silent = keep(FakeReplica.leader().behave(new FakeReplica.Behaviour.Silent()));
+    FakeReplica other = keep(FakeReplica.leader().reply("POST", "/v1/plans", 202, PLAN));
+
+    assertThatThrownBy(
+            () -> client(silent.uri(), other.uri()).request(PlanRequest.failback("alice")))
+        .isExactlyInstanceOf(ControlClientException.class)
+        .hasMessage(
+            "POST /v1/plans at "
+                + silent.uri()
+                + ": no answer within 2000ms; the request may have been carried out (not sent"
+                + " again)");
+    assertThat(other.received()).isEmpty();
+  }
+
+  @Test
+  void aReadThatGotNoAnswerInTimeIsAskedOfTheNextReplica() {
+    FakeReplica silent = keep(FakeReplica.leader().behave(new FakeReplica.Behaviour.Silent()));
+    FakeReplica other = keep(FakeReplica.leader().reply("GET", "/v1/plans/p1", 200, PLAN));
+
+    assertThat(client(silent.uri(), other.uri()).plan("p1")).isEqualTo(PLAN);
+  }
+
+  @Test
   void aRedirectLoopCountsAsAFailedReplicaAndTheNextIsAsked() {
     FakeReplica loop = keep(FakeReplica.leader());
     loop.behave(new FakeReplica.Behaviour.Follow(loop.uri(), 307, true));

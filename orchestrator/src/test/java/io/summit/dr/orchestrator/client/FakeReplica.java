@@ -50,6 +50,9 @@ final class FakeReplica implements AutoCloseable {
 
     /** Answers 503 with an error body. */
     record Unavailable(String error) implements Behaviour {}
+
+    /** Takes the request and never answers (until closed). */
+    record Silent() implements Behaviour {}
   }
 
   private FakeReplica() {
@@ -117,7 +120,13 @@ final class FakeReplica implements AutoCloseable {
       String path = x.getRequestURI().toString();
       received.add(new Received(x.getRequestMethod(), path, body));
       Behaviour b = behaviour;
-      if (b instanceof Behaviour.Unavailable u) {
+      if (b instanceof Behaviour.Silent) {
+        try {
+          Thread.sleep(java.time.Duration.ofMinutes(1));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      } else if (b instanceof Behaviour.Unavailable u) {
         send(x, 503, JSON.writeValueAsString(Map.of("error", u.error())));
       } else if (b instanceof Behaviour.Follow f
           && (f.readsToo() || !x.getRequestMethod().equals("GET"))) {
