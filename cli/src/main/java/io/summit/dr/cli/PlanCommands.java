@@ -1,11 +1,15 @@
 package io.summit.dr.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.orchestrator.client.ControlClient;
+import io.summit.dr.orchestrator.client.ControlClientException;
+import io.summit.dr.orchestrator.client.PlanRequest;
+import io.summit.dr.orchestrator.plan.PlanStatus;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,71 +23,73 @@ final class PlanCommands {
   private PlanCommands() {}
 
   /** Starts a plan and, unless --no-wait, follows it to its end, one line per step. */
-  abstract static class PlanRequest implements Callable<Integer> {
+  abstract static class PlanRequestCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin OrchestratorClient client = new OrchestratorClient();
+    @CommandLine.Mixin OrchestratorOptions orchestrator = new OrchestratorOptions();
 
     @Option(names = "--no-wait", description = "Return once the plan has started.")
     boolean noWait;
 
-    abstract Map<String, Object> request();
+    abstract PlanRequest request(String requestedBy);
 
     @Override
     public Integer call() throws InterruptedException {
-      Map<String, Object> body = new LinkedHashMap<>(request());
-      body.put(
-          "requested_by",
-          System.getProperty("user.name", "cli") + " (summit-dr " + spec.name() + ")");
-      JsonNode plan = client.send("POST", "/v1/plans", body);
-      PrintWriter out = spec.commandLine().getOut();
-      String id = plan.path("id").asText();
-      out.println(
-          spec.name()
-              + ": plan "
-              + id
-              + " started ("
-              + plan.path("from").asText()
-              + " -> "
-              + plan.path("to").asText()
-              + ")");
-      out.flush();
-      return noWait ? 0 : follow(client, out, id);
+      String who = System.getProperty("user.name", "cli") + " (summit-dr " + spec.name() + ")";
+      try (ControlClient client = orchestrator.client()) {
+        PlanStatus plan = client.request(request(who));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(
+            spec.name()
+                + ": plan "
+                + plan.id()
+                + " started ("
+                + plan.from()
+                + " -> "
+                + plan.to()
+                + ")");
+        out.flush();
+        return noWait ? 0 : follow(client, out, plan.id());
+      } catch (ControlClientException e) {
+        throw OrchestratorOptions.translated(e);
+      }
     }
   }
 
-  static int follow(OrchestratorClient client, PrintWriter out, String id)
-      throws InterruptedException {
+  static int follow(ControlClient client, PrintWriter out, String id) throws InterruptedException {
     Map<String, String> seen = new LinkedHashMap<>();
     while (true) {
-      JsonNode p = client.send("GET", "/v1/plans/" + id, null);
-      for (JsonNode s : p.path("steps")) {
-        String state = s.path("state").asText();
-        String key = s.path("id").asText();
-        if ((state.equals("done") || state.equals("failed")) && !state.equals(seen.get(key))) {
-          seen.put(key, state);
+      PlanStatus p = client.plan(id);
+      for (PlanStatus.StepStatus s : p.steps()) {
+        String state = s.state();
+        if ((state.equals("done") || state.equals("failed")) && !state.equals(seen.get(s.id()))) {
+          seen.put(s.id(), state);
           out.printf(
               Locale.ROOT,
               "  %-28s %-12s %6.3fs .. %6.3fs  %s%n",
-              key,
-              s.path("outcome").asText(),
-              s.path("start_s").asDouble(),
-              s.path("end_s").asDouble(),
-              s.path("detail").asText());
+              s.id(),
+              s.outcome(),
+              orZero(s.startS()),
+              orZero(s.endS()),
+              s.detail());
           out.flush();
         }
       }
-      String state = p.path("state").asText();
+      String state = p.state();
       if (state.equals("waiting-approval") && !"waiting".equals(seen.get("#approval"))) {
         seen.put("#approval", "waiting");
         out.println("  waiting for approval: summit-dr approve " + id);
         out.flush();
       }
-      if (!p.path("ended_at").isNull() && !p.path("ended_at").isMissingNode()) {
-        out.println("plan " + id + " " + state + ": " + p.path("detail").asText());
+      if (p.endedAt() != null) {
+        out.println("plan " + id + " " + state + ": " + p.detail());
         return state.equals("succeeded") ? 0 : 1;
       }
       Thread.sleep(100);
     }
+  }
+
+  private static double orZero(@Nullable Double seconds) {
+    return seconds == null ? 0 : seconds;
   }
 
   @Command(
@@ -91,7 +97,7 @@ final class PlanCommands {
       mixinStandardHelpOptions = true,
       description =
           "Fail the writer region over to REGION (unplanned; checks the RPO budget unless --force).")
-  static final class Failover extends PlanRequest {
+  static final class Failover extends PlanRequestCommand {
     @Option(
         names = "--to",
         required = true,
@@ -105,8 +111,8 @@ final class PlanCommands {
     boolean force;
 
     @Override
-    Map<String, Object> request() {
-      return Map.of("kind", "failover", "to", to, "force", force);
+    PlanRequest request(String requestedBy) {
+      return PlanRequest.failover(to, force, requestedBy);
     }
   }
 
@@ -115,7 +121,7 @@ final class PlanCommands {
       mixinStandardHelpOptions = true,
       description =
           "Planned move of the writer to REGION: pause writes, wait for the replica, promote, rejoin the old primary; no acknowledged write lost.")
-  static final class Switchover extends PlanRequest {
+  static final class Switchover extends PlanRequestCommand {
     @Option(
         names = "--to",
         required = true,
@@ -124,8 +130,8 @@ final class PlanCommands {
     String to = "";
 
     @Override
-    Map<String, Object> request() {
-      return Map.of("kind", "switchover", "to", to);
+    PlanRequest request(String requestedBy) {
+      return PlanRequest.switchover(to, requestedBy);
     }
   }
 
@@ -134,10 +140,10 @@ final class PlanCommands {
       mixinStandardHelpOptions = true,
       description =
           "Return the writer to the primary region once it is back: rejoin its stores, let them catch up, switch over.")
-  static final class Failback extends PlanRequest {
+  static final class Failback extends PlanRequestCommand {
     @Override
-    Map<String, Object> request() {
-      return Map.of("kind", "failback");
+    PlanRequest request(String requestedBy) {
+      return PlanRequest.failback(requestedBy);
     }
   }
 
@@ -147,20 +153,20 @@ final class PlanCommands {
       description = "Let a plan waiting at an approval gate go on.")
   static final class Approve implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin OrchestratorClient client = new OrchestratorClient();
+    @CommandLine.Mixin OrchestratorOptions orchestrator = new OrchestratorOptions();
 
     @Parameters(paramLabel = "PLAN_ID")
     String plan = "";
 
     @Override
     public Integer call() {
-      JsonNode p =
-          client.send(
-              "POST",
-              "/v1/plans/" + plan + "/approve",
-              Map.of("by", System.getProperty("user.name", "cli")));
-      spec.commandLine().getOut().println("approve: plan " + p.path("id").asText() + " goes on");
-      return 0;
+      try (ControlClient client = orchestrator.client()) {
+        PlanStatus p = client.approve(plan, System.getProperty("user.name", "cli"));
+        spec.commandLine().getOut().println("approve: plan " + p.id() + " goes on");
+        return 0;
+      } catch (ControlClientException e) {
+        throw OrchestratorOptions.translated(e);
+      }
     }
   }
 }

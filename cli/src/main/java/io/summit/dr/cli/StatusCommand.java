@@ -1,10 +1,16 @@
 package io.summit.dr.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.orchestrator.client.ControlClient;
+import io.summit.dr.orchestrator.client.ControlClientException;
+import io.summit.dr.orchestrator.client.Status;
+import io.summit.dr.orchestrator.client.StoreStatus;
+import io.summit.dr.orchestrator.plan.PlanStatus;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,68 +22,72 @@ import picocli.CommandLine.Option;
     description =
         "The writer region, each region as the observers see it, the stores with role and lag, and the last plan with its step timings.")
 final class StatusCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-  @CommandLine.Mixin OrchestratorClient client = new OrchestratorClient();
+  @CommandLine.Mixin OrchestratorOptions orchestrator = new OrchestratorOptions();
 
   @Option(names = "--json", description = "Print the orchestrator's status document.")
   boolean json;
 
   @Override
   public Integer call() throws JsonProcessingException {
-    JsonNode s = client.send("GET", "/v1/status", null);
     PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(OrchestratorClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s));
+    try (ControlClient client = orchestrator.client()) {
+      if (json) {
+        out.println(
+            JSON.writerWithDefaultPrettyPrinter().writeValueAsString(client.statusDocument()));
+        return 0;
+      }
+      print(client.status(), out);
       return 0;
+    } catch (ControlClientException e) {
+      throw OrchestratorOptions.translated(e);
     }
-    out.println("writer region: " + s.path("writer_region").asText());
-    s.path("regions")
-        .fields()
-        .forEachRemaining(e -> out.println("  " + e.getKey() + ": " + e.getValue()));
+  }
+
+  private static void print(Status s, PrintWriter out) {
+    out.println("writer region: " + s.writerRegion());
+    s.regions().forEach((region, view) -> out.println("  " + region + ": " + view));
     Table stores = new Table("store", "kind", "region", "role", "lag");
-    for (JsonNode st : s.path("stores")) {
+    for (StoreStatus st : s.stores()) {
       String lag =
-          st.path("lag_bytes").isNull()
+          st.lagBytes() == null
               ? "-"
-              : st.path("lag_bytes").asText()
+              : st.lagBytes()
                   + " B / "
-                  + String.format(Locale.ROOT, "%.3f s", st.path("lag_seconds").asDouble());
-      stores.row(
-          st.path("name").asText(),
-          st.path("kind").asText(),
-          st.path("region").asText(),
-          st.path("role").asText(),
-          lag);
+                  + String.format(
+                      Locale.ROOT, "%.3f s", st.lagSeconds() == null ? 0.0 : st.lagSeconds());
+      stores.row(st.name(), st.kind(), st.region(), st.role(), lag);
     }
     out.println();
     stores.print(out);
-    JsonNode plan = s.path("last_plan");
-    if (!plan.isNull() && !plan.isMissingNode()) {
+    PlanStatus plan = s.lastPlan();
+    if (plan != null) {
       out.println();
       out.println(
           "last plan "
-              + plan.path("id").asText()
+              + plan.id()
               + " ("
-              + plan.path("kind").asText()
+              + plan.kind()
               + ", "
-              + plan.path("state").asText()
+              + plan.state()
               + "): "
-              + plan.path("detail").asText());
+              + plan.detail());
       Table steps = new Table("step", "state", "start", "end", "outcome");
-      for (JsonNode st : plan.path("steps")) {
+      for (PlanStatus.StepStatus st : plan.steps()) {
         steps.row(
-            st.path("id").asText(),
-            st.path("state").asText(),
-            seconds(st.path("start_s")),
-            seconds(st.path("end_s")),
-            st.path("outcome").asText("-"));
+            st.id(),
+            st.state(),
+            seconds(st.startS()),
+            seconds(st.endS()),
+            st.outcome() == null ? "-" : st.outcome());
       }
       steps.print(out);
     }
-    return 0;
   }
 
-  private static String seconds(JsonNode n) {
-    return n.isNumber() ? String.format(Locale.ROOT, "%.3fs", n.asDouble()) : "-";
+  private static String seconds(@Nullable Double s) {
+    return s == null ? "-" : String.format(Locale.ROOT, "%.3fs", s);
   }
 }

@@ -8,6 +8,12 @@ import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabLayout;
 import io.summit.dr.lab.process.OsProcesses;
+import io.summit.dr.orchestrator.Events;
+import io.summit.dr.orchestrator.client.ControlClient;
+import io.summit.dr.orchestrator.client.ControlClientException;
+import io.summit.dr.orchestrator.client.PlanRequest;
+import io.summit.dr.orchestrator.client.StoreStatus;
+import io.summit.dr.orchestrator.plan.PlanStatus;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
@@ -41,6 +47,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Drill {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String REQUESTED_BY = "summit-dr drill";
 
   /**
    * @param window the read-availability window after T0, which is also how long the canary runs
@@ -97,7 +104,7 @@ public final class Drill {
   private final Progress progress;
   private final Topology topology;
   private final LabLayout layout;
-  private final OrchestratorApi api;
+  private final ControlClient api;
   private final String home;
   private final long startedNanos = System.nanoTime();
 
@@ -107,13 +114,24 @@ public final class Drill {
     this.progress = progress;
     this.topology = lab.topology();
     this.layout = lab.layout();
-    this.api = new OrchestratorApi(URI.create("http://" + layout.orchestrator()));
+    this.api = ControlClient.of(orchestratorReplicas(lab, layout));
     this.home = topology.primary().name();
     if (topology.services().isEmpty() || !topology.lab().edgeRouter()) {
       throw new IllegalArgumentException(
           "topology: the lab runs no service behind an edge router (expected: a service and"
               + " lab.edge_router: true, as in examples/lab.yaml)");
     }
+  }
+
+  /** Every orchestrator replica the lab runs (the layout's one before the lab has started). */
+  private static List<URI> orchestratorReplicas(Lab lab, LabLayout layout) {
+    List<URI> recorded =
+        lab.state().stream()
+            .flatMap(s -> s.components().stream())
+            .filter(c -> c.kind().equals("orchestrator"))
+            .map(c -> URI.create("http://" + c.host() + ":" + c.port()))
+            .toList();
+    return recorded.isEmpty() ? List.of(URI.create("http://" + layout.orchestrator())) : recorded;
   }
 
   private void say(String line) {
@@ -128,7 +146,7 @@ public final class Drill {
   public DrillResult run(int run) {
     String runId = "drill" + Instant.now().toEpochMilli() + "r" + run;
     prepare();
-    String writerBefore = api.writerRegion();
+    String writerBefore = api.status().writerRegion();
     String other = otherRegion(writerBefore);
     try (Canary canary =
         new Canary(
@@ -164,8 +182,8 @@ public final class Drill {
       List<Outcome> outcomes = canary.stop();
       say("canary: stopped; " + outcomes.size() + " requests recorded");
 
-      JsonNode plan = planId == null ? null : awaitPlanEnd(planId, Duration.ofSeconds(120));
-      String writerAfter = api.writerRegion();
+      PlanStatus plan = planId == null ? null : awaitPlanEnd(planId, Duration.ofSeconds(120));
+      String writerAfter = api.status().writerRegion();
       List<String> auditProblems = new ArrayList<>();
       Map<String, Set<String>> missing = audit(writerAfter, outcomes, auditProblems);
       DrillMetrics metrics =
@@ -179,7 +197,7 @@ public final class Drill {
         notes.add(
             plan == null
                 ? "no plan ran: the partition raised an alert and did not fail over"
-                : "a plan ran during a partition: " + plan.path("id").asText());
+                : "a plan ran during a partition: " + plan.id());
       }
       DrillResult result =
           new DrillResult(
@@ -239,12 +257,12 @@ public final class Drill {
     awaitNoPlan();
     restartDeadComponents();
     boolean wantHome = options.scenario() != Scenario.FAILBACK;
-    String writer = api.writerRegion();
+    String writer = api.status().writerRegion();
     if (wantHome && !writer.equals(home)) {
       say("prepare: writer region is " + writer + "; failing back to " + home + " first");
       awaitServing(false);
-      JsonNode plan = api.request("failback", null);
-      JsonNode done = awaitPlanEnd(plan.path("id").asText(), Duration.ofSeconds(180));
+      PlanStatus plan = api.request(PlanRequest.failback(REQUESTED_BY));
+      PlanStatus done = awaitPlanEnd(plan.id(), Duration.ofSeconds(180));
       requireSucceeded(done, "prepare: failback");
     }
     if (!wantHome && writer.equals(home)) {
@@ -259,18 +277,12 @@ public final class Drill {
     awaitServing(wantHome);
   }
 
-  private void requireSucceeded(JsonNode plan, String what) {
-    if (!"succeeded".equals(plan.path("state").asText())) {
+  private void requireSucceeded(PlanStatus plan, String what) {
+    if (!"succeeded".equals(plan.state())) {
       throw new DrillException(
-          what
-              + ": plan "
-              + plan.path("id").asText()
-              + " "
-              + plan.path("state").asText()
-              + ": "
-              + plan.path("detail").asText());
+          what + ": plan " + plan.id() + " " + plan.state() + ": " + plan.detail());
     }
-    say(what + ": plan " + plan.path("id").asText() + " succeeded");
+    say(what + ": plan " + plan.id() + " succeeded");
   }
 
   /**
@@ -307,8 +319,8 @@ public final class Drill {
   }
 
   private boolean noRunningPlan() {
-    for (JsonNode p : api.plans()) {
-      if (!p.hasNonNull("ended_at")) {
+    for (PlanStatus p : api.plans()) {
+      if (p.endedAt() == null) {
         return false;
       }
     }
@@ -349,23 +361,23 @@ public final class Drill {
     } catch (IOException e) {
       problems.add("router: " + e.getMessage());
     }
-    JsonNode status = api.status();
-    for (JsonNode s : status.path("stores")) {
-      String role = s.path("role").asText();
-      boolean writer = s.path("region").asText().equals(status.path("writer_region").asText());
+    io.summit.dr.orchestrator.client.Status status = api.status();
+    for (StoreStatus s : status.stores()) {
+      String role = s.role();
+      boolean writer = s.region().equals(status.writerRegion());
       if (role.equals("unknown")) {
-        problems.add(s.path("name").asText() + "@" + s.path("region").asText() + " unreachable");
+        problems.add(s.name() + "@" + s.region() + " unreachable");
       } else if (!replicated) {
         continue;
       } else if (writer ? !role.equals("primary") : !role.equals("replica")) {
-        problems.add(s.path("name").asText() + "@" + s.path("region").asText() + " is " + role);
+        problems.add(s.name() + "@" + s.region() + " is " + role);
       } else if (!writer && lagsOverBudget(s)) {
         problems.add(
-            s.path("name").asText()
+            s.name()
                 + "@"
-                + s.path("region").asText()
+                + s.region()
                 + " lags "
-                + s.path("lag_seconds").asText("?")
+                + (s.lagSeconds() == null ? "?" : s.lagSeconds())
                 + " s (a failover would be refused over the RPO budget)");
       }
     }
@@ -373,10 +385,10 @@ public final class Drill {
   }
 
   /** A replica whose lag is unknown or over its store's RPO budget. */
-  private boolean lagsOverBudget(JsonNode node) {
-    JsonNode lag = node.path("lag_seconds");
-    Store store = topology.store(node.path("name").asText()).orElse(null);
-    return store == null || !lag.isNumber() || lag.asDouble() * 1000 > store.rpoBudget().toMillis();
+  private boolean lagsOverBudget(StoreStatus node) {
+    Double lag = node.lagSeconds();
+    Store store = topology.store(node.name()).orElse(null);
+    return store == null || lag == null || lag * 1000 > store.rpoBudget().toMillis();
   }
 
   private String get(String url) throws IOException {
@@ -400,10 +412,10 @@ public final class Drill {
   private void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
     List<String> ids = seeds.stream().map(Canary.Seed::id).toList();
     List<String[]> serving = new ArrayList<>();
-    for (JsonNode n : api.status().path("stores")) {
-      String role = n.path("role").asText();
+    for (StoreStatus n : api.status().stores()) {
+      String role = n.role();
       if (role.equals("primary") || role.equals("replica")) {
-        serving.add(new String[] {n.path("name").asText(), n.path("region").asText()});
+        serving.add(new String[] {n.name(), n.region()});
       }
     }
     boolean ok =
@@ -455,12 +467,12 @@ public final class Drill {
           "requested switchover to "
               + other
               + ": plan "
-              + api.request("switchover", other).path("id").asText();
+              + api.request(PlanRequest.switchover(other, REQUESTED_BY)).id();
       case FAILBACK ->
           "requested failback to "
               + home
               + ": plan "
-              + api.request("failback", null).path("id").asText();
+              + api.request(PlanRequest.failback(REQUESTED_BY)).id();
     };
   }
 
@@ -484,9 +496,9 @@ public final class Drill {
         healed = true;
         say(String.format(Locale.ROOT, "+%.1fs: link healed", (now - t0) / 1e9));
       }
-      JsonNode plans = safePlans();
+      List<PlanStatus> plans = safePlans();
       if (planId == null && plans != null && plans.size() > plansBefore) {
-        planId = plans.get(plans.size() - 1).path("id").asText();
+        planId = plans.get(plans.size() - 1).id();
       }
       if (now >= nextLine) {
         Canary.Totals t = canary.totals();
@@ -516,37 +528,37 @@ public final class Drill {
     return planId;
   }
 
-  private @Nullable JsonNode safePlans() {
+  private @Nullable List<PlanStatus> safePlans() {
     try {
       return api.plans();
-    } catch (DrillException e) {
+    } catch (ControlClientException e) {
       return null;
     }
   }
 
   private String safeWriter(String fallback) {
     try {
-      return api.writerRegion();
-    } catch (DrillException e) {
+      return api.status().writerRegion();
+    } catch (ControlClientException e) {
       return fallback;
     }
   }
 
-  private static String planState(@Nullable JsonNode plans, String id) {
+  private static String planState(@Nullable List<PlanStatus> plans, String id) {
     if (plans == null) {
       return "";
     }
-    for (JsonNode p : plans) {
-      if (p.path("id").asText().equals(id)) {
-        if (p.hasNonNull("ended_at")) {
-          return p.path("state").asText();
+    for (PlanStatus p : plans) {
+      if (p.id().equals(id)) {
+        if (p.endedAt() != null) {
+          return p.state();
         }
-        for (JsonNode s : p.path("steps")) {
-          if ("running".equals(s.path("state").asText())) {
-            return "at " + s.path("id").asText();
+        for (PlanStatus.StepStatus s : p.steps()) {
+          if ("running".equals(s.state())) {
+            return "at " + s.id();
           }
         }
-        return p.path("state").asText();
+        return p.state();
       }
     }
     return "";
@@ -558,9 +570,9 @@ public final class Drill {
         parkUntil(
             System.nanoTime() + timeout.toNanos(),
             () -> {
-              JsonNode plans = safePlans();
+              List<PlanStatus> plans = safePlans();
               if (plans != null && plans.size() > before) {
-                id[0] = plans.get(plans.size() - 1).path("id").asText();
+                id[0] = plans.get(plans.size() - 1).id();
                 return true;
               }
               return false;
@@ -571,14 +583,14 @@ public final class Drill {
     return id[0];
   }
 
-  private JsonNode awaitPlanEnd(String id, Duration timeout) {
-    JsonNode[] last = new JsonNode[1];
+  private PlanStatus awaitPlanEnd(String id, Duration timeout) {
+    PlanStatus[] last = new PlanStatus[1];
     boolean ok =
         parkUntil(
             System.nanoTime() + timeout.toNanos(),
             () -> {
               last[0] = api.plan(id);
-              return last[0].hasNonNull("ended_at");
+              return last[0].endedAt() != null;
             });
     if (!ok) {
       throw new DrillException(
@@ -674,30 +686,26 @@ public final class Drill {
         .toList();
   }
 
-  private static DrillResult.PlanSummary summary(JsonNode plan) {
+  private static DrillResult.PlanSummary summary(PlanStatus plan) {
     return new DrillResult.PlanSummary(
-        plan.path("id").asText(),
-        plan.path("kind").asText(),
-        plan.path("state").asText(),
-        plan.path("forced").asBoolean(),
-        plan.hasNonNull("detail") ? plan.get("detail").asText() : null);
+        plan.id(), plan.kind().name(), plan.state(), plan.forced(), plan.detail());
   }
 
-  private static List<DrillResult.Step> steps(JsonNode plan, Instant t0) {
-    double offset =
-        (Instant.parse(plan.path("started_at").asText()).toEpochMilli() - t0.toEpochMilli())
-            / 1000.0;
+  private static List<DrillResult.Step> steps(PlanStatus plan, Instant t0) {
+    double offset = (plan.startedAt().toEpochMilli() - t0.toEpochMilli()) / 1000.0;
     List<DrillResult.Step> out = new ArrayList<>();
-    for (JsonNode s : plan.path("steps")) {
+    for (PlanStatus.StepStatus s : plan.steps()) {
+      Double start = s.startS();
+      Double end = s.endS();
       out.add(
           new DrillResult.Step(
-              s.path("id").asText(),
-              s.path("action").asText(),
-              s.path("region").asText(),
-              s.hasNonNull("start_s") ? round(offset + s.get("start_s").asDouble()) : null,
-              s.hasNonNull("end_s") ? round(offset + s.get("end_s").asDouble()) : null,
-              s.hasNonNull("outcome") ? s.get("outcome").asText() : null,
-              s.hasNonNull("detail") ? s.get("detail").asText() : null));
+              s.id(),
+              s.action(),
+              s.region(),
+              start == null ? null : round(offset + start),
+              end == null ? null : round(offset + end),
+              s.outcome(),
+              s.detail()));
     }
     return out;
   }
@@ -705,16 +713,16 @@ public final class Drill {
   private List<DrillResult.Event> events(Instant t0) {
     List<DrillResult.Event> out = new ArrayList<>();
     Instant from = t0.minus(options.warmup());
-    for (JsonNode e : api.recentEvents()) {
-      Instant at = Instant.parse(e.path("at").asText());
+    for (Events.Event e : api.recentEvents()) {
+      Instant at = e.at();
       if (at.isBefore(from)) {
         continue;
       }
       out.add(
           new DrillResult.Event(
               round((at.toEpochMilli() - t0.toEpochMilli()) / 1000.0),
-              e.path("type").asText(),
-              e.path("data").toString()));
+              e.type(),
+              JSON.valueToTree(e.data()).toString()));
     }
     return out;
   }
@@ -732,7 +740,7 @@ public final class Drill {
         if (done.getAsBoolean()) {
           return true;
         }
-      } catch (DrillException e) {
+      } catch (DrillException | ControlClientException e) {
         // not answering yet: ask again until the deadline
       }
       if (System.nanoTime() >= deadlineNanos) {

@@ -7,18 +7,28 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows the orchestrator's discovery endpoint: a long poll ({@code GET
  * /v1/endpoints?version=N&wait=25s}) that answers as soon as a version above N is published, so a
- * new writer region reaches the service within one round trip. While the orchestrator cannot be
- * reached it asks again every 200 ms. {@link #refresh} asks once, now, for a request that failed
- * and wonders whether the writer moved.
+ * new writer region reaches the service within one round trip. {@link #refresh} asks once, now, for
+ * a request that failed and wonders whether the writer moved.
+ *
+ * <p>Replicas: the watcher is given every orchestrator replica's address and polls one at a time.
+ * It moves to the next one in the list when the one it polls does not answer, answers anything but
+ * 200, or answers with a version below the one this instance holds (a replica that has fallen
+ * behind or lost its state: logged, never applied); a redirect (307/308) sends it to the replica
+ * the {@code Location} names. When a whole round of replicas has failed in a row it waits 200 ms
+ * before the next round. A version is applied only when it is above the one held.
  *
  * <p>Lifecycle: {@code NEW -> STARTED -> CLOSED}; the poll runs on one virtual thread.
  */
@@ -26,6 +36,7 @@ final class DiscoveryWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryWatcher.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(25);
+  private static final long ROUND_PAUSE_NANOS = 200_000_000L;
 
   private enum State {
     NEW,
@@ -33,25 +44,34 @@ final class DiscoveryWatcher implements AutoCloseable {
     CLOSED
   }
 
-  private final URI base;
+  private final List<URI> replicas;
   private final Consumer<Endpoints> listener;
-  private final java.util.function.LongSupplier known;
+  private final LongSupplier known;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
+          .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(1))
           .build();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-  private volatile @org.jspecify.annotations.Nullable Thread poller;
+  // The replica the next request goes to, and how many requests in a row got no usable answer.
+  private final AtomicReference<URI> current;
+  private final AtomicInteger failuresInARow = new AtomicInteger();
+  private volatile @Nullable Thread poller;
 
   /**
+   * @param replicas every orchestrator replica's API (http://HOST:PORT); the first is asked first
    * @param known the version the listener has now
    * @param listener called with every newer version, on the polling thread (or the caller's, for
    *     {@link #refresh})
    */
-  DiscoveryWatcher(
-      URI orchestrator, java.util.function.LongSupplier known, Consumer<Endpoints> listener) {
-    this.base = orchestrator;
+  DiscoveryWatcher(List<URI> replicas, LongSupplier known, Consumer<Endpoints> listener) {
+    if (replicas.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--discovery: empty (expected: at least one orchestrator API, http://HOST:PORT)");
+    }
+    this.replicas = List.copyOf(replicas);
+    this.current = new AtomicReference<>(this.replicas.get(0));
     this.known = known;
     this.listener = listener;
   }
@@ -66,13 +86,15 @@ final class DiscoveryWatcher implements AutoCloseable {
   private void loop() {
     while (state.get() == State.STARTED) {
       try {
-        fetch(known.getAsLong(), WAIT);
-      } catch (IOException | RuntimeException e) {
-        log.debug("discovery: {}", e.toString());
-        LockSupport.parkNanos(200_000_000L);
+        if (!askOnce(known.getAsLong(), WAIT) && roundFailed()) {
+          LockSupport.parkNanos(ROUND_PAUSE_NANOS);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (RuntimeException e) {
+        log.warn("discovery: {}", e.toString(), e);
+        LockSupport.parkNanos(ROUND_PAUSE_NANOS);
       } catch (LinkageError e) {
         // A broken class path: log it where a person looks, and keep trying (never die silently).
         log.error("discovery: {}", e.toString(), e);
@@ -81,34 +103,106 @@ final class DiscoveryWatcher implements AutoCloseable {
     }
   }
 
-  /** Asks once without waiting; true when a newer version came back. */
+  private boolean roundFailed() {
+    int n = failuresInARow.get();
+    return n > 0 && n % replicas.size() == 0;
+  }
+
+  /** Asks without waiting, each replica at most once (and its redirects); true when newer. */
   boolean refresh() {
     long before = known.getAsLong();
+    int tries = replicas.size() * 2;
     try {
-      fetch(-1, Duration.ZERO);
-    } catch (IOException | RuntimeException e) {
-      return false;
+      for (int i = 0; i < tries && !askOnce(-1, Duration.ZERO); i++) {
+        // askOnce moved on to the next replica
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
+    } catch (RuntimeException e) {
+      log.warn("discovery: refresh: {}", e.toString());
       return false;
     }
     return known.getAsLong() > before;
   }
 
-  private void fetch(long version, Duration wait) throws IOException, InterruptedException {
+  /**
+   * Asks the current replica once; true when it answered with a version at or above the one held
+   * (applied when above), false when the watcher moved on to another replica.
+   */
+  private boolean askOnce(long version, Duration wait) throws InterruptedException {
+    URI target = current.get();
     String query = version < 0 ? "" : "?version=" + version + "&wait=" + wait.toSeconds() + "s";
-    HttpRequest request =
-        HttpRequest.newBuilder(base.resolve("/v1/endpoints" + query))
-            .timeout(wait.plusSeconds(2))
-            .build();
-    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("discovery: " + r.statusCode() + " " + r.body());
+    HttpResponse<String> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(target.resolve("/v1/endpoints" + query))
+                  .timeout(wait.plusSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      return moveOn(target, e.toString());
     }
-    Endpoints e = Endpoints.parse(JSON.readTree(r.body()));
-    if (e.version() > known.getAsLong()) {
+    int status = r.statusCode();
+    if (status == 307 || status == 308) {
+      return redirected(target, r.headers().firstValue("Location").orElse(null));
+    }
+    if (status != 200) {
+      return moveOn(target, status + " " + r.body());
+    }
+    return answered(target, r.body());
+  }
+
+  private boolean answered(URI target, String body) {
+    Endpoints e;
+    try {
+      e = Endpoints.parse(JSON.readTree(body));
+    } catch (IOException | IllegalArgumentException bad) {
+      return moveOn(target, "not a discovery document: " + bad.getMessage());
+    }
+    long held = known.getAsLong();
+    if (e.version() < held) {
+      log.warn(
+          "discovery: {} answered version {} (writer region {}), below version {} held here;"
+              + " ignored, asking another replica",
+          target,
+          e.version(),
+          e.writerRegion(),
+          held);
+      return moveOn(target, "version " + e.version() + " below " + held);
+    }
+    failuresInARow.set(0);
+    if (e.version() > held) {
       listener.accept(e);
     }
+    return true;
+  }
+
+  private boolean redirected(URI target, @Nullable String location) {
+    if (location == null) {
+      return moveOn(target, "redirect without a Location");
+    }
+    URI next = target.resolve(location);
+    URI origin = URI.create(next.getScheme() + "://" + next.getRawAuthority());
+    log.info("discovery: {} redirects to {}", target, origin);
+    failuresInARow.incrementAndGet();
+    current.set(origin);
+    return false;
+  }
+
+  /** Passes {@code target} over for the next replica in the list; always false. */
+  private boolean moveOn(URI target, String why) {
+    int index = replicas.indexOf(target);
+    URI next = replicas.get((index + 1) % replicas.size());
+    int failures = failuresInARow.incrementAndGet();
+    if (failures == 1) {
+      log.info("discovery: {} gave no answer ({}); asking {}", target, why, next);
+    } else {
+      log.debug("discovery: {} gave no answer ({}); asking {}", target, why, next);
+    }
+    current.compareAndSet(target, next);
+    return false;
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * Runs one instance of the sample service until SIGTERM:
  *
  * <pre>
- * WorkloadMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT
+ * WorkloadMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT[,http://HOST:PORT...]
  *              [--name NAME] [--via HOST:PORT=HOST:PORT ...]
  * </pre>
  *
@@ -30,22 +30,42 @@ public final class WorkloadMain {
       Path config,
       String region,
       Endpoint listen,
-      URI discovery,
+      List<URI> discovery,
       String name,
       Map<Endpoint, Endpoint> via) {
     public Options {
+      if (discovery.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--discovery: empty (expected: http://HOST:PORT, several separated by commas)");
+      }
+      discovery = List.copyOf(discovery);
       via = Map.copyOf(via);
+    }
+
+    /** One orchestrator replica's discovery endpoint. */
+    public Options(
+        Path config,
+        String region,
+        Endpoint listen,
+        URI discovery,
+        String name,
+        Map<Endpoint, Endpoint> via) {
+      this(config, region, listen, List.of(discovery), name, via);
     }
 
     /** The command-line arguments that parse back to these options. */
     public List<String> arguments() {
       List<String> out = new java.util.ArrayList<>();
       out.addAll(List.of("--config", config.toString(), "--region", region));
-      out.addAll(List.of("--listen", listen.toString(), "--discovery", discovery.toString()));
+      out.addAll(List.of("--listen", listen.toString(), "--discovery", joined(discovery)));
       out.addAll(List.of("--name", name));
       via.forEach((from, to) -> out.addAll(List.of("--via", from + "=" + to)));
       return out;
     }
+  }
+
+  private static String joined(List<URI> uris) {
+    return String.join(",", uris.stream().map(URI::toString).toList());
   }
 
   private WorkloadMain() {}
@@ -92,16 +112,30 @@ public final class WorkloadMain {
         Path.of(f.required("--config")),
         region,
         Flags.endpoint("--listen", f.required("--listen")),
-        uri(f.required("--discovery")),
+        uris(f.required("--discovery")),
         name == null ? "service-" + region : name,
         f.routes("--via"));
   }
 
+  private static List<URI> uris(String list) {
+    List<URI> out = new java.util.ArrayList<>();
+    for (String item : list.split(",", -1)) {
+      out.add(uri(item.strip()));
+    }
+    return out;
+  }
+
   private static URI uri(String value) {
-    URI u = URI.create(value);
+    String message =
+        "--discovery: '" + value + "' (expected: http://HOST:PORT, several separated by commas)";
+    URI u;
+    try {
+      u = URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(message, e);
+    }
     if (!"http".equals(u.getScheme()) || u.getHost() == null) {
-      throw new IllegalArgumentException(
-          "--discovery: '" + value + "' (expected: http://HOST:PORT)");
+      throw new IllegalArgumentException(message);
     }
     return u;
   }

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -91,13 +92,28 @@ public final class WorkloadService implements AutoCloseable {
       URI orchestrator,
       UnaryOperator<Endpoint> route)
       throws IOException {
+    this(topology, region, name, listen, List.of(orchestrator), route);
+  }
+
+  /**
+   * @param orchestrators every orchestrator replica's API (discovery follows whichever answers)
+   * @param route how this process reaches a store address discovery names
+   */
+  public WorkloadService(
+      Topology topology,
+      String region,
+      String name,
+      InetSocketAddress listen,
+      List<URI> orchestrators,
+      UnaryOperator<Endpoint> route)
+      throws IOException {
     if (!topology.regions().stream().anyMatch(r -> r.name().equals(region))) {
       throw new IllegalArgumentException("--region: '" + region + "' is not in the topology");
     }
     this.region = region;
     this.name = name;
     this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
-    this.discovery = new DiscoveryWatcher(orchestrator, store::version, store::apply);
+    this.discovery = new DiscoveryWatcher(orchestrators, store::version, store::apply);
     this.server = HttpServer.create(listen, 256);
     server.setExecutor(executor);
     server.createContext("/", this::handle);

@@ -1,6 +1,7 @@
 package io.summit.dr.workload.service;
 
 import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.replication.Endpoint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -8,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The orchestrator's discovery endpoint as the service sees it ({@code GET /v1/endpoints}, with the
@@ -18,6 +20,8 @@ final class FakeDiscovery implements AutoCloseable {
   private final HttpServer server;
   private String document = "";
   private long version;
+  private @Nullable URI redirectTo;
+  private int requests;
 
   FakeDiscovery() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -33,6 +37,14 @@ final class FakeDiscovery implements AutoCloseable {
           }
           String body;
           synchronized (this) {
+            requests++;
+            URI leader = redirectTo;
+            if (leader != null) {
+              x.getResponseHeaders().set("Location", leader.resolve(x.getRequestURI()).toString());
+              x.sendResponseHeaders(307, -1);
+              x.close();
+              return;
+            }
             long deadline = System.currentTimeMillis() + 2000;
             while (version <= after && System.currentTimeMillis() < deadline) {
               try {
@@ -67,8 +79,22 @@ final class FakeDiscovery implements AutoCloseable {
 
   /** Publishes the next version: {@code writer} writes, each region reads its own node. */
   synchronized void publish(String writer, TestNode west, TestNode east) {
-    version++;
-    TestNode w = writer.equals("us-west-2") ? west : east;
+    publish(version + 1, writer, west.postgres, west.redis, east.postgres, east.redis);
+  }
+
+  /**
+   * Publishes {@code newVersion} (which may be below the last, as a replica that lost its state
+   * would) with the given nodes.
+   */
+  synchronized void publish(
+      long newVersion,
+      String writer,
+      Endpoint westPostgres,
+      Endpoint westRedis,
+      Endpoint eastPostgres,
+      Endpoint eastRedis) {
+    version = newVersion;
+    boolean west = writer.equals("us-west-2");
     document =
         """
         {"version": %d, "writer_region": "%s", "term": %d, "stores": {
@@ -79,13 +105,23 @@ final class FakeDiscovery implements AutoCloseable {
                 version,
                 writer,
                 term,
-                w.postgres,
-                west.postgres,
-                east.postgres,
-                w.redis,
-                west.redis,
-                east.redis);
+                west ? westPostgres : eastPostgres,
+                westPostgres,
+                eastPostgres,
+                west ? westRedis : eastRedis,
+                westRedis,
+                eastRedis);
     notifyAll();
+  }
+
+  /** From now on answers every request with a 307 to {@code leader} (as a follower would). */
+  synchronized void redirectTo(URI leader) {
+    redirectTo = leader;
+  }
+
+  /** How many requests this replica has received. */
+  synchronized int requests() {
+    return requests;
   }
 
   @Override
