@@ -42,9 +42,10 @@ import org.jspecify.annotations.Nullable;
  * component's PID, ports and files, so {@code lab down} in another shell stops exactly what {@code
  * lab up} started.
  *
- * <p>Lab locations: one per region, and {@code edge}, where the WAN daemon (and later the router
- * and orchestrator) run. Killing a region is a real SIGKILL of its processes plus cutting its
- * links.
+ * <p>Lab locations: one per region, {@code witness} (the third etcd member) and {@code edge} (the
+ * WAN daemon, the router, the orchestrator), with a WAN link between every pair (see {@link
+ * LabLayout}). Killing a region is a real SIGKILL of its processes (its etcd member included) plus
+ * cutting its links. Each fault returns a {@link Fault} with the instant it took effect.
  *
  * <p>Not thread-safe: one lab command at a time per directory.
  */
