@@ -254,12 +254,11 @@ public record LabLayout(String host, int base, List<String> regions) {
     return new Endpoint(host, base + 950);
   }
 
-  /** The store a WAN address leads to; any other address unchanged. */
-  // Only region-to-region store routes: the adapters see the WAN address of a replica's upstream.
+  /** The store a WAN address leads to, from any location; any other address unchanged. */
   public Endpoint direct(Endpoint address) {
     for (StoreKind kind : StoreKind.values()) {
       for (String to : regions) {
-        for (String from : regions) {
+        for (String from : locations()) {
           if (!from.equals(to) && wan(from, to, kind).equals(address)) {
             return store(kind, to);
           }

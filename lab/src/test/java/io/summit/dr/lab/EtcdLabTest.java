@@ -147,6 +147,20 @@ class EtcdLabTest {
         .hasMessageStartingWith("LOCATION: 'moon'");
   }
 
+  @Test
+  @Order(6)
+  void killRegionKillsItsEtcdMemberAndTheOthersKeepALeader() {
+    awaitHealthy();
+
+    Fault fault = lab.crashRegion(WEST);
+
+    assertThat(fault.killed()).extracting(LabComponent::name).contains("etcd-us-west-2");
+    assertThat(etcdRoles(lab.status()))
+        .containsEntry(WEST, "down")
+        .containsEntry(WITNESS, "leader");
+    put(member(EAST), "after-kill-region/east");
+  }
+
   private static Map<String, String> etcdRoles(List<ComponentStatus> status) {
     return status.stream()
         .filter(s -> s.kind().equals("etcd"))
