@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
     name = "lab",
     mixinStandardHelpOptions = true,
     description =
-        "Run a two-region lab on this machine: real PostgreSQL and Redis servers, WAN links, faults.",
+        "Run a two-region lab on this machine: real PostgreSQL, Redis and etcd servers, WAN links"
+            + " between its locations (us-west-2, us-east-1, witness, edge), faults.",
     subcommands = {
       LabCommand.Up.class,
       LabCommand.Status.class,
@@ -144,6 +145,7 @@ final class LabCommand implements Runnable {
       subcommands = {
         Fault.KillRegion.class,
         Fault.Partition.class,
+        Fault.Isolate.class,
         Fault.Heal.class,
         Fault.SlowLink.class,
         Fault.Kill.class,
@@ -170,7 +172,8 @@ final class LabCommand implements Runnable {
 
       @Override
       public Integer call() {
-        List<LabComponent> killed = dir.lab().killRegion(region);
+        io.summit.dr.lab.Fault fault = dir.lab().crashRegion(region);
+        List<LabComponent> killed = fault.killed();
         spec.commandLine()
             .getOut()
             .println(
@@ -179,7 +182,9 @@ final class LabCommand implements Runnable {
                     + " killed ("
                     + String.join(
                         ", ", killed.stream().map(c -> c.name() + " pid " + c.pid()).toList())
-                    + "), its WAN links cut");
+                    + "), its WAN links cut at "
+                    + fault.tookEffect()
+                    + " (T0)");
         return 0;
       }
     }
@@ -187,21 +192,51 @@ final class LabCommand implements Runnable {
     @Command(
         name = "partition",
         mixinStandardHelpOptions = true,
-        description = "Cut the WAN link between two regions (both stay up).")
+        description =
+            "Cut the WAN link between two locations (us-west-2, us-east-1, witness, edge); both"
+                + " stay up.")
     static final class Partition implements Callable<Integer> {
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
       @CommandLine.Mixin DirOption dir = new DirOption();
 
-      @Parameters(index = "0", paramLabel = "REGION_A")
+      @Parameters(index = "0", paramLabel = "LOCATION_A")
       String a = "";
 
-      @Parameters(index = "1", paramLabel = "REGION_B")
+      @Parameters(index = "1", paramLabel = "LOCATION_B")
       String b = "";
 
       @Override
       public Integer call() {
-        dir.lab().partition(a, b);
-        spec.commandLine().getOut().println("fault: link " + a + " <-> " + b + " cut");
+        io.summit.dr.lab.Fault fault = dir.lab().partition(a, b);
+        spec.commandLine()
+            .getOut()
+            .println("fault: link " + a + " <-> " + b + " cut at " + fault.tookEffect() + " (T0)");
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "isolate",
+        mixinStandardHelpOptions = true,
+        description = "Cut every WAN link of LOCATION at once (it keeps running, alone).")
+    static final class Isolate implements Callable<Integer> {
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @CommandLine.Mixin DirOption dir = new DirOption();
+
+      @Parameters(paramLabel = "LOCATION")
+      String location = "";
+
+      @Override
+      public Integer call() {
+        io.summit.dr.lab.Fault fault = dir.lab().isolate(location);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "fault: "
+                    + location
+                    + " cut from every other location at "
+                    + fault.tookEffect()
+                    + " (T0)");
         return 0;
       }
     }
@@ -225,15 +260,15 @@ final class LabCommand implements Runnable {
     @Command(
         name = "slow-link",
         mixinStandardHelpOptions = true,
-        description = "Set the one-way latency of the link between two regions.")
+        description = "Set the one-way latency of the link between two locations.")
     static final class SlowLink implements Callable<Integer> {
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
       @CommandLine.Mixin DirOption dir = new DirOption();
 
-      @Parameters(index = "0", paramLabel = "REGION_A")
+      @Parameters(index = "0", paramLabel = "LOCATION_A")
       String a = "";
 
-      @Parameters(index = "1", paramLabel = "REGION_B")
+      @Parameters(index = "1", paramLabel = "LOCATION_B")
       String b = "";
 
       @Option(
@@ -262,7 +297,7 @@ final class LabCommand implements Runnable {
     @Command(
         name = "kill",
         mixinStandardHelpOptions = true,
-        description = "SIGKILL one component (e.g. postgres-us-west-2).")
+        description = "SIGKILL one component (e.g. postgres-us-west-2, etcd-witness).")
     static final class Kill implements Callable<Integer> {
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
       @CommandLine.Mixin DirOption dir = new DirOption();
@@ -272,8 +307,18 @@ final class LabCommand implements Runnable {
 
       @Override
       public Integer call() {
-        LabComponent c = dir.lab().kill(component);
-        spec.commandLine().getOut().println("fault: " + c.name() + " (pid " + c.pid() + ") killed");
+        io.summit.dr.lab.Fault fault = dir.lab().killComponent(component);
+        LabComponent c = fault.killed().get(0);
+        spec.commandLine()
+            .getOut()
+            .println(
+                "fault: "
+                    + c.name()
+                    + " (pid "
+                    + c.pid()
+                    + ") killed at "
+                    + fault.tookEffect()
+                    + " (T0)");
         return 0;
       }
     }
@@ -281,7 +326,9 @@ final class LabCommand implements Runnable {
     @Command(
         name = "restart",
         mixinStandardHelpOptions = true,
-        description = "Start a stopped component again from its own data.")
+        description =
+            "Start a stopped component again from its own data (an etcd member rejoins its"
+                + " cluster).")
     static final class Restart implements Callable<Integer> {
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;
       @CommandLine.Mixin DirOption dir = new DirOption();

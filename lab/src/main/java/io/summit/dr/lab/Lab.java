@@ -42,9 +42,10 @@ import org.jspecify.annotations.Nullable;
  * component's PID, ports and files, so {@code lab down} in another shell stops exactly what {@code
  * lab up} started.
  *
- * <p>Lab locations: one per region, and {@code edge}, where the WAN daemon (and later the router
- * and orchestrator) run. Killing a region is a real SIGKILL of its processes plus cutting its
- * links.
+ * <p>Lab locations: one per region, {@code witness} (the third etcd member) and {@code edge} (the
+ * WAN daemon, the router, the orchestrator), with a WAN link between every pair (see {@link
+ * LabLayout}). Killing a region is a real SIGKILL of its processes (its etcd member included) plus
+ * cutting its links. Each fault returns a {@link Fault} with the instant it took effect.
  *
  * <p>Not thread-safe: one lab command at a time per directory.
  */
@@ -114,8 +115,9 @@ public final class Lab {
 
   /**
    * As {@link #up(Path, Consumer)}, starting of the daemons that capabilities add ({@link
-   * LabExtension}) only those whose kind {@code daemons} accepts: a lab of stores and WAN alone
-   * takes {@code kind -> false}.
+   * LabExtension}) only those whose kind {@code daemons} accepts, and the etcd cluster only when it
+   * accepts {@code "etcd"}: a lab of stores and WAN alone takes {@code kind -> false}, one with the
+   * coordination store but no control plane {@code kind -> kind.equals("etcd")}.
    */
   public boolean up(Path config, Consumer<String> progress, Predicate<String> daemons) {
     Topology topology = TopologyLoader.load(config);
@@ -198,7 +200,7 @@ public final class Lab {
   /** A stopped lab keeps its data and logs for inspection; a new one starts from nothing. */
   private void clearPreviousData(Topology topology, Consumer<String> progress) {
     deleteTree(dir.resolve("lib"));
-    for (String region : LabLayout.of(topology).regions()) {
+    for (String region : LabLayout.of(topology).locations()) {
       Path old = dir.resolve(region);
       if (Files.exists(old)) {
         progress.accept("lab: removing the data of a previous lab in " + old);
@@ -307,8 +309,22 @@ public final class Lab {
     }
   }
 
-  /** SIGKILL to every process of the region, and its WAN links cut. */
+  /**
+   * SIGKILL to every process of the region (its etcd member included), and its WAN links cut.
+   *
+   * @see #crashRegion(String)
+   */
   public List<LabComponent> killRegion(String region) {
+    return crashRegion(region).killed();
+  }
+
+  /**
+   * SIGKILL to every process whose location is {@code region} (stores, its etcd member, daemons),
+   * and every WAN link of the region cut at once.
+   *
+   * @return the fault, taking effect when the links were cut (before the kills)
+   */
+  public Fault crashRegion(String region) {
     LabState s = requireState();
     LabLayout layout = layout();
     layout.index(region);
@@ -328,45 +344,81 @@ public final class Lab {
                 processes.addAll(h.descendants().toList());
               });
     }
-    for (String other : layout.regions()) {
-      if (!other.equals(region)) {
-        wan.cut(region, other);
-      }
-    }
+    wan.isolate(region);
+    java.time.Instant cut = clock.instant();
     processes.forEach(ProcessHandle::destroyForcibly);
     killed.forEach(c -> OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5)));
-    return killed;
+    return record(new Fault("kill-region " + region, cut, killed));
   }
 
-  public void partition(String a, String b) {
-    wan(a, b).cut(a, b);
+  /** Cuts the link between two locations (both stay up). */
+  public Fault partition(String a, String b) {
+    LabLayout layout = layout();
+    layout.locationIndex("LOCATION_A", a);
+    layout.locationIndex("LOCATION_B", b);
+    if (a.equals(b)) {
+      throw new IllegalArgumentException(
+          "LOCATION_B: '" + b + "' is LOCATION_A too (expected: two different locations)");
+    }
+    new WanClient(layout.wanAdmin()).cut(a, b);
+    return record(Fault.link("partition " + a + " " + b, clock.instant()));
   }
 
-  public void heal() {
+  /** Cuts every link of {@code location} at once: it keeps running, cut off from the others. */
+  public Fault isolate(String location) {
+    LabLayout layout = layout();
+    layout.locationIndex("LOCATION", location);
+    new WanClient(layout.wanAdmin()).isolate(location);
+    return record(Fault.link("isolate " + location, clock.instant()));
+  }
+
+  /** Restores every link at its configured latency. */
+  public Fault heal() {
     new WanClient(layout().wanAdmin()).heal();
+    return record(Fault.link("heal", clock.instant()));
   }
 
   public void slowLink(String a, String b, Duration latency) {
-    wan(a, b).latency(a, b, latency);
-  }
-
-  private WanClient wan(String a, String b) {
     LabLayout layout = layout();
-    layout.index(a);
-    layout.index(b);
+    layout.locationIndex("LOCATION_A", a);
+    layout.locationIndex("LOCATION_B", b);
     if (a.equals(b)) {
       throw new IllegalArgumentException(
-          "regions: '" + a + "' twice (expected: two different regions)");
+          "LOCATION_B: '" + b + "' is LOCATION_A too (expected: two different locations)");
     }
-    return new WanClient(layout.wanAdmin());
+    new WanClient(layout.wanAdmin()).latency(a, b, latency);
   }
 
   /** SIGKILL to one component. */
   public LabComponent kill(String name) {
+    return killComponent(name).killed().get(0);
+  }
+
+  /**
+   * SIGKILL to one component ({@code etcd-witness}, {@code postgres-us-west-2}...).
+   *
+   * @return the fault, taking effect when the signal was sent
+   */
+  public Fault killComponent(String name) {
     LabComponent c = component(name);
     OsProcesses.kill(c.pid());
+    java.time.Instant killed = clock.instant();
     OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5));
-    return c;
+    return record(new Fault("kill " + name, killed, List.of(c)));
+  }
+
+  /** Appends the fault to {@code faults.log} (best effort: the fault happened either way). */
+  private Fault record(Fault f) {
+    try {
+      Files.writeString(
+          dir.resolve("faults.log"),
+          f.tookEffect() + " " + f.description() + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      // Not recorded; the caller still gets the instant.
+    }
+    return f;
   }
 
   /** Starts a stopped component again from its own files; an alive one is left alone. */
@@ -460,6 +512,10 @@ public final class Lab {
     List<ComponentStatus> out = new ArrayList<>();
     for (LabComponent c : s.components()) {
       boolean alive = OsProcesses.isAlive(c.pid());
+      if (c.kind().equals(LabEtcd.KIND)) {
+        out.add(etcdStatus(c, alive));
+        continue;
+      }
       if (!c.kind().equals("postgres") && !c.kind().equals("redis")) {
         boolean healthy =
             alive
@@ -498,6 +554,22 @@ public final class Lab {
               o.lagSeconds()));
     }
     return out;
+  }
+
+  /** An etcd member: its role from its own status ("leader", "follower", "no-leader"...). */
+  private static ComponentStatus etcdStatus(LabComponent c, boolean alive) {
+    String role = alive ? LabEtcd.role(c) : "down";
+    return new ComponentStatus(
+        c.name(),
+        c.kind(),
+        c.region(),
+        role,
+        c.pid(),
+        c.host(),
+        c.port(),
+        role.equals("leader") || role.equals("follower"),
+        null,
+        null);
   }
 
   /**

@@ -8,15 +8,48 @@ import io.summit.dr.topology.Topology;
 import java.util.List;
 
 /**
- * Where each lab component listens. Region {@code i} (in file order) owns the ports {@code base +
- * 100 i ...}: stores at +10 (postgres), +11 (redis), +12 (neo4j), +13 (objects); its gateway router
- * at +20, its failure observer at +30, its service cluster at +40 and the cluster's service
- * instances at +50 to +59. The edge location owns {@code base + 900 ...}: the edge router at +20
- * (admin API +21), the orchestrator at +10, the WAN links' admin API at +50. A WAN link port, by
- * which region {@code s} reaches component offset {@code o} of region {@code d}, is {@code base +
- * 1000 (1 + s) + 100 d + o}.
+ * Where each lab component listens, and the lab's locations.
+ *
+ * <p>Locations: the serving regions (in file order), then {@link #WITNESS} (the third etcd member,
+ * later an orchestrator replica), then {@link #EDGE} (users, the edge router, the WAN daemon).
+ * Their <em>location index</em> is that order: region {@code i} is {@code i}, the witness {@code
+ * n}, the edge {@code n + 1} for {@code n} regions.
+ *
+ * <p>Home ports: region {@code i} owns {@code base + 100 i ...}: stores at +10 (postgres), +11
+ * (redis), +12 (neo4j), +13 (objects); its gateway router at +20, its failure observer at +30, its
+ * service cluster at +40, the cluster's service instances at +50 to +59, its etcd member's client
+ * port at +60 and peer port at +61. The witness owns {@code base + 800 ...} (its etcd member at +60
+ * and +61). The edge owns {@code base + 900 ...}: the orchestrator at +10, the edge router at +20
+ * (admin API +21), the WAN links' admin API at +50.
+ *
+ * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
+ * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
+ * this is the formula of the region-to-region routes, unchanged). Routes exist from every location
+ * to every other location's stores (+10, +11), observers (+30) and etcd client port (+60).
+ *
+ * <p>etcd peer ports: etcd has each member advertise one peer URL that every other member dials, so
+ * a per-(from, to) port cannot be used for peer traffic. The member of location {@code d}
+ * advertises the WAN port {@code base + 1000 (1 + d) + 100 d + 61} (the diagonal, unused by the
+ * pair routes): the WAN daemon tells which member opened each connection to it (the process that
+ * owns the connection's other end, found in {@code /proc}, carries {@code --name=etcd-LOCATION})
+ * and carries the connection over that member's link to {@code d}. So cutting witness &lt;-&gt;
+ * us-west-2 stops raft, lease forwarding and snapshots between exactly those two members.
  */
 public record LabLayout(String host, int base, List<String> regions) {
+  /** The location of users, the edge router and the WAN daemon. */
+  public static final String EDGE = "edge";
+
+  /** The third failure domain: the third etcd member, later an orchestrator replica. */
+  public static final String WITNESS = "witness";
+
+  private static final int ETCD_CLIENT = 60;
+  private static final int ETCD_PEER = 61;
+  private static final int OBSERVER = 30;
+
+  public LabLayout {
+    regions = List.copyOf(regions);
+  }
+
   public static LabLayout of(Topology topology) {
     List<String> serving =
         topology.regions().stream()
@@ -35,6 +68,51 @@ public record LabLayout(String host, int base, List<String> regions) {
     return i;
   }
 
+  /** Every location: the regions, the witness, the edge (the location index order). */
+  public List<String> locations() {
+    List<String> all = new java.util.ArrayList<>(regions);
+    all.add(WITNESS);
+    all.add(EDGE);
+    return List.copyOf(all);
+  }
+
+  /** The locations that run an etcd member: the regions and the witness. */
+  public List<String> etcdLocations() {
+    List<String> all = new java.util.ArrayList<>(regions);
+    all.add(WITNESS);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The location index of {@code location}.
+   *
+   * @throws IllegalArgumentException naming {@code argument} and the valid locations
+   */
+  public int locationIndex(String argument, String location) {
+    int i = locations().indexOf(location);
+    if (i < 0) {
+      throw new IllegalArgumentException(
+          argument
+              + ": '"
+              + location
+              + "' (expected: a location, one of "
+              + String.join(", ", locations())
+              + ")");
+    }
+    return i;
+  }
+
+  /** The first port of a location's own block. */
+  private int home(String location) {
+    if (location.equals(WITNESS)) {
+      return base + 800;
+    }
+    if (location.equals(EDGE)) {
+      return base + 900;
+    }
+    return base + 100 * index(location);
+  }
+
   static int offset(StoreKind kind) {
     return switch (kind) {
       case POSTGRES -> 10;
@@ -51,7 +129,88 @@ public record LabLayout(String host, int base, List<String> regions) {
 
   /** The address by which {@code from} reaches {@code kind} in {@code to}, through the WAN. */
   public Endpoint wan(String from, String to, StoreKind kind) {
-    return new Endpoint(host, base + 1000 * (1 + index(from)) + 100 * index(to) + offset(kind));
+    return wan(from, to, offset(kind));
+  }
+
+  /**
+   * The address by which location {@code from} reaches the component at {@code offset} of location
+   * {@code to}, through their WAN link.
+   */
+  Endpoint wan(String from, String to, int offset) {
+    int s = locationIndex("from", from);
+    int d = locationIndex("to", to);
+    return new Endpoint(host, base + 1000 * (1 + s) + 100 * d + offset);
+  }
+
+  /** The offsets of a location's components that every other location reaches through the WAN. */
+  List<Integer> remoteOffsets(String location) {
+    if (location.equals(EDGE)) {
+      return List.of();
+    }
+    if (location.equals(WITNESS)) {
+      return List.of(ETCD_CLIENT);
+    }
+    return List.of(offset(StoreKind.POSTGRES), offset(StoreKind.REDIS), OBSERVER, ETCD_CLIENT);
+  }
+
+  /** The component at {@code offset} of {@code location}, at home. */
+  Endpoint local(String location, int offset) {
+    return new Endpoint(host, home(location) + offset);
+  }
+
+  /** The etcd member name of a location: {@code etcd-us-west-2}, {@code etcd-witness}. */
+  public static String etcdMember(String location) {
+    return "etcd-" + location;
+  }
+
+  /** The etcd member's client address in {@code location}, as its own location reaches it. */
+  public Endpoint etcdClient(String location) {
+    return local(etcdLocation(location), ETCD_CLIENT);
+  }
+
+  /** The address the etcd member of {@code location} listens on for its peers. */
+  public Endpoint etcdPeerListen(String location) {
+    return local(etcdLocation(location), ETCD_PEER);
+  }
+
+  /**
+   * The peer address the etcd member of {@code location} advertises: a WAN daemon port that carries
+   * each member's connections over that member's own link to {@code location} (see the class
+   * comment).
+   */
+  public Endpoint etcdPeerAdvertised(String location) {
+    return wan(etcdLocation(location), location, ETCD_PEER);
+  }
+
+  /**
+   * The etcd client endpoints as seen from {@code fromLocation}: its own member directly (when it
+   * has one), the others through the WAN links from {@code fromLocation}, own member first.
+   */
+  public List<Endpoint> etcdEndpoints(String fromLocation) {
+    locationIndex("location", fromLocation);
+    List<Endpoint> out = new java.util.ArrayList<>();
+    if (etcdLocations().contains(fromLocation)) {
+      out.add(etcdClient(fromLocation));
+    }
+    for (String member : etcdLocations()) {
+      if (!member.equals(fromLocation)) {
+        out.add(wan(fromLocation, member, ETCD_CLIENT));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private String etcdLocation(String location) {
+    locationIndex("location", location);
+    if (!etcdLocations().contains(location)) {
+      throw new IllegalArgumentException(
+          "location: '"
+              + location
+              + "' runs no etcd member (expected: one of "
+              + String.join(", ", etcdLocations())
+              + ")");
+    }
+    return location;
   }
 
   /** The orchestrator's API, at the edge. */
@@ -95,11 +254,11 @@ public record LabLayout(String host, int base, List<String> regions) {
     return new Endpoint(host, base + 950);
   }
 
-  /** The store a WAN address leads to; any other address unchanged. */
+  /** The store a WAN address leads to, from any location; any other address unchanged. */
   public Endpoint direct(Endpoint address) {
     for (StoreKind kind : StoreKind.values()) {
       for (String to : regions) {
-        for (String from : regions) {
+        for (String from : locations()) {
           if (!from.equals(to) && wan(from, to, kind).equals(address)) {
             return store(kind, to);
           }

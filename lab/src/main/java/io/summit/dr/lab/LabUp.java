@@ -40,6 +40,7 @@ final class LabUp {
   private final LabLayout layout;
   private final String classPath;
   private final Predicate<String> daemons;
+  private final LabEtcd etcd;
   private LabState state;
 
   LabUp(
@@ -57,6 +58,7 @@ final class LabUp {
     this.progress = progress;
     this.layout = LabLayout.of(topology);
     this.classPath = lab.daemonClassPath();
+    this.etcd = new LabEtcd(layout, lab.dir(), topology.name());
     this.state = new LabState(config.toString(), topology.name(), List.of());
   }
 
@@ -76,8 +78,9 @@ final class LabUp {
         topology.stores().stream()
             .filter(s -> s.kind() == StoreKind.POSTGRES || s.kind() == StoreKind.REDIS)
             .toList();
-    checkPortsFree(stores);
-    Path wanSpec = writeWanSpec(stores);
+    List<WanSpec.Route> routes = routes(stores);
+    checkPortsFree(stores, routes);
+    Path wanSpec = writeWanSpec(routes);
     List<String> wanCommand =
         Lab.javaCommand(classPath, Lab.wanMain().getName(), List.of("--spec", wanSpec.toString()));
     step(
@@ -90,15 +93,57 @@ final class LabUp {
         () -> startWan(lab, wanSpec, layout, wanCommand));
     state = state.with(state.component("wan-edge").orElseThrow().withCommand(wanCommand));
     lab.save(state);
+    // The members bootstrap while the stores start; the cluster is awaited before the daemons.
+    List<LabComponent> members = daemons.test(LabEtcd.KIND) ? spawnEtcd() : List.of();
     for (Store store : stores) {
       startPrimary(store);
       for (String replicaRegion : store.replicaRegions()) {
         startReplica(store, replicaRegion);
       }
     }
+    if (!members.isEmpty()) {
+      awaitEtcd(members);
+    }
     startDaemons();
     progress.accept(
         String.format(Locale.ROOT, "lab: up in %.1fs", (System.nanoTime() - started) / 1e9));
+  }
+
+  private List<LabComponent> spawnEtcd() {
+    List<LabComponent> members = new ArrayList<>();
+    for (String location : layout.etcdLocations()) {
+      LabComponent m = etcd.spawn(location);
+      members.add(m);
+      state = state.with(m);
+      lab.save(state);
+    }
+    return members;
+  }
+
+  /** Waits for a healthy cluster, then hands leadership to the witness member. */
+  private void awaitEtcd(List<LabComponent> members) {
+    long t0 = System.nanoTime();
+    etcd.awaitHealthy(members, Duration.ofSeconds(20));
+    for (LabComponent m : members) {
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "  %-22s %-9s %-16s pid %-7d",
+              m.name(),
+              m.region(),
+              m.host() + ":" + m.port(),
+              m.pid()));
+    }
+    long healthy = System.nanoTime();
+    etcd.moveLeader(LabLayout.WITNESS, Duration.ofSeconds(10));
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  etcd: healthy in %.1fs (after the stores); leader moved to %s in %.1fs, so that a"
+                + " killed region does not take the etcd leader with it",
+            (healthy - t0) / 1e9,
+            LabLayout.etcdMember(LabLayout.WITNESS),
+            (System.nanoTime() - healthy) / 1e9));
   }
 
   /** The processes capabilities add through {@link LabExtension}, started after the stores. */
@@ -144,19 +189,19 @@ final class LabUp {
     }
   }
 
-  private void checkPortsFree(List<Store> stores) {
+  private void checkPortsFree(List<Store> stores, List<WanSpec.Route> routes) {
     List<Endpoint> needed = new ArrayList<>();
     needed.add(layout.wanAdmin());
     for (Store s : stores) {
       for (String region : layout.regions()) {
         needed.add(layout.store(s.kind(), region));
-        for (String other : layout.regions()) {
-          if (!other.equals(region)) {
-            needed.add(layout.wan(other, region, s.kind()));
-          }
-        }
       }
     }
+    for (String location : layout.etcdLocations()) {
+      needed.add(layout.etcdClient(location));
+      needed.add(layout.etcdPeerListen(location));
+    }
+    routes.forEach(r -> needed.add(new Endpoint(layout.host(), r.listenPort())));
     for (Endpoint e : needed) {
       try (ServerSocket probe =
           new ServerSocket(e.port(), 1, java.net.InetAddress.getByName(e.host()))) {
@@ -174,31 +219,62 @@ final class LabUp {
     }
   }
 
-  private Path writeWanSpec(List<Store> stores) {
+  /**
+   * Every WAN route: from each location to each other location's stores, observers and etcd client
+   * port, and to each etcd member's peer port by source (see {@link LabLayout}).
+   */
+  private List<WanSpec.Route> routes(List<Store> stores) {
     List<WanSpec.Route> routes = new ArrayList<>();
-    for (Store s : stores) {
-      for (String to : layout.regions()) {
-        for (String from : layout.regions()) {
-          if (!from.equals(to)) {
-            Endpoint target = layout.store(s.kind(), to);
-            routes.add(
-                new WanSpec.Route(
-                    from,
-                    to,
-                    s.name(),
-                    layout.wan(from, to, s.kind()).port(),
-                    target.host(),
-                    target.port()));
-          }
+    for (String to : layout.locations()) {
+      for (String from : layout.locations()) {
+        if (from.equals(to)) {
+          continue;
+        }
+        for (int offset : layout.remoteOffsets(to)) {
+          routeName(stores, offset)
+              .ifPresent(name -> routes.add(route(from, to, name, offset, offset)));
         }
       }
     }
+    for (String member : layout.etcdLocations()) {
+      Endpoint listen = layout.etcdPeerAdvertised(member);
+      Endpoint target = layout.etcdPeerListen(member);
+      routes.add(
+          new WanSpec.Route(
+              WanSpec.BY_SOURCE, member, "etcd-peer", listen.port(), target.host(), target.port()));
+    }
+    return routes;
+  }
+
+  private WanSpec.Route route(String from, String to, String name, int listenOffset, int offset) {
+    Endpoint target = layout.local(to, offset);
+    return new WanSpec.Route(
+        from, to, name, layout.wan(from, to, listenOffset).port(), target.host(), target.port());
+  }
+
+  /** The route's name for a component offset: the store's, or the component's; none if absent. */
+  private static java.util.Optional<String> routeName(List<Store> stores, int offset) {
+    for (Store s : stores) {
+      if (LabLayout.offset(s.kind()) == offset) {
+        return java.util.Optional.of(s.name());
+      }
+    }
+    return switch (offset) {
+      case 30 -> java.util.Optional.of("observer");
+      case 60 -> java.util.Optional.of("etcd-client");
+      default -> java.util.Optional.empty();
+    };
+  }
+
+  private Path writeWanSpec(List<WanSpec.Route> routes) {
     WanSpec spec =
         new WanSpec(
             layout.host(),
             layout.wanAdmin().port(),
             topology.lab().wanLatency().toMillis(),
             topology.lab().wanJitter().toMillis(),
+            layout.locations(),
+            etcd.sources(),
             routes);
     Path file = lab.dir().resolve("wan.json");
     Lab.writeSpec(file, spec);

@@ -39,12 +39,12 @@ public final class TestLabs {
 
   /**
    * A base port whose ports are all free now, below Linux's ephemeral range (32768 and up, where
-   * any outgoing connection may take one of a lab's ports at any moment): a lab spans {@code base +
-   * 10} to {@code base + 3000}, so bases run from 10000 to 28900.
+   * any outgoing connection may take one of a lab's ports at any moment): a two-region lab spans
+   * {@code base + 10} to {@code base + 4261} (see LabLayout), so bases run from 10000 to 28400.
    */
   private static int freeBase() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 10000 + 100 * ThreadLocalRandom.current().nextInt(190);
+      int base = 10000 + 100 * ThreadLocalRandom.current().nextInt(185);
       if (allFree(base)) {
         return base;
       }
@@ -53,23 +53,32 @@ public final class TestLabs {
   }
 
   /** Every port a two-region lab takes (see LabLayout). */
-  private static boolean allFree(int base) {
+  static java.util.List<Integer> ports(LabLayout layout) {
+    int base = layout.base();
     java.util.List<Integer> ports = new java.util.ArrayList<>();
-    for (int region = 0; region < 2; region++) {
-      for (int offset : new int[] {10, 11, 20, 30, 40, 50, 51, 52, 53}) {
+    for (int region = 0; region < layout.regions().size(); region++) {
+      for (int offset : new int[] {10, 11, 20, 30, 40, 50, 51, 52, 53, 60, 61}) {
         ports.add(base + 100 * region + offset);
       }
-      for (int to = 0; to < 2; to++) {
-        if (to != region) {
-          ports.add(base + 1000 * (1 + region) + 100 * to + 10);
-          ports.add(base + 1000 * (1 + region) + 100 * to + 11);
+    }
+    for (int offset : new int[] {860, 861, 910, 920, 921, 950}) {
+      ports.add(base + offset);
+    }
+    for (String to : layout.locations()) {
+      for (String from : layout.locations()) {
+        if (!from.equals(to)) {
+          layout.remoteOffsets(to).forEach(o -> ports.add(layout.wan(from, to, o).port()));
         }
       }
     }
-    for (int offset : new int[] {910, 920, 921, 950}) {
-      ports.add(base + offset);
-    }
-    return ports.stream().allMatch(TestLabs::free);
+    layout.etcdLocations().forEach(l -> ports.add(layout.etcdPeerAdvertised(l).port()));
+    return ports;
+  }
+
+  private static boolean allFree(int base) {
+    LabLayout layout =
+        new LabLayout("127.0.0.1", base, java.util.List.of("us-west-2", "us-east-1"));
+    return ports(layout).stream().allMatch(TestLabs::free);
   }
 
   private static boolean free(int port) {

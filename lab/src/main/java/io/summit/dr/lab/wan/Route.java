@@ -7,15 +7,27 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A listening port on one side of a link, forwarding each connection to the other side. */
+/**
+ * A listening port on one side of a link, forwarding each connection to the other side: the link of
+ * the route's own pair of locations, or for a {@link WanSpec#BY_SOURCE} route the link the chooser
+ * picks for each connection.
+ */
 final class Route implements AutoCloseable {
+  /** The link a new connection crosses; null refuses the connection. */
+  interface LinkChooser {
+    @org.jspecify.annotations.Nullable
+    LinkState linkFor(Socket client);
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Route.class);
+
   private final WanSpec.Route spec;
-  private final LinkState link;
+  private final LinkChooser chooser;
   private final ServerSocket server;
 
-  Route(WanSpec.Route spec, LinkState link) throws IOException {
+  Route(WanSpec.Route spec, LinkChooser chooser) throws IOException {
     this.spec = spec;
-    this.link = link;
+    this.chooser = chooser;
     this.server = new ServerSocket();
     server.setReuseAddress(true);
     server.bind(
@@ -40,10 +52,19 @@ final class Route implements AutoCloseable {
   }
 
   private void connect(Socket client) {
+    LinkState link = chooser.linkFor(client);
+    if (link == null) {
+      LOG.warn(
+          "wan: {} refused a connection from port {}: its process is in no known location",
+          spec.name(),
+          client.getPort());
+      closeQuietly(client);
+      return;
+    }
     try {
       // A connection opened during a partition waits for the link, as a SYN would be retried;
       // one its client gives up on meanwhile is dropped, as the SYN retries would end.
-      byte[] early = waitForLink(client);
+      byte[] early = waitForLink(client, link);
       if (early == null) {
         closeQuietly(client);
         return;
@@ -65,7 +86,7 @@ final class Route implements AutoCloseable {
               closeQuietly(target);
             }
           };
-      String name = spec.from() + "->" + spec.to() + ":" + spec.name();
+      String name = link.a() + "<->" + link.b() + ":" + spec.name();
       new Forwarder(client, target, link, close).start(name + "-up");
       new Forwarder(target, client, link, close).start(name + "-down");
     } catch (IOException e) {
@@ -80,8 +101,8 @@ final class Route implements AutoCloseable {
    * Waits while the link is cut, watching the client: returns the bytes it sent meanwhile (to be
    * sent first once connected), or null when it closed the connection.
    */
-  private byte @org.jspecify.annotations.Nullable [] waitForLink(Socket client)
-      throws IOException, InterruptedException {
+  private static byte @org.jspecify.annotations.Nullable [] waitForLink(
+      Socket client, LinkState link) throws IOException, InterruptedException {
     if (!link.isCut()) {
       return new byte[0];
     }

@@ -35,6 +35,10 @@ public final class WanClient {
     return send("POST", "/v1/links/" + a + "/" + b + "/latency?ms=" + latency.toMillis());
   }
 
+  public String isolate(String location) {
+    return send("POST", "/v1/locations/" + location + "/isolate");
+  }
+
   public String heal() {
     return send("POST", "/v1/heal");
   }

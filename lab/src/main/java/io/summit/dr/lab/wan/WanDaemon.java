@@ -17,14 +17,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 /**
- * The lab's WAN: every route of a {@link WanSpec}, grouped into one {@link LinkState} per region
- * pair, and an admin API to cut, restore and slow the links.
+ * The lab's WAN: one {@link LinkState} per pair of locations, every route of a {@link WanSpec} over
+ * one of them, and an admin API to cut, restore and slow the links.
  *
  * <pre>
- * GET  /v1/links                         the links: regions, cut, latency_ms, jitter_ms, connections
+ * GET  /v1/links                         the links: locations, cut, latency_ms, jitter_ms, connections
  * POST /v1/links/{a}/{b}/cut             partition a from b
  * POST /v1/links/{a}/{b}/restore         heal that link
  * POST /v1/links/{a}/{b}/latency?ms=N    set its one-way latency (jitter kept)
+ * POST /v1/locations/{l}/isolate         cut every link of l at once
  * POST /v1/heal                          restore every link and its default latency
  * </pre>
  *
@@ -40,17 +41,20 @@ public final class WanDaemon implements AutoCloseable {
 
   private WanDaemon(WanSpec spec) throws IOException {
     this.spec = spec;
+    List<String> locations = spec.locations();
+    for (int i = 0; i < locations.size(); i++) {
+      for (int j = i + 1; j < locations.size(); j++) {
+        link(locations.get(i), locations.get(j));
+      }
+    }
+    SourceLocator locator = new SourceLocator(spec.sources());
     for (WanSpec.Route r : spec.routes()) {
-      LinkState link =
-          links.computeIfAbsent(
-              key(r.from(), r.to()),
-              k ->
-                  new LinkState(
-                      first(r.from(), r.to()),
-                      second(r.from(), r.to()),
-                      spec.latencyMillis(),
-                      spec.jitterMillis()));
-      routes.add(new Route(r, link));
+      if (r.from().equals(WanSpec.BY_SOURCE)) {
+        routes.add(new Route(r, client -> bySource(locator, r, client)));
+      } else {
+        LinkState link = link(r.from(), r.to());
+        routes.add(new Route(r, client -> link));
+      }
     }
     admin = HttpServer.create(new InetSocketAddress(spec.host(), spec.adminPort()), 64);
     admin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -87,6 +91,22 @@ public final class WanDaemon implements AutoCloseable {
     new CountDownLatch(1).await();
   }
 
+  private LinkState link(String a, String b) {
+    return links.computeIfAbsent(
+        key(a, b),
+        k -> new LinkState(first(a, b), second(a, b), spec.latencyMillis(), spec.jitterMillis()));
+  }
+
+  /** The link between the location of the process that opened {@code client} and the target. */
+  private @org.jspecify.annotations.Nullable LinkState bySource(
+      SourceLocator locator, WanSpec.Route r, java.net.Socket client) {
+    return locator
+        .locate(client.getPort(), client.getLocalPort())
+        .filter(from -> !from.equals(r.to()))
+        .map(from -> links.get(key(from, r.to())))
+        .orElse(null);
+  }
+
   static String key(String a, String b) {
     return first(a, b) + "|" + second(a, b);
   }
@@ -116,6 +136,12 @@ public final class WanDaemon implements AutoCloseable {
                 });
         reply(exchange, 200, linksJson());
       } else if (method.equals("POST")
+          && parts.length == 4
+          && parts[0].equals("v1")
+          && parts[1].equals("locations")
+          && parts[3].equals("isolate")) {
+        isolate(exchange, parts[2]);
+      } else if (method.equals("POST")
           && parts.length == 5
           && parts[0].equals("v1")
           && parts[1].equals("links")) {
@@ -140,6 +166,23 @@ public final class WanDaemon implements AutoCloseable {
         reply(exchange, 404, Map.of("error", method + " " + uri.getPath() + ": no such endpoint"));
       }
     }
+  }
+
+  private void isolate(HttpExchange exchange, String location) throws IOException {
+    List<LinkState> own =
+        links.values().stream()
+            .filter(l -> l.a().equals(location) || l.b().equals(location))
+            .toList();
+    if (own.isEmpty()) {
+      reply(
+          exchange,
+          404,
+          Map.of(
+              "error", "location: '" + location + "' (expected: one of " + spec.locations() + ")"));
+      return;
+    }
+    own.forEach(LinkState::cut);
+    reply(exchange, 200, own.stream().map(WanDaemon::linkJson).toList());
   }
 
   private void act(HttpExchange exchange, LinkState link, String action, String query)
