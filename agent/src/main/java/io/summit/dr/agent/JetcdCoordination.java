@@ -10,6 +10,7 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
+import io.grpc.Status;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -116,8 +117,12 @@ final class JetcdCoordination implements Coordination {
     throw e instanceof CompletionException ce ? ce : new CompletionException(e);
   }
 
+  /** etcd's "requested lease not found": an EtcdException from jetcd, a gRPC status from etcd. */
   private static boolean notFound(Throwable e) {
-    return unwrap(e) instanceof EtcdException ee && ee.getErrorCode() == ErrorCode.NOT_FOUND;
+    Throwable cause = unwrap(e);
+    return cause instanceof EtcdException ee
+        ? ee.getErrorCode() == ErrorCode.NOT_FOUND
+        : Status.fromThrowable(cause).getCode() == Status.Code.NOT_FOUND;
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -356,7 +356,8 @@ public final class RegionAgent implements AutoCloseable {
   private void acquire(Writer w, long writerRevision) {
     long stale = view.staleLeaseId;
     if (stale != 0) {
-      await(etcd.revoke(stale)); // its key must not outlive the fence it stands for
+      // Clean-up only: the put below replaces the key, and a stale lease expires by itself.
+      revokeQuietly(stale);
     }
     long sentAt = nanoTime.getAsLong();
     Lease lease = await(etcd.grant(config.leaseTtl()));
