@@ -276,6 +276,39 @@ class RegionAgentEtcdTest {
     assertThat(outlived).isGreaterThanOrEqualTo(TTL.toMillis());
   }
 
+  @Test
+  void agentMainWiresTheAgentToEtcdItsStoresAndItsApi() throws Exception {
+    client
+        .getKVClient()
+        .put(bytes("/summit-dr/summit/writer"), bytes(new Writer("us-west-2", 1).toJson()))
+        .get(5, TimeUnit.SECONDS); // the example topology is named summit
+    Path topology = Path.of("../examples/summit.yaml");
+    String etcdUrls = String.join(",", etcd.endpoints().stream().map(URI::toString).toList());
+    AgentMain.Options options =
+        AgentMain.parse(
+            new String[] {
+              "--config",
+              topology.toString(),
+              "--region",
+              "us-west-2",
+              "--etcd",
+              etcdUrls,
+              "--listen",
+              "127.0.0.1:" + EtcdCluster.freePorts(1)[0],
+              "--store",
+              "redis=" + redis.endpoint()
+            });
+    AgentConfig config =
+        AgentMain.config(options, io.summit.dr.topology.TopologyLoader.load(topology));
+
+    try (AgentMain.Running running = AgentMain.run(options, config)) {
+      await().atMost(WAIT).until(() -> running.agent().status().state() == AgentState.HOLDING);
+      assertThat(httpGet(running.server(), "/v1/agent"))
+          .contains("\"state\":\"holding\"", "\"writer_region\":\"us-west-2\"", "\"term\":1");
+      assertThat(get("/summit-dr/summit/authority/us-west-2").getKvs()).hasSize(1);
+    }
+  }
+
   private long awaitHolding() {
     await().atMost(WAIT).until(() -> agent.status().state() == AgentState.HOLDING);
     long lease = Objects.requireNonNull(agent.status().leaseId());
