@@ -1,0 +1,261 @@
+package io.summit.dr.agent;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.postgres.PostgresAdapter;
+import io.summit.dr.replication.redis.RedisAdapter;
+import io.summit.dr.topology.Durations;
+import io.summit.dr.topology.Region;
+import io.summit.dr.topology.RegionRole;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The region agent process: {@code --config FILE --region R --etcd URL,URL,... --listen HOST:PORT
+ * --store KIND=HOST:PORT ... [--lease-ttl 1s] [--renew-interval 250ms] [--fence-budget 400ms]
+ * [--check-interval 50ms]}. {@code --config} is the topology file (its name is the etcd key prefix;
+ * the region must be one of its non-witness regions); each {@code --store} is one local primary,
+ * {@code postgres} or {@code redis}, reached directly. Bad arguments exit 2 with the flag named.
+ */
+public final class AgentMain {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+  private static final Duration STORE_TIMEOUT = Duration.ofSeconds(1);
+  private static final String FLAGS =
+      "--config, --region, --etcd, --listen, --store, --lease-ttl, --renew-interval,"
+          + " --fence-budget, --check-interval";
+
+  /** The parsed command line. */
+  public record Options(
+      Path config,
+      String region,
+      List<URI> etcd,
+      Endpoint listen,
+      Map<String, Endpoint> stores,
+      Map<String, Duration> timings) {
+    public Options {
+      etcd = List.copyOf(etcd);
+      stores = Map.copyOf(stores);
+      timings = Map.copyOf(timings);
+    }
+  }
+
+  private AgentMain() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Options options;
+    Topology topology;
+    AgentConfig config;
+    try {
+      options = parse(args);
+      topology = TopologyLoader.load(options.config());
+      config = config(options, topology);
+    } catch (IllegalArgumentException e) {
+      System.err.println("agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    try {
+      Running running = run(options, config);
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+    } catch (IOException e) {
+      System.err.println("agent: --listen " + options.listen() + ": " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    new CountDownLatch(1).await();
+  }
+
+  /** Parses the command line; every problem names the flag. */
+  public static Options parse(String[] args) {
+    Path config = null;
+    String region = null;
+    List<URI> etcd = null;
+    Endpoint listen = null;
+    Map<String, Endpoint> stores = new LinkedHashMap<>();
+    Map<String, Duration> timings = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+        throw new IllegalArgumentException(flag + ": missing value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--config" -> config = Path.of(value);
+        case "--region" -> region = value;
+        case "--etcd" -> etcd = etcd(value);
+        case "--listen" -> listen = endpoint(flag, value);
+        case "--store" -> store(value, stores);
+        case "--lease-ttl", "--renew-interval", "--fence-budget", "--check-interval" ->
+            timings.put(flag, duration(flag, value));
+        default ->
+            throw new IllegalArgumentException(flag + ": unknown option (expected: " + FLAGS + ")");
+      }
+    }
+    List<String> missing = new ArrayList<>();
+    if (config == null) missing.add("--config");
+    if (region == null) missing.add("--region");
+    if (etcd == null) missing.add("--etcd");
+    if (listen == null) missing.add("--listen");
+    if (stores.isEmpty()) missing.add("--store");
+    if (!missing.isEmpty() || config == null || region == null || etcd == null || listen == null) {
+      throw new IllegalArgumentException(
+          String.join(", ", missing) + ": required (expected: a value)");
+    }
+    return new Options(config, region, etcd, listen, stores, timings);
+  }
+
+  /** The agent's configuration: the topology's name and region, the timings given or defaults. */
+  public static AgentConfig config(Options o, Topology topology) {
+    Region region =
+        topology
+            .region(o.region())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--region: '"
+                            + o.region()
+                            + "' (expected: one of "
+                            + topology.regions().stream().map(Region::name).toList()
+                            + ")"));
+    if (region.role() == RegionRole.WITNESS) {
+      throw new IllegalArgumentException(
+          "--region: '" + o.region() + "' is a witness (expected: a region with stores)");
+    }
+    AgentConfig defaults = AgentConfig.of(topology.name(), o.region());
+    try {
+      return defaults.withTimings(
+          timing(o, "--lease-ttl", defaults.leaseTtl()),
+          timing(o, "--renew-interval", defaults.renewInterval()),
+          timing(o, "--fence-budget", defaults.fenceBudget()),
+          timing(o, "--check-interval", defaults.checkInterval()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("timings: " + e.getMessage(), e);
+    }
+  }
+
+  /** Starts the agent and its HTTP server; the caller closes what it returns. */
+  public static Running run(Options o, AgentConfig config) throws IOException {
+    List<StoreAdapter> stores = new ArrayList<>();
+    o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region())));
+    Coordination etcd = Coordination.etcd(o.etcd(), config.requestTimeout());
+    ScheduledExecutorService scheduler =
+        Executors.newScheduledThreadPool(
+            3, Thread.ofPlatform().daemon().name("agent-", 0).factory());
+    RegionAgent agent =
+        new RegionAgent(config, etcd, stores, System::nanoTime, Clock.systemUTC(), scheduler);
+    AgentServer server =
+        new AgentServer(agent, new InetSocketAddress(o.listen().host(), o.listen().port()));
+    server.start();
+    agent.start();
+    LOG.info(
+        "{}: API on {}, etcd {}, stores {}",
+        config.agentId(),
+        server.address(),
+        o.etcd(),
+        stores.stream().map(StoreAdapter::id).toList());
+    return new Running(agent, server, etcd, stores, scheduler);
+  }
+
+  /** A running agent process. */
+  public record Running(
+      RegionAgent agent,
+      AgentServer server,
+      Coordination etcd,
+      List<StoreAdapter> stores,
+      ScheduledExecutorService scheduler)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      agent.close();
+      server.close();
+      scheduler.shutdownNow();
+      etcd.close();
+      stores.forEach(StoreAdapter::close);
+    }
+  }
+
+  private static StoreAdapter adapter(String kind, Endpoint at, String region) {
+    String id = kind + "@" + region;
+    Clock clock = Clock.systemUTC();
+    return switch (kind) {
+      case "postgres" ->
+          new PostgresAdapter(
+              id, at, "node_" + region.replace('-', '_'), null, clock, STORE_TIMEOUT, e -> e);
+      case "redis" -> new RedisAdapter(id, at, clock, STORE_TIMEOUT, e -> e);
+      default ->
+          throw new IllegalArgumentException(
+              "--store: kind '" + kind + "' (expected: postgres or redis)");
+    };
+  }
+
+  private static void store(String value, Map<String, Endpoint> stores) {
+    int eq = value.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("--store: '" + value + "' (expected: KIND=HOST:PORT)");
+    }
+    String kind = value.substring(0, eq).toLowerCase(Locale.ROOT);
+    if (!kind.equals("postgres") && !kind.equals("redis")) {
+      throw new IllegalArgumentException(
+          "--store: kind '" + value.substring(0, eq) + "' (expected: postgres or redis)");
+    }
+    if (stores.put(kind, endpoint("--store", value.substring(eq + 1))) != null) {
+      throw new IllegalArgumentException(
+          "--store: '" + kind + "' given twice (expected: one store of each kind per region)");
+    }
+  }
+
+  private static List<URI> etcd(String value) {
+    List<URI> out = new ArrayList<>();
+    for (String url : value.split(",")) {
+      URI uri;
+      try {
+        uri = URI.create(url.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--etcd: '" + url + "' (expected: http://HOST:PORT)", e);
+      }
+      if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1) {
+        throw new IllegalArgumentException("--etcd: '" + url + "' (expected: http://HOST:PORT)");
+      }
+      out.add(uri);
+    }
+    return out;
+  }
+
+  private static Endpoint endpoint(String flag, String value) {
+    try {
+      return Endpoint.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration duration(String flag, String value) {
+    try {
+      return Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration timing(Options o, String flag, Duration fallback) {
+    @Nullable Duration given = o.timings().get(flag);
+    return given == null ? fallback : given;
+  }
+}
