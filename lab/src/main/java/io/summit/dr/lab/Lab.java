@@ -394,13 +394,24 @@ public final class Lab {
     return killComponent(name).killed().get(0);
   }
 
+  /** The name by which a fault targets whichever orchestrator replica leads at that moment. */
+  public static final String ORCHESTRATOR_LEADER = "orchestrator-leader";
+
   /**
-   * SIGKILL to one component ({@code etcd-witness}, {@code postgres-us-west-2}...).
+   * SIGKILL to one component ({@code etcd-witness}, {@code postgres-us-west-2}..., or {@value
+   * #ORCHESTRATOR_LEADER} for the replica that leads now).
    *
    * @return the fault, taking effect when the signal was sent
    */
   public Fault killComponent(String name) {
-    LabComponent c = component(name);
+    LabComponent c =
+        name.equals(ORCHESTRATOR_LEADER)
+            ? orchestratorLeader()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "component: orchestrator-leader: no orchestrator replica leads now"))
+            : component(name);
     OsProcesses.kill(c.pid());
     java.time.Instant killed = clock.instant();
     OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5));
@@ -478,7 +489,16 @@ public final class Lab {
   /** The adapter of a store component, with {@code timeout} for each of its connections. */
   public StoreAdapter adapter(String name, Duration timeout) {
     LabComponent c = component(name);
-    Endpoint endpoint = new Endpoint(c.host(), c.port());
+    return adapter(name, timeout, new Endpoint(c.host(), c.port()));
+  }
+
+  /**
+   * The adapter of a store component reached at {@code via} (the WAN address by which another
+   * location reaches it), with {@code timeout} for each of its connections.
+   */
+  public StoreAdapter adapter(String name, Duration timeout, Endpoint via) {
+    LabComponent c = component(name);
+    Endpoint endpoint = via;
     String id = c.kind() + "@" + c.region();
     return switch (c.kind()) {
       case "postgres" ->
@@ -514,6 +534,10 @@ public final class Lab {
       boolean alive = OsProcesses.isAlive(c.pid());
       if (c.kind().equals(LabEtcd.KIND)) {
         out.add(etcdStatus(c, alive));
+        continue;
+      }
+      if (c.kind().equals("orchestrator")) {
+        out.add(replicaStatus(c, alive));
         continue;
       }
       if (!c.kind().equals("postgres") && !c.kind().equals("redis")) {
@@ -554,6 +578,53 @@ public final class Lab {
               o.lagSeconds()));
     }
     return out;
+  }
+
+  /** An orchestrator replica: its role as it answers on {@code /v1/replica}. */
+  private static ComponentStatus replicaStatus(LabComponent c, boolean alive) {
+    String role = alive ? replicaRole(c) : "down";
+    return new ComponentStatus(
+        c.name(),
+        c.kind(),
+        c.region(),
+        role,
+        c.pid(),
+        c.host(),
+        c.port(),
+        role.equals("leader") || role.equals("follower"),
+        null,
+        null);
+  }
+
+  /** {@code leader}, {@code follower}, or {@code unreachable}. */
+  static String replicaRole(LabComponent c) {
+    try {
+      java.net.http.HttpResponse<String> r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://" + c.host() + ":" + c.port() + "/v1/replica"))
+                      .timeout(Duration.ofSeconds(1))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"role\"\\s*:\\s*\"(\\w+)\"").matcher(r.body());
+      return r.statusCode() == 200 && m.find() ? m.group(1) : "unreachable";
+    } catch (IOException e) {
+      return "unreachable";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unreachable";
+    }
+  }
+
+  /** The orchestrator replica that leads now, if one answers so. */
+  public Optional<LabComponent> orchestratorLeader() {
+    return requireState().components().stream()
+        .filter(c -> c.kind().equals("orchestrator") && OsProcesses.isAlive(c.pid()))
+        .filter(c -> replicaRole(c).equals("leader"))
+        .findFirst();
   }
 
   /** An etcd member: its role from its own status ("leader", "follower", "no-leader"...). */

@@ -18,9 +18,10 @@ import java.util.List;
  * <p>Home ports: region {@code i} owns {@code base + 100 i ...}: stores at +10 (postgres), +11
  * (redis), +12 (neo4j), +13 (objects); its gateway router at +20, its failure observer at +30, its
  * service cluster at +40, the cluster's service instances at +50 to +59, its etcd member's client
- * port at +60 and peer port at +61. The witness owns {@code base + 800 ...} (its etcd member at +60
- * and +61). The edge owns {@code base + 900 ...}: the orchestrator at +10, the edge router at +20
- * (admin API +21), the WAN links' admin API at +50.
+ * port at +60 and peer port at +61, an orchestrator replica at +70 (in the regions that run one),
+ * its region agent at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61,
+ * its orchestrator replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10,
+ * the edge router at +20 (admin API +21), the WAN links' admin API at +50.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -45,6 +46,8 @@ public record LabLayout(String host, int base, List<String> regions) {
   private static final int ETCD_CLIENT = 60;
   private static final int ETCD_PEER = 61;
   private static final int OBSERVER = 30;
+  private static final int ORCHESTRATOR = 70;
+  private static final int AGENT = 80;
 
   public LabLayout {
     regions = List.copyOf(regions);
@@ -213,9 +216,30 @@ public record LabLayout(String host, int base, List<String> regions) {
     return location;
   }
 
-  /** The orchestrator's API, at the edge. */
+  /** The orchestrator's API, at the edge (a lab without coordination store runs one there). */
   public Endpoint orchestrator() {
     return new Endpoint(host, base + 910);
+  }
+
+  /** The API of the orchestrator replica in {@code location} (a region or the witness): +70. */
+  public Endpoint orchestratorReplica(String location) {
+    locationIndex("location", location);
+    return local(location, ORCHESTRATOR);
+  }
+
+  /** The region agent of {@code region}, beside its stores: +80. */
+  public Endpoint agent(String region) {
+    return new Endpoint(host, base + 100 * index(region) + AGENT);
+  }
+
+  /** How {@code from} reaches the failure observer of {@code region}: directly, or by the WAN. */
+  public Endpoint observerFrom(String from, String region) {
+    return from.equals(region) ? observer(region) : wan(from, region, OBSERVER);
+  }
+
+  /** How {@code from} reaches {@code kind} in {@code region}: directly, or by the WAN. */
+  public Endpoint storeFrom(String from, StoreKind kind, String region) {
+    return from.equals(region) ? store(kind, region) : wan(from, region, kind);
   }
 
   /** The failure observer of {@code region}. */

@@ -44,7 +44,7 @@ final class Detection {
     List<ProbeTarget> direct = new ArrayList<>();
     for (Store s : topology.stores()) {
       for (String region : regions) {
-        direct.add(new ProbeTarget(region, s.kind(), stores.clientEndpoint(s.name(), region)));
+        direct.add(new ProbeTarget(region, s.kind(), stores.probeEndpoint(s.name(), region)));
       }
     }
     List<ObserverSource> sources = new ArrayList<>();

@@ -19,4 +19,13 @@ public interface Stores {
 
   /** Where applications in any region reach {@code store} in {@code region}. */
   Endpoint clientEndpoint(String store, String region);
+
+  /**
+   * Where this orchestrator's own failure probes reach {@code store} in {@code region}: through the
+   * network path from the orchestrator's location (in the lab, its WAN link), so that its vote is
+   * its location's view.
+   */
+  default Endpoint probeEndpoint(String store, String region) {
+    return clientEndpoint(store, region);
+  }
 }

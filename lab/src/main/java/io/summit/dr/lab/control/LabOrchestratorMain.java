@@ -28,6 +28,7 @@ public final class LabOrchestratorMain {
     }
     Lab lab = Lab.at(labDir);
     return new OrchestratorMain.Environment(
-        new LabStores(lab, topology, Duration.ofSeconds(1)), new LabServices(lab));
+        new LabStores(lab, topology, Duration.ofSeconds(1), options.location()),
+        new LabServices(lab));
   }
 }

@@ -10,18 +10,28 @@ import io.summit.dr.topology.Topology;
 import java.time.Duration;
 import java.util.Locale;
 
-/** The lab's stores: its adapters, its WAN addresses for replication. */
+/**
+ * The lab's stores as an orchestrator in {@code location} reaches them: its own location's
+ * directly, every other region's through that pair's WAN link (so cutting a link cuts the
+ * orchestrator's probes and operations too); WAN addresses for replication.
+ */
 public final class LabStores implements Stores {
   private final Lab lab;
   private final Topology topology;
   private final LabLayout layout;
   private final Duration timeout;
+  private final String location;
 
   public LabStores(Lab lab, Topology topology, Duration timeout) {
+    this(lab, topology, timeout, LabLayout.EDGE);
+  }
+
+  public LabStores(Lab lab, Topology topology, Duration timeout, String location) {
     this.lab = lab;
     this.topology = topology;
     this.layout = LabLayout.of(topology);
     this.timeout = timeout;
+    this.location = location;
   }
 
   private StoreKind kind(String store) {
@@ -34,7 +44,17 @@ public final class LabStores implements Stores {
 
   @Override
   public StoreAdapter adapter(String store, String region) {
-    return lab.adapter(kind(store).name().toLowerCase(Locale.ROOT) + "-" + region, timeout);
+    return lab.adapter(
+        kind(store).name().toLowerCase(Locale.ROOT) + "-" + region,
+        timeout,
+        probeEndpoint(store, region));
+  }
+
+  @Override
+  public Endpoint probeEndpoint(String store, String region) {
+    return location.equals(LabLayout.EDGE)
+        ? layout.store(kind(store), region)
+        : layout.storeFrom(location, kind(store), region);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.summit.dr.lab.control;
 
+import io.summit.dr.agent.AgentMain;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
 import io.summit.dr.orchestrator.detection.ObserverDaemon;
@@ -14,40 +15,117 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Puts an observer into each region, the edge router (when {@code lab.edge_router} is set) and the
- * orchestrator (at the edge) into the lab. The edge router starts with no instances: the regions'
- * service clusters register theirs through its admin API once they are ready.
+ * Puts the control plane into the lab: an observer and a region agent in each region, the edge
+ * router (when {@code lab.edge_router} is set), and the orchestrator replicas (every region but the
+ * primary, and the witness) that elect a leader through the lab's etcd. The edge router starts with
+ * no instances: the regions' service clusters register theirs through its admin API once they are
+ * ready.
  */
 public final class OrchestratorLabExtension implements LabExtension {
   @Override
   public List<Daemon> daemons(Topology topology, LabLayout layout, Path labDir, Path config) {
     List<Daemon> out = new ArrayList<>();
+    for (String region : layout.regions()) {
+      out.add(observer(topology, layout, region));
+    }
+    boolean router = topology.lab().edgeRouter() && !topology.services().isEmpty();
+    if (router) {
+      out.add(edgeRouter(topology, layout, config));
+    }
+    for (String region : layout.regions()) {
+      out.add(agent(topology, layout, region, config));
+    }
+    for (String location : replicaLocations(topology, layout)) {
+      out.add(replica(topology, layout, labDir, config, location, router));
+    }
+    return out;
+  }
+
+  /**
+   * Where the orchestrator replicas run: every serving region but the primary, and the witness — so
+   * that losing the primary region, or any one location, leaves a replica and an etcd quorum.
+   */
+  public static List<String> replicaLocations(Topology topology, LabLayout layout) {
+    List<String> out = new ArrayList<>();
+    for (String region : layout.regions()) {
+      if (!region.equals(topology.primary().name())) {
+        out.add(region);
+      }
+    }
+    out.add(LabLayout.WITNESS);
+    return out;
+  }
+
+  /**
+   * An orchestrator replica in {@code location}: its probes and operations go through its links.
+   */
+  private static Daemon replica(
+      Topology topology,
+      LabLayout layout,
+      Path labDir,
+      Path config,
+      String location,
+      boolean router) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
             "--config",
             config.toString(),
             "--state-dir",
-            labDir.resolve("orchestrator").toString()));
-    args.addAll(List.of("--listen", layout.orchestrator().toString()));
+            labDir.resolve("orchestrator").toString(),
+            "--listen",
+            layout.orchestratorReplica(location).toString(),
+            "--id",
+            "orchestrator-" + location,
+            "--location",
+            location,
+            "--etcd",
+            urls(layout.etcdEndpoints(location))));
     for (String region : layout.regions()) {
-      out.add(observer(topology, layout, region));
-      args.addAll(List.of("--observer", region + "=" + layout.observer(region)));
+      args.addAll(List.of("--observer", region + "=" + layout.observerFrom(location, region)));
     }
-    if (topology.lab().edgeRouter() && !topology.services().isEmpty()) {
-      out.add(edgeRouter(topology, layout, config));
+    if (router) {
       args.addAll(List.of("--router-admin", layout.edgeRouterAdmin().toString()));
       args.addAll(List.of("--router", layout.edgeRouter().toString()));
     }
-    out.add(
-        new Daemon(
-            "orchestrator",
-            "edge",
-            LabOrchestratorMain.class.getName(),
-            args,
-            layout.orchestrator(),
-            "/healthz"));
-    return out;
+    return new Daemon(
+        "orchestrator",
+        location,
+        LabOrchestratorMain.class.getName(),
+        args,
+        layout.orchestratorReplica(location),
+        "/healthz");
+  }
+
+  /** The region agent beside {@code region}'s stores: its lease, and self-fencing. */
+  private static Daemon agent(Topology topology, LabLayout layout, String region, Path config) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--config",
+            config.toString(),
+            "--region",
+            region,
+            "--etcd",
+            urls(layout.etcdEndpoints(region)),
+            "--listen",
+            layout.agent(region).toString()));
+    for (Store s : topology.stores()) {
+      if (s.involves(region)) {
+        args.addAll(
+            List.of(
+                "--store",
+                s.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + "="
+                    + layout.store(s.kind(), region)));
+      }
+    }
+    return new Daemon(
+        "agent", region, AgentMain.class.getName(), args, layout.agent(region), "/healthz");
+  }
+
+  private static String urls(List<Endpoint> endpoints) {
+    return String.join(",", endpoints.stream().map(e -> "http://" + e).toList());
   }
 
   /** The global entry point: reads to the nearest healthy region, writes to the writer region. */

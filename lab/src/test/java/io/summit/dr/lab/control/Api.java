@@ -16,12 +16,27 @@ final class Api {
   record Reply(int status, JsonNode body) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  // Followers redirect (307) to the leader; the client follows, body and method kept.
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private final URI base;
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(2))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+  private final Lab lab;
 
   Api(Lab lab) {
-    this.base = URI.create("http://" + lab.layout().orchestrator());
+    this.lab = lab;
+  }
+
+  /** Every orchestrator replica the lab runs, alive ones first. */
+  private java.util.List<URI> replicas() {
+    return lab.requireState().components().stream()
+        .filter(c -> c.kind().equals("orchestrator"))
+        .sorted(
+            java.util.Comparator.comparing(
+                c -> !io.summit.dr.lab.process.OsProcesses.isAlive(c.pid())))
+        .map(c -> URI.create("http://" + c.host() + ":" + c.port()))
+        .toList();
   }
 
   Reply get(String path) throws IOException, InterruptedException {
@@ -37,6 +52,24 @@ final class Api {
   }
 
   private Reply send(String method, String path, @org.jspecify.annotations.Nullable String body)
+      throws IOException, InterruptedException {
+    IOException last = new IOException("no orchestrator replica in the lab");
+    for (URI base : replicas()) {
+      try {
+        Reply reply = send(base, method, path, body);
+        if (reply.status() != 503) {
+          return reply;
+        }
+        last = new IOException(base + ": 503 " + reply.body());
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private Reply send(
+      URI base, String method, String path, @org.jspecify.annotations.Nullable String body)
       throws IOException, InterruptedException {
     HttpRequest r =
         HttpRequest.newBuilder(base.resolve(path))
