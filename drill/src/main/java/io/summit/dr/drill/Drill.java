@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.drill.canary.Canary;
 import io.summit.dr.drill.canary.Outcome;
+import io.summit.dr.lab.InjectedFault;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabLayout;
@@ -156,10 +157,16 @@ public final class Drill {
       parkUntil(System.nanoTime() + options.warmup().toNanos(), () -> false);
       int plansBefore = api.plans().size();
 
-      long t0 = System.nanoTime();
-      Instant t0At = Instant.now();
-      String injected = inject(writerBefore, other);
-      say("T0: " + injected);
+      long asked = System.nanoTime();
+      Fault fault = inject(writerBefore, other);
+      long t0 = fault.tookEffectNanos();
+      Instant t0At = fault.tookEffectAt();
+      say(
+          String.format(
+              Locale.ROOT,
+              "T0: %s (took effect %.3fs after it was injected)",
+              fault.description(),
+              (t0 - asked) / 1e9));
       @Nullable String planId = follow(canary, t0, plansBefore, writerBefore, other);
       List<Outcome> outcomes = canary.stop();
       say("canary: stopped; " + outcomes.size() + " requests recorded");
@@ -216,7 +223,8 @@ public final class Drill {
               + written.reportHtml()
               + String.format(
                   Locale.ROOT,
-                  " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged, split brain %d)",
+                  " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged"
+                      + " writes, split brain %d)",
                   metrics.rtoWriteS() == null
                       ? "not recovered"
                       : String.format(Locale.ROOT, "%.2fs", metrics.rtoWriteS()),
@@ -432,35 +440,51 @@ public final class Drill {
         .orElseThrow(() -> new DrillException("the lab has one region; a drill needs two"));
   }
 
-  /** Injects the scenario's fault; returns what was done. */
-  private String inject(String writer, String other) {
+  /** What was injected and when it took effect (T0). */
+  private record Fault(String description, long tookEffectNanos, Instant tookEffectAt) {
+    static Fault of(String description, InjectedFault injected) {
+      return new Fault(description, injected.tookEffectNanos(), injected.tookEffectAt());
+    }
+
+    /** A plan requested of the orchestrator: it took effect when the request was accepted. */
+    static Fault accepted(String description) {
+      return new Fault(description, System.nanoTime(), Instant.now());
+    }
+  }
+
+  /** Injects the scenario's fault; returns what was done and when it took effect. */
+  private Fault inject(String writer, String other) {
     return switch (options.scenario()) {
       case REGION_FAILURE -> {
-        List<LabComponent> killed = lab.killRegion(writer);
-        yield "killed region "
-            + writer
-            + " (SIGKILL to "
-            + killed.stream().map(LabComponent::name).toList()
-            + ", WAN links cut)";
+        InjectedFault killed = lab.killRegionMeasured(writer);
+        yield Fault.of(
+            "killed region "
+                + writer
+                + " (WAN links cut, SIGKILL to "
+                + killed.killed().stream().map(LabComponent::name).toList()
+                + ")",
+            killed);
       }
-      case PARTITION -> {
-        lab.partition(writer, other);
-        yield "cut the link "
-            + writer
-            + " <-> "
-            + other
-            + " (both regions stay reachable from the edge)";
-      }
+      case PARTITION ->
+          Fault.of(
+              "cut the link "
+                  + writer
+                  + " <-> "
+                  + other
+                  + " (both regions stay reachable from the edge)",
+              lab.partitionMeasured(writer, other));
       case SWITCHOVER ->
-          "requested switchover to "
-              + other
-              + ": plan "
-              + api.request("switchover", other).path("id").asText();
+          Fault.accepted(
+              "requested switchover to "
+                  + other
+                  + ": plan "
+                  + api.request("switchover", other).path("id").asText());
       case FAILBACK ->
-          "requested failback to "
-              + home
-              + ": plan "
-              + api.request("failback", null).path("id").asText();
+          Fault.accepted(
+              "requested failback to "
+                  + home
+                  + ": plan "
+                  + api.request("failback", null).path("id").asText());
     };
   }
 

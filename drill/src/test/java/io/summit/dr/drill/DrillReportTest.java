@@ -140,6 +140,7 @@ class DrillReportTest {
       assertThat(browser.count("#timeline .marker-fault")).isEqualTo(1);
       assertThat(browser.count("#timeline .marker-rto")).isEqualTo(1);
       assertThat(browser.count(".card.fail")).isEqualTo(0);
+      assertThat(browser.count("#lost tbody tr")).as("the one lost write, listed").isEqualTo(1);
       assertThat(page.screenshot().length).isGreaterThan(10_000);
     }
   }

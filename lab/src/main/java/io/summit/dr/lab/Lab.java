@@ -309,6 +309,14 @@ public final class Lab {
 
   /** SIGKILL to every process of the region, and its WAN links cut. */
   public List<LabComponent> killRegion(String region) {
+    return killRegionMeasured(region).killed();
+  }
+
+  /**
+   * As {@link #killRegion}, returning when the fault took effect: when the first of the region's
+   * links was cut (or, with no link to cut, when the first of its processes was gone).
+   */
+  public InjectedFault killRegionMeasured(String region) {
     LabState s = requireState();
     LabLayout layout = layout();
     layout.index(region);
@@ -328,18 +336,29 @@ public final class Lab {
                 processes.addAll(h.descendants().toList());
               });
     }
+    InjectedFault effect = null;
     for (String other : layout.regions()) {
       if (!other.equals(region)) {
         wan.cut(region, other);
+        effect = effect != null ? effect : InjectedFault.now(killed, clock);
       }
     }
     processes.forEach(ProcessHandle::destroyForcibly);
-    killed.forEach(c -> OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5)));
-    return killed;
+    for (LabComponent c : killed) {
+      OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5));
+      effect = effect != null ? effect : InjectedFault.now(killed, clock);
+    }
+    return effect != null ? effect : InjectedFault.now(killed, clock);
   }
 
   public void partition(String a, String b) {
+    partitionMeasured(a, b);
+  }
+
+  /** As {@link #partition}, returning when the cut took effect (the WAN daemon applied it). */
+  public InjectedFault partitionMeasured(String a, String b) {
     wan(a, b).cut(a, b);
+    return InjectedFault.now(List.of(), clock);
   }
 
   public void heal() {
