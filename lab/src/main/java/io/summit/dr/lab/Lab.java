@@ -2,7 +2,6 @@ package io.summit.dr.lab;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.lab.process.Binaries;
-import io.summit.dr.lab.process.CommandFailedException;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.lab.process.PostgresServer;
@@ -163,36 +162,25 @@ public final class Lab {
     }
   }
 
+  /**
+   * Creates the lab directory as the user asked for it (nothing loosened: what the {@code postgres}
+   * OS user must reach goes to {@link #postgresDir()} instead) and that directory, empty.
+   */
   private void prepareDirectory() {
     try {
       Files.createDirectories(dir);
-      OsProcesses.run(List.of("chmod", "755", dir.toString()), Duration.ofSeconds(5));
-      if (OsProcesses.isRoot()) {
-        try {
-          OsProcesses.run(
-              List.of(
-                  "runuser",
-                  "-u",
-                  "postgres",
-                  "--",
-                  "test",
-                  "-w",
-                  dir.toString(),
-                  "-o",
-                  "-x",
-                  dir.toString()),
-              Duration.ofSeconds(5));
-        } catch (CommandFailedException e) {
-          throw new LabException(
-              "lab: the postgres OS user cannot reach "
-                  + dir
-                  + ": make its parent directories"
-                  + " searchable (chmod o+x) or choose another --dir");
-        }
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    PostgresDirectory.prepare(dir);
+  }
+
+  /**
+   * Where this lab's PostgreSQL data directories and logs live: outside the lab directory, in a
+   * directory of the {@code postgres} OS user (see {@link PostgresDirectory}).
+   */
+  public Path postgresDir() {
+    return PostgresDirectory.of(dir);
   }
 
   /** A stopped lab keeps its data and logs for inspection; a new one starts from nothing. */
@@ -303,7 +291,8 @@ public final class Lab {
     }
     if (purge) {
       deleteTree(dir);
-      progress.accept("lab: removed " + dir);
+      PostgresDirectory.remove(dir);
+      progress.accept("lab: removed " + dir + " and " + postgresDir());
     }
   }
 
@@ -640,7 +629,7 @@ public final class Lab {
     }
   }
 
-  private static void deleteTree(Path root) {
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }
