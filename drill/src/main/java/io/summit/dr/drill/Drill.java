@@ -43,10 +43,14 @@ import org.jspecify.annotations.Nullable;
 public final class Drill {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The longest warm-up: past it the fault is injected whether write latency is steady or not. */
+  static final Duration WARMUP_LIMIT = Duration.ofSeconds(60);
+
   /**
    * @param window the read-availability window after T0, which is also how long the canary runs
    *     after T0 (the design's definition uses 60 s)
-   * @param warmup how long the canary runs before T0
+   * @param warmup how long the canary runs at least before T0; it runs on until write latency is
+   *     steady (at most {@link #WARMUP_LIMIT})
    * @param reports where the reports go
    */
   public record Options(
@@ -149,12 +153,14 @@ public final class Drill {
       say(
           String.format(
               Locale.ROOT,
-              "canary: %.0f writes/s + %.0f reads/s; warming up for %ds",
+              "canary: %.0f writes/s + %.0f reads/s; warming up for at least %ds, until write"
+                  + " latency is steady",
               options.writesPerSecond(),
               options.readsPerSecond(),
               options.warmup().toSeconds()));
       canary.start();
-      parkUntil(System.nanoTime() + options.warmup().toNanos(), () -> false);
+      long warmStart = System.nanoTime();
+      WarmUp warm = warmUp(canary, warmStart);
       int plansBefore = api.plans().size();
 
       long asked = System.nanoTime();
@@ -197,7 +203,9 @@ public final class Drill {
                   options.writesPerSecond(),
                   options.readsPerSecond(),
                   options.window().toMillis() / 1000.0,
-                  options.warmup().toMillis() / 1000.0,
+                  DrillMetrics.seconds(t0 - warmStart),
+                  warm.steady(),
+                  warm.p99Ms(),
                   layout.edgeRouter().toString(),
                   lab.dir().toString()),
               writerBefore,
@@ -205,11 +213,11 @@ public final class Drill {
               plan == null ? null : summary(plan),
               metrics,
               plan == null ? List.of() : steps(plan, t0At),
-              events(t0At),
+              events(t0At, Duration.ofNanos(t0 - warmStart)),
               Timeline.of(
                   outcomes,
                   t0,
-                  -options.warmup().toMillis() / 1000.0,
+                  -Math.ceil((t0 - warmStart) / 1e9),
                   options.window().toMillis() / 1000.0 + 2,
                   0.5),
               failures(outcomes, t0),
@@ -429,6 +437,37 @@ public final class Drill {
     if (!ok) {
       throw new DrillException("prepare: the seeded records did not reach every region in 20s");
     }
+  }
+
+  // ---- warm-up ----------------------------------------------------------------------------
+
+  /**
+   * Runs the canary for the warm-up: at least {@link Options#warmup}, then until write latency is
+   * steady ({@link WarmUp}) or {@link #WARMUP_LIMIT} has passed; says which, with the figures.
+   */
+  private WarmUp warmUp(Canary canary, long start) {
+    parkUntil(start + options.warmup().toNanos(), () -> false);
+    long settled = options.requestTimeout().toNanos();
+    WarmUp warm = WarmUp.of(canary.recorded(), System.nanoTime() - settled, start);
+    while (!warm.steady() && System.nanoTime() - start < WARMUP_LIMIT.toNanos()) {
+      progress.live(
+          String.format(
+              Locale.ROOT,
+              "warm-up +%4.1fs  %s: not steady yet",
+              (System.nanoTime() - start) / 1e9,
+              warm.describe()));
+      LockSupport.parkNanos(1_000_000_000L);
+      warm = WarmUp.of(canary.recorded(), System.nanoTime() - settled, start);
+    }
+    say(
+        String.format(
+            Locale.ROOT,
+            warm.steady()
+                ? "warm-up: write latency steady after %.1fs (%s)"
+                : "warm-up: write latency NOT steady after %.1fs (%s); injecting the fault anyway",
+            (System.nanoTime() - start) / 1e9,
+            warm.describe()));
+    return warm;
   }
 
   // ---- fault and recovery -----------------------------------------------------------------
@@ -726,9 +765,9 @@ public final class Drill {
     return out;
   }
 
-  private List<DrillResult.Event> events(Instant t0) {
+  private List<DrillResult.Event> events(Instant t0, Duration warmup) {
     List<DrillResult.Event> out = new ArrayList<>();
-    Instant from = t0.minus(options.warmup());
+    Instant from = t0.minus(warmup);
     for (JsonNode e : api.recentEvents()) {
       Instant at = Instant.parse(e.path("at").asText());
       if (at.isBefore(from)) {

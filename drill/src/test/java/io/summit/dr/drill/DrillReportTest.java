@@ -56,7 +56,8 @@ class DrillReportTest {
             Scenario.REGION_FAILURE,
             1,
             Instant.parse("2026-11-30T12:00:00Z"),
-            new DrillResult.Settings(100, 100, 4, 5, "127.0.0.1:26920", "/tmp/lab"),
+            new DrillResult.Settings(
+                100, 100, 4, 5, true, List.of(40.0, 42.0, 39.0), "127.0.0.1:26920", "/tmp/lab"),
             "us-west-2",
             "us-east-1",
             new DrillResult.PlanSummary("failover-1", "failover", "succeeded", false, null),
