@@ -11,8 +11,11 @@ import java.util.Locale;
  * the daemons' JVMs are cold and the first seconds of writes take up to seconds each, which a drill
  * would otherwise count against the failover. Steady means: in each of the last {@value #BUCKETS}
  * one-second buckets (by issue time, ending {@code settled} ago so that every write in them has
- * been answered or timed out) writes were acknowledged, none failed, and the highest bucket's 99th
- * percentile is at most {@value #SPREAD} times the lowest's plus {@value #SLACK_MS} ms.
+ * been answered or timed out) writes were acknowledged, none failed, every bucket's 99th percentile
+ * is at most {@value #P99_BOUND_MS} ms (a cold lab can be uniformly slow: measured, a p99 of 1.9 to
+ * 2.4 s per second, median 1.5 s, ten seconds after a fresh start; 40 to 80 ms once warm), and the
+ * highest bucket's 99th percentile is at most {@value #SPREAD} times the lowest's plus {@value
+ * #SLACK_MS} ms.
  *
  * @param p99Ms each bucket's 99th percentile of write latency, oldest first (empty: too early)
  * @param p50Ms the median write latency over the buckets
@@ -22,6 +25,7 @@ record WarmUp(List<Double> p99Ms, double p50Ms, long failed) {
   static final int BUCKETS = 3;
   static final double SPREAD = 1.5;
   static final long SLACK_MS = 20;
+  static final double P99_BOUND_MS = 250;
 
   WarmUp {
     p99Ms = List.copyOf(p99Ms);
@@ -63,7 +67,7 @@ record WarmUp(List<Double> p99Ms, double p50Ms, long failed) {
     }
     double min = p99Ms.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     double max = p99Ms.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-    return max <= SPREAD * min + SLACK_MS;
+    return max <= P99_BOUND_MS && max <= SPREAD * min + SLACK_MS;
   }
 
   /**

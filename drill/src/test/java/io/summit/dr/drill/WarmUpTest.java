@@ -53,6 +53,17 @@ class WarmUpTest {
     assertThat(w.steady()).isFalse();
   }
 
+  /** Regression: a cold lab answered every write in about 2 s and passed for steady. */
+  @Test
+  void uniformlySlowWritesAreNotSteady() {
+    writes(2000, 5000, 1900, true);
+
+    WarmUp w = WarmUp.of(outcomes, 5000 * MS, 0);
+
+    assertThat(w.p99Ms()).containsExactly(1900.0, 1900.0, 1900.0);
+    assertThat(w.steady()).isFalse();
+  }
+
   @Test
   void aFailedWriteIsNotSteady() {
     writes(2000, 5000, 40, true);
