@@ -107,6 +107,8 @@ class DrillReportTest {
     }
     assertThat(summary.get("scenario").asText()).isEqualTo("region-failure");
     assertThat(summary.get("lost_writes").asLong()).isEqualTo(1);
+    assertThat(summary.get("lost_acked_at_s").get(0).asDouble()).isEqualTo(-0.007);
+    assertThat(json.at("/metrics/lost/0/stores/0").asText()).isEqualTo("postgres");
     assertThat(summary.at("/steps/0/name").asText()).isEqualTo("stop-writes");
     assertThat(summary.get("report").asText()).endsWith(".html");
   }

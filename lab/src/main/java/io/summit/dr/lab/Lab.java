@@ -511,7 +511,8 @@ public final class Lab {
   /**
    * The command that runs {@code mainClass} in a new JVM like this one (same java, same class
    * path), sized for a lab daemon: small heap, serial GC, C1 only (quick to start, light on two
-   * cores).
+   * cores), and a class-data archive of its own when it runs from one jar ({@link
+   * ClassDataArchive}).
    */
   public static List<String> javaCommand(String mainClass, List<String> args) {
     return javaCommand(System.getProperty("java.class.path"), mainClass, args);
@@ -524,6 +525,7 @@ public final class Lab {
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
+    command.addAll(ClassDataArchive.options(classPath, mainClass, args));
     command.addAll(List.of("-cp", classPath, mainClass));
     command.addAll(args);
     return command;
@@ -600,7 +602,13 @@ public final class Lab {
       if (!Files.exists(copy)) {
         Files.createDirectories(lib);
         Path tmp = lib.resolve(jar.getFileName() + ".tmp");
-        Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // The jar's time kept: a class-data archive records it, and a copy of the same jar made
+        // for the next lab must still match (see ClassDataArchive).
+        Files.copy(
+            jar,
+            tmp,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       return copy.toString();
