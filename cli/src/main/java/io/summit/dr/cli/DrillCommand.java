@@ -63,7 +63,9 @@ final class DrillCommand implements Callable<Integer> {
       names = "--warmup",
       paramLabel = "DURATION",
       defaultValue = "5s",
-      description = "Canary time before T0 (default 5s).")
+      description =
+          "Least canary time before T0; it runs on until write latency is steady, at most 60s"
+              + " (default 5s).")
   String warmup;
 
   @Option(
