@@ -49,10 +49,14 @@ public final class Drill {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String REQUESTED_BY = "summit-dr drill";
 
+  /** The longest warm-up: past it the fault is injected whether write latency is steady or not. */
+  static final Duration WARMUP_LIMIT = Duration.ofSeconds(60);
+
   /**
    * @param window the read-availability window after T0, which is also how long the canary runs
    *     after T0 (the design's definition uses 60 s)
-   * @param warmup how long the canary runs before T0
+   * @param warmup how long the canary runs at least before T0; it runs on until write latency is
+   *     steady (at most {@link #WARMUP_LIMIT})
    * @param reports where the reports go
    */
   public record Options(
@@ -166,18 +170,26 @@ public final class Drill {
       say(
           String.format(
               Locale.ROOT,
-              "canary: %.0f writes/s + %.0f reads/s; warming up for %ds",
+              "canary: %.0f writes/s + %.0f reads/s; warming up for at least %ds, until write"
+                  + " latency is steady",
               options.writesPerSecond(),
               options.readsPerSecond(),
               options.warmup().toSeconds()));
       canary.start();
-      parkUntil(System.nanoTime() + options.warmup().toNanos(), () -> false);
+      long warmStart = System.nanoTime();
+      WarmUp warm = warmUp(canary, warmStart);
       int plansBefore = api.plans().size();
 
-      long t0 = System.nanoTime();
-      Instant t0At = Instant.now();
-      String injected = inject(writerBefore, other);
-      say("T0: " + injected);
+      long asked = System.nanoTime();
+      Fault fault = inject(writerBefore, other);
+      long t0 = fault.tookEffectNanos();
+      Instant t0At = fault.tookEffectAt();
+      say(
+          String.format(
+              Locale.ROOT,
+              "T0: %s (took effect %.3fs after it was injected)",
+              fault.description(),
+              (t0 - asked) / 1e9));
       @Nullable String planId = follow(canary, t0, plansBefore, writerBefore, other);
       List<Outcome> outcomes = canary.stop();
       say("canary: stopped; " + outcomes.size() + " requests recorded");
@@ -208,7 +220,9 @@ public final class Drill {
                   options.writesPerSecond(),
                   options.readsPerSecond(),
                   options.window().toMillis() / 1000.0,
-                  options.warmup().toMillis() / 1000.0,
+                  DrillMetrics.seconds(t0 - warmStart),
+                  warm.steady(),
+                  warm.p99Ms(),
                   layout.edgeRouter().toString(),
                   lab.dir().toString()),
               writerBefore,
@@ -216,11 +230,11 @@ public final class Drill {
               plan == null ? null : summary(plan),
               metrics,
               plan == null ? List.of() : steps(plan, t0At),
-              events(t0At),
+              events(t0At, Duration.ofNanos(t0 - warmStart)),
               Timeline.of(
                   outcomes,
                   t0,
-                  -options.warmup().toMillis() / 1000.0,
+                  -Math.ceil((t0 - warmStart) / 1e9),
                   options.window().toMillis() / 1000.0 + 2,
                   0.5),
               failures(outcomes, t0),
@@ -234,7 +248,8 @@ public final class Drill {
               + written.reportHtml()
               + String.format(
                   Locale.ROOT,
-                  " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged, split brain %d)",
+                  " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged"
+                      + " writes, split brain %d)",
                   metrics.rtoWriteS() == null
                       ? "not recovered"
                       : String.format(Locale.ROOT, "%.2fs", metrics.rtoWriteS()),
@@ -435,6 +450,37 @@ public final class Drill {
     }
   }
 
+  // ---- warm-up ----------------------------------------------------------------------------
+
+  /**
+   * Runs the canary for the warm-up: at least {@link Options#warmup}, then until write latency is
+   * steady ({@link WarmUp}) or {@link #WARMUP_LIMIT} has passed; says which, with the figures.
+   */
+  private WarmUp warmUp(Canary canary, long start) {
+    parkUntil(start + options.warmup().toNanos(), () -> false);
+    long settled = options.requestTimeout().toNanos();
+    WarmUp warm = WarmUp.of(canary.recorded(), System.nanoTime() - settled, start);
+    while (!warm.steady() && System.nanoTime() - start < WARMUP_LIMIT.toNanos()) {
+      progress.live(
+          String.format(
+              Locale.ROOT,
+              "warm-up +%4.1fs  %s: not steady yet",
+              (System.nanoTime() - start) / 1e9,
+              warm.describe()));
+      LockSupport.parkNanos(1_000_000_000L);
+      warm = WarmUp.of(canary.recorded(), System.nanoTime() - settled, start);
+    }
+    say(
+        String.format(
+            Locale.ROOT,
+            warm.steady()
+                ? "warm-up: write latency steady after %.1fs (%s)"
+                : "warm-up: write latency NOT steady after %.1fs (%s); injecting the fault anyway",
+            (System.nanoTime() - start) / 1e9,
+            warm.describe()));
+    return warm;
+  }
+
   // ---- fault and recovery -----------------------------------------------------------------
 
   private String otherRegion(String region) {
@@ -444,35 +490,53 @@ public final class Drill {
         .orElseThrow(() -> new DrillException("the lab has one region; a drill needs two"));
   }
 
-  /** Injects the scenario's fault; returns what was done. */
-  private String inject(String writer, String other) {
+  /** What was injected and when it took effect (T0). */
+  private record Fault(String description, long tookEffectNanos, Instant tookEffectAt) {
+    /** The lab's fault, stamped on the wall clock, placed on this process's monotonic clock too. */
+    static Fault of(String description, io.summit.dr.lab.Fault injected) {
+      long ago = java.time.Duration.between(injected.tookEffect(), Instant.now()).toNanos();
+      return new Fault(description, System.nanoTime() - ago, injected.tookEffect());
+    }
+
+    /** A plan requested of the orchestrator: it took effect when the request was accepted. */
+    static Fault accepted(String description) {
+      return new Fault(description, System.nanoTime(), Instant.now());
+    }
+  }
+
+  /** Injects the scenario's fault; returns what was done and when it took effect. */
+  private Fault inject(String writer, String other) {
     return switch (options.scenario()) {
       case REGION_FAILURE -> {
-        List<LabComponent> killed = lab.killRegion(writer);
-        yield "killed region "
-            + writer
-            + " (SIGKILL to "
-            + killed.stream().map(LabComponent::name).toList()
-            + ", WAN links cut)";
+        io.summit.dr.lab.Fault killed = lab.crashRegion(writer);
+        yield Fault.of(
+            "killed region "
+                + writer
+                + " (WAN links cut, SIGKILL to "
+                + killed.killed().stream().map(LabComponent::name).toList()
+                + ")",
+            killed);
       }
-      case PARTITION -> {
-        lab.partition(writer, other);
-        yield "cut the link "
-            + writer
-            + " <-> "
-            + other
-            + " (both regions stay reachable from the edge)";
-      }
+      case PARTITION ->
+          Fault.of(
+              "cut the link "
+                  + writer
+                  + " <-> "
+                  + other
+                  + " (both regions stay reachable from the edge)",
+              lab.partition(writer, other));
       case SWITCHOVER ->
-          "requested switchover to "
-              + other
-              + ": plan "
-              + api.request(PlanRequest.switchover(other, REQUESTED_BY)).id();
+          Fault.accepted(
+              "requested switchover to "
+                  + other
+                  + ": plan "
+                  + api.request(PlanRequest.switchover(other, REQUESTED_BY)).id());
       case FAILBACK ->
-          "requested failback to "
-              + home
-              + ": plan "
-              + api.request(PlanRequest.failback(REQUESTED_BY)).id();
+          Fault.accepted(
+              "requested failback to "
+                  + home
+                  + ": plan "
+                  + api.request(PlanRequest.failback(REQUESTED_BY)).id());
     };
   }
 
@@ -710,9 +774,9 @@ public final class Drill {
     return out;
   }
 
-  private List<DrillResult.Event> events(Instant t0) {
+  private List<DrillResult.Event> events(Instant t0, Duration warmup) {
     List<DrillResult.Event> out = new ArrayList<>();
-    Instant from = t0.minus(options.warmup());
+    Instant from = t0.minus(warmup);
     for (Events.Event e : api.recentEvents()) {
       Instant at = e.at();
       if (at.isBefore(from)) {

@@ -3,39 +3,51 @@ package io.summit.dr.drill;
 import io.summit.dr.drill.canary.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The drill metrics of the design, computed exactly as defined there from the canary's outcomes and
- * the audit of the stores:
+ * The drill metrics of the design ("Drill metrics"), computed exactly as defined there from the
+ * canary's outcomes and the audit of the stores. T0 is the instant the fault took effect (the first
+ * link cut or kill completed), as measured by the lab.
  *
  * <ul>
  *   <li><b>Write RTO</b>: from T0 until the first canary write issued after T0 is acknowledged,
  *       provided at least 99 % of the writes issued after it succeed (null: never recovered);
  *   <li><b>read availability</b>: the share of reads issued in {@code [T0, T0 + window]} that
  *       succeed;
- *   <li><b>RPO</b>: writes acknowledged before T0 missing afterwards, as a count and a window (T0
- *       minus the acknowledgement time of the oldest lost write), per store;
+ *   <li><b>lost writes</b>: every acknowledged write missing afterwards from at least one store,
+ *       whatever its acknowledgement time, per store, with each one's acknowledgement time relative
+ *       to T0 ({@link #lost}) and the <b>RPO window</b>: T0 minus the acknowledgement time of the
+ *       oldest lost write (0 when none; negative when every lost write was acknowledged after T0);
  *   <li><b>split brain</b>: writes acknowledged by the old writer region after the new one
  *       acknowledged its first.
  * </ul>
  *
- * Writes acknowledged after T0 and missing are counted apart: those the old writer region
- * acknowledged ({@link #lostInFlight}: committed there before the fault, their answer still on the
- * way at T0) are loss the fault explains; any other ({@link #lostAfterT0}: acknowledged by the
- * writer that is still there) is a defect.
+ * Two finer counts are kept, each a part of {@link #lostWrites} and never subtracted from it:
+ * {@link #lostAckedAfterT0} (lost writes whose acknowledgement came after the fault took effect,
+ * typically answered by the dying writer) and {@link #lostAckedBySurvivingWriter} (lost writes the
+ * region that is the writer at the end acknowledged: it never failed, so this is a defect).
  *
  * @param writePauseS the longest time after T0 writes were unavailable: from the first of a run of
  *     failed writes (by issue time) to the acknowledgement of the next write that succeeded; for a
  *     planned switchover this is the pause it costs, while the RTO also counts the preparation
  *     before it
- * @param lostWrites distinct writes acknowledged before T0 and missing from at least one store
- * @param rpoWindowS the largest RPO window over the stores; 0 when nothing was lost
+ * @param lostWrites distinct acknowledged writes missing from at least one store, whatever their
+ *     acknowledgement time
+ * @param lostByStore per store, the acknowledged writes it does not hold
+ * @param rpoWindowS T0 minus the acknowledgement time of the oldest lost write; 0 when nothing was
+ *     lost
+ * @param rpoWindowByStore the same per store
+ * @param lost every lost write, oldest acknowledgement first
+ * @param lostAckedAfterT0 the lost writes acknowledged after T0 (included in {@code lostWrites})
+ * @param lostAckedBySurvivingWriter the lost writes acknowledged by the writer region at the end
+ *     (included in {@code lostWrites}; must be 0)
  */
 public record DrillMetrics(
     @Nullable Double rtoWriteS,
@@ -50,12 +62,47 @@ public record DrillMetrics(
     Map<String, Long> lostByStore,
     double rpoWindowS,
     Map<String, Double> rpoWindowByStore,
-    long lostInFlight,
-    long lostAfterT0,
+    List<LostWrite> lost,
+    long lostAckedAfterT0,
+    long lostAckedBySurvivingWriter,
     long splitBrainWrites) {
 
   /** The share of the writes after the recovering one that must succeed. */
   static final double RECOVERED_SHARE = 0.99;
+
+  public DrillMetrics {
+    lostByStore = Collections.unmodifiableMap(new LinkedHashMap<>(lostByStore));
+    rpoWindowByStore = Collections.unmodifiableMap(new LinkedHashMap<>(rpoWindowByStore));
+    lost = List.copyOf(lost);
+    if (lostWrites != lost.size()) {
+      throw new IllegalArgumentException(
+          "lostWrites: " + lostWrites + " (expected: the " + lost.size() + " lost writes listed)");
+    }
+    if (lostAckedAfterT0 > lostWrites || lostAckedBySurvivingWriter > lostWrites) {
+      throw new IllegalArgumentException(
+          "lostAckedAfterT0, lostAckedBySurvivingWriter: "
+              + lostAckedAfterT0
+              + ", "
+              + lostAckedBySurvivingWriter
+              + " (expected: parts of lostWrites "
+              + lostWrites
+              + ")");
+    }
+  }
+
+  /**
+   * One acknowledged write missing afterwards.
+   *
+   * @param ackedS its acknowledgement time relative to T0, in seconds (negative: before the fault)
+   * @param writerRegion the region that acknowledged it
+   * @param stores the stores that do not hold it
+   */
+  public record LostWrite(
+      String id, double ackedS, @Nullable String writerRegion, List<String> stores) {
+    public LostWrite {
+      stores = List.copyOf(stores);
+    }
+  }
 
   /**
    * @param missing per store, the ids of acknowledged writes the store does not hold
@@ -81,30 +128,21 @@ public record DrillMetrics(
 
     Map<String, Long> lostByStore = new LinkedHashMap<>();
     Map<String, Double> rpoByStore = new LinkedHashMap<>();
-    Set<String> lost = new TreeSet<>();
-    Set<String> inFlight = new TreeSet<>();
-    Set<String> lostAfterIds = new TreeSet<>();
-    boolean moved = !oldWriter.equals(newWriter);
     for (Map.Entry<String, Set<String>> store : missing.entrySet()) {
-      long count = 0;
-      long oldest = Long.MAX_VALUE;
-      for (Outcome o : acked) {
-        if (!store.getValue().contains(o.id())) {
-          continue;
-        }
-        if (o.doneNanos() < t0Nanos) {
-          count++;
-          lost.add(o.id());
-          oldest = Math.min(oldest, o.doneNanos());
-        } else if (moved && oldWriter.equals(o.writerRegion())) {
-          inFlight.add(o.id());
-        } else {
-          lostAfterIds.add(o.id());
-        }
-      }
-      lostByStore.put(store.getKey(), count);
-      rpoByStore.put(store.getKey(), count == 0 ? 0.0 : seconds(t0Nanos - oldest));
+      List<Outcome> lostHere =
+          acked.stream().filter(o -> store.getValue().contains(o.id())).toList();
+      lostByStore.put(store.getKey(), (long) lostHere.size());
+      rpoByStore.put(store.getKey(), rpoWindow(lostHere, t0Nanos));
     }
+    List<Outcome> lostAll =
+        acked.stream()
+            .filter(o -> missing.values().stream().anyMatch(m -> m.contains(o.id())))
+            .toList();
+    List<LostWrite> lost =
+        lostAll.stream()
+            .sorted(Comparator.comparingLong(Outcome::doneNanos))
+            .map(o -> lostWrite(o, t0Nanos, missing))
+            .toList();
 
     return new DrillMetrics(
         rto(writes, t0Nanos),
@@ -117,11 +155,29 @@ public record DrillMetrics(
         acked.stream().filter(o -> o.doneNanos() < t0Nanos).count(),
         lost.size(),
         lostByStore,
-        rpoByStore.values().stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        rpoWindow(lostAll, t0Nanos),
         rpoByStore,
-        inFlight.size(),
-        lostAfterIds.size(),
+        lost,
+        lostAll.stream().filter(o -> o.doneNanos() >= t0Nanos).count(),
+        lostAll.stream().filter(o -> newWriter.equals(o.writerRegion())).count(),
         splitBrain(acked, oldWriter, newWriter));
+  }
+
+  /** T0 minus the acknowledgement of the oldest of {@code lost}, in seconds; 0 when none. */
+  static double rpoWindow(List<Outcome> lost, long t0Nanos) {
+    return lost.stream().mapToLong(Outcome::doneNanos).min().stream()
+        .mapToDouble(oldest -> seconds(t0Nanos - oldest))
+        .findFirst()
+        .orElse(0);
+  }
+
+  private static LostWrite lostWrite(Outcome o, long t0Nanos, Map<String, Set<String>> missing) {
+    List<String> stores =
+        missing.entrySet().stream()
+            .filter(e -> e.getValue().contains(o.id()))
+            .map(Map.Entry::getKey)
+            .toList();
+    return new LostWrite(o.id(), seconds(o.doneNanos() - t0Nanos), o.writerRegion(), stores);
   }
 
   /** The write RTO in seconds, or null when the writes never recovered. */
@@ -132,7 +188,7 @@ public record DrillMetrics(
         after.add(o);
       }
     }
-    after.sort(java.util.Comparator.comparingLong(Outcome::issuedNanos));
+    after.sort(Comparator.comparingLong(Outcome::issuedNanos));
     int n = after.size();
     int[] okFrom = new int[n + 1];
     for (int k = n - 1; k >= 0; k--) {
@@ -151,7 +207,7 @@ public record DrillMetrics(
     List<Outcome> after =
         writes.stream()
             .filter(o -> o.issuedNanos() >= t0Nanos)
-            .sorted(java.util.Comparator.comparingLong(Outcome::issuedNanos))
+            .sorted(Comparator.comparingLong(Outcome::issuedNanos))
             .toList();
     long longest = 0;
     long failingSince = -1;

@@ -107,8 +107,10 @@ public final class DrillReport {
     o.set("lost_by_store", JSON.valueToTree(m.lostByStore()));
     o.put("rpo_window_s", m.rpoWindowS());
     o.set("rpo_window_by_store", JSON.valueToTree(m.rpoWindowByStore()));
-    o.put("lost_in_flight", m.lostInFlight());
-    o.put("lost_after_t0", m.lostAfterT0());
+    ArrayNode ackedAt = o.putArray("lost_acked_at_s");
+    m.lost().forEach(l -> ackedAt.add(l.ackedS()));
+    o.put("lost_acked_after_t0", m.lostAckedAfterT0());
+    o.put("lost_acked_by_surviving_writer", m.lostAckedBySurvivingWriter());
     o.put("split_brain_writes", m.splitBrainWrites());
     o.put("audited", r.audited());
     o.put("plan", r.plan() == null ? null : r.plan().id());

@@ -36,14 +36,26 @@ public record DrillResult(
     Path reportJson,
     Path reportHtml) {
 
-  /** The canary's settings for this run. */
+  /**
+   * The canary's settings for this run.
+   *
+   * @param warmupS how long the canary ran before T0
+   * @param warmupSteady whether write latency was steady at the end of the warm-up
+   * @param warmupWriteP99Ms the write p99 of the warm-up's last seconds
+   */
   public record Settings(
       double writesPerSecond,
       double readsPerSecond,
       double windowS,
       double warmupS,
+      boolean warmupSteady,
+      List<Double> warmupWriteP99Ms,
       String entryPoint,
-      String lab) {}
+      String lab) {
+    public Settings {
+      warmupWriteP99Ms = List.copyOf(warmupWriteP99Ms);
+    }
+  }
 
   /** The plan the fault caused. */
   public record PlanSummary(

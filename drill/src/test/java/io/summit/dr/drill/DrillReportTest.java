@@ -56,7 +56,8 @@ class DrillReportTest {
             Scenario.REGION_FAILURE,
             1,
             Instant.parse("2026-11-30T12:00:00Z"),
-            new DrillResult.Settings(100, 100, 4, 5, "127.0.0.1:26920", "/tmp/lab"),
+            new DrillResult.Settings(
+                100, 100, 4, 5, true, List.of(40.0, 42.0, 39.0), "127.0.0.1:26920", "/tmp/lab"),
             "us-west-2",
             "us-east-1",
             new DrillResult.PlanSummary("failover-1", "failover", "succeeded", false, null),
@@ -106,6 +107,8 @@ class DrillReportTest {
     }
     assertThat(summary.get("scenario").asText()).isEqualTo("region-failure");
     assertThat(summary.get("lost_writes").asLong()).isEqualTo(1);
+    assertThat(summary.get("lost_acked_at_s").get(0).asDouble()).isEqualTo(-0.007);
+    assertThat(json.at("/metrics/lost/0/stores/0").asText()).isEqualTo("postgres");
     assertThat(summary.at("/steps/0/name").asText()).isEqualTo("stop-writes");
     assertThat(summary.get("report").asText()).endsWith(".html");
   }
@@ -140,6 +143,7 @@ class DrillReportTest {
       assertThat(browser.count("#timeline .marker-fault")).isEqualTo(1);
       assertThat(browser.count("#timeline .marker-rto")).isEqualTo(1);
       assertThat(browser.count(".card.fail")).isEqualTo(0);
+      assertThat(browser.count("#lost tbody tr")).as("the one lost write, listed").isEqualTo(1);
       assertThat(page.screenshot().length).isGreaterThan(10_000);
     }
   }

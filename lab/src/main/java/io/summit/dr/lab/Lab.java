@@ -2,7 +2,6 @@ package io.summit.dr.lab;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.lab.process.Binaries;
-import io.summit.dr.lab.process.CommandFailedException;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.lab.process.PostgresServer;
@@ -165,36 +164,25 @@ public final class Lab {
     }
   }
 
+  /**
+   * Creates the lab directory as the user asked for it (nothing loosened: what the {@code postgres}
+   * OS user must reach goes to {@link #postgresDir()} instead) and that directory, empty.
+   */
   private void prepareDirectory() {
     try {
       Files.createDirectories(dir);
-      OsProcesses.run(List.of("chmod", "755", dir.toString()), Duration.ofSeconds(5));
-      if (OsProcesses.isRoot()) {
-        try {
-          OsProcesses.run(
-              List.of(
-                  "runuser",
-                  "-u",
-                  "postgres",
-                  "--",
-                  "test",
-                  "-w",
-                  dir.toString(),
-                  "-o",
-                  "-x",
-                  dir.toString()),
-              Duration.ofSeconds(5));
-        } catch (CommandFailedException e) {
-          throw new LabException(
-              "lab: the postgres OS user cannot reach "
-                  + dir
-                  + ": make its parent directories"
-                  + " searchable (chmod o+x) or choose another --dir");
-        }
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    PostgresDirectory.prepare(dir);
+  }
+
+  /**
+   * Where this lab's PostgreSQL data directories and logs live: outside the lab directory, in a
+   * directory of the {@code postgres} OS user (see {@link PostgresDirectory}).
+   */
+  public Path postgresDir() {
+    return PostgresDirectory.of(dir);
   }
 
   /** A stopped lab keeps its data and logs for inspection; a new one starts from nothing. */
@@ -305,7 +293,8 @@ public final class Lab {
     }
     if (purge) {
       deleteTree(dir);
-      progress.accept("lab: removed " + dir);
+      PostgresDirectory.remove(dir);
+      progress.accept("lab: removed " + dir + " and " + postgresDir());
     }
   }
 
@@ -646,7 +635,8 @@ public final class Lab {
   /**
    * The command that runs {@code mainClass} in a new JVM like this one (same java, same class
    * path), sized for a lab daemon: small heap, serial GC, C1 only (quick to start, light on two
-   * cores).
+   * cores), and a class-data archive of its own when it runs from one jar ({@link
+   * ClassDataArchive}).
    */
   public static List<String> javaCommand(String mainClass, List<String> args) {
     return javaCommand(System.getProperty("java.class.path"), mainClass, args);
@@ -659,6 +649,7 @@ public final class Lab {
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
+    command.addAll(ClassDataArchive.options(classPath, mainClass, args));
     command.addAll(List.of("-cp", classPath, mainClass));
     command.addAll(args);
     return command;
@@ -735,7 +726,13 @@ public final class Lab {
       if (!Files.exists(copy)) {
         Files.createDirectories(lib);
         Path tmp = lib.resolve(jar.getFileName() + ".tmp");
-        Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // The jar's time kept: a class-data archive records it, and a copy of the same jar made
+        // for the next lab must still match (see ClassDataArchive).
+        Files.copy(
+            jar,
+            tmp,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       return copy.toString();
@@ -764,7 +761,7 @@ public final class Lab {
     }
   }
 
-  private static void deleteTree(Path root) {
+  static void deleteTree(Path root) {
     if (!Files.exists(root)) {
       return;
     }

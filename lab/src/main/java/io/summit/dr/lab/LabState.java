@@ -10,15 +10,25 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
-/** What a lab directory records: the topology it was started from and every component. */
-public record LabState(String config, String topology, List<LabComponent> components) {
+/**
+ * What a lab directory records: the topology it was started from, every component, and where the
+ * PostgreSQL data lives ({@code postgresDir}, outside the lab directory; null in a record written
+ * before it moved there).
+ */
+public record LabState(
+    String config, String topology, List<LabComponent> components, @Nullable String postgresDir) {
   static final String FILE = "state.json";
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public LabState {
     components = List.copyOf(components);
+  }
+
+  public LabState(String config, String topology, List<LabComponent> components) {
+    this(config, topology, components, null);
   }
 
   static Optional<LabState> read(Path dir) {
@@ -72,6 +82,6 @@ public record LabState(String config, String topology, List<LabComponent> compon
     if (!replaced) {
       out.add(changed);
     }
-    return new LabState(config, topology, out);
+    return new LabState(config, topology, out, postgresDir);
   }
 }

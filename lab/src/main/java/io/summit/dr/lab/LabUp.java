@@ -59,7 +59,8 @@ final class LabUp {
     this.layout = LabLayout.of(topology);
     this.classPath = lab.daemonClassPath();
     this.etcd = new LabEtcd(layout, lab.dir(), topology.name());
-    this.state = new LabState(config.toString(), topology.name(), List.of());
+    this.state =
+        new LabState(config.toString(), topology.name(), List.of(), lab.postgresDir().toString());
   }
 
   void run() {
@@ -333,14 +334,7 @@ final class LabUp {
             }
             return pg.startServer();
           };
-      step(
-          store.name(),
-          "postgres",
-          region,
-          endpoint,
-          pg.dataDirectory(),
-          log(region, "postgres"),
-          start);
+      step(store.name(), "postgres", region, endpoint, pg.dataDirectory(), pg.log(), start);
     } else {
       Path dir = regionDir(region).resolve("redis");
       RedisServer redis = new RedisServer(binaries, dir, endpoint);
@@ -353,9 +347,14 @@ final class LabUp {
     }
   }
 
+  /** A region's PostgreSQL node, its data and log where the postgres OS user reaches them. */
   private PostgresServer postgres(String region, Endpoint endpoint) {
+    Path home = lab.postgresDir();
     return new PostgresServer(
-        binaries, regionDir(region).resolve("postgres"), log(region, "postgres"), endpoint);
+        binaries,
+        home.resolve(region + "-postgres"),
+        home.resolve(region + "-postgres.log"),
+        endpoint);
   }
 
   private Path regionDir(String region) {
@@ -367,10 +366,6 @@ final class LabUp {
       throw new UncheckedIOException(e);
     }
     return d;
-  }
-
-  private Path log(String region, String kind) {
-    return regionDir(region).resolve(kind + ".log");
   }
 
   private void step(

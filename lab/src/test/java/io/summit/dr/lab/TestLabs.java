@@ -22,8 +22,16 @@ public final class TestLabs {
   /** As {@link #prepare(String)}, with the example topology edited by {@code edit} first. */
   public static Lab prepare(String name, java.util.function.UnaryOperator<String> edit)
       throws IOException {
-    Path dir =
-        Path.of("target", "labs", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
+    return prepareIn(Path.of("target", "labs"), name, edit);
+  }
+
+  /**
+   * As {@link #prepare(String, java.util.function.UnaryOperator)}, in a directory of {@code
+   * parent}.
+   */
+  public static Lab prepareIn(
+      Path parent, String name, java.util.function.UnaryOperator<String> edit) throws IOException {
+    Path dir = parent.resolve(name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
     Files.createDirectories(dir);
     int base = freeBase();
     String yaml =

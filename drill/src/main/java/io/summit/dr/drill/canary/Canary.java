@@ -254,6 +254,11 @@ public final class Canary implements AutoCloseable {
         .incrementAndGet();
   }
 
+  /** The outcomes recorded so far, in no particular order (a copy: the canary runs on). */
+  public List<Outcome> recorded() {
+    return List.copyOf(outcomes);
+  }
+
   public Totals totals() {
     return new Totals(writesOk.get(), writesFailed.get(), readsOk.get(), readsFailed.get());
   }

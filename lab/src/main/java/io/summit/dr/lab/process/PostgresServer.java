@@ -69,6 +69,10 @@ public final class PostgresServer implements PostgresControl {
     return endpoint;
   }
 
+  public Path log() {
+    return log;
+  }
+
   /**
    * A new primary: initdb with checksums, 1 MB WAL segments, trust on loopback, the shared
    * settings.
