@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.TestLabs;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +160,8 @@ class OrchestratorDetectionTest {
             .redirectErrorStream(true)
             .start();
     p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     return out.lines().filter(l -> !l.isBlank()).toList();
   }

@@ -124,6 +124,7 @@ class ControlClientTest {
         new Discovery.Snapshot(
             4,
             "us-east-1",
+            2,
             Map.of(
                 "postgres",
                 new Discovery.StoreEndpoints(
