@@ -59,6 +59,7 @@ final class PlanSteps implements StepExecutor {
       case RESTORE_SCALE -> restoreScale(step.region());
       case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
       case REJOIN -> rejoin(plan, Objects.requireNonNull(store), step.region());
+      case UNFENCE -> onStore(store, step.region(), StoreAdapter::unfence);
     };
   }
 

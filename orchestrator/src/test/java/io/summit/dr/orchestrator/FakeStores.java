@@ -23,6 +23,7 @@ final class FakeStores implements Stores {
     volatile StoreRole role;
     volatile boolean reachable = true;
     volatile double lagSeconds;
+    volatile boolean fenceFails;
 
     Node(StoreRole role) {
       this.role = role;
@@ -86,6 +87,10 @@ final class FakeStores implements Stores {
 
       @Override
       public StoreResult fence() {
+        if (n.fenceFails) {
+          operations.add("fence " + id);
+          return new StoreResult.Fatal(id + ": fence refused (test)");
+        }
         return act("fence", StoreRole.FENCED);
       }
 
