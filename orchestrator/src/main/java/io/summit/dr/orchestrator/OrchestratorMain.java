@@ -114,6 +114,9 @@ public final class OrchestratorMain {
         o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
     Orchestrator orchestrator =
         new Orchestrator(topology, stores, router, services, o.stateDir(), clock);
+    // Resume before supervision and detection start: supervision must not fence a node a resumed
+    // plan promoted, and detection that fires during start-up finds the resumed plan running.
+    orchestrator.resume();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
     long interval = topology.health().probeInterval().toMillis();
@@ -128,8 +131,6 @@ public final class OrchestratorMain {
         0,
         interval,
         TimeUnit.MILLISECONDS);
-    // Resume first: detection that fires during start-up then finds the resumed plan running.
-    orchestrator.resume();
     List<AutoCloseable> closeables = new ArrayList<>();
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
     ApiServer api =
@@ -162,6 +163,7 @@ public final class OrchestratorMain {
       for (AutoCloseable c : closeables) {
         c.close();
       }
+      orchestrator.close();
     }
   }
 }

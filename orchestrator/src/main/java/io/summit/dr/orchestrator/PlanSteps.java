@@ -41,7 +41,7 @@ final class PlanSteps implements StepExecutor {
     this.discovery = discovery;
     this.lag = lag;
     this.services = services;
-    this.rpo = new RpoGuard(lag);
+    this.rpo = RpoGuard.of(lag, topology);
   }
 
   @Override

@@ -24,6 +24,10 @@ final class FakeStores implements Stores {
     volatile boolean reachable = true;
     volatile double lagSeconds;
     volatile boolean fenceFails;
+    volatile boolean streaming = true;
+
+    /** How old the replica's lag figures are when observed (a silent link makes them old). */
+    volatile java.time.Duration lagAge = java.time.Duration.ZERO;
 
     Node(StoreRole role) {
       this.role = role;
@@ -65,7 +69,9 @@ final class FakeStores implements Stores {
             replica ? n.lagSeconds : null,
             "0/1",
             null,
-            clock.instant());
+            clock.instant(),
+            replica && n.streaming,
+            replica ? clock.instant().minus(n.lagAge) : null);
       }
 
       private StoreResult act(String op, StoreRole to) {
