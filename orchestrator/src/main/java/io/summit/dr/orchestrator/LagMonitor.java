@@ -57,15 +57,31 @@ final class LagMonitor {
           now.put(region, o);
         }
       }
-      StoreObservation primary =
-          now.values().stream()
-              .filter(o -> o.reachable() && o.role() == StoreRole.PRIMARY)
-              .findFirst()
-              .orElse(null);
+      StoreObservation primary = primaryAfter(store, now);
       if (primary != null) {
         remember(store, primary);
       }
       now.forEach((region, o) -> judge(store, region, o, primary != null));
+    }
+  }
+
+  /**
+   * The primary, looked at again after its replicas: a primary that died while they were observed
+   * must not make their "primary not reachable" look like a lag measured while it answered.
+   */
+  private @Nullable StoreObservation primaryAfter(String store, Map<String, StoreObservation> now) {
+    String region =
+        now.entrySet().stream()
+            .filter(e -> e.getValue().reachable() && e.getValue().role() == StoreRole.PRIMARY)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse(null);
+    if (region == null) {
+      return null;
+    }
+    try (StoreAdapter a = stores.adapter(store, region)) {
+      StoreObservation again = a.observe();
+      return again.reachable() && again.role() == StoreRole.PRIMARY ? again : null;
     }
   }
 

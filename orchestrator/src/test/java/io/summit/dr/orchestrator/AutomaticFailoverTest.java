@@ -200,6 +200,25 @@ class AutomaticFailoverTest {
   }
 
   @Test
+  void aPrimaryDyingWhileItsReplicaIsObservedKeepsTheLastGoodLag() {
+    // The primary answers, then dies just as its replica is observed: the replica then says
+    // "primary not reachable, not streaming", which is the outage, not a lag.
+    for (String store : List.of("postgres", "redis")) {
+      stores.node(store, EAST).onNextObserve =
+          () -> {
+            kill(WEST);
+            stores.node(store, EAST).streaming = false;
+          };
+    }
+    orchestrator.superviseOnce();
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(awaitEnd().state()).isEqualTo("succeeded");
+    assertThat(orchestrator.writerRegion()).isEqualTo(EAST);
+  }
+
+  @Test
   void planStoppedBeforePromoteLeavesTheOldWriterWritable() {
     // Declared failed (say, cut from the observers) but its stores answer; fencing redis fails.
     stores.node("redis", WEST).fenceFails = true;

@@ -25,6 +25,8 @@ final class FakeStores implements Stores {
     volatile double lagSeconds;
     volatile boolean fenceFails;
     volatile boolean streaming = true;
+    /** Runs at the next observation of this node (then cleared): a fault at an exact moment. */
+    volatile @org.jspecify.annotations.Nullable Runnable onNextObserve;
 
     /** How old the replica's lag figures are when observed (a silent link makes them old). */
     volatile java.time.Duration lagAge = java.time.Duration.ZERO;
@@ -58,6 +60,11 @@ final class FakeStores implements Stores {
 
       @Override
       public StoreObservation observe() {
+        Runnable hook = n.onNextObserve;
+        n.onNextObserve = null;
+        if (hook != null) {
+          hook.run();
+        }
         if (!n.reachable) {
           return StoreObservation.unreachable(id + ": down", clock.instant());
         }
