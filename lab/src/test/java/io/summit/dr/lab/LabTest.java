@@ -153,7 +153,7 @@ class LabTest {
               () -> {
                 StoreObservation o = pg.observe();
                 assertThat(o.lagBytes()).isPositive();
-                assertThat(o.lagSeconds()).isGreaterThanOrEqualTo(0.15);
+                assertThat(o.lagSeconds()).as(o.toString()).isNotNull().isGreaterThanOrEqualTo(0.15);
               });
       await()
           .atMost(Duration.ofSeconds(20))
@@ -192,7 +192,9 @@ class LabTest {
                 () -> {
                   while (writing.get()) {
                     try {
-                      sql(WEST, "insert into entities values (" + next.incrementAndGet() + ", 'x')");
+                      sql(
+                          WEST,
+                          "insert into entities values (" + next.incrementAndGet() + ", 'x')");
                       redis(WEST).set("cut:" + next.get(), "x");
                     } catch (SQLException e) {
                       throw new IllegalStateException(e);

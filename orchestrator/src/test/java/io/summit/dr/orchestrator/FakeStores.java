@@ -25,6 +25,7 @@ final class FakeStores implements Stores {
     volatile double lagSeconds;
     volatile boolean fenceFails;
     volatile boolean streaming = true;
+
     /** Runs at the next observation of this node (then cleared): a fault at an exact moment. */
     volatile @org.jspecify.annotations.Nullable Runnable onNextObserve;
 

@@ -143,7 +143,8 @@ class OrchestratorLabTest {
     // slow link is over budget or, its figures older than the link's delay, unknown.
     assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
     assertThat(refused.body().get("forcible").asBoolean()).isTrue();
-    assertThat(refused.body().get("reasons").toString()).containsPattern("> budget 500ms|lag unknown");
+    assertThat(refused.body().get("reasons").toString())
+        .containsPattern("> budget 500ms|lag unknown");
     assertThat(forced.get("state").asText()).as(forced.toString()).isEqualTo("succeeded");
     assertThat(forced.get("forced").asBoolean()).isTrue();
     assertThat(forced.toString()).contains("FORCED by operator");
