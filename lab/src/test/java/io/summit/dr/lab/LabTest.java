@@ -153,7 +153,10 @@ class LabTest {
               () -> {
                 StoreObservation o = pg.observe();
                 assertThat(o.lagBytes()).isPositive();
-                assertThat(o.lagSeconds()).as(o.toString()).isNotNull().isGreaterThanOrEqualTo(0.15);
+                assertThat(o.lagSeconds())
+                    .as(o.toString())
+                    .isNotNull()
+                    .isGreaterThanOrEqualTo(0.15);
               });
       await()
           .atMost(Duration.ofSeconds(20))
