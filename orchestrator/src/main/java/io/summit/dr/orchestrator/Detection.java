@@ -77,8 +77,7 @@ final class Detection {
           orchestrator.regionFailed(f.region(), f.agreeingObservers());
       case DetectionEvent.PartitionSuspected p ->
           orchestrator.partitionSuspected(p.region(), p.seeingDown(), p.seeingUp());
-      case DetectionEvent.RegionRecovered r ->
-          orchestrator.events().publish("region-recovered", Map.of("region", r.region()));
+      case DetectionEvent.RegionRecovered r -> orchestrator.regionRecovered(r.region());
       case DetectionEvent.PartitionHealed h ->
           orchestrator.events().publish("partition-healed", Map.of("region", h.region()));
     }

@@ -3,21 +3,43 @@ package io.summit.dr.orchestrator;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreRole;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Observes every store node on a schedule and keeps the last observation of each, so that the RPO
  * check of a failover uses the replica's last known lag from before the failure.
+ *
+ * <p>While a store's primary answers, a replica's last known observation is its latest one,
+ * whatever it shows: a replica that cannot be reached, is not streaming, or has no lag figure
+ * replaces an older good measurement (which would otherwise vouch for it after a long partition).
+ * Once the primary stops answering the last one is kept: it is what a failover would lose.
+ *
+ * <p>The monitor also keeps each primary's recent positions with the time they were seen, and
+ * measures a lag an adapter could not (a Redis replica more than a second behind) as the time since
+ * the primary was last at or below the replica's position. Not thread-safe for concurrent {@link
+ * #pollOnce} calls; readers may call from any thread.
  */
 final class LagMonitor {
+  /** How far back the primaries' positions are kept. */
+  static final Duration HISTORY = Duration.ofMinutes(10);
+
+  private record Sample(Instant at, long position) {}
+
   private final Stores stores;
   private final List<String> storeNames;
   private final List<String> regions;
   private final Map<String, StoreObservation> last = new ConcurrentHashMap<>();
   private final Map<String, StoreObservation> lastReachable = new ConcurrentHashMap<>();
+  private final Map<String, Deque<Sample>> primaryPositions = new ConcurrentHashMap<>();
 
   LagMonitor(Stores stores, List<String> storeNames, List<String> regions) {
     this.stores = stores;
@@ -27,7 +49,7 @@ final class LagMonitor {
 
   void pollOnce() {
     for (String store : storeNames) {
-      Map<String, StoreObservation> now = new java.util.HashMap<>();
+      Map<String, StoreObservation> now = new HashMap<>();
       for (String region : regions) {
         try (StoreAdapter a = stores.adapter(store, region)) {
           StoreObservation o = a.observe();
@@ -35,20 +57,103 @@ final class LagMonitor {
           now.put(region, o);
         }
       }
-      // A replica's lag counts only while its primary answers: once the primary is gone, what
-      // the replica says is the time since it last heard, not what a failover would lose.
-      boolean primaryUp =
-          now.values().stream().anyMatch(o -> o.reachable() && o.role() == StoreRole.PRIMARY);
-      now.forEach(
-          (region, o) -> {
-            if (o.reachable() && o.role() != StoreRole.REPLICA) {
-              // A node seen as a primary or fenced has no replica lag: a lag it had as a replica
-              // long ago must not vouch for it now (a fenced old primary holds stale data).
-              lastReachable.remove(key(store, region));
-            } else if (primaryUp && o.role() == StoreRole.REPLICA && o.lagSeconds() != null) {
-              lastReachable.put(key(store, region), o);
-            }
-          });
+      StoreObservation primary = primaryAfter(store, now);
+      if (primary != null) {
+        remember(store, primary);
+      }
+      now.forEach((region, o) -> judge(store, region, o, primary != null));
+    }
+  }
+
+  /**
+   * The primary, looked at again after its replicas: a primary that died while they were observed
+   * must not make their "primary not reachable" look like a lag measured while it answered.
+   */
+  private @Nullable StoreObservation primaryAfter(String store, Map<String, StoreObservation> now) {
+    String region =
+        now.entrySet().stream()
+            .filter(e -> e.getValue().reachable() && e.getValue().role() == StoreRole.PRIMARY)
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElse(null);
+    if (region == null) {
+      return null;
+    }
+    try (StoreAdapter a = stores.adapter(store, region)) {
+      StoreObservation again = a.observe();
+      return again.reachable() && again.role() == StoreRole.PRIMARY ? again : null;
+    }
+  }
+
+  private void judge(String store, String region, StoreObservation o, boolean primaryUp) {
+    if (o.reachable() && o.role() != StoreRole.REPLICA) {
+      // A node seen as a primary or fenced has no replica lag: a lag it had as a replica long
+      // ago must not vouch for it now (a fenced old primary holds stale data).
+      lastReachable.remove(key(store, region));
+    } else if (primaryUp
+        && (o.role() == StoreRole.REPLICA || lastReachable.containsKey(key(store, region)))) {
+      lastReachable.put(key(store, region), measured(store, o));
+    }
+  }
+
+  private void remember(String store, StoreObservation primary) {
+    Long position = parse(primary.position());
+    if (position == null) {
+      return;
+    }
+    Deque<Sample> h = primaryPositions.computeIfAbsent(store, k -> new ArrayDeque<>());
+    synchronized (h) {
+      h.addLast(new Sample(primary.observedAt(), position));
+      while (!h.isEmpty() && h.peekFirst().at().isBefore(primary.observedAt().minus(HISTORY))) {
+        h.removeFirst();
+      }
+    }
+  }
+
+  /**
+   * The replica's lag in seconds from the primary's history when the adapter gave bytes but no
+   * seconds: the replica has everything the primary had at the newest sample at or below its
+   * position, and may miss what came after, so the lag is at most the time since that sample.
+   */
+  private StoreObservation measured(String store, StoreObservation o) {
+    Long own = parse(o.position());
+    Deque<Sample> h = primaryPositions.get(store);
+    if (o.lagSeconds() != null
+        || o.lagBytes() == null
+        || !o.streaming()
+        || own == null
+        || h == null) {
+      return o;
+    }
+    @Nullable Sample covered = null;
+    synchronized (h) {
+      for (Sample s : h) {
+        if (Long.compareUnsigned(s.position(), own) <= 0) {
+          covered = s;
+        }
+      }
+    }
+    if (covered == null) {
+      return o;
+    }
+    double seconds = Duration.between(covered.at(), o.observedAt()).toNanos() / 1e9;
+    return o.withLagSeconds(
+        Math.max(0, seconds),
+        o.observedAt(),
+        "lag from the primary's positions: it was at "
+            + covered.position()
+            + " at "
+            + covered.at());
+  }
+
+  private static @Nullable Long parse(@Nullable String position) {
+    if (position == null) {
+      return null;
+    }
+    try {
+      return Positions.value(position);
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -56,7 +161,7 @@ final class LagMonitor {
     return Optional.ofNullable(last.get(key(store, region)));
   }
 
-  /** The replica's last lag measured while its primary answered. */
+  /** The replica's last observation while its primary answered (see the class comment). */
   Optional<StoreObservation> lastKnown(String store, String region) {
     return Optional.ofNullable(lastReachable.get(key(store, region)));
   }

@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class Orchestrator {
+public final class Orchestrator implements AutoCloseable {
   private final Topology topology;
   private final Stores stores;
   private final Clock clock;
@@ -57,6 +57,13 @@ public final class Orchestrator {
   // correction never lands after a new plan's stop-writes step.
   private final Object writerLock = new Object();
   private volatile @Nullable Instant lastAutomaticPlan;
+  // Supervision fences and corrects the router only after resume: before it, the journal may hold
+  // a plan that promoted a node the writer region does not name yet, which would be fenced.
+  private volatile boolean resumed;
+  // Regions a quorum of observers declared failed and not yet recovered: the pre-checks' view.
+  private final java.util.Set<String> failedRegions =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Journal journal;
 
   /**
    * A single orchestrator whose control state lives in files of {@code stateDir} ({@link
@@ -97,7 +104,7 @@ public final class Orchestrator {
             .filter(r -> r.role() != RegionRole.WITNESS)
             .map(Region::name)
             .toList();
-    Journal journal = control.journal();
+    this.journal = control.journal();
     List<String> storeNames = topology.stores().stream().map(Store::name).toList();
     String writer = writerFromJournal(journal, topology.primary().name());
     WriterRecord term = control.writer(WriterRecord.initial(writer));
@@ -115,7 +122,7 @@ public final class Orchestrator {
                 control.saveDiscovery(
                     new DiscoveryRecord(s.version(), s.writerRegion(), s.term())));
     this.lag = new LagMonitor(stores, storeNames, regions);
-    this.rpo = new RpoGuard(lag);
+    this.rpo = RpoGuard.of(lag, topology);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
     this.factory = new PlanFactory(topology);
@@ -149,9 +156,19 @@ public final class Orchestrator {
 
   /** Finishes a plan the journal left open (after a crash). */
   public Optional<PlanStatus> resume() {
-    Optional<PlanStatus> resumed = runner.resume();
-    resumed.ifPresent(p -> events.publish("plan-resumed", Map.of("plan", p.id())));
-    return resumed;
+    try {
+      Optional<PlanStatus> open = runner.resume();
+      open.ifPresent(p -> events.publish("plan-resumed", Map.of("plan", p.id())));
+      return open;
+    } finally {
+      resumed = true;
+    }
+  }
+
+  /** Releases the journal (and its lock on the state directory). */
+  @Override
+  public void close() {
+    journal.close();
   }
 
   private void planChanged(PlanStatus p) {
@@ -210,21 +227,81 @@ public final class Orchestrator {
   }
 
   /**
-   * Fails the writer region over to {@code to}.
+   * Fails the writer region over to {@code to}, after the same pre-checks as an automatic failover
+   * (see {@link PreCheckRefusedException}); {@code force} overrides them, and the audit log and the
+   * plan-started event name what it overrode.
    *
    * @throws IllegalArgumentException for a bad region
+   * @throws PreCheckRefusedException when a pre-check fails and {@code force} is false
    * @throws PlanRefusedException while another plan runs
    */
   public PlanStatus failover(String to, boolean force, String who) {
     String from = writerRegion();
     checkTarget(to, from);
-    return submit(PlanKind.FAILOVER, from, to, force, who, factory.failover(from, to));
+    List<String> refusals = failoverChecks(from, to);
+    if (!refusals.isEmpty() && !force) {
+      throw refused(PlanKind.FAILOVER, from, to, who, refusals, true);
+    }
+    return submit(PlanKind.FAILOVER, from, to, force, who, factory.failover(from, to), refusals);
   }
 
   public PlanStatus switchover(String to, String who) {
     String from = writerRegion();
     checkTarget(to, from);
-    return submit(PlanKind.SWITCHOVER, from, to, false, who, factory.switchover(from, to));
+    List<String> refusals = liveRegionChecks(from, to);
+    if (!refusals.isEmpty()) {
+      throw refused(PlanKind.SWITCHOVER, from, to, who, refusals, false);
+    }
+    return submit(
+        PlanKind.SWITCHOVER, from, to, false, who, factory.switchover(from, to), List.of());
+  }
+
+  /** A failover's pre-checks: the writer region declared failed, the target not, lag fresh. */
+  private List<String> failoverChecks(String from, String to) {
+    List<String> out = new ArrayList<>();
+    if (!failedRegions.contains(from)) {
+      out.add(
+          from
+              + ": not declared failed by a quorum of observers (a live writer is moved by a"
+              + " switchover, which loses no write)");
+    }
+    if (failedRegions.contains(to)) {
+      out.add(to + ": declared failed by a quorum of observers");
+    }
+    for (Store s : topology.stores()) {
+      if (involves(s, from) && involves(s, to)) {
+        RpoGuard.Verdict v = rpo.check(s, to);
+        if (!v.within()) {
+          out.add(v.detail());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A planned move's pre-checks: neither region declared failed. */
+  private List<String> liveRegionChecks(String from, String to) {
+    List<String> out = new ArrayList<>();
+    for (String r : List.of(from, to)) {
+      if (failedRegions.contains(r)) {
+        out.add(
+            r
+                + ": declared failed by a quorum of observers"
+                + (r.equals(from) ? " (use a failover)" : ""));
+      }
+    }
+    return out;
+  }
+
+  private PreCheckRefusedException refused(
+      PlanKind kind, String from, String to, String who, List<String> reasons, boolean forcible) {
+    String k = kind.name().toLowerCase(java.util.Locale.ROOT);
+    audit.record(
+        who,
+        "plan",
+        Map.of("kind", k, "from", from, "to", to, "force", false),
+        "refused by pre-checks: " + String.join("; ", reasons));
+    return new PreCheckRefusedException(k + " " + from + " -> " + to, reasons, forcible);
   }
 
   public PlanStatus failback(String who) {
@@ -236,7 +313,12 @@ public final class Orchestrator {
               + home
               + " already (expected: a failed-over deployment)");
     }
-    return submit(PlanKind.FAILBACK, from, home, false, who, factory.failback(from, home));
+    List<String> refusals = liveRegionChecks(from, home);
+    if (!refusals.isEmpty()) {
+      throw refused(PlanKind.FAILBACK, from, home, who, refusals, false);
+    }
+    return submit(
+        PlanKind.FAILBACK, from, home, false, who, factory.failback(from, home), List.of());
   }
 
   private void checkTarget(String to, String from) {
@@ -251,7 +333,13 @@ public final class Orchestrator {
   }
 
   private PlanStatus submit(
-      PlanKind kind, String from, String to, boolean force, String who, List<StepSpec> steps) {
+      PlanKind kind,
+      String from,
+      String to,
+      boolean force,
+      String who,
+      List<StepSpec> steps,
+      List<String> overridden) {
     Map<String, Object> request =
         Map.of(
             "kind",
@@ -262,28 +350,26 @@ public final class Orchestrator {
             to,
             "force",
             force);
+    String forcedPast =
+        overridden.isEmpty() ? "" : "; FORCED past: " + String.join("; ", overridden);
     try {
       Plan plan = new Plan(runner.newId(kind), kind, from, to, force, who, steps, clock.instant());
       PlanStatus status;
       synchronized (writerLock) {
         status = runner.submit(plan);
       }
-      audit.record(who, "plan", request, "started " + plan.id());
-      events.publish(
-          "plan-started",
-          Map.of(
-              "plan",
-              plan.id(),
-              "kind",
-              request.get("kind"),
-              "from",
-              from,
-              "to",
-              to,
-              "forced",
-              force,
-              "by",
-              who));
+      audit.record(who, "plan", request, "started " + plan.id() + forcedPast);
+      Map<String, Object> started = new LinkedHashMap<>();
+      started.put("plan", plan.id());
+      started.put("kind", request.get("kind"));
+      started.put("from", from);
+      started.put("to", to);
+      started.put("forced", force);
+      started.put("by", who);
+      if (!overridden.isEmpty()) {
+        started.put("forced_past", overridden);
+      }
+      events.publish("plan-started", started);
       return status;
     } catch (PlanRefusedException e) {
       audit.record(who, "plan", request, "refused: " + e.getMessage());
@@ -305,6 +391,7 @@ public final class Orchestrator {
 
   /** Detection says {@code region} failed: start the automatic plan when the topology allows. */
   public void regionFailed(String region, List<String> observers) {
+    failedRegions.add(region);
     events.publish("region-failed", Map.of("region", region, "observers", observers));
     if (!region.equals(writerRegion())) {
       return;
@@ -331,16 +418,10 @@ public final class Orchestrator {
       return;
     }
     String target = regions.stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
-    List<String> over = new ArrayList<>();
-    for (Store s : topology.stores()) {
-      if (involves(s, region) && involves(s, target)) {
-        RpoGuard.Verdict v = rpo.check(s, target);
-        if (!v.within()) {
-          over.add(v.detail());
-        }
-      }
-    }
-    if (!over.isEmpty()) {
+    try {
+      failover(target, false, "detector (" + String.join(", ", observers) + ")");
+      lastAutomaticPlan = clock.instant();
+    } catch (PreCheckRefusedException e) {
       // Refused before any step: no writes stopped, nothing fenced; an operator may force it.
       events.publish(
           "failover-refused",
@@ -350,12 +431,10 @@ public final class Orchestrator {
               "target",
               target,
               "reason",
-              String.join("; ", over) + "; run summit-dr failover --to " + target + " --force"));
-      return;
-    }
-    try {
-      lastAutomaticPlan = clock.instant();
-      failover(target, false, "detector (" + String.join(", ", observers) + ")");
+              String.join("; ", e.reasons())
+                  + "; run summit-dr failover --to "
+                  + target
+                  + " --force"));
     } catch (PlanRefusedException e) {
       events.publish("failover-suppressed", Map.of("region", region, "reason", e.getMessage()));
     }
@@ -363,6 +442,12 @@ public final class Orchestrator {
 
   private static boolean involves(Store s, String region) {
     return s.primaryRegion().equals(region) || s.replicaRegions().contains(region);
+  }
+
+  /** Detection says {@code region} answers again: the pre-checks no longer count it failed. */
+  public void regionRecovered(String region) {
+    failedRegions.remove(region);
+    events.publish("region-recovered", Map.of("region", region));
   }
 
   /** Detection sees a partition, not a failure: alert, report the lag, do not fail over. */
@@ -390,7 +475,7 @@ public final class Orchestrator {
    */
   public void superviseOnce() {
     lag.pollOnce();
-    if (runner.running().isPresent()) {
+    if (!resumed || runner.running().isPresent()) {
       return;
     }
     reconcileRouterWriter();

@@ -185,6 +185,9 @@ public final class OrchestratorMain {
         o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
     Orchestrator orchestrator =
         new Orchestrator(topology, stores, router, services, control, o.stateDir(), clock);
+    // Resume before supervision and detection start: supervision must not fence a node a resumed
+    // plan promoted, and detection that fires during start-up finds the resumed plan running.
+    orchestrator.resume();
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
     long interval = topology.health().probeInterval().toMillis();
@@ -199,8 +202,6 @@ public final class OrchestratorMain {
         0,
         interval,
         TimeUnit.MILLISECONDS);
-    // Resume first: detection that fires during start-up then finds the resumed plan running.
-    orchestrator.resume();
     List<AutoCloseable> closeables = new ArrayList<>();
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
     ApiServer api = listening(o, orchestrator);
@@ -244,6 +245,7 @@ public final class OrchestratorMain {
       for (AutoCloseable c : closeables) {
         c.close();
       }
+      orchestrator.close();
     }
   }
 }

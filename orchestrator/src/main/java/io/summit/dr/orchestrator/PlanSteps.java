@@ -57,7 +57,7 @@ final class PlanSteps implements StepExecutor {
     this.discovery = discovery;
     this.lag = lag;
     this.services = services;
-    this.rpo = new RpoGuard(lag);
+    this.rpo = RpoGuard.of(lag, topology);
   }
 
   @Override
@@ -75,6 +75,7 @@ final class PlanSteps implements StepExecutor {
       case RESTORE_SCALE -> restoreScale(step.region());
       case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
       case REJOIN -> rejoin(plan, Objects.requireNonNull(store), step.region());
+      case UNFENCE -> onStore(store, step.region(), StoreAdapter::unfence);
     };
   }
 

@@ -1,6 +1,7 @@
 package io.summit.dr.orchestrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.summit.dr.orchestrator.plan.PlanStatus;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +61,13 @@ class AutomaticFailoverTest {
       stores.node(store, EAST).lagSeconds = 0.03;
     }
     orchestrator = new Orchestrator(lab, stores, null, null, state, clock);
+    orchestrator.resume();
     orchestrator.superviseOnce(); // the lag monitor sees both replicas caught up
+  }
+
+  @AfterEach
+  void stop() {
+    orchestrator.close();
   }
 
   private void kill(String region) {
@@ -93,6 +101,7 @@ class AutomaticFailoverTest {
     stores.node("redis", WEST).reachable = true;
     stores.node("postgres", WEST).role = StoreRole.REPLICA;
     stores.node("redis", WEST).role = StoreRole.REPLICA;
+    orchestrator.regionRecovered(WEST);
     orchestrator.superviseOnce();
     now.set(now.get().plusSeconds(10));
     orchestrator.regionFailed(EAST, QUORUM);
@@ -163,5 +172,117 @@ class AutomaticFailoverTest {
 
     assertThat(orchestrator.plans().plans()).isEmpty();
     assertThat(events()).contains("failover-refused");
+  }
+
+  @Test
+  void rpoGuardRefusesAStaleLagAfterALongPartition() {
+    // The link went silent 5 s ago: PostgreSQL still shows the replica's last report (30 ms lag,
+    // row still "streaming") until wal_sender_timeout; then the primary dies.
+    stores.node("postgres", EAST).lagAge = Duration.ofSeconds(5);
+    orchestrator.superviseOnce();
+    kill(WEST);
+    stores.operations.clear();
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(stores.operations).isEmpty();
+    assertThat(refusal())
+        .contains("postgres@us-east-1: lag unknown")
+        .contains("5s old")
+        .contains("older than 900ms (probe_interval x failure_threshold)");
+  }
+
+  @Test
+  void rpoGuardRefusesAReplicaThatStoppedStreamingEvenWithAnEarlierGoodLag() {
+    // Caught up at start (the BeforeEach pass); then the primary drops the replica's row.
+    stores.node("redis", EAST).streaming = false;
+    orchestrator.superviseOnce();
+    kill(WEST);
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(refusal()).contains("redis@us-east-1: lag unknown: replica not streaming");
+  }
+
+  @Test
+  void aReplicaUnreachableWhileItsPrimaryAnswersVoidsItsLastGoodLag() {
+    stores.node("postgres", EAST).reachable = false;
+    orchestrator.superviseOnce();
+    stores.node("postgres", EAST).reachable = true;
+    kill(WEST);
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(refusal()).contains("postgres@us-east-1: lag unknown: replica not reachable");
+  }
+
+  @Test
+  void aPrimaryDyingWhileItsReplicaIsObservedKeepsTheLastGoodLag() {
+    // The primary answers, then dies just as its replica is observed: the replica then says
+    // "primary not reachable, not streaming", which is the outage, not a lag.
+    for (String store : List.of("postgres", "redis")) {
+      stores.node(store, EAST).onNextObserve =
+          () -> {
+            kill(WEST);
+            stores.node(store, EAST).streaming = false;
+          };
+    }
+    orchestrator.superviseOnce();
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(awaitEnd().state()).isEqualTo("succeeded");
+    assertThat(orchestrator.writerRegion()).isEqualTo(EAST);
+  }
+
+  @Test
+  void planStoppedBeforePromoteLeavesTheOldWriterWritable() {
+    // Declared failed (say, cut from the observers) but its stores answer; fencing redis fails.
+    stores.node("redis", WEST).fenceFails = true;
+
+    orchestrator.regionFailed(WEST, QUORUM);
+    PlanStatus end = awaitEnd();
+
+    assertThat(end.state()).as(end.toString()).isEqualTo("rolled-back");
+    assertThat(stores.node("postgres", WEST).role).isEqualTo(StoreRole.PRIMARY);
+    assertThat(stores.node("postgres", EAST).role).isEqualTo(StoreRole.REPLICA);
+    assertThat(stores.operations)
+        .containsSubsequence("fence postgres@us-west-2", "unfence postgres@us-west-2")
+        .noneMatch(op -> op.startsWith("promote"));
+    assertThat(orchestrator.writerRegion()).isEqualTo(WEST);
+    assertThat(events()).contains("plan-rolled-back");
+  }
+
+  @Test
+  void manualFailoverPassesTheSamePreChecksAndForceIsRecorded() {
+    // us-west-2 is alive and nobody declared it failed: a failover would lose its unsent writes.
+    assertThatThrownBy(() -> orchestrator.failover(EAST, false, "alice"))
+        .isInstanceOf(PreCheckRefusedException.class)
+        .hasMessageContaining("us-west-2: not declared failed by a quorum of observers");
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(stores.operations).isEmpty();
+
+    PlanStatus forced = orchestrator.failover(EAST, true, "alice");
+
+    assertThat(forced.forced()).isTrue();
+    assertThat(orchestrator.audit().entries())
+        .last()
+        .satisfies(e -> assertThat(e.toString()).contains("FORCED past: us-west-2: not declared"));
+    assertThat(orchestrator.events().recent())
+        .filteredOn(e -> e.type().equals("plan-started"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.data()).containsKey("forced_past"));
+    awaitEnd();
+  }
+
+  private String refusal() {
+    return orchestrator.events().recent().stream()
+        .filter(e -> e.type().equals("failover-refused"))
+        .map(e -> String.valueOf(e.data().get("reason")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no failover-refused event in " + events()));
   }
 }

@@ -23,6 +23,14 @@ final class FakeStores implements Stores {
     volatile StoreRole role;
     volatile boolean reachable = true;
     volatile double lagSeconds;
+    volatile boolean fenceFails;
+    volatile boolean streaming = true;
+
+    /** Runs at the next observation of this node (then cleared): a fault at an exact moment. */
+    volatile @org.jspecify.annotations.Nullable Runnable onNextObserve;
+
+    /** How old the replica's lag figures are when observed (a silent link makes them old). */
+    volatile java.time.Duration lagAge = java.time.Duration.ZERO;
 
     Node(StoreRole role) {
       this.role = role;
@@ -53,6 +61,11 @@ final class FakeStores implements Stores {
 
       @Override
       public StoreObservation observe() {
+        Runnable hook = n.onNextObserve;
+        n.onNextObserve = null;
+        if (hook != null) {
+          hook.run();
+        }
         if (!n.reachable) {
           return StoreObservation.unreachable(id + ": down", clock.instant());
         }
@@ -64,7 +77,9 @@ final class FakeStores implements Stores {
             replica ? n.lagSeconds : null,
             "0/1",
             null,
-            clock.instant());
+            clock.instant(),
+            replica && n.streaming,
+            replica ? clock.instant().minus(n.lagAge) : null);
       }
 
       private StoreResult act(String op, StoreRole to) {
@@ -86,6 +101,10 @@ final class FakeStores implements Stores {
 
       @Override
       public StoreResult fence() {
+        if (n.fenceFails) {
+          operations.add("fence " + id);
+          return new StoreResult.Fatal(id + ": fence refused (test)");
+        }
         return act("fence", StoreRole.FENCED);
       }
 

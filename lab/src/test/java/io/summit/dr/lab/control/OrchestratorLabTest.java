@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The orchestrator of a real lab (its own OS process, started by {@code lab up}) driven through a
  * switchover and failback under a write load, a bad request, an RPO-guarded failover of a killed
- * region, and the old primary's return.
+ * region (refused with 409 before any step, then forced), and the old primary's return.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -128,10 +128,9 @@ class OrchestratorLabTest {
     load.close();
     lab.killRegion(WEST);
 
-    JsonNode refused =
-        api.awaitPlanEnd(
-            api.post("/v1/plans", Map.of("kind", "failover", "to", EAST)).body().get("id").asText(),
-            Duration.ofSeconds(30));
+    int plans = api.get("/v1/plans").body().get("plans").size();
+    Api.Reply refused = api.post("/v1/plans", Map.of("kind", "failover", "to", EAST));
+    assertThat(api.get("/v1/plans").body().get("plans")).hasSize(plans);
     JsonNode forced =
         api.awaitPlanEnd(
             api.post("/v1/plans", Map.of("kind", "failover", "to", EAST, "force", true))
@@ -140,10 +139,12 @@ class OrchestratorLabTest {
                 .asText(),
             Duration.ofSeconds(30));
 
-    assertThat(refused.get("state").asText()).isEqualTo("failed");
-    assertThat(refused.get("detail").asText())
-        .contains("automatic failover refused")
-        .contains("> budget 500ms");
+    // Refused by the same pre-checks as an automatic failover, before any step: the lag over the
+    // slow link is over budget or, its figures older than the link's delay, unknown.
+    assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+    assertThat(refused.body().get("forcible").asBoolean()).isTrue();
+    assertThat(refused.body().get("reasons").toString())
+        .containsPattern("> budget 500ms|lag unknown");
     assertThat(forced.get("state").asText()).as(forced.toString()).isEqualTo("succeeded");
     assertThat(forced.get("forced").asBoolean()).isTrue();
     assertThat(forced.toString()).contains("FORCED by operator");

@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.summit.dr.orchestrator.Events;
 import io.summit.dr.orchestrator.Orchestrator;
+import io.summit.dr.orchestrator.PreCheckRefusedException;
 import io.summit.dr.orchestrator.plan.PlanRefusedException;
 import io.summit.dr.orchestrator.plan.PlanStatus;
 import java.io.IOException;
@@ -44,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Bad requests get a 4xx with {"error": "field: what is wrong (expected: ...)"} and change nothing.
+ * A plan request the pre-checks refuse (the same ones detection's automatic failover passes: the
+ * writer region declared failed by a quorum, the target not, each replica's lag known fresh and
+ * within budget) gets a 409 with {"error", "reasons": [...], "forcible"} and changes nothing; a
+ * failover with "force": true goes through, recorded as forced.
  */
 public final class ApiServer implements AutoCloseable {
   private static final ObjectMapper JSON =
@@ -120,6 +125,17 @@ public final class ApiServer implements AutoCloseable {
         route(x, method, path);
       } catch (PlanRefusedException e) {
         reply(x, 409, Map.of("error", e.getMessage(), "running_plan", e.runningPlan()));
+      } catch (PreCheckRefusedException e) {
+        reply(
+            x,
+            409,
+            Map.of(
+                "error",
+                String.valueOf(e.getMessage()),
+                "reasons",
+                e.reasons(),
+                "forcible",
+                e.forcible()));
       } catch (IllegalArgumentException e) {
         reply(x, 400, Map.of("error", String.valueOf(e.getMessage())));
       } catch (IOException e) {

@@ -20,7 +20,9 @@ public enum Action {
   /** Turn an old primary into a replica of the new one. */
   REJOIN,
   /** Put a region's autoscaling floor back to its own size after it stops being the writer. */
-  RESTORE_SCALE;
+  RESTORE_SCALE,
+  /** Make a fenced old primary writable again: the undo of fence when a plan is rolled back. */
+  UNFENCE;
 
   static Action of(StepAction a) {
     return Action.valueOf(a.name());

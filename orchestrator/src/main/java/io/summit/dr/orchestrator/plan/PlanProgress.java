@@ -16,6 +16,7 @@ final class PlanProgress {
   private final Plan plan;
   private final Instant startedAt;
   private final Map<String, StepState> steps = new LinkedHashMap<>();
+  private final List<StepSpec> undo = new ArrayList<>();
   private String state = "running";
   private @Nullable Instant endedAt;
   private @Nullable String detail;
@@ -45,6 +46,23 @@ final class PlanProgress {
     steps.put(step, new StepState("done", start, end, r));
   }
 
+  /** Adds the steps that roll the plan back; they show after the plan's own. */
+  synchronized void rollingBack(List<StepSpec> rollback) {
+    undo.addAll(rollback);
+    rollback.forEach(s -> steps.putIfAbsent(s.id(), new StepState("pending", null, null, null)));
+  }
+
+  /** Whether the journal shows a rollback that started (a resumed plan finishes it). */
+  synchronized boolean wasRollingBack() {
+    return steps.keySet().stream().anyMatch(id -> id.startsWith(Rollback.PREFIX));
+  }
+
+  /** Whether the step started (whatever its end): its effect may hold. */
+  synchronized boolean touched(String step) {
+    StepState s = steps.get(step);
+    return s != null && !s.state().equals("pending");
+  }
+
   synchronized boolean isDone(String step) {
     StepState s = steps.get(step);
     return s != null && s.state().equals("done");
@@ -67,7 +85,9 @@ final class PlanProgress {
 
   synchronized PlanStatus snapshot() {
     List<PlanStatus.StepStatus> out = new ArrayList<>();
-    for (StepSpec spec : plan.steps()) {
+    List<StepSpec> all = new ArrayList<>(plan.steps());
+    all.addAll(undo);
+    for (StepSpec spec : all) {
       StepState s = steps.get(spec.id());
       StepResult r = s == null ? null : s.result();
       out.add(

@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs plans one at a time. Each step is journaled before it starts and after it ends; consecutive
@@ -28,9 +30,15 @@ import org.jspecify.annotations.Nullable;
  * approval gate waits for {@link #approve}. After a crash, {@link #resume} finishes the plan the
  * journal left open, skipping the steps it records as ended well.
  *
+ * <p>A step that throws (a journal append that fails on a full disk, a bug) ends as {@link
+ * StepResult.Fatal}; the plan then ends instead of hanging. A plan that ends before any promotion
+ * started is rolled back ({@link Rollback}): the old writer is unfenced and writes are routed back
+ * to it, each undo step journaled like any step, and the plan ends {@code rolled-back}.
+ *
  * <p>Thread-safe. Plans run on their own virtual thread; listeners are called on it.
  */
 public final class PlanRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
   private final Journal journal;
   private final StepExecutor executor;
   private final Clock clock;
@@ -106,7 +114,10 @@ public final class PlanRunner {
       boolean ended = false;
       for (JournalEntry e : history) {
         switch (e.event()) {
-          case "step-start" -> starts.put(String.valueOf(e.step()), e.at());
+          case "step-start" -> {
+            starts.put(String.valueOf(e.step()), e.at());
+            progress.started(String.valueOf(e.step()), e.at());
+          }
           case "step-end" -> {
             if ("applied".equals(e.outcome()) || "already-done".equals(e.outcome())) {
               progress.restored(
@@ -147,17 +158,63 @@ public final class PlanRunner {
   private void run(PlanProgress progress) {
     Plan plan = progress.plan();
     try {
+      if (progress.wasRollingBack()) {
+        end(progress, "resumed the rollback after an orchestrator restart");
+        return;
+      }
       List<List<StepSpec>> groups = groups(plan.steps());
       for (List<StepSpec> group : groups) {
         StepResult failed = runGroup(plan, progress, group);
         if (failed != null) {
-          finish(progress, "failed", failed.detail());
+          end(progress, failed.detail());
           return;
         }
       }
       finish(progress, "succeeded", plan.steps().size() + " steps");
     } catch (RuntimeException e) {
-      finish(progress, "failed", "plan runner: " + e);
+      LOG.error("{}: plan runner failed", plan.id(), e);
+      end(progress, "plan runner: " + e);
+    }
+  }
+
+  /** Ends a plan that did not succeed: rolled back when no promotion started, else failed. */
+  private void end(PlanProgress progress, String why) {
+    Plan plan = progress.plan();
+    List<StepSpec> undo = Rollback.of(progress);
+    if (undo.isEmpty()) {
+      finish(progress, "failed", why);
+      return;
+    }
+    LOG.warn(
+        "{}: stopped before promotion ({}); rolling back {} steps", plan.id(), why, undo.size());
+    progress.rollingBack(undo);
+    progress.state("rolling-back", why + "; rolling back");
+    notify(progress);
+    List<String> failures = new ArrayList<>();
+    for (StepSpec step : undo) {
+      if (progress.isDone(step.id())) {
+        continue;
+      }
+      StepResult r = runStep(plan, progress, step);
+      if (!r.succeeded()) {
+        failures.add(r.detail());
+      }
+    }
+    if (failures.isEmpty()) {
+      finish(
+          progress,
+          "rolled-back",
+          why + "; rolled back: " + plan.from() + " is the writer again, its stores writable");
+    } else {
+      finish(progress, "failed", why + "; rollback incomplete: " + String.join("; ", failures));
+    }
+  }
+
+  private void notify(PlanProgress progress) {
+    try {
+      listener.accept(progress.snapshot());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: plan listener failed", progress.plan().id(), e);
     }
   }
 
@@ -171,7 +228,15 @@ public final class PlanRunner {
       CompletableFuture<StepResult> f = new CompletableFuture<>();
       Thread.ofVirtual()
           .name("step-" + step.id())
-          .start(() -> f.complete(runStep(plan, progress, step)));
+          .start(
+              () -> {
+                try {
+                  f.complete(runStep(plan, progress, step));
+                } finally {
+                  // An Error escaped runStep: the group must still end.
+                  f.complete(new StepResult.Fatal(step.id() + ": step thread died"));
+                }
+              });
       results.add(f);
     }
     StepResult failed = null;
@@ -184,17 +249,26 @@ public final class PlanRunner {
     return failed;
   }
 
+  /** Runs one step, journaled; whatever it throws ends it as {@link StepResult.Fatal}. */
   private StepResult runStep(Plan plan, PlanProgress progress, StepSpec step) {
-    Instant start = clock.instant();
-    journal.append(JournalEntry.step(plan.id(), "step-start", start, step.id(), null));
-    progress.started(step.id(), start);
-    listener.accept(progress.snapshot());
-    StepResult result = attempt(plan, step);
-    Instant end = clock.instant();
-    journal.append(JournalEntry.step(plan.id(), "step-end", end, step.id(), result));
-    progress.ended(step.id(), end, result);
-    listener.accept(progress.snapshot());
-    return result;
+    try {
+      Instant start = clock.instant();
+      journal.append(JournalEntry.step(plan.id(), "step-start", start, step.id(), null));
+      progress.started(step.id(), start);
+      notify(progress);
+      StepResult result = attempt(plan, step);
+      Instant end = clock.instant();
+      journal.append(JournalEntry.step(plan.id(), "step-end", end, step.id(), result));
+      progress.ended(step.id(), end, result);
+      notify(progress);
+      return result;
+    } catch (RuntimeException e) {
+      LOG.error("{}: step {} threw", plan.id(), step.id(), e);
+      StepResult fatal = new StepResult.Fatal(step.id() + ": " + e);
+      progress.ended(step.id(), clock.instant(), fatal);
+      notify(progress);
+      return fatal;
+    }
   }
 
   private StepResult attempt(Plan plan, StepSpec step) {
@@ -280,10 +354,17 @@ public final class PlanRunner {
   }
 
   private synchronized void finish(PlanProgress progress, String state, String detail) {
-    journal.append(JournalEntry.planEnd(progress.plan().id(), clock.instant(), state, detail));
-    progress.finish(state, detail, clock.instant());
+    String said = detail;
+    try {
+      journal.append(JournalEntry.planEnd(progress.plan().id(), clock.instant(), state, detail));
+    } catch (RuntimeException e) {
+      // The plan still ends here; a restart finds it open and resumes it (steps are idempotent).
+      LOG.error("{}: plan end ({}) not journaled", progress.plan().id(), state, e);
+      said = detail + "; plan end not journaled: " + e.getMessage();
+    }
+    progress.finish(state, said, clock.instant());
     approvals.remove(progress.plan().id());
-    listener.accept(progress.snapshot());
+    notify(progress);
   }
 
   static List<List<StepSpec>> groups(List<StepSpec> steps) {

@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -34,9 +36,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Lag</b> of a replica is read from its primary's {@code pg_stat_replication} (reached
  * through the replica's own {@code primary_conninfo}): bytes between the primary's current WAL
- * position and the replica's replay position, and the replica's {@code replay_lag}. When the
- * primary cannot be reached the lag in seconds is unknown (null) and the bytes are the replica's
- * own backlog: received but not yet replayed WAL.
+ * position and the replica's replay position, and the replica's {@code replay_lag}, together with
+ * when the replica last reported ({@code reply_time}, and {@code pg_stat_wal_receiver} on the
+ * replica) and whether both ends say streaming. When the primary cannot be reached, or has no row
+ * for the replica, the lag is unknown (null) and the replica is not streaming.
  *
  * <p><b>Rejoin</b> turns an old primary into a replica of the new one: CHECKPOINT on the new
  * primary (without it pg_rewind sees no timeline switch and says "no rewind required"), a
@@ -141,57 +144,136 @@ public final class PostgresAdapter implements StoreAdapter {
 
   private StoreObservation observeReplica(Statement s) throws SQLException {
     String replay = queryString(s, "select coalesce(pg_last_wal_replay_lsn()::text, '0/0')");
-    String conninfo = queryString(s, "show primary_conninfo");
-    Endpoint upstream = upstreamOf(conninfo);
+    Receiver receiver = receiver(s);
+    Endpoint upstream = upstreamOf(queryString(s, "show primary_conninfo"));
     if (upstream != null) {
       try (Connection p = connect(route.apply(upstream));
-          Statement ps = p.createStatement();
-          ResultSet rs =
-              ps.executeQuery(
-                  "select pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,"
-                      + " extract(epoch from coalesce(replay_lag, write_lag, interval '0'))"
-                      + " from pg_stat_replication where application_name = '"
-                      + slot
-                      + "'")) {
-        if (rs.next()) {
-          long bytes = Math.max(0, rs.getLong(1));
-          double seconds = bytes == 0 ? 0.0 : rs.getDouble(2);
-          return new StoreObservation(
-              true,
-              StoreRole.REPLICA,
-              bytes,
-              seconds,
-              replay,
-              "streaming from " + upstream,
-              clock.instant());
-        }
+          Statement ps = p.createStatement()) {
+        return fromPrimary(ps, replay, receiver, upstream);
       } catch (SQLException e) {
         // The primary is unreachable (partition, failure): fall back to the replica's own view.
       }
     }
+    return replicaOnly(s, replay, upstream);
+  }
+
+  /** The replica's side of the link: {@code pg_stat_wal_receiver}; no row = not streaming. */
+  private record Receiver(boolean streaming, @Nullable Double silentSeconds, String status) {}
+
+  private static Receiver receiver(Statement s) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "select status, extract(epoch from now() - last_msg_receipt_time)::float8"
+                + " from pg_stat_wal_receiver")) {
+      if (!rs.next()) {
+        return new Receiver(false, null, "no WAL receiver");
+      }
+      String status = String.valueOf(rs.getString(1));
+      double silent = rs.getDouble(2);
+      return new Receiver(
+          "streaming".equals(status), rs.wasNull() ? null : silent, "receiver " + status);
+    }
+  }
+
+  /**
+   * The lag as the primary sees it in {@code pg_stat_replication}. Bytes: the primary's WAL
+   * position minus the replica's last reported replay position. Seconds: {@code replay_lag}, or 0
+   * when nothing is missing; unknown (null) when WAL is missing and PostgreSQL has no figure. Both
+   * are as old as the replica's last report ({@code reply_time}) and the last message it received:
+   * a silent link freezes them, which {@code lagMeasuredAt} shows. A missing row is "not streaming"
+   * (the row goes after {@code wal_sender_timeout}), with the lag unknown.
+   */
+  private StoreObservation fromPrimary(
+      Statement ps, String replay, Receiver receiver, Endpoint upstream) throws SQLException {
+    try (ResultSet rs =
+        ps.executeQuery(
+            "select pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,"
+                + " extract(epoch from replay_lag)::float8, state,"
+                + " extract(epoch from now() - reply_time)::float8"
+                + " from pg_stat_replication where application_name = '"
+                + slot
+                + "'")) {
+      Instant now = clock.instant();
+      if (!rs.next()) {
+        return new StoreObservation(
+            true,
+            StoreRole.REPLICA,
+            null,
+            null,
+            replay,
+            "not streaming: "
+                + upstream
+                + " has no pg_stat_replication row for "
+                + slot
+                + "; "
+                + receiver.status(),
+            now,
+            false,
+            null);
+      }
+      long diff = rs.getLong(1);
+      Long bytes = rs.wasNull() ? null : Math.max(0, diff);
+      double lag = rs.getDouble(2);
+      Double replayLag = rs.wasNull() ? null : lag;
+      String state = String.valueOf(rs.getString(3));
+      double replyAge = rs.getDouble(4);
+      Double replyAgeSeconds = rs.wasNull() ? null : replyAge;
+      boolean streaming = "streaming".equals(state) && receiver.streaming();
+      Double seconds = bytes == null ? null : bytes == 0 ? Double.valueOf(0.0) : replayLag;
+      Instant measuredAt =
+          bytes == null ? null : bytes == 0 ? now : reportedAt(now, replyAgeSeconds, receiver);
+      return new StoreObservation(
+          true,
+          StoreRole.REPLICA,
+          bytes,
+          seconds,
+          replay,
+          "sender " + state + " to " + upstream + "; " + receiver.status(),
+          now,
+          streaming,
+          measuredAt);
+    }
+  }
+
+  /** When the replica's last report was true: the older of its last reply and last receipt. */
+  private static @Nullable Instant reportedAt(
+      Instant now, @Nullable Double replyAge, Receiver receiver) {
+    if (replyAge == null) {
+      return null;
+    }
+    double age =
+        Math.max(replyAge, receiver.silentSeconds() == null ? 0 : receiver.silentSeconds());
+    return now.minusNanos(Math.max(0, Math.round(age * 1e9)));
+  }
+
+  private StoreObservation replicaOnly(Statement s, String replay, @Nullable Endpoint upstream)
+      throws SQLException {
     try (ResultSet rs =
         s.executeQuery(
             "select pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,"
-                + " extract(epoch from now() - pg_last_xact_replay_timestamp())")) {
+                + " extract(epoch from now() - pg_last_xact_replay_timestamp())::float8")) {
       rs.next();
-      long bytes = Math.max(0, rs.getLong(1));
+      long backlog = Math.max(0, rs.getLong(1));
       double sinceReplay = rs.getDouble(2);
+      String since = rs.wasNull() ? "never" : String.format(Locale.ROOT, "%.1f s ago", sinceReplay);
       // Without the primary the data lag is unknown (null): what the replica knows is its own
       // backlog and the age of the last transaction it replayed, which measures the outage.
       return new StoreObservation(
           true,
           StoreRole.REPLICA,
-          bytes,
+          null,
           null,
           replay,
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "primary %s not reachable: %d bytes received not yet replayed; last transaction"
-                  + " replayed %.1f s ago",
+                  + " replayed %s",
               upstream,
-              bytes,
-              sinceReplay),
-          clock.instant());
+              backlog,
+              since),
+          clock.instant(),
+          false,
+          null);
     }
   }
 

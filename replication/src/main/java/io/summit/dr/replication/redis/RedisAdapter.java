@@ -15,6 +15,7 @@ import io.summit.dr.replication.StoreRole;
 import io.summit.dr.replication.WriterTerm;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -33,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Lag</b> of a replica: in bytes, its primary's replication offset minus its own; in seconds,
  * how long it then takes to reach the offset the primary had (measured, see {@link
- * #catchUpSeconds}; 0 when it has everything).
+ * #catchUpSeconds}; 0 when it has everything; unknown (null) past {@link #CATCH_UP_LIMIT}, where
+ * the orchestrator's lag monitor measures it from the primary's offsets over time). Streaming: the
+ * replica's link is up and its primary lists it online.
  *
  * <p>Thread-safe: each operation opens its own connection.
  */
@@ -155,24 +158,40 @@ public final class RedisAdapter implements StoreAdapter {
           call(route.apply(upstream), r -> parseInfo(r.info("replication")));
       long primaryOffset = Long.parseLong(primary.getOrDefault("master_repl_offset", "0"));
       long own = Long.parseLong(offset);
-      if (primary.values().stream().noneMatch(v -> v.contains("port=" + endpoint.port() + ","))) {
+      String listed =
+          primary.values().stream()
+              .filter(v -> v.contains("port=" + endpoint.port() + ","))
+              .findFirst()
+              .orElse(null);
+      if (listed == null) {
         throw new NumberFormatException("not among the primary's replicas");
       }
+      boolean streaming = "up".equals(link) && listed.contains("state=online");
+      Instant measuredAt = clock.instant();
       long bytes = Math.max(0, primaryOffset - own);
       double seconds = bytes == 0 ? 0.0 : catchUpSeconds(primaryOffset);
-      if (seconds * 1000 >= CATCH_UP_LIMIT.toMillis()) {
+      boolean capped = seconds * 1000 >= CATCH_UP_LIMIT.toMillis();
+      if (capped) {
         // Not caught up in time: a slow link, or the primary died while we waited (then what we
         // measured is the outage, not a lag). Only a primary that still answers makes it a lag.
         call(route.apply(upstream), r -> r.ping());
       }
+      // Past the limit the seconds are unknown here (null, never the limit itself): the lag
+      // monitor measures them from the primary's offset history.
       return new StoreObservation(
           true,
           StoreRole.REPLICA,
           bytes,
-          seconds,
+          capped ? null : seconds,
           offset,
-          "link " + link + " to " + upstream,
-          clock.instant());
+          "link "
+              + link
+              + " to "
+              + upstream
+              + (capped ? "; not caught up within " + CATCH_UP_LIMIT.toMillis() + " ms" : ""),
+          clock.instant(),
+          streaming,
+          measuredAt);
     } catch (RedisException | NumberFormatException e) {
       // The primary is unreachable: report what the replica itself knows.
     }
