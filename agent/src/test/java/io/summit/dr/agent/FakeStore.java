@@ -63,6 +63,11 @@ final class FakeStore implements StoreAdapter {
   }
 
   @Override
+  public StoreResult recordTerm(long term) {
+    throw new UnsupportedOperationException("the agent never records terms");
+  }
+
+  @Override
   public StoreResult rejoin(Endpoint newPrimary) {
     throw new UnsupportedOperationException("the agent never rejoins");
   }

@@ -92,6 +92,11 @@ class LagMonitorTest {
     }
 
     @Override
+    public StoreResult recordTerm(long term) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public StoreResult rejoin(Endpoint newPrimary) {
       throw new UnsupportedOperationException();
     }
