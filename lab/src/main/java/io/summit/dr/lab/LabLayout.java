@@ -151,7 +151,7 @@ public record LabLayout(String host, int base, List<String> regions) {
       return List.of();
     }
     if (location.equals(WITNESS)) {
-      return List.of(ETCD_CLIENT);
+      return List.of(OBSERVER, ETCD_CLIENT);
     }
     return List.of(offset(StoreKind.POSTGRES), offset(StoreKind.REDIS), OBSERVER, ETCD_CLIENT);
   }
@@ -233,8 +233,14 @@ public record LabLayout(String host, int base, List<String> regions) {
   }
 
   /** How {@code from} reaches the failure observer of {@code region}: directly, or by the WAN. */
-  public Endpoint observerFrom(String from, String region) {
-    return from.equals(region) ? observer(region) : wan(from, region, OBSERVER);
+  public Endpoint observerFrom(String from, String location) {
+    return from.equals(location) ? observerAt(location) : wan(from, location, OBSERVER);
+  }
+
+  /** The failure observer of a region or of the witness, at home: +30. */
+  public Endpoint observerAt(String location) {
+    locationIndex("location", location);
+    return local(location, OBSERVER);
   }
 
   /** How {@code from} reaches {@code kind} in {@code region}: directly, or by the WAN. */

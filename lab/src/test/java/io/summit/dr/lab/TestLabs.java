@@ -69,7 +69,7 @@ public final class TestLabs {
         ports.add(base + 100 * region + offset);
       }
     }
-    for (int offset : new int[] {860, 861, 870, 910, 920, 921, 950}) {
+    for (int offset : new int[] {830, 860, 861, 870, 910, 920, 921, 950}) {
       ports.add(base + offset);
     }
     for (String to : layout.locations()) {

@@ -15,11 +15,16 @@ import io.summit.dr.replication.StoreResult;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -40,7 +45,8 @@ final class PlanSteps implements StepExecutor {
   private final Map<String, Set<String>> unfenced = new ConcurrentHashMap<>();
   // Per plan: the fence steps that ran in this process (a resumed plan knows none of them).
   private final Map<String, Set<String>> fenceRan = new ConcurrentHashMap<>();
-  private final Set<String> gated = ConcurrentHashMap.newKeySet();
+  // Per plan that passed its gate: the writer record it set (the term its promotions record).
+  private final Map<String, WriterRecord> gated = new ConcurrentHashMap<>();
 
   PlanSteps(
       Topology topology,
@@ -66,7 +72,7 @@ final class PlanSteps implements StepExecutor {
     return switch (step.action()) {
       case STOP_WRITES -> setWriter(null, step.region());
       case ROUTE_WRITES -> setWriter(step.region(), null);
-      case FENCE -> fence(plan, Objects.requireNonNull(store), step.region());
+      case FENCE -> fence(plan, Objects.requireNonNull(store), step.region(), step.timeout());
       case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
       case PROMOTE -> promote(plan, Objects.requireNonNull(store), step.region());
       case VERIFY -> verify(plan, step.region());
@@ -75,7 +81,7 @@ final class PlanSteps implements StepExecutor {
       case RESTORE_SCALE -> restoreScale(step.region());
       case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
       case REJOIN -> rejoin(plan, Objects.requireNonNull(store), step.region());
-      case UNFENCE -> onStore(store, step.region(), StoreAdapter::unfence);
+      case UNFENCE -> unfence(Objects.requireNonNull(store), step.region(), step.timeout());
     };
   }
 
@@ -202,19 +208,84 @@ final class PlanSteps implements StepExecutor {
     }
   }
 
-  private StepResult fence(Plan plan, String store, String region) {
+  /**
+   * Fences the old primary when the orchestrator can reach it within most of the step's timeout.
+   * One that cannot be reached — refused, or silent behind a cut link — is left to its agent's
+   * lease: the promotion gate then waits until that agent has fenced it, and supervision fences it
+   * when it comes back.
+   */
+  private StepResult fence(Plan plan, String store, String region, Duration timeout) {
     fenceRan.computeIfAbsent(plan.id(), k -> ConcurrentHashMap.newKeySet()).add(store);
-    try (StoreAdapter a = stores.adapter(store, region)) {
-      StoreResult r = a.fence();
-      if (r instanceof StoreResult.Retry && !a.observe().reachable()) {
-        // Unreachable: the promotion gate makes sure its agent has fenced it (lease), and
-        // supervision fences it when it comes back.
-        unfenced.computeIfAbsent(plan.id(), k -> ConcurrentHashMap.newKeySet()).add(store);
-        return new StepResult.Applied(
-            a.id() + ": unreachable, not fenced by the orchestrator (left to its agent's lease)");
+    StoreAdapter a = stores.adapter(store, region);
+    CompletableFuture<StoreResult> call =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (a) {
+                StoreResult r = a.fence();
+                return r instanceof StoreResult.Retry && !a.observe().reachable() ? null : r;
+              }
+            },
+            CALLS);
+    // At most the probe timeout: a node that does not answer a probe in that long is, for the
+    // gate, one the orchestrator did not fence.
+    long waitMs =
+        Math.max(50, Math.min(timeout.toMillis() * 3 / 4, topology.health().timeout().toMillis()));
+    try {
+      StoreResult r = call.get(waitMs, TimeUnit.MILLISECONDS);
+      if (r != null) {
+        return StepResult.of(r);
       }
-      return StepResult.of(r);
+      return leftToLease(plan, store, a.id() + ": unreachable");
+    } catch (TimeoutException e) {
+      return leftToLease(plan, store, a.id() + ": no answer within " + waitMs + " ms");
+    } catch (ExecutionException e) {
+      return leftToLease(plan, store, a.id() + ": " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new StepResult.Retry(a.id() + ": interrupted");
     }
+  }
+
+  /**
+   * Rolls a fence back. An old primary the orchestrator cannot reach is left to its agent: the
+   * writer term did not move (no promotion started), so the agent unfences what it fenced itself
+   * once it renews its lease again.
+   */
+  private StepResult unfence(String store, String region, Duration timeout) {
+    StoreAdapter a = stores.adapter(store, region);
+    CompletableFuture<StoreResult> call =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (a) {
+                StoreResult r = a.unfence();
+                return r instanceof StoreResult.Retry && !a.observe().reachable() ? null : r;
+              }
+            },
+            CALLS);
+    long waitMs = Math.max(50, timeout.toMillis() * 3 / 4);
+    try {
+      StoreResult r = call.get(waitMs, TimeUnit.MILLISECONDS);
+      return r != null
+          ? StepResult.of(r)
+          : new StepResult.Applied(a.id() + ": unreachable, left to its agent");
+    } catch (TimeoutException | ExecutionException e) {
+      return new StepResult.Applied(
+          a.id() + ": no answer within " + waitMs + " ms, left to its agent");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new StepResult.Retry(a.id() + ": interrupted");
+    }
+  }
+
+  private static final java.util.concurrent.ExecutorService CALLS =
+      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+  private StepResult leftToLease(Plan plan, String store, String why) {
+    unfenced.computeIfAbsent(plan.id(), k -> ConcurrentHashMap.newKeySet()).add(store);
+    return new StepResult.Applied(
+        why
+            + ", not fenced by the orchestrator (left to its agent's lease; the promotion gate"
+            + " waits for it)");
   }
 
   /**
@@ -231,7 +302,9 @@ final class PlanSteps implements StepExecutor {
       if (!promoted.succeeded()) {
         return StepResult.of(promoted);
       }
-      long term = control.writer(WriterRecord.initial(region)).term();
+      WriterRecord passed = gated.get(plan.id());
+      long term =
+          passed != null ? passed.term() : control.writer(WriterRecord.initial(region)).term();
       StoreResult recorded = a.recordTerm(term);
       if (!recorded.succeeded()) {
         return StepResult.of(recorded);
@@ -263,12 +336,11 @@ final class PlanSteps implements StepExecutor {
    * coordination store) has no authority to wait for.
    */
   private synchronized StepResult gate(Plan plan) {
-    if (gated.contains(plan.id())) {
+    if (gated.containsKey(plan.id())) {
       return new StepResult.AlreadyDone("gate: passed");
     }
     String from = plan.from();
     try {
-      WriterRecord w = control.writer(WriterRecord.initial(from));
       WriterRecord next = control.advanceTerm(plan.to(), plan.id());
       Set<String> ran = fenceRan.getOrDefault(plan.id(), Set.of());
       boolean fencedAll =
@@ -293,13 +365,12 @@ final class PlanSteps implements StepExecutor {
         }
         waitedMs += (System.nanoTime() - start) / 1_000_000;
       }
-      gated.add(plan.id());
+      gated.put(plan.id(), next);
       return new StepResult.Applied(
           String.format(
               java.util.Locale.ROOT,
-              "gate: writer %s term %d -> %s term %d; %s",
-              w.region(),
-              w.term(),
+              "gate: writer %s -> %s term %d; %s",
+              from,
               next.region(),
               next.term(),
               waitedMs > 0

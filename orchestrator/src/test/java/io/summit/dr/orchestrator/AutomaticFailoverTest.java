@@ -129,7 +129,9 @@ class AutomaticFailoverTest {
     long term = orchestrator.discovery().snapshot().term();
 
     Topology lab = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    orchestrator.close();
     Orchestrator restarted = new Orchestrator(lab, stores, null, null, state, clock);
+    orchestrator = restarted;
 
     assertThat(restarted.discovery().snapshot().version()).isEqualTo(afterFailover);
     assertThat(restarted.writerRegion()).isEqualTo(EAST);

@@ -2,6 +2,7 @@ package io.summit.dr.workload;
 
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.control.OrchestratorLabExtension;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
@@ -30,7 +31,11 @@ public final class WorkloadLabExtension implements LabExtension {
       return List.of();
     }
     List<Daemon> out = new ArrayList<>();
-    URI discovery = URI.create("http://" + layout.orchestrator());
+    // Every orchestrator replica: the instances follow whichever leads.
+    List<URI> discovery =
+        OrchestratorLabExtension.replicaLocations(topology, layout).stream()
+            .map(l -> URI.create("http://" + layout.orchestratorReplica(l)))
+            .toList();
     Endpoint router = topology.lab().edgeRouter() ? layout.edgeRouterAdmin() : null;
     for (String region : layout.regions()) {
       List<String> args =

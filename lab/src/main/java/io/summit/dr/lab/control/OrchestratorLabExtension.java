@@ -25,8 +25,8 @@ public final class OrchestratorLabExtension implements LabExtension {
   @Override
   public List<Daemon> daemons(Topology topology, LabLayout layout, Path labDir, Path config) {
     List<Daemon> out = new ArrayList<>();
-    for (String region : layout.regions()) {
-      out.add(observer(topology, layout, region));
+    for (String location : observerLocations(layout)) {
+      out.add(observer(topology, layout, location));
     }
     boolean router = topology.lab().edgeRouter() && !topology.services().isEmpty();
     if (router) {
@@ -81,8 +81,8 @@ public final class OrchestratorLabExtension implements LabExtension {
             location,
             "--etcd",
             urls(layout.etcdEndpoints(location))));
-    for (String region : layout.regions()) {
-      args.addAll(List.of("--observer", region + "=" + layout.observerFrom(location, region)));
+    for (String at : observerLocations(layout)) {
+      args.addAll(List.of("--observer", at + "=" + layout.observerFrom(location, at)));
     }
     if (router) {
       args.addAll(List.of("--router-admin", layout.edgeRouterAdmin().toString()));
@@ -151,6 +151,16 @@ public final class OrchestratorLabExtension implements LabExtension {
         "/v1/routing");
   }
 
+  /**
+   * Where failure observers run: each region and the witness. The witness's observer gives every
+   * region's judgement a vote from a third failure domain, whichever replica leads.
+   */
+  static List<String> observerLocations(LabLayout layout) {
+    List<String> out = new ArrayList<>(layout.regions());
+    out.add(LabLayout.WITNESS);
+    return out;
+  }
+
   /** An observer in {@code region}, probing every other region's stores through the WAN. */
   private static Daemon observer(Topology topology, LabLayout layout, String region) {
     List<ProbeTarget> targets = new ArrayList<>();
@@ -161,7 +171,7 @@ public final class OrchestratorLabExtension implements LabExtension {
         }
       }
     }
-    Endpoint at = layout.observer(region);
+    Endpoint at = layout.observerAt(region);
     ObserverDaemonConfig config =
         new ObserverDaemonConfig(
             region,

@@ -49,17 +49,21 @@ final class EtcdJournal implements Journal {
     next = -1;
   }
 
+  /**
+   * Appends {@code entry}. Numbers are handed out in order under a lock; the commits themselves run
+   * concurrently (the steps of a parallel group journal at the same time, each paying one quorum
+   * round trip, not one after the other). A number whose commit failed stays a gap, which a reader
+   * skips: its entry did not happen.
+   */
   @Override
-  public synchronized void append(JournalEntry entry) {
+  public void append(JournalEntry entry) {
+    long n = allocate();
+    ByteSequence key = etcd.key(String.format(Locale.ROOT, "journal/%010d", n));
     try {
-      if (next < 0) {
-        next = read().size();
-      }
-      ByteSequence key = etcd.key(String.format(Locale.ROOT, "journal/%010d", next));
       Cmp guard = leadership.get();
       boolean ok =
           etcd.await(
-                  "append journal entry " + next,
+                  "append journal entry " + n,
                   etcd.client()
                       .getKVClient()
                       .txn()
@@ -72,14 +76,51 @@ final class EtcdJournal implements Journal {
                       .commit())
               .isSucceeded();
       if (!ok) {
-        next = -1;
+        reset();
         throw new JournalException(
-            describe() + ": entry " + key + " refused: this replica no longer leads");
+            describe() + ": entry " + n + " refused: this replica no longer leads");
       }
-      next++;
     } catch (IOException | CoordinationException e) {
-      next = -1;
+      reset();
       throw new JournalException(describe() + ": cannot append: " + e.getMessage(), e);
+    }
+  }
+
+  private synchronized long allocate() {
+    if (next < 0) {
+      List<KeyValue> last = lastKey();
+      next = last.isEmpty() ? 0 : number(last.get(0)) + 1;
+    }
+    return next++;
+  }
+
+  private List<KeyValue> lastKey() {
+    try {
+      return etcd.await(
+              "read the journal's end",
+              etcd.client()
+                  .getKVClient()
+                  .get(
+                      etcd.key("journal/"),
+                      GetOption.builder()
+                          .isPrefix(true)
+                          .withKeysOnly(true)
+                          .withSortField(GetOption.SortTarget.KEY)
+                          .withSortOrder(GetOption.SortOrder.DESCEND)
+                          .withLimit(1)
+                          .build()))
+          .getKvs();
+    } catch (CoordinationException e) {
+      throw new JournalException(describe() + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private long number(KeyValue kv) {
+    String name = etcd.name(kv.getKey());
+    try {
+      return Long.parseLong(name.substring(name.lastIndexOf('/') + 1));
+    } catch (NumberFormatException e) {
+      throw new JournalException(describe() + name + ": not a journal entry number", e);
     }
   }
 

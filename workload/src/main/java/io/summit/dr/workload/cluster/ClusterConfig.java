@@ -35,7 +35,7 @@ public record ClusterConfig(
     Endpoint listen,
     List<Endpoint> slots,
     @Nullable Endpoint routerAdmin,
-    URI discovery,
+    List<URI> discovery,
     Map<Endpoint, Endpoint> via,
     Path logDir,
     int cpuRequestMillis,
@@ -109,7 +109,7 @@ public record ClusterConfig(
       Endpoint listen,
       List<Endpoint> slots,
       @Nullable Endpoint routerAdmin,
-      URI discovery,
+      List<URI> discovery,
       Map<Endpoint, Endpoint> via,
       Path logDir) {
     return new ClusterConfig(

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * Runs a region's service cluster until SIGTERM (which stops its instances):
  *
  * <pre>
- * ClusterMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT
+ * ClusterMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT[,http://HOST:PORT...]
  *             --slots HOST:FIRST-LAST --log-dir DIR [--router-admin HOST:PORT]
  *             [--via HOST:PORT=HOST:PORT ...] [--cpu-request 500m]
  * </pre>
@@ -66,14 +66,19 @@ public final class ClusterMain {
       Path config,
       String region,
       Endpoint listen,
-      URI discovery,
+      List<URI> discovery,
       List<Endpoint> slots,
       Path logDir,
       @Nullable Endpoint routerAdmin,
       Map<Endpoint, Endpoint> via) {
     List<String> out = new ArrayList<>();
     out.addAll(List.of("--config", config.toString(), "--region", region));
-    out.addAll(List.of("--listen", listen.toString(), "--discovery", discovery.toString()));
+    out.addAll(
+        List.of(
+            "--listen",
+            listen.toString(),
+            "--discovery",
+            String.join(",", discovery.stream().map(URI::toString).toList())));
     Endpoint first = slots.get(0);
     out.addAll(
         List.of(
@@ -112,7 +117,7 @@ public final class ClusterMain {
             Flags.endpoint("--listen", f.required("--listen")),
             slots(f.required("--slots")),
             router == null ? null : Flags.endpoint("--router-admin", router),
-            URI.create(f.required("--discovery")),
+            java.util.Arrays.stream(f.required("--discovery").split(",")).map(URI::create).toList(),
             f.routes("--via"),
             Path.of(f.required("--log-dir")));
     return new ClusterConfig(
