@@ -187,7 +187,36 @@ final class LabUp {
                 pid,
                 (System.nanoTime() - t0) / 1e9));
       }
+      if (state.components().stream().anyMatch(c -> c.kind().equals("orchestrator"))) {
+        awaitLeader();
+      }
     }
+  }
+
+  /**
+   * Waits until an orchestrator replica leads (the daemons started after it, the services, read
+   * discovery from the leader), at most 30 s.
+   */
+  private void awaitLeader() {
+    long t0 = System.nanoTime();
+    long deadline = t0 + Duration.ofSeconds(30).toNanos();
+    java.util.Optional<LabComponent> leader = lab.orchestratorLeader();
+    while (leader.isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new LabException(
+            "control plane: no orchestrator replica leads 30 s after they started; see the"
+                + " orchestrator-*.log files in "
+                + lab.dir());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+      leader = lab.orchestratorLeader();
+    }
+    progress.accept(
+        String.format(
+            Locale.ROOT,
+            "  control plane: %s leads (elected in %.1fs)",
+            leader.get().name(),
+            (System.nanoTime() - t0) / 1e9));
   }
 
   private void checkPortsFree(List<Store> stores, List<WanSpec.Route> routes) {

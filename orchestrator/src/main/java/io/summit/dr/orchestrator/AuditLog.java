@@ -33,6 +33,14 @@ public final class AuditLog {
   public AuditLog(Path file, Clock clock) {
     this.file = file;
     this.clock = clock;
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      if (dir != null) {
+        java.nio.file.Files.createDirectories(dir);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(file + ": cannot create the audit log's directory", e);
+    }
   }
 
   public synchronized Entry record(

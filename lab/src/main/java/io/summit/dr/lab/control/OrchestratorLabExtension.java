@@ -72,7 +72,7 @@ public final class OrchestratorLabExtension implements LabExtension {
             "--config",
             config.toString(),
             "--state-dir",
-            labDir.resolve("orchestrator").toString(),
+            labDir.resolve("orchestrator-" + location).toString(),
             "--listen",
             layout.orchestratorReplica(location).toString(),
             "--id",

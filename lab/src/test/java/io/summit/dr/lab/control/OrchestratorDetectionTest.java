@@ -105,12 +105,19 @@ class OrchestratorDetectionTest {
     long killedAt = System.nanoTime();
     lab.killRegion(WEST);
 
-    JsonNode waiting =
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                this::lastPlan,
-                p -> p != null && p.get("state").asText().equals("waiting-approval"));
+    JsonNode waiting;
+    try {
+      waiting =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  this::lastPlan,
+                  p -> p != null && p.get("state").asText().equals("waiting-approval"));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      System.out.println("events: " + api.get("/v1/events/recent").body());
+      System.out.println("status: " + api.get("/v1/status").body());
+      throw e;
+    }
     double detectedAfter = (System.nanoTime() - killedAt) / 1e9;
     assertThat(waiting.get("requested_by").asText()).startsWith("detector");
     assertThat(waiting.get("kind").asText()).isEqualTo("FAILOVER");

@@ -25,6 +25,7 @@ public final class ReplicaServer implements AutoCloseable {
   private final HttpServer server;
   private final String id;
   private final Supplier<Optional<String>> leaderApi;
+  private final String self;
   private volatile @Nullable ApiServer api;
 
   /**
@@ -34,6 +35,7 @@ public final class ReplicaServer implements AutoCloseable {
       throws IOException {
     this.id = id;
     this.leaderApi = leaderApi;
+    this.self = listen.getHostString() + ":" + listen.getPort();
     this.server = HttpServer.create(listen, 128);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
@@ -72,7 +74,8 @@ public final class ReplicaServer implements AutoCloseable {
         return;
       }
       Optional<String> leader = leaderOrEmpty();
-      if (leader.isEmpty()) {
+      // The key may name this replica while it is still starting as leader: no redirect to itself.
+      if (leader.isEmpty() || leader.get().equals(self)) {
         x.getResponseHeaders().set("Retry-After", "1");
         reply(x, 503, Map.of("error", id + ": no orchestrator replica leads yet", "replica", id));
         return;
