@@ -52,8 +52,9 @@ public interface Coordination extends AutoCloseable {
   void close();
 
   /**
-   * A client of the etcd cluster at {@code endpoints} (requests spread round-robin over them, so a
-   * paused member delays one request in three, not all of them).
+   * A client of the etcd cluster at {@code endpoints}: every call is sent to every endpoint and the
+   * first answer counts, so calls succeed as long as any member this process reaches can reach the
+   * etcd leader (a member that hangs or is cut from the leader costs nothing).
    *
    * @param requestTimeout how long any one call may take before it fails
    */
