@@ -24,7 +24,14 @@ final class Etcd implements AutoCloseable {
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException("etcd: no endpoints (expected: at least one URL)");
     }
-    this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    // pick_first: the replica's own location's member first (the lab lists it first), the others
+    // only when it cannot be reached. A round robin would send some calls over links to far
+    // members that may be slow or cut while the near one works.
+    this.client =
+        Client.builder()
+            .endpoints(endpoints.toArray(String[]::new))
+            .loadBalancerPolicy("pick_first")
+            .build();
     this.prefix = "/summit-dr/" + deployment + "/";
     this.timeout = timeout;
     this.describe = "etcd " + String.join(",", endpoints) + " " + prefix;
