@@ -128,6 +128,7 @@ class OrchestratorDetectionTest {
     // The leading replica dies with the plan open; another replica takes the lead from etcd.
     String killed = lab.killComponent(Lab.ORCHESTRATOR_LEADER).killed().get(0).name();
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
