@@ -571,7 +571,11 @@ public final class Lab {
 
   /** An orchestrator replica: its role as it answers on {@code /v1/replica}. */
   private static ComponentStatus replicaStatus(LabComponent c, boolean alive) {
-    String role = alive ? replicaRole(c) : "down";
+    return electedStatus(c, alive ? replicaRole(c) : "down");
+  }
+
+  /** A member of an election (etcd, orchestrator replicas): healthy while leader or follower. */
+  private static ComponentStatus electedStatus(LabComponent c, String role) {
     return new ComponentStatus(
         c.name(),
         c.kind(),
@@ -618,18 +622,7 @@ public final class Lab {
 
   /** An etcd member: its role from its own status ("leader", "follower", "no-leader"...). */
   private static ComponentStatus etcdStatus(LabComponent c, boolean alive) {
-    String role = alive ? LabEtcd.role(c) : "down";
-    return new ComponentStatus(
-        c.name(),
-        c.kind(),
-        c.region(),
-        role,
-        c.pid(),
-        c.host(),
-        c.port(),
-        role.equals("leader") || role.equals("follower"),
-        null,
-        null);
+    return electedStatus(c, alive ? LabEtcd.role(c) : "down");
   }
 
   /**

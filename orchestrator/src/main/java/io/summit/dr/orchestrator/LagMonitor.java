@@ -41,7 +41,21 @@ final class LagMonitor {
   private final Map<String, StoreObservation> lastReachable = new ConcurrentHashMap<>();
   private final Map<String, Deque<Sample>> primaryPositions = new ConcurrentHashMap<>();
 
+  private final int voidAfter;
+  // Per replica: observations in a row that were not good while its primary answered.
+  private final Map<String, Integer> doubtful = new java.util.concurrent.ConcurrentHashMap<>();
+
   LagMonitor(Stores stores, List<String> storeNames, List<String> regions) {
+    this(stores, storeNames, regions, 1);
+  }
+
+  /**
+   * @param voidAfter how many observations in a row of a replica not streaming (or unreachable, or
+   *     without a figure) while its primary answers void its last good lag: one blip of a loaded
+   *     machine must not refuse a failover, a silent link (a partition) must
+   */
+  LagMonitor(Stores stores, List<String> storeNames, List<String> regions, int voidAfter) {
+    this.voidAfter = voidAfter;
     this.stores = stores;
     this.storeNames = List.copyOf(storeNames);
     this.regions = List.copyOf(regions);
@@ -92,7 +106,15 @@ final class LagMonitor {
       lastReachable.remove(key(store, region));
     } else if (primaryUp
         && (o.role() == StoreRole.REPLICA || lastReachable.containsKey(key(store, region)))) {
-      lastReachable.put(key(store, region), measured(store, o));
+      String k = key(store, region);
+      boolean good = o.reachable() && o.streaming() && o.lagSeconds() != null;
+      int bad = good ? 0 : doubtful.merge(k, 1, Integer::sum);
+      if (good) {
+        doubtful.remove(k);
+      }
+      if (good || bad >= voidAfter || !lastReachable.containsKey(k)) {
+        lastReachable.put(k, measured(store, o));
+      }
     }
   }
 

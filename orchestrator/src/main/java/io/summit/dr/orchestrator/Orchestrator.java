@@ -121,7 +121,7 @@ public final class Orchestrator implements AutoCloseable {
             s ->
                 control.saveDiscovery(
                     new DiscoveryRecord(s.version(), s.writerRegion(), s.term())));
-    this.lag = new LagMonitor(stores, storeNames, regions);
+    this.lag = new LagMonitor(stores, storeNames, regions, topology.health().failureThreshold());
     this.rpo = RpoGuard.of(lag, topology);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
