@@ -426,20 +426,18 @@ public final class Drill {
    */
   private void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
     List<String> ids = seeds.stream().map(Canary.Seed::id).toList();
-    List<String[]> serving = new ArrayList<>();
-    for (StoreStatus n : api.status().stores()) {
-      String role = n.role();
-      if (role.equals("primary") || role.equals("replica")) {
-        serving.add(new String[] {n.name(), n.region()});
-      }
-    }
+    // The serving nodes are read again on every look: an old primary that has just come back
+    // still shows as a primary until supervision fences it, and then no longer serves.
     boolean ok =
         parkUntil(
             System.nanoTime() + Duration.ofSeconds(20).toNanos(),
             () -> {
-              for (String[] node : serving) {
-                Store s = topology.store(node[0]).orElseThrow();
-                if (!StoreAudit.missing(s, layout.store(s.kind(), node[1]), ids).isEmpty()) {
+              for (StoreStatus n : api.status().stores()) {
+                if (!n.role().equals("primary") && !n.role().equals("replica")) {
+                  continue;
+                }
+                Store s = topology.store(n.name()).orElseThrow();
+                if (!StoreAudit.missing(s, layout.store(s.kind(), n.region()), ids).isEmpty()) {
                   return false;
                 }
               }

@@ -1,8 +1,8 @@
 /**
- * The workload that exercises a deployment: a stand-in for the Summit API ({@code service}), the
- * regions' service clusters with their autoscalers ({@code cluster}), the canary client that
- * measures it from the users' side ({@code canary}), and drills that inject a failure and report
- * RTO, RPO, read availability and split brain ({@code drill}).
+ * The sample service that stands in for the Summit API ({@code service}): writes to every store of
+ * the writer region under the writer term discovery gives it, reads locally. It knows nothing of
+ * the lab; the lab runs it in its regions' service clusters ({@code io.summit.dr.lab.cluster}), and
+ * its tests, which start real servers with the lab's process tooling, live in the lab module.
  */
 @NullMarked
 package io.summit.dr.workload;

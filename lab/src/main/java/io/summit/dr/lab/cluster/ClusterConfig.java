@@ -1,4 +1,4 @@
-package io.summit.dr.workload.cluster;
+package io.summit.dr.lab.cluster;
 
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Autoscaling;

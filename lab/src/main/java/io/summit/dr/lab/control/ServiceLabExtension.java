@@ -1,12 +1,11 @@
-package io.summit.dr.workload;
+package io.summit.dr.lab.control;
 
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
-import io.summit.dr.lab.control.OrchestratorLabExtension;
+import io.summit.dr.lab.cluster.ClusterMain;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
-import io.summit.dr.workload.cluster.ClusterMain;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.Map;
  * discovery) and the edge router (they register there). Each instance reaches another region's
  * stores through that region pair's WAN link.
  */
-public final class WorkloadLabExtension implements LabExtension {
+public final class ServiceLabExtension implements LabExtension {
   @Override
   public int order() {
     return 200;

@@ -1,4 +1,4 @@
-package io.summit.dr.workload.cluster;
+package io.summit.dr.lab.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.summit.dr.workload.cluster;
+package io.summit.dr.lab.cluster;
 
 import java.time.Duration;
 import java.time.Instant;

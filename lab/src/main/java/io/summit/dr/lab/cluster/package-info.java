@@ -5,6 +5,6 @@
  * lets the orchestrator raise its floor on failover.
  */
 @NullMarked
-package io.summit.dr.workload.cluster;
+package io.summit.dr.lab.cluster;
 
 import org.jspecify.annotations.NullMarked;
