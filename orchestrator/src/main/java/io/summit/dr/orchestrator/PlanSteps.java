@@ -76,7 +76,7 @@ final class PlanSteps implements StepExecutor {
       case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
       case PROMOTE -> promote(plan, Objects.requireNonNull(store), step.region());
       case VERIFY -> verify(plan, step.region());
-      case PUBLISH_ENDPOINTS -> publish(step.region());
+      case PUBLISH_ENDPOINTS -> publish(plan, step.region());
       case SCALE_UP -> scaleUp(step.region());
       case RESTORE_SCALE -> restoreScale(step.region());
       case CATCH_UP -> catchUp(plan, Objects.requireNonNull(store), step.region());
@@ -90,9 +90,13 @@ final class PlanSteps implements StepExecutor {
    * application following discovery has been sent it, so that the route-writes step after this one
    * sends no write to an instance still connected to the old writer.
    */
-  private StepResult publish(String region) {
+  private StepResult publish(Plan plan, String region) {
     try {
-      WriterRecord w = control.writer(WriterRecord.initial(region));
+      WriterRecord passed = gated.get(plan.id());
+      WriterRecord w =
+          passed != null && passed.region().equals(region)
+              ? passed // the record this plan's gate set: no need to read it back
+              : control.writer(WriterRecord.initial(region));
       long term = w.region().equals(region) ? w.term() : discovery.snapshot().term();
       if (!discovery.publish(region, term)) {
         return new StepResult.AlreadyDone(
@@ -227,11 +231,24 @@ final class PlanSteps implements StepExecutor {
             },
             CALLS);
     // At most the probe timeout: a node that does not answer a probe in that long is, for the
-    // gate, one the orchestrator did not fence.
+    // gate, one the orchestrator did not fence. Less when etcd says the region's write authority
+    // has already expired: its agent fenced the node or is gone with it, so waiting for the node
+    // changes nothing the gate decides (the attempt goes on in the background).
     long waitMs =
         Math.max(50, Math.min(timeout.toMillis() * 3 / 4, topology.health().timeout().toMillis()));
+    CompletableFuture<Boolean> expired = authorityExpired(region);
     try {
-      StoreResult r = call.get(waitMs, TimeUnit.MILLISECONDS);
+      CompletableFuture.anyOf(call, expired).get(waitMs, TimeUnit.MILLISECONDS);
+      if (!call.isDone()) {
+        return leftToLease(
+            plan,
+            store,
+            a.id()
+                + ": no answer yet, and the write authority of "
+                + region
+                + " has already expired in etcd (its agent fenced it or is down)");
+      }
+      StoreResult r = call.get();
       if (r != null) {
         return StepResult.of(r);
       }
@@ -244,6 +261,29 @@ final class PlanSteps implements StepExecutor {
       Thread.currentThread().interrupt();
       return new StepResult.Retry(a.id() + ": interrupted");
     }
+  }
+
+  /**
+   * Completes (with true) only when etcd shows no write authority for {@code region}; never when
+   * the store has no leases, the key exists, or etcd cannot be read.
+   */
+  private CompletableFuture<Boolean> authorityExpired(String region) {
+    CompletableFuture<Boolean> gone = new CompletableFuture<>();
+    if (control.authorityBound().isZero()) {
+      return gone;
+    }
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            if (control.authority(region).isEmpty()) {
+              gone.complete(true);
+            }
+          } catch (CoordinationException e) {
+            // unknown: wait for the fence attempt
+          }
+        },
+        CALLS);
+    return gone;
   }
 
   /**
@@ -341,7 +381,8 @@ final class PlanSteps implements StepExecutor {
     }
     String from = plan.from();
     try {
-      WriterRecord next = control.advanceTerm(plan.to(), plan.id());
+      ControlStore.TermAdvance moved = control.advanceTerm(from, plan.to(), plan.id());
+      WriterRecord next = moved.writer();
       Set<String> ran = fenceRan.getOrDefault(plan.id(), Set.of());
       boolean fencedAll =
           unfenced.getOrDefault(plan.id(), Set.of()).isEmpty()
@@ -349,8 +390,11 @@ final class PlanSteps implements StepExecutor {
                   .filter(s -> s.involves(from) && s.involves(plan.to()))
                   .allMatch(s -> ran.contains(s.name()));
       long waitedMs = 0;
+      Optional<Authority> held = moved.oldAuthority();
       for (int round = 0; round < 3; round++) {
-        Optional<Authority> held = control.authority(from);
+        if (round > 0) {
+          held = control.authority(from);
+        }
         if (held.isEmpty()) {
           break;
         }

@@ -28,6 +28,22 @@ public interface ControlStore extends AutoCloseable {
    */
   WriterRecord advanceTerm(String to, String plan);
 
+  /**
+   * What {@link #advanceTerm(String, String, String)} found: the writer record now in force and the
+   * authority the old writer region held right after the move (empty when its key was gone).
+   */
+  record TermAdvance(WriterRecord writer, Optional<Authority> oldAuthority) {}
+
+  /**
+   * {@link #advanceTerm(String, String)}, and {@code from}'s authority read after the move. A store
+   * that can do both in one round trip does (etcd: one transaction, so no agent can re-create the
+   * key between the move and the read).
+   */
+  default TermAdvance advanceTerm(String from, String to, String plan) {
+    WriterRecord w = advanceTerm(to, plan);
+    return new TermAdvance(w, authority(from));
+  }
+
   /** The last discovery version published, if any. */
   Optional<DiscoveryRecord> discovery();
 

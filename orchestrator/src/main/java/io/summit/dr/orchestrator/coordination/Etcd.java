@@ -74,6 +74,11 @@ final class Etcd implements AutoCloseable {
     return describe;
   }
 
+  /** The deadline of every call. */
+  Duration timeout() {
+    return timeout;
+  }
+
   @Override
   public void close() {
     client.close();

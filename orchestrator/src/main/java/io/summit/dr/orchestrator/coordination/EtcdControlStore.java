@@ -8,6 +8,7 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.summit.dr.orchestrator.plan.Journal;
 import java.io.IOException;
@@ -78,7 +79,9 @@ public final class EtcdControlStore implements ControlStore {
   public WriterRecord writer(WriterRecord initial) {
     Optional<KeyValue> kv = get("writer");
     if (kv.isPresent()) {
-      return parse(kv.get(), WriterRecord.class);
+      WriterRecord w = parse(kv.get(), WriterRecord.class);
+      lastWriter = new Seen(w, kv.get().getModRevision());
+      return w;
     }
     ByteSequence key = etcd.key("writer");
     commit(
@@ -111,6 +114,7 @@ public final class EtcdControlStore implements ControlStore {
             .If(guard(), new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
             .Then(Op.put(key, json(next), PutOption.DEFAULT))
             .commit());
+    lastWriter = null;
     LOG.info(
         "writer: term {} -> {} ({} -> {}, plan {})",
         now.term(),
@@ -120,6 +124,78 @@ public final class EtcdControlStore implements ControlStore {
         plan);
     return next;
   }
+
+  /**
+   * One transaction in the common case: if the writer key is still at the revision this replica
+   * last saw, put the next record and read {@code from}'s authority; otherwise read the writer and
+   * try again with it (a few times: another replica or a concurrent plan moved it).
+   */
+  @Override
+  public TermAdvance advanceTerm(String from, String to, String plan) {
+    ByteSequence key = etcd.key("writer");
+    ByteSequence authorityKey = etcd.key("authority/" + from);
+    Seen seen = lastWriter;
+    for (int attempt = 0; attempt < 4; attempt++) {
+      if (seen == null) {
+        KeyValue kv =
+            get("writer")
+                .orElseThrow(() -> new CoordinationException(etcd.describe() + "writer: missing"));
+        seen = new Seen(parse(kv, WriterRecord.class), kv.getModRevision());
+      }
+      if (Objects.equals(seen.record().plan(), plan)) {
+        lastWriter = seen;
+        return new TermAdvance(seen.record(), authority(from));
+      }
+      WriterRecord next = seen.record().next(to, plan);
+      TxnResponse r =
+          etcd.await(
+              "advance term",
+              etcd.client()
+                  .getKVClient()
+                  .txn()
+                  .If(guard(), new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(seen.revision())))
+                  .Then(
+                      Op.put(key, json(next), PutOption.DEFAULT),
+                      Op.get(authorityKey, GetOption.DEFAULT))
+                  .Else(Op.get(key, GetOption.DEFAULT))
+                  .commit());
+      if (r.isSucceeded()) {
+        lastWriter = new Seen(next, r.getHeader().getRevision());
+        LOG.info(
+            "writer: term {} -> {} ({} -> {}, plan {})",
+            seen.record().term(),
+            next.term(),
+            seen.record().region(),
+            to,
+            plan);
+        List<KeyValue> held =
+            r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
+        return new TermAdvance(
+            next, held.isEmpty() ? Optional.empty() : Optional.of(authority(from, held.get(0))));
+      }
+      List<KeyValue> now =
+          r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
+      Seen fresh =
+          now.isEmpty()
+              ? null
+              : new Seen(parse(now.get(0), WriterRecord.class), now.get(0).getModRevision());
+      if (fresh != null && fresh.revision() == seen.revision()) {
+        // The writer did not change: the leadership guard failed.
+        lastWriter = null;
+        throw new CoordinationException(
+            etcd.describe() + ": advance term: refused (this replica no longer leads)");
+      }
+      seen = fresh;
+    }
+    lastWriter = null;
+    throw new CoordinationException(
+        etcd.describe() + ": advance term: the writer key kept changing; try again");
+  }
+
+  /** The writer record this replica last read or wrote, with the key's mod revision then. */
+  private record Seen(WriterRecord record, long revision) {}
+
+  private volatile @org.jspecify.annotations.Nullable Seen lastWriter;
 
   @Override
   public Optional<DiscoveryRecord> discovery() {
@@ -140,13 +216,13 @@ public final class EtcdControlStore implements ControlStore {
 
   @Override
   public Optional<Authority> authority(String region) {
-    return get("authority/" + region)
-        .map(
-            kv -> {
-              JsonNode n = parse(kv, JsonNode.class);
-              return new Authority(
-                  region, kv.getLease(), n.path("agent").asText("?"), n.path("term").asLong());
-            });
+    return get("authority/" + region).map(kv -> authority(region, kv));
+  }
+
+  private Authority authority(String region, KeyValue kv) {
+    JsonNode n = parse(kv, JsonNode.class);
+    return new Authority(
+        region, kv.getLease(), n.path("agent").asText("?"), n.path("term").asLong());
   }
 
   @Override

@@ -19,6 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -57,33 +62,66 @@ final class EtcdJournal implements Journal {
    */
   @Override
   public void append(JournalEntry entry) {
-    long n = allocate();
-    ByteSequence key = etcd.key(String.format(Locale.ROOT, "journal/%010d", n));
     try {
-      Cmp guard = leadership.get();
-      boolean ok =
-          etcd.await(
-                  "append journal entry " + n,
-                  etcd.client()
-                      .getKVClient()
-                      .txn()
-                      .If(guard, new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                      .Then(
-                          Op.put(
-                              key,
-                              ByteSequence.from(JSON.writeValueAsBytes(entry)),
-                              PutOption.DEFAULT))
-                      .commit())
-              .isSucceeded();
-      if (!ok) {
-        reset();
-        throw new JournalException(
-            describe() + ": entry " + n + " refused: this replica no longer leads");
-      }
-    } catch (IOException | CoordinationException e) {
+      appendAsync(entry).get(etcd.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JournalException(describe() + ": interrupted while appending", e);
+    } catch (TimeoutException e) {
       reset();
-      throw new JournalException(describe() + ": cannot append: " + e.getMessage(), e);
+      throw new JournalException(
+          describe() + ": cannot append: no answer within " + etcd.timeout(), e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof JournalException j
+          ? j
+          : new JournalException(describe() + ": cannot append: " + e.getCause(), e);
     }
+  }
+
+  /**
+   * Sends the entry's transaction and returns at once: its number is taken now (so entries keep the
+   * order of the calls), its commit is awaited by whoever needs it durable.
+   */
+  @Override
+  public CompletableFuture<Void> appendAsync(JournalEntry entry) {
+    long n;
+    Cmp guard;
+    byte[] value;
+    try {
+      n = allocate();
+      guard = leadership.get();
+      value = JSON.writeValueAsBytes(entry);
+    } catch (IOException | CoordinationException | JournalException e) {
+      reset();
+      return CompletableFuture.failedFuture(
+          e instanceof JournalException j
+              ? j
+              : new JournalException(describe() + ": cannot append: " + e.getMessage(), e));
+    }
+    ByteSequence key = etcd.key(String.format(Locale.ROOT, "journal/%010d", n));
+    return etcd.client()
+        .getKVClient()
+        .txn()
+        .If(guard, new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+        .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
+        .commit()
+        .orTimeout(etcd.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        .handle(
+            (r, e) -> {
+              if (e != null) {
+                reset();
+                Throwable cause =
+                    e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                throw new JournalException(
+                    describe() + ": cannot append entry " + n + ": " + cause, cause);
+              }
+              if (!r.isSucceeded()) {
+                reset();
+                throw new JournalException(
+                    describe() + ": entry " + n + " refused: this replica no longer leads");
+              }
+              return null;
+            });
   }
 
   private synchronized long allocate() {

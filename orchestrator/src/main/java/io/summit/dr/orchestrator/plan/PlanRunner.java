@@ -24,11 +24,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs plans one at a time. Each step is journaled before it starts and after it ends; consecutive
- * steps of one parallel group run at the same time; each attempt has the step's timeout and a
- * {@link StepResult.Retry} is retried up to the step's retries (Failsafe). A step behind an
- * approval gate waits for {@link #approve}. After a crash, {@link #resume} finishes the plan the
- * journal left open, skipping the steps it records as ended well.
+ * Runs plans one at a time. Each step's start and end are journaled in order (sent without waiting,
+ * except that a promotion starts only once every entry before it and its own start are durable:
+ * {@link JournalPipeline}); consecutive steps of one parallel group run at the same time; each
+ * attempt has the step's timeout and a {@link StepResult.Retry} is retried up to the step's retries
+ * (Failsafe). A step behind an approval gate waits for {@link #approve}. After a crash, {@link
+ * #resume} finishes the plan the journal left open, skipping the steps it records as ended well.
  *
  * <p>A step that throws (a journal append that fails on a full disk, a bug) ends as {@link
  * StepResult.Fatal}; the plan then ends instead of hanging. A plan that ends before any promotion
@@ -45,6 +46,7 @@ public final class PlanRunner {
   private final Consumer<PlanStatus> listener;
   private final Map<String, PlanProgress> plans = new LinkedHashMap<>();
   private final Map<String, CompletableFuture<String>> approvals = new HashMap<>();
+  private final Map<String, JournalPipeline> pipes = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger sequence = new AtomicInteger();
   private @Nullable PlanProgress running;
 
@@ -76,7 +78,7 @@ public final class PlanRunner {
       throw new PlanRefusedException(running.plan().id());
     }
     PlanProgress progress = new PlanProgress(plan, clock.instant());
-    journal.append(JournalEntry.planStart(plan, clock.instant()));
+    pipe(plan).send(JournalEntry.planStart(plan, clock.instant()));
     start(progress);
     return progress.snapshot();
   }
@@ -170,6 +172,12 @@ public final class PlanRunner {
           return;
         }
       }
+      try {
+        pipe(plan).barrier();
+      } catch (JournalException e) {
+        end(progress, "journal: " + e.getMessage());
+        return;
+      }
       finish(progress, "succeeded", plan.steps().size() + " steps");
     } catch (RuntimeException e) {
       LOG.error("{}: plan runner failed", plan.id(), e);
@@ -218,7 +226,15 @@ public final class PlanRunner {
     }
   }
 
+  private JournalPipeline pipe(Plan plan) {
+    return pipes.computeIfAbsent(plan.id(), k -> new JournalPipeline(journal));
+  }
+
   private @Nullable StepResult runGroup(Plan plan, PlanProgress progress, List<StepSpec> group) {
+    Optional<String> lost = pipe(plan).failure();
+    if (lost.isPresent()) {
+      return new StepResult.Fatal("journal: " + lost.get());
+    }
     List<CompletableFuture<StepResult>> results = new ArrayList<>();
     for (StepSpec step : group) {
       if (progress.isDone(step.id())) {
@@ -249,16 +265,27 @@ public final class PlanRunner {
     return failed;
   }
 
-  /** Runs one step, journaled; whatever it throws ends it as {@link StepResult.Fatal}. */
+  /**
+   * Runs one step, journaled; whatever it throws ends it as {@link StepResult.Fatal}. A promotion
+   * starts only once everything before it and its own start are durable ({@link JournalPipeline});
+   * other entries are sent without waiting.
+   */
   private StepResult runStep(Plan plan, PlanProgress progress, StepSpec step) {
     try {
+      JournalPipeline pipe = pipe(plan);
       Instant start = clock.instant();
-      journal.append(JournalEntry.step(plan.id(), "step-start", start, step.id(), null));
+      JournalEntry started = JournalEntry.step(plan.id(), "step-start", start, step.id(), null);
+      if (step.action() == Action.PROMOTE) {
+        pipe.barrier();
+        pipe.appendNow(started);
+      } else {
+        pipe.send(started);
+      }
       progress.started(step.id(), start);
       notify(progress);
       StepResult result = attempt(plan, step);
       Instant end = clock.instant();
-      journal.append(JournalEntry.step(plan.id(), "step-end", end, step.id(), result));
+      pipe.send(JournalEntry.step(plan.id(), "step-end", end, step.id(), result));
       progress.ended(step.id(), end, result);
       notify(progress);
       return result;
@@ -353,7 +380,16 @@ public final class PlanRunner {
     return p.snapshot();
   }
 
-  private synchronized void finish(PlanProgress progress, String state, String detail) {
+  private void finish(PlanProgress progress, String state, String detail) {
+    try {
+      pipe(progress.plan()).barrier(); // outside the lock: status readers must not wait on etcd
+    } catch (JournalException e) {
+      LOG.error("{}: journal entries before the plan's end not durable", progress.plan().id(), e);
+    }
+    finishJournaled(progress, state, detail);
+  }
+
+  private synchronized void finishJournaled(PlanProgress progress, String state, String detail) {
     String said = detail;
     try {
       journal.append(JournalEntry.planEnd(progress.plan().id(), clock.instant(), state, detail));
@@ -364,6 +400,7 @@ public final class PlanRunner {
     }
     progress.finish(state, said, clock.instant());
     approvals.remove(progress.plan().id());
+    pipes.remove(progress.plan().id());
     notify(progress);
   }
 

@@ -123,6 +123,68 @@ class EtcdControlStoreTest {
   }
 
   @Test
+  void theGateMovesTheWriterAndReadsTheOldAuthorityInOneTransactionEvenWithAStaleCache()
+      throws Exception {
+    try (EtcdControlStore s = store("gate");
+        EtcdControlStore other = store("gate")) {
+      AtomicLong token = new AtomicLong();
+      Leadership l = lead(s, "gate", token);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+      s.writer(WriterRecord.initial("us-west-2")); // caches the writer's revision
+      // An agent holds us-west-2's authority on a lease.
+      var kv = s.etcd().client().getKVClient();
+      var lease = s.etcd().client().getLeaseClient().grant(30).get();
+      kv.put(
+              s.etcd().key("authority/us-west-2"),
+              Etcd.bytes("{\"agent\":\"agent-us-west-2\",\"term\":1}"),
+              io.etcd.jetcd.options.PutOption.builder().withLeaseId(lease.getID()).build())
+          .get();
+      // Someone else (a former leader) moved the writer meanwhile: the cached revision is stale.
+      kv.put(
+              s.etcd().key("writer"),
+              Etcd.bytes("{\"region\":\"us-west-2\",\"term\":5,\"plan\":\"old\"}"))
+          .get();
+
+      ControlStore.TermAdvance moved = s.advanceTerm("us-west-2", "us-east-1", "failover-9");
+
+      assertThat(moved.writer()).isEqualTo(new WriterRecord("us-east-1", 6, "failover-9"));
+      assertThat(moved.oldAuthority()).isPresent();
+      assertThat(moved.oldAuthority().get().leaseId()).isEqualTo(lease.getID());
+      assertThat(moved.oldAuthority().get().agent()).isEqualTo("agent-us-west-2");
+      // Idempotent per plan; the authority is gone once revoked.
+      s.revoke(moved.oldAuthority().get());
+      ControlStore.TermAdvance again = s.advanceTerm("us-west-2", "us-east-1", "failover-9");
+      assertThat(again.writer()).isEqualTo(moved.writer());
+      assertThat(again.oldAuthority()).isEmpty();
+      // A replica that does not lead cannot move it.
+      assertThatThrownBy(() -> other.advanceTerm("us-east-1", "us-west-2", "failover-10"))
+          .isInstanceOf(CoordinationException.class);
+      l.close();
+    }
+  }
+
+  @Test
+  void asynchronousAppendsKeepTheirOrderAndADeposedLeadersAppendFailsItsFuture() throws Exception {
+    try (EtcdControlStore s = store("async")) {
+      AtomicLong token = new AtomicLong();
+      Leadership l = lead(s, "async", token);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+      var first = s.journal().appendAsync(entry("p1"));
+      var second = s.journal().appendAsync(entry("p2"));
+      var third = s.journal().appendAsync(entry("p3"));
+      java.util.concurrent.CompletableFuture.allOf(first, second, third).get();
+      assertThat(s.journal().read())
+          .extracting(JournalEntry::plan)
+          .containsExactly("p1", "p2", "p3");
+
+      l.close();
+      s.lead(token.get() == 0 ? 1 : token.get()); // a zombie that still thinks it leads
+      var zombie = s.journal().appendAsync(entry("zombie"));
+      assertThatThrownBy(zombie::get).hasCauseInstanceOf(JournalException.class);
+    }
+  }
+
+  @Test
   void aReplicaThatDoesNotLeadWritesNothing() {
     try (EtcdControlStore s = store("follower")) {
       assertThatThrownBy(() -> s.saveDiscovery(new DiscoveryRecord(1, "us-west-2", 1)))
