@@ -66,8 +66,32 @@ final class PlanSteps implements StepExecutor {
     this.rpo = RpoGuard.of(lag, topology);
   }
 
+  /**
+   * A promotion passes its gate while its journal entries travel (the gate is idempotent per plan:
+   * the writer record names the plan), then waits for them before it acts.
+   */
+  @Override
+  public StepResult execute(Plan plan, StepSpec step, Runnable journaled) {
+    if (step.action() != io.summit.dr.orchestrator.plan.Action.PROMOTE) {
+      journaled.run();
+      return execute(plan, step);
+    }
+    StepResult gate = gate(plan);
+    if (!(gate instanceof StepResult.Applied) && !(gate instanceof StepResult.AlreadyDone)) {
+      return gate;
+    }
+    journaled.run();
+    return promote(plan, Objects.requireNonNull(step.store()), step.region());
+  }
+
   @Override
   public StepResult execute(Plan plan, StepSpec step) {
+    if (step.id().startsWith(io.summit.dr.orchestrator.plan.Rollback.PREFIX)) {
+      StepResult refused = refuseRollbackPastTheGate(plan);
+      if (refused != null) {
+        return refused;
+      }
+    }
     String store = step.store();
     return switch (step.action()) {
       case STOP_WRITES -> setWriter(null, step.region());
@@ -127,6 +151,27 @@ final class PlanSteps implements StepExecutor {
             + discovery.snapshot().version()
             + "; "
             + delivered);
+  }
+
+  /**
+   * A rollback must never give the old writer back once this plan's gate moved the writer record (a
+   * resumed plan whose promotion's start entry was lost in a crash cannot tell otherwise).
+   */
+  private @Nullable StepResult refuseRollbackPastTheGate(Plan plan) {
+    try {
+      WriterRecord w = control.writer(WriterRecord.initial(plan.from()));
+      if (plan.id().equals(w.plan())) {
+        return new StepResult.Fatal(
+            "rollback refused: the writer record already names "
+                + w.region()
+                + " (term "
+                + w.term()
+                + ") under this plan; the old writer stays fenced");
+      }
+      return null;
+    } catch (CoordinationException e) {
+      return new StepResult.Retry("rollback: writer record unreadable: " + e.getMessage());
+    }
   }
 
   /** How long publishing waits for the applications following discovery to be told. */

@@ -12,11 +12,10 @@ import java.util.concurrent.ExecutionException;
  * <p>A step is idempotent by observed end state, so most entries need not be durable before the
  * plan goes on: a new leader that misses one runs that step again and finds its work done. Sending
  * them without waiting takes one quorum round trip per entry off a failover's critical path. What
- * must be durable first is what decides between rolling back and going on: before a promotion
- * starts, {@link #barrier} waits for every entry sent so far, and the promotion's own start is
- * appended synchronously after it; the plan's end waits too. An append that failed (leadership
- * lost, etcd unreachable) is reported by {@link #failure} at the next group and ends the plan.
- * Thread-safe.
+ * must be durable first is what decides between rolling back and going on: before a promotion acts,
+ * {@link #barrier} waits for every entry sent so far, its own start included; the plan's end waits
+ * too. An append that failed (leadership lost, etcd unreachable) is reported by {@link #failure} at
+ * the next group and ends the plan. Thread-safe.
  */
 final class JournalPipeline {
   private final Journal journal;
@@ -29,11 +28,6 @@ final class JournalPipeline {
   /** Sends {@code entry}; its place in the journal is taken now. */
   void send(JournalEntry entry) {
     sent.add(journal.appendAsync(entry));
-  }
-
-  /** Appends {@code entry} and waits until it is durable. */
-  void appendNow(JournalEntry entry) {
-    journal.append(entry);
   }
 
   /** The first failure among the appends that have finished, without waiting for the others. */

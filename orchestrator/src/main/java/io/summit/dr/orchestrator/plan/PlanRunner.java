@@ -266,24 +266,21 @@ public final class PlanRunner {
   }
 
   /**
-   * Runs one step, journaled; whatever it throws ends it as {@link StepResult.Fatal}. A promotion
-   * starts only once everything before it and its own start are durable ({@link JournalPipeline});
-   * other entries are sent without waiting.
+   * Runs one step, journaled; whatever it throws ends it as {@link StepResult.Fatal}. Entries are
+   * sent without waiting; a promotion acts only once everything before it and its own start are
+   * durable (the executor waits for that after the gate: {@link StepExecutor#execute(Plan,
+   * StepSpec, Runnable)}).
    */
   private StepResult runStep(Plan plan, PlanProgress progress, StepSpec step) {
     try {
       JournalPipeline pipe = pipe(plan);
       Instant start = clock.instant();
       JournalEntry started = JournalEntry.step(plan.id(), "step-start", start, step.id(), null);
-      if (step.action() == Action.PROMOTE) {
-        pipe.barrier();
-        pipe.appendNow(started);
-      } else {
-        pipe.send(started);
-      }
+      pipe.send(started);
       progress.started(step.id(), start);
       notify(progress);
-      StepResult result = attempt(plan, step);
+      Runnable journaled = step.action() == Action.PROMOTE ? pipe::barrier : () -> {};
+      StepResult result = attempt(plan, step, journaled);
       Instant end = clock.instant();
       pipe.send(JournalEntry.step(plan.id(), "step-end", end, step.id(), result));
       progress.ended(step.id(), end, result);
@@ -298,7 +295,7 @@ public final class PlanRunner {
     }
   }
 
-  private StepResult attempt(Plan plan, StepSpec step) {
+  private StepResult attempt(Plan plan, StepSpec step, Runnable journaled) {
     RetryPolicy<StepResult> retry =
         RetryPolicy.<StepResult>builder()
             .handleResultIf(r -> r instanceof StepResult.Retry)
@@ -309,7 +306,9 @@ public final class PlanRunner {
     Timeout<StepResult> timeout =
         Timeout.<StepResult>builder(step.timeout()).withInterrupt().build();
     try {
-      return Failsafe.with(retry).compose(timeout).get(() -> executor.execute(plan, step));
+      return Failsafe.with(retry)
+          .compose(timeout)
+          .get(() -> executor.execute(plan, step, journaled));
     } catch (TimeoutExceededException e) {
       return new StepResult.Fatal(step.id() + ": timed out after " + step.timeout());
     } catch (FailsafeException e) {

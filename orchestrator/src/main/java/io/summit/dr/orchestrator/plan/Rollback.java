@@ -11,8 +11,9 @@ import java.util.List;
  * what never took effect reports {@code AlreadyDone}. Once a promotion started nothing is undone:
  * the target may already take writes, and unfencing the old writer would make two.
  */
-final class Rollback {
-  static final String PREFIX = "rollback/";
+public final class Rollback {
+  /** The id prefix of undo steps. */
+  public static final String PREFIX = "rollback/";
 
   private Rollback() {}
 
