@@ -308,4 +308,66 @@ class AutomaticFailoverTest {
         .findFirst()
         .orElseThrow(() -> new AssertionError("no failover-refused event in " + events()));
   }
+
+  @Test
+  void aResumedPlanWhoseGatePassedButWhosePromotionStartWasLostNeverUnfencesTheOldWriter() {
+    // The first leader fenced us-west-2 and passed the gate (the writer record names its plan),
+    // then crashed before its promotion's start entry was durable (journal entries travel while
+    // the gate runs). The resumed plan then stops before its promotion: it must not roll back.
+    orchestrator.close();
+    String id = "failover-crashed-1";
+    Topology lab = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    List<io.summit.dr.orchestrator.plan.StepSpec> steps = new PlanFactory(lab).failover(WEST, EAST);
+    Instant at = now.get();
+    try (var control = io.summit.dr.orchestrator.coordination.LocalControlStore.open(state)) {
+      control.writer(io.summit.dr.orchestrator.coordination.WriterRecord.initial(WEST));
+      control.advanceTerm(EAST, id);
+      var journal = control.journal();
+      journal.append(
+          new io.summit.dr.orchestrator.plan.JournalEntry(
+              id,
+              "plan-start",
+              at,
+              null,
+              null,
+              null,
+              io.summit.dr.orchestrator.plan.PlanKind.FAILOVER,
+              WEST,
+              EAST,
+              false,
+              "test",
+              steps));
+      for (String step : List.of("stop-writes", "fence/postgres", "fence/redis")) {
+        for (String event : List.of("step-start", "step-end")) {
+          journal.append(
+              new io.summit.dr.orchestrator.plan.JournalEntry(
+                  id,
+                  event,
+                  at,
+                  step,
+                  event.equals("step-end") ? "applied" : null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
+        }
+      }
+    }
+    for (String store : List.of("postgres", "redis")) {
+      stores.node(store, WEST).role = StoreRole.FENCED;
+      stores.node(store, EAST).lagAge = Duration.ofMinutes(5); // check-rpo will refuse
+    }
+
+    orchestrator = new Orchestrator(lab, stores, null, null, state, clock);
+    orchestrator.resume();
+    PlanStatus end = awaitEnd();
+
+    assertThat(end.state()).as(end.toString()).isEqualTo("failed");
+    assertThat(end.detail()).contains("rollback refused");
+    assertThat(stores.operations).noneMatch(op -> op.startsWith("unfence"));
+    assertThat(stores.node("postgres", WEST).role).isEqualTo(StoreRole.FENCED);
+  }
 }
