@@ -508,20 +508,24 @@ public final class Orchestrator implements AutoCloseable {
     if (r == null) {
       return;
     }
+    // The read stays outside the lock: a plan submitted meanwhile must not wait for a round trip
+    // to the router (detection -> stop-writes is on the failover's critical path).
+    String routed;
+    try {
+      routed = r.writer();
+    } catch (java.io.IOException e) {
+      return; // Unreachable router: nothing routes through it now; the next pass tries again.
+    }
     synchronized (writerLock) {
-      if (runner.running().isPresent()) {
+      String w = writerRegion();
+      if (runner.running().isPresent() || w.equals(routed)) {
         return;
       }
-      String w = writerRegion();
       try {
-        String routed = r.writer();
-        if (!w.equals(routed)) {
-          r.setWriter(w);
-          events.publish(
-              "router-writer-corrected", Map.of("from", String.valueOf(routed), "to", w));
-        }
+        r.setWriter(w);
+        events.publish("router-writer-corrected", Map.of("from", String.valueOf(routed), "to", w));
       } catch (java.io.IOException e) {
-        // Unreachable router: nothing routes through it now; the next pass tries again.
+        // Unreachable router: the next pass tries again.
       }
     }
   }

@@ -115,6 +115,14 @@ final class PlanSteps implements StepExecutor {
    * sends no write to an instance still connected to the old writer.
    */
   private StepResult publish(Plan plan, String region) {
+    if (region.equals(plan.to())) {
+      // Never publish a new writer under the old term: in a plan that publishes in its promote
+      // group, publishing may come first and pass the gate itself (once per plan).
+      StepResult gate = gate(plan);
+      if (!(gate instanceof StepResult.Applied) && !(gate instanceof StepResult.AlreadyDone)) {
+        return gate;
+      }
+    }
     try {
       WriterRecord passed = gated.get(plan.id());
       WriterRecord w =

@@ -297,9 +297,7 @@ public final class PostgresAdapter implements StoreAdapter {
       if (seen.role() == StoreRole.PRIMARY) {
         return new StoreResult.AlreadyDone(id + ": already primary at " + seen.position());
       }
-      if (seen.role() == StoreRole.REPLICA
-          && !queryBoolean(
-              s, "select pg_promote(true, " + Math.max(1, timeout.toSeconds()) + ")")) {
+      if (seen.role() == StoreRole.REPLICA && !promoteAndWait(s)) {
         return new StoreResult.Retry(id + ": pg_promote did not finish within " + timeout);
       }
       unfence(s);
@@ -313,6 +311,27 @@ public final class PostgresAdapter implements StoreAdapter {
     } catch (SQLException e) {
       return new StoreResult.Retry(id + ": promote failed: " + e.getMessage());
     }
+  }
+
+  /**
+   * Asks for the promotion without waiting in the server ({@code pg_promote(true)} checks only
+   * every 100 ms) and polls {@code pg_is_in_recovery()} every 5 ms on the same session instead.
+   */
+  private boolean promoteAndWait(Statement s) throws SQLException {
+    if (!queryBoolean(s, "select pg_promote(false)")) {
+      return false;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (queryBoolean(s, "select pg_is_in_recovery()")) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
+      if (Thread.currentThread().isInterrupted()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void unfence(Statement s) throws SQLException {
