@@ -325,6 +325,10 @@ final class PlanSteps implements StepExecutor {
     if (control.authorityBound().isZero()) {
       return gone;
     }
+    if (control.authorityKnownGone(region)) {
+      gone.complete(true); // a watch saw the key deleted: no round trip needed
+      return gone;
+    }
     CompletableFuture.runAsync(
         () -> {
           try {

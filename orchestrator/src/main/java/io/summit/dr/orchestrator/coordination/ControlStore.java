@@ -54,6 +54,16 @@ public interface ControlStore extends AutoCloseable {
   Optional<Authority> authority(String region);
 
   /**
+   * Whether this replica already knows, without a round trip, that {@code region} holds no write
+   * authority (a watch saw its key deleted and not re-created). False means "not known": ask {@link
+   * #authority}. A stale true is harmless to safety: the promotion gate reads the authority again
+   * in its own transaction.
+   */
+  default boolean authorityKnownGone(String region) {
+    return false;
+  }
+
+  /**
    * Revokes {@code authority}'s lease: its key disappears at once, and its agent, whose next
    * renewal fails, fences its region's primaries (or has already, when it could not renew).
    */

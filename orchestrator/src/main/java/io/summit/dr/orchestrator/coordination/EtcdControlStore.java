@@ -49,6 +49,51 @@ public final class EtcdControlStore implements ControlStore {
     this.etcd = new Etcd(endpoints, deployment, timeout);
     this.authorityBound = authorityBound;
     this.journal = new EtcdJournal(etcd, this::guard);
+    watchAuthorities();
+  }
+
+  // Regions whose authority key a watch saw deleted (and not put since). Accelerates the fence
+  // step only; decisions read etcd.
+  private final java.util.Set<String> authorityGone =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile io.etcd.jetcd.Watch.@org.jspecify.annotations.Nullable Watcher watcher;
+
+  private void watchAuthorities() {
+    try {
+      ByteSequence prefix = etcd.key("authority/");
+      watcher =
+          etcd.client()
+              .getWatchClient()
+              .watch(
+                  prefix,
+                  io.etcd.jetcd.options.WatchOption.builder().isPrefix(true).build(),
+                  response ->
+                      response
+                          .getEvents()
+                          .forEach(
+                              e -> {
+                                String region =
+                                    etcd.name(e.getKeyValue().getKey())
+                                        .substring("authority/".length());
+                                if (e.getEventType()
+                                    == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE) {
+                                  authorityGone.add(region);
+                                } else {
+                                  authorityGone.remove(region);
+                                }
+                              }),
+                  error -> {
+                    authorityGone.clear(); // unknown from now on: every question goes to etcd
+                    LOG.debug("authority watch ended: {}", error.toString());
+                  });
+    } catch (RuntimeException e) {
+      LOG.warn("authority watch not started (the fence step asks etcd instead): {}", e.toString());
+    }
+  }
+
+  @Override
+  public boolean authorityKnownGone(String region) {
+    return authorityGone.contains(region);
   }
 
   Etcd etcd() {
@@ -281,6 +326,10 @@ public final class EtcdControlStore implements ControlStore {
 
   @Override
   public void close() {
+    io.etcd.jetcd.Watch.Watcher w = watcher;
+    if (w != null) {
+      w.close();
+    }
     etcd.close();
   }
 }

@@ -185,6 +185,34 @@ class EtcdControlStoreTest {
   }
 
   @Test
+  void aWatchTellsWhenARegionsAuthorityIsGoneAndWhenItIsBack() throws Exception {
+    try (EtcdControlStore s = store("watch")) {
+      var kv = s.etcd().client().getKVClient();
+      var lease = s.etcd().client().getLeaseClient().grant(30).get();
+      ByteSequenceHolder key = new ByteSequenceHolder(s.etcd().key("authority/us-west-2"));
+      kv.put(
+              key.value,
+              Etcd.bytes("{\"agent\":\"a\",\"term\":1}"),
+              io.etcd.jetcd.options.PutOption.builder().withLeaseId(lease.getID()).build())
+          .get();
+      assertThat(s.authorityKnownGone("us-west-2")).isFalse();
+
+      s.etcd().client().getLeaseClient().revoke(lease.getID()).get();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> s.authorityKnownGone("us-west-2"));
+      assertThat(s.authorityKnownGone("us-east-1")).isFalse(); // never seen: not known
+
+      kv.put(key.value, Etcd.bytes("{\"agent\":\"a\",\"term\":2}")).get();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> !s.authorityKnownGone("us-west-2"));
+    }
+  }
+
+  private record ByteSequenceHolder(io.etcd.jetcd.ByteSequence value) {}
+
+  @Test
   void aReplicaThatDoesNotLeadWritesNothing() {
     try (EtcdControlStore s = store("follower")) {
       assertThatThrownBy(() -> s.saveDiscovery(new DiscoveryRecord(1, "us-west-2", 1)))
