@@ -37,10 +37,18 @@ class OrchestratorDetectionTest {
     lab =
         TestLabs.prepare(
             "detection-test",
-            yaml ->
-                yaml.replace(
-                    "{name: publish-endpoints, action: publish-endpoints, timeout: 1s}",
-                    "{name: publish-endpoints, action: publish-endpoints, timeout: 1s, approval: true}"));
+            yaml -> {
+              // Publishing after the promotions, behind an approval: the plan stops right there.
+              String step =
+                  "{name: publish-endpoints, action: publish-endpoints, parallel_group: promote,"
+                      + " timeout: 1s}";
+              if (!yaml.contains(step)) {
+                throw new IllegalStateException("examples/lab.yaml no longer has: " + step);
+              }
+              return yaml.replace(
+                  step,
+                  "{name: publish-endpoints, action: publish-endpoints, timeout: 1s, approval: true}");
+            });
     lab.up(TestLabs.config(lab), line -> {});
     api = new Api(lab);
     await()
