@@ -198,15 +198,14 @@ public final class Canary implements AutoCloseable {
 
   private CompletableFuture<Outcome> send(
       HttpRequest request, Outcome.Kind kind, long seq, String id, @Nullable Seed expected) {
+    // Seeding is in the history too: a read that later misses a seed is a stale read.
     History.Pending op =
-        state.get() == State.NEW
-            ? null
-            : history.invoke(
-                history.newProcess(),
-                kind == Outcome.Kind.WRITE ? Op.F.WRITE : Op.F.READ,
-                id,
-                kind == Outcome.Kind.WRITE ? seq : null,
-                "edge");
+        history.invoke(
+            history.newProcess(),
+            kind == Outcome.Kind.WRITE ? Op.F.WRITE : Op.F.READ,
+            id,
+            kind == Outcome.Kind.WRITE ? seq : null,
+            "edge");
     long issued = System.nanoTime();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .handle(
@@ -216,9 +215,7 @@ public final class Canary implements AutoCloseable {
                       ? new Outcome(
                           kind, seq, id, issued, System.nanoTime(), 0, null, null, describe(e))
                       : outcome(kind, seq, id, issued, r, expected);
-              if (op != null) {
-                complete(op, o, e == null ? r.body() : null, e);
-              }
+              complete(op, o, e == null ? r.body() : null, e);
               record(o);
               return o;
             });
@@ -331,7 +328,7 @@ public final class Canary implements AutoCloseable {
     return List.copyOf(outcomes);
   }
 
-  /** The history of every request since {@link #start} (seeding is not part of it). */
+  /** The history of every request, seeding included. */
   public History history() {
     return history;
   }
