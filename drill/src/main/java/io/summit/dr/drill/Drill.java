@@ -252,8 +252,19 @@ public final class Drill {
       List<Op> ops = history.ops();
       say("canary: stopped; " + outcomes.size() + " requests recorded");
 
-      PlanStatus plan = planId == null ? null : awaitPlanEnd(planId, Duration.ofSeconds(120));
-      String writerAfter = api.status().writerRegion();
+      List<String> notes = new ArrayList<>();
+      PlanStatus plan = null;
+      if (planId != null) {
+        try {
+          plan = awaitPlanEnd(planId, Duration.ofSeconds(120));
+        } catch (DrillException e) {
+          // The history is still audited and checked: a wedged plan is a finding, not a reason
+          // to lose the run.
+          notes.add("PLAN DID NOT END: " + e.getMessage());
+          say("plan " + planId + " did not end; auditing and checking the history anyway");
+        }
+      }
+      String writerAfter = safeWriter(writerBefore);
       List<String> auditProblems = new ArrayList<>();
       Map<String, Set<String>> missing = audit(writerAfter, auditedIds(ops), auditProblems);
       Path historyFile =
@@ -271,7 +282,6 @@ public final class Drill {
           .forEach(c -> say("check " + c.checker() + ": " + c.verdict() + ", " + c.summary()));
       DrillMetrics metrics =
           DrillMetrics.compute(outcomes, t0, options.window(), missing, writerBefore, writerAfter);
-      List<String> notes = new ArrayList<>();
       auditProblems.forEach(p -> notes.add("AUDIT INCOMPLETE: " + p));
       if (plan == null && options.scenario() == Scenario.REGION_FAILURE) {
         notes.add("no plan ran: the writer region was not failed over (see the events)");
