@@ -234,7 +234,7 @@ public final class Drill {
       registers.start();
       long warmStart = System.nanoTime();
       WarmUp warm = warmUp(canary, warmStart);
-      int plansBefore = api.plans().size();
+      int plansBefore = plansNow();
 
       long asked = System.nanoTime();
       Fault fault = inject(writerBefore, other);
@@ -695,6 +695,25 @@ public final class Drill {
       LockSupport.parkNanos(100_000_000L);
     }
     return planId;
+  }
+
+  /**
+   * How many plans the orchestrator knows, asked until a replica leads (a leader election after a
+   * loaded warm-up must not end the run).
+   */
+  private int plansNow() {
+    int[] n = {-1};
+    parkUntil(
+        System.nanoTime() + Duration.ofSeconds(30).toNanos(),
+        () -> {
+          List<PlanStatus> plans = safePlans();
+          n[0] = plans == null ? -1 : plans.size();
+          return plans != null;
+        });
+    if (n[0] < 0) {
+      throw new DrillException("no orchestrator replica leads after 30s: cannot inject the fault");
+    }
+    return n[0];
   }
 
   private @Nullable List<PlanStatus> safePlans() {
