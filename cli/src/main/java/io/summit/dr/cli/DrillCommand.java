@@ -1,17 +1,25 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.drill.ChaosDrill;
+import io.summit.dr.drill.ChaosReport;
 import io.summit.dr.drill.Drill;
 import io.summit.dr.drill.DrillMetrics;
 import io.summit.dr.drill.DrillReport;
 import io.summit.dr.drill.DrillResult;
 import io.summit.dr.drill.Scenario;
+import io.summit.dr.drill.check.CheckResult;
+import io.summit.dr.drill.check.HistoryChecks;
+import io.summit.dr.drill.check.Linearizability;
+import io.summit.dr.drill.check.SplitBrain;
 import io.summit.dr.lab.Lab;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +41,15 @@ import picocli.CommandLine.Option;
       "",
       "Scenarios: region-failure (SIGKILL the writer region, cut its links), partition (cut the"
           + " link between the regions for half the window), switchover (planned), failback"
-          + " (after a region failure it sets up first).",
+          + " (after a region failure it sets up first), isolate (cut the writer region from"
+          + " every location for half the window), edge-isolation (cut it from the edge and the"
+          + " witness, still linked to the other region), chaos (--schedules random fault"
+          + " schedules from --seed).",
+      "",
+      "Every run records a history (JSON lines beside the report: invoke then ok/fail/info of"
+          + " every canary and register operation, from the edge and from inside each region)"
+          + " and checks it: lost acknowledged writes, split brain, linearizability of each"
+          + " register key, stale reads beyond --stale-bound.",
       ""
     })
 final class DrillCommand implements Callable<Integer> {
@@ -44,7 +60,8 @@ final class DrillCommand implements Callable<Integer> {
       names = "--scenario",
       required = true,
       paramLabel = "NAME",
-      description = "region-failure, partition, switchover or failback.")
+      description =
+          "region-failure, partition, switchover, failback, isolate, edge-isolation or chaos.")
   String scenario;
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "Runs (default 1).")
@@ -82,9 +99,39 @@ final class DrillCommand implements Callable<Integer> {
       description = "Canary reads per second (default 200).")
   double readRate;
 
+  @Option(
+      names = "--schedules",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "chaos: how many random schedules (default 10).")
+  int schedules;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "chaos: the seed; the same seed replays the same schedules (default: random).")
+  @Nullable Long seed;
+
+  @Option(
+      names = "--max-faults",
+      paramLabel = "N",
+      defaultValue = "3",
+      description = "chaos: the most faults per schedule (default 3).")
+  int maxFaults;
+
+  @Option(
+      names = "--stale-bound",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      description = "A read behind the latest write by more than this is stale (default 5s).")
+  String staleBound;
+
   @Override
   public Integer call() {
     Scenario s = Scenario.parse(scenario);
+    if (s == Scenario.CHAOS) {
+      return chaos();
+    }
     if (runs < 1) {
       throw new IllegalArgumentException("--runs: " + runs + " (expected: >= 1)");
     }
@@ -118,7 +165,51 @@ final class DrillCommand implements Callable<Integer> {
   }
 
   private Drill.Options options(Scenario s) {
-    return drill.options(s, DrillOptions.duration("--warmup", warmup), writeRate, readRate);
+    return drill
+        .options(s, DrillOptions.duration("--warmup", warmup), writeRate, readRate)
+        .withChecks(checks());
+  }
+
+  private HistoryChecks.Settings checks() {
+    Duration bound = DrillOptions.duration("--stale-bound", staleBound);
+    if (bound.isNegative() || bound.isZero()) {
+      throw new IllegalArgumentException("--stale-bound: " + staleBound + " (expected: > 0)");
+    }
+    return new HistoryChecks.Settings(bound, HistoryChecks.Settings.defaults().limit());
+  }
+
+  /** {@code --scenario chaos}: exit 1 when a schedule shows a violation. */
+  private Integer chaos() {
+    long s = seed != null ? seed : new java.security.SecureRandom().nextLong() >>> 1;
+    ChaosDrill.Options o =
+        new ChaosDrill.Options(
+            schedules,
+            s,
+            maxFaults,
+            spec.commandLine().getParseResult().hasMatchedOption("--write-rate") ? writeRate : 50,
+            spec.commandLine().getParseResult().hasMatchedOption("--read-rate") ? readRate : 50,
+            Duration.ofSeconds(90),
+            drill.reports,
+            checks());
+    PrintWriter out = spec.commandLine().getOut();
+    Drill.Progress progress = Progress.to(json ? spec.commandLine().getErr() : out);
+    Lab lab = dir.lab();
+    ensureUp(lab, drill.config, progress);
+    ChaosDrill chaos = new ChaosDrill(lab, o, progress);
+    List<ChaosDrill.ScheduleResult> results =
+        chaos.run(
+            r -> {
+              if (json) {
+                out.println(ChaosReport.schedule(r).toString());
+                out.flush();
+              }
+            });
+    Path html = ChaosReport.write(drill.reports, s, chaos.faults(), results);
+    var summary = ChaosReport.summary(s, chaos.faults(), results);
+    summary.put("report", html.toString());
+    out.println(json ? summary.toString() : summary.toPrettyString());
+    out.flush();
+    return results.stream().anyMatch(ChaosDrill.ScheduleResult::violated) ? Main.FAILED : 0;
   }
 
   /** Starts a lab from {@code config} when none is up in the directory. */
@@ -139,6 +230,8 @@ final class DrillCommand implements Callable<Integer> {
 
   static boolean safe(DrillResult r) {
     return r.audited()
+        && r.checks().violations(SplitBrain.NAME) == 0
+        && r.checks().violations(Linearizability.NAME) == 0
         && r.metrics().splitBrainWrites() == 0
         && r.metrics().lostAckedBySurvivingWriter() == 0
         && (r.scenario() != Scenario.SWITCHOVER || r.metrics().lostWrites() == 0)
@@ -221,7 +314,15 @@ final class DrillCommand implements Callable<Integer> {
               f.lastS(),
               f.error().length() > 110 ? f.error().substring(0, 110) + "..." : f.error()));
     }
+    for (CheckResult c : r.checks().results()) {
+      out.println(
+          String.format(
+              Locale.ROOT, "  check %-12s %-8s %s", c.checker(), c.verdict(), c.summary()));
+    }
     r.notes().forEach(n -> out.println("  note               " + n));
+    if (r.checks().history() != null) {
+      out.println("  history            " + r.checks().history());
+    }
     out.println("  report             " + r.reportHtml());
     out.flush();
   }

@@ -4,6 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.drill.canary.Canary;
 import io.summit.dr.drill.canary.Outcome;
+import io.summit.dr.drill.canary.RegisterWorkload;
+import io.summit.dr.drill.check.CheckResult;
+import io.summit.dr.drill.check.HistoryChecks;
+import io.summit.dr.drill.check.Linearizability;
+import io.summit.dr.drill.check.SplitBrain;
+import io.summit.dr.drill.history.History;
+import io.summit.dr.drill.history.HistoryFile;
+import io.summit.dr.drill.history.Op;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabLayout;
@@ -67,7 +75,47 @@ public final class Drill {
       double readsPerSecond,
       int seeds,
       Duration requestTimeout,
-      Path reports) {
+      Path reports,
+      double registerOpsPerSecond,
+      HistoryChecks.Settings checks) {
+
+    /** With the register workload at 10 operations/s per client and the checkers' defaults. */
+    public Options(
+        Scenario scenario,
+        Duration window,
+        Duration warmup,
+        double writesPerSecond,
+        double readsPerSecond,
+        int seeds,
+        Duration requestTimeout,
+        Path reports) {
+      this(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          10,
+          HistoryChecks.Settings.defaults());
+    }
+
+    /** The same options with other checker settings. */
+    public Options withChecks(HistoryChecks.Settings other) {
+      return new Options(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          registerOpsPerSecond,
+          other);
+    }
 
     /** The design's drill: 60 s window, 5 s warm-up, 200 writes/s and 200 reads/s. */
     public static Options defaults(Scenario scenario) {
@@ -138,7 +186,11 @@ public final class Drill {
     return recorded.isEmpty() ? List.of(URI.create("http://" + layout.orchestrator())) : recorded;
   }
 
-  private void say(String line) {
+  ControlClient api() {
+    return api;
+  }
+
+  void say(String line) {
     progress.step(String.format(Locale.ROOT, "[%6.1fs] %s", elapsed(), line));
   }
 
@@ -152,14 +204,17 @@ public final class Drill {
     prepare();
     String writerBefore = api.status().writerRegion();
     String other = otherRegion(writerBefore);
+    History history = new History();
     try (Canary canary =
-        new Canary(
-            new Canary.Settings(
-                URI.create("http://" + layout.edgeRouter()),
-                runId,
-                options.writesPerSecond(),
-                options.readsPerSecond(),
-                options.requestTimeout()))) {
+            new Canary(
+                new Canary.Settings(
+                    URI.create("http://" + layout.edgeRouter()),
+                    runId,
+                    options.writesPerSecond(),
+                    options.readsPerSecond(),
+                    options.requestTimeout()),
+                history);
+        RegisterWorkload registers = new RegisterWorkload(registerSettings(runId), history)) {
       say(
           "canary: seeding "
               + options.seeds()
@@ -176,9 +231,10 @@ public final class Drill {
               options.readsPerSecond(),
               options.warmup().toSeconds()));
       canary.start();
+      registers.start();
       long warmStart = System.nanoTime();
       WarmUp warm = warmUp(canary, warmStart);
-      int plansBefore = api.plans().size();
+      int plansBefore = plansNow();
 
       long asked = System.nanoTime();
       Fault fault = inject(writerBefore, other);
@@ -191,19 +247,49 @@ public final class Drill {
               fault.description(),
               (t0 - asked) / 1e9));
       @Nullable String planId = follow(canary, t0, plansBefore, writerBefore, other);
+      registers.stop();
       List<Outcome> outcomes = canary.stop();
+      List<Op> ops = history.ops();
       say("canary: stopped; " + outcomes.size() + " requests recorded");
 
-      PlanStatus plan = planId == null ? null : awaitPlanEnd(planId, Duration.ofSeconds(120));
-      String writerAfter = api.status().writerRegion();
+      List<String> notes = new ArrayList<>();
+      PlanStatus plan = null;
+      if (planId != null) {
+        try {
+          plan = awaitPlanEnd(planId, Duration.ofSeconds(120));
+        } catch (DrillException e) {
+          // The history is still audited and checked: a wedged plan is a finding, not a reason
+          // to lose the run.
+          notes.add("PLAN DID NOT END: " + e.getMessage());
+          say("plan " + planId + " did not end; auditing and checking the history anyway");
+        }
+      }
+      String writerAfter = safeWriter(writerBefore);
       List<String> auditProblems = new ArrayList<>();
-      Map<String, Set<String>> missing = audit(writerAfter, outcomes, auditProblems);
+      Map<String, Set<String>> missing = audit(writerAfter, auditedIds(ops), auditProblems);
+      Path historyFile =
+          HistoryFile.write(
+              ops,
+              t0,
+              t0At,
+              DrillReport.historyPath(options.reports(), t0At, options.scenario(), run));
+      HistoryChecks checks =
+          HistoryChecks.run(
+              ops, missing, auditProblems.isEmpty(), options.checks(), historyFile.toString());
+      say("history: " + ops.size() + " operations in " + historyFile);
+      checks
+          .results()
+          .forEach(c -> say("check " + c.checker() + ": " + c.verdict() + ", " + c.summary()));
       DrillMetrics metrics =
           DrillMetrics.compute(outcomes, t0, options.window(), missing, writerBefore, writerAfter);
-      List<String> notes = new ArrayList<>();
       auditProblems.forEach(p -> notes.add("AUDIT INCOMPLETE: " + p));
       if (plan == null && options.scenario() == Scenario.REGION_FAILURE) {
         notes.add("no plan ran: the writer region was not failed over (see the events)");
+      }
+      for (CheckResult c : checks.results()) {
+        if (c.verdict() != CheckResult.Verdict.VALID) {
+          notes.add("CHECK " + c.checker() + " " + c.verdict() + ": " + c.summary());
+        }
       }
       if (options.scenario() == Scenario.PARTITION) {
         notes.add(
@@ -241,7 +327,8 @@ public final class Drill {
               notes,
               auditProblems.isEmpty(),
               Path.of(""),
-              Path.of(""));
+              Path.of(""),
+              checks);
       DrillResult written = DrillReport.write(result, options.reports());
       say(
           "report: "
@@ -249,14 +336,17 @@ public final class Drill {
               + String.format(
                   Locale.ROOT,
                   " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged"
-                      + " writes, split brain %d)",
+                      + " writes, split brain %d, history split brain %d, non-linearizable keys"
+                      + " %d)",
                   metrics.rtoWriteS() == null
                       ? "not recovered"
                       : String.format(Locale.ROOT, "%.2fs", metrics.rtoWriteS()),
                   100 * metrics.readAvailability(),
                   metrics.lostWrites(),
                   metrics.ackedWrites(),
-                  metrics.splitBrainWrites()));
+                  metrics.splitBrainWrites(),
+                  checks.violations(SplitBrain.NAME),
+                  checks.violations(Linearizability.NAME)));
       recover(writerBefore);
       return written;
     }
@@ -265,7 +355,7 @@ public final class Drill {
   // ---- preparation ------------------------------------------------------------------------
 
   /** Brings the lab to the scenario's starting state. */
-  private void prepare() {
+  void prepare() {
     if (!lab.state().isPresent()) {
       throw new DrillException("no lab in " + lab.dir() + ": start one with 'summit-dr lab up'");
     }
@@ -304,7 +394,7 @@ public final class Drill {
    * Brings back a region a previous run killed: its WAN links healed and every component that is
    * not running restarted.
    */
-  private void restartDeadComponents() {
+  void restartDeadComponents() {
     List<LabComponent> dead =
         lab.requireState().components().stream()
             .filter(c -> !OsProcesses.isAlive(c.pid()))
@@ -325,7 +415,7 @@ public final class Drill {
             (System.nanoTime() - t) / 1e9));
   }
 
-  private void awaitNoPlan() {
+  void awaitNoPlan() {
     boolean idle =
         parkUntil(System.nanoTime() + Duration.ofSeconds(180).toNanos(), this::noRunningPlan);
     if (!idle) {
@@ -333,7 +423,7 @@ public final class Drill {
     }
   }
 
-  private boolean noRunningPlan() {
+  boolean noRunningPlan() {
     for (PlanStatus p : api.plans()) {
       if (p.endedAt() == null) {
         return false;
@@ -424,7 +514,7 @@ public final class Drill {
    * Waits until every seed is in every store node that serves reads (the writer's and its
    * replicas'; not a fenced old primary), so that reads after T0 find them wherever they go.
    */
-  private void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
+  void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
     List<String> ids = seeds.stream().map(Canary.Seed::id).toList();
     // The serving nodes are read again on every look: an old primary that has just come back
     // still shows as a primary until supervision fences it, and then no longer serves.
@@ -523,6 +613,10 @@ public final class Drill {
                   + other
                   + " (both regions stay reachable from the edge)",
               lab.partition(writer, other));
+      case ISOLATE ->
+          Fault.of("isolated " + writer + " (cut from every other location)", lab.isolate(writer));
+      case EDGE_ISOLATION -> edgeIsolation(writer, other);
+      case CHAOS -> throw new DrillException("chaos: run through ChaosDrill, not Drill");
       case SWITCHOVER ->
           Fault.accepted(
               "requested switchover to "
@@ -538,6 +632,19 @@ public final class Drill {
     };
   }
 
+  /** Cuts the writer region from the edge and the witness; T0 is the first cut. */
+  private Fault edgeIsolation(String writer, String other) {
+    io.summit.dr.lab.Fault first = lab.partition(writer, "edge");
+    List<String> cut = new ArrayList<>(List.of("edge"));
+    for (String location : layout.locations()) {
+      if (!location.equals(writer) && !location.equals(other) && !location.equals("edge")) {
+        lab.partition(writer, location);
+        cut.add(location);
+      }
+    }
+    return Fault.of("cut " + writer + " from " + cut + " (still linked to " + other + ")", first);
+  }
+
   /**
    * Follows the recovery until the window ends, with a live line every second; heals a partition
    * half-way. Returns the id of the plan the fault caused, if any.
@@ -546,7 +653,7 @@ public final class Drill {
       Canary canary, long t0, int plansBefore, String writerBefore, String other) {
     long end = t0 + options.window().toNanos();
     long healAt = t0 + options.window().toNanos() / 2;
-    boolean healed = options.scenario() != Scenario.PARTITION;
+    boolean healed = !options.scenario().healsHalfWay();
     String planId = null;
     String lastWriter = writerBefore;
     long nextLine = t0;
@@ -588,6 +695,25 @@ public final class Drill {
       LockSupport.parkNanos(100_000_000L);
     }
     return planId;
+  }
+
+  /**
+   * How many plans the orchestrator knows, asked until a replica leads (a leader election after a
+   * loaded warm-up must not end the run).
+   */
+  private int plansNow() {
+    int[] n = {-1};
+    parkUntil(
+        System.nanoTime() + Duration.ofSeconds(30).toNanos(),
+        () -> {
+          List<PlanStatus> plans = safePlans();
+          n[0] = plans == null ? -1 : plans.size();
+          return plans != null;
+        });
+    if (n[0] < 0) {
+      throw new DrillException("no orchestrator replica leads after 30s: cannot inject the fault");
+    }
+    return n[0];
   }
 
   private @Nullable List<PlanStatus> safePlans() {
@@ -675,13 +801,7 @@ public final class Drill {
   // ---- audit and report -------------------------------------------------------------------
 
   /** Per store, the acknowledged writes its node in the writer region does not hold. */
-  private Map<String, Set<String>> audit(
-      String writer, List<Outcome> outcomes, List<String> problems) {
-    List<String> acked =
-        outcomes.stream()
-            .filter(o -> o.kind() == Outcome.Kind.WRITE && o.ok())
-            .map(Outcome::id)
-            .toList();
+  Map<String, Set<String>> audit(String writer, List<String> acked, List<String> problems) {
     Map<String, Set<String>> missing = new LinkedHashMap<>();
     for (Store s : topology.stores()) {
       try {
@@ -697,13 +817,45 @@ public final class Drill {
     say(
         "audit: "
             + acked.size()
-            + " acknowledged writes checked in "
+            + " acknowledged and failed writes checked in "
             + topology.stores().stream().map(s -> s.name() + "@" + writer).toList()
             + ": "
             + missing.entrySet().stream()
                 .map(e -> e.getKey() + " missing " + e.getValue().size())
                 .toList());
     return missing;
+  }
+
+  /**
+   * The entity writes of the history an audit must look for: the acknowledged ones (must be there)
+   * and the failed ones (must not be).
+   */
+  static List<String> auditedIds(List<Op> ops) {
+    return ops.stream()
+        .filter(o -> o.f() == Op.F.WRITE && o.type() != Op.Type.INFO)
+        .map(Op::key)
+        .distinct()
+        .toList();
+  }
+
+  /**
+   * The register workload: three keys, a client at the edge and one inside each region (calling a
+   * ready instance of the region's service directly).
+   */
+  RegisterWorkload.Settings registerSettings(String runId) {
+    Map<String, java.util.function.Supplier<@Nullable URI>> clients = new LinkedHashMap<>();
+    URI edge = URI.create("http://" + layout.edgeRouter());
+    clients.put("edge", () -> edge);
+    for (String region : layout.regions()) {
+      clients.put(region, new RegionInstances(layout.cluster(region)));
+    }
+    return new RegisterWorkload.Settings(
+        runId,
+        3,
+        options.registerOpsPerSecond(),
+        options.requestTimeout(),
+        runId.hashCode(),
+        clients);
   }
 
   /** Failed requests grouped by kind and error (digits folded, so ports and ids group). */
@@ -796,7 +948,7 @@ public final class Drill {
   /**
    * Parks in 50 ms steps until {@code done} holds or the deadline passes; false on the deadline.
    */
-  private static boolean parkUntil(long deadlineNanos, BooleanSupplier done) {
+  static boolean parkUntil(long deadlineNanos, BooleanSupplier done) {
     while (true) {
       try {
         if (done.getAsBoolean()) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.summit.dr.drill.check.CheckResult;
+import io.summit.dr.drill.check.HistoryChecks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,7 +60,8 @@ public final class DrillReport {
             r.notes(),
             r.audited(),
             json,
-            html);
+            html,
+            r.checks());
     try {
       Files.createDirectories(dir);
       String data = JSON.writeValueAsString(done);
@@ -113,6 +116,7 @@ public final class DrillReport {
     o.put("lost_acked_by_surviving_writer", m.lostAckedBySurvivingWriter());
     o.put("split_brain_writes", m.splitBrainWrites());
     o.put("audited", r.audited());
+    o.set("checks", checks(r.checks()));
     o.put("plan", r.plan() == null ? null : r.plan().id());
     ArrayNode steps = o.putArray("steps");
     for (DrillResult.Step s : r.steps()) {
@@ -124,6 +128,32 @@ public final class DrillReport {
     }
     o.put("report", r.reportHtml().toString());
     return o;
+  }
+
+  /** The checkers' verdicts by name, the handover gaps, and where the history is. */
+  public static ObjectNode checks(HistoryChecks c) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("history", c.history());
+    o.put("operations", c.operations());
+    for (CheckResult r : c.results()) {
+      ObjectNode one = o.putObject(r.checker());
+      one.put("verdict", r.verdict().name().toLowerCase(java.util.Locale.ROOT));
+      one.put("violations", r.violations());
+      one.put("summary", r.summary());
+    }
+    ArrayNode gaps = o.putArray("handovers");
+    c.handovers()
+        .forEach(
+            h -> gaps.addObject().put("from", h.from()).put("to", h.to()).put("gap_s", h.gapS()));
+    o.put("stale_reads_in_region", c.staleInRegion());
+    return o;
+  }
+
+  /** The history file beside a report: {@code STAMP-SCENARIO-runN.history.jsonl}. */
+  static Path historyPath(Path dir, java.time.Instant t0, Scenario scenario, int run) {
+    return dir.resolve(
+            STAMP.format(t0) + "-" + scenario.wireName() + "-run" + run + ".history.jsonl")
+        .toAbsolutePath();
   }
 
   /** The {@code "summary": true} object after several runs: median and max of RTO and RPO. */

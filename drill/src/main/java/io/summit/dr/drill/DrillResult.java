@@ -1,5 +1,6 @@
 package io.summit.dr.drill;
 
+import io.summit.dr.drill.check.HistoryChecks;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param audited whether every store of the writer region could be read back (when not, the loss is
  *     unknown and the notes say why)
  * @param notes what a reader should know about this run (a missed target, a slow recovery)
+ * @param checks the history checkers' results (the history is written beside the report)
  */
 public record DrillResult(
     Scenario scenario,
@@ -34,7 +36,8 @@ public record DrillResult(
     List<String> notes,
     boolean audited,
     Path reportJson,
-    Path reportHtml) {
+    Path reportHtml,
+    HistoryChecks checks) {
 
   /**
    * The canary's settings for this run.

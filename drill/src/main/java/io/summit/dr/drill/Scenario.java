@@ -13,7 +13,21 @@ public enum Scenario {
   /** A planned switchover of the writer to the other region. */
   SWITCHOVER,
   /** Failback to the home region after a region failure (set up first, not measured). */
-  FAILBACK;
+  FAILBACK,
+  /** Cut the writer region from every other location for half the window, then heal. */
+  ISOLATE,
+  /**
+   * Cut the writer region from the edge and the witness (still linked to the other region) for half
+   * the window, then heal.
+   */
+  EDGE_ISOLATION,
+  /** Random fault schedules from the lab's fault set (ChaosDrill). */
+  CHAOS;
+
+  /** Whether the drill heals the fault half-way through the window (a cut, not a kill). */
+  public boolean healsHalfWay() {
+    return this == PARTITION || this == ISOLATE || this == EDGE_ISOLATION;
+  }
 
   @JsonValue
   public String wireName() {

@@ -79,7 +79,8 @@ class DrillReportTest {
             List.of("a note </script><b>not markup</b>"),
             true,
             Path.of(""),
-            Path.of(""));
+            Path.of(""),
+            io.summit.dr.drill.check.HistoryChecks.none());
     return DrillReport.write(r, dir);
   }
 

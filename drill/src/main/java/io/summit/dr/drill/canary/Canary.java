@@ -3,6 +3,8 @@ package io.summit.dr.drill.canary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.summit.dr.drill.history.History;
+import io.summit.dr.drill.history.Op;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,9 +79,16 @@ public final class Canary implements AutoCloseable {
   private final AtomicLong readsFailed = new AtomicLong();
   private final List<Seed> seeds = new ArrayList<>();
   private volatile @Nullable Thread ticker;
+  private final History history;
 
   public Canary(Settings settings) {
+    this(settings, new History());
+  }
+
+  /** A canary that records its requests (once started) into {@code history} too. */
+  public Canary(Settings settings, History history) {
     this.settings = settings;
+    this.history = history;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -189,6 +198,14 @@ public final class Canary implements AutoCloseable {
 
   private CompletableFuture<Outcome> send(
       HttpRequest request, Outcome.Kind kind, long seq, String id, @Nullable Seed expected) {
+    // Seeding is in the history too: a read that later misses a seed is a stale read.
+    History.Pending op =
+        history.invoke(
+            history.newProcess(),
+            kind == Outcome.Kind.WRITE ? Op.F.WRITE : Op.F.READ,
+            id,
+            kind == Outcome.Kind.WRITE ? seq : null,
+            "edge");
     long issued = System.nanoTime();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .handle(
@@ -198,9 +215,61 @@ public final class Canary implements AutoCloseable {
                       ? new Outcome(
                           kind, seq, id, issued, System.nanoTime(), 0, null, null, describe(e))
                       : outcome(kind, seq, id, issued, r, expected);
+              complete(op, o, e == null ? r.body() : null, e);
               record(o);
               return o;
             });
+  }
+
+  /**
+   * The history's completion of a request: an acknowledged write is ok with its term; a read is ok
+   * with the seq it found (none for a 404); a write is a fail only when it surely did not happen
+   * (the connection was refused, or a 4xx), an info otherwise (a timeout, a cut connection, a 5xx:
+   * the row may have gone in).
+   */
+  static void complete(
+      History.Pending op, Outcome o, @Nullable String body, @Nullable Throwable e) {
+    String error = o.error() == null ? "status " + o.status() : o.error();
+    JsonNode json = parse(body);
+    if (o.kind() == Outcome.Kind.WRITE) {
+      if (o.ok()) {
+        op.ok(null, json.hasNonNull("term") ? json.get("term").asLong() : null, o.writerRegion());
+      } else if (surelyNotDone(o.status(), e)) {
+        op.fail(error);
+      } else {
+        op.info(error);
+      }
+    } else if (o.status() == 200 && json.hasNonNull("seq")) {
+      op.ok(json.get("seq").asLong(), null, o.servedRegion());
+    } else if (o.status() == 404 && json.path("error").asText().contains("not found")) {
+      op.ok(null, null, text(json, "region"));
+    } else {
+      op.fail(error);
+    }
+  }
+
+  /** Whether a request that got no success surely had no effect. */
+  public static boolean surelyNotDone(int status, @Nullable Throwable e) {
+    Throwable cause = e;
+    while (cause != null) {
+      if (cause instanceof java.net.ConnectException) {
+        return true;
+      }
+      cause = cause.getCause();
+    }
+    return e == null && status / 100 == 4 && status != 408;
+  }
+
+  private static JsonNode parse(@Nullable String body) {
+    if (body == null) {
+      return JSON.createObjectNode();
+    }
+    try {
+      JsonNode n = JSON.readTree(body);
+      return n == null ? JSON.createObjectNode() : n;
+    } catch (IOException e) {
+      return JSON.createObjectNode();
+    }
   }
 
   private static Outcome outcome(
@@ -257,6 +326,11 @@ public final class Canary implements AutoCloseable {
   /** The outcomes recorded so far, in no particular order (a copy: the canary runs on). */
   public List<Outcome> recorded() {
     return List.copyOf(outcomes);
+  }
+
+  /** The history of every request, seeding included. */
+  public History history() {
+    return history;
   }
 
   public Totals totals() {

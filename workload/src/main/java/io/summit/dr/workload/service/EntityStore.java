@@ -46,7 +46,7 @@ final class EntityStore implements AutoCloseable {
   private static final Duration READER_POOL_WAIT = Duration.ofMillis(250);
 
   /** The nodes one discovery version names: the writer region's and this region's. */
-  private record Wiring(
+  record Wiring(
       long version,
       String writerRegion,
       long term,
@@ -183,6 +183,11 @@ final class EntityStore implements AutoCloseable {
     return new RedisNode(redisStore + "@" + nodeRegion, route.apply(address), timeout);
   }
 
+  /** The current wiring (for {@link RegisterStore}, which writes through the same nodes). */
+  Wiring current() {
+    return wiring();
+  }
+
   private Wiring wiring() {
     Wiring w = wiring;
     if (w == null) {
@@ -194,10 +199,10 @@ final class EntityStore implements AutoCloseable {
   /**
    * Writes the entity to both stores of the writer region: the row first, then the key.
    *
-   * @return the writer region that took it
+   * @return the writer region that took it, and the writer term the write carried
    * @throws StoreException naming the node that failed
    */
-  String write(String id, long seq, String payload) {
+  Ack write(String id, long seq, String payload) {
     Wiring w = wiring();
     try (Connection c = w.pgWriter().connection()) {
       ensureSchema(c);
@@ -231,11 +236,14 @@ final class EntityStore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new StoreException(w.redisWriter().id() + ": " + e.getMessage(), e);
     }
-    return w.writerRegion();
+    return new Ack(w.writerRegion(), w.term());
   }
 
+  /** An acknowledged write: the writer region that took it and the term it was routed with. */
+  record Ack(String writerRegion, long term) {}
+
   /** No row went in: a duplicate id (a retried write), or a node whose term is newer. */
-  private static void refuseIfStale(Connection c, Wiring w) throws SQLException {
+  static void refuseIfStale(Connection c, Wiring w) throws SQLException {
     try (Statement s = c.createStatement();
         java.sql.ResultSet rs = s.executeQuery(WriterTerm.PG_READ)) {
       rs.next();

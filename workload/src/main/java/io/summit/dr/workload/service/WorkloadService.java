@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -69,6 +70,7 @@ public final class WorkloadService implements AutoCloseable {
   private final String region;
   private final String name;
   private final EntityStore store;
+  private final RegisterStore registers;
   private final DiscoveryWatcher discovery;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
@@ -113,6 +115,7 @@ public final class WorkloadService implements AutoCloseable {
     this.region = region;
     this.name = name;
     this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
+    this.registers = new RegisterStore(store);
     this.discovery = new DiscoveryWatcher(orchestrators, store::version, store::apply);
     this.server = HttpServer.create(listen, 256);
     server.setExecutor(executor);
@@ -170,13 +173,20 @@ public final class WorkloadService implements AutoCloseable {
         create(x);
       } else if (path.startsWith("/entities/") && (method.equals("GET") || method.equals("HEAD"))) {
         get(x, path.substring("/entities/".length()));
+      } else if (path.startsWith("/registers/") && method.equals("PUT")) {
+        putRegister(x, path.substring("/registers/".length()));
+      } else if (path.startsWith("/registers/") && method.equals("GET")) {
+        getRegister(x, path.substring("/registers/".length()));
       } else if (path.equals("/entities") || path.startsWith("/entities/")) {
         reply(x, 405, error("method: " + method + " (expected: POST /entities, GET /entities/ID)"));
       } else {
         reply(
             x,
             404,
-            error("path: " + path + " (expected: /entities, /entities/ID, /healthz, /readyz)"));
+            error(
+                "path: "
+                    + path
+                    + " (expected: /entities, /entities/ID, /registers/KEY, /healthz, /readyz)"));
       }
     } catch (RuntimeException e) {
       reply(x, 500, error(name + ": " + e));
@@ -230,7 +240,7 @@ public final class WorkloadService implements AutoCloseable {
       // wait for a connection to the old writer to time out.
       discovery.refresh();
     }
-    String writerRegion;
+    EntityStore.Ack writerRegion;
     long version = store.version();
     try {
       writerRegion = store.write(id, seq, payload);
@@ -253,7 +263,8 @@ public final class WorkloadService implements AutoCloseable {
     out.put("id", id);
     out.put("seq", seq);
     out.put("region", region);
-    out.put("writer_region", writerRegion);
+    out.put("writer_region", writerRegion.writerRegion());
+    out.put("term", writerRegion.term());
     out.put("instance", name);
     reply(x, 201, out);
   }
@@ -301,6 +312,101 @@ public final class WorkloadService implements AutoCloseable {
       throw new IllegalArgumentException("payload: " + payload + " (expected: a string)");
     }
     return body;
+  }
+
+  /**
+   * {@code PUT /registers/KEY {"value": N}}: 200 with the writer region and term; 503 naming the
+   * node when the write failed (it may still have taken effect).
+   */
+  private void putRegister(HttpExchange x, String key) throws IOException {
+    long value;
+    try {
+      requireKey(key);
+      JsonNode v = readRegisterBody(x).path("value");
+      if (!v.canConvertToLong()) {
+        throw new IllegalArgumentException("value: " + v + " (expected: an integer)");
+      }
+      value = v.asLong();
+    } catch (IllegalArgumentException e) {
+      reply(x, 400, error(e.getMessage()));
+      return;
+    }
+    EntityStore.Ack ack;
+    try {
+      ack = registers.write(key, value);
+    } catch (EntityStore.StoreException e) {
+      reply(x, 503, error(e.getMessage()));
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("key", key);
+    out.put("value", value);
+    out.put("region", region);
+    out.put("writer_region", ack.writerRegion());
+    out.put("term", ack.term());
+    reply(x, 200, out);
+  }
+
+  private JsonNode readRegisterBody(HttpExchange x) throws IOException {
+    byte[] bytes;
+    try (InputStream in = x.getRequestBody()) {
+      bytes = in.readNBytes(MAX_BODY + 1);
+    }
+    try {
+      JsonNode body = JSON.readTree(bytes);
+      if (body == null || !body.isObject()) {
+        throw new IllegalArgumentException("body: not an object (expected: {\"value\": N})");
+      }
+      return body;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "body: not JSON (" + e.getOriginalMessage() + ") (expected: {\"value\": N})", e);
+    }
+  }
+
+  private static void requireKey(String key) {
+    if (key.isEmpty() || key.contains("/") || key.length() > 200) {
+      throw new IllegalArgumentException(
+          "key: '" + key + "' (expected: /registers/KEY, 1..200 characters, no '/')");
+    }
+  }
+
+  /**
+   * {@code GET /registers/KEY[?read=strong|local]}: 200 with {@code value} (null when never
+   * written) and the node that answered; strong (the default) reads the writer's primary.
+   */
+  private void getRegister(HttpExchange x, String key) throws IOException {
+    String query = Objects.requireNonNullElse(x.getRequestURI().getQuery(), "read=strong");
+    boolean strong;
+    try {
+      requireKey(key);
+      if (!query.equals("read=strong") && !query.equals("read=local")) {
+        throw new IllegalArgumentException(
+            "read: '" + query + "' (expected: read=strong or read=local)");
+      }
+      strong = query.equals("read=strong");
+    } catch (IllegalArgumentException e) {
+      reply(x, 400, error(e.getMessage()));
+      return;
+    }
+    RegisterStore.Read read;
+    try {
+      read = registers.read(key, strong);
+    } catch (EntityStore.StoreException e) {
+      reply(x, 503, error(e.getMessage()));
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("key", key);
+    if (read.value().isPresent()) {
+      out.put("value", read.value().getAsLong());
+    } else {
+      out.putNull("value");
+    }
+    out.put("region", region);
+    out.put("node", read.node());
+    out.put("writer_region", store.writerRegion().orElse(""));
+    reply(x, 200, out);
   }
 
   private void get(HttpExchange x, String id) throws IOException {
