@@ -67,6 +67,7 @@ public final class WorkloadService implements AutoCloseable {
   }
 
   private final String region;
+  private final ServiceMetrics metrics = new ServiceMetrics();
   private final String name;
   private final EntityStore store;
   private final DiscoveryWatcher discovery;
@@ -162,7 +163,10 @@ public final class WorkloadService implements AutoCloseable {
     try (x) {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
-      if (path.equals("/healthz")) {
+      metrics.request(path, method);
+      if (path.equals("/metrics")) {
+        metrics.serve(x);
+      } else if (path.equals("/healthz")) {
         reply(x, 200, Map.of("status", "alive", "instance", name));
       } else if (path.equals("/readyz")) {
         ready(x);
@@ -176,7 +180,10 @@ public final class WorkloadService implements AutoCloseable {
         reply(
             x,
             404,
-            error("path: " + path + " (expected: /entities, /entities/ID, /healthz, /readyz)"));
+            error(
+                "path: "
+                    + path
+                    + " (expected: /entities, /entities/ID, /healthz, /readyz, /metrics)"));
       }
     } catch (RuntimeException e) {
       reply(x, 500, error(name + ": " + e));
