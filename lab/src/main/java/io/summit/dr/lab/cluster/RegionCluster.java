@@ -104,7 +104,7 @@ public final class RegionCluster implements AutoCloseable {
   private List<String> registered = List.of();
   private boolean started;
   private volatile ObjectNode view = JSON.createObjectNode();
-  private final io.summit.dr.lab.metrics.PrometheusText metrics = clusterMetrics();
+  private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
 
   public RegionCluster(ClusterConfig config, Clock clock) throws IOException {
     this.config = config;
@@ -389,7 +389,11 @@ public final class RegionCluster implements AutoCloseable {
   }
 
   /** The autoscaler's floor, ceiling and ready instances, from the cluster's view. */
-  private io.summit.dr.lab.metrics.PrometheusText clusterMetrics() {
+  private synchronized io.summit.dr.lab.metrics.PrometheusText clusterMetrics() {
+    var existing = metrics;
+    if (existing != null) {
+      return existing;
+    }
     var m = new io.summit.dr.lab.metrics.PrometheusText();
     for (String field : java.util.List.of("min", "max", "ready")) {
       io.micrometer.core.instrument.Gauge.builder(
@@ -399,6 +403,7 @@ public final class RegionCluster implements AutoCloseable {
           .tag("kind", field)
           .register(m.registry());
     }
+    metrics = m;
     return m;
   }
 
@@ -407,7 +412,7 @@ public final class RegionCluster implements AutoCloseable {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
       if (path.equals("/metrics")) {
-        metrics.serve(x);
+        clusterMetrics().serve(x);
       } else if (path.equals("/healthz")) {
         ObjectNode v = view;
         reply(x, v.path("started").asBoolean() ? 200 : 503, v);

@@ -123,23 +123,25 @@ public final class WanDaemon implements AutoCloseable {
 
   /** Per link: cut (1/0) and latency; registered on the first scrape, when the links exist. */
   private synchronized io.summit.dr.lab.metrics.PrometheusText metrics() {
-    if (metrics == null) {
-      var m = new io.summit.dr.lab.metrics.PrometheusText();
-      for (LinkState l : links.values()) {
-        io.micrometer.core.instrument.Gauge.builder(
-                "summit_lab_wan_link_cut", l, x -> x.isCut() ? 1 : 0)
-            .description("1 while the WAN link between the two locations is cut")
-            .tags("a", l.a(), "b", l.b())
-            .register(m.registry());
-        io.micrometer.core.instrument.Gauge.builder(
-                "summit_lab_wan_link_latency_seconds", l, x -> x.latencyMillis() / 1000.0)
-            .description("One-way latency the WAN link adds")
-            .tags("a", l.a(), "b", l.b())
-            .register(m.registry());
-      }
-      metrics = m;
+    var existing = metrics;
+    if (existing != null) {
+      return existing;
     }
-    return metrics;
+    var m = new io.summit.dr.lab.metrics.PrometheusText();
+    for (LinkState l : links.values()) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "summit_lab_wan_link_cut", l, x -> x.isCut() ? 1 : 0)
+          .description("1 while the WAN link between the two locations is cut")
+          .tags("a", l.a(), "b", l.b())
+          .register(m.registry());
+      io.micrometer.core.instrument.Gauge.builder(
+              "summit_lab_wan_link_latency_seconds", l, x -> x.latencyMillis() / 1000.0)
+          .description("One-way latency the WAN link adds")
+          .tags("a", l.a(), "b", l.b())
+          .register(m.registry());
+    }
+    metrics = m;
+    return m;
   }
 
   private void handle(HttpExchange exchange) throws IOException {

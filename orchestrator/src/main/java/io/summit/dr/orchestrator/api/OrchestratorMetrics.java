@@ -72,7 +72,7 @@ public final class OrchestratorMetrics {
   }
 
   /** The JVM's memory, GC, threads, classes, CPU and uptime meters. */
-  static void bindJvm(MeterRegistry registry) {
+  public static void bindJvm(MeterRegistry registry) {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -172,14 +172,16 @@ public final class OrchestratorMetrics {
 
   private static boolean waiting(Orchestrator o) {
     PlanStatus p = running(o);
-    return p != null && p.state().equals("waiting-approval");
+    return p != null && "waiting-approval".equals(p.state());
   }
 
   private static double lastDuration(Orchestrator o) {
-    return o.plans()
-        .last()
-        .map(p -> seconds(Duration.between(p.startedAt(), p.endedAt() != null ? p.endedAt() : Instant.now())))
-        .orElse(Double.NaN);
+    PlanStatus p = o.plans().last().orElse(null);
+    if (p == null) {
+      return Double.NaN;
+    }
+    Instant ended = p.endedAt();
+    return seconds(Duration.between(p.startedAt(), ended != null ? ended : Instant.now()));
   }
 
   /** Brings the event-like meters up to date; call before each scrape. */
@@ -207,13 +209,15 @@ public final class OrchestratorMetrics {
         .register(registry)
         .record(Duration.between(p.startedAt(), java.util.Objects.requireNonNull(p.endedAt())));
     for (PlanStatus.StepStatus s : p.steps()) {
-      if (s.startS() != null && s.endS() != null) {
+      Double start = s.startS();
+      Double end = s.endS();
+      if (start != null && end != null) {
         Timer.builder("summit_dr_plan_step_duration")
             .description("Plan step durations, by action and end state")
             .tags("action", s.action(), "state", s.state())
             .publishPercentileHistogram()
             .register(registry)
-            .record(Duration.ofMillis(Math.round((s.endS() - s.startS()) * 1000)));
+            .record(Duration.ofMillis(Math.round((end - start) * 1000)));
       }
     }
   }
@@ -223,18 +227,19 @@ public final class OrchestratorMetrics {
     List<MultiGauge.Row<?>> ends = new ArrayList<>();
     for (PlanStatus.StepStatus s : p.steps()) {
       Tags tags = Tags.of("step", s.id(), "action", s.action());
-      if (s.startS() != null) {
-        starts.add(MultiGauge.Row.of(tags, s.startS()));
+      Double start = s.startS();
+      Double end = s.endS();
+      if (start != null) {
+        starts.add(MultiGauge.Row.of(tags, start));
       }
-      if (s.endS() != null) {
-        ends.add(MultiGauge.Row.of(tags, s.endS()));
+      if (end != null) {
+        ends.add(MultiGauge.Row.of(tags, end));
       }
     }
     stepStart.register(starts, true);
     stepEnd.register(ends, true);
   }
 
-  @SuppressWarnings("unchecked")
   private void detection() {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     regionsView
