@@ -82,9 +82,7 @@ final class K8sCommand implements Runnable {
             .getOut()
             .printf(
                 "%s: %d resources in %s%n",
-                regions.get(i).region(),
-                regions.get(i).resources().size(),
-                written.get(i).dir());
+                regions.get(i).region(), regions.get(i).resources().size(), written.get(i).dir());
       }
       spec.commandLine().getOut().printf("rendered in %d ms%n", millis);
       return 0;

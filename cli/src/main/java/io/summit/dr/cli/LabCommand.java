@@ -89,7 +89,8 @@ final class LabCommand implements Runnable {
           };
       lab.up(config, progress);
       if (prometheus
-          && lab.requireState().components().stream().noneMatch(c -> c.kind().equals("prometheus"))) {
+          && lab.requireState().components().stream()
+              .noneMatch(c -> c.kind().equals("prometheus"))) {
         Path rules = Path.of("deploy/prometheus/rules.yml");
         io.summit.dr.lab.LabPrometheus.start(lab, Files.exists(rules) ? rules : null, progress);
       }

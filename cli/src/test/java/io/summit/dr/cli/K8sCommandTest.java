@@ -35,8 +35,14 @@ class K8sCommandTest {
   void aBadNamespaceIsBadInputNamingTheField() {
     CliRun run =
         CliRun.of(
-            "k8s", "render", "--config", "../examples/summit.yaml", "--out",
-            dir.toString(), "--namespace", "Not_A_Label");
+            "k8s",
+            "render",
+            "--config",
+            "../examples/summit.yaml",
+            "--out",
+            dir.toString(),
+            "--namespace",
+            "Not_A_Label");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("namespace: 'Not_A_Label' (expected: a DNS label");

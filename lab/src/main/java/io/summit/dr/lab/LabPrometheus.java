@@ -1,8 +1,8 @@
 package io.summit.dr.lab;
 
 import io.summit.dr.lab.process.LabException;
-import io.summit.dr.replication.Endpoint;
 import io.summit.dr.lab.process.OsProcesses;
+import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.IOException;
@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * every component of the running lab that serves {@code /metrics} (orchestrator replicas, routers,
  * observers, agents, service clusters, the WAN daemon) every 5 s, one job per kind ({@code
  * summit-orchestrator}, ...; the target's location in the label {@code location}), with the alert
- * rules of {@code deploy/prometheus/rules.yml} when that file is found. Recorded in the lab state as
- * kind {@code prometheus}, so {@code lab down} stops it; its data lives in {@code
+ * rules of {@code deploy/prometheus/rules.yml} when that file is found. Recorded in the lab state
+ * as kind {@code prometheus}, so {@code lab down} stops it; its data lives in {@code
  * <lab>/edge/prometheus}.
  */
 public final class LabPrometheus {
@@ -44,7 +44,8 @@ public final class LabPrometheus {
    * @param rules the alert rules to load, or null for none
    * @throws LabException when the binary is missing, the lab is not up, or it does not get ready
    */
-  public static LabComponent start(Lab lab, @org.jspecify.annotations.Nullable Path rules, Consumer<String> progress) {
+  public static LabComponent start(
+      Lab lab, @org.jspecify.annotations.Nullable Path rules, Consumer<String> progress) {
     if (!Files.isExecutable(Path.of(PROGRAM))) {
       throw new LabException(
           "prometheus: " + PROGRAM + " not found: install Debian's prometheus (.ci/setup does)");
@@ -74,15 +75,28 @@ public final class LabPrometheus {
     long pid = OsProcesses.spawnDetached(command, log);
     LabComponent c =
         new LabComponent(
-            Lab.componentName(KIND, LabLayout.EDGE), KIND, LabLayout.EDGE, pid, listen.host(),
-            listen.port(), dir.toString(), log.toString(), command, "/-/ready");
+            Lab.componentName(KIND, LabLayout.EDGE),
+            KIND,
+            LabLayout.EDGE,
+            pid,
+            listen.host(),
+            listen.port(),
+            dir.toString(),
+            log.toString(),
+            command,
+            "/-/ready");
     lab.save(state.with(c));
     awaitReady(c, Duration.ofSeconds(30));
     progress.accept(
         String.format(
             Locale.ROOT,
             "  %-22s %-9s %-16s pid %-7d %5.1fs  (http://%s/targets)",
-            c.name(), c.region(), listen, pid, (System.nanoTime() - t0) / 1e9, listen));
+            c.name(),
+            c.region(),
+            listen,
+            pid,
+            (System.nanoTime() - t0) / 1e9,
+            listen));
     return c;
   }
 
@@ -95,7 +109,9 @@ public final class LabPrometheus {
       }
     }
     StringBuilder y = new StringBuilder();
-    y.append("# Written by `summit-dr lab up --prometheus` for ").append(state.topology()).append('\n');
+    y.append("# Written by `summit-dr lab up --prometheus` for ")
+        .append(state.topology())
+        .append('\n');
     y.append("global:\n  scrape_interval: 5s\n  scrape_timeout: 4s\n  evaluation_interval: 5s\n");
     if (rules != null) {
       y.append("rule_files:\n  - ").append(rules.toAbsolutePath()).append('\n');
@@ -106,9 +122,16 @@ public final class LabPrometheus {
           y.append("  - job_name: summit-").append(kind).append('\n');
           y.append("    static_configs:\n");
           for (LabComponent c : components) {
-            y.append("      - targets: ['").append(c.host()).append(':').append(c.port()).append("']\n");
-            y.append("        labels: {location: '").append(c.region()).append("', component: '")
-                .append(c.name()).append("'}\n");
+            y.append("      - targets: ['")
+                .append(c.host())
+                .append(':')
+                .append(c.port())
+                .append("']\n");
+            y.append("        labels: {location: '")
+                .append(c.region())
+                .append("', component: '")
+                .append(c.name())
+                .append("'}\n");
           }
         });
     return y.toString();
@@ -124,7 +147,8 @@ public final class LabPrometheus {
       }
       try {
         HttpResponse<Void> r =
-            http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(1)).build(),
+            http.send(
+                HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(1)).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200) {
           return;
@@ -137,6 +161,7 @@ public final class LabPrometheus {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
     }
-    throw new LabException(c.name() + ": not ready after " + timeout.toSeconds() + "s; see " + c.log());
+    throw new LabException(
+        c.name() + ": not ready after " + timeout.toSeconds() + "s; see " + c.log());
   }
 }

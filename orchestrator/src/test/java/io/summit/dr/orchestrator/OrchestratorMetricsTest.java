@@ -53,11 +53,16 @@ class OrchestratorMetricsTest {
   void replicationLagPerStoreComesWithItsAgeAndBudget() {
     String text = api.scrape();
 
-    assertThat(value(text, "summit_dr_replication_lag_seconds{region=\"us-east-1\",store=\"postgres\"}"))
+    assertThat(
+            value(
+                text, "summit_dr_replication_lag_seconds{region=\"us-east-1\",store=\"postgres\"}"))
         .isEqualTo(0.25);
     assertThat(value(text, "summit_dr_replication_rpo_budget_seconds{store=\"postgres\"}"))
         .isEqualTo(0.5);
-    assertThat(value(text, "summit_dr_replication_lag_age_seconds{region=\"us-east-1\",store=\"redis\"}"))
+    assertThat(
+            value(
+                text,
+                "summit_dr_replication_lag_age_seconds{region=\"us-east-1\",store=\"redis\"}"))
         .isBetween(0.0, 60.0);
     assertThat(value(text, "summit_dr_writer_region{region=\"us-west-2\"}")).isEqualTo(1.0);
   }
@@ -70,15 +75,19 @@ class OrchestratorMetricsTest {
             "writer", true,
             "failed", false,
             "observers", Map.of("orchestrator", "down", "observer-us-east-1", "up")));
-    view.put(EAST, Map.of("writer", false, "failed", true, "observers", Map.of("orchestrator", "down")));
+    view.put(
+        EAST, Map.of("writer", false, "failed", true, "observers", Map.of("orchestrator", "down")));
 
     String text = api.scrape();
 
     assertThat(value(text, "summit_dr_partition_suspected{region=\"us-west-2\"}")).isEqualTo(1.0);
     assertThat(value(text, "summit_dr_partition_suspected{region=\"us-east-1\"}")).isEqualTo(0.0);
-    assertThat(value(text, "summit_dr_detection_region_failed{region=\"us-east-1\"}")).isEqualTo(1.0);
+    assertThat(value(text, "summit_dr_detection_region_failed{region=\"us-east-1\"}"))
+        .isEqualTo(1.0);
     assertThat(
-            value(text, "summit_dr_observer_region_up{observer=\"orchestrator\",region=\"us-west-2\"}"))
+            value(
+                text,
+                "summit_dr_observer_region_up{observer=\"orchestrator\",region=\"us-west-2\"}"))
         .isEqualTo(0.0);
   }
 
@@ -87,7 +96,9 @@ class OrchestratorMetricsTest {
     String text = api.scrape();
 
     assertThat(text).contains("jvm_memory_used_bytes", "process_uptime_seconds");
-    assertThat(text).contains("summit_dr_plans_total 0").doesNotContain("# TYPE summit_dr_plans gauge");
+    assertThat(text)
+        .contains("summit_dr_plans_total 0")
+        .doesNotContain("# TYPE summit_dr_plans gauge");
     List<String> badLabels = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.startsWith("#") && (line.contains("instance=\"") || line.contains("job=\""))) {
@@ -98,8 +109,9 @@ class OrchestratorMetricsTest {
     Matcher counters = Pattern.compile("(?m)^# TYPE (\\S+) counter$").matcher(text);
     while (counters.find()) {
       String family = counters.group(1);
-      assertThat(Pattern.compile("(?m)^" + Pattern.quote(family) + "[{ ]").matcher(text).find()
-              && !family.endsWith("_total"))
+      assertThat(
+              Pattern.compile("(?m)^" + Pattern.quote(family) + "[{ ]").matcher(text).find()
+                  && !family.endsWith("_total"))
           .as(family + ": a counter's samples end in _total")
           .isFalse();
     }

@@ -423,7 +423,10 @@ public final class RegionCluster implements AutoCloseable {
       } else if (path.equals("/v1/cluster") || path.equals("/v1/scale")) {
         reply(x, 405, error("method: " + method + " (expected: GET /v1/cluster, PUT /v1/scale)"));
       } else {
-        reply(x, 404, error("path: " + path + " (expected: /healthz, /v1/cluster, /v1/scale, /metrics)"));
+        reply(
+            x,
+            404,
+            error("path: " + path + " (expected: /healthz, /v1/cluster, /v1/scale, /metrics)"));
       }
     }
   }

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A lab process's Prometheus registry, the JVM's meters bound, and how {@code GET /metrics}
- * answers from it. The process registers its own meters on {@link #registry()}.
+ * A lab process's Prometheus registry, the JVM's meters bound, and how {@code GET /metrics} answers
+ * from it. The process registers its own meters on {@link #registry()}.
  */
 public final class PrometheusText {
   private final PrometheusMeterRegistry registry =

@@ -99,9 +99,7 @@ public final class OrchestratorMetrics {
   private void registerRegions() {
     for (String region : orchestrator.regions()) {
       Gauge.builder(
-              "summit_dr_writer_region",
-              orchestrator,
-              o -> o.writerRegion().equals(region) ? 1 : 0)
+              "summit_dr_writer_region", orchestrator, o -> o.writerRegion().equals(region) ? 1 : 0)
           .description("1 for the region that holds the writers")
           .tag("region", region)
           .register(registry);
@@ -123,8 +121,10 @@ public final class OrchestratorMetrics {
           .tag("store", s.name())
           .register(registry);
       for (String region : s.replicaRegions()) {
-        storeGauge("summit_dr_replication_lag_seconds", "Replica lag behind its primary", s, region);
-        storeGauge("summit_dr_replication_lag_bytes", "Replica lag in bytes, where known", s, region);
+        storeGauge(
+            "summit_dr_replication_lag_seconds", "Replica lag behind its primary", s, region);
+        storeGauge(
+            "summit_dr_replication_lag_bytes", "Replica lag in bytes, where known", s, region);
         storeGauge(
             "summit_dr_replication_lag_age_seconds",
             "Age of the last lag figure; NaN when none",
@@ -159,7 +159,9 @@ public final class OrchestratorMetrics {
   }
 
   private static double age(@Nullable Object at) {
-    return at instanceof Instant i ? Duration.between(i, Instant.now()).toMillis() / 1000.0 : Double.NaN;
+    return at instanceof Instant i
+        ? Duration.between(i, Instant.now()).toMillis() / 1000.0
+        : Double.NaN;
   }
 
   private static double seconds(Duration d) {

@@ -1,12 +1,11 @@
 package io.summit.dr.orchestrator.api;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -22,9 +21,9 @@ import org.jspecify.annotations.Nullable;
  * request to the leader with {@code 307 Temporary Redirect} (the body says which replica leads), or
  * {@code 503} with {@code Retry-After: 1} while no replica leads. {@code GET /v1/replica} says this
  * replica's role either way. {@code GET /metrics} is this replica's own: {@code
- * summit_dr_orchestrator_leader{replica}}, and the API's meters while it leads (the JVM's while
- * it follows). Clients (the CLI, the drills, the services following discovery) find
- * the leader from any replica this way.
+ * summit_dr_orchestrator_leader{replica}}, and the API's meters while it leads (the JVM's while it
+ * follows). Clients (the CLI, the drills, the services following discovery) find the leader from
+ * any replica this way.
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

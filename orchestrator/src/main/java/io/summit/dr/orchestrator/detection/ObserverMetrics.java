@@ -39,7 +39,10 @@ final class ObserverMetrics {
     try (x) {
       List<MultiGauge.Row<?>> rows = new ArrayList<>();
       for (Map.Entry<String, RegionHealth> e : view.regions().entrySet()) {
-        double v = e.getValue() == RegionHealth.UP ? 1 : e.getValue() == RegionHealth.DOWN ? 0 : Double.NaN;
+        double v =
+            e.getValue() == RegionHealth.UP
+                ? 1
+                : e.getValue() == RegionHealth.DOWN ? 0 : Double.NaN;
         rows.add(MultiGauge.Row.of(Tags.of("region", e.getKey()), v));
       }
       seesUp.register(rows, true);

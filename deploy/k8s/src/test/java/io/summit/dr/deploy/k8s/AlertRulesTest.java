@@ -45,7 +45,8 @@ class AlertRulesTest {
   static String promtool(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("promtool"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();

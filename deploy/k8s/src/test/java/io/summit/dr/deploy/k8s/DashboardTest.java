@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The Grafana dashboard ({@code deploy/grafana/summit-dr.json}): the fields Grafana needs to
- * import it, and every metric it (or an alert rule) queries is one a component registers.
+ * The Grafana dashboard ({@code deploy/grafana/summit-dr.json}): the fields Grafana needs to import
+ * it, and every metric it (or an alert rule) queries is one a component registers.
  */
 class DashboardTest {
   static final Path DASHBOARD = Path.of("../grafana/summit-dr.json");
@@ -108,8 +108,8 @@ class DashboardTest {
 
   /**
    * Whether a component's main source registers the metric: its name as a string literal, less the
-   * suffixes Prometheus exposition adds (_total for counters, _seconds and the histogram series
-   * for timers); JVM and process meters come from Micrometer's binders, which the components bind.
+   * suffixes Prometheus exposition adds (_total for counters, _seconds and the histogram series for
+   * timers); JVM and process meters come from Micrometer's binders, which the components bind.
    */
   static boolean registered(String metric, String sources) {
     if (metric.startsWith("jvm_") || metric.startsWith("process_")) {
