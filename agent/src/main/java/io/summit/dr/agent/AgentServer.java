@@ -67,6 +67,13 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private void register() {
+    // The JVM's own meters (memory, GC, threads, classes, CPU, uptime).
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(metrics);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(metrics);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(metrics);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(metrics);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(metrics);
     String region = agent.status().region();
     for (AgentState s : AgentState.values()) {
       gauge("summit_dr_agent_state", "1 for the agent's current state", a -> a.state() == s ? 1 : 0)

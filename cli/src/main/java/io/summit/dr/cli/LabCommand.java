@@ -7,6 +7,7 @@ import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.topology.Durations;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,16 +71,29 @@ final class LabCommand implements Runnable {
         description = "The topology (default: ${DEFAULT-VALUE}).")
     Path config = Path.of("examples/lab.yaml");
 
+    @Option(
+        names = "--prometheus",
+        description =
+            "Also start Prometheus (Debian's package) scraping every component, at the edge"
+                + " port +60, with the rules of deploy/prometheus/rules.yml when found.")
+    boolean prometheus;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       Lab lab = dir.lab();
-      lab.up(
-          config,
+      java.util.function.Consumer<String> progress =
           line -> {
             out.println(line);
             out.flush();
-          });
+          };
+      lab.up(config, progress);
+      if (prometheus
+          && lab.requireState().components().stream()
+              .noneMatch(c -> c.kind().equals("prometheus"))) {
+        Path rules = Path.of("deploy/prometheus/rules.yml");
+        io.summit.dr.lab.LabPrometheus.start(lab, Files.exists(rules) ? rules : null, progress);
+      }
       out.println();
       printStatus(out, lab.status());
       return 0;

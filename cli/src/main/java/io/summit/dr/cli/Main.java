@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       RouterCommand.class,
       DrillCommand.class,
       DemoCommand.class,
+      K8sCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

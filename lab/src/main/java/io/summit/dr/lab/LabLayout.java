@@ -21,7 +21,7 @@ import java.util.List;
  * port at +60 and peer port at +61, an orchestrator replica at +70 (in the regions that run one),
  * its region agent at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61,
  * its orchestrator replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10,
- * the edge router at +20 (admin API +21), the WAN links' admin API at +50.
+ * the edge router at +20 (admin API +21), the WAN links' admin API at +50, Prometheus at +60.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -278,6 +278,11 @@ public record LabLayout(String host, int base, List<String> regions) {
 
   /** The most service instances a lab region runs (its autoscaling maximum is capped to this). */
   public static final int MAX_INSTANCES = 10;
+
+  /** The lab's Prometheus (optional: {@code lab up --prometheus}), at the edge: +60. */
+  public Endpoint prometheus() {
+    return new Endpoint(host, base + 960);
+  }
 
   /** The WAN links' admin API. */
   public Endpoint wanAdmin() {

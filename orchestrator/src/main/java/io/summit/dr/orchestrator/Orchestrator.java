@@ -545,6 +545,11 @@ public final class Orchestrator implements AutoCloseable {
             o.map(x -> x.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"));
         row.put("lag_bytes", o.map(StoreObservation::lagBytes).orElse(null));
         row.put("lag_seconds", o.map(StoreObservation::lagSeconds).orElse(null));
+        // When the lag figure was measured (the observation's time when the adapter gave it).
+        row.put(
+            "lag_measured_at",
+            o.map(x -> x.lagMeasuredAt() != null ? x.lagMeasuredAt() : x.observedAt())
+                .orElse(null));
         out.add(row);
       }
     }

@@ -91,6 +91,13 @@ final class RouterMetrics implements HealthListener {
   }
 
   RouterMetrics(RoutingTable table) {
+    // The JVM's own meters (memory, GC, threads, classes, CPU, uptime).
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     for (RequestClass c : RequestClass.values()) {
       retries[c.ordinal()] =
           Counter.builder("summit_router_retries")

@@ -13,7 +13,12 @@ public record Service(
     @Doc("Instances per region (region name to count).") Map<String, Integer> replicas,
     @Doc("Autoscaling bounds per region (region name to bounds).")
         Map<String, Autoscaling> autoscaling,
-    @Doc("Which requests are writes.") @Default("{}") WriteRules writes) {
+    @Doc("Which requests are writes.") @Default("{}") WriteRules writes,
+    @Doc(
+            "Whether losing an instance hurts users. A non-critical service (false) runs on spot"
+                + " capacity in secondary regions (Kubernetes node affinity).")
+        @Default("true")
+        boolean critical) {
 
   public Service {
     replicas = Maps.copyOf(replicas);

@@ -104,6 +104,7 @@ public final class RegionCluster implements AutoCloseable {
   private List<String> registered = List.of();
   private boolean started;
   private volatile ObjectNode view = JSON.createObjectNode();
+  private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
 
   public RegionCluster(ClusterConfig config, Clock clock) throws IOException {
     this.config = config;
@@ -387,11 +388,32 @@ public final class RegionCluster implements AutoCloseable {
     view = v;
   }
 
+  /** The autoscaler's floor, ceiling and ready instances, from the cluster's view. */
+  private synchronized io.summit.dr.lab.metrics.PrometheusText clusterMetrics() {
+    var existing = metrics;
+    if (existing != null) {
+      return existing;
+    }
+    var m = new io.summit.dr.lab.metrics.PrometheusText();
+    for (String field : java.util.List.of("min", "max", "ready")) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "summit_lab_cluster_instances", this, c -> c.view.path(field).asDouble(Double.NaN))
+          .description("The region's service instances: autoscaler min, max, and ready now")
+          .tag("region", config.region())
+          .tag("kind", field)
+          .register(m.registry());
+    }
+    metrics = m;
+    return m;
+  }
+
   private void handle(HttpExchange x) throws IOException {
     try (x) {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
-      if (path.equals("/healthz")) {
+      if (path.equals("/metrics")) {
+        clusterMetrics().serve(x);
+      } else if (path.equals("/healthz")) {
         ObjectNode v = view;
         reply(x, v.path("started").asBoolean() ? 200 : 503, v);
       } else if (path.equals("/v1/cluster") && method.equals("GET")) {
@@ -401,7 +423,10 @@ public final class RegionCluster implements AutoCloseable {
       } else if (path.equals("/v1/cluster") || path.equals("/v1/scale")) {
         reply(x, 405, error("method: " + method + " (expected: GET /v1/cluster, PUT /v1/scale)"));
       } else {
-        reply(x, 404, error("path: " + path + " (expected: /healthz, /v1/cluster, /v1/scale)"));
+        reply(
+            x,
+            404,
+            error("path: " + path + " (expected: /healthz, /v1/cluster, /v1/scale, /metrics)"));
       }
     }
   }

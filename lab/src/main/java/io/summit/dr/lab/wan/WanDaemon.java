@@ -119,12 +119,39 @@ public final class WanDaemon implements AutoCloseable {
     return a.compareTo(b) <= 0 ? b : a;
   }
 
+  private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
+
+  /** Per link: cut (1/0) and latency; registered on the first scrape, when the links exist. */
+  private synchronized io.summit.dr.lab.metrics.PrometheusText metrics() {
+    var existing = metrics;
+    if (existing != null) {
+      return existing;
+    }
+    var m = new io.summit.dr.lab.metrics.PrometheusText();
+    for (LinkState l : links.values()) {
+      io.micrometer.core.instrument.Gauge.builder(
+              "summit_lab_wan_link_cut", l, x -> x.isCut() ? 1 : 0)
+          .description("1 while the WAN link between the two locations is cut")
+          .tags("a", l.a(), "b", l.b())
+          .register(m.registry());
+      io.micrometer.core.instrument.Gauge.builder(
+              "summit_lab_wan_link_latency_seconds", l, x -> x.latencyMillis() / 1000.0)
+          .description("One-way latency the WAN link adds")
+          .tags("a", l.a(), "b", l.b())
+          .register(m.registry());
+    }
+    metrics = m;
+    return m;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       URI uri = exchange.getRequestURI();
       String[] parts = uri.getPath().replaceAll("^/+|/+$", "").split("/");
       String method = exchange.getRequestMethod();
-      if (method.equals("GET") && uri.getPath().equals("/v1/links")) {
+      if (method.equals("GET") && uri.getPath().equals("/metrics")) {
+        metrics().serve(exchange);
+      } else if (method.equals("GET") && uri.getPath().equals("/v1/links")) {
         reply(exchange, 200, linksJson());
       } else if (method.equals("POST") && uri.getPath().equals("/v1/heal")) {
         links

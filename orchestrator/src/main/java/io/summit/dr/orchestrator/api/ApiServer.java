@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -59,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
 
   private final Orchestrator orchestrator;
   private final Supplier<Map<String, Object>> regionsView;
+  private final OrchestratorMetrics orchestratorMetrics;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final @Nullable HttpServer server;
@@ -93,22 +93,19 @@ public final class ApiServer implements AutoCloseable {
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.createContext("/", this::handle);
     }
-    metrics.gauge("summit_dr_plans", orchestrator, o -> o.plans().plans().size());
-    metrics.gauge(
-        "summit_dr_plan_running", orchestrator, o -> o.plans().running().isPresent() ? 1 : 0);
-    for (String region : orchestrator.regions()) {
-      metrics.gauge(
-          "summit_dr_writer_region",
-          List.of(io.micrometer.core.instrument.Tag.of("region", region)),
-          orchestrator,
-          o -> o.writerRegion().equals(region) ? 1 : 0);
-    }
+    this.orchestratorMetrics = new OrchestratorMetrics(metrics, orchestrator, regionsView);
   }
 
   public void start() {
     if (server != null) {
       server.start();
     }
+  }
+
+  /** The Prometheus text of every meter, brought up to date. */
+  public String scrape() {
+    orchestratorMetrics.refresh();
+    return metrics.scrape();
   }
 
   public PrometheusMeterRegistry metrics() {
@@ -183,7 +180,7 @@ public final class ApiServer implements AutoCloseable {
     } else if (method.equals("GET") && path.equals("/v1/audit")) {
       reply(x, 200, Map.of("entries", orchestrator.audit().entries()));
     } else if (method.equals("GET") && path.equals("/metrics")) {
-      byte[] bytes = metrics.scrape().getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = scrape().getBytes(StandardCharsets.UTF_8);
       x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
       x.sendResponseHeaders(200, bytes.length);
       x.getResponseBody().write(bytes);

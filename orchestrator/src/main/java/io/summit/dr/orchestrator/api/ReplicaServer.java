@@ -3,6 +3,9 @@ package io.summit.dr.orchestrator.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -17,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * ApiServer}); while it follows it answers {@code GET /healthz} itself and sends every other
  * request to the leader with {@code 307 Temporary Redirect} (the body says which replica leads), or
  * {@code 503} with {@code Retry-After: 1} while no replica leads. {@code GET /v1/replica} says this
- * replica's role either way. Clients (the CLI, the drills, the services following discovery) find
- * the leader from any replica this way.
+ * replica's role either way. {@code GET /metrics} is this replica's own: {@code
+ * summit_dr_orchestrator_leader{replica}}, and the API's meters while it leads (the JVM's while it
+ * follows). Clients (the CLI, the drills, the services following discovery) find the leader from
+ * any replica this way.
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,6 +32,11 @@ public final class ReplicaServer implements AutoCloseable {
   private final Supplier<Optional<String>> leaderApi;
   private final String self;
   private volatile @Nullable ApiServer api;
+  // The leadership gauge, served by every replica; the JVM's meters only while following (the
+  // leader's API registry has its own, and a family may appear once per scrape).
+  private final PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry followerJvm =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   /**
    * @param leaderApi the leader's API address ({@code host:port}), read from the coordination store
@@ -39,6 +49,11 @@ public final class ReplicaServer implements AutoCloseable {
     this.server = HttpServer.create(listen, 128);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
+    Gauge.builder("summit_dr_orchestrator_leader", this, r -> r.api != null ? 1 : 0)
+        .description("1 while this replica holds the leadership lease and serves the API")
+        .tag("replica", id)
+        .register(own);
+    OrchestratorMetrics.bindJvm(followerJvm);
   }
 
   public void start() {
@@ -61,6 +76,16 @@ public final class ReplicaServer implements AutoCloseable {
     if (path.equals("/v1/replica")) {
       try (x) {
         reply(x, 200, role(leading != null));
+      }
+      return;
+    }
+    if (path.equals("/metrics")) {
+      try (x) {
+        String text = own.scrape() + (leading != null ? leading.scrape() : followerJvm.scrape());
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        x.sendResponseHeaders(200, bytes.length);
+        x.getResponseBody().write(bytes);
       }
       return;
     }

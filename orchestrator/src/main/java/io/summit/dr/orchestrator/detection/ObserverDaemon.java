@@ -56,6 +56,7 @@ public final class ObserverDaemon implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private volatile ObserverView view;
+  private final ObserverMetrics metrics = new ObserverMetrics();
   private volatile @Nullable HttpServer server;
   private volatile @Nullable ScheduledFuture<?> task;
 
@@ -149,6 +150,10 @@ public final class ObserverDaemon implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    if (exchange.getRequestURI().getPath().equals("/metrics")) {
+      metrics.serve(exchange, view);
+      return;
+    }
     try (exchange) {
       boolean found = exchange.getRequestURI().getPath().equals("/v1/view");
       boolean get = exchange.getRequestMethod().equals("GET");
@@ -159,7 +164,7 @@ public final class ObserverDaemon implements AutoCloseable {
               : "{\"error\":\""
                   + exchange.getRequestMethod()
                   + " "
-                  + "not served (expected: GET /v1/view)\"}";
+                  + "not served (expected: GET /v1/view or /metrics)\"}";
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(status, bytes.length);

@@ -68,6 +68,7 @@ public final class WorkloadService implements AutoCloseable {
   }
 
   private final String region;
+  private final ServiceMetrics metrics = new ServiceMetrics();
   private final String name;
   private final EntityStore store;
   private final RegisterStore registers;
@@ -165,7 +166,10 @@ public final class WorkloadService implements AutoCloseable {
     try (x) {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
-      if (path.equals("/healthz")) {
+      metrics.request(path, method);
+      if (path.equals("/metrics")) {
+        metrics.serve(x);
+      } else if (path.equals("/healthz")) {
         reply(x, 200, Map.of("status", "alive", "instance", name));
       } else if (path.equals("/readyz")) {
         ready(x);
@@ -186,7 +190,7 @@ public final class WorkloadService implements AutoCloseable {
             error(
                 "path: "
                     + path
-                    + " (expected: /entities, /entities/ID, /registers/KEY, /healthz, /readyz)"));
+                    + " (expected: /entities, /entities/ID, /registers/KEY, /healthz, /readyz, /metrics)"));
       }
     } catch (RuntimeException e) {
       reply(x, 500, error(name + ": " + e));

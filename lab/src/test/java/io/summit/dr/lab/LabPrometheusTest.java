@@ -1,0 +1,65 @@
+package io.summit.dr.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The lab Prometheus' scrape configuration, checked by promtool. */
+class LabPrometheusTest {
+  @TempDir Path dir;
+
+  private static LabComponent c(String name, String kind, String region, int port) {
+    return new LabComponent(name, kind, region, 1, "127.0.0.1", port, "/tmp", "/tmp/log");
+  }
+
+  @Test
+  void everyComponentThatServesMetricsIsAJobTargetAndPromtoolAcceptsTheConfig() throws Exception {
+    LabState state =
+        new LabState(
+            "lab.yaml",
+            "lab",
+            List.of(
+                c("wan-edge", "wan", "edge", 26950),
+                c("postgres-us-west-2", "postgres", "us-west-2", 26001),
+                c("orchestrator-us-west-2", "orchestrator", "us-west-2", 26070),
+                c("orchestrator-witness", "orchestrator", "witness", 26870),
+                c("agent-us-west-2", "agent", "us-west-2", 26080),
+                c("observer-us-east-1", "observer", "us-east-1", 26130),
+                c("router-edge", "router", "edge", 26921),
+                c("cluster-us-east-1", "cluster", "us-east-1", 26140)));
+    Path rules = Path.of("../deploy/prometheus/rules.yml").toAbsolutePath().normalize();
+
+    String config = LabPrometheus.config(state, rules);
+
+    assertThat(config)
+        .contains(
+            "job_name: summit-orchestrator",
+            "'127.0.0.1:26070'",
+            "'127.0.0.1:26870'",
+            "job_name: summit-wan",
+            "job_name: summit-router",
+            "job_name: summit-cluster",
+            "location: 'witness'")
+        .doesNotContain("26001");
+    Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
+    Process p =
+        new ProcessBuilder("promtool", "check", "config", file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+
+  @Test
+  void prometheusListensAtTheEdgeBlockPlusSixty() {
+    LabLayout layout = new LabLayout("127.0.0.1", 27000, List.of("us-west-2", "us-east-1"));
+    assertThat(layout.prometheus().port()).isEqualTo(27960);
+  }
+}
