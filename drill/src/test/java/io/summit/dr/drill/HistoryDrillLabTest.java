@@ -25,8 +25,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * checkers: no split brain and every register key linearizable. Times are printed, not asserted.
  *
  * <p>Tagged {@code long-drill}: not part of the default suite (it did not pass on the loaded
- * machine it was written on: see the README, "Histories and checkers"). Run it with {@code mvn
- * -pl drill -am verify -Dsummit.excludedGroups= -Dtest=HistoryDrillLabTest
+ * machine it was written on: see the README, "Histories and checkers"). Run it with {@code mvn -pl
+ * drill -am verify -Dsummit.excludedGroups= -Dtest=HistoryDrillLabTest
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @org.junit.jupiter.api.Tag("long-drill")
