@@ -38,16 +38,22 @@ public record BucketRole(boolean primary, boolean fenced, long term) {
 
   /** The role recorded in {@code bucket}; a bucket without one is a replica. */
   public static BucketRole read(S3Client s3, String bucket) {
+    return readIfPresent(s3, bucket).orElse(REPLICA);
+  }
+
+  /** The role recorded in {@code bucket}, if one is. */
+  public static java.util.Optional<BucketRole> readIfPresent(S3Client s3, String bucket) {
     try {
       byte[] body = s3.getObjectAsBytes(b -> b.bucket(bucket).key(KEY)).asByteArray();
       JsonNode n = JSON.readTree(body);
-      return new BucketRole(
-          n.path("role").asText().equals("primary"),
-          n.path("fenced").asBoolean(false),
-          n.path("term").asLong(0));
+      return java.util.Optional.of(
+          new BucketRole(
+              n.path("role").asText().equals("primary"),
+              n.path("fenced").asBoolean(false),
+              n.path("term").asLong(0)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404 && "NoSuchKey".equals(e.awsErrorDetails().errorCode())) {
-        return REPLICA;
+        return java.util.Optional.empty();
       }
       throw e;
     } catch (java.io.IOException e) {

@@ -145,7 +145,10 @@ public final class ObjectReplicator {
     List<Item> out =
         all.stream()
             .filter(i -> !checkpoint.isSettled(i.versionId()))
-            .sorted(Comparator.comparing(Item::lastModified).thenComparingInt(Item::seq))
+            .sorted(
+                Comparator.comparing(Item::lastModified)
+                    .thenComparingInt(Item::seq)
+                    .thenComparing(Item::marker))
             .toList();
     report(out);
     return out;
@@ -329,7 +332,7 @@ public final class ObjectReplicator {
                     .key(INTENTS + item.key())
                     .metadata(
                         Map.of(REPLICA_OF, item.versionId(), REPLICA_SOURCE, source.region())),
-            RequestBody.empty());
+            RequestBody.fromString(item.versionId()));
     try {
       destination.client().deleteObject(b -> b.bucket(destination.bucket()).key(item.key()));
     } catch (S3Exception e) {
@@ -349,7 +352,6 @@ public final class ObjectReplicator {
     String intentKey = INTENTS + marker.key();
     return listAll(source, intentKey).stream()
         .filter(i -> !i.marker() && i.key().equals(intentKey))
-        .filter(i -> !i.lastModified().isAfter(marker.lastModified()))
         .filter(i -> !checkpoint.isClaimed(i.versionId()))
         .min(Comparator.comparing(Item::lastModified))
         .map(Item::versionId);
