@@ -127,7 +127,8 @@ class ObjectsLabTest {
       assertThat(lines).as(c.name() + " listens").isNotEmpty();
       assertThat(lines)
           .as(c.name() + " listens on loopback only")
-          .allMatch(l -> l.contains("127.0.0.1:"));
+          .allMatch(
+              l -> l.matches(".*\\s(127\\.0\\.0\\.1|\\[::ffff:127\\.0\\.0\\.1\\]):\\d+\\s.*"));
     }
   }
 
