@@ -115,6 +115,47 @@ class ObjectsLabTest {
       writer.put("entities/3.json", bytes("{\"id\":3}"), "application/json");
       await().atMost(Duration.ofSeconds(15)).until(() -> reader.get("entities/3.json").isPresent());
     }
+    measure(rule);
+  }
+
+  /** Prints the figures the README gives: replication delay, the replicator's p99, RSS. */
+  private void measure(ObjectRule rule) throws Exception {
+    io.summit.dr.lab.ReplicationProbe.Result r =
+        io.summit.dr.lab.ReplicationProbe.objects(
+            lab.component("objects-us-west-2"),
+            rule.bucket("us-west-2"),
+            lab.component("objects-us-east-1"),
+            rule.bucket("us-east-1"),
+            rule.prefix(),
+            100,
+            Duration.ofSeconds(10));
+    System.out.printf(
+        java.util.Locale.ROOT, "FIGURE probe %s p99 %.1f ms%n", r.summary(), r.percentile(99));
+    LabComponent replicator = lab.component(ObjectsLabExtension.KIND + "-us-west-2");
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://" + replicator.host() + ":" + replicator.port() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    metrics
+        .lines()
+        .filter(l -> l.contains("latency") || l.contains("pending"))
+        .forEach(l -> System.out.println("FIGURE metrics " + l));
+    assertThat(metrics).contains("summit_objects_replication_latency_seconds{");
+    for (LabComponent c : lab.requireState().components()) {
+      if (c.kind().equals("objects") || c.kind().equals(ObjectsLabExtension.KIND)) {
+        String rss =
+            OsProcesses.run(
+                    List.of("ps", "-o", "rss=", "-p", Long.toString(c.pid())),
+                    Duration.ofSeconds(5))
+                .strip();
+        System.out.println("FIGURE rss " + c.name() + " " + rss + " KiB");
+      }
+    }
   }
 
   private void assertLoopbackOnly() {
