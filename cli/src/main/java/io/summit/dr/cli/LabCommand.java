@@ -407,6 +407,24 @@ final class LabCommand implements Runnable {
                       samples,
                       Duration.ofSeconds(10))
                   .summary());
+      for (io.summit.dr.topology.Store store : lab.topology().stores()) {
+        if (store.kind() == io.summit.dr.topology.StoreKind.OBJECTS
+            && store.primaryRegion().equals(primary)
+            && store.involves(secondary)) {
+          io.summit.dr.topology.ObjectRule rule = store.objectRule();
+          out.println(
+              "  "
+                  + io.summit.dr.lab.ReplicationProbe.objects(
+                          lab.component("objects-" + primary),
+                          rule.bucket(primary),
+                          lab.component("objects-" + secondary),
+                          rule.bucket(secondary),
+                          rule.prefix(),
+                          samples,
+                          Duration.ofSeconds(10))
+                      .summary());
+        }
+      }
       return 0;
     }
   }

@@ -12,6 +12,8 @@ import io.summit.dr.lab.wan.WanSpec;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
+import io.summit.dr.replication.objects.ObjectsAdapter;
+import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.replication.postgres.PostgresAdapter;
 import io.summit.dr.replication.redis.RedisAdapter;
 import io.summit.dr.topology.Store;
@@ -49,7 +51,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: one lab command at a time per directory.
  */
 public final class Lab {
-  static final String SUPPORTED_KINDS = "postgres and redis";
+  static final String SUPPORTED_KINDS = "postgres, redis and objects";
 
   private final Path dir;
   private final Clock clock;
@@ -140,7 +142,11 @@ public final class Lab {
     }
     List<Store> unsupported =
         topology.stores().stream()
-            .filter(s -> s.kind() != StoreKind.POSTGRES && s.kind() != StoreKind.REDIS)
+            .filter(
+                s ->
+                    s.kind() != StoreKind.POSTGRES
+                        && s.kind() != StoreKind.REDIS
+                        && s.kind() != StoreKind.OBJECTS)
             .toList();
     if (!unsupported.isEmpty()) {
       progress.accept(
@@ -435,6 +441,9 @@ public final class Lab {
                   .start(Duration.ofSeconds(20));
           case "wan" ->
               LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout(), c.command());
+          case LabObjects.KIND ->
+              LabObjects.server(layout(), Path.of(c.dir()), c.region())
+                  .start(Duration.ofSeconds(90));
           default -> {
             if (c.command() == null) {
               throw new LabException(name + ": cannot restart a component of kind " + c.kind());
@@ -500,10 +509,45 @@ public final class Lab {
               timeout,
               layout()::direct);
       case "redis" -> new RedisAdapter(id, endpoint, clock, timeout, layout()::direct);
+      case LabObjects.KIND -> objectsAdapter(c, id, endpoint, timeout);
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
     };
+  }
+
+  /**
+   * The adapter of a region's bucket, reached at {@code via}; the other regions' replicators (whose
+   * figures give its lag) reached from the same location as {@code via}.
+   */
+  private StoreAdapter objectsAdapter(LabComponent c, String id, Endpoint via, Duration timeout) {
+    LabLayout layout = layout();
+    Store store =
+        topology().stores().stream()
+            .filter(s -> s.kind() == StoreKind.OBJECTS && s.involves(c.region()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "component: '" + c.name() + "' belongs to no store of kind objects"));
+    Optional<String> from = layout.wanSource(via);
+    List<Endpoint> replicators =
+        layout.regions().stream()
+            .filter(r -> !r.equals(c.region()) && store.involves(r))
+            .map(
+                r ->
+                    from.isPresent()
+                        ? layout.objectsReplicatorFrom(from.get(), r)
+                        : layout.objectsReplicator(r))
+            .toList();
+    return new ObjectsAdapter(
+        id,
+        c.region(),
+        S3Clients.at(via, timeout),
+        store.objectRule().bucket(c.region()),
+        replicators,
+        clock,
+        timeout);
   }
 
   /** The replication slot (and application name) of a region's PostgreSQL node. */
@@ -529,7 +573,9 @@ public final class Lab {
         out.add(replicaStatus(c, alive));
         continue;
       }
-      if (!c.kind().equals("postgres") && !c.kind().equals("redis")) {
+      if (!c.kind().equals("postgres")
+          && !c.kind().equals("redis")
+          && !c.kind().equals(LabObjects.KIND)) {
         boolean healthy =
             alive
                 && (c.kind().equals("wan")

@@ -49,6 +49,12 @@ public record LabLayout(String host, int base, List<String> regions) {
   private static final int ORCHESTRATOR = 70;
   private static final int AGENT = 80;
 
+  /** The object store's second connector (its HTTPS one, which S3Mock always opens): +17. */
+  private static final int OBJECTS_TLS = 17;
+
+  /** The object replicator's admin API (status, metrics): +18. */
+  static final int OBJECTS_REPLICATOR = 18;
+
   public LabLayout {
     regions = List.copyOf(regions);
   }
@@ -153,7 +159,42 @@ public record LabLayout(String host, int base, List<String> regions) {
     if (location.equals(WITNESS)) {
       return List.of(OBSERVER, ETCD_CLIENT);
     }
-    return List.of(offset(StoreKind.POSTGRES), offset(StoreKind.REDIS), OBSERVER, ETCD_CLIENT);
+    return List.of(
+        offset(StoreKind.POSTGRES),
+        offset(StoreKind.REDIS),
+        offset(StoreKind.OBJECTS),
+        OBJECTS_REPLICATOR,
+        OBSERVER,
+        ETCD_CLIENT);
+  }
+
+  /** The object store's HTTPS connector in {@code region} (S3Mock opens one; nobody uses it). */
+  public Endpoint objectsTls(String region) {
+    return new Endpoint(host, base + 100 * index(region) + OBJECTS_TLS);
+  }
+
+  /** The object replicator of {@code region}'s admin API, at home: +18. */
+  public Endpoint objectsReplicator(String region) {
+    return new Endpoint(host, base + 100 * index(region) + OBJECTS_REPLICATOR);
+  }
+
+  /** How {@code from} reaches the object replicator of {@code region}: directly, or by the WAN. */
+  public Endpoint objectsReplicatorFrom(String from, String region) {
+    return from.equals(region) ? objectsReplicator(region) : wan(from, region, OBJECTS_REPLICATOR);
+  }
+
+  /** The location whose WAN address {@code address} is, if it is one (for a store's address). */
+  public java.util.Optional<String> wanSource(Endpoint address) {
+    for (StoreKind kind : StoreKind.values()) {
+      for (String to : regions) {
+        for (String from : locations()) {
+          if (!from.equals(to) && wan(from, to, kind).equals(address)) {
+            return java.util.Optional.of(from);
+          }
+        }
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** The component at {@code offset} of {@code location}, at home. */

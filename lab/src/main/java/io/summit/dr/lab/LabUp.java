@@ -77,7 +77,11 @@ final class LabUp {
             + ")");
     List<Store> stores =
         topology.stores().stream()
-            .filter(s -> s.kind() == StoreKind.POSTGRES || s.kind() == StoreKind.REDIS)
+            .filter(
+                s ->
+                    s.kind() == StoreKind.POSTGRES
+                        || s.kind() == StoreKind.REDIS
+                        || s.kind() == StoreKind.OBJECTS)
             .toList();
     List<WanSpec.Route> routes = routes(stores);
     checkPortsFree(stores, routes);
@@ -94,14 +98,23 @@ final class LabUp {
         () -> startWan(lab, wanSpec, layout, wanCommand));
     state = state.with(state.component("wan-edge").orElseThrow().withCommand(wanCommand));
     lab.save(state);
-    // The members bootstrap while the stores start; the cluster is awaited before the daemons.
+    // The object stores (a JVM each, the slowest to start) and the etcd members start while the
+    // other stores do; both are awaited before the daemons.
+    LabObjects objects = new LabObjects(lab, layout, progress);
+    List<LabObjects.Spawned> spawned = objects.spawn(stores, this::regionDir);
+    spawned.forEach(o -> state = state.with(o.component()));
+    lab.save(state);
     List<LabComponent> members = daemons.test(LabEtcd.KIND) ? spawnEtcd() : List.of();
     for (Store store : stores) {
+      if (store.kind() == StoreKind.OBJECTS) {
+        continue;
+      }
       startPrimary(store);
       for (String replicaRegion : store.replicaRegions()) {
         startReplica(store, replicaRegion);
       }
     }
+    objects.await(spawned);
     if (!members.isEmpty()) {
       awaitEtcd(members);
     }
@@ -225,6 +238,10 @@ final class LabUp {
     for (Store s : stores) {
       for (String region : layout.regions()) {
         needed.add(layout.store(s.kind(), region));
+        if (s.kind() == StoreKind.OBJECTS) {
+          needed.add(layout.objectsTls(region));
+          needed.add(layout.objectsReplicator(region));
+        }
       }
     }
     for (String location : layout.etcdLocations()) {
@@ -288,6 +305,10 @@ final class LabUp {
       if (LabLayout.offset(s.kind()) == offset) {
         return java.util.Optional.of(s.name());
       }
+    }
+    if (offset == LabLayout.OBJECTS_REPLICATOR
+        && stores.stream().anyMatch(s -> s.kind() == StoreKind.OBJECTS)) {
+      return java.util.Optional.of("objects-replicator");
     }
     return switch (offset) {
       case 30 -> java.util.Optional.of("observer");
@@ -386,7 +407,7 @@ final class LabUp {
         endpoint);
   }
 
-  private Path regionDir(String region) {
+  Path regionDir(String region) {
     Path d = lab.dir().resolve(region);
     try {
       Files.createDirectories(d);

@@ -124,6 +124,69 @@ public final class ReplicationProbe {
     }
   }
 
+  /**
+   * Times {@code samples} PUTs to the primary bucket until each version is readable in the
+   * replica's bucket, copied by the replicator across the WAN. The probe's versions are deleted by
+   * version id afterwards on both sides (such deletes are never replicated).
+   */
+  public static Result objects(
+      LabComponent primary,
+      String primaryBucket,
+      LabComponent replica,
+      String replicaBucket,
+      String prefix,
+      int samples,
+      Duration timeout) {
+    try (software.amazon.awssdk.services.s3.S3Client p =
+            io.summit.dr.replication.objects.S3Clients.at(
+                new io.summit.dr.replication.Endpoint(primary.host(), primary.port()), timeout);
+        software.amazon.awssdk.services.s3.S3Client r =
+            io.summit.dr.replication.objects.S3Clients.at(
+                new io.summit.dr.replication.Endpoint(replica.host(), replica.port()), timeout)) {
+      List<Double> out = new ArrayList<>();
+      String run = prefix + "summit-dr-probe/" + System.nanoTime() + "/";
+      for (int i = 0; i < samples; i++) {
+        String key = run + i;
+        long t0 = System.nanoTime();
+        p.putObject(
+            b -> b.bucket(primaryBucket).key(key),
+            software.amazon.awssdk.core.sync.RequestBody.fromString("1"));
+        try {
+          awaitVisible(() -> exists(r, replicaBucket, key), t0, timeout, "objects");
+        } catch (SQLException impossible) {
+          throw new IllegalStateException(impossible);
+        }
+        out.add((System.nanoTime() - t0) / 1e6);
+      }
+      removeVersions(p, primaryBucket, run);
+      removeVersions(r, replicaBucket, run);
+      Collections.sort(out);
+      return new Result("objects", out);
+    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      throw new LabException("probe: objects: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean exists(
+      software.amazon.awssdk.services.s3.S3Client s3, String bucket, String key) {
+    try {
+      s3.headObject(b -> b.bucket(bucket).key(key));
+      return true;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private static void removeVersions(
+      software.amazon.awssdk.services.s3.S3Client s3, String bucket, String prefix) {
+    for (var v : s3.listObjectVersions(b -> b.bucket(bucket).prefix(prefix)).versions()) {
+      s3.deleteObject(b -> b.bucket(bucket).key(v.key()).versionId(v.versionId()));
+    }
+  }
+
   private interface Check {
     boolean visible() throws SQLException;
   }

@@ -65,7 +65,8 @@ public final class TestLabs {
     int base = layout.base();
     java.util.List<Integer> ports = new java.util.ArrayList<>();
     for (int region = 0; region < layout.regions().size(); region++) {
-      for (int offset : new int[] {10, 11, 20, 30, 40, 50, 51, 52, 53, 60, 61, 70, 80}) {
+      for (int offset :
+          new int[] {10, 11, 13, 17, 18, 20, 30, 40, 50, 51, 52, 53, 60, 61, 70, 80}) {
         ports.add(base + 100 * region + offset);
       }
     }

@@ -2,6 +2,7 @@ package io.summit.dr.topology;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** A stateful data store: active-passive, one primary region, replicas in others. */
 public record Store(
@@ -10,7 +11,9 @@ public record Store(
     @Doc("Region of the primary (the replication source).") String primaryRegion,
     @Doc("Regions holding a replica.") List<String> replicaRegions,
     @Doc("async or sync replication.") @Default("async") ReplicationMode replication,
-    @Doc("Most data, as replication lag, an automatic failover may lose.") Duration rpoBudget) {
+    @Doc("Most data, as replication lag, an automatic failover may lose.") Duration rpoBudget,
+    @Doc("Buckets and replication rule (kind objects only; defaults when absent).")
+        @Nullable ObjectRule objects) {
 
   public Store {
     replicaRegions = List.copyOf(replicaRegions);
@@ -23,7 +26,19 @@ public record Store(
         "replica_regions",
         "contains the primary region '" + primaryRegion + "'",
         "regions other than primary_region");
+    v.check(
+        objects == null || kind == StoreKind.OBJECTS,
+        "objects",
+        "set on a store of kind " + kind.name().toLowerCase(java.util.Locale.ROOT),
+        "only on a store of kind objects");
     v.throwIfAny();
+  }
+
+  /** The object rule of a store of kind objects: its own, or the defaults. */
+  public ObjectRule objectRule() {
+    return objects != null
+        ? objects
+        : new ObjectRule("summit-objects-{region}", "", false, false, 1_048_576);
   }
 
   /** True when this store has a node in {@code region} (its primary or a replica). */

@@ -1,0 +1,396 @@
+package io.summit.dr.lab.objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.summit.dr.replication.StoreRole;
+import io.summit.dr.replication.objects.Checkpoint;
+import io.summit.dr.replication.objects.ObjectReplicator;
+import io.summit.dr.replication.objects.ObjectWriter;
+import io.summit.dr.replication.objects.ObjectsAdapter;
+import io.summit.dr.replication.objects.ReplicationMetrics;
+import io.summit.dr.topology.ObjectRule;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Tagging;
+
+/**
+ * Each replication rule of S3 Cross-Region Replication, against two real S3Mock servers: the
+ * replicator runs in this JVM, one pass at a time, so each test says exactly what a pass did.
+ */
+class ObjectReplicationRulesTest {
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+  private static TwoRegions regions;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws IOException {
+    regions = new TwoRegions();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (regions != null) {
+      regions.close();
+    }
+  }
+
+  private static String bucket() {
+    String b = "rules-" + BUCKETS.incrementAndGet();
+    regions.buckets(b);
+    return b;
+  }
+
+  private static ObjectRule rule(boolean markers, boolean replicaSync) {
+    return new ObjectRule("b-{region}", "", markers, replicaSync, 1024);
+  }
+
+  private ObjectReplicator westToEast(String bucket, ObjectRule rule, String checkpoint) {
+    return replicator(bucket, rule, checkpoint, regions.westS3, regions.eastS3, "west", "east");
+  }
+
+  private ObjectReplicator eastToWest(String bucket, ObjectRule rule, String checkpoint) {
+    return replicator(bucket, rule, checkpoint, regions.eastS3, regions.westS3, "east", "west");
+  }
+
+  private ObjectReplicator replicator(
+      String bucket,
+      ObjectRule rule,
+      String checkpoint,
+      S3Client from,
+      S3Client to,
+      String fromName,
+      String toName) {
+    return new ObjectReplicator(
+        new ObjectReplicator.Side(fromName, from, bucket),
+        new ObjectReplicator.Side(toName, to, bucket),
+        rule,
+        Checkpoint.open(dir.resolve(checkpoint)),
+        Clock.systemUTC());
+  }
+
+  private static String put(S3Client s3, String bucket, String key, String body) {
+    return s3.putObject(
+            b -> b.bucket(bucket).key(key).contentType("text/plain"), RequestBody.fromString(body))
+        .versionId();
+  }
+
+  private static String read(S3Client s3, String bucket, String key) {
+    return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
+  }
+
+  private static ListObjectVersionsResponse versions(S3Client s3, String bucket, String key) {
+    return s3.listObjectVersions(b -> b.bucket(bucket).prefix(key));
+  }
+
+  private static void passClean(ObjectReplicator r) {
+    assertThat(r.pass().error()).isNull();
+  }
+
+  @Test
+  void everyNewVersionIsCopiedWithItsMetadata() {
+    String bucket = bucket();
+    ObjectReplicator r = westToEast(bucket, rule(false, false), "cp");
+    regions.westS3.putObject(
+        b ->
+            b.bucket(bucket)
+                .key("doc.json")
+                .contentType("application/json")
+                .metadata(Map.of("owner", "alice"))
+                .tagging(
+                    Tagging.builder().tagSet(Tag.builder().key("t").value("1").build()).build()),
+        RequestBody.fromString("{\"v\":1}"));
+    put(regions.westS3, bucket, "doc.json", "{\"v\":2}");
+
+    passClean(r);
+
+    ListObjectVersionsResponse copies = versions(regions.eastS3, bucket, "doc.json");
+    assertThat(copies.versions()).hasSize(2);
+    assertThat(read(regions.eastS3, bucket, "doc.json")).isEqualTo("{\"v\":2}");
+    String oldest =
+        copies.versions().stream().filter(v -> !v.isLatest()).findFirst().orElseThrow().versionId();
+    var head = regions.eastS3.headObject(b -> b.bucket(bucket).key("doc.json").versionId(oldest));
+    assertThat(head.metadata())
+        .containsEntry("owner", "alice")
+        .containsEntry(ObjectReplicator.REPLICA_SOURCE, "west")
+        .containsKey(ObjectReplicator.REPLICA_OF);
+    assertThat(head.contentType()).isEqualTo("application/json");
+    assertThat(
+            regions
+                .eastS3
+                .getObjectTagging(b -> b.bucket(bucket).key("doc.json").versionId(oldest))
+                .tagSet())
+        .extracting(Tag::key, Tag::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("t", "1"));
+  }
+
+  @Test
+  void deleteMarkerReplicationOnReplicatesTheMarker() {
+    String bucket = bucket();
+    ObjectReplicator r = westToEast(bucket, rule(true, false), "cp");
+    put(regions.westS3, bucket, "gone", "x");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("gone"));
+
+    passClean(r);
+
+    assertThatThrownBy(() -> read(regions.eastS3, bucket, "gone"))
+        .isInstanceOf(NoSuchKeyException.class);
+    // After a delete, the earlier version exists in both regions.
+    assertThat(versions(regions.eastS3, bucket, "gone").versions()).hasSize(1);
+    assertThat(versions(regions.westS3, bucket, "gone").versions()).hasSize(1);
+    assertThat(versions(regions.eastS3, bucket, "gone").deleteMarkers()).hasSize(1);
+  }
+
+  @Test
+  void deleteMarkerReplicationOffLeavesTheReplicaReadable() {
+    String bucket = bucket();
+    ObjectReplicator r = westToEast(bucket, rule(false, false), "cp");
+    put(regions.westS3, bucket, "kept", "x");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("kept"));
+
+    passClean(r);
+
+    assertThat(read(regions.eastS3, bucket, "kept")).isEqualTo("x");
+    assertThat(versions(regions.eastS3, bucket, "kept").deleteMarkers()).isEmpty();
+    assertThat(r.statusOf("kept"))
+        .extracting(m -> m.get("status"))
+        .containsExactly("SKIPPED", "COMPLETED");
+  }
+
+  @Test
+  void deleteOfAVersionIdIsNeverReplicated() {
+    String bucket = bucket();
+    ObjectReplicator r = westToEast(bucket, rule(true, false), "cp");
+    String v1 = put(regions.westS3, bucket, "precious", "v1");
+    passClean(r);
+
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("precious").versionId(v1));
+    passClean(r);
+
+    assertThat(versions(regions.westS3, bucket, "precious").versions()).isEmpty();
+    assertThat(versions(regions.eastS3, bucket, "precious").versions()).hasSize(1);
+    assertThat(read(regions.eastS3, bucket, "precious")).isEqualTo("v1");
+  }
+
+  @Test
+  void noChainingReplicasAreNotReplicatedAgain() {
+    String bucket = bucket();
+    ObjectReplicator there = westToEast(bucket, rule(true, true), "w2e");
+    ObjectReplicator back = eastToWest(bucket, rule(true, true), "e2w");
+    put(regions.westS3, bucket, "once", "x");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("once"));
+
+    passClean(there);
+    passClean(back);
+    passClean(there);
+
+    assertThat(versions(regions.westS3, bucket, "once").versions()).hasSize(1);
+    assertThat(versions(regions.westS3, bucket, "once").deleteMarkers()).hasSize(1);
+    assertThat(versions(regions.eastS3, bucket, "once").versions()).hasSize(1);
+    assertThat(versions(regions.eastS3, bucket, "once").deleteMarkers()).hasSize(1);
+    assertThat(back.statusOf("once")).extracting(m -> m.get("status")).containsOnly("REPLICA");
+  }
+
+  @Test
+  void replicaModificationSyncCarriesReplicaTagChangesBack() {
+    assertThat(tagsOnTheOriginalAfterAReplicaEdit(true)).containsExactly("edited=yes");
+  }
+
+  @Test
+  void withoutReplicaModificationSyncReplicaEditsStayOnTheReplica() {
+    assertThat(tagsOnTheOriginalAfterAReplicaEdit(false)).isEmpty();
+  }
+
+  private List<String> tagsOnTheOriginalAfterAReplicaEdit(boolean sync) {
+    String bucket = bucket();
+    ObjectReplicator there = westToEast(bucket, rule(false, sync), "w2e");
+    ObjectReplicator back = eastToWest(bucket, rule(false, sync), "e2w");
+    String original = put(regions.westS3, bucket, "tagged", "x");
+    passClean(there);
+    passClean(back);
+    regions.eastS3.putObjectTagging(
+        b ->
+            b.bucket(bucket)
+                .key("tagged")
+                .tagging(
+                    Tagging.builder()
+                        .tagSet(Tag.builder().key("edited").value("yes").build())
+                        .build()));
+    back.pass();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> back.pass().error() == null && (!sync || !tags(bucket, original).isEmpty()));
+    return tags(bucket, original);
+  }
+
+  private static List<String> tags(String bucket, String version) {
+    return regions
+        .westS3
+        .getObjectTagging(b -> b.bucket(bucket).key("tagged").versionId(version))
+        .tagSet()
+        .stream()
+        .map(t -> t.key() + "=" + t.value())
+        .toList();
+  }
+
+  @Test
+  void replicationStatusPerObjectIsPendingThenCompletedFailedOrReplica() {
+    String bucket = bucket();
+    ObjectReplicator there = westToEast(bucket, rule(false, false), "w2e");
+    ObjectReplicator back = eastToWest(bucket, rule(false, false), "e2w");
+    put(regions.westS3, bucket, "small", "x");
+    put(regions.westS3, bucket, "big", "y".repeat(2048));
+    assertThat(there.statusOf("small")).extracting(m -> m.get("status")).containsExactly("PENDING");
+
+    passClean(there);
+    passClean(back);
+
+    assertThat(there.statusOf("small"))
+        .extracting(m -> m.get("status"))
+        .containsExactly("COMPLETED");
+    assertThat(there.statusOf("big")).extracting(m -> m.get("status")).containsExactly("FAILED");
+    assertThat(back.statusOf("small")).extracting(m -> m.get("status")).containsExactly("REPLICA");
+    ReplicationMetrics.Snapshot s = there.metrics().snapshot(java.time.Instant.now());
+    assertThat(s.completed()).isEqualTo(1);
+    assertThat(s.failed()).isEqualTo(1);
+    assertThat(s.pendingOperations()).isZero();
+    assertThat(s.latencyP99Millis()).isNotNull();
+  }
+
+  @Test
+  void catchUpAfterACutLink() throws IOException {
+    String bucket = bucket();
+    try (CuttableLink link = new CuttableLink(regions.east.endpoint());
+        S3Client eastViaLink =
+            io.summit.dr.replication.objects.S3Clients.at(link.address(), Duration.ofSeconds(1))) {
+      ObjectReplicator r =
+          replicator(bucket, rule(true, false), "cp", regions.westS3, eastViaLink, "west", "east");
+      put(regions.westS3, bucket, "a", "1");
+      passClean(r);
+      link.cut();
+      put(regions.westS3, bucket, "a", "2");
+      put(regions.westS3, bucket, "b", "3");
+
+      ObjectReplicator.PassResult cut = r.pass();
+
+      assertThat(cut.error()).isNotNull();
+      ReplicationMetrics.Snapshot during = r.metrics().snapshot(java.time.Instant.now());
+      assertThat(during.pendingOperations()).isEqualTo(2);
+      assertThat(during.pendingBytes()).isEqualTo(2);
+      assertThat(during.oldestPendingAge()).isNotNull();
+      link.heal();
+      passClean(r);
+      assertThat(read(regions.eastS3, bucket, "a")).isEqualTo("2");
+      assertThat(read(regions.eastS3, bucket, "b")).isEqualTo("3");
+      assertThat(r.metrics().snapshot(java.time.Instant.now()).pendingOperations()).isZero();
+    }
+  }
+
+  @Test
+  void aRestartedReplicatorResumesFromItsCheckpointWithoutCopyingTwice() throws IOException {
+    String bucket = bucket();
+    ObjectReplicator first = westToEast(bucket, rule(false, false), "cp");
+    put(regions.westS3, bucket, "k", "1");
+    put(regions.westS3, bucket, "k", "2");
+    passClean(first);
+    // A crash after the copy of "2" but before its checkpoint line: the line is lost.
+    Path cp = dir.resolve("cp");
+    List<String> lines = Files.readAllLines(cp);
+    Files.write(cp, lines.subList(0, lines.size() - 1));
+    put(regions.westS3, bucket, "k", "3");
+
+    ObjectReplicator restarted = westToEast(bucket, rule(false, false), "cp");
+    passClean(restarted);
+
+    assertThat(versions(regions.eastS3, bucket, "k").versions()).hasSize(3);
+    assertThat(read(regions.eastS3, bucket, "k")).isEqualTo("3");
+  }
+
+  @Test
+  void twoWaySyncOnFailbackLosesNothing() {
+    String bucket = bucket();
+    ObjectReplicator there = westToEast(bucket, rule(true, true), "w2e");
+    ObjectReplicator back = eastToWest(bucket, rule(true, true), "e2w");
+    ObjectWriter west = new ObjectWriter(regions.westS3, bucket, rule(true, true));
+    ObjectWriter east = new ObjectWriter(regions.eastS3, bucket, rule(true, true));
+    ObjectsAdapter westNode = adapter("west", regions.westS3, bucket);
+    ObjectsAdapter eastNode = adapter("east", regions.eastS3, bucket);
+    west.put("before", "1".getBytes(StandardCharsets.UTF_8), "text/plain");
+    passClean(there);
+    // Failover: west fenced, east promoted; east takes writes, west refuses them.
+    assertThat(westNode.fence().succeeded()).isTrue();
+    assertThat(eastNode.promote().succeeded()).isTrue();
+    assertThatThrownBy(() -> west.put("late", new byte[1], "text/plain"))
+        .isInstanceOf(ObjectWriter.Refused.class)
+        .hasMessageContaining("bucket: '" + bucket + "' is fenced");
+    east.put("during", "2".getBytes(StandardCharsets.UTF_8), "text/plain");
+    east.delete("before");
+    // Failback: two-way sync until both directions are caught up, then switch back.
+    passClean(there);
+    passClean(back);
+    passClean(there);
+    assertThat(there.metrics().snapshot(java.time.Instant.now()).pendingOperations()).isZero();
+    assertThat(back.metrics().snapshot(java.time.Instant.now()).pendingOperations()).isZero();
+    assertThat(eastNode.fence().succeeded()).isTrue();
+    assertThat(westNode.rejoin(regions.east.endpoint()).succeeded()).isTrue();
+    assertThat(westNode.promote().succeeded()).isTrue();
+    assertThat(eastNode.rejoin(regions.west.endpoint()).succeeded()).isTrue();
+    assertThat(westNode.observe().role()).isEqualTo(StoreRole.PRIMARY);
+    assertThat(eastNode.observe().role()).isEqualTo(StoreRole.REPLICA);
+
+    for (S3Client s3 : List.of(regions.westS3, regions.eastS3)) {
+      assertThat(read(s3, bucket, "during")).isEqualTo("2");
+      assertThatThrownBy(() -> read(s3, bucket, "before")).isInstanceOf(NoSuchKeyException.class);
+      assertThat(versions(s3, bucket, "before").versions()).hasSize(1);
+    }
+    west.put("after", new byte[] {1}, "application/octet-stream");
+  }
+
+  private ObjectsAdapter adapter(String region, S3Client s3, String bucket) {
+    return new ObjectsAdapter(
+        "objects@" + region,
+        region,
+        s3,
+        bucket,
+        List.of(),
+        Clock.systemUTC(),
+        Duration.ofSeconds(2));
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheFieldAndChangesNothing() {
+    String bucket = bucket();
+    ObjectWriter west = new ObjectWriter(regions.westS3, bucket, rule(false, false));
+    assertThatThrownBy(() -> west.put("big", new byte[2048], "text/plain"))
+        .isInstanceOf(ObjectWriter.Refused.class)
+        .hasMessageStartingWith("body: 2048 bytes (expected: at most max_object_bytes 1024)");
+    assertThatThrownBy(() -> west.put(".summit/role.json", new byte[1], "text/plain"))
+        .isInstanceOf(ObjectWriter.Refused.class)
+        .hasMessageStartingWith("key: '.summit/role.json'");
+    ObjectWriter missing = new ObjectWriter(regions.westS3, "no-such-bucket", rule(false, false));
+    assertThatThrownBy(() -> missing.put("k", new byte[1], "text/plain"))
+        .isInstanceOf(ObjectWriter.Refused.class)
+        .hasMessageStartingWith("bucket: 'no-such-bucket' does not exist");
+    assertThat(west.get("never-written")).isEmpty();
+    assertThat(versions(regions.westS3, bucket, "").versions())
+        .extracting(v -> v.key())
+        .containsExactly(".summit/role.json");
+  }
+}

@@ -1,0 +1,235 @@
+package io.summit.dr.replication.objects;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.ObjectRule;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replicator process of one region: pushes its bucket's new versions to every peer region's
+ * bucket ({@link ObjectReplicator}, one direction per peer, each on its own thread), and serves its
+ * figures.
+ *
+ * <pre>
+ * ReplicatorMain --topology FILE --store objects --region us-west-2 --s3 HOST:PORT
+ *     --peer us-east-1=HOST:PORT [--peer ...] --checkpoint-dir DIR --admin HOST:PORT
+ *     [--interval-ms 50]
+ * </pre>
+ *
+ * <p>Admin API: {@code /healthz}; {@code /metrics} (Prometheus text: latency p50/p99, pending
+ * operations and bytes, oldest pending age, per direction); {@code /v1/status} (the same as JSON);
+ * {@code /v1/object?key=K} (each version's replication status toward each peer).
+ */
+public final class ReplicatorMain {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicatorMain.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<ObjectReplicator> directions;
+  private final Duration interval;
+  private final Clock clock = Clock.systemUTC();
+  private volatile boolean running = true;
+
+  ReplicatorMain(List<ObjectReplicator> directions, Duration interval) {
+    this.directions = List.copyOf(directions);
+    this.interval = interval;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Map<String, List<String>> a = parse(args);
+    Topology topology = TopologyLoader.load(Path.of(one(a, "--topology")));
+    String storeName = one(a, "--store");
+    Store store =
+        topology
+            .store(storeName)
+            .filter(s -> s.kind() == StoreKind.OBJECTS)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--store: '" + storeName + "' (expected: a store of kind objects)"));
+    ObjectRule rule = store.objectRule();
+    String region = one(a, "--region");
+    Duration timeout = Duration.ofSeconds(1);
+    ObjectReplicator.Side local =
+        new ObjectReplicator.Side(
+            region, S3Clients.at(Endpoint.parse(one(a, "--s3")), timeout), rule.bucket(region));
+    Path dir = Path.of(one(a, "--checkpoint-dir"));
+    List<ObjectReplicator> directions = new ArrayList<>();
+    for (String peer : a.getOrDefault("--peer", List.of())) {
+      int eq = peer.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--peer: '" + peer + "' (expected: REGION=HOST:PORT)");
+      }
+      String name = peer.substring(0, eq);
+      ObjectReplicator.Side remote =
+          new ObjectReplicator.Side(
+              name,
+              S3Clients.at(Endpoint.parse(peer.substring(eq + 1)), timeout),
+              rule.bucket(name));
+      Checkpoint cp = Checkpoint.open(dir.resolve("checkpoint-" + region + "-to-" + name + ".log"));
+      directions.add(new ObjectReplicator(local, remote, rule, cp, Clock.systemUTC()));
+    }
+    Duration interval =
+        Duration.ofMillis(Long.parseLong(a.getOrDefault("--interval-ms", List.of("50")).get(0)));
+    ReplicatorMain main = new ReplicatorMain(directions, interval);
+    main.serve(Endpoint.parse(one(a, "--admin")));
+    main.run();
+  }
+
+  private void run() {
+    List<Thread> threads = new ArrayList<>();
+    for (ObjectReplicator r : directions) {
+      threads.add(
+          Thread.ofPlatform().name("replicate-" + r.destination().region()).start(() -> loop(r)));
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> running = false));
+    for (Thread t : threads) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void loop(ObjectReplicator r) {
+    String lastError = null;
+    while (running) {
+      ObjectReplicator.PassResult result;
+      try {
+        result = r.pass();
+      } catch (RuntimeException e) {
+        result = new ObjectReplicator.PassResult(0, -1, e.toString());
+      }
+      if (result.error() != null && !result.error().equals(lastError)) {
+        LOG.warn("to {}: {}", r.destination().region(), result.error());
+      } else if (result.error() == null && lastError != null) {
+        LOG.info("to {}: replicating again", r.destination().region());
+      }
+      lastError = result.error();
+      if (result.settled() == 0) {
+        LockSupport.parkNanos(interval.toNanos());
+      }
+    }
+  }
+
+  private void serve(Endpoint admin) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(admin.host(), admin.port()), 16);
+    server.createContext("/healthz", x -> send(x, 200, "text/plain", "ok\n"));
+    server.createContext(
+        "/metrics",
+        x ->
+            send(
+                x,
+                200,
+                "text/plain; version=0.0.4",
+                ReplicationMetrics.prometheus(snapshots(clock.instant()))));
+    server.createContext("/v1/status", x -> send(x, 200, "application/json", status()));
+    server.createContext("/v1/object", this::object);
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+    server.start();
+    LOG.info("replicator admin API on {}", admin);
+  }
+
+  private List<ReplicationMetrics.Snapshot> snapshots(Instant now) {
+    return directions.stream().map(r -> r.metrics().snapshot(now)).toList();
+  }
+
+  private String status() throws IOException {
+    Instant now = clock.instant();
+    List<Map<String, @Nullable Object>> peers = new ArrayList<>();
+    for (ReplicationMetrics.Snapshot s : snapshots(now)) {
+      Map<String, @Nullable Object> m = new LinkedHashMap<>();
+      m.put("source", s.source());
+      m.put("destination", s.destination());
+      m.put("pending_operations", s.pendingOperations());
+      m.put("pending_bytes", s.pendingBytes());
+      Duration age = s.oldestPendingAge();
+      m.put("oldest_pending_age_ms", age == null ? null : age.toMillis());
+      m.put("latency_p50_ms", s.latencyP50Millis());
+      m.put("latency_p99_ms", s.latencyP99Millis());
+      m.put("completed", s.completed());
+      m.put("failed", s.failed());
+      m.put("replicas", s.replicas());
+      m.put("last_pass_at", s.lastPassAt() == null ? null : s.lastPassAt().toString());
+      m.put("last_error", s.lastError());
+      peers.add(m);
+    }
+    return JSON.writeValueAsString(Map.of("observed_at", now.toString(), "directions", peers));
+  }
+
+  private void object(HttpExchange x) throws IOException {
+    String query = x.getRequestURI().getRawQuery();
+    String key = null;
+    for (String p : query == null ? new String[0] : query.split("&")) {
+      if (p.startsWith("key=")) {
+        key = URLDecoder.decode(p.substring(4), StandardCharsets.UTF_8);
+      }
+    }
+    if (key == null || key.isBlank()) {
+      send(x, 400, "text/plain", "key: missing (expected: /v1/object?key=KEY)\n");
+      return;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    try {
+      for (ObjectReplicator r : directions) {
+        out.put(r.destination().region(), r.statusOf(key));
+      }
+    } catch (RuntimeException e) {
+      send(x, 503, "text/plain", "cannot list " + key + ": " + e.getMessage() + "\n");
+      return;
+    }
+    send(x, 200, "application/json", JSON.writeValueAsString(out));
+  }
+
+  private static void send(HttpExchange x, int code, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", type);
+    x.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = x.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static Map<String, List<String>> parse(String[] args) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException(
+            "argument '" + args[i] + "' (expected: --NAME VALUE pairs)");
+      }
+      out.computeIfAbsent(args[i], k -> new ArrayList<>()).add(args[++i]);
+    }
+    return out;
+  }
+
+  private static String one(Map<String, List<String>> a, String name) {
+    List<String> v = a.get(name);
+    if (v == null || v.isEmpty()) {
+      throw new IllegalArgumentException(name + ": missing (expected: " + name + " VALUE)");
+    }
+    return v.get(0);
+  }
+}
