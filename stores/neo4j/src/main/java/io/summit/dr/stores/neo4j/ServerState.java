@@ -1,5 +1,6 @@
 package io.summit.dr.stores.neo4j;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,6 +51,7 @@ public record ServerState(
         : new ServerState(REPLICA, false, 0, upstream, 0, false);
   }
 
+  @JsonIgnore
   public boolean isPrimary() {
     return role.equals(PRIMARY);
   }

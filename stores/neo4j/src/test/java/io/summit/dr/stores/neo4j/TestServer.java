@@ -101,9 +101,7 @@ final class TestServer implements AutoCloseable {
       process =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
-              .redirectOutput(
-                  ProcessBuilder.Redirect.appendTo(
-                      dir.resolveSibling(dir.getFileName() + ".log").toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
