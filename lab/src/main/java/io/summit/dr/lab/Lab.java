@@ -49,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: one lab command at a time per directory.
  */
 public final class Lab {
-  static final String SUPPORTED_KINDS = "postgres and redis";
+  static final String SUPPORTED_KINDS = "postgres, redis and neo4j";
+
+  /** How often a lab's Neo4j primary takes a snapshot (the default). */
+  static final Duration NEO4J_SNAPSHOT_EVERY = Duration.ofMinutes(5);
 
   private final Path dir;
   private final Clock clock;
@@ -140,7 +143,11 @@ public final class Lab {
     }
     List<Store> unsupported =
         topology.stores().stream()
-            .filter(s -> s.kind() != StoreKind.POSTGRES && s.kind() != StoreKind.REDIS)
+            .filter(
+                s ->
+                    s.kind() != StoreKind.POSTGRES
+                        && s.kind() != StoreKind.REDIS
+                        && s.kind() != StoreKind.NEO4J)
             .toList();
     if (!unsupported.isEmpty()) {
       progress.accept(
@@ -435,6 +442,11 @@ public final class Lab {
                   .start(Duration.ofSeconds(20));
           case "wan" ->
               LabUp.startWan(this, Path.of(c.dir()).resolve("wan.json"), layout(), c.command());
+          case "neo4j" ->
+              neo4jServer(c)
+                  .start(
+                      java.util.Objects.requireNonNull(c.command(), name + ": no command recorded"),
+                      Duration.ofSeconds(180));
           default -> {
             if (c.command() == null) {
               throw new LabException(name + ": cannot restart a component of kind " + c.kind());
@@ -470,6 +482,16 @@ public final class Lab {
         Binaries.find(), Path.of(c.dir()), Path.of(c.log()), new Endpoint(c.host(), c.port()));
   }
 
+  /** A region's Neo4j server as recorded (its admin API three ports above its Bolt port). */
+  public io.summit.dr.lab.process.Neo4jServer neo4jServer(LabComponent c) {
+    return new io.summit.dr.lab.process.Neo4jServer(
+        Path.of(c.dir()),
+        Path.of(c.log()),
+        new Endpoint(c.host(), c.port()),
+        io.summit.dr.replication.neo4j.Neo4jAdapter.adminThreeAbove(
+            new Endpoint(c.host(), c.port())));
+  }
+
   /** The adapter of a store component ({@code postgres-us-east-1}); the caller closes it. */
   public StoreAdapter adapter(String name) {
     return adapter(name, Duration.ofSeconds(2));
@@ -500,6 +522,13 @@ public final class Lab {
               timeout,
               layout()::direct);
       case "redis" -> new RedisAdapter(id, endpoint, clock, timeout, layout()::direct);
+      case "neo4j" ->
+          new io.summit.dr.replication.neo4j.Neo4jAdapter(
+              id,
+              endpoint,
+              io.summit.dr.replication.neo4j.Neo4jAdapter::adminThreeAbove,
+              clock,
+              timeout);
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
@@ -529,7 +558,7 @@ public final class Lab {
         out.add(replicaStatus(c, alive));
         continue;
       }
-      if (!c.kind().equals("postgres") && !c.kind().equals("redis")) {
+      if (!STORE_KINDS.contains(c.kind())) {
         boolean healthy =
             alive
                 && (c.kind().equals("wan")
@@ -568,6 +597,10 @@ public final class Lab {
     }
     return out;
   }
+
+  /** The component kinds that are store nodes (observed through their adapter). */
+  public static final java.util.Set<String> STORE_KINDS =
+      java.util.Set.of("postgres", "redis", "neo4j");
 
   /** An orchestrator replica: its role as it answers on {@code /v1/replica}. */
   private static ComponentStatus replicaStatus(LabComponent c, boolean alive) {

@@ -16,12 +16,13 @@ import java.util.List;
  * n}, the edge {@code n + 1} for {@code n} regions.
  *
  * <p>Home ports: region {@code i} owns {@code base + 100 i ...}: stores at +10 (postgres), +11
- * (redis), +12 (neo4j), +13 (objects); its gateway router at +20, its failure observer at +30, its
- * service cluster at +40, the cluster's service instances at +50 to +59, its etcd member's client
- * port at +60 and peer port at +61, an orchestrator replica at +70 (in the regions that run one),
- * its region agent at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61,
- * its orchestrator replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10,
- * the edge router at +20 (admin API +21), the WAN links' admin API at +50.
+ * (redis), +12 (neo4j's Bolt), +13 (objects), +15 (the neo4j server's admin API, always three ports
+ * above its Bolt port, at home and through the WAN); its gateway router at +20, its failure
+ * observer at +30, its service cluster at +40, the cluster's service instances at +50 to +59, its
+ * etcd member's client port at +60 and peer port at +61, an orchestrator replica at +70 (in the
+ * regions that run one), its region agent at +80. The witness owns {@code base + 800 ...} (its etcd
+ * member at +60 and +61, its orchestrator replica at +70). The edge owns {@code base + 900 ...}:
+ * the orchestrator at +10, the edge router at +20 (admin API +21), the WAN links' admin API at +50.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -48,6 +49,9 @@ public record LabLayout(String host, int base, List<String> regions) {
   private static final int OBSERVER = 30;
   private static final int ORCHESTRATOR = 70;
   private static final int AGENT = 80;
+
+  /** The Neo4j server's admin API: its Bolt port + 3 (see {@code Neo4jAdapter}). */
+  static final int NEO4J_ADMIN = 15;
 
   public LabLayout {
     regions = List.copyOf(regions);
@@ -130,6 +134,11 @@ public record LabLayout(String host, int base, List<String> regions) {
     return new Endpoint(host, base + 100 * index(region) + offset(kind));
   }
 
+  /** The admin API of the Neo4j server of {@code region}, at home. */
+  public Endpoint neo4jAdmin(String region) {
+    return new Endpoint(host, base + 100 * index(region) + NEO4J_ADMIN);
+  }
+
   /** The address by which {@code from} reaches {@code kind} in {@code to}, through the WAN. */
   public Endpoint wan(String from, String to, StoreKind kind) {
     return wan(from, to, offset(kind));
@@ -153,7 +162,13 @@ public record LabLayout(String host, int base, List<String> regions) {
     if (location.equals(WITNESS)) {
       return List.of(OBSERVER, ETCD_CLIENT);
     }
-    return List.of(offset(StoreKind.POSTGRES), offset(StoreKind.REDIS), OBSERVER, ETCD_CLIENT);
+    return List.of(
+        offset(StoreKind.POSTGRES),
+        offset(StoreKind.REDIS),
+        offset(StoreKind.NEO4J),
+        NEO4J_ADMIN,
+        OBSERVER,
+        ETCD_CLIENT);
   }
 
   /** The component at {@code offset} of {@code location}, at home. */

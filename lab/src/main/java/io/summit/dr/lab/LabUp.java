@@ -2,12 +2,14 @@ package io.summit.dr.lab;
 
 import io.summit.dr.lab.process.Binaries;
 import io.summit.dr.lab.process.LabException;
+import io.summit.dr.lab.process.Neo4jServer;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.lab.process.PostgresServer;
 import io.summit.dr.lab.process.RedisServer;
 import io.summit.dr.lab.wan.WanClient;
 import io.summit.dr.lab.wan.WanSpec;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.neo4j.Neo4jAdapter;
 import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
@@ -77,7 +79,11 @@ final class LabUp {
             + ")");
     List<Store> stores =
         topology.stores().stream()
-            .filter(s -> s.kind() == StoreKind.POSTGRES || s.kind() == StoreKind.REDIS)
+            .filter(
+                s ->
+                    s.kind() == StoreKind.POSTGRES
+                        || s.kind() == StoreKind.REDIS
+                        || s.kind() == StoreKind.NEO4J)
             .toList();
     List<WanSpec.Route> routes = routes(stores);
     checkPortsFree(stores, routes);
@@ -96,12 +102,23 @@ final class LabUp {
     lab.save(state);
     // The members bootstrap while the stores start; the cluster is awaited before the daemons.
     List<LabComponent> members = daemons.test(LabEtcd.KIND) ? spawnEtcd() : List.of();
+    // Neo4j servers first and without waiting: their JVMs start (the slowest stores) while the
+    // others do; a replica's applier retries until its primary answers.
+    List<Store> neo4j = stores.stream().filter(s -> s.kind() == StoreKind.NEO4J).toList();
+    for (Store store : neo4j) {
+      startPrimary(store);
+      store.replicaRegions().forEach(r -> startReplica(store, r));
+    }
     for (Store store : stores) {
+      if (store.kind() == StoreKind.NEO4J) {
+        continue;
+      }
       startPrimary(store);
       for (String replicaRegion : store.replicaRegions()) {
         startReplica(store, replicaRegion);
       }
     }
+    awaitNeo4j();
     if (!members.isEmpty()) {
       awaitEtcd(members);
     }
@@ -225,6 +242,9 @@ final class LabUp {
     for (Store s : stores) {
       for (String region : layout.regions()) {
         needed.add(layout.store(s.kind(), region));
+        if (s.kind() == StoreKind.NEO4J) {
+          needed.add(layout.neo4jAdmin(region));
+        }
       }
     }
     for (String location : layout.etcdLocations()) {
@@ -287,6 +307,9 @@ final class LabUp {
     for (Store s : stores) {
       if (LabLayout.offset(s.kind()) == offset) {
         return java.util.Optional.of(s.name());
+      }
+      if (s.kind() == StoreKind.NEO4J && offset == LabLayout.NEO4J_ADMIN) {
+        return java.util.Optional.of(s.name() + "-admin");
       }
     }
     return switch (offset) {
@@ -352,6 +375,10 @@ final class LabUp {
   /** One store node: a new primary when {@code upstream} is null, else a replica of it. */
   private void startNode(Store store, String region, @Nullable Endpoint upstream) {
     Endpoint endpoint = layout.store(store.kind(), region);
+    if (store.kind() == StoreKind.NEO4J) {
+      startNeo4j(store, region, endpoint, upstream);
+      return;
+    }
     if (store.kind() == StoreKind.POSTGRES) {
       PostgresServer pg = postgres(region, endpoint);
       LongSupplier start =
@@ -373,6 +400,56 @@ final class LabUp {
             return redis.start(Duration.ofSeconds(20));
           };
       step(store.name(), "redis", region, endpoint, dir, redis.log(), start);
+    }
+  }
+
+  /**
+   * A region's Neo4j server, its own JVM from the neo4j jar; a replica pulls its primary's changes
+   * from the primary's admin API through the WAN (three ports above the WAN Bolt address).
+   */
+  private void startNeo4j(Store store, String region, Endpoint bolt, @Nullable Endpoint upstream) {
+    Path dir = regionDir(region).resolve("neo4j");
+    Neo4jServer server =
+        new Neo4jServer(
+            dir,
+            lab.dir().resolve(Lab.componentName("neo4j", region) + ".log"),
+            bolt,
+            layout.neo4jAdmin(region));
+    List<String> command =
+        server.command(
+            upstream == null ? null : Neo4jAdapter.adminThreeAbove(upstream),
+            lab.dir().resolve("snapshots").resolve(store.name()),
+            Lab.NEO4J_SNAPSHOT_EVERY);
+    long t0 = System.nanoTime();
+    step(
+        store.name(),
+        "neo4j",
+        region,
+        bolt,
+        dir,
+        server.log(),
+        () -> OsProcesses.spawnDetached(command, server.log()));
+    String name = Lab.componentName("neo4j", region);
+    LabComponent c = state.component(name).orElseThrow().withCommand(command);
+    state = state.with(c);
+    lab.save(state);
+    pendingNeo4j.add(new PendingNeo4j(server, c, t0));
+  }
+
+  private record PendingNeo4j(Neo4jServer server, LabComponent component, long startedNanos) {}
+
+  private final List<PendingNeo4j> pendingNeo4j = new ArrayList<>();
+
+  /** Waits for every Neo4j server spawned to answer on its admin API. */
+  private void awaitNeo4j() {
+    for (PendingNeo4j p : pendingNeo4j) {
+      p.server().awaitHealthy(p.component().pid(), Duration.ofSeconds(180));
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "  %-22s up after %.1fs",
+              p.component().name(),
+              (System.nanoTime() - p.startedNanos()) / 1e9));
     }
   }
 
