@@ -43,6 +43,9 @@ final class Detection {
     Duration timeout = topology.health().timeout();
     List<ProbeTarget> direct = new ArrayList<>();
     for (Store s : topology.stores()) {
+      if (!ProbeTarget.probes(s.kind())) {
+        continue;
+      }
       for (String region : regions) {
         direct.add(new ProbeTarget(region, s.kind(), stores.probeEndpoint(s.name(), region)));
       }

@@ -111,7 +111,8 @@ public final class OrchestratorLabExtension implements LabExtension {
             "--listen",
             layout.agent(region).toString()));
     for (Store s : topology.stores()) {
-      if (s.involves(region)) {
+      // the agent fences postgres and redis on a lost lease; neo4j is fenced by the plans only
+      if (s.involves(region) && ProbeTarget.probes(s.kind())) {
         args.addAll(
             List.of(
                 "--store",
@@ -167,6 +168,9 @@ public final class OrchestratorLabExtension implements LabExtension {
     for (String other : layout.regions()) {
       if (!other.equals(region)) {
         for (Store s : topology.stores()) {
+          if (!ProbeTarget.probes(s.kind())) {
+            continue;
+          }
           targets.add(new ProbeTarget(other, s.kind(), layout.wan(region, other, s.kind())));
         }
       }
