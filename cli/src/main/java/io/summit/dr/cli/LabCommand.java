@@ -32,7 +32,8 @@ import picocli.CommandLine.Parameters;
       LabCommand.Down.class,
       LabCommand.Fault.class,
       LabStoreCommand.class,
-      LabCommand.MeasureLag.class
+      LabCommand.MeasureLag.class,
+      LabSnapshotCommand.class
     })
 final class LabCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -424,6 +425,19 @@ final class LabCommand implements Runnable {
                           Duration.ofSeconds(10))
                       .summary());
         }
+      }
+      boolean neo4j =
+          lab.topology().stores().stream()
+              .anyMatch(s -> s.kind() == io.summit.dr.topology.StoreKind.NEO4J);
+      if (neo4j) {
+        out.println(
+            "  "
+                + io.summit.dr.lab.ReplicationProbe.neo4j(
+                        lab.component("neo4j-" + primary),
+                        lab.component("neo4j-" + secondary),
+                        samples,
+                        Duration.ofSeconds(10))
+                    .summary());
       }
       return 0;
     }

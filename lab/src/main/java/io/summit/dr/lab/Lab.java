@@ -51,7 +51,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Not thread-safe: one lab command at a time per directory.
  */
 public final class Lab {
-  static final String SUPPORTED_KINDS = "postgres, redis and objects";
+  static final String SUPPORTED_KINDS = "postgres, redis, neo4j and objects";
+
+  /** How often a lab's Neo4j primary takes a snapshot (the default). */
+  static final Duration NEO4J_SNAPSHOT_EVERY = Duration.ofMinutes(5);
 
   private final Path dir;
   private final Clock clock;
@@ -146,6 +149,7 @@ public final class Lab {
                 s ->
                     s.kind() != StoreKind.POSTGRES
                         && s.kind() != StoreKind.REDIS
+                        && s.kind() != StoreKind.NEO4J
                         && s.kind() != StoreKind.OBJECTS)
             .toList();
     if (!unsupported.isEmpty()) {
@@ -444,6 +448,11 @@ public final class Lab {
           case LabObjects.KIND ->
               LabObjects.server(layout(), Path.of(c.dir()), c.region())
                   .start(Duration.ofSeconds(90));
+          case "neo4j" ->
+              neo4jServer(c)
+                  .start(
+                      java.util.Objects.requireNonNull(c.command(), name + ": no command recorded"),
+                      Duration.ofSeconds(180));
           default -> {
             if (c.command() == null) {
               throw new LabException(name + ": cannot restart a component of kind " + c.kind());
@@ -479,6 +488,16 @@ public final class Lab {
         Binaries.find(), Path.of(c.dir()), Path.of(c.log()), new Endpoint(c.host(), c.port()));
   }
 
+  /** A region's Neo4j server as recorded (its admin API three ports above its Bolt port). */
+  public io.summit.dr.lab.process.Neo4jServer neo4jServer(LabComponent c) {
+    return new io.summit.dr.lab.process.Neo4jServer(
+        Path.of(c.dir()),
+        Path.of(c.log()),
+        new Endpoint(c.host(), c.port()),
+        io.summit.dr.replication.neo4j.Neo4jAdapter.adminThreeAbove(
+            new Endpoint(c.host(), c.port())));
+  }
+
   /** The adapter of a store component ({@code postgres-us-east-1}); the caller closes it. */
   public StoreAdapter adapter(String name) {
     return adapter(name, Duration.ofSeconds(2));
@@ -510,6 +529,13 @@ public final class Lab {
               layout()::direct);
       case "redis" -> new RedisAdapter(id, endpoint, clock, timeout, layout()::direct);
       case LabObjects.KIND -> objectsAdapter(c, id, endpoint, timeout);
+      case "neo4j" ->
+          new io.summit.dr.replication.neo4j.Neo4jAdapter(
+              id,
+              endpoint,
+              io.summit.dr.replication.neo4j.Neo4jAdapter::adminThreeAbove,
+              clock,
+              timeout);
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
@@ -573,9 +599,7 @@ public final class Lab {
         out.add(replicaStatus(c, alive));
         continue;
       }
-      if (!c.kind().equals("postgres")
-          && !c.kind().equals("redis")
-          && !c.kind().equals(LabObjects.KIND)) {
+      if (!STORE_KINDS.contains(c.kind())) {
         boolean healthy =
             alive
                 && (c.kind().equals("wan")
@@ -614,6 +638,10 @@ public final class Lab {
     }
     return out;
   }
+
+  /** The component kinds that are store nodes (observed through their adapter). */
+  public static final java.util.Set<String> STORE_KINDS =
+      java.util.Set.of("postgres", "redis", "neo4j", LabObjects.KIND);
 
   /** An orchestrator replica: its role as it answers on {@code /v1/replica}. */
   private static ComponentStatus replicaStatus(LabComponent c, boolean alive) {

@@ -16,7 +16,9 @@ import java.util.List;
  * n}, the edge {@code n + 1} for {@code n} regions.
  *
  * <p>Home ports: region {@code i} owns {@code base + 100 i ...}: stores at +10 (postgres), +11
- * (redis), +12 (neo4j), +13 (objects); its gateway router at +20, its failure observer at +30, its
+ * (redis), +12 (neo4j's Bolt), +13 (objects), +15 (the neo4j server's admin API, always three ports
+ * above its Bolt port, at home and through the WAN), +17 (the object store's HTTPS connector), +18
+ * (the object replicator's admin API); its gateway router at +20, its failure observer at +30, its
  * service cluster at +40, the cluster's service instances at +50 to +59, its etcd member's client
  * port at +60 and peer port at +61, an orchestrator replica at +70 (in the regions that run one),
  * its region agent at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61,
@@ -54,6 +56,8 @@ public record LabLayout(String host, int base, List<String> regions) {
 
   /** The object replicator's admin API (status, metrics): +18. */
   static final int OBJECTS_REPLICATOR = 18;
+  /** The Neo4j server's admin API: its Bolt port + 3 (see {@code Neo4jAdapter}). */
+  static final int NEO4J_ADMIN = 15;
 
   public LabLayout {
     regions = List.copyOf(regions);
@@ -136,6 +140,11 @@ public record LabLayout(String host, int base, List<String> regions) {
     return new Endpoint(host, base + 100 * index(region) + offset(kind));
   }
 
+  /** The admin API of the Neo4j server of {@code region}, at home. */
+  public Endpoint neo4jAdmin(String region) {
+    return new Endpoint(host, base + 100 * index(region) + NEO4J_ADMIN);
+  }
+
   /** The address by which {@code from} reaches {@code kind} in {@code to}, through the WAN. */
   public Endpoint wan(String from, String to, StoreKind kind) {
     return wan(from, to, offset(kind));
@@ -162,6 +171,8 @@ public record LabLayout(String host, int base, List<String> regions) {
     return List.of(
         offset(StoreKind.POSTGRES),
         offset(StoreKind.REDIS),
+        offset(StoreKind.NEO4J),
+        NEO4J_ADMIN,
         offset(StoreKind.OBJECTS),
         OBJECTS_REPLICATOR,
         OBSERVER,

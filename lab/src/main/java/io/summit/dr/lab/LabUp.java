@@ -2,12 +2,14 @@ package io.summit.dr.lab;
 
 import io.summit.dr.lab.process.Binaries;
 import io.summit.dr.lab.process.LabException;
+import io.summit.dr.lab.process.Neo4jServer;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.lab.process.PostgresServer;
 import io.summit.dr.lab.process.RedisServer;
 import io.summit.dr.lab.wan.WanClient;
 import io.summit.dr.lab.wan.WanSpec;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.neo4j.Neo4jAdapter;
 import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
@@ -81,6 +83,7 @@ final class LabUp {
                 s ->
                     s.kind() == StoreKind.POSTGRES
                         || s.kind() == StoreKind.REDIS
+                        || s.kind() == StoreKind.NEO4J
                         || s.kind() == StoreKind.OBJECTS)
             .toList();
     List<WanSpec.Route> routes = routes(stores);
@@ -105,8 +108,15 @@ final class LabUp {
     spawned.forEach(o -> state = state.with(o.component()));
     lab.save(state);
     List<LabComponent> members = daemons.test(LabEtcd.KIND) ? spawnEtcd() : List.of();
+    // Neo4j servers first and without waiting: their JVMs start (the slowest stores) while the
+    // others do; a replica's applier retries until its primary answers.
+    List<Store> neo4j = stores.stream().filter(s -> s.kind() == StoreKind.NEO4J).toList();
+    for (Store store : neo4j) {
+      startPrimary(store);
+      store.replicaRegions().forEach(r -> startReplica(store, r));
+    }
     for (Store store : stores) {
-      if (store.kind() == StoreKind.OBJECTS) {
+      if (store.kind() == StoreKind.OBJECTS || store.kind() == StoreKind.NEO4J) {
         continue;
       }
       startPrimary(store);
@@ -115,6 +125,7 @@ final class LabUp {
       }
     }
     objects.await(spawned);
+    awaitNeo4j();
     if (!members.isEmpty()) {
       awaitEtcd(members);
     }
@@ -242,6 +253,9 @@ final class LabUp {
           needed.add(layout.objectsTls(region));
           needed.add(layout.objectsReplicator(region));
         }
+        if (s.kind() == StoreKind.NEO4J) {
+          needed.add(layout.neo4jAdmin(region));
+        }
       }
     }
     for (String location : layout.etcdLocations()) {
@@ -304,6 +318,9 @@ final class LabUp {
     for (Store s : stores) {
       if (LabLayout.offset(s.kind()) == offset) {
         return java.util.Optional.of(s.name());
+      }
+      if (s.kind() == StoreKind.NEO4J && offset == LabLayout.NEO4J_ADMIN) {
+        return java.util.Optional.of(s.name() + "-admin");
       }
     }
     if (offset == LabLayout.OBJECTS_REPLICATOR
@@ -373,6 +390,10 @@ final class LabUp {
   /** One store node: a new primary when {@code upstream} is null, else a replica of it. */
   private void startNode(Store store, String region, @Nullable Endpoint upstream) {
     Endpoint endpoint = layout.store(store.kind(), region);
+    if (store.kind() == StoreKind.NEO4J) {
+      startNeo4j(store, region, endpoint, upstream);
+      return;
+    }
     if (store.kind() == StoreKind.POSTGRES) {
       PostgresServer pg = postgres(region, endpoint);
       LongSupplier start =
@@ -394,6 +415,56 @@ final class LabUp {
             return redis.start(Duration.ofSeconds(20));
           };
       step(store.name(), "redis", region, endpoint, dir, redis.log(), start);
+    }
+  }
+
+  /**
+   * A region's Neo4j server, its own JVM from the neo4j jar; a replica pulls its primary's changes
+   * from the primary's admin API through the WAN (three ports above the WAN Bolt address).
+   */
+  private void startNeo4j(Store store, String region, Endpoint bolt, @Nullable Endpoint upstream) {
+    Path dir = regionDir(region).resolve("neo4j");
+    Neo4jServer server =
+        new Neo4jServer(
+            dir,
+            lab.dir().resolve(Lab.componentName("neo4j", region) + ".log"),
+            bolt,
+            layout.neo4jAdmin(region));
+    List<String> command =
+        server.command(
+            upstream == null ? null : Neo4jAdapter.adminThreeAbove(upstream),
+            lab.dir().resolve("snapshots").resolve(store.name()),
+            Lab.NEO4J_SNAPSHOT_EVERY);
+    long t0 = System.nanoTime();
+    step(
+        store.name(),
+        "neo4j",
+        region,
+        bolt,
+        dir,
+        server.log(),
+        () -> OsProcesses.spawnDetached(command, server.log()));
+    String name = Lab.componentName("neo4j", region);
+    LabComponent c = state.component(name).orElseThrow().withCommand(command);
+    state = state.with(c);
+    lab.save(state);
+    pendingNeo4j.add(new PendingNeo4j(server, c, t0));
+  }
+
+  private record PendingNeo4j(Neo4jServer server, LabComponent component, long startedNanos) {}
+
+  private final List<PendingNeo4j> pendingNeo4j = new ArrayList<>();
+
+  /** Waits for every Neo4j server spawned to answer on its admin API. */
+  private void awaitNeo4j() {
+    for (PendingNeo4j p : pendingNeo4j) {
+      p.server().awaitHealthy(p.component().pid(), Duration.ofSeconds(180));
+      progress.accept(
+          String.format(
+              Locale.ROOT,
+              "  %-22s up after %.1fs",
+              p.component().name(),
+              (System.nanoTime() - p.startedNanos()) / 1e9));
     }
   }
 

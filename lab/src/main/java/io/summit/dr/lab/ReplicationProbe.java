@@ -32,11 +32,12 @@ public final class ReplicationProbe {
     public String summary() {
       return String.format(
           Locale.ROOT,
-          "%-9s samples %3d  median %7.1f ms  p95 %7.1f ms  max %7.1f ms",
+          "%-9s samples %3d  median %7.1f ms  p95 %7.1f ms  p99 %7.1f ms  max %7.1f ms",
           store,
           millis.size(),
           percentile(50),
           percentile(95),
+          percentile(99),
           millis.get(millis.size() - 1));
     }
   }
@@ -184,6 +185,59 @@ public final class ReplicationProbe {
       software.amazon.awssdk.services.s3.S3Client s3, String bucket, String prefix) {
     for (var v : s3.listObjectVersions(b -> b.bucket(bucket).prefix(prefix)).versions()) {
       s3.deleteObject(b -> b.bucket(bucket).key(v.key()).versionId(v.versionId()));
+    }
+  }
+
+  /**
+   * Times {@code samples} entity writes on the Neo4j primary (one transaction each, through its
+   * admin API, captured like any client's) until each is readable on the replica.
+   */
+  public static Result neo4j(
+      LabComponent primary, LabComponent replica, int samples, Duration timeout) {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    List<Double> out = new ArrayList<>();
+    String run = Long.toString(System.nanoTime());
+    try {
+      for (int i = 0; i < samples; i++) {
+        String key = "summit-dr-probe-" + run + "-" + i;
+        long t0 = System.nanoTime();
+        int written =
+            neo4jCall(http, primary, "PUT", "/v1/entities/" + key + "?region=" + primary.region());
+        if (written != 200) {
+          throw new LabException("probe: neo4j: the primary refused a write (" + written + ")");
+        }
+        awaitVisible(
+            () -> neo4jCall(http, replica, "GET", "/v1/entities/" + key) == 200,
+            t0,
+            timeout,
+            "neo4j");
+        out.add((System.nanoTime() - t0) / 1e6);
+      }
+    } catch (SQLException impossible) {
+      throw new IllegalStateException(impossible);
+    } finally {
+      http.close();
+    }
+    Collections.sort(out);
+    return new Result("neo4j", out);
+  }
+
+  private static int neo4jCall(
+      java.net.http.HttpClient http, LabComponent c, String method, String path) {
+    try {
+      return http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://" + c.host() + ":" + (c.port() + 3) + path))
+                  .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (java.io.IOException e) {
+      throw new LabException("probe: neo4j: " + c.name() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("probe: neo4j: interrupted", e);
     }
   }
 

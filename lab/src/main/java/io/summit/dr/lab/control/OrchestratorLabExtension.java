@@ -111,7 +111,8 @@ public final class OrchestratorLabExtension implements LabExtension {
             "--listen",
             layout.agent(region).toString()));
     for (Store s : topology.stores()) {
-      // The agent fences what it can reach: PostgreSQL and Redis (objects: not yet).
+      // The agent fences PostgreSQL and Redis on a lost lease; neo4j and objects are fenced by the
+      // plans only (not yet by the agent).
       if (s.involves(region) && ProbeTarget.probes(s.kind())) {
         args.addAll(
             List.of(

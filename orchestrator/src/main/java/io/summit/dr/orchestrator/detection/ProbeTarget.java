@@ -13,11 +13,16 @@ import java.util.Locale;
  * @param address where to reach it from the observer (in the lab: a WAN address)
  */
 public record ProbeTarget(String region, StoreKind kind, Endpoint address) {
+  /** Whether a region's store of this kind is probed (postgres and redis; not neo4j, objects). */
+  public static boolean probes(StoreKind kind) {
+    return kind == StoreKind.POSTGRES || kind == StoreKind.REDIS;
+  }
+
   public ProbeTarget {
     if (region.isBlank()) {
       throw new IllegalArgumentException("target: region '' (expected: a region name)");
     }
-    if (kind != StoreKind.POSTGRES && kind != StoreKind.REDIS) {
+    if (!probes(kind)) {
       throw new IllegalArgumentException(
           "target: " + region + " kind " + kind + " (expected: postgres or redis)");
     }

@@ -1,0 +1,132 @@
+package io.summit.dr.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.lab.process.LabException;
+import io.summit.dr.lab.process.OsProcesses;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code lab snapshot neo4j [--restore ID] [--region R]}: a snapshot of a Neo4j store taken on its
+ * current primary, or a restore of one onto the store's replicas (or onto the node of one region).
+ * Each check comes before anything changes: an unknown store or region, an unknown snapshot id and
+ * a restore onto a running (unfenced) primary are refused by name.
+ */
+public final class LabSnapshots {
+  private final Lab lab;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  public LabSnapshots(Lab lab) {
+    this.lab = lab;
+  }
+
+  private Store neo4jStore(String name) {
+    List<Store> neo4j =
+        lab.topology().stores().stream().filter(s -> s.kind() == StoreKind.NEO4J).toList();
+    return neo4j.stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "STORE: '"
+                        + name
+                        + "' (expected: a neo4j store of the topology: "
+                        + (neo4j.isEmpty()
+                            ? "none declared"
+                            : neo4j.stream().map(Store::name).toList())
+                        + ")"));
+  }
+
+  /** The store's nodes, with their role now. */
+  private List<LabComponent> nodes(Store store) {
+    List<LabComponent> out = new ArrayList<>();
+    for (String region : lab.layout().regions()) {
+      if (store.involves(region)) {
+        out.add(lab.component(Lab.componentName("neo4j", region)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes a snapshot on the node that is primary now; returns its manifest as the server gave it.
+   */
+  public String take(String storeName) {
+    Store store = neo4jStore(storeName);
+    for (LabComponent c : nodes(store)) {
+      if (OsProcesses.isAlive(c.pid())
+          && call(c, "GET", "/v1/status").path("role").asText().equals("primary")) {
+        return c.name() + ": " + call(c, "POST", "/v1/snapshots");
+      }
+    }
+    throw new LabException(storeName + ": no node is primary now; nothing taken");
+  }
+
+  /**
+   * Restores snapshot {@code id} onto {@code region}'s node, or onto every replica when null.
+   *
+   * @return one line per node restored
+   */
+  public List<String> restore(String storeName, String id, @Nullable String region) {
+    Store store = neo4jStore(storeName);
+    if (region != null) {
+      lab.layout().index(region);
+      if (!store.involves(region)) {
+        throw new IllegalArgumentException(
+            "--region: '" + region + "' holds no node of " + storeName);
+      }
+    }
+    List<LabComponent> targets =
+        nodes(store).stream()
+            .filter(c -> region == null ? isReplica(c) : c.region().equals(region))
+            .toList();
+    if (targets.isEmpty()) {
+      throw new LabException(storeName + ": no replica to restore onto (name one with --region)");
+    }
+    List<String> out = new ArrayList<>();
+    for (LabComponent c : targets) {
+      out.add(c.name() + ": restored " + call(c, "POST", "/v1/restore?id=" + id));
+    }
+    return out;
+  }
+
+  private boolean isReplica(LabComponent c) {
+    return OsProcesses.isAlive(c.pid())
+        && call(c, "GET", "/v1/status").path("role").asText().equals("replica");
+  }
+
+  private JsonNode call(LabComponent c, String method, String path) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + c.host() + ":" + (c.port() + 3) + path))
+                  .method(method, HttpRequest.BodyPublishers.noBody())
+                  .timeout(Duration.ofMinutes(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode body = Lab.JSON.readTree(r.body());
+      if (r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 409) {
+        throw new IllegalArgumentException(c.name() + ": " + body.path("error").asText());
+      }
+      if (r.statusCode() != 200) {
+        throw new LabException(c.name() + ": " + body.path("error").asText());
+      }
+      return body;
+    } catch (IOException e) {
+      throw new LabException(c.name() + ": admin API unreachable: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException(c.name() + ": interrupted", e);
+    }
+  }
+}

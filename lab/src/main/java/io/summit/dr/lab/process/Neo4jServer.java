@@ -1,0 +1,156 @@
+package io.summit.dr.lab.process;
+
+import io.summit.dr.replication.Endpoint;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One region's Neo4j server as the lab runs it: {@code java -jar summit-dr-neo4j.jar} (module
+ * {@code stores/neo4j}), a JVM of its own, so Neo4j (GPL-3.0, 158 MB of jars) is neither in the
+ * command line's jar nor loaded by any other lab process. The jar runs with its dependencies from
+ * the {@code lib/} directory beside it (its manifest's Class-Path).
+ *
+ * <p>Where the jar is: {@code -Dsummit.neo4j.jar} or {@code $SUMMIT_DR_NEO4J_JAR}; else {@code
+ * stores/neo4j/target/summit-dr-neo4j.jar} of the checkout the running jar (or the working
+ * directory, or its parent) belongs to.
+ */
+public final class Neo4jServer {
+  /** The jar's path within a checkout. */
+  static final String JAR = "stores/neo4j/target/summit-dr-neo4j.jar";
+
+  private final Path dir;
+  private final Path log;
+  private final Endpoint bolt;
+  private final Endpoint admin;
+
+  public Neo4jServer(Path dir, Path log, Endpoint bolt, Endpoint admin) {
+    this.dir = dir;
+    this.log = log;
+    this.bolt = bolt;
+    this.admin = admin;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** The server jar, found as the class comment says. */
+  public static Path jar() {
+    return locate()
+        .orElseThrow(
+            () ->
+                new LabException(
+                    "neo4j: the server jar is missing (expected: "
+                        + JAR
+                        + " in this checkout, or -Dsummit.neo4j.jar): build it with 'mvn -pl"
+                        + " stores/neo4j -am package -DskipTests'"));
+  }
+
+  private static Optional<Path> locate() {
+    String set = System.getProperty("summit.neo4j.jar", System.getenv("SUMMIT_DR_NEO4J_JAR"));
+    if (set != null) {
+      return Optional.of(Path.of(set)).filter(Files::isRegularFile);
+    }
+    List<Path> roots = new ArrayList<>();
+    String cp = System.getProperty("java.class.path", "");
+    if (cp.endsWith(".jar") && !cp.contains(java.io.File.pathSeparator)) {
+      Path self = Path.of(cp).toAbsolutePath();
+      // cli/target/summit-dr.jar -> the checkout
+      if (self.getParent() != null && self.getParent().getParent() != null) {
+        roots.add(self.getParent().getParent().getParent());
+      }
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    roots.add(cwd);
+    if (cwd.getParent() != null) {
+      roots.add(cwd.getParent());
+    }
+    return roots.stream()
+        .filter(r -> r != null)
+        .map(r -> r.resolve(JAR))
+        .filter(Files::isRegularFile)
+        .findFirst();
+  }
+
+  /**
+   * The command that runs this server: a small heap and page cache, serial GC, C1 only (quick to
+   * start on two shared cores), a snapshot every {@code snapshotEvery}.
+   */
+  public List<String> command(
+      @Nullable Endpoint upstreamAdmin, Path snapshots, Duration snapshotEvery) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> c =
+        new ArrayList<>(
+            List.of(
+                java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+    if (Runtime.version().feature() >= 24) {
+      c.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    c.addAll(
+        List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "-jar",
+            jar().toString(),
+            "--data",
+            dir.toString(),
+            "--bolt",
+            bolt.host() + ":" + bolt.port(),
+            "--admin",
+            admin.host() + ":" + admin.port(),
+            "--snapshots",
+            snapshots.toString(),
+            "--snapshot-every",
+            snapshotEvery.toSeconds() + "s"));
+    if (upstreamAdmin != null) {
+      c.addAll(List.of("--upstream", upstreamAdmin.host() + ":" + upstreamAdmin.port()));
+    }
+    return c;
+  }
+
+  /** Starts {@code command} and waits until the admin API answers; returns the PID. */
+  public long start(List<String> command, Duration timeout) {
+    long pid = OsProcesses.spawnDetached(command, log);
+    awaitHealthy(pid, timeout);
+    return pid;
+  }
+
+  /** Waits until the admin API of the server running as {@code pid} answers. */
+  public void awaitHealthy(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!healthy()) {
+      if (!OsProcesses.isAlive(pid)) {
+        throw new LabException("neo4j at " + bolt + ": exited at start; see " + log);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new LabException("neo4j at " + bolt + ": not up within " + timeout + "; see " + log);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+  }
+
+  /** Whether the admin API answers its health path. */
+  public boolean healthy() {
+    try {
+      HttpURLConnection h =
+          (HttpURLConnection)
+              URI.create("http://" + admin.host() + ":" + admin.port() + "/v1/health")
+                  .toURL()
+                  .openConnection();
+      h.setConnectTimeout(500);
+      h.setReadTimeout(1000);
+      int code = h.getResponseCode();
+      h.disconnect();
+      return code == 200;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+}

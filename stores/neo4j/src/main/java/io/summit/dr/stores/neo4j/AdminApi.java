@@ -1,0 +1,189 @@
+package io.summit.dr.stores.neo4j;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's admin API (JSON over HTTP, on the admin address): what the store adapter, the
+ * replicas' appliers, the lab and the sample service call.
+ *
+ * <pre>
+ * GET  /v1/health                  200 once the database is up
+ * GET  /v1/status                  role, fenced, term, seq, lag (replica)
+ * POST /v1/fence | /v1/unfence | /v1/promote | /v1/verify-write
+ * POST /v1/term?term=N             raise the writer term
+ * POST /v1/rejoin?upstream=H:P     become a replica of that primary (rebuilt from its snapshot)
+ * GET  /v1/changes?after=N&amp;limit=M&amp;waitMs=T   outbox entries after N (long poll)
+ * GET  /v1/snapshots | POST /v1/snapshots           list | take one
+ * POST /v1/restore?id=ID           replace the graph with a snapshot (not on a running primary)
+ * GET  /v1/checksum                counts and content checksum now
+ * PUT  /v1/entities/ID?region=R    the sample service's write: an Entity node and its region
+ * GET  /v1/entities/ID             the sample service's read
+ * </pre>
+ *
+ * Errors: 400 bad input, 404 unknown snapshot or entity, 409 refused in this state, 503 failed; the
+ * body is {@code {"error": "..."}}.
+ */
+final class AdminApi implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Neo4jServer server;
+  private final HttpServer http;
+  private final Entities entities;
+
+  AdminApi(Neo4jServer server, String address) throws IOException {
+    this.server = server;
+    this.entities = new Entities(server.graph());
+    this.http =
+        HttpServer.create(
+            new InetSocketAddress(ServerConfig.host(address), ServerConfig.port(address)), 64);
+    http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    http.createContext("/v1/", this::handle);
+  }
+
+  AdminApi start() {
+    http.start();
+    return this;
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      Map<String, String> q = query(ex);
+      String path = ex.getRequestURI().getPath();
+      String method = ex.getRequestMethod();
+      try {
+        Object body = route(method, path, q, ex);
+        send(ex, 200, body);
+      } catch (IllegalArgumentException e) {
+        send(ex, 400, error(e));
+      } catch (SnapshotNotFoundException | EntityNotFoundException e) {
+        send(ex, 404, error(e));
+      } catch (RuntimeException e) {
+        WriteRefusedException refused = refusal(e);
+        if (refused != null) {
+          send(ex, 409, error(refused));
+        } else {
+          LOG.warn("neo4j admin: {} {} failed", method, path, e);
+          send(ex, 503, error(e));
+        }
+      }
+    }
+  }
+
+  private Object route(String method, String path, Map<String, String> q, HttpExchange ex)
+      throws IOException {
+    String key = method + " " + path;
+    if (path.startsWith("/v1/entities/")) {
+      String id = path.substring("/v1/entities/".length());
+      return method.equals("GET")
+          ? entities.read(id)
+          : entities.write(
+              id,
+              required(q, "region"),
+              new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    }
+    return switch (key) {
+      case "GET /v1/health" -> Map.of("ok", true);
+      case "GET /v1/status" -> server.status();
+      case "POST /v1/fence" -> server.fence();
+      case "POST /v1/unfence" -> server.unfence();
+      case "POST /v1/promote" -> server.promote();
+      case "POST /v1/verify-write" -> entities.marker();
+      case "POST /v1/term" -> server.term(number(q, "term"));
+      case "POST /v1/rejoin" -> server.rejoin(required(q, "upstream"));
+      case "GET /v1/changes" -> changes(q);
+      case "GET /v1/snapshots" -> server.listSnapshots();
+      case "POST /v1/snapshots" -> server.snapshot();
+      case "POST /v1/restore" -> server.restore(required(q, "id"));
+      case "GET /v1/checksum" -> server.snapshots().content();
+      default -> throw new IllegalArgumentException("request: '" + key + "' (expected: see /v1/)");
+    };
+  }
+
+  private Map<String, Object> changes(Map<String, String> q) {
+    long after = number(q, "after");
+    int limit = (int) Math.min(5000, Math.max(1, Long.parseLong(q.getOrDefault("limit", "1000"))));
+    long waitMs = Math.min(5000, Long.parseLong(q.getOrDefault("waitMs", "0")));
+    List<OutboxEntry> entries =
+        server.graph().entriesAfter(after, limit, Duration.ofMillis(waitMs));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("head", server.graph().head());
+    out.put("entries", entries);
+    return out;
+  }
+
+  private static String required(Map<String, String> q, String name) {
+    String v = q.get(name);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(name + ": missing (expected: a query parameter)");
+    }
+    return v;
+  }
+
+  private static long number(Map<String, String> q, String name) {
+    String v = required(q, name);
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": '" + v + "' (expected: an integer)", e);
+    }
+  }
+
+  private static @Nullable WriteRefusedException refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WriteRefusedException w) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, String> error(Exception e) {
+    return Map.of("error", String.valueOf(e.getMessage()));
+  }
+
+  private static Map<String, String> query(HttpExchange ex) {
+    Map<String, String> out = new HashMap<>();
+    String raw = ex.getRequestURI().getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          out.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void send(HttpExchange ex, int code, Object body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    http.stop(0);
+  }
+}

@@ -1,0 +1,82 @@
+package io.summit.dr.stores.neo4j;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one server runs: its data directory, Bolt and admin addresses ({@code host:port}), the
+ * snapshot directory, its primary's admin address when it starts as a replica, the snapshot
+ * interval (zero: none on a schedule) and the page cache size.
+ */
+public record ServerConfig(
+    Path data,
+    String bolt,
+    String admin,
+    Path snapshots,
+    @Nullable String upstream,
+    Duration snapshotEvery,
+    String pageCache) {
+  public ServerConfig {
+    requireAddress("--bolt", bolt);
+    requireAddress("--admin", admin);
+    if (upstream != null) {
+      requireAddress("--upstream", upstream);
+    }
+    if (snapshotEvery.isNegative()) {
+      throw new IllegalArgumentException(
+          "--snapshot-every: " + snapshotEvery + " (expected: >= 0)");
+    }
+    if (!pageCache.matches("\\d+[kmg]")) {
+      throw new IllegalArgumentException("--page-cache: '" + pageCache + "' (expected: e.g. 32m)");
+    }
+  }
+
+  private static void requireAddress(String option, String value) {
+    if (!value.matches("[^:]+:\\d{1,5}")) {
+      throw new IllegalArgumentException(option + ": '" + value + "' (expected: host:port)");
+    }
+  }
+
+  static String host(String address) {
+    return address.substring(0, address.lastIndexOf(':'));
+  }
+
+  static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  /** Parses {@code --name value} pairs; {@code --data}, {@code --bolt}, {@code --admin} needed. */
+  public static ServerConfig parse(List<String> args) {
+    Map<String, String> opts = new HashMap<>();
+    for (int i = 0; i < args.size(); i += 2) {
+      String name = args.get(i);
+      if (!name.startsWith("--") || i + 1 >= args.size()) {
+        throw new IllegalArgumentException(
+            "argument " + (i + 1) + ": '" + name + "' (expected: --option value pairs)");
+      }
+      opts.put(name, args.get(i + 1));
+    }
+    Path data = Path.of(required(opts, "--data"));
+    return new ServerConfig(
+        data,
+        required(opts, "--bolt"),
+        required(opts, "--admin"),
+        Path.of(opts.getOrDefault("--snapshots", data.resolve("snapshots").toString())),
+        opts.get("--upstream"),
+        Duration.parse(
+            "PT" + opts.getOrDefault("--snapshot-every", "0s").toUpperCase(java.util.Locale.ROOT)),
+        opts.getOrDefault("--page-cache", "32m"));
+  }
+
+  private static String required(Map<String, String> opts, String name) {
+    String v = opts.get(name);
+    if (v == null) {
+      throw new IllegalArgumentException(name + ": missing (expected: a value)");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,141 @@
+package io.summit.dr.stores.neo4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Replication, fencing, rejoin and snapshots between real server processes. */
+class ReplicationTest {
+  @TempDir Path tmp;
+
+  private static void writeBatch(TestServer p, int from, int count) {
+    for (int i = from; i < from + count; i++) {
+      p.write(
+          "MERGE (a:Keyed {key: $a}) SET a:Person, a.n = $i, a.tags = ['x', 'y']"
+              + " MERGE (b:Keyed {key: 'city-' + ($i % 5)}) SET b:City"
+              + " MERGE (a)-[r:LIVES_IN]->(b) SET r.since = $i",
+          Map.of("a", "person-" + i, "i", (long) i));
+      if (i % 7 == 0) {
+        p.write(
+            "MATCH (a:Keyed {key: $a})-[r:LIVES_IN]->() DELETE r",
+            Map.of("a", "person-" + (i - 3)));
+      }
+      if (i % 11 == 0) {
+        p.write("MATCH (a:Keyed {key: $a}) DETACH DELETE a", Map.of("a", "person-" + (i - 5)));
+      }
+    }
+  }
+
+  private static void awaitSame(TestServer primary, TestServer replica) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(replica.checksum()).isEqualTo(primary.checksum()));
+  }
+
+  /** The replica's outbox copy: every sequence number from 1 to the head once, in order. */
+  private static void assertNoGapNoDuplicate(TestServer replica) throws Exception {
+    long head = replica.status().path("seq").asLong();
+    List<Long> seqs = new ArrayList<>();
+    long after = 0;
+    while (after < head) {
+      JsonNode r = replica.get("/v1/changes?after=" + after + "&limit=5000");
+      for (JsonNode e : r.path("entries")) {
+        seqs.add(e.path("seq").asLong());
+      }
+      after = seqs.get(seqs.size() - 1);
+    }
+    assertThat(seqs).hasSize((int) head);
+    for (int i = 0; i < seqs.size(); i++) {
+      assertThat(seqs.get(i)).isEqualTo(i + 1L);
+    }
+  }
+
+  @Test
+  void replicatesAcrossRestartsOfPrimaryAndReplicaWithoutGapOrDuplicate() throws Exception {
+    Path snaps = tmp.resolve("snapshots");
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
+        TestServer r = TestServer.replica(tmp.resolve("r"), snaps, p)) {
+      writeBatch(p, 1, 40);
+      awaitSame(p, r);
+      r.kill();
+      writeBatch(p, 41, 40);
+      r.start();
+      awaitSame(p, r);
+      p.kill();
+      p.start();
+      writeBatch(p, 81, 40);
+      awaitSame(p, r);
+      assertThat(r.status().path("lagTransactions").asLong()).isZero();
+      assertThat(r.checksum().path("nodes").asLong()).isGreaterThan(50);
+      assertNoGapNoDuplicate(r);
+    }
+  }
+
+  @Test
+  void fencedPrimaryRefusesWritesAndStaysFencedAcrossRestart() {
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), tmp.resolve("s"))) {
+      writeBatch(p, 1, 3);
+      assertThat(p.post("/v1/fence").status()).isEqualTo(200);
+      assertThatThrownBy(() -> writeBatch(p, 10, 1)).hasMessageContaining("fenced");
+      p.kill();
+      p.start();
+      assertThat(p.status().path("fenced").asBoolean()).isTrue();
+      assertThatThrownBy(() -> writeBatch(p, 10, 1)).hasMessageContaining("fenced");
+      assertThat(p.post("/v1/verify-write").status()).isEqualTo(409);
+      assertThat(p.post("/v1/unfence").status()).isEqualTo(200);
+      writeBatch(p, 10, 1);
+    }
+  }
+
+  @Test
+  void oldPrimaryRejoinsAfterDivergenceWithTheNewPrimarysGraph() {
+    Path snaps = tmp.resolve("snapshots");
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
+        TestServer r = TestServer.replica(tmp.resolve("r"), snaps, p)) {
+      writeBatch(p, 1, 20);
+      awaitSame(p, r);
+      assertThat(r.post("/v1/promote").status()).isEqualTo(200);
+      p.write("CREATE (:Keyed:Lost {key: 'only-on-old-primary'})", Map.of());
+      r.write("CREATE (:Keyed:Kept {key: 'only-on-new-primary'})", Map.of());
+      assertThat(p.post("/v1/rejoin?upstream=" + r.adminAddress()).status()).isEqualTo(200);
+      awaitSame(r, p);
+      r.write("CREATE (:Keyed:Later {key: 'after-rejoin'})", Map.of());
+      awaitSame(r, p);
+      assertThat(p.status().path("role").asText()).isEqualTo("replica");
+      assertThatThrownBy(() -> p.write("CREATE (:Keyed {key: 'no'})", Map.of()))
+          .hasMessageContaining("replica");
+    }
+  }
+
+  @Test
+  void restoredSnapshotEqualsItsSourceAndReplaysLaterChanges() {
+    Path snaps = tmp.resolve("snapshots");
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
+        TestServer r = TestServer.replica(tmp.resolve("r"), snaps, p)) {
+      writeBatch(p, 1, 30);
+      JsonNode source = p.checksum();
+      TestServer.Answer snap = p.post("/v1/snapshots");
+      assertThat(snap.status()).isEqualTo(200);
+      assertThat(snap.body().path("checksum").asText()).isEqualTo(source.path("checksum").asText());
+      assertThat(snap.body().path("nodes").asLong()).isEqualTo(source.path("nodes").asLong());
+      writeBatch(p, 31, 10);
+      assertThat(p.post("/v1/restore?id=" + snap.body().path("id").asText()).status())
+          .as("restore onto a running primary")
+          .isEqualTo(409);
+      assertThat(r.post("/v1/restore?id=no-such-snapshot").status()).isEqualTo(404);
+      TestServer.Answer restored = r.post("/v1/restore?id=" + snap.body().path("id").asText());
+      assertThat(restored.status()).isEqualTo(200);
+      awaitSame(p, r);
+    }
+  }
+}
