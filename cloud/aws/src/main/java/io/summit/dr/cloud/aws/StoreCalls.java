@@ -250,11 +250,36 @@ sealed interface StoreCalls {
     }
   }
 
-  /** An ElastiCache (Redis OSS / Valkey) Global Datastore. */
+  /** An ElastiCache (Redis OSS / Valkey) Global Datastore with RBAC users. */
   record Redis(AwsTargets t, String store) implements StoreCalls {
+    /** The access string of a fenced application user: every key, read commands only. */
+    static final String READ_ONLY = "on ~* +@read";
+
+    /** The access string of a writable application user. */
+    static final String READ_WRITE = "on ~* +@all";
+
+    String user(String region) {
+      return t.node(store, region) + "-app";
+    }
+
     AwsCall describe(String region) {
       return AwsCall.read(
           "elasticache", "DescribeGlobalReplicationGroups", region, "ShowMemberInfo", "true");
+    }
+
+    AwsCall describeUser(String region) {
+      return AwsCall.read("elasticache", "DescribeUsers", region, "UserId", user(region));
+    }
+
+    AwsCall access(String region, boolean readOnly) {
+      return AwsCall.write(
+          "elasticache",
+          "ModifyUser",
+          region,
+          "UserId",
+          user(region),
+          "AccessString",
+          readOnly ? READ_ONLY : READ_WRITE);
     }
 
     AwsCall failover(String region) {
@@ -295,13 +320,18 @@ sealed interface StoreCalls {
     @Override
     public List<AwsCall> of(Action action, PlanKind kind, String region, String peer) {
       return switch (action) {
-        case FENCE, UNFENCE, REJOIN -> List.of(describe(region));
+        case FENCE -> List.of(describe(region), describeUser(region), access(region, true));
+        case UNFENCE -> List.of(describe(region), describeUser(region), access(region, false));
+        case REJOIN -> List.of(describe(region));
         case CHECK_RPO, CATCH_UP -> List.of(describe(region), lag(region));
-        case PROMOTE ->
-            kind == PlanKind.FAILOVER
-                ? List.of(
-                    describe(region), failover(region), disassociate(region), describe(region))
-                : List.of(describe(region), failover(region), describe(region));
+        case PROMOTE -> {
+          List<AwsCall> out = new ArrayList<>(List.of(describe(region), failover(region)));
+          if (kind == PlanKind.FAILOVER) {
+            out.add(disassociate(region));
+          }
+          out.addAll(List.of(describe(region), describeUser(region), access(region, false)));
+          yield out;
+        }
         default -> List.of();
       };
     }
@@ -309,20 +339,23 @@ sealed interface StoreCalls {
     @Override
     public String note(Action action, PlanKind kind) {
       return switch (action) {
-        case FENCE, UNFENCE ->
-            "the ElastiCache API cannot make a Global Datastore primary read-only: the data-plane"
-                + " Redis adapter fences through the endpoint, and writes carrying a stale term"
-                + " are refused by the writer term";
+        case FENCE ->
+            "fence: the application's RBAC user of this region's replication group gets a"
+                + " read-only access string ("
+                + READ_ONLY
+                + "); reads keep working";
+        case UNFENCE -> "unfence: the application user's access string back to " + READ_WRITE;
         case CHECK_RPO, CATCH_UP -> "lag: GlobalDatastoreReplicationLag (seconds) and its age";
         case PROMOTE ->
-            kind == PlanKind.FAILOVER
-                ? "FailoverGlobalReplicationGroup; DisassociateGlobalReplicationGroup (the"
-                    + " secondary becomes a standalone primary) only when the primary region does"
-                    + " not answer the failover"
-                : "FailoverGlobalReplicationGroup: the old primary becomes a secondary";
+            (kind == PlanKind.FAILOVER
+                    ? "FailoverGlobalReplicationGroup; DisassociateGlobalReplicationGroup (the"
+                        + " secondary becomes a standalone primary) only when the failover is"
+                        + " refused or the primary region does not answer"
+                    : "FailoverGlobalReplicationGroup: the old primary becomes a secondary")
+                + "; waits until this region is the primary; its application user writable";
         case REJOIN ->
             "observes that the old primary is a secondary member again (after a failover it is;"
-                + " after a disassociation it must be re-added by hand)";
+                + " after a disassociation it must be added back by hand)";
         default -> "";
       };
     }
