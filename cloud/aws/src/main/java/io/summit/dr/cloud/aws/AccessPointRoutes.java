@@ -119,7 +119,7 @@ final class AccessPointRoutes implements StoreAdapter {
                       l.measuredAt()))
           .orElseGet(() -> new StoreObservation(true, role, null, null, null, detail, now));
     } catch (SdkException e) {
-      return StoreObservation.unreachable(id() + ": " + e.getMessage(), now);
+      return StoreObservation.unreachable(id() + ": " + CallRunner.describe(e), now);
     }
   }
 
@@ -175,7 +175,7 @@ final class AccessPointRoutes implements StoreAdapter {
     try {
       return op.get();
     } catch (SdkException e) {
-      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + e.getMessage());
+      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + CallRunner.describe(e));
     }
   }
 

@@ -164,7 +164,7 @@ final class AuroraGlobal implements StoreAdapter {
                   new StoreObservation(
                       true, StoreRole.REPLICA, null, null, null, "secondary", now));
     } catch (SdkException | IllegalStateException e) {
-      return StoreObservation.unreachable(id() + ": " + e.getMessage(), now);
+      return StoreObservation.unreachable(id() + ": " + CallRunner.describe(e), now);
     }
   }
 
@@ -280,7 +280,7 @@ final class AuroraGlobal implements StoreAdapter {
     try {
       return op.get();
     } catch (SdkException | IllegalStateException e) {
-      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + e.getMessage());
+      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + CallRunner.describe(e));
     }
   }
 

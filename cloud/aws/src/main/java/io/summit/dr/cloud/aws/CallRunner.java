@@ -56,6 +56,22 @@ public record CallRunner(
   }
 
   /**
+   * An error as a step detail: the API's error code and message, e.g. {@code Throttling: Rate
+   * exceeded}.
+   */
+  public static String describe(RuntimeException e) {
+    if (e instanceof AwsServiceException a && a.awsErrorDetails() != null) {
+      return a.awsErrorDetails().errorCode()
+          + ": "
+          + a.awsErrorDetails().errorMessage()
+          + " (HTTP "
+          + a.statusCode()
+          + ")";
+    }
+    return String.valueOf(e.getMessage());
+  }
+
+  /**
    * Makes {@code call} with {@code request}.
    *
    * @throws SdkException the last error when it is not transient or the tries are spent

@@ -135,7 +135,7 @@ final class GlobalDatastore implements StoreAdapter {
                       detail + ", no lag datapoint",
                       now));
     } catch (SdkException e) {
-      return StoreObservation.unreachable(id() + ": " + e.getMessage(), now);
+      return StoreObservation.unreachable(id() + ": " + CallRunner.describe(e), now);
     }
   }
 
@@ -240,7 +240,7 @@ final class GlobalDatastore implements StoreAdapter {
                               b.globalReplicationGroupId(globalId)
                                   .replicationGroupId(node())
                                   .replicationGroupRegion(region)));
-      return "failover refused (" + e.getMessage() + "), disassociated";
+      return "failover refused (" + CallRunner.describe(e) + "), disassociated";
     }
   }
 
@@ -282,7 +282,7 @@ final class GlobalDatastore implements StoreAdapter {
     try {
       return op.get();
     } catch (SdkException e) {
-      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + e.getMessage());
+      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + CallRunner.describe(e));
     }
   }
 

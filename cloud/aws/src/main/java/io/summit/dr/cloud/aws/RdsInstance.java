@@ -144,10 +144,13 @@ final class RdsInstance implements StoreAdapter {
             id()
                 + ": instance "
                 + node()
-                + " does not use parameter group "
+                + " uses parameter group "
+                + i.dbParameterGroups().stream()
+                    .map(g -> g.dbParameterGroupName())
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + " (expected: a parameter group of its own, "
                 + own
-                + " (expected: a parameter group of its own, so that fencing it leaves the other"
-                + " region's instance writable)");
+                + ", so that fencing it leaves the other region's instance writable)");
   }
 
   @Override
@@ -198,7 +201,7 @@ final class RdsInstance implements StoreAdapter {
                       detail + ", no ReplicaLag datapoint",
                       now));
     } catch (SdkException e) {
-      return StoreObservation.unreachable(id() + ": " + e.getMessage(), now);
+      return StoreObservation.unreachable(id() + ": " + CallRunner.describe(e), now);
     }
   }
 
@@ -369,7 +372,7 @@ final class RdsInstance implements StoreAdapter {
     try {
       return op.get();
     } catch (SdkException e) {
-      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + e.getMessage());
+      return new StoreResult.Retry(id() + ": " + action.wireName() + ": " + CallRunner.describe(e));
     }
   }
 

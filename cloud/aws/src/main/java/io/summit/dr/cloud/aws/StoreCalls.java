@@ -55,11 +55,11 @@ sealed interface StoreCalls {
           region,
           "DBParameterGroupName",
           t.parameterGroup(store, region),
-          "Parameters.member.1.ParameterName",
+          "Parameters.Parameter.1.ParameterName",
           READ_ONLY,
-          "Parameters.member.1.ParameterValue",
+          "Parameters.Parameter.1.ParameterValue",
           on ? "on" : "off",
-          "Parameters.member.1.ApplyMethod",
+          "Parameters.Parameter.1.ApplyMethod",
           "immediate");
     }
 
@@ -171,11 +171,11 @@ sealed interface StoreCalls {
           region,
           "DBClusterParameterGroupName",
           t.parameterGroup(store, region),
-          "Parameters.member.1.ParameterName",
+          "Parameters.Parameter.1.ParameterName",
           Rds.READ_ONLY,
-          "Parameters.member.1.ParameterValue",
+          "Parameters.Parameter.1.ParameterValue",
           on ? "on" : "off",
-          "Parameters.member.1.ApplyMethod",
+          "Parameters.Parameter.1.ApplyMethod",
           "immediate");
     }
 

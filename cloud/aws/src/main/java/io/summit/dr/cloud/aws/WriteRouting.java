@@ -181,7 +181,7 @@ public final class WriteRouting {
       arcUpdate(a, region, "Off");
       return new StoreResult.Applied("arc: " + region + " On -> Off");
     } catch (SdkException e) {
-      return new StoreResult.Retry("arc: " + region + ": " + e.getMessage());
+      return new StoreResult.Retry("arc: " + region + ": " + CallRunner.describe(e));
     }
   }
 
@@ -191,7 +191,7 @@ public final class WriteRouting {
       AwsTargets.ArcControls a = t.arc();
       return a != null ? routeArc(a, region) : routeRecords(region);
     } catch (SdkException e) {
-      return new StoreResult.Retry("route53: writes to " + region + ": " + e.getMessage());
+      return new StoreResult.Retry("route53: writes to " + region + ": " + CallRunner.describe(e));
     }
   }
 
