@@ -10,7 +10,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
@@ -20,8 +20,10 @@ import software.amazon.awssdk.services.s3control.S3ControlClient;
 
 /**
  * The SDK clients of each region, made on first use and closed together. The SDK's own retries are
- * off: {@link CallRunner} retries, once, with its deadline. {@code endpoints} overrides where a
- * service's requests go (a test's local stub); null: the AWS endpoints. Thread-safe.
+ * off: {@link CallRunner} retries, once, with its deadline. The HTTP client is Apache HttpClient 5
+ * (S3 Control's route update is a PATCH, which the JDK's URL connection cannot send). {@code
+ * endpoints} overrides where a service's requests go (a test's local stub); null: the AWS
+ * endpoints. Thread-safe.
  */
 public final class AwsClients implements AutoCloseable {
   private final AwsCredentialsProvider credentials;
@@ -60,7 +62,7 @@ public final class AwsClients implements AutoCloseable {
   }
 
   public Route53Client route53() {
-    return get("route53", "aws-global", Route53Client.builder());
+    return get("route53", "us-east-1", Route53Client.builder());
   }
 
   public S3ControlClient s3Control(String region) {
@@ -81,11 +83,20 @@ public final class AwsClients implements AutoCloseable {
               if (builder
                   instanceof
                   software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
-                sync.httpClientBuilder(UrlConnectionHttpClient.builder());
+                sync.httpClientBuilder(Apache5HttpClient.builder());
               }
               URI uri = endpoint(region);
               if (uri != null) {
-                builder.endpointOverride(uri);
+                // a local endpoint: no account-id host prefix (S3 Control) in front of it
+                builder
+                    .endpointOverride(uri)
+                    .overrideConfiguration(
+                        o ->
+                            o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                                .putAdvancedOption(
+                                    software.amazon.awssdk.core.client.config
+                                        .SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION,
+                                    true));
               }
               return builder.build();
             });
