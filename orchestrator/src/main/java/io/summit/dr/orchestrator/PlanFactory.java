@@ -10,16 +10,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The steps of each kind of plan, laid onto the topology. */
-final class PlanFactory {
+/**
+ * The steps of each kind of plan, laid onto the topology. Public so that other environments (the
+ * AWS runbook) show and authorise exactly the steps the orchestrator runs.
+ */
+public final class PlanFactory {
   private final Topology topology;
 
-  PlanFactory(Topology topology) {
+  public PlanFactory(Topology topology) {
     this.topology = topology;
   }
 
   /** The topology's failover plan, {@code from} failing over to {@code to}. */
-  List<StepSpec> failover(String from, String to) {
+  public List<StepSpec> failover(String from, String to) {
     List<StepSpec> out = new ArrayList<>();
     for (PlannedStep s : FailoverOutline.of(topology, from, to)) {
       out.add(
@@ -42,7 +45,7 @@ final class PlanFactory {
    * acknowledged write is lost: nothing is accepted after the fence, and nothing is promoted before
    * it has everything.
    */
-  List<StepSpec> switchover(String from, String to) {
+  public List<StepSpec> switchover(String from, String to) {
     List<StepSpec> out = new ArrayList<>();
     Duration quick = Duration.ofSeconds(5);
     // Capacity first, while writes still flow: the pause that follows is only the data's.
@@ -80,7 +83,7 @@ final class PlanFactory {
    * region ({@code from}) first, then a switchover returns the writer home, and {@code from}'s
    * service goes back to its own size.
    */
-  List<StepSpec> failback(String from, String home) {
+  public List<StepSpec> failback(String from, String home) {
     List<StepSpec> out = new ArrayList<>();
     for (Store s : moving(home, from)) {
       StepSpec r = StepSpec.of(Action.REJOIN, home, s.name(), Duration.ofSeconds(120));

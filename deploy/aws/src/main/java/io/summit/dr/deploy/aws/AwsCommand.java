@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "aws",
     mixinStandardHelpOptions = true,
     description = "Deploy a topology on AWS with the AWS CDK.",
-    subcommands = {SynthCommand.class})
+    subcommands = {SynthCommand.class, RunbookCommand.class})
 final class AwsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

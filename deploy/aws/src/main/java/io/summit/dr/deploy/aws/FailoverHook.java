@@ -8,6 +8,8 @@ import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.eventsources.SnsEventSource;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
 import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
@@ -20,6 +22,11 @@ import software.constructs.Construct;
  * is one more observer, not a command. An HTTP 409 (a plan already runs) counts as success; other
  * failures throw, so that SNS retries. The stack parameter {@code OrchestratorUrl} left empty turns
  * the hook into a no-op that logs.
+ *
+ * <p>The hook authenticates: it sends {@code Authorization: Bearer <token>}, the token being a
+ * Secrets Manager secret this construct generates ({@code <name>/orchestrator/hook-token}) that
+ * only the hook's role may read; the orchestrator's API checks the same secret (its task reads it
+ * at start-up). A caller without the token gets 401 and starts nothing.
  */
 final class FailoverHook extends Construct {
   static final String URL_PARAMETER = "OrchestratorUrl";
@@ -27,6 +34,16 @@ final class FailoverHook extends Construct {
   private static final String HANDLER =
       """
       const url = (process.env.ORCHESTRATOR_URL || '').replace(/\\/+$/, '');
+      const {SecretsManagerClient, GetSecretValueCommand} = require('@aws-sdk/client-secrets-manager');
+      let token;
+      const bearer = async () => {
+        if (!token) {
+          const secret = await new SecretsManagerClient({}).send(
+              new GetSecretValueCommand({SecretId: process.env.TOKEN_SECRET_ARN}));
+          token = secret.SecretString;
+        }
+        return token;
+      };
       exports.handler = async (event) => {
         for (const record of event.Records || []) {
           const alarm = JSON.parse(record.Sns.Message);
@@ -45,7 +62,7 @@ final class FailoverHook extends Construct {
           };
           const response = await fetch(`${url}/v1/plans`, {
             method: 'POST',
-            headers: {'content-type': 'application/json'},
+            headers: {'content-type': 'application/json', authorization: `Bearer ${await bearer()}`},
             body: JSON.stringify(body),
             signal: AbortSignal.timeout(10000),
           });
@@ -59,6 +76,7 @@ final class FailoverHook extends Construct {
       """;
 
   final Topic topic;
+  final Secret token;
   final Function function;
 
   FailoverHook(Construct scope, String id, AwsTopology aws, IKey key) {
@@ -78,6 +96,13 @@ final class FailoverHook extends Construct {
             .topicName(aws.name() + "-failover-trigger")
             .masterKey(key)
             .build();
+    token =
+        Secret.Builder.create(this, "Token")
+            .secretName(aws.name() + "/orchestrator/hook-token")
+            .description("Bearer token the failover hook presents to the orchestrator API")
+            .generateSecretString(
+                SecretStringGenerator.builder().excludePunctuation(true).passwordLength(48).build())
+            .build();
     function =
         Function.Builder.create(this, "Function")
             .description("Starts the " + aws.name() + " failover plan on the orchestrator")
@@ -89,8 +114,10 @@ final class FailoverHook extends Construct {
                 Map.of(
                     "ORCHESTRATOR_URL", url.getValueAsString(),
                     "FROM_REGION", aws.primary().name(),
-                    "TO_REGION", aws.secondary().name()))
+                    "TO_REGION", aws.secondary().name(),
+                    "TOKEN_SECRET_ARN", token.getSecretArn()))
             .build();
+    token.grantRead(function);
     function.addEventSource(new SnsEventSource(topic));
   }
 }

@@ -6,14 +6,17 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.cxapi.CloudAssembly;
 
 /**
- * The Summit platform as a CDK app: four stacks in the account of {@link Settings#account()}.
+ * The Summit platform as a CDK app: the stacks in the account of {@link Settings#account()}.
  *
  * <ol>
  *   <li>{@code <name>-<secondary>}: the secondary region's platform (VPC, EKS, keys, buckets);
  *   <li>{@code <name>-<primary>}: the primary region's platform and the primary of every store,
  *       replicating into the secondary's buckets;
  *   <li>{@code <name>-<secondary>-replicas}: the RDS replica and Global Datastore secondary;
- *   <li>{@code <name>-global}: Route 53, health alarms and the failover hook.
+ *   <li>{@code <name>-global}: Route 53, health alarms and the failover hook;
+ *   <li>{@code <name>-control-<region>} in the primary, the secondary and the witness region
+ *       (context {@code witnessRegion}, default {@value ControlPlaneLayout#DEFAULT_WITNESS}, unless
+ *       the topology names an AWS witness region): the control plane ({@link ControlPlaneStack}).
  * </ol>
  *
  * Stacks refer to each other by CDK (cross-region) references, which also order the deployment;
@@ -25,6 +28,7 @@ public final class SummitApp {
   private final RegionStack secondary;
   private final ReplicaStack replicas;
   private final GlobalStack global;
+  private final List<ControlPlaneStack> control = new java.util.ArrayList<>();
 
   private SummitApp(App app, AwsTopology aws) {
     this.app = app;
@@ -35,6 +39,13 @@ public final class SummitApp {
     primary = new RegionStack(app, aws, aws.primary(), secondary);
     replicas = new ReplicaStack(app, aws, primary, secondary);
     global = new GlobalStack(app, aws);
+    Object witness = app.getNode().tryGetContext("witnessRegion");
+    ControlPlaneLayout layout =
+        ControlPlaneLayout.of(
+            aws, witness == null ? ControlPlaneLayout.DEFAULT_WITNESS : witness.toString());
+    for (String region : layout.regions()) {
+      control.add(new ControlPlaneStack(app, aws, layout, region));
+    }
   }
 
   /** Adds the platform's stacks to {@code app}. */
@@ -63,8 +74,15 @@ public final class SummitApp {
     return global;
   }
 
+  /** The control plane's stacks: primary, secondary and witness region. */
+  public List<Stack> control() {
+    return List.copyOf(control);
+  }
+
   /** The stacks in deployment order. */
   public List<Stack> stacks() {
-    return List.of(secondary, primary, replicas, global);
+    List<Stack> out = new java.util.ArrayList<>(List.of(secondary, primary, replicas, global));
+    out.addAll(control);
+    return out;
   }
 }

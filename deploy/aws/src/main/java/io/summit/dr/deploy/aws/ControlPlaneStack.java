@@ -1,0 +1,182 @@
+package io.summit.dr.deploy.aws;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awscdk.CfnParameter;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.ec2.BlockDevice;
+import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
+import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.Instance;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.MachineImage;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.FargateService;
+import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.constructs.Construct;
+
+/**
+ * The control plane in one of its three regions ({@code <name>-control-<region>}): a small VPC of
+ * its own, one etcd member on EC2 at a fixed private address (the three members form one cluster
+ * across the primary, the secondary and the witness region over VPC peering: a majority survives
+ * the loss of any one region), an orchestrator replica on ECS Fargate, and in the two data regions
+ * the region agent. Each task has its own IAM role whose policy allows exactly the AWS actions its
+ * runbook calls ({@link RunbookPolicies}). The container image is the stack parameter {@value
+ * #IMAGE_PARAMETER}.
+ */
+final class ControlPlaneStack extends Stack {
+  static final String IMAGE_PARAMETER = "ControlPlaneImage";
+  static final String ETCD_VERSION = "v3.5.17";
+
+  final Vpc vpc;
+  final String etcdAddress;
+  final Role orchestratorRole;
+  final @Nullable Role agentRole;
+
+  ControlPlaneStack(
+      Construct scope, AwsTopology aws, ControlPlaneLayout layout, String region) {
+    super(
+        scope,
+        aws.name() + "-control-" + region,
+        StackProps.builder()
+            .env(Environment.builder().account(aws.settings().account()).region(region).build())
+            .description(
+                "Summit DR " + aws.name() + ": control plane in " + region + " (etcd member,"
+                    + " orchestrator replica" + (layout.dataRegion(region) ? ", region agent" : "")
+                    + ")")
+            .build());
+    vpc =
+        Vpc.Builder.create(this, "Vpc")
+            .ipAddresses(IpAddresses.cidr(layout.cidr(region)))
+            .maxAzs(2)
+            .natGateways(1)
+            .subnetConfiguration(
+                List.of(
+                    SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(26).build(),
+                    SubnetConfiguration.builder()
+                        .name("private")
+                        .subnetType(SubnetType.PRIVATE_WITH_EGRESS)
+                        .cidrMask(26)
+                        .build()))
+            .build();
+    etcdAddress = layout.etcdAddress(region);
+    etcd(aws, layout, region);
+    Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).clusterName(aws.name() + "-control").build();
+    String image =
+        CfnParameter.Builder.create(this, IMAGE_PARAMETER)
+            .type("String")
+            .defaultValue("public.ecr.aws/summit/summit-dr:latest")
+            .description("Container image of summit-dr (orchestrator and agent)")
+            .build()
+            .getValueAsString();
+    orchestratorRole = role("OrchestratorRole", RunbookPolicies.orchestrator(aws));
+    service(cluster, "Orchestrator", image, orchestratorRole, layout, region, List.of("orchestrator"));
+    if (layout.dataRegion(region)) {
+      agentRole = role("AgentRole", RunbookPolicies.agent(aws, region));
+      service(cluster, "Agent", image, agentRole, layout, region, List.of("agent"));
+    } else {
+      agentRole = null;
+    }
+  }
+
+  private void etcd(AwsTopology aws, ControlPlaneLayout layout, String region) {
+    SecurityGroup sg =
+        SecurityGroup.Builder.create(this, "EtcdSecurityGroup")
+            .vpc(vpc)
+            .description("etcd: clients and peers from the control plane's three VPCs")
+            .allowAllOutbound(true)
+            .build();
+    for (String r : layout.regions()) {
+      sg.addIngressRule(Peer.ipv4(layout.cidr(r)), Port.tcpRange(2379, 2380), "etcd from " + r);
+    }
+    UserData user = UserData.forLinux();
+    user.addCommands(layout.etcdUserData(aws.name(), region).toArray(String[]::new));
+    Instance.Builder.create(this, "Etcd")
+        .vpc(vpc)
+        .vpcSubnets(SubnetSelection.builder().subnets(List.of(vpc.getPrivateSubnets().get(0))).build())
+        .privateIpAddress(etcdAddress)
+        .instanceType(new InstanceType("t3.small"))
+        .machineImage(MachineImage.latestAmazonLinux2023())
+        .securityGroup(sg)
+        .userData(user)
+        .requireImdsv2(true)
+        .blockDevices(
+            List.of(
+                BlockDevice.builder()
+                    .deviceName("/dev/xvda")
+                    .volume(
+                        BlockDeviceVolume.ebs(
+                            20, EbsDeviceOptions.builder().encrypted(true).volumeType(EbsDeviceVolumeType.GP3).build()))
+                    .build()))
+        .build();
+  }
+
+  private Role role(String id, Set<String> actions) {
+    Role role =
+        Role.Builder.create(this, id)
+            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+            .description("Summit DR " + id + ": exactly the AWS actions of its runbook")
+            .build();
+    role.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("Runbook")
+            .actions(List.copyOf(actions))
+            .resources(List.of("*"))
+            .build());
+    return role;
+  }
+
+  private void service(
+      Cluster cluster,
+      String id,
+      String image,
+      Role role,
+      ControlPlaneLayout layout,
+      String region,
+      List<String> command) {
+    FargateTaskDefinition task =
+        FargateTaskDefinition.Builder.create(this, id + "Task")
+            .cpu(512)
+            .memoryLimitMiB(1024)
+            .taskRole(role)
+            .build();
+    task.addContainer(
+        id,
+        ContainerDefinitionOptions.builder()
+            .image(ContainerImage.fromRegistry(image))
+            .command(command)
+            .environment(
+                Map.of(
+                    "SUMMIT_DR_LOCATION", region,
+                    "SUMMIT_DR_ETCD_ENDPOINTS", layout.etcdEndpoints()))
+            .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().streamPrefix(id.toLowerCase(java.util.Locale.ROOT)).build()))
+            .build());
+    FargateService.Builder.create(this, id + "Service")
+        .cluster(cluster)
+        .taskDefinition(task)
+        .desiredCount(1)
+        .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
+        .build();
+  }
+}
