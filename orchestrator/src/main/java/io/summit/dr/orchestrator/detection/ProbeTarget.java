@@ -29,14 +29,6 @@ public record ProbeTarget(String region, StoreKind kind, Endpoint address) {
   }
 
   /**
-   * Whether stores of {@code kind} can be probed (a store of another kind, such as objects, is left
-   * out of failure detection: its region's verdict comes from the others).
-   */
-  public static boolean probes(StoreKind kind) {
-    return kind == StoreKind.POSTGRES || kind == StoreKind.REDIS;
-  }
-
-  /**
    * Parses {@code REGION=KIND@HOST:PORT}, for example {@code us-west-2=postgres@127.0.0.1:6010}.
    *
    * @throws IllegalArgumentException naming the text and the expected form

@@ -51,11 +51,11 @@ class ControlPlaneTest {
         .forEach(
             (id, resource) -> {
               @SuppressWarnings("unchecked")
-              Map<String, Object> props = (Map<String, Object>) resource.get("Properties");
+              Map<String, Object> props = (Map<String, Object>) java.util.Objects.requireNonNull(resource.get("Properties"));
               @SuppressWarnings("unchecked")
-              Map<String, Object> doc = (Map<String, Object>) props.get("PolicyDocument");
+              Map<String, Object> doc = (Map<String, Object>) java.util.Objects.requireNonNull(props.get("PolicyDocument"));
               @SuppressWarnings("unchecked")
-              List<Map<String, Object>> statements = (List<Map<String, Object>>) doc.get("Statement");
+              List<Map<String, Object>> statements = (List<Map<String, Object>>) java.util.Objects.requireNonNull(doc.get("Statement"));
               for (Map<String, Object> s : statements) {
                 if ("Runbook".equals(s.get("Sid"))) {
                   Object a = s.get("Action");
