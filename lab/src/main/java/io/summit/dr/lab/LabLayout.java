@@ -56,6 +56,7 @@ public record LabLayout(String host, int base, List<String> regions) {
 
   /** The object replicator's admin API (status, metrics): +18. */
   static final int OBJECTS_REPLICATOR = 18;
+
   /** The Neo4j server's admin API: its Bolt port + 3 (see {@code Neo4jAdapter}). */
   static final int NEO4J_ADMIN = 15;
 

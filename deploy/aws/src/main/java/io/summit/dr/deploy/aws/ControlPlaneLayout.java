@@ -36,8 +36,13 @@ record ControlPlaneLayout(List<String> regions) {
             .orElse(witnessRegion);
     if (witness.equals(aws.primary().name()) || witness.equals(aws.secondary().name())) {
       throw new IllegalArgumentException(
-          "context witnessRegion: '" + witness + "' (expected: a third AWS region, not "
-              + aws.primary().name() + " or " + aws.secondary().name() + ")");
+          "context witnessRegion: '"
+              + witness
+              + "' (expected: a third AWS region, not "
+              + aws.primary().name()
+              + " or "
+              + aws.secondary().name()
+              + ")");
     }
     return new ControlPlaneLayout(List.of(aws.primary().name(), aws.secondary().name(), witness));
   }
@@ -56,7 +61,9 @@ record ControlPlaneLayout(List<String> regions) {
   }
 
   String etcdEndpoints() {
-    return regions.stream().map(r -> "http://" + etcdAddress(r) + ":2379").collect(Collectors.joining(","));
+    return regions.stream()
+        .map(r -> "http://" + etcdAddress(r) + ":2379")
+        .collect(Collectors.joining(","));
   }
 
   private String initialCluster() {
@@ -72,17 +79,32 @@ record ControlPlaneLayout(List<String> regions) {
     List<String> out = new ArrayList<>();
     out.add("set -euo pipefail");
     out.add(
-        "curl -fsSL https://github.com/etcd-io/etcd/releases/download/" + v + "/etcd-" + v
-            + "-linux-amd64.tar.gz | tar xz -C /usr/local/bin --strip-components=1 etcd-" + v
-            + "-linux-amd64/etcd etcd-" + v + "-linux-amd64/etcdctl");
+        "curl -fsSL https://github.com/etcd-io/etcd/releases/download/"
+            + v
+            + "/etcd-"
+            + v
+            + "-linux-amd64.tar.gz | tar xz -C /usr/local/bin --strip-components=1 etcd-"
+            + v
+            + "-linux-amd64/etcd etcd-"
+            + v
+            + "-linux-amd64/etcdctl");
     out.add("mkdir -p /var/lib/etcd");
     out.add(
         "printf '[Unit]\\nDescription=etcd\\n[Service]\\nExecStart=/usr/local/bin/etcd --name "
-            + region + " --data-dir /var/lib/etcd --listen-peer-urls http://" + ip
-            + ":2380 --listen-client-urls http://" + ip + ":2379,http://127.0.0.1:2379"
-            + " --advertise-client-urls http://" + ip + ":2379 --initial-advertise-peer-urls http://"
-            + ip + ":2380 --initial-cluster " + initialCluster()
-            + " --initial-cluster-state new --initial-cluster-token " + name
+            + region
+            + " --data-dir /var/lib/etcd --listen-peer-urls http://"
+            + ip
+            + ":2380 --listen-client-urls http://"
+            + ip
+            + ":2379,http://127.0.0.1:2379"
+            + " --advertise-client-urls http://"
+            + ip
+            + ":2379 --initial-advertise-peer-urls http://"
+            + ip
+            + ":2380 --initial-cluster "
+            + initialCluster()
+            + " --initial-cluster-state new --initial-cluster-token "
+            + name
             + "-control --heartbeat-interval 250 --election-timeout 2500\\nRestart=always\\n"
             + "[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/etcd.service");
     out.add("systemctl daemon-reload && systemctl enable --now etcd");

@@ -12,9 +12,9 @@ import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
 import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
-import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.Instance;
 import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.MachineImage;
 import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
@@ -24,13 +24,13 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.UserData;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDriver;
-import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -54,16 +54,20 @@ final class ControlPlaneStack extends Stack {
   final Role orchestratorRole;
   final @Nullable Role agentRole;
 
-  ControlPlaneStack(
-      Construct scope, AwsTopology aws, ControlPlaneLayout layout, String region) {
+  ControlPlaneStack(Construct scope, AwsTopology aws, ControlPlaneLayout layout, String region) {
     super(
         scope,
         aws.name() + "-control-" + region,
         StackProps.builder()
             .env(Environment.builder().account(aws.settings().account()).region(region).build())
             .description(
-                "Summit DR " + aws.name() + ": control plane in " + region + " (etcd member,"
-                    + " orchestrator replica" + (layout.dataRegion(region) ? ", region agent" : "")
+                "Summit DR "
+                    + aws.name()
+                    + ": control plane in "
+                    + region
+                    + " (etcd member,"
+                    + " orchestrator replica"
+                    + (layout.dataRegion(region) ? ", region agent" : "")
                     + ")")
             .build());
     vpc =
@@ -73,7 +77,11 @@ final class ControlPlaneStack extends Stack {
             .natGateways(1)
             .subnetConfiguration(
                 List.of(
-                    SubnetConfiguration.builder().name("public").subnetType(SubnetType.PUBLIC).cidrMask(26).build(),
+                    SubnetConfiguration.builder()
+                        .name("public")
+                        .subnetType(SubnetType.PUBLIC)
+                        .cidrMask(26)
+                        .build(),
                     SubnetConfiguration.builder()
                         .name("private")
                         .subnetType(SubnetType.PRIVATE_WITH_EGRESS)
@@ -82,7 +90,11 @@ final class ControlPlaneStack extends Stack {
             .build();
     etcdAddress = layout.etcdAddress(region);
     etcd(aws, layout, region);
-    Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(vpc).clusterName(aws.name() + "-control").build();
+    Cluster cluster =
+        Cluster.Builder.create(this, "Cluster")
+            .vpc(vpc)
+            .clusterName(aws.name() + "-control")
+            .build();
     String image =
         CfnParameter.Builder.create(this, IMAGE_PARAMETER)
             .type("String")
@@ -91,7 +103,8 @@ final class ControlPlaneStack extends Stack {
             .build()
             .getValueAsString();
     orchestratorRole = role("OrchestratorRole", RunbookPolicies.orchestrator(aws));
-    service(cluster, "Orchestrator", image, orchestratorRole, layout, region, List.of("orchestrator"));
+    service(
+        cluster, "Orchestrator", image, orchestratorRole, layout, region, List.of("orchestrator"));
     if (layout.dataRegion(region)) {
       agentRole = role("AgentRole", RunbookPolicies.agent(aws, region));
       service(cluster, "Agent", image, agentRole, layout, region, List.of("agent"));
@@ -114,7 +127,8 @@ final class ControlPlaneStack extends Stack {
     user.addCommands(layout.etcdUserData(aws.name(), region).toArray(String[]::new));
     Instance.Builder.create(this, "Etcd")
         .vpc(vpc)
-        .vpcSubnets(SubnetSelection.builder().subnets(List.of(vpc.getPrivateSubnets().get(0))).build())
+        .vpcSubnets(
+            SubnetSelection.builder().subnets(List.of(vpc.getPrivateSubnets().get(0))).build())
         .privateIpAddress(etcdAddress)
         .instanceType(new InstanceType("t3.small"))
         .machineImage(MachineImage.latestAmazonLinux2023())
@@ -127,7 +141,11 @@ final class ControlPlaneStack extends Stack {
                     .deviceName("/dev/xvda")
                     .volume(
                         BlockDeviceVolume.ebs(
-                            20, EbsDeviceOptions.builder().encrypted(true).volumeType(EbsDeviceVolumeType.GP3).build()))
+                            20,
+                            EbsDeviceOptions.builder()
+                                .encrypted(true)
+                                .volumeType(EbsDeviceVolumeType.GP3)
+                                .build()))
                     .build()))
         .build();
   }
@@ -168,9 +186,15 @@ final class ControlPlaneStack extends Stack {
             .command(command)
             .environment(
                 Map.of(
-                    "SUMMIT_DR_LOCATION", region,
-                    "SUMMIT_DR_ETCD_ENDPOINTS", layout.etcdEndpoints()))
-            .logging(LogDriver.awsLogs(AwsLogDriverProps.builder().streamPrefix(id.toLowerCase(java.util.Locale.ROOT)).build()))
+                    "SUMMIT_DR_LOCATION",
+                    region,
+                    "SUMMIT_DR_ETCD_ENDPOINTS",
+                    layout.etcdEndpoints()))
+            .logging(
+                LogDriver.awsLogs(
+                    AwsLogDriverProps.builder()
+                        .streamPrefix(id.toLowerCase(java.util.Locale.ROOT))
+                        .build()))
             .build());
     FargateService.Builder.create(this, id + "Service")
         .cluster(cluster)

@@ -36,10 +36,18 @@ final class RunbookCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "Topology file.")
   Path config;
 
-  @Option(names = "--from", required = true, paramLabel = "REGION", description = "Current writer region.")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "REGION",
+      description = "Current writer region.")
   String from;
 
-  @Option(names = "--to", required = true, paramLabel = "REGION", description = "New writer region.")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "REGION",
+      description = "New writer region.")
   String to;
 
   @Option(
@@ -55,10 +63,16 @@ final class RunbookCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  @Option(names = "--account", paramLabel = "ID", description = "AWS account id of the resources (ARNs).")
+  @Option(
+      names = "--account",
+      paramLabel = "ID",
+      description = "AWS account id of the resources (ARNs).")
   @Nullable String account;
 
-  @Option(names = "--hosted-zone-id", paramLabel = "ID", description = "Route 53 zone id (else looked up by name).")
+  @Option(
+      names = "--hosted-zone-id",
+      paramLabel = "ID",
+      description = "Route 53 zone id (else looked up by name).")
   @Nullable String hostedZoneId;
 
   @Option(
@@ -95,7 +109,10 @@ final class RunbookCommand implements Callable<Integer> {
     Runbook runbook = Runbook.of(targets, k, from, to);
     spec.commandLine()
         .getOut()
-        .print(json ? RunbookFormat.json(runbook) + System.lineSeparator() : RunbookFormat.text(runbook));
+        .print(
+            json
+                ? RunbookFormat.json(runbook) + System.lineSeparator()
+                : RunbookFormat.text(runbook));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -51,16 +51,23 @@ class ControlPlaneTest {
         .forEach(
             (id, resource) -> {
               @SuppressWarnings("unchecked")
-              Map<String, Object> props = (Map<String, Object>) java.util.Objects.requireNonNull(resource.get("Properties"));
+              Map<String, Object> props =
+                  (Map<String, Object>)
+                      java.util.Objects.requireNonNull(resource.get("Properties"));
               @SuppressWarnings("unchecked")
-              Map<String, Object> doc = (Map<String, Object>) java.util.Objects.requireNonNull(props.get("PolicyDocument"));
+              Map<String, Object> doc =
+                  (Map<String, Object>)
+                      java.util.Objects.requireNonNull(props.get("PolicyDocument"));
               @SuppressWarnings("unchecked")
-              List<Map<String, Object>> statements = (List<Map<String, Object>>) java.util.Objects.requireNonNull(doc.get("Statement"));
+              List<Map<String, Object>> statements =
+                  (List<Map<String, Object>>)
+                      java.util.Objects.requireNonNull(doc.get("Statement"));
               for (Map<String, Object> s : statements) {
                 if ("Runbook".equals(s.get("Sid"))) {
                   Object a = s.get("Action");
                   @SuppressWarnings("unchecked")
-                  List<String> actions = a instanceof List<?> ? (List<String>) a : List.of((String) a);
+                  List<String> actions =
+                      a instanceof List<?> ? (List<String>) a : List.of((String) a);
                   out.put(id, new ArrayList<>(actions));
                 }
               }
@@ -73,7 +80,8 @@ class ControlPlaneTest {
     SummitApp app = ExampleApp.get().app;
     assertThat(app.control())
         .extracting(Stack::getStackName)
-        .containsExactly("summit-control-us-west-2", "summit-control-us-east-1", "summit-control-us-east-2");
+        .containsExactly(
+            "summit-control-us-west-2", "summit-control-us-east-1", "summit-control-us-east-2");
     Template witness = Template.fromStack(app.control().get(2));
     witness.resourceCountIs("AWS::EC2::Instance", 1);
     witness.resourceCountIs("AWS::ECS::Service", 1);
@@ -81,7 +89,8 @@ class ControlPlaneTest {
     primary.resourceCountIs("AWS::ECS::Service", 2);
     String userData = primary.toJSON().toString();
     assertThat(userData)
-        .contains("--initial-cluster us-west-2=http://10.250.0.138:2380,us-east-1=http://10.251.0.138:2380,us-east-2=http://10.252.0.138:2380");
+        .contains(
+            "--initial-cluster us-west-2=http://10.250.0.138:2380,us-east-1=http://10.251.0.138:2380,us-east-2=http://10.252.0.138:2380");
   }
 
   @Test
