@@ -28,7 +28,7 @@ class DrillCommandTest {
     assertThat(run.err())
         .contains(
             "--scenario: 'teleport' (expected: one of region-failure, partition, switchover,"
-                + " failback)");
+                + " failback, isolate, edge-isolation, chaos)");
     assertThat(Files.exists(dir.resolve("lab"))).isFalse();
   }
 
