@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  * /usr/bin/prometheus} on loopback at the edge (+60, {@link LabLayout#prometheus()}), scraping
  * every component of the running lab that serves {@code /metrics} (orchestrator replicas, routers,
  * observers, agents, service clusters, the WAN daemon) every 5 s, one job per kind ({@code
- * summit-orchestrator}, ...; the target's location in the label {@code location}), with the alert
+ * summit-orchestrator}, ...; the target's location in the label {@code location}), and the service
+ * instances each cluster runs (job {@code summit-service}, found through the cluster's {@code
+ * /v1/prometheus-targets}, so instances the autoscaler adds are scraped too), with the alert
  * rules of {@code deploy/prometheus/rules.yml} when that file is found. Recorded in the lab state
  * as kind {@code prometheus}, so {@code lab down} stops it; its data lives in {@code
  * <lab>/edge/prometheus}.
@@ -100,7 +102,10 @@ public final class LabPrometheus {
     return c;
   }
 
-  /** The scrape configuration: one job per component kind, static targets from the lab state. */
+  /**
+   * The scrape configuration: one job per component kind, static targets from the lab state, and
+   * one job for the service instances, discovered from every cluster.
+   */
   static String config(LabState state, @org.jspecify.annotations.Nullable Path rules) {
     Map<String, List<LabComponent>> byKind = new LinkedHashMap<>();
     for (LabComponent c : state.components()) {
@@ -134,6 +139,19 @@ public final class LabPrometheus {
                 .append("'}\n");
           }
         });
+    List<LabComponent> clusters = byKind.getOrDefault("cluster", List.of());
+    if (!clusters.isEmpty()) {
+      y.append("  - job_name: summit-service\n");
+      y.append("    http_sd_configs:\n");
+      for (LabComponent c : clusters) {
+        y.append("      - url: 'http://")
+            .append(c.host())
+            .append(':')
+            .append(c.port())
+            .append("/v1/prometheus-targets'\n");
+        y.append("        refresh_interval: 5s\n");
+      }
+    }
     return y.toString();
   }
 

@@ -45,7 +45,9 @@ class LabPrometheusTest {
             "job_name: summit-wan",
             "job_name: summit-router",
             "job_name: summit-cluster",
-            "location: 'witness'")
+            "location: 'witness'",
+            "job_name: summit-service",
+            "url: 'http://127.0.0.1:26140/v1/prometheus-targets'")
         .doesNotContain("26001");
     Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
     Process p =

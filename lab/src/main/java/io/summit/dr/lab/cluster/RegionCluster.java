@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>API: {@code GET /healthz} (200 once the first instances serve HTTP), {@code GET /v1/cluster}
  * (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the autoscaler's floor; 400
- * naming the field for anything but an integer in {@code 0..max}).
+ * naming the field for anything but an integer in {@code 0..max}), {@code GET
+ * /v1/prometheus-targets} (the running instances in Prometheus' HTTP service-discovery format, so
+ * the lab's Prometheus scrapes instances as the autoscaler adds and removes them).
  *
  * <p>Lifecycle {@code NEW -> STARTED -> CLOSED}; close stops every instance. Thread-safe: the
  * control loop runs on one thread; the API takes the same lock to change the floor.
@@ -388,6 +390,24 @@ public final class RegionCluster implements AutoCloseable {
     view = v;
   }
 
+  /**
+   * The instances of {@code view} as Prometheus HTTP service discovery wants them: one target group
+   * per instance, labelled with its location and name (never {@code instance} or {@code job}, which
+   * Prometheus sets).
+   */
+  static ArrayNode prometheusTargets(JsonNode view) {
+    ArrayNode groups = JSON.createArrayNode();
+    for (JsonNode i : view.path("instances")) {
+      ObjectNode g = groups.addObject();
+      g.putArray("targets").add(i.path("address").asText());
+      ObjectNode labels = g.putObject("labels");
+      labels.put("location", view.path("region").asText());
+      labels.put("component", i.path("name").asText());
+      labels.put("service", view.path("service").asText());
+    }
+    return groups;
+  }
+
   /** The autoscaler's floor, ceiling and ready instances, from the cluster's view. */
   private synchronized io.summit.dr.lab.metrics.PrometheusText clusterMetrics() {
     var existing = metrics;
@@ -418,15 +438,29 @@ public final class RegionCluster implements AutoCloseable {
         reply(x, v.path("started").asBoolean() ? 200 : 503, v);
       } else if (path.equals("/v1/cluster") && method.equals("GET")) {
         reply(x, 200, view);
+      } else if (path.equals("/v1/prometheus-targets") && method.equals("GET")) {
+        reply(x, 200, prometheusTargets(view));
       } else if (path.equals("/v1/scale") && method.equals("PUT")) {
         scale(x);
-      } else if (path.equals("/v1/cluster") || path.equals("/v1/scale")) {
-        reply(x, 405, error("method: " + method + " (expected: GET /v1/cluster, PUT /v1/scale)"));
+      } else if (path.equals("/v1/cluster")
+          || path.equals("/v1/scale")
+          || path.equals("/v1/prometheus-targets")) {
+        reply(
+            x,
+            405,
+            error(
+                "method: "
+                    + method
+                    + " (expected: GET /v1/cluster, PUT /v1/scale, GET /v1/prometheus-targets)"));
       } else {
         reply(
             x,
             404,
-            error("path: " + path + " (expected: /healthz, /v1/cluster, /v1/scale, /metrics)"));
+            error(
+                "path: "
+                    + path
+                    + " (expected: /healthz, /v1/cluster, /v1/scale, /v1/prometheus-targets,"
+                    + " /metrics)"));
       }
     }
   }

@@ -68,7 +68,11 @@ public final class HttpObserverSource implements ObserverSource {
     if (body != null) {
       try {
         return new ObserverView(
-            name, location, ViewJson.readRegions(body, regions), clock.instant());
+            name,
+            location,
+            ViewJson.readRegions(body, regions),
+            clock.instant(),
+            ViewJson.readConsecutive(body, regions));
       } catch (IllegalArgumentException e) {
         LOG.log(Level.WARNING, name + ": " + view + ": " + e.getMessage());
       }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,6 +57,8 @@ public final class ObserverDaemon implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private volatile ObserverView view;
+  private final Map<String, RegionHealth> lastSeen = new java.util.HashMap<>();
+  private final Map<String, Integer> inARow = new java.util.HashMap<>();
   private final ObserverMetrics metrics = new ObserverMetrics();
   private volatile @Nullable HttpServer server;
   private volatile @Nullable ScheduledFuture<?> task;
@@ -142,11 +145,30 @@ public final class ObserverDaemon implements AutoCloseable {
 
   private void probeSafely() {
     try {
-      view = new ObserverView(name(), config.region(), prober.probe(), clock.instant());
+      Map<String, RegionHealth> seen = prober.probe();
+      view = new ObserverView(name(), config.region(), seen, clock.instant(), count(seen));
     } catch (Throwable t) { // the loop boundary: log, report unknown, probe again next interval
       LOG.log(Level.ERROR, name() + ": probe failed, targets=" + config.targets() + ": " + t, t);
+      lastSeen.clear();
+      inARow.clear();
       view = ObserverView.unreachable(name(), config.region(), prober.regions(), clock.instant());
     }
+  }
+
+  /**
+   * Counts, per region, the probes in a row that saw it as this one did (the scheduler runs probes
+   * one at a time, so only its thread touches the counts).
+   */
+  private Map<String, Integer> count(Map<String, RegionHealth> seen) {
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    seen.forEach(
+        (region, health) -> {
+          int n = health == lastSeen.get(region) ? inARow.getOrDefault(region, 0) + 1 : 1;
+          lastSeen.put(region, health);
+          inARow.put(region, n);
+          counts.put(region, n);
+        });
+    return counts;
   }
 
   private void handle(HttpExchange exchange) throws IOException {

@@ -14,9 +14,17 @@ import java.util.Map;
  * @param regions region name to what the observer sees of it; a region that is missing counts as
  *     {@link RegionHealth#UNKNOWN}
  * @param at when the observer looked
+ * @param consecutive region name to how many probes in a row the observer itself has seen the
+ *     region in its present health, when it counts them (an {@link ObserverDaemon} does); empty
+ *     when it does not. A detector that polls the observer less often, or later, than the observer
+ *     probes uses this count instead of waiting for as many polls of its own
  */
 public record ObserverView(
-    String observer, String location, Map<String, RegionHealth> regions, Instant at) {
+    String observer,
+    String location,
+    Map<String, RegionHealth> regions,
+    Instant at,
+    Map<String, Integer> consecutive) {
   public ObserverView {
     if (observer.isBlank()) {
       throw new IllegalArgumentException("observer: '' (expected: a name)");
@@ -25,6 +33,29 @@ public record ObserverView(
       throw new IllegalArgumentException(observer + ": location: '' (expected: a region or edge)");
     }
     regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
+    for (var e : consecutive.entrySet()) {
+      if (e.getValue() < 0) {
+        throw new IllegalArgumentException(
+            observer
+                + ": consecutive."
+                + e.getKey()
+                + ": "
+                + e.getValue()
+                + " (expected: a count >= 0)");
+      }
+    }
+    consecutive = Map.copyOf(consecutive);
+  }
+
+  /** A view without the observer's own probe counts. */
+  public ObserverView(
+      String observer, String location, Map<String, RegionHealth> regions, Instant at) {
+    this(observer, location, regions, at, Map.of());
+  }
+
+  /** How many probes in a row the observer has seen {@code region} as it is now; 0 if unknown. */
+  public int consecutive(String region) {
+    return consecutive.getOrDefault(region, 0);
   }
 
   /** The view of an observer that could not be asked: every region {@link RegionHealth#UNKNOWN}. */

@@ -34,7 +34,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every poll asks all observers (in parallel) and, per (observer, region), keeps two streaks:
  * consecutive DOWN and consecutive UP reports. DOWN extends the DOWN streak and resets the UP
- * streak, UP the reverse. {@link RegionHealth#UNKNOWN} (the observer could not be asked) changes
+ * streak, UP the reverse. An observer that counts its own probes ({@link
+ * ObserverView#consecutive()}, as observer daemons do) lifts the streak to its count: three failed
+ * probes of the witness's observer are three, whether this detector polled it once or three times
+ * since, so a remote vote is not delayed by the polling. {@link RegionHealth#UNKNOWN} (the observer could not be asked) changes
  * neither streak: an observer's own outage says nothing about the region, so it neither restarts
  * nor extends the count. But only an observer whose <em>latest</em> report is DOWN (or UP) votes,
  * so an unreachable observer never counts toward a quorum. Observers whose {@link
@@ -230,7 +233,7 @@ public final class QuorumDetector implements AutoCloseable {
       Map<String, RegionHealth> health = new LinkedHashMap<>();
       for (String region : regions) {
         RegionHealth h = views.get(i).health(region);
-        streak(name, region).update(h);
+        streak(name, region).update(h, views.get(i).consecutive(region));
         health.put(region, h);
       }
       seen.put(name, Map.copyOf(health));
@@ -303,15 +306,21 @@ public final class QuorumDetector implements AutoCloseable {
     int up;
     RegionHealth latest = RegionHealth.UNKNOWN;
 
-    void update(RegionHealth health) {
+    /**
+     * Counts one more poll that saw {@code health}. {@code observed} is how many probes in a row
+     * the observer itself saw it so (0 when it does not say): an observer that probes on its own
+     * schedule has evidence this detector's polls have not counted yet, and its count is as good as
+     * ours, so the streak is the larger of the two.
+     */
+    void update(RegionHealth health, int observed) {
       latest = health;
       switch (health) {
         case DOWN -> {
-          down++;
+          down = Math.max(down + 1, observed);
           up = 0;
         }
         case UP -> {
-          up++;
+          up = Math.max(up + 1, observed);
           down = 0;
         }
         case UNKNOWN -> {}

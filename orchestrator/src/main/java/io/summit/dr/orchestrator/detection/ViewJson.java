@@ -11,8 +11,10 @@ import java.util.Map;
 
 /**
  * The wire form of an {@link ObserverView}, as {@code GET /v1/view} serves it: {@code {"observer":
- * "...", "location": "...", "at": "2025-01-01T00:00:00Z", "regions": {"us-west-2": "up"}}} with
- * health {@code up}, {@code down} or {@code unknown}.
+ * "...", "location": "...", "at": "2025-01-01T00:00:00Z", "regions": {"us-west-2": "up"},
+ * "consecutive": {"us-west-2": 4}}} with health {@code up}, {@code down} or {@code unknown} and, in
+ * {@code consecutive}, how many probes in a row the observer has seen each region so (absent from
+ * older observers).
  */
 final class ViewJson {
   static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,7 +28,28 @@ final class ViewJson {
     root.put("at", view.at().toString());
     ObjectNode regions = root.putObject("regions");
     view.regions().forEach((r, h) -> regions.put(r, h.name().toLowerCase(Locale.ROOT)));
+    if (!view.consecutive().isEmpty()) {
+      ObjectNode counts = root.putObject("consecutive");
+      view.consecutive().forEach(counts::put);
+    }
     return root.toString();
+  }
+
+  /**
+   * Reads the observer's own probe counts of a view: regions of {@code expected} with a
+   * non-negative integer count; anything else is left out (the detector then counts its own
+   * polls).
+   */
+  static Map<String, Integer> readConsecutive(String json, Collection<String> expected) {
+    JsonNode counts = parse(json).path("consecutive");
+    Map<String, Integer> result = new LinkedHashMap<>();
+    for (String region : expected) {
+      JsonNode n = counts.path(region);
+      if (n.isInt() && n.asInt() >= 0) {
+        result.put(region, n.asInt());
+      }
+    }
+    return result;
   }
 
   /**

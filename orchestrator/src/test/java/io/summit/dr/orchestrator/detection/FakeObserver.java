@@ -10,6 +10,7 @@ final class FakeObserver implements ObserverSource {
   private final String name;
   private final String location;
   private final Map<String, RegionHealth> sees = new ConcurrentHashMap<>();
+  private final Map<String, Integer> counted = new ConcurrentHashMap<>();
   final AtomicInteger polls = new AtomicInteger();
 
   FakeObserver(String name, String location) {
@@ -19,6 +20,13 @@ final class FakeObserver implements ObserverSource {
 
   FakeObserver sees(String region, RegionHealth health) {
     sees.put(region, health);
+    return this;
+  }
+
+  /** The observer also says it has seen {@code region} so in {@code probes} probes in a row. */
+  FakeObserver sees(String region, RegionHealth health, int probes) {
+    sees.put(region, health);
+    counted.put(region, probes);
     return this;
   }
 
@@ -35,6 +43,6 @@ final class FakeObserver implements ObserverSource {
   @Override
   public ObserverView poll() {
     polls.incrementAndGet();
-    return new ObserverView(name, location, sees, Instant.EPOCH);
+    return new ObserverView(name, location, sees, Instant.EPOCH, counted);
   }
 }

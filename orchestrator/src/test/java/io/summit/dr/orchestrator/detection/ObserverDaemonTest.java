@@ -89,6 +89,29 @@ class ObserverDaemonTest {
   }
 
   @Test
+  void countsItsOwnProbesInARowAndTheSourceReadsTheCount() {
+    ObserverDaemon d =
+        start(List.of(new ProbeTarget("eu-west-1", StoreKind.REDIS, TestRedisClosedPort.address())));
+    HttpObserverSource source =
+        new HttpObserverSource(
+            "observer-us-east-1",
+            "us-east-1",
+            base(d),
+            List.of("eu-west-1"),
+            Duration.ofMillis(500),
+            Clock.systemUTC());
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> source.poll().consecutive("eu-west-1") >= 3);
+    ObserverView first = source.poll();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> source.poll().consecutive("eu-west-1") > first.consecutive("eu-west-1"));
+
+    assertThat(first.health("eu-west-1")).isEqualTo(RegionHealth.DOWN);
+    assertThat(d.view().consecutive()).containsOnlyKeys("eu-west-1");
+  }
+
+  @Test
   void otherPathsAreNotFound() throws Exception {
     ObserverDaemon d = start(List.of(new ProbeTarget("us-west-2", StoreKind.REDIS, redis.address)));
 

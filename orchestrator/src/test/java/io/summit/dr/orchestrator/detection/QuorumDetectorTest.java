@@ -97,6 +97,35 @@ class QuorumDetectorTest {
   }
 
   @Test
+  void anObserverThatCountedItsOwnProbesVotesWithoutWaitingForAsManyPolls() {
+    // The edge has polled the region down three times; the east observer probed it down three
+    // times between two of our polls and says so: its vote counts at the first poll that hears it.
+    westSeenBy(DOWN, edge);
+    poll(2);
+    eastObserver.sees(WEST, DOWN, 3);
+
+    poll(1);
+
+    assertThat(events)
+        .singleElement()
+        .isEqualTo(
+            new RegionFailed(
+                WEST, List.of("observer-east", "orchestrator"), T0.plus(Duration.ofMillis(1500))));
+  }
+
+  @Test
+  void anObserversOwnCountBelowTheThresholdDoesNotVote() {
+    westSeenBy(DOWN, edge);
+    poll(2);
+    eastObserver.sees(WEST, DOWN, 2);
+
+    poll(1);
+
+    assertThat(detector.failedRegions()).isEmpty();
+    assertThat(events).singleElement().isInstanceOf(PartitionSuspected.class);
+  }
+
+  @Test
   void edgeOnlyIsolationMakesTwoWriters_observersAtOneLocationVoteOnce() {
     // Finding 1: us-west-2 is cut from the edge only. The orchestrator's probes and the router
     // both run at the edge; us-east-1's observer still sees us-west-2. Quorum 2 counts locations,
