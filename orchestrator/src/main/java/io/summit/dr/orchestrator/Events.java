@@ -36,7 +36,7 @@ public final class Events {
       recent.removeFirst();
     }
     subscribers.forEach(q -> q.offer(e));
-    System.out.println("event " + e.type() + " " + e.data());
+    System.out.println(e.at() + " event " + e.type() + " " + e.data());
     return e;
   }
 

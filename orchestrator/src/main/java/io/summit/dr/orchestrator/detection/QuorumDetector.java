@@ -41,7 +41,11 @@ import org.jspecify.annotations.Nullable;
  * neither streak: an observer's own outage says nothing about the region, so it neither restarts
  * nor extends the count. But only an observer whose <em>latest</em> report is DOWN (or UP) votes,
  * so an unreachable observer never counts toward a quorum. Observers whose {@link
- * ObserverSource#location()} is the region itself never vote on it. With {@code q =
+ * ObserverSource#location()} is the region itself never vote on it. Nor does an observer that
+ * sees every region it judges (two or more) DOWN at once: far more likely it is cut off or starved
+ * itself (a witness whose links flap, an observer on a loaded machine whose probes time out) than
+ * that every region failed at once, and if they all did there is nowhere to fail over to. Its DOWN
+ * reports count for nothing while that lasts (neither a failure nor a partition). With {@code q =
  * observerQuorum}:
  *
  * <ul>
@@ -86,6 +90,9 @@ public final class QuorumDetector implements AutoCloseable {
   private final Map<String, Map<String, Streak>> streaks = new LinkedHashMap<>();
   private final Set<String> failed = new HashSet<>();
   private final Set<String> suspected = new HashSet<>();
+  // Observers whose latest view has every region they judge DOWN (at least two): cut off
+  // themselves, or starved; their DOWN reports vote on nothing (see the class comment).
+  private final Set<String> blind = new HashSet<>();
   // Immutable snapshots for readers that must not wait for a poll.
   private volatile Map<String, Map<String, RegionHealth>> lastViews = Map.of();
   private volatile Set<String> failedSnapshot = Set.of();
@@ -237,6 +244,13 @@ public final class QuorumDetector implements AutoCloseable {
         health.put(region, h);
       }
       seen.put(name, Map.copyOf(health));
+      String location = observers.get(i).location();
+      List<String> judged = regions.stream().filter(r -> !r.equals(location)).toList();
+      if (judged.size() >= 2 && judged.stream().allMatch(r -> health.get(r) == RegionHealth.DOWN)) {
+        blind.add(name);
+      } else {
+        blind.remove(name);
+      }
     }
     lastViews = Map.copyOf(seen);
   }
@@ -254,6 +268,9 @@ public final class QuorumDetector implements AutoCloseable {
         continue;
       }
       Streak s = streak(o.name(), region);
+      if (blind.contains(o.name()) && s.latest == RegionHealth.DOWN) {
+        continue;
+      }
       if (s.down >= policy.failureThreshold()) {
         holdingDown.add(o.name());
         if (s.latest == RegionHealth.DOWN) {

@@ -114,6 +114,24 @@ class QuorumDetectorTest {
   }
 
   @Test
+  void anObserverThatSeesEveryRegionDownAtOnceIsCutOffItselfAndDoesNotVote() {
+    // The edge sees both regions down (its own links flap, or it is starved); with the east
+    // observer's vote that would declare us-west-2 failed. It must not.
+    edge.sees(WEST, DOWN).sees(EAST, DOWN);
+    eastObserver.sees(WEST, DOWN);
+
+    poll(5);
+
+    assertThat(detector.failedRegions()).isEmpty();
+    assertThat(events).noneMatch(e -> e instanceof RegionFailed);
+
+    edge.sees(EAST, UP); // it reaches us-east-1 again: its view of us-west-2 counts once more
+    poll(3);
+
+    assertThat(detector.failedRegions()).containsExactly(WEST);
+  }
+
+  @Test
   void anObserversOwnCountBelowTheThresholdDoesNotVote() {
     westSeenBy(DOWN, edge);
     poll(2);
