@@ -189,7 +189,8 @@ public final class OrchestratorMain {
     // plan promoted, and detection that fires during start-up finds the resumed plan running.
     orchestrator.resume();
     ScheduledExecutorService scheduler =
-        Executors.newScheduledThreadPool(2, Thread.ofVirtual().factory());
+        // supervision, detection's polls and its follow-ups each get a thread
+        Executors.newScheduledThreadPool(3, Thread.ofVirtual().factory());
     long interval = topology.health().probeInterval().toMillis();
     scheduler.scheduleWithFixedDelay(
         () -> {

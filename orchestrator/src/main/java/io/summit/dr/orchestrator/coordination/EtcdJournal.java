@@ -183,6 +183,11 @@ final class EtcdJournal implements Journal {
     } catch (CoordinationException e) {
       throw new JournalException(describe() + ": cannot read: " + e.getMessage(), e);
     }
+    if (next < 0) {
+      // The end is known now: the first append of this leadership needs no read of its own (it
+      // would be a quorum round trip on the first plan's critical path).
+      next = kvs.isEmpty() ? 0 : number(kvs.get(kvs.size() - 1)) + 1;
+    }
     List<JournalEntry> out = new ArrayList<>(kvs.size());
     for (KeyValue kv : kvs) {
       try {

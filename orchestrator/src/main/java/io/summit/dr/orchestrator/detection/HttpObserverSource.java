@@ -62,6 +62,12 @@ public final class HttpObserverSource implements ObserverSource {
     return location;
   }
 
+  /** An observer daemon counts its probes; an older one that does not is asked again harmlessly. */
+  @Override
+  public boolean countsItsOwnProbes() {
+    return true;
+  }
+
   @Override
   public ObserverView poll() {
     String body = fetch(client, view, timeout, name);

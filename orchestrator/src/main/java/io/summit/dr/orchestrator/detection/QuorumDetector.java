@@ -64,7 +64,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Lifecycle: NEW, then {@link #start()} (polls every {@code probeInterval} on the given
- * scheduler, which the caller owns and shuts down), then {@link #close()}. {@link #pollOnce()} may
+ * scheduler, and {@link #followUp() follows up} every {@link #FOLLOW_UP} while a region is suspected, which the caller owns and shuts down), then {@link #close()}. {@link #pollOnce()} may
  * also be called directly, in NEW or STARTED. Thread-safe: polls are serialized; the listener is
  * called on the polling thread, outside any lock readers need, in the order events were reached. A
  * listener that throws is logged and does not stop detection.
@@ -98,6 +98,11 @@ public final class QuorumDetector implements AutoCloseable {
   private volatile Set<String> failedSnapshot = Set.of();
   private volatile boolean healthy = true;
   private volatile @Nullable ScheduledFuture<?> task;
+  private volatile @Nullable ScheduledFuture<?> followUps;
+  private volatile boolean anySuspected;
+
+  /** How often observers that count their own probes are asked again while a region is suspected. */
+  static final java.time.Duration FOLLOW_UP = java.time.Duration.ofMillis(50);
 
   /**
    * @param regions the regions to judge (witness regions need not be listed)
@@ -145,6 +150,10 @@ public final class QuorumDetector implements AutoCloseable {
     }
     long nanos = policy.probeInterval().toNanos();
     task = scheduler.scheduleAtFixedRate(this::pollSafely, 0, nanos, TimeUnit.NANOSECONDS);
+    long every = FOLLOW_UP.toNanos();
+    followUps =
+        scheduler.scheduleWithFixedDelay(
+            this::followUpSafely, every, every, TimeUnit.NANOSECONDS);
   }
 
   /** Stops polling; a second close does nothing. Does not shut the scheduler down. */
@@ -154,6 +163,10 @@ public final class QuorumDetector implements AutoCloseable {
       ScheduledFuture<?> t = task;
       if (t != null) {
         t.cancel(false);
+      }
+      ScheduledFuture<?> f = followUps;
+      if (f != null) {
+        f.cancel(false);
       }
     }
   }
@@ -171,7 +184,7 @@ public final class QuorumDetector implements AutoCloseable {
       if (state.get() == State.CLOSED) {
         throw new IllegalStateException("detector: poll after close");
       }
-      List<ObserverView> views = askAll();
+      List<@Nullable ObserverView> views = askAll();
       Instant now = clock.instant();
       record(views);
       events = new ArrayList<>();
@@ -179,9 +192,55 @@ public final class QuorumDetector implements AutoCloseable {
         judge(region, now, events);
       }
       failedSnapshot = Set.copyOf(failed);
+      anySuspected = !suspected.isEmpty();
       deliver(events);
     } finally {
       pollLock.unlock();
+    }
+  }
+
+  /**
+   * While some region is suspected (observers in too few locations see it down), asks again only
+   * the observers that count their own probes, and judges with what they say: the observer whose
+   * vote completes the quorum is heard within {@link #FOLLOW_UP} of its deciding probe instead of
+   * at the next poll, up to a probe interval later. Their counts are their own, so asking more
+   * often adds no evidence. Does nothing when no region is suspected.
+   *
+   * @throws IllegalStateException when closed
+   */
+  public void followUp() {
+    if (!anySuspected) {
+      return;
+    }
+    List<DetectionEvent> events;
+    pollLock.lock();
+    try {
+      if (state.get() == State.CLOSED) {
+        throw new IllegalStateException("detector: follow-up after close");
+      }
+      if (suspected.isEmpty()) {
+        return;
+      }
+      List<@Nullable ObserverView> views = ask(ObserverSource::countsItsOwnProbes);
+      Instant now = clock.instant();
+      record(views);
+      events = new ArrayList<>();
+      for (String region : regions) {
+        judge(region, now, events);
+      }
+      failedSnapshot = Set.copyOf(failed);
+      anySuspected = !suspected.isEmpty();
+      deliver(events);
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  private void followUpSafely() {
+    try {
+      followUp();
+    } catch (Throwable t) { // the loop boundary: log, the next follow-up or poll runs anyway
+      LOG.log(Level.ERROR, "detector: follow-up failed, regions=" + regions + ": " + t, t);
     }
   }
 
@@ -210,14 +269,23 @@ public final class QuorumDetector implements AutoCloseable {
     }
   }
 
-  private List<ObserverView> askAll() {
+  private List<@Nullable ObserverView> askAll() {
+    return ask(o -> true);
+  }
+
+  /** The views of the observers {@code which} selects, in observer order; null for the others. */
+  private List<@Nullable ObserverView> ask(java.util.function.Predicate<ObserverSource> which) {
     var executor = Executors.newVirtualThreadPerTaskExecutor();
     try {
-      List<CompletableFuture<ObserverView>> asks = new ArrayList<>();
+      List<@Nullable CompletableFuture<ObserverView>> asks = new ArrayList<>();
       for (ObserverSource o : observers) {
-        asks.add(CompletableFuture.supplyAsync(() -> ask(o), executor));
+        asks.add(which.test(o) ? CompletableFuture.supplyAsync(() -> ask(o), executor) : null);
       }
-      return asks.stream().map(CompletableFuture::join).toList();
+      List<@Nullable ObserverView> views = new ArrayList<>();
+      for (var f : asks) {
+        views.add(f == null ? null : f.join());
+      }
+      return views;
     } finally {
       executor.shutdown();
     }
@@ -233,14 +301,19 @@ public final class QuorumDetector implements AutoCloseable {
     }
   }
 
-  private void record(List<ObserverView> views) {
-    Map<String, Map<String, RegionHealth>> seen = new LinkedHashMap<>();
+  /** Counts what the asked observers saw; an observer not asked (null) keeps its last report. */
+  private void record(List<@Nullable ObserverView> views) {
+    Map<String, Map<String, RegionHealth>> seen = new LinkedHashMap<>(lastViews);
     for (int i = 0; i < views.size(); i++) {
       String name = observers.get(i).name();
+      ObserverView view = views.get(i);
+      if (view == null) {
+        continue;
+      }
       Map<String, RegionHealth> health = new LinkedHashMap<>();
       for (String region : regions) {
-        RegionHealth h = views.get(i).health(region);
-        streak(name, region).update(h, views.get(i).consecutive(region));
+        RegionHealth h = view.health(region);
+        streak(name, region).update(h, view.consecutive(region));
         health.put(region, h);
       }
       seen.put(name, Map.copyOf(health));
@@ -325,19 +398,19 @@ public final class QuorumDetector implements AutoCloseable {
 
     /**
      * Counts one more poll that saw {@code health}. {@code observed} is how many probes in a row
-     * the observer itself saw it so (0 when it does not say): an observer that probes on its own
-     * schedule has evidence this detector's polls have not counted yet, and its count is as good as
-     * ours, so the streak is the larger of the two.
+     * the observer itself saw it so (0 when it does not say): then the streak is the observer's
+     * own count, which neither lags behind its probes (as counting our polls would) nor runs ahead
+     * of them when it is asked more often than it probes.
      */
     void update(RegionHealth health, int observed) {
       latest = health;
       switch (health) {
         case DOWN -> {
-          down = Math.max(down + 1, observed);
+          down = observed > 0 ? observed : down + 1;
           up = 0;
         }
         case UP -> {
-          up = Math.max(up + 1, observed);
+          up = observed > 0 ? observed : up + 1;
           down = 0;
         }
         case UNKNOWN -> {}

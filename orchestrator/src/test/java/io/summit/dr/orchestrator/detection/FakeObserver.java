@@ -41,6 +41,11 @@ final class FakeObserver implements ObserverSource {
   }
 
   @Override
+  public boolean countsItsOwnProbes() {
+    return !counted.isEmpty();
+  }
+
+  @Override
   public ObserverView poll() {
     polls.incrementAndGet();
     return new ObserverView(name, location, sees, Instant.EPOCH, counted);

@@ -132,6 +132,49 @@ class QuorumDetectorTest {
   }
 
   @Test
+  void whileARegionIsSuspectedAFollowUpHearsTheDecidingVoteBeforeTheNextPoll() {
+    westSeenBy(DOWN, edge);
+    eastObserver.sees(WEST, DOWN, 1);
+    poll(3); // the edge's three polls: suspected; the east observer has probed it down once
+    assertThat(events).singleElement().isInstanceOf(PartitionSuspected.class);
+    int edgePolls = edge.polls.get();
+
+    eastObserver.sees(WEST, DOWN, 2);
+    detector.followUp();
+    assertThat(detector.failedRegions()).isEmpty();
+    eastObserver.sees(WEST, DOWN, 3);
+    detector.followUp();
+
+    assertThat(detector.failedRegions()).containsExactly(WEST);
+    assertThat(events).last().isInstanceOf(RegionFailed.class);
+    assertThat(edge.polls.get()).as("a follow-up asks only counting observers").isEqualTo(edgePolls);
+  }
+
+  @Test
+  void askingACountingObserverMoreOftenThanItProbesAddsNoEvidence() {
+    westSeenBy(DOWN, edge);
+    poll(3);
+    eastObserver.sees(WEST, DOWN, 1);
+
+    for (int i = 0; i < 10; i++) {
+      detector.followUp();
+    }
+
+    assertThat(detector.failedRegions()).isEmpty();
+  }
+
+  @Test
+  void withNothingSuspectedAFollowUpAsksNobody() {
+    eastObserver.sees(WEST, UP, 5);
+    poll(1);
+    int asked = eastObserver.polls.get();
+
+    detector.followUp();
+
+    assertThat(eastObserver.polls.get()).isEqualTo(asked);
+  }
+
+  @Test
   void anObserversOwnCountBelowTheThresholdDoesNotVote() {
     westSeenBy(DOWN, edge);
     poll(2);
