@@ -56,6 +56,10 @@ public final class RegionCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RegionCluster.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REGISTER_EVERY = Duration.ofSeconds(5);
+  private static final Path NICE = Path.of("/usr/bin/nice");
+
+  /** How much lower than the rest of the lab the service instances run (nice(1) increment). */
+  static final int INSTANCE_NICENESS = 5;
 
   private enum State {
     NEW,
@@ -237,7 +241,15 @@ public final class RegionCluster implements AutoCloseable {
     WorkloadMain.Options o =
         new WorkloadMain.Options(
             config.config(), config.region(), slot, config.discovery(), name, config.via());
-    List<String> command = Lab.javaCommand(WorkloadMain.class.getName(), o.arguments());
+    List<String> command = new ArrayList<>();
+    if (java.nio.file.Files.isExecutable(NICE)) {
+      // Instances are the workload: a new one's start-up (class loading and compiling for a second
+      // or two on a 2-core machine) must not starve the control plane that runs beside it during a
+      // failover's scale-up (an agent that misses its lease renewals fences its own primaries).
+      // Production gives the control plane its own guaranteed CPU; the lab lowers the workload's.
+      command.addAll(List.of(NICE.toString(), "-n", String.valueOf(INSTANCE_NICENESS)));
+    }
+    command.addAll(Lab.javaCommand(WorkloadMain.class.getName(), o.arguments()));
     try {
       Process p =
           new ProcessBuilder(command)
