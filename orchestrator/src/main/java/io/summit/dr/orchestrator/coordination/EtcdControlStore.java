@@ -120,24 +120,38 @@ public final class EtcdControlStore implements ControlStore {
     return journal;
   }
 
+  /**
+   * One transaction: create the record when absent (under this replica's leadership), else read
+   * it. The same transaction shape as the failover gate's ({@link #advanceTerm(String, String,
+   * String)}), so a new leader's first call also readies that path (client stubs, compiled code)
+   * before a failover needs it.
+   */
   @Override
   public WriterRecord writer(WriterRecord initial) {
-    Optional<KeyValue> kv = get("writer");
-    if (kv.isPresent()) {
-      WriterRecord w = parse(kv.get(), WriterRecord.class);
-      lastWriter = new Seen(w, kv.get().getModRevision());
-      return w;
-    }
     ByteSequence key = etcd.key("writer");
-    commit(
-        "create writer",
-        etcd.client()
-            .getKVClient()
-            .txn()
-            .If(guard(), new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-            .Then(Op.put(key, json(initial), PutOption.DEFAULT))
-            .commit());
-    return initial;
+    TxnResponse r =
+        etcd.await(
+            "read or create writer",
+            etcd.client()
+                .getKVClient()
+                .txn()
+                .If(guard(), new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                .Then(Op.put(key, json(initial), PutOption.DEFAULT))
+                .Else(Op.get(key, GetOption.DEFAULT))
+                .commit());
+    if (r.isSucceeded()) {
+      lastWriter = new Seen(initial, r.getHeader().getRevision());
+      return initial;
+    }
+    List<KeyValue> kvs =
+        r.getGetResponses().isEmpty() ? List.of() : r.getGetResponses().get(0).getKvs();
+    if (kvs.isEmpty()) {
+      throw new CoordinationException(
+          etcd.describe() + ": create writer: refused (this replica does not lead)");
+    }
+    WriterRecord w = parse(kvs.get(0), WriterRecord.class);
+    lastWriter = new Seen(w, kvs.get(0).getModRevision());
+    return w;
   }
 
   @Override

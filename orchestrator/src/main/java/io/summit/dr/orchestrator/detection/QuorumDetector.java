@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -103,6 +104,12 @@ public final class QuorumDetector implements AutoCloseable {
 
   /** How often observers that count their own probes are asked again while a region is suspected. */
   static final java.time.Duration FOLLOW_UP = java.time.Duration.ofMillis(50);
+
+  /**
+   * How long a follow-up waits for an answer: an observer that is slower (one in the failed region
+   * times out) is skipped this time and keeps its last report, so it cannot hold up the others.
+   */
+  static final java.time.Duration FOLLOW_UP_WAIT = java.time.Duration.ofMillis(150);
 
   /**
    * @param regions the regions to judge (witness regions need not be listed)
@@ -221,7 +228,7 @@ public final class QuorumDetector implements AutoCloseable {
       if (suspected.isEmpty()) {
         return;
       }
-      List<@Nullable ObserverView> views = ask(ObserverSource::countsItsOwnProbes);
+      List<@Nullable ObserverView> views = ask(ObserverSource::countsItsOwnProbes, FOLLOW_UP_WAIT);
       Instant now = clock.instant();
       record(views);
       events = new ArrayList<>();
@@ -270,20 +277,33 @@ public final class QuorumDetector implements AutoCloseable {
   }
 
   private List<@Nullable ObserverView> askAll() {
-    return ask(o -> true);
+    return ask(o -> true, null);
   }
 
-  /** The views of the observers {@code which} selects, in observer order; null for the others. */
-  private List<@Nullable ObserverView> ask(java.util.function.Predicate<ObserverSource> which) {
+  /**
+   * The views of the observers {@code which} selects, in observer order; null for the others, and,
+   * when {@code wait} is given, for those that did not answer within it.
+   */
+  private List<@Nullable ObserverView> ask(
+      java.util.function.Predicate<ObserverSource> which, java.time.@Nullable Duration wait) {
     var executor = Executors.newVirtualThreadPerTaskExecutor();
     try {
-      List<@Nullable CompletableFuture<ObserverView>> asks = new ArrayList<>();
+      List<@Nullable CompletableFuture<Optional<ObserverView>>> asks = new ArrayList<>();
       for (ObserverSource o : observers) {
-        asks.add(which.test(o) ? CompletableFuture.supplyAsync(() -> ask(o), executor) : null);
+        if (!which.test(o)) {
+          asks.add(null);
+          continue;
+        }
+        CompletableFuture<Optional<ObserverView>> f =
+            CompletableFuture.supplyAsync(() -> Optional.of(ask(o)), executor);
+        asks.add(
+            wait == null
+                ? f
+                : f.completeOnTimeout(Optional.empty(), wait.toNanos(), TimeUnit.NANOSECONDS));
       }
       List<@Nullable ObserverView> views = new ArrayList<>();
       for (var f : asks) {
-        views.add(f == null ? null : f.join());
+        views.add(f == null ? null : f.join().orElse(null));
       }
       return views;
     } finally {

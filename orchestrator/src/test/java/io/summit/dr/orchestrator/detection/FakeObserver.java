@@ -12,6 +12,7 @@ final class FakeObserver implements ObserverSource {
   private final Map<String, RegionHealth> sees = new ConcurrentHashMap<>();
   private final Map<String, Integer> counted = new ConcurrentHashMap<>();
   final AtomicInteger polls = new AtomicInteger();
+  volatile long answerAfterMillis;
 
   FakeObserver(String name, String location) {
     this.name = name;
@@ -48,6 +49,9 @@ final class FakeObserver implements ObserverSource {
   @Override
   public ObserverView poll() {
     polls.incrementAndGet();
+    if (answerAfterMillis > 0) {
+      java.util.concurrent.locks.LockSupport.parkNanos(answerAfterMillis * 1_000_000L);
+    }
     return new ObserverView(name, location, sees, Instant.EPOCH, counted);
   }
 }

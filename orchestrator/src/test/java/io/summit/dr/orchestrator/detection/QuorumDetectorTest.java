@@ -151,6 +151,20 @@ class QuorumDetectorTest {
   }
 
   @Test
+  void aFollowUpDoesNotWaitForAnObserverThatDoesNotAnswer() {
+    westSeenBy(DOWN, edge);
+    poll(3);
+    westObserver.sees(EAST, UP, 9); // counts its probes, and hangs (it is in the failed region)
+    westObserver.answerAfterMillis = 5_000;
+    eastObserver.sees(WEST, DOWN, 3);
+
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        Duration.ofSeconds(2), () -> detector.followUp());
+
+    assertThat(detector.failedRegions()).containsExactly(WEST);
+  }
+
+  @Test
   void askingACountingObserverMoreOftenThanItProbesAddsNoEvidence() {
     westSeenBy(DOWN, edge);
     poll(3);
