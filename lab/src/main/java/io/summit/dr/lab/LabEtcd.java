@@ -91,7 +91,7 @@ final class LabEtcd {
     } catch (java.io.IOException e) {
       throw new LabException("etcd: cannot create " + log.getParent() + ": " + e.getMessage(), e);
     }
-    List<String> command = command(location);
+    List<String> command = Lab.prioritized(command(location));
     long pid = OsProcesses.spawnDetached(command, log);
     Endpoint client = layout.etcdClient(location);
     return new LabComponent(

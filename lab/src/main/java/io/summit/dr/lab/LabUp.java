@@ -184,6 +184,9 @@ final class LabUp {
         String name = Lab.componentName(d.kind(), d.region());
         Path log = lab.dir().resolve(name + ".log");
         List<String> command = Lab.javaCommand(classPath, d.mainClass(), d.arguments());
+        if (d.kind().equals("agent")) {
+          command = Lab.prioritized(command);
+        }
         long t0 = System.nanoTime();
         long pid = OsProcesses.spawnDetached(command, log);
         LabComponent c =
