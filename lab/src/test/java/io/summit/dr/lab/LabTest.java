@@ -119,6 +119,30 @@ class LabTest {
             });
   }
 
+  /**
+   * An orchestrator replica at the witness reaches the east replica through the witness's link,
+   * not at the port the replica announced to its primary: it must still find it among the
+   * primary's replicas and measure its lag (it reported "lag unknown" forever, which refused every
+   * failover after a leader change).
+   */
+  @Test
+  @Order(4)
+  void aReplicaSeenThroughAnotherLocationsLinkStillHasItsLagMeasured() {
+    var viaWitness =
+        lab.layout().wan(LabLayout.WITNESS, EAST, io.summit.dr.topology.StoreKind.REDIS);
+    try (StoreAdapter rd = lab.adapter("redis-us-east-1", Duration.ofSeconds(2), viaWitness)) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                StoreObservation o = rd.observe();
+                assertThat(o.role()).isEqualTo(StoreRole.REPLICA);
+                assertThat(o.streaming()).as(o.detail()).isTrue();
+                assertThat(o.lagBytes()).as(o.detail()).isNotNull();
+              });
+    }
+  }
+
   @Test
   @Order(4)
   void lagRisesWhenTheLinkIsSlowedAndRecoversWhenHealed() throws Exception {

@@ -158,9 +158,13 @@ public final class RedisAdapter implements StoreAdapter {
           call(route.apply(upstream), r -> parseInfo(r.info("replication")));
       long primaryOffset = Long.parseLong(primary.getOrDefault("master_repl_offset", "0"));
       long own = Long.parseLong(offset);
+      // The primary lists its replicas by the port each announced, which is not the address this
+      // adapter reaches the replica at when that goes through a proxy (an orchestrator replica in
+      // another location, the lab's WAN links): ask the replica which port it announces.
+      int announced = call(endpoint, RedisAdapter::announcedPort);
       String listed =
           primary.values().stream()
-              .filter(v -> v.contains("port=" + endpoint.port() + ","))
+              .filter(v -> v.contains("port=" + announced + ","))
               .findFirst()
               .orElse(null);
       if (listed == null) {
@@ -250,6 +254,13 @@ public final class RedisAdapter implements StoreAdapter {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  /** The port a replica gives its primary: {@code replica-announce-port}, else its own port. */
+  static int announcedPort(RedisCommands<String, String> r) {
+    Map<String, String> announce = r.configGet("replica-announce-port");
+    int port = Integer.parseInt(announce.getOrDefault("replica-announce-port", "0"));
+    return port != 0 ? port : Integer.parseInt(r.configGet("port").getOrDefault("port", "0"));
   }
 
   private static int minReplicasToWrite(RedisCommands<String, String> r) {
