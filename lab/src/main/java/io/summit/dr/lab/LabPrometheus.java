@@ -27,9 +27,9 @@ import java.util.function.Consumer;
  * observers, agents, service clusters, the WAN daemon) every 5 s, one job per kind ({@code
  * summit-orchestrator}, ...; the target's location in the label {@code location}), and the service
  * instances each cluster runs (job {@code summit-service}, found through the cluster's {@code
- * /v1/prometheus-targets}, so instances the autoscaler adds are scraped too), with the alert
- * rules of {@code deploy/prometheus/rules.yml} when that file is found. Recorded in the lab state
- * as kind {@code prometheus}, so {@code lab down} stops it; its data lives in {@code
+ * /v1/prometheus-targets}, so instances the autoscaler adds are scraped too), with the alert rules
+ * of {@code deploy/prometheus/rules.yml} when that file is found. Recorded in the lab state as kind
+ * {@code prometheus}, so {@code lab down} stops it; its data lives in {@code
  * <lab>/edge/prometheus}.
  */
 public final class LabPrometheus {

@@ -120,10 +120,10 @@ class LabTest {
   }
 
   /**
-   * An orchestrator replica at the witness reaches the east replica through the witness's link,
-   * not at the port the replica announced to its primary: it must still find it among the
-   * primary's replicas and measure its lag (it reported "lag unknown" forever, which refused every
-   * failover after a leader change).
+   * An orchestrator replica at the witness reaches the east replica through the witness's link, not
+   * at the port the replica announced to its primary: it must still find it among the primary's
+   * replicas and measure its lag (it reported "lag unknown" forever, which refused every failover
+   * after a leader change).
    */
   @Test
   @Order(4)

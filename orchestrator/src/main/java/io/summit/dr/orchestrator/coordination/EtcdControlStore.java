@@ -121,8 +121,8 @@ public final class EtcdControlStore implements ControlStore {
   }
 
   /**
-   * One transaction: create the record when absent (under this replica's leadership), else read
-   * it. The same transaction shape as the failover gate's ({@link #advanceTerm(String, String,
+   * One transaction: create the record when absent (under this replica's leadership), else read it.
+   * The same transaction shape as the failover gate's ({@link #advanceTerm(String, String,
    * String)}), so a new leader's first call also readies that path (client stubs, compiled code)
    * before a failover needs it.
    */

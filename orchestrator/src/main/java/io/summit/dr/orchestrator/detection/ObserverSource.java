@@ -24,8 +24,8 @@ public interface ObserverSource {
 
   /**
    * True when its views carry the observer's own count of probes in a row ({@link
-   * ObserverView#consecutive()}): asking it more often than it probes then adds no false
-   * evidence, so a detector may ask it again between two polls.
+   * ObserverView#consecutive()}): asking it more often than it probes then adds no false evidence,
+   * so a detector may ask it again between two polls.
    */
   default boolean countsItsOwnProbes() {
     return false;

@@ -38,16 +38,16 @@ import org.jspecify.annotations.Nullable;
  * streak, UP the reverse. An observer that counts its own probes ({@link
  * ObserverView#consecutive()}, as observer daemons do) lifts the streak to its count: three failed
  * probes of the witness's observer are three, whether this detector polled it once or three times
- * since, so a remote vote is not delayed by the polling. {@link RegionHealth#UNKNOWN} (the observer could not be asked) changes
- * neither streak: an observer's own outage says nothing about the region, so it neither restarts
- * nor extends the count. But only an observer whose <em>latest</em> report is DOWN (or UP) votes,
- * so an unreachable observer never counts toward a quorum. Observers whose {@link
- * ObserverSource#location()} is the region itself never vote on it. Nor does an observer that
- * sees every region it judges (two or more) DOWN at once: far more likely it is cut off or starved
- * itself (a witness whose links flap, an observer on a loaded machine whose probes time out) than
- * that every region failed at once, and if they all did there is nowhere to fail over to. Its DOWN
- * reports count for nothing while that lasts (neither a failure nor a partition). With {@code q =
- * observerQuorum}:
+ * since, so a remote vote is not delayed by the polling. {@link RegionHealth#UNKNOWN} (the observer
+ * could not be asked) changes neither streak: an observer's own outage says nothing about the
+ * region, so it neither restarts nor extends the count. But only an observer whose <em>latest</em>
+ * report is DOWN (or UP) votes, so an unreachable observer never counts toward a quorum. Observers
+ * whose {@link ObserverSource#location()} is the region itself never vote on it. Nor does an
+ * observer that sees every region it judges (two or more) DOWN at once: far more likely it is cut
+ * off or starved itself (a witness whose links flap, an observer on a loaded machine whose probes
+ * time out) than that every region failed at once, and if they all did there is nowhere to fail
+ * over to. Its DOWN reports count for nothing while that lasts (neither a failure nor a partition).
+ * With {@code q = observerQuorum}:
  *
  * <ul>
  *   <li>{@link RegionFailed}: outside observers in at least {@code q} locations currently report
@@ -65,7 +65,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Lifecycle: NEW, then {@link #start()} (polls every {@code probeInterval} on the given
- * scheduler, and {@link #followUp() follows up} every {@link #FOLLOW_UP} while a region is suspected, which the caller owns and shuts down), then {@link #close()}. {@link #pollOnce()} may
+ * scheduler, and {@link #followUp() follows up} every {@link #FOLLOW_UP} while a region is
+ * suspected, which the caller owns and shuts down), then {@link #close()}. {@link #pollOnce()} may
  * also be called directly, in NEW or STARTED. Thread-safe: polls are serialized; the listener is
  * called on the polling thread, outside any lock readers need, in the order events were reached. A
  * listener that throws is logged and does not stop detection.
@@ -102,7 +103,9 @@ public final class QuorumDetector implements AutoCloseable {
   private volatile @Nullable ScheduledFuture<?> followUps;
   private volatile boolean anySuspected;
 
-  /** How often observers that count their own probes are asked again while a region is suspected. */
+  /**
+   * How often observers that count their own probes are asked again while a region is suspected.
+   */
   static final java.time.Duration FOLLOW_UP = java.time.Duration.ofMillis(50);
 
   /**
@@ -159,8 +162,7 @@ public final class QuorumDetector implements AutoCloseable {
     task = scheduler.scheduleAtFixedRate(this::pollSafely, 0, nanos, TimeUnit.NANOSECONDS);
     long every = FOLLOW_UP.toNanos();
     followUps =
-        scheduler.scheduleWithFixedDelay(
-            this::followUpSafely, every, every, TimeUnit.NANOSECONDS);
+        scheduler.scheduleWithFixedDelay(this::followUpSafely, every, every, TimeUnit.NANOSECONDS);
   }
 
   /** Stops polling; a second close does nothing. Does not shut the scheduler down. */
@@ -418,9 +420,9 @@ public final class QuorumDetector implements AutoCloseable {
 
     /**
      * Counts one more poll that saw {@code health}. {@code observed} is how many probes in a row
-     * the observer itself saw it so (0 when it does not say): then the streak is the observer's
-     * own count, which neither lags behind its probes (as counting our polls would) nor runs ahead
-     * of them when it is asked more often than it probes.
+     * the observer itself saw it so (0 when it does not say): then the streak is the observer's own
+     * count, which neither lags behind its probes (as counting our polls would) nor runs ahead of
+     * them when it is asked more often than it probes.
      */
     void update(RegionHealth health, int observed) {
       latest = health;

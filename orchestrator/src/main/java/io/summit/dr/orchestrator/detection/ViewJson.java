@@ -37,8 +37,7 @@ final class ViewJson {
 
   /**
    * Reads the observer's own probe counts of a view: regions of {@code expected} with a
-   * non-negative integer count; anything else is left out (the detector then counts its own
-   * polls).
+   * non-negative integer count; anything else is left out (the detector then counts its own polls).
    */
   static Map<String, Integer> readConsecutive(String json, Collection<String> expected) {
     JsonNode counts = parse(json).path("consecutive");

@@ -91,7 +91,8 @@ class ObserverDaemonTest {
   @Test
   void countsItsOwnProbesInARowAndTheSourceReadsTheCount() {
     ObserverDaemon d =
-        start(List.of(new ProbeTarget("eu-west-1", StoreKind.REDIS, TestRedisClosedPort.address())));
+        start(
+            List.of(new ProbeTarget("eu-west-1", StoreKind.REDIS, TestRedisClosedPort.address())));
     HttpObserverSource source =
         new HttpObserverSource(
             "observer-us-east-1",

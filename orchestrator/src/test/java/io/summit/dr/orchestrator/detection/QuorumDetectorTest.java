@@ -147,7 +147,9 @@ class QuorumDetectorTest {
 
     assertThat(detector.failedRegions()).containsExactly(WEST);
     assertThat(events).last().isInstanceOf(RegionFailed.class);
-    assertThat(edge.polls.get()).as("a follow-up asks only counting observers").isEqualTo(edgePolls);
+    assertThat(edge.polls.get())
+        .as("a follow-up asks only counting observers")
+        .isEqualTo(edgePolls);
   }
 
   @Test

@@ -1,0 +1,62 @@
+package io.summit.dr.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.summit.dr.drill.history.Op;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The chaos drill's loss window, which decides whether an asynchronous loss explains a loss. */
+class ChaosLossWindowTest {
+  private static final long T0 = 1_000_000_000L;
+
+  private static Op ackedAt(double seconds) {
+    long at = T0 + (long) (seconds * 1e9);
+    return new Op(
+        1,
+        1,
+        Op.F.WRITE,
+        "w",
+        1L,
+        at - 1_000_000,
+        Instant.EPOCH,
+        at,
+        Op.Type.OK,
+        1L,
+        "us-west-2",
+        "edge",
+        null);
+  }
+
+  @Test
+  void theOldestLostWriteBeforeTheFirstFaultThatTookEffectSetsTheWindow() {
+    List<ChaosDrill.FaultRun> faults =
+        List.of(
+            new ChaosDrill.FaultRun(0.5, "kill-etcd etcd-witness", "refused"),
+            new ChaosDrill.FaultRun(2.0, "kill-region us-west-2", null),
+            new ChaosDrill.FaultRun(3.0, "kill-orchestrator-leader", null));
+
+    double window =
+        ChaosDrill.lossWindowS(List.of(ackedAt(1.97), ackedAt(1.4), ackedAt(2.05)), faults, T0);
+
+    assertThat(window).isCloseTo(0.6, within(1e-6)); // 2.0 - 1.4: beyond a 0.5 s budget
+  }
+
+  @Test
+  void writesAcknowledgedOnlyAfterTheFaultGiveANegativeWindow() {
+    double window =
+        ChaosDrill.lossWindowS(
+            List.of(ackedAt(2.3), ackedAt(2.1)),
+            List.of(new ChaosDrill.FaultRun(2.0, "isolate us-west-2", null)),
+            T0);
+
+    assertThat(window).isCloseTo(-0.1, within(1e-6));
+  }
+
+  @Test
+  void nothingLostIsAZeroWindow() {
+    assertThat(ChaosDrill.lossWindowS(List.of(), List.of(), T0)).isZero();
+  }
+}
