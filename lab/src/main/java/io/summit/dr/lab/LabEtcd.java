@@ -65,6 +65,9 @@ final class LabEtcd {
         "--initial-cluster-state=new",
         "--heartbeat-interval=100",
         "--election-timeout=600",
+        // A member that comes back (a region restarted) asks before it campaigns, so it cannot
+        // depose a working leader (the default from etcd 3.5 on; 3.4 needs the flag).
+        "--pre-vote=true",
         "--logger=zap",
         "--log-outputs=stderr");
   }

@@ -89,8 +89,12 @@ final class LabUp {
     List<WanSpec.Route> routes = routes(stores);
     checkPortsFree(stores, routes);
     Path wanSpec = writeWanSpec(routes);
+    // The WAN daemon carries every cross-location byte, etcd's heartbeats included: starved, it
+    // stalls the network itself (an etcd leader then loses its quorum and leases stall).
     List<String> wanCommand =
-        Lab.javaCommand(classPath, Lab.wanMain().getName(), List.of("--spec", wanSpec.toString()));
+        Lab.prioritized(
+            Lab.javaCommand(
+                classPath, Lab.wanMain().getName(), List.of("--spec", wanSpec.toString())));
     step(
         "wan",
         "wan",
