@@ -314,13 +314,17 @@ public final class RegionAgent implements AutoCloseable {
       writer = w;
       if (!isOurs(w)) {
         LOG.warn(
-            "{}: writer is now {} (term {}) while this agent held lease {}: releasing the authority,"
-                + " leaving the stores to the orchestrator; {}",
+            "{}: writer is now {} (term {}) while this agent held lease {}: fencing the local"
+                + " primaries, then releasing the authority; {}",
             id,
             w.region(),
             w.term(),
             hex(leaseId),
             snapshotText(nanoTime.getAsLong()));
+        // Fence before the key goes: the orchestrator's gate takes the key's disappearance as "no
+        // writer left in this region" (expired, so past this agent's deadline; or released, so
+        // fenced here). Fencing what the orchestrator fenced already is a no-op.
+        fenceAll(List.copyOf(stores.keySet()));
         revokeQuietly(leaseId);
         standBy();
       } else if (w.term() != term) {

@@ -207,7 +207,9 @@ class RegionAgentTest {
   }
 
   @Test
-  void releasesTheAuthorityWithoutTouchingStoresWhenTheWriterMovesAway() {
+  void fencesItsPrimariesThenReleasesTheAuthorityWhenTheWriterMovesAway() {
+    // The orchestrator's gate reads the key's disappearance as "no writer left here": the agent
+    // must have fenced before it lets the key go.
     etcd.putWriter("us-west-2", 1);
     agent.tick();
     etcd.putWriter("us-east-1", 2);
@@ -219,7 +221,9 @@ class RegionAgentTest {
 
     assertThat(agent.status().state()).isEqualTo(AgentState.STANDBY);
     assertThat(etcd.key(authority())).isEmpty();
-    assertThat(postgres.calls() + redis.calls()).isZero();
+    assertThat(postgres.fenced).isTrue();
+    assertThat(redis.fenced).isTrue();
+    assertThat(postgres.unfences + redis.unfences).isZero();
   }
 
   @Test

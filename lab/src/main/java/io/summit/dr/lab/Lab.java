@@ -708,11 +708,11 @@ public final class Lab {
   /**
    * {@code command} run at a higher CPU priority (nice -5) when the lab runs as root: the
    * components whose leases keep a region's write authority (etcd members, region agents) and the
-   * WAN daemon that carries their traffic between locations. On a
-   * 2-core machine a region that restarts (a dozen processes starting at once) otherwise starves an
-   * agent past its renewal deadline, and it fences the healthy writer region's primaries.
-   * Production gives the control plane guaranteed CPU; this is the lab's equivalent. Unchanged when
-   * not root (raising priority needs CAP_SYS_NICE) or without nice(1).
+   * WAN daemon that carries their traffic between locations. On a 2-core machine a region that
+   * restarts (a dozen processes starting at once) otherwise starves an agent past its renewal
+   * deadline, and it fences the healthy writer region's primaries. Production gives the control
+   * plane guaranteed CPU; this is the lab's equivalent. Unchanged when not root (raising priority
+   * needs CAP_SYS_NICE) or without nice(1).
    */
   static List<String> prioritized(List<String> command) {
     Path nice = Path.of("/usr/bin/nice");

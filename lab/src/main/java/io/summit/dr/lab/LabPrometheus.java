@@ -24,19 +24,27 @@ import java.util.function.Consumer;
  * The lab's optional Prometheus ({@code summit-dr lab up --prometheus}): Debian's {@code
  * /usr/bin/prometheus} on loopback at the edge (+60, {@link LabLayout#prometheus()}), scraping
  * every component of the running lab that serves {@code /metrics} (orchestrator replicas, routers,
- * observers, agents, service clusters, the WAN daemon) every 5 s, one job per kind ({@code
- * summit-orchestrator}, ...; the target's location in the label {@code location}), and the service
- * instances each cluster runs (job {@code summit-service}, found through the cluster's {@code
- * /v1/prometheus-targets}, so instances the autoscaler adds are scraped too), with the alert rules
- * of {@code deploy/prometheus/rules.yml} when that file is found. Recorded in the lab state as kind
- * {@code prometheus}, so {@code lab down} stops it; its data lives in {@code
- * <lab>/edge/prometheus}.
+ * observers, agents, service clusters, the WAN daemon, object replicators, and etcd's own) every 5
+ * s, one job per kind ({@code summit-orchestrator}, ...; the target's location in the label {@code
+ * location}), and the service instances each cluster runs (job {@code summit-service}, found
+ * through the cluster's {@code /v1/prometheus-targets}, so instances the autoscaler adds are
+ * scraped too), with the alert rules of {@code deploy/prometheus/rules.yml} when that file is
+ * found. Recorded in the lab state as kind {@code prometheus}, so {@code lab down} stops it; its
+ * data lives in {@code <lab>/edge/prometheus}.
  */
 public final class LabPrometheus {
   static final String PROGRAM = "/usr/bin/prometheus";
   static final String KIND = "prometheus";
   private static final List<String> SCRAPED =
-      List.of("orchestrator", "router", "observer", "agent", "cluster", "wan");
+      List.of(
+          "orchestrator",
+          "router",
+          "observer",
+          "agent",
+          "cluster",
+          "wan",
+          "objects-replicator",
+          "etcd");
 
   private LabPrometheus() {}
 

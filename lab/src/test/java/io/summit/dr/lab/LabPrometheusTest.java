@@ -27,12 +27,14 @@ class LabPrometheusTest {
             List.of(
                 c("wan-edge", "wan", "edge", 26950),
                 c("postgres-us-west-2", "postgres", "us-west-2", 26001),
+                c("etcd-witness", "etcd", "witness", 26860),
                 c("orchestrator-us-west-2", "orchestrator", "us-west-2", 26070),
                 c("orchestrator-witness", "orchestrator", "witness", 26870),
                 c("agent-us-west-2", "agent", "us-west-2", 26080),
                 c("observer-us-east-1", "observer", "us-east-1", 26130),
                 c("router-edge", "router", "edge", 26921),
-                c("cluster-us-east-1", "cluster", "us-east-1", 26140)));
+                c("cluster-us-east-1", "cluster", "us-east-1", 26140),
+                c("objects-replicator-us-east-1", "objects-replicator", "us-east-1", 26118)));
     Path rules = Path.of("../deploy/prometheus/rules.yml").toAbsolutePath().normalize();
 
     String config = LabPrometheus.config(state, rules);
@@ -47,6 +49,10 @@ class LabPrometheusTest {
             "job_name: summit-cluster",
             "location: 'witness'",
             "job_name: summit-service",
+            "job_name: summit-objects-replicator",
+            "job_name: summit-etcd",
+            "'127.0.0.1:26860'",
+            "'127.0.0.1:26118'",
             "url: 'http://127.0.0.1:26140/v1/prometheus-targets'")
         .doesNotContain("26001");
     Path file = Files.writeString(dir.resolve("prometheus.yml"), config);

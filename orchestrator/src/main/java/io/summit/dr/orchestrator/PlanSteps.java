@@ -421,6 +421,9 @@ final class PlanSteps implements StepExecutor {
    * <ol>
    *   <li>the writer record moves to the new region under the next term, so the old region's agent
    *       stops renewing its authority and never takes it back;
+   *   <li>unless the orchestrator fenced every old primary itself, it first waits (up to the
+   *       authority bound) for the old region's authority key to go by itself: expired (its agent
+   *       is past its own deadline) or released (its agent saw the new term and fenced first);
    *   <li>the old region's authority (its agent's lease), if etcd still holds it, is revoked: the
    *       key is gone at once and the agent, whose next renewal fails, fences its primaries;
    *   <li>unless the orchestrator fenced every old primary itself in this plan, it then waits the
@@ -432,6 +435,28 @@ final class PlanSteps implements StepExecutor {
    * renewal was granted, which is after the agent's own deadline. A region without an agent (no
    * coordination store) has no authority to wait for.
    */
+  /**
+   * Waits until {@code region}'s authority key is gone (the watch says so and a read confirms it)
+   * or {@code untilNanos}; returns what etcd holds then (empty when gone).
+   */
+  private Optional<Authority> awaitAuthorityGone(String region, long untilNanos) {
+    long lastRead = System.nanoTime();
+    while (System.nanoTime() < untilNanos) {
+      long since = System.nanoTime() - lastRead;
+      // the watch's word is confirmed by a read (at most every 50 ms); without it, a read every
+      // 250 ms in case the watch is behind
+      if ((control.authorityKnownGone(region) && since >= 50_000_000L) || since >= 250_000_000L) {
+        Optional<Authority> held = control.authority(region);
+        if (held.isEmpty()) {
+          return held;
+        }
+        lastRead = System.nanoTime();
+      }
+      LockSupport.parkNanos(Math.min(20_000_000L, Math.max(0, untilNanos - System.nanoTime())));
+    }
+    return control.authority(region);
+  }
+
   private synchronized StepResult gate(Plan plan) {
     if (gated.containsKey(plan.id())) {
       return new StepResult.AlreadyDone("gate: passed");
@@ -448,6 +473,16 @@ final class PlanSteps implements StepExecutor {
                   .allMatch(s -> ran.contains(s.name()));
       long waitedMs = 0;
       Optional<Authority> held = moved.oldAuthority();
+      boolean revoked = false;
+      if (held.isPresent() && !fencedAll) {
+        // A key that goes by itself within the bound needs no revoke and no full wait: it expired
+        // (no renewal for a TTL, so past its agent's deadline: fenced, or dead) or its agent
+        // released it (which it does only after fencing its primaries). Detection often outruns a
+        // dead agent's lease by a few hundred ms; revoking then would cost the whole bound.
+        long start = System.nanoTime();
+        held = awaitAuthorityGone(from, start + control.authorityBound().toNanos());
+        waitedMs += (System.nanoTime() - start) / 1_000_000;
+      }
       for (int round = 0; round < 3; round++) {
         if (round > 0) {
           held = control.authority(from);
@@ -456,6 +491,7 @@ final class PlanSteps implements StepExecutor {
           break;
         }
         control.revoke(held.get());
+        revoked = true;
         if (fencedAll) {
           continue;
         }
@@ -474,11 +510,15 @@ final class PlanSteps implements StepExecutor {
               from,
               next.region(),
               next.term(),
-              waitedMs > 0
+              revoked
                   ? "old authority revoked, waited " + waitedMs + " ms for its agent's deadline"
-                  : fencedAll
-                      ? "old primaries fenced by the orchestrator"
-                      : "no authority held by " + from));
+                  : waitedMs > 0
+                      ? "old authority gone after "
+                          + waitedMs
+                          + " ms (expired, or released by its agent)"
+                      : fencedAll
+                          ? "old primaries fenced by the orchestrator"
+                          : "no authority held by " + from));
     } catch (CoordinationException e) {
       return new StepResult.Retry("gate: " + e.getMessage());
     }
