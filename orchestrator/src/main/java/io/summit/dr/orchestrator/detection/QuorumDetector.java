@@ -187,25 +187,28 @@ public final class QuorumDetector implements AutoCloseable {
    * @throws IllegalStateException when closed
    */
   public void pollOnce() {
-    List<DetectionEvent> events;
     pollLock.lock();
     try {
       if (state.get() == State.CLOSED) {
         throw new IllegalStateException("detector: poll after close");
       }
-      List<@Nullable ObserverView> views = askAll();
-      Instant now = clock.instant();
-      record(views);
-      events = new ArrayList<>();
-      for (String region : regions) {
-        judge(region, now, events);
-      }
-      failedSnapshot = Set.copyOf(failed);
-      anySuspected = !suspected.isEmpty();
-      deliver(events);
+      judgeAndDeliver(askAll());
     } finally {
       pollLock.unlock();
     }
+  }
+
+  /** Under the poll lock: counts {@code views}, judges every region, delivers the events. */
+  private void judgeAndDeliver(List<@Nullable ObserverView> views) {
+    Instant now = clock.instant();
+    record(views);
+    List<DetectionEvent> events = new ArrayList<>();
+    for (String region : regions) {
+      judge(region, now, events);
+    }
+    failedSnapshot = Set.copyOf(failed);
+    anySuspected = !suspected.isEmpty();
+    deliver(events);
   }
 
   /**
@@ -221,7 +224,6 @@ public final class QuorumDetector implements AutoCloseable {
     if (!anySuspected) {
       return;
     }
-    List<DetectionEvent> events;
     pollLock.lock();
     try {
       if (state.get() == State.CLOSED) {
@@ -230,16 +232,7 @@ public final class QuorumDetector implements AutoCloseable {
       if (suspected.isEmpty()) {
         return;
       }
-      List<@Nullable ObserverView> views = ask(ObserverSource::countsItsOwnProbes, FOLLOW_UP_WAIT);
-      Instant now = clock.instant();
-      record(views);
-      events = new ArrayList<>();
-      for (String region : regions) {
-        judge(region, now, events);
-      }
-      failedSnapshot = Set.copyOf(failed);
-      anySuspected = !suspected.isEmpty();
-      deliver(events);
+      judgeAndDeliver(ask(ObserverSource::countsItsOwnProbes, FOLLOW_UP_WAIT));
     } finally {
       pollLock.unlock();
     }
