@@ -91,8 +91,8 @@ class HistoryDrillLabTest {
    * Not in the default suite ({@code long-drill}): split brain is 0 every time, but the isolated
    * writer acknowledges writes until its agent fences it (up to ~1 s), those are lost with
    * asynchronous replication, and a register read afterwards can see an older value — a
-   * linearizability violation in one of three runs this session (README, "Histories, checkers
-   * and the chaos drill"). Run it with {@code -Dsummit.excludedGroups=}.
+   * linearizability violation in one of three runs this session (README, "Histories, checkers and
+   * the chaos drill"). Run it with {@code -Dsummit.excludedGroups=}.
    */
   @Test
   @Order(3)
