@@ -160,7 +160,10 @@ public final class RegisterWorkload implements AutoCloseable {
             body.path("writer_region").asText(null));
       }
       String error = answer.statusCode() + " " + body.path("error").asText("");
-      return Canary.surelyNotDone(answer.statusCode(), null) ? p.fail(error) : p.info(error);
+      boolean refused = body.path("written").isBoolean() && !body.get("written").asBoolean();
+      return refused || Canary.surelyNotDone(answer.statusCode(), null)
+          ? p.fail(error)
+          : p.info(error);
     } catch (IOException e) {
       return Canary.surelyNotDone(0, e) ? p.fail(e.toString()) : p.info(e.toString());
     } catch (InterruptedException e) {

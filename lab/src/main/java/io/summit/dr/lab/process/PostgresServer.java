@@ -46,6 +46,11 @@ public final class PostgresServer implements PostgresControl {
       wal_retrieve_retry_interval = 500ms
       shared_buffers = 32MB
       max_connections = 80
+      # Commits do not wait for a standby unless a transaction asks (SET LOCAL synchronous_commit
+      # = remote_apply: the workload's registers, whose writes must survive a region loss); any
+      # one standby applying is enough. Entity writes stay asynchronous (the topology's rpo_budget).
+      synchronous_standby_names = 'ANY 1 (*)'
+      synchronous_commit = local
       """;
 
   private final Binaries binaries;

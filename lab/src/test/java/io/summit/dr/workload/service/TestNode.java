@@ -53,6 +53,41 @@ final class TestNode implements AutoCloseable {
     return new TestNode(pgAt, redisAt, pg, pid);
   }
 
+  /**
+   * A node whose PostgreSQL is a streaming replica of {@code primary}'s (base backup through a new
+   * slot), with a Redis of its own.
+   */
+  static TestNode startReplicaOf(String name, TestNode primary) throws IOException {
+    Path dir =
+        Path.of("target", "nodes", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
+    Files.createDirectories(dir);
+    OsProcesses.run(
+        List.of("chmod", "-R", "755", Path.of("target").toAbsolutePath().toString()),
+        Duration.ofSeconds(5));
+    Binaries binaries = Binaries.find();
+    Endpoint pgAt = new Endpoint("127.0.0.1", freePort());
+    PostgresServer pg =
+        new PostgresServer(binaries, dir.resolve("pg"), dir.resolve("pg.log"), pgAt);
+    pg.cloneFrom(primary.postgres, "node_" + name);
+    pg.startServer();
+    Endpoint redisAt = new Endpoint("127.0.0.1", freePort());
+    RedisServer redis = new RedisServer(binaries, dir.resolve("redis"), redisAt);
+    redis.configure(null);
+    long pid = redis.start(Duration.ofSeconds(20));
+    return new TestNode(pgAt, redisAt, pg, pid);
+  }
+
+  /**
+   * Stops ({@code STOP}) or continues ({@code CONT}) this node's PostgreSQL, postmaster and
+   * children: a stopped replica is a standby gone silent, as behind a cut link.
+   */
+  void signalPostgres(String signal) {
+    long pid = pg.pid().orElseThrow(() -> new IllegalStateException("postgres is not running"));
+    OsProcesses.run(
+        List.of("pkill", "-" + signal, "-P", Long.toString(pid)), Duration.ofSeconds(5));
+    OsProcesses.run(List.of("kill", "-" + signal, Long.toString(pid)), Duration.ofSeconds(5));
+  }
+
   Connection sql() throws SQLException {
     return DriverManager.getConnection(
         "jdbc:postgresql://" + postgres + "/postgres?user=postgres&connectTimeout=2");

@@ -17,9 +17,39 @@ import java.util.OptionalLong;
  * with the writes; a <b>local</b> read reads this region's node (a replica elsewhere: stale by the
  * replication lag).
  *
+ * <p><b>Registers are the strict class: nothing acknowledged is lost with a region.</b> Entity
+ * writes replicate asynchronously (the topology's RPO budget), so an isolated writer's last
+ * acknowledged writes die with it. A register write or strong read instead commits with {@code
+ * synchronous_commit = remote_apply}: it is acknowledged only once a standby in another region has
+ * applied it (the lab's servers name any standby in {@code synchronous_standby_names}). Before
+ * writing, the primary must have a synchronous standby streaming; without one (the other region
+ * down or cut off for longer than {@code wal_sender_timeout}) the operation is refused as {@link
+ * NotWritten}, surely without effect. A commit whose standby goes silent waits: it is committed on
+ * the primary but not acknowledged, and the caller's timeout turns it into an unknown outcome (the
+ * network timeout is {@link #STRICT_TIMEOUT_MS}). The read locks the row, so it too waits for the
+ * standby, and never returns a value that a failover could take back. The price: registers are
+ * unavailable while only one region serves.
+ *
  * <p>Thread-safe: it holds no state of its own beyond the schema flag.
  */
 final class RegisterStore {
+  /** How long a strict operation waits on its connection (the standby's apply included). */
+  static final int STRICT_TIMEOUT_MS = 3000;
+
+  /** Whether a synchronous standby is streaming from this primary now. */
+  static final String SYNC_STANDBY =
+      "select count(*) from pg_stat_replication where state = 'streaming'"
+          + " and sync_state in ('sync', 'quorum')";
+
+  /** A register operation refused before anything was written: surely without effect. */
+  static final class NotWritten extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotWritten(String message) {
+      super(message);
+    }
+  }
+
   static final String TABLE =
       "create table if not exists registers (key text primary key, value bigint not null,"
           + " term bigint not null)";
@@ -43,25 +73,73 @@ final class RegisterStore {
     EntityStore.Wiring w = entities.current();
     try (Connection c = w.pgWriter().connection()) {
       ensureSchema(c);
-      try (PreparedStatement upsert =
-          c.prepareStatement(
-              "insert into registers (key, value, term) select ?, ?, ? where "
-                  + WriterTerm.PG_GUARD
-                  + " on conflict (key) do update set value = excluded.value,"
-                  + " term = excluded.term")) {
-        upsert.setString(1, key);
-        upsert.setLong(2, value);
-        upsert.setLong(3, w.term());
-        upsert.setLong(4, w.term());
-        if (upsert.executeUpdate() == 0) {
-          EntityStore.refuseIfStale(c, w);
-          throw new SQLException("register " + key + ": not written (guard refused)");
+      c.setAutoCommit(false);
+      try {
+        strict(c, w);
+        try (PreparedStatement upsert =
+            c.prepareStatement(
+                "insert into registers (key, value, term) select ?, ?, ? where "
+                    + WriterTerm.PG_GUARD
+                    + " on conflict (key) do update set value = excluded.value,"
+                    + " term = excluded.term")) {
+          upsert.setString(1, key);
+          upsert.setLong(2, value);
+          upsert.setLong(3, w.term());
+          upsert.setLong(4, w.term());
+          if (upsert.executeUpdate() == 0) {
+            EntityStore.refuseIfStale(c, w);
+            throw new NotWritten(
+                w.pgWriter().id() + ": register " + key + ": not written (guard refused)");
+          }
         }
+        c.commit(); // waits for the standby's apply
+      } catch (NotWritten | SQLException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        autoCommitQuietly(c);
       }
     } catch (SQLException e) {
       throw new EntityStore.StoreException(w.pgWriter().id() + ": " + e.getMessage(), e);
     }
     return new EntityStore.Ack(w.writerRegion(), w.term());
+  }
+
+  /**
+   * Makes the transaction on {@code c} strict: its commit waits until a standby has applied it,
+   * within {@link #STRICT_TIMEOUT_MS}.
+   *
+   * @throws NotWritten when no synchronous standby is streaming
+   */
+  private static void strict(Connection c, EntityStore.Wiring w) throws SQLException {
+    c.setNetworkTimeout(Runnable::run, STRICT_TIMEOUT_MS);
+    try (Statement s = c.createStatement()) {
+      s.execute("set local synchronous_commit = remote_apply");
+      try (ResultSet rs = s.executeQuery(SYNC_STANDBY)) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          throw new NotWritten(
+              w.pgWriter().id()
+                  + ": no synchronous standby streaming (registers need the other region)");
+        }
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection broke: the server rolls back what was not committed
+    }
+  }
+
+  private static void autoCommitQuietly(Connection c) {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException ignored) {
+      // broken: the pool retires it
+    }
   }
 
   /**
@@ -86,15 +164,16 @@ final class RegisterStore {
       throws SQLException {
     c.setAutoCommit(false);
     try {
+      strict(c, w);
       EntityStore.refuseIfStale(c, w);
       OptionalLong v = select(c, key, " for update");
-      c.commit();
+      c.commit(); // the row lock is logged: the commit waits for the standby like a write's
       return v;
-    } catch (SQLException e) {
-      c.rollback();
+    } catch (NotWritten | SQLException e) {
+      rollbackQuietly(c);
       throw e;
     } finally {
-      c.setAutoCommit(true);
+      autoCommitQuietly(c);
     }
   }
 

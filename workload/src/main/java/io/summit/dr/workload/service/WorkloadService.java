@@ -320,7 +320,8 @@ public final class WorkloadService implements AutoCloseable {
 
   /**
    * {@code PUT /registers/KEY {"value": N}}: 200 with the writer region and term; 503 naming the
-   * node when the write failed (it may still have taken effect).
+   * node when the write failed: with {@code "written": false} when it surely had no effect (no
+   * synchronous standby, or the term guard refused it), otherwise it may still have taken effect.
    */
   private void putRegister(HttpExchange x, String key) throws IOException {
     long value;
@@ -338,6 +339,12 @@ public final class WorkloadService implements AutoCloseable {
     EntityStore.Ack ack;
     try {
       ack = registers.write(key, value);
+    } catch (RegisterStore.NotWritten e) {
+      ObjectNode refused = JSON.createObjectNode();
+      refused.put("error", e.getMessage());
+      refused.put("written", false);
+      reply(x, 503, refused);
+      return;
     } catch (EntityStore.StoreException e) {
       reply(x, 503, error(e.getMessage()));
       return;
@@ -396,7 +403,7 @@ public final class WorkloadService implements AutoCloseable {
     RegisterStore.Read read;
     try {
       read = registers.read(key, strong);
-    } catch (EntityStore.StoreException e) {
+    } catch (RegisterStore.NotWritten | EntityStore.StoreException e) {
       reply(x, 503, error(e.getMessage()));
       return;
     }

@@ -1,0 +1,169 @@
+package io.summit.dr.workload.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Registers are strict: against a real primary (us-west-2) and its real streaming replica
+ * (us-east-1), a register write is acknowledged only once the replica has applied it, refused
+ * surely-not-written when no standby streams, and left unknown when the standby goes silent under
+ * it (it may still take effect, and here does).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StrictRegistersTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestNode primary;
+  private TestNode replica;
+  private FakeDiscovery discovery;
+  private WorkloadService service;
+  private URI base;
+
+  @BeforeAll
+  void start() throws Exception {
+    primary = TestNode.start("strict-west");
+    replica = TestNode.startReplicaOf("strict_east", primary);
+    discovery = new FakeDiscovery();
+    discovery.publish("us-west-2", primary, replica);
+    Topology topology = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    service =
+        new WorkloadService(
+            topology,
+            "us-east-1",
+            "strict-test",
+            new InetSocketAddress("127.0.0.1", 0),
+            discovery.uri(),
+            UnaryOperator.identity());
+    service.start();
+    base = URI.create("http://127.0.0.1:" + service.address().getPort());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                "us-west-2"
+                    .equals(
+                        call("GET", "/readyz", null).body().path("writer_region").asText(null)));
+  }
+
+  @AfterAll
+  void stop() {
+    if (service != null) {
+      service.close();
+    }
+    if (discovery != null) {
+      discovery.close();
+    }
+    if (replica != null) {
+      replica.close();
+    }
+    if (primary != null) {
+      primary.close();
+    }
+  }
+
+  record Reply(int status, JsonNode body) {}
+
+  private Reply call(String method, String path, @Nullable String body) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .timeout(Duration.ofSeconds(15))
+            .build();
+    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), JSON.readTree(response.body()));
+  }
+
+  private static OptionalLong value(TestNode node, String key) throws Exception {
+    try (Connection c = node.sql();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select value from registers where key = '" + key + "'")) {
+      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+    }
+  }
+
+  private boolean standbyStreaming() throws Exception {
+    try (Connection c = primary.sql();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(RegisterStore.SYNC_STANDBY)) {
+      rs.next();
+      return rs.getLong(1) > 0;
+    }
+  }
+
+  @Test
+  void anAcknowledgedWriteIsAlreadyAppliedOnTheReplicaAndAStrongReadSeesIt() throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
+    for (long v = 1; v <= 20; v++) {
+      Reply w = call("PUT", "/registers/applied", "{\"value\":" + v + "}");
+      assertThat(w.status()).as(w.body().toString()).isEqualTo(200);
+      // remote_apply: the replica shows it the moment the write is acknowledged, no waiting
+      assertThat(value(replica, "applied")).hasValue(v);
+    }
+    Reply r = call("GET", "/registers/applied?read=strong", null);
+    assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
+    assertThat(r.body().path("value").asLong()).isEqualTo(20);
+  }
+
+  @Test
+  void aSilentStandbyLeavesTheWriteUnknownThenNoStandbyRefusesItAsNotWritten() throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
+    assertThat(call("PUT", "/registers/cut", "{\"value\":1}").status()).isEqualTo(200);
+    replica.signalPostgres("STOP");
+    try {
+      // the walsender still counts the standby: the write commits on the primary and waits
+      Reply unknown = call("PUT", "/registers/cut", "{\"value\":2}");
+      assertThat(unknown.status()).isEqualTo(503);
+      assertThat(unknown.body().has("written")).as(unknown.body().toString()).isFalse();
+      // committed on the primary's disk but still in progress to other sessions: a commit that
+      // waits for its standby becomes visible only when the wait ends
+      assertThat(value(primary, "cut")).hasValue(1);
+      Reply strong = call("GET", "/registers/cut?read=strong", null);
+      assertThat(strong.status())
+          .as("a strong read must not return the unacknowledged 2")
+          .isEqualTo(503);
+      // after wal_sender_timeout the standby is gone: refused before anything is written
+      await().atMost(Duration.ofSeconds(15)).until(() -> !standbyStreaming());
+      Reply refused = call("PUT", "/registers/cut", "{\"value\":3}");
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.body().path("written").asBoolean(true))
+          .as(refused.body().toString())
+          .isFalse();
+      assertThat(value(primary, "cut")).hasValue(1);
+    } finally {
+      replica.signalPostgres("CONT");
+    }
+    // the unknown write took effect: the replica catches up to it
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> value(replica, "cut").equals(OptionalLong.of(2)));
+    await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
+    assertThat(call("PUT", "/registers/cut", "{\"value\":4}").status()).isEqualTo(200);
+    assertThat(value(replica, "cut")).hasValue(4);
+  }
+}
