@@ -40,6 +40,7 @@ final class LagMonitor {
   private final Map<String, StoreObservation> last = new ConcurrentHashMap<>();
   private final Map<String, StoreObservation> lastReachable = new ConcurrentHashMap<>();
   private final Map<String, Deque<Sample>> primaryPositions = new ConcurrentHashMap<>();
+  private final Map<String, Instant> primarySeen = new ConcurrentHashMap<>();
 
   private final int voidAfter;
   // Per replica: observations in a row that were not good while its primary answered.
@@ -74,6 +75,7 @@ final class LagMonitor {
       StoreObservation primary = primaryAfter(store, now);
       if (primary != null) {
         remember(store, primary);
+        primarySeen.put(store, primary.observedAt());
       }
       now.forEach((region, o) -> judge(store, region, o, primary != null));
     }
@@ -181,6 +183,14 @@ final class LagMonitor {
 
   Optional<StoreObservation> last(String store, String region) {
     return Optional.ofNullable(last.get(key(store, region)));
+  }
+
+  /**
+   * When this monitor last saw {@code store}'s primary answer as a primary: a replica's last known
+   * lag says nothing about what happened after it (empty when never).
+   */
+  Optional<Instant> primaryLastSeen(String store) {
+    return Optional.ofNullable(primarySeen.get(store));
   }
 
   /** The replica's last observation while its primary answered (see the class comment). */

@@ -122,14 +122,14 @@ public final class Orchestrator implements AutoCloseable {
                 control.saveDiscovery(
                     new DiscoveryRecord(s.version(), s.writerRegion(), s.term())));
     this.lag = new LagMonitor(stores, storeNames, regions, topology.health().failureThreshold());
-    this.rpo = RpoGuard.of(lag, topology);
+    this.rpo = RpoGuard.of(lag, topology, clock);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
     this.factory = new PlanFactory(topology);
     this.runner =
         new PlanRunner(
             journal,
-            new PlanSteps(topology, stores, router, discovery, lag, services, control),
+            new PlanSteps(topology, stores, router, discovery, lag, services, control, rpo),
             clock,
             this::planChanged);
   }

@@ -55,7 +55,8 @@ final class PlanSteps implements StepExecutor {
       Discovery discovery,
       LagMonitor lag,
       @Nullable Services services,
-      ControlStore control) {
+      ControlStore control,
+      RpoGuard rpo) {
     this.control = control;
     this.topology = topology;
     this.stores = stores;
@@ -63,7 +64,7 @@ final class PlanSteps implements StepExecutor {
     this.discovery = discovery;
     this.lag = lag;
     this.services = services;
-    this.rpo = RpoGuard.of(lag, topology);
+    this.rpo = rpo;
   }
 
   /**
@@ -435,28 +436,6 @@ final class PlanSteps implements StepExecutor {
    * renewal was granted, which is after the agent's own deadline. A region without an agent (no
    * coordination store) has no authority to wait for.
    */
-  /**
-   * Waits until {@code region}'s authority key is gone (the watch says so and a read confirms it)
-   * or {@code untilNanos}; returns what etcd holds then (empty when gone).
-   */
-  private Optional<Authority> awaitAuthorityGone(String region, long untilNanos) {
-    long lastRead = System.nanoTime();
-    while (System.nanoTime() < untilNanos) {
-      long since = System.nanoTime() - lastRead;
-      // the watch's word is confirmed by a read (at most every 50 ms); without it, a read every
-      // 250 ms in case the watch is behind
-      if ((control.authorityKnownGone(region) && since >= 50_000_000L) || since >= 250_000_000L) {
-        Optional<Authority> held = control.authority(region);
-        if (held.isEmpty()) {
-          return held;
-        }
-        lastRead = System.nanoTime();
-      }
-      LockSupport.parkNanos(Math.min(20_000_000L, Math.max(0, untilNanos - System.nanoTime())));
-    }
-    return control.authority(region);
-  }
-
   private synchronized StepResult gate(Plan plan) {
     if (gated.containsKey(plan.id())) {
       return new StepResult.AlreadyDone("gate: passed");
@@ -522,6 +501,28 @@ final class PlanSteps implements StepExecutor {
     } catch (CoordinationException e) {
       return new StepResult.Retry("gate: " + e.getMessage());
     }
+  }
+
+  /**
+   * Waits until {@code region}'s authority key is gone (the watch says so and a read confirms it)
+   * or {@code untilNanos}; returns what etcd holds then (empty when gone).
+   */
+  private Optional<Authority> awaitAuthorityGone(String region, long untilNanos) {
+    long lastRead = System.nanoTime();
+    while (System.nanoTime() < untilNanos) {
+      long since = System.nanoTime() - lastRead;
+      // the watch's word is confirmed by a read (at most every 50 ms); without it, a read every
+      // 250 ms in case the watch is behind
+      if ((control.authorityKnownGone(region) && since >= 50_000_000L) || since >= 250_000_000L) {
+        Optional<Authority> held = control.authority(region);
+        if (held.isEmpty()) {
+          return held;
+        }
+        lastRead = System.nanoTime();
+      }
+      LockSupport.parkNanos(Math.min(20_000_000L, Math.max(0, untilNanos - System.nanoTime())));
+    }
+    return control.authority(region);
   }
 
   private StepResult checkRpo(Plan plan, String store, String region) {

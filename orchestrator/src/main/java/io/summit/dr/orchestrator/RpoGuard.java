@@ -3,6 +3,7 @@ package io.summit.dr.orchestrator;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Store;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -16,6 +17,16 @@ import java.util.Locale;
  * last seen (both ends must say so), when no figure was measured, or when the figures were older
  * than {@code maxAge} (probe interval × failure threshold) when observed: PostgreSQL keeps showing
  * the lag a replica last reported while the link is silent, and that is not what a failover loses.
+ *
+ * <p>It is unknown too when this orchestrator last saw the store's primary answer more than {@code
+ * blindLimit} (3 × probe interval × failure threshold) before the check: the last known lag then
+ * describes the replica before a gap in which it may have stopped receiving (found in a chaos
+ * schedule: the replication link and the leader's view of us-west-2 were cut at +3 s, us-west-2 was
+ * killed at +7 s, and the lag measured before the cut, 0.063 s, let a failover through that lost 4
+ * s of acknowledged writes). A region failure's check comes about one detection time after the last
+ * sight (1.0-1.7 s here), inside the limit; a partition that blinds the orchestrator long before
+ * the failure does not. The limit does not close the gap entirely: a blind spell shorter than the
+ * limit less the detection time (about 1 s) still passes.
  */
 final class RpoGuard {
   /** The judgement and the figures it rests on. */
@@ -23,16 +34,22 @@ final class RpoGuard {
 
   private final LagMonitor lag;
   private final Duration maxAge;
+  private final Duration blindLimit;
+  private final Clock clock;
 
-  RpoGuard(LagMonitor lag, Duration maxAge) {
+  RpoGuard(LagMonitor lag, Duration maxAge, Clock clock) {
     this.lag = lag;
     this.maxAge = maxAge;
+    this.blindLimit = maxAge.multipliedBy(3);
+    this.clock = clock;
   }
 
   /** The guard with the topology's freshness bound: probe interval × failure threshold. */
-  static RpoGuard of(LagMonitor lag, io.summit.dr.topology.Topology topology) {
+  static RpoGuard of(LagMonitor lag, io.summit.dr.topology.Topology topology, Clock clock) {
     return new RpoGuard(
-        lag, topology.health().probeInterval().multipliedBy(topology.health().failureThreshold()));
+        lag,
+        topology.health().probeInterval().multipliedBy(topology.health().failureThreshold()),
+        clock);
   }
 
   Verdict check(Store store, String region) {
@@ -46,6 +63,24 @@ final class RpoGuard {
     String unknown = unknown(seen);
     if (unknown != null) {
       return new Verdict(false, node + ": lag unknown: " + unknown + " (budget " + budget + ")");
+    }
+    Duration blind =
+        lag.primaryLastSeen(store.name())
+            .map(at -> Duration.between(at, clock.instant()))
+            .orElse(Duration.ZERO);
+    if (blind.compareTo(blindLimit) > 0) {
+      return new Verdict(
+          false,
+          node
+              + ": lag unknown: this orchestrator last saw the primary answer "
+              + Durations.format(blind)
+              + " ago, longer than "
+              + Durations.format(blindLimit)
+              + " (3 x probe_interval x failure_threshold); the last known lag, "
+              + String.format(Locale.ROOT, "%.3fs", seen.lagSeconds())
+              + ", says nothing about the time since (budget "
+              + budget
+              + ")");
     }
     double seconds = java.util.Objects.requireNonNull(seen.lagSeconds());
     String measured =

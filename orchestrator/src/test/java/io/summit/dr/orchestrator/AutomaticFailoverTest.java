@@ -112,6 +112,7 @@ class AutomaticFailoverTest {
 
     // Past the cooldown the same report starts a plan.
     now.set(now.get().plusSeconds(25));
+    orchestrator.superviseOnce(); // supervision runs all along: it saw us-east-1 just before
     orchestrator.regionFailed(EAST, QUORUM);
     assertThat(awaitEnd().state()).isEqualTo("succeeded");
     assertThat(orchestrator.plans().plans()).hasSize(2);
@@ -161,6 +162,48 @@ class AutomaticFailoverTest {
                     .contains("redis@us-east-1: last known lag 2.000s")
                     .contains("> budget 500ms")
                     .contains("--force"));
+  }
+
+  @Test
+  void aLagMeasuredBeforeTheOrchestratorLostSightOfThePrimaryLongBeforeItFailedIsUnknown() {
+    // The chaos finding: the leader's view of us-west-2 (and the replication link) cut at +3 s,
+    // us-west-2 killed at +7 s, detected at +8.5 s; the lag from before the cut must not vouch.
+    orchestrator.superviseOnce(); // caught up, 0.03 s
+    kill(WEST); // as the orchestrator sees it from here on
+    for (int i = 0; i < 18; i++) {
+      now.set(now.get().plusMillis(300));
+      orchestrator.superviseOnce();
+    }
+    stores.operations.clear();
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(stores.operations).isEmpty();
+    assertThat(orchestrator.events().recent())
+        .filteredOn(e -> e.type().equals("failover-refused"))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(String.valueOf(e.data().get("reason")))
+                    .contains(
+                        "postgres@us-east-1: lag unknown: this orchestrator last saw the"
+                            + " primary answer 5400ms ago, longer than 2700ms"));
+  }
+
+  @Test
+  void aLagMeasuredJustBeforeTheRegionFailedStillVouchesADetectionTimeLater() {
+    orchestrator.superviseOnce();
+    kill(WEST);
+    for (int i = 0; i < 5; i++) { // about what detection takes: 1.5 s
+      now.set(now.get().plusMillis(300));
+      orchestrator.superviseOnce();
+    }
+
+    orchestrator.regionFailed(WEST, QUORUM);
+
+    assertThat(awaitEnd().state()).isEqualTo("succeeded");
+    assertThat(orchestrator.writerRegion()).isEqualTo(EAST);
   }
 
   @Test
