@@ -73,7 +73,12 @@ public final class ChaosDrill {
     }
   }
 
-  /** One fault as injected: when (from the schedule's start) and whether the lab refused it. */
+  /**
+   * One fault of a schedule as it ran, and whether the lab refused it.
+   *
+   * @param atS when it took effect, in seconds from the schedule's start (the first link cut or
+   *     kill, as the lab stamps it; a slowed link when the call returned)
+   */
   public record FaultRun(double atS, String fault, @Nullable String error) {}
 
   /**
@@ -320,12 +325,19 @@ public final class ChaosDrill {
     for (Schedule.Fault f : s.faults()) {
       parkUntil(t0 + (long) (f.atS() * 1e9));
       String error = null;
+      long tookEffect = System.nanoTime();
       try {
-        apply(f);
+        Instant effective = apply(f);
+        tookEffect = System.nanoTime();
+        if (effective != null) {
+          // the instant it took effect (the first link cut or kill), placed on this clock: a
+          // region's kill returns only once every process has exited, a second or more later
+          tookEffect -= Duration.between(effective, Instant.now()).toNanos();
+        }
       } catch (RuntimeException e) {
         error = e.getMessage() == null ? e.toString() : e.getMessage();
       }
-      double at = Math.round((System.nanoTime() - t0) / 1e6) / 1000.0;
+      double at = Math.round((tookEffect - t0) / 1e6) / 1000.0;
       out.add(new FaultRun(at, f.describe(), error));
       drill.say(
           String.format(
@@ -338,16 +350,20 @@ public final class ChaosDrill {
     return out;
   }
 
-  private void apply(Schedule.Fault f) {
+  /** Applies {@code f}; returns when it took effect as the lab stamped it (null: on return). */
+  private @Nullable Instant apply(Schedule.Fault f) {
     List<String> t = f.targets();
-    switch (f.kind()) {
-      case KILL_REGION -> lab.crashRegion(t.get(0));
-      case KILL_STORE, KILL_ETCD, KILL_AGENT -> lab.killComponent(t.get(0));
-      case KILL_ORCHESTRATOR_LEADER -> lab.killComponent(Lab.ORCHESTRATOR_LEADER);
-      case PARTITION -> lab.partition(t.get(0), t.get(1));
-      case ISOLATE -> lab.isolate(t.get(0));
-      case SLOW_LINK -> lab.slowLink(t.get(0), t.get(1), Duration.ofMillis(f.latencyMs()));
-    }
+    return switch (f.kind()) {
+      case KILL_REGION -> lab.crashRegion(t.get(0)).tookEffect();
+      case KILL_STORE, KILL_ETCD, KILL_AGENT -> lab.killComponent(t.get(0)).tookEffect();
+      case KILL_ORCHESTRATOR_LEADER -> lab.killComponent(Lab.ORCHESTRATOR_LEADER).tookEffect();
+      case PARTITION -> lab.partition(t.get(0), t.get(1)).tookEffect();
+      case ISOLATE -> lab.isolate(t.get(0)).tookEffect();
+      case SLOW_LINK -> {
+        lab.slowLink(t.get(0), t.get(1), Duration.ofMillis(f.latencyMs()));
+        yield null;
+      }
+    };
   }
 
   private double heal(long t0, List<String> notes) {

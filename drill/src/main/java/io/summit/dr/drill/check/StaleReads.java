@@ -14,7 +14,9 @@ import java.util.function.Predicate;
  * value already superseded for longer than the bound when the read was invoked: some later write
  * (invoked after the write of the value read had been acknowledged) was acknowledged more than the
  * bound before the read began; or nothing at all although a write had been acknowledged more than
- * the bound before. Values are unique per key (the workloads write each value once).
+ * the bound before. Values are unique per key (the workloads write each value once). A read of the
+ * value of an {@code info} write (unknown outcome: it took effect, at an instant the history does
+ * not give) is not counted stale: nothing orders a later write after it.
  *
  * <p>Which reads count is the caller's choice ({@code which}): the drill checks the users' reads
  * (through the edge) against the bound; reads inside a region cut off from the writer are stale by
@@ -28,9 +30,12 @@ public final class StaleReads {
   public static CheckResult check(List<Op> ops, Duration bound, Predicate<Op> which) {
     long b = bound.toNanos();
     Map<String, List<Op>> writes = new HashMap<>();
+    Map<String, List<Op>> unknown = new HashMap<>();
     for (Op o : ops) {
       if (o.f().isWrite() && o.ok()) {
         writes.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o);
+      } else if (o.f().isWrite() && o.type() == Op.Type.INFO) {
+        unknown.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o);
       }
     }
     List<CheckResult.Violation> found = new ArrayList<>();
@@ -40,6 +45,13 @@ public final class StaleReads {
         continue;
       }
       reads++;
+      if (r.value() != null
+          && unknown.getOrDefault(r.key(), List.of()).stream()
+              .anyMatch(w -> Objects.equals(w.value(), r.value()))) {
+        // the value of a write with an unknown outcome: it took effect at some instant the history
+        // does not give, so no later write can be shown to supersede it
+        continue;
+      }
       List<Op> keyWrites = writes.getOrDefault(r.key(), List.of());
       Op of =
           keyWrites.stream()

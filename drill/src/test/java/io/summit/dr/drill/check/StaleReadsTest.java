@@ -34,6 +34,41 @@ class StaleReadsTest {
   }
 
   @Test
+  void aReadOfAWriteWhoseOutcomeWasUnknownIsNotStale() {
+    // 2 timed out (info) and took effect later; the read of it, long after 1, is not stale
+    Ops h =
+        new Ops()
+            .write("k", 1, 0, 10, Op.Type.OK)
+            .write("k", 2, 20, 3000, Op.Type.INFO)
+            .op(
+                Op.F.REGISTER_READ_LOCAL,
+                "k",
+                2L,
+                8000,
+                8010,
+                Op.Type.OK,
+                null,
+                "us-west-2",
+                "edge");
+    assertThat(check(h).verdict()).isEqualTo(CheckResult.Verdict.VALID);
+    // a value nobody wrote, long after 1, still is
+    Ops other =
+        new Ops()
+            .write("k", 1, 0, 10, Op.Type.OK)
+            .op(
+                Op.F.REGISTER_READ_LOCAL,
+                "k",
+                7L,
+                8000,
+                8010,
+                Op.Type.OK,
+                null,
+                "us-west-2",
+                "edge");
+    assertThat(check(other).verdict()).isEqualTo(CheckResult.Verdict.INVALID);
+  }
+
+  @Test
   void aMissingEntityLongAfterItsWriteIsStale() {
     Ops h =
         new Ops()
