@@ -120,6 +120,16 @@ final class DrillCommand implements Callable<Integer> {
   int maxFaults;
 
   @Option(
+      names = "--kill-leader-at",
+      paramLabel = "STEP",
+      description =
+          "region-failure: SIGKILL the orchestrator leader when the failover's step STEP starts"
+              + " (as `summit-dr plan` names it: stop-writes, fence/postgres, promote/redis...);"
+              + " the run fails unless the next leader finishes the plan, no ended step starts"
+              + " again and no promotion is applied twice.")
+  @Nullable String killLeaderAt;
+
+  @Option(
       names = "--stale-bound",
       paramLabel = "DURATION",
       defaultValue = "5s",
@@ -167,7 +177,8 @@ final class DrillCommand implements Callable<Integer> {
   private Drill.Options options(Scenario s) {
     return drill
         .options(s, DrillOptions.duration("--warmup", warmup), writeRate, readRate)
-        .withChecks(checks());
+        .withChecks(checks())
+        .withKillLeaderAt(killLeaderAt);
   }
 
   private HistoryChecks.Settings checks() {
@@ -235,7 +246,8 @@ final class DrillCommand implements Callable<Integer> {
         && r.metrics().splitBrainWrites() == 0
         && r.metrics().lostAckedBySurvivingWriter() == 0
         && (r.scenario() != Scenario.SWITCHOVER || r.metrics().lostWrites() == 0)
-        && (r.scenario() != Scenario.FAILBACK || r.metrics().lostWrites() == 0);
+        && (r.scenario() != Scenario.FAILBACK || r.metrics().lostWrites() == 0)
+        && (r.leaderKill() == null || r.leaderKill().problems().isEmpty());
   }
 
   static void printRun(PrintWriter out, DrillResult r) {

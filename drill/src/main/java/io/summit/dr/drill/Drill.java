@@ -22,6 +22,9 @@ import io.summit.dr.orchestrator.client.ControlClientException;
 import io.summit.dr.orchestrator.client.PlanRequest;
 import io.summit.dr.orchestrator.client.StoreStatus;
 import io.summit.dr.orchestrator.plan.PlanStatus;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.FailoverOutline;
+import io.summit.dr.topology.PlannedStep;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
@@ -66,6 +69,8 @@ public final class Drill {
    * @param warmup how long the canary runs at least before T0; it runs on until write latency is
    *     steady (at most {@link #WARMUP_LIMIT})
    * @param reports where the reports go
+   * @param killLeaderAt a failover step: the orchestrator leader is killed (SIGKILL) when that step
+   *     starts, to show the next leader finishes the plan; null for none
    */
   public record Options(
       Scenario scenario,
@@ -77,7 +82,34 @@ public final class Drill {
       Duration requestTimeout,
       Path reports,
       double registerOpsPerSecond,
-      HistoryChecks.Settings checks) {
+      HistoryChecks.Settings checks,
+      @Nullable String killLeaderAt) {
+
+    /** Without a leader kill. */
+    public Options(
+        Scenario scenario,
+        Duration window,
+        Duration warmup,
+        double writesPerSecond,
+        double readsPerSecond,
+        int seeds,
+        Duration requestTimeout,
+        Path reports,
+        double registerOpsPerSecond,
+        HistoryChecks.Settings checks) {
+      this(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          registerOpsPerSecond,
+          checks,
+          null);
+    }
 
     /** With the register workload at 10 operations/s per client and the checkers' defaults. */
     public Options(
@@ -114,7 +146,33 @@ public final class Drill {
           requestTimeout,
           reports,
           registerOpsPerSecond,
-          other);
+          other,
+          killLeaderAt);
+    }
+
+    /**
+     * The same options, with the orchestrator leader killed when the failover's step {@code step}
+     * starts (region-failure only).
+     */
+    public Options withKillLeaderAt(@Nullable String step) {
+      if (step != null && scenario != Scenario.REGION_FAILURE) {
+        throw new IllegalArgumentException(
+            "--kill-leader-at: not with --scenario "
+                + scenario.wireName()
+                + " (expected: --scenario region-failure)");
+      }
+      return new Options(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          registerOpsPerSecond,
+          checks,
+          step);
     }
 
     /** The design's drill: 60 s window, 5 s warm-up, 200 writes/s and 200 reads/s. */
@@ -236,6 +294,7 @@ public final class Drill {
       WarmUp warm = warmUp(canary, warmStart);
       int plansBefore = plansNow();
 
+      @Nullable LeaderKill leaderKill = armLeaderKill(writerBefore, other);
       long asked = System.nanoTime();
       Fault fault = inject(writerBefore, other);
       long t0 = fault.tookEffectNanos();
@@ -263,6 +322,18 @@ public final class Drill {
           notes.add("PLAN DID NOT END: " + e.getMessage());
           say("plan " + planId + " did not end; auditing and checking the history anyway");
         }
+      }
+      LeaderKill.@Nullable Result leaderKilled = null;
+      if (leaderKill != null) {
+        try {
+          // the API can say the plan ended a moment before the watch delivers the end
+          parkUntil(System.nanoTime() + Duration.ofSeconds(5).toNanos(), leaderKill::planEnded);
+          leaderKilled = leaderKill.result();
+        } finally {
+          leaderKill.close();
+        }
+        notes.add(describe(leaderKilled));
+        say(describe(leaderKilled));
       }
       String writerAfter = safeWriter(writerBefore);
       List<String> auditProblems = new ArrayList<>();
@@ -335,7 +406,8 @@ public final class Drill {
               auditProblems.isEmpty(),
               Path.of(""),
               Path.of(""),
-              checks);
+              checks,
+              leaderKilled);
       DrillResult written = DrillReport.write(result, options.reports());
       say(
           "report: "
@@ -587,6 +659,67 @@ public final class Drill {
   }
 
   // ---- fault and recovery -----------------------------------------------------------------
+
+  /**
+   * With {@code --kill-leader-at STEP}: checks that STEP is a step of the failover plan from {@code
+   * writer} to {@code other} and watches the journal for it, on the etcd members outside {@code
+   * writer} (the region the drill kills).
+   */
+  private @Nullable LeaderKill armLeaderKill(String writer, String other) {
+    String step = options.killLeaderAt();
+    if (step == null) {
+      return null;
+    }
+    List<String> steps =
+        FailoverOutline.of(topology, writer, other).stream().map(PlannedStep::id).toList();
+    if (!steps.contains(step)) {
+      throw new IllegalArgumentException(
+          "--kill-leader-at: '"
+              + step
+              + "' is not a step of the failover plan "
+              + writer
+              + " -> "
+              + other
+              + " (expected: one of "
+              + steps
+              + ")");
+    }
+    List<Endpoint> etcd =
+        layout.etcdLocations().stream()
+            .filter(l -> !l.equals(writer))
+            .map(layout::etcdClient)
+            .toList();
+    LeaderKill k = LeaderKill.arm(lab, step, etcd, topology.name());
+    say("armed: the orchestrator leader is killed when step " + step + " starts");
+    return k;
+  }
+
+  /** One line on the leader kill: what was killed when, and what each leader journaled. */
+  static String describe(LeaderKill.Result r) {
+    StringBuilder b = new StringBuilder("leader kill at " + r.step() + ": ");
+    if (r.killed() == null) {
+      b.append("not killed");
+    } else {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%s SIGKILLed %.1f ms after the step's journaled start",
+              r.killed(),
+              r.killedAfterStepStartMs() == null ? Double.NaN : r.killedAfterStepStartMs()));
+    }
+    b.append("; plan ").append(r.planEnd() == null ? "did not end" : r.planEnd());
+    r.steps()
+        .forEach(
+            (name, c) -> {
+              if (c.starts() > 1 || name.startsWith("promote/") || name.equals(r.step())) {
+                b.append("; ").append(name).append(" started ").append(c.starts()).append("x");
+                c.ends()
+                    .forEach((o, n) -> b.append(", ").append(o).append(" ").append(n).append("x"));
+              }
+            });
+    b.append(r.problems().isEmpty() ? "; OK" : "; PROBLEMS: " + String.join("; ", r.problems()));
+    return b.toString();
+  }
 
   private String otherRegion(String region) {
     return layout.regions().stream()

@@ -61,7 +61,8 @@ public final class DrillReport {
             r.audited(),
             json,
             html,
-            r.checks());
+            r.checks(),
+            r.leaderKill());
     try {
       Files.createDirectories(dir);
       String data = JSON.writeValueAsString(done);
@@ -126,7 +127,34 @@ public final class DrillReport {
       step.put("end_s", s.endS());
       step.put("outcome", s.outcome());
     }
+    if (r.leaderKill() != null) {
+      o.set("leader_kill", leaderKill(r.leaderKill()));
+    }
     o.put("report", r.reportHtml().toString());
+    return o;
+  }
+
+  /** The leader kill: which step, whom, how soon after the step started, what each step did. */
+  static ObjectNode leaderKill(LeaderKill.Result k) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("step", k.step());
+    o.put("killed", k.killed());
+    if (k.killedAfterStepStartMs() == null) {
+      o.putNull("killed_after_step_start_ms");
+    } else {
+      o.put("killed_after_step_start_ms", k.killedAfterStepStartMs());
+    }
+    o.put("plan_end", k.planEnd());
+    ObjectNode steps = o.putObject("steps");
+    k.steps()
+        .forEach(
+            (name, c) -> {
+              ObjectNode one = steps.putObject(name);
+              one.put("starts", c.starts());
+              one.set("ends", JSON.valueToTree(c.ends()));
+            });
+    ArrayNode problems = o.putArray("problems");
+    k.problems().forEach(problems::add);
     return o;
   }
 

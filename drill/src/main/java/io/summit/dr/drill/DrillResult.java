@@ -37,7 +37,8 @@ public record DrillResult(
     boolean audited,
     Path reportJson,
     Path reportHtml,
-    HistoryChecks checks) {
+    HistoryChecks checks,
+    LeaderKill.@Nullable Result leaderKill) {
 
   /**
    * The canary's settings for this run.

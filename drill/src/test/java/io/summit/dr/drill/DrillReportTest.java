@@ -80,7 +80,8 @@ class DrillReportTest {
             true,
             Path.of(""),
             Path.of(""),
-            io.summit.dr.drill.check.HistoryChecks.none());
+            io.summit.dr.drill.check.HistoryChecks.none(),
+            null);
     return DrillReport.write(r, dir);
   }
 

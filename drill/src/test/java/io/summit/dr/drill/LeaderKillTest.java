@@ -1,0 +1,108 @@
+package io.summit.dr.drill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.summit.dr.lab.Fault;
+import io.summit.dr.orchestrator.plan.JournalEntry;
+import io.summit.dr.orchestrator.plan.PlanKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** The leader kill's journal counting, on hand-written journals of one failover. */
+class LeaderKillTest {
+  private static final Instant T = Instant.parse("2026-12-01T12:00:00Z");
+  private final List<String> killed = new CopyOnWriteArrayList<>();
+
+  private LeaderKill armed(String step) {
+    return new LeaderKill(
+        step,
+        "orchestrator-witness",
+        name -> {
+          killed.add(name);
+          return new Fault("kill " + name, T.plusMillis(1003), List.of());
+        });
+  }
+
+  private static JournalEntry e(
+      String plan, String event, @Nullable String step, @Nullable String outcome, long ms) {
+    return new JournalEntry(
+        plan,
+        event,
+        T.plusMillis(ms),
+        step,
+        outcome,
+        null,
+        event.equals("plan-start") ? PlanKind.FAILOVER : null,
+        event.equals("plan-start") ? "us-west-2" : null,
+        event.equals("plan-start") ? "us-east-1" : null,
+        null,
+        null,
+        event.equals("plan-start") ? List.of() : null);
+  }
+
+  @Test
+  void aPromotionTheNextLeaderFindsDoneIsFineAndTheLeaderIsKilledAtItsStart() {
+    LeaderKill k = armed("promote/postgres");
+    k.onEntry(e("p1", "plan-start", null, null, 900));
+    k.onEntry(e("p1", "step-start", "fence/postgres", null, 950));
+    k.onEntry(e("p1", "step-end", "fence/postgres", "applied", 960));
+    k.onEntry(e("p1", "step-start", "promote/postgres", null, 1000));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !killed.isEmpty());
+    // the next leader runs the started step again and finds it done
+    k.onEntry(e("p1", "step-start", "promote/postgres", null, 3500));
+    k.onEntry(e("p1", "step-end", "promote/postgres", "already-done", 3510));
+    k.onEntry(e("p1", "plan-end", null, "succeeded", 3600));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> k.result().killed() != null);
+    LeaderKill.Result r = k.result();
+    assertThat(killed).containsExactly("orchestrator-witness");
+    assertThat(r.killedAfterStepStartMs()).isEqualTo(3.0);
+    assertThat(r.planEnd()).isEqualTo("succeeded");
+    LeaderKill.StepCount promote =
+        java.util.Objects.requireNonNull(r.steps().get("promote/postgres"));
+    assertThat(promote.starts()).isEqualTo(2);
+    assertThat(promote.ended("already-done")).isEqualTo(1);
+    assertThat(r.problems()).isEmpty();
+    assertThat(Drill.describe(r)).contains("promote/postgres started 2x").endsWith("; OK");
+  }
+
+  @Test
+  void anEndedStepStartedAgainATwiceAppliedPromotionAndNoEndAreProblems() {
+    LeaderKill k = armed("stop-writes");
+    k.onEntry(e("old", "step-start", "stop-writes", null, 10)); // a plan from before arming
+    k.onEntry(e("p2", "plan-start", null, null, 900));
+    k.onEntry(e("p2", "step-start", "stop-writes", null, 910));
+    k.onEntry(e("p2", "step-end", "stop-writes", "applied", 920));
+    k.onEntry(e("p2", "step-start", "promote/redis", null, 930));
+    k.onEntry(e("p2", "step-end", "promote/redis", "applied", 940));
+    k.onEntry(e("p2", "step-start", "stop-writes", null, 3000));
+    k.onEntry(e("p2", "step-start", "promote/redis", null, 3010));
+    k.onEntry(e("p2", "step-end", "promote/redis", "applied", 3020));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> k.result().killed() != null);
+    LeaderKill.Result r = k.result();
+    assertThat(killed).containsExactly("orchestrator-witness"); // once, at the first start
+    assertThat(r.problems())
+        .containsExactly(
+            "step stop-writes started again after it had ended",
+            "step promote/redis started again after it had ended",
+            "promote/redis applied 2 times",
+            "no plan end journaled");
+    assertThat(Drill.describe(r)).contains("PROBLEMS");
+  }
+
+  @Test
+  void aStepThatNeverStartsKillsNobodyAndSaysSo() {
+    LeaderKill k = armed("verify");
+    k.onEntry(e("p3", "plan-start", null, null, 900));
+    k.onEntry(e("p3", "plan-end", null, "failed", 1000));
+    assertThat(killed).isEmpty();
+    assertThat(k.result().problems())
+        .containsExactly("step verify never started: the leader was not killed");
+  }
+}
