@@ -281,18 +281,21 @@ public final class ChaosDrill {
       List<Op> lost = lostWrites(ops, missing);
       Map<String, Long> byCause = new LinkedHashMap<>();
       if (!lost.isEmpty()) {
-        // The loss window: how long before the first fault the oldest lost write was
+        // The loss window: how long before the fault that explains the loss (the writer
+        // region's or store's kill; for a failover, the first fault) the oldest lost write was
         // acknowledged. An asynchronous loss explains it only inside the RPO budget.
-        double window = lossWindowS(lost, faults, t0);
-        double budget = lab.topology().objectives().rpo().toNanos() / 1e9;
         String cause = cause(s, writerBefore, writerAfter);
+        double at = causeAtS(s, faults, writerBefore);
+        double window = lossWindowS(lost, at, t0);
+        double budget = lab.topology().objectives().rpo().toNanos() / 1e9;
         if (!cause.equals(UNEXPLAINED) && window > budget) {
           notes.add(
               String.format(
                   Locale.ROOT,
-                  "lost writes acknowledged up to %.3f s before the first fault: beyond the RPO"
-                      + " budget %.3f s, so not explained by %s",
+                  "lost writes acknowledged up to %.3f s before the fault at +%.3f s: beyond the"
+                      + " RPO budget %.3f s, so not explained by %s",
                   window,
+                  at,
                   budget,
                   cause));
           cause = UNEXPLAINED;
@@ -422,16 +425,37 @@ public final class ChaosDrill {
   }
 
   /**
-   * How long before the first fault that took effect the oldest of {@code lost} was acknowledged,
-   * in seconds (negative when every one of them was acknowledged after it: an old writer that
-   * acknowledged on until it was fenced); 0 for none.
+   * How long before {@code faultAtS} (seconds from the schedule's start) the oldest of {@code lost}
+   * was acknowledged, in seconds (negative when every one of them was acknowledged after it: an old
+   * writer that acknowledged on until it was fenced); 0 for none.
    */
-  static double lossWindowS(List<Op> lost, List<FaultRun> faults, long t0Nanos) {
-    double firstFault =
-        faults.stream().filter(f -> f.error() == null).mapToDouble(FaultRun::atS).min().orElse(0);
+  static double lossWindowS(List<Op> lost, double faultAtS, long t0Nanos) {
     return lost.stream()
-        .mapToDouble(o -> firstFault - (o.completeNanos() - t0Nanos) / 1e9)
+        .mapToDouble(o -> faultAtS - (o.completeNanos() - t0Nanos) / 1e9)
         .max()
+        .orElse(0);
+  }
+
+  /**
+   * When the fault that {@link #cause} names took effect: the kill of the writer region or of one
+   * of its stores; for a failover (or nothing), the first fault that took effect. {@code faults}
+   * are {@code s}'s faults as they ran, in order.
+   */
+  static double causeAtS(Schedule s, List<FaultRun> faults, String writerBefore) {
+    for (int i = 0; i < s.faults().size() && i < faults.size(); i++) {
+      Schedule.Fault f = s.faults().get(i);
+      boolean kills =
+          (f.kind() == FaultSet.Kind.KILL_REGION && f.targets().contains(writerBefore))
+              || (f.kind() == FaultSet.Kind.KILL_STORE
+                  && f.targets().get(0).endsWith(writerBefore));
+      if (kills && faults.get(i).error() == null) {
+        return faults.get(i).atS();
+      }
+    }
+    return faults.stream()
+        .filter(f -> f.error() == null)
+        .mapToDouble(FaultRun::atS)
+        .min()
         .orElse(0);
   }
 

@@ -258,6 +258,14 @@ public final class Drill {
 
   /** Runs the drill once; {@code run} numbers the report. */
   public DrillResult run(int run) {
+    return run(run, true);
+  }
+
+  /**
+   * Runs the drill once; {@code run} numbers the report. With {@code restartAfter} false a killed
+   * region is left down (the next drill's preparation restarts it).
+   */
+  public DrillResult run(int run, boolean restartAfter) {
     String runId = "drill" + Instant.now().toEpochMilli() + "r" + run;
     prepare();
     String writerBefore = api.status().writerRegion();
@@ -426,7 +434,9 @@ public final class Drill {
                   metrics.splitBrainWrites(),
                   checks.violations(SplitBrain.NAME),
                   checks.violations(Linearizability.NAME)));
-      recover(writerBefore);
+      if (restartAfter) {
+        recover(writerBefore);
+      }
       return written;
     }
   }

@@ -3,6 +3,8 @@ package io.summit.dr.drill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.summit.dr.drill.chaos.FaultSet;
+import io.summit.dr.drill.chaos.Schedule;
 import io.summit.dr.drill.history.Op;
 import java.time.Instant;
 import java.util.List;
@@ -31,32 +33,41 @@ class ChaosLossWindowTest {
   }
 
   @Test
-  void theOldestLostWriteBeforeTheFirstFaultThatTookEffectSetsTheWindow() {
-    List<ChaosDrill.FaultRun> faults =
-        List.of(
-            new ChaosDrill.FaultRun(0.5, "kill-etcd etcd-witness", "refused"),
-            new ChaosDrill.FaultRun(2.0, "kill-region us-west-2", null),
-            new ChaosDrill.FaultRun(3.0, "kill-orchestrator-leader", null));
-
+  void theOldestLostWriteBeforeTheFaultSetsTheWindow() {
     double window =
-        ChaosDrill.lossWindowS(List.of(ackedAt(1.97), ackedAt(1.4), ackedAt(2.05)), faults, T0);
+        ChaosDrill.lossWindowS(List.of(ackedAt(1.97), ackedAt(1.4), ackedAt(2.05)), 2.0, T0);
 
     assertThat(window).isCloseTo(0.6, within(1e-6)); // 2.0 - 1.4: beyond a 0.5 s budget
   }
 
   @Test
   void writesAcknowledgedOnlyAfterTheFaultGiveANegativeWindow() {
-    double window =
-        ChaosDrill.lossWindowS(
-            List.of(ackedAt(2.3), ackedAt(2.1)),
-            List.of(new ChaosDrill.FaultRun(2.0, "isolate us-west-2", null)),
-            T0);
+    double window = ChaosDrill.lossWindowS(List.of(ackedAt(2.3), ackedAt(2.1)), 2.0, T0);
 
     assertThat(window).isCloseTo(-0.1, within(1e-6));
   }
 
   @Test
+  void theWindowIsTakenAtTheWriterRegionsKillNotAtAnEarlierPartition() {
+    // chaos schedule 32: the regions partitioned at +3 s, us-west-2 killed at +7 s
+    Schedule s =
+        new Schedule(
+            20261201L,
+            32,
+            List.of(
+                new Schedule.Fault(
+                    3, FaultSet.Kind.PARTITION, List.of("us-east-1", "us-west-2"), 0),
+                new Schedule.Fault(7, FaultSet.Kind.KILL_REGION, List.of("us-west-2"), 0)),
+            14);
+    List<ChaosDrill.FaultRun> ran =
+        List.of(
+            new ChaosDrill.FaultRun(3.0, "partition us-east-1 us-west-2", null),
+            new ChaosDrill.FaultRun(7.0, "kill-region us-west-2", null));
+    assertThat(ChaosDrill.causeAtS(s, ran, "us-west-2")).isEqualTo(7.0);
+  }
+
+  @Test
   void nothingLostIsAZeroWindow() {
-    assertThat(ChaosDrill.lossWindowS(List.of(), List.of(), T0)).isZero();
+    assertThat(ChaosDrill.lossWindowS(List.of(), 0, T0)).isZero();
   }
 }
