@@ -181,6 +181,10 @@ final class LabUp {
     java.util.ServiceLoader.load(LabExtension.class).forEach(extensions::add);
     extensions.sort(java.util.Comparator.comparingInt(LabExtension::order));
     for (LabExtension extension : extensions) {
+      // An extension's daemons are independent of each other (one per region or location): all
+      // of them start, then each is awaited, so their JVMs' start-ups overlap.
+      record Started(LabComponent component, LabExtension.Daemon daemon, long spawnedNanos) {}
+      List<Started> started = new ArrayList<>();
       for (LabExtension.Daemon d : extension.daemons(topology, layout, lab.dir(), config)) {
         if (!daemons.test(d.kind())) {
           continue;
@@ -207,16 +211,19 @@ final class LabUp {
                 d.healthPath());
         state = state.with(c);
         lab.save(state);
-        Lab.awaitHealthy(c, Duration.ofSeconds(60));
+        started.add(new Started(c, d, t0));
+      }
+      for (Started st : started) {
+        Lab.awaitHealthy(st.component(), Duration.ofSeconds(60));
         progress.accept(
             String.format(
                 Locale.ROOT,
                 "  %-22s %-9s %-16s pid %-7d %5.1fs",
-                name,
-                d.region(),
-                d.address(),
-                pid,
-                (System.nanoTime() - t0) / 1e9));
+                st.component().name(),
+                st.daemon().region(),
+                st.daemon().address(),
+                st.component().pid(),
+                (System.nanoTime() - st.spawnedNanos()) / 1e9));
       }
       if (state.components().stream().anyMatch(c -> c.kind().equals("orchestrator"))) {
         awaitLeader();
