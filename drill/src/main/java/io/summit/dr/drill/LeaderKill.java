@@ -80,11 +80,9 @@ public final class LeaderKill implements AutoCloseable {
   private Watch.@Nullable Watcher watcher;
   private final AtomicBoolean fired = new AtomicBoolean();
   private final Object lock = new Object();
-  private @Nullable String plan;
-  private final Map<String, Integer> starts = new LinkedHashMap<>();
-  private final Map<String, Map<String, Integer>> ends = new LinkedHashMap<>();
-  private final List<String> restarted = new ArrayList<>();
-  private @Nullable String planEnd;
+  // Every entry since arming, by journal number: entries are sent without waiting, so etcd can
+  // commit (and the watch deliver) a step's end before its start, or a step before its plan.
+  private final java.util.TreeMap<Long, JournalEntry> entries = new java.util.TreeMap<>();
   private volatile @Nullable Fault kill;
   private volatile @Nullable Instant stepStartedAt;
   private volatile @Nullable String killFailed;
@@ -140,44 +138,47 @@ public final class LeaderKill implements AutoCloseable {
     } catch (IOException | RuntimeException ex) {
       return; // the orchestrator refuses a damaged entry itself; nothing to count here
     }
-    onEntry(entry);
+    String key = e.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
+    try {
+      onEntry(Long.parseLong(key.substring(key.lastIndexOf('/') + 1)), entry);
+    } catch (NumberFormatException ex) {
+      // not a journal entry number: not ours to count
+    }
   }
 
-  /** Counts one journal entry (of the first plan started since arming); kills at the step. */
-  void onEntry(JournalEntry entry) {
+  /** Records journal entry {@code n}; kills the leader at the first start of the step. */
+  void onEntry(long n, JournalEntry entry) {
     boolean killNow = false;
     synchronized (lock) {
-      if (plan == null && entry.event().equals("plan-start")) {
-        plan = entry.plan();
-      }
-      if (!entry.plan().equals(plan)) {
-        return;
-      }
-      String s = entry.step();
-      switch (entry.event()) {
-        case "step-start" -> {
-          if (s != null && ends.containsKey(s) && succeeded(ends.get(s))) {
-            restarted.add(s);
-          }
-          starts.merge(String.valueOf(s), 1, Integer::sum);
-          if (step.equals(s) && fired.compareAndSet(false, true)) {
-            stepStartedAt = entry.at();
-            killNow = true;
-          }
-        }
-        case "step-end" ->
-            ends.computeIfAbsent(String.valueOf(s), k -> new LinkedHashMap<>())
-                .merge(String.valueOf(entry.outcome()), 1, Integer::sum);
-        case "plan-end" -> planEnd = entry.outcome();
-        default -> {
-          // approvals: nothing to count
-        }
+      entries.put(n, entry);
+      if (entry.event().equals("step-start")
+          && step.equals(entry.step())
+          && fired.compareAndSet(false, true)) {
+        stepStartedAt = entry.at();
+        killNow = true;
       }
     }
     if (killNow) {
       // off the watch's thread: the kill waits for the process to exit
       Thread.ofPlatform().name("leader-kill").start(this::killLeader);
     }
+  }
+
+  /** The first plan started since arming, if its start was seen. */
+  private @Nullable String plan() {
+    return entries.values().stream()
+        .filter(x -> x.event().equals("plan-start"))
+        .map(JournalEntry::plan)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private @Nullable String planEnd(@Nullable String plan) {
+    return entries.values().stream()
+        .filter(x -> x.event().equals("plan-end") && x.plan().equals(plan))
+        .map(JournalEntry::outcome)
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean succeeded(Map<String, Integer> ended) {
@@ -195,13 +196,33 @@ public final class LeaderKill implements AutoCloseable {
   /** Whether the plan's end was journaled. */
   boolean planEnded() {
     synchronized (lock) {
-      return planEnd != null;
+      return planEnd(plan()) != null;
     }
   }
 
   /** What happened so far (call it once the plan has ended). */
   Result result() {
     synchronized (lock) {
+      String plan = plan();
+      String planEnd = planEnd(plan);
+      Map<String, Integer> starts = new LinkedHashMap<>();
+      Map<String, Map<String, Integer>> ends = new LinkedHashMap<>();
+      List<String> restarted = new ArrayList<>();
+      for (JournalEntry x : entries.values()) {
+        if (!x.plan().equals(plan) || x.step() == null) {
+          continue;
+        }
+        String s = x.step();
+        if (x.event().equals("step-start")) {
+          if (ends.containsKey(s) && succeeded(ends.get(s))) {
+            restarted.add(s);
+          }
+          starts.merge(s, 1, Integer::sum);
+        } else if (x.event().equals("step-end")) {
+          ends.computeIfAbsent(s, k -> new LinkedHashMap<>())
+              .merge(String.valueOf(x.outcome()), 1, Integer::sum);
+        }
+      }
       Map<String, StepCount> steps = new LinkedHashMap<>();
       starts.forEach(
           (s, n) -> steps.put(s, new StepCount(n, Map.copyOf(ends.getOrDefault(s, Map.of())))));
@@ -220,7 +241,9 @@ public final class LeaderKill implements AutoCloseable {
               problems.add(s + " applied " + c.ended("applied") + " times");
             }
           });
-      if (planEnd == null) {
+      if (plan == null) {
+        problems.add("no plan start journaled since the drill armed the kill");
+      } else if (planEnd == null) {
         problems.add("no plan end journaled");
       }
       return new Result(

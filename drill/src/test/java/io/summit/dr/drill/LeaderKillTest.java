@@ -48,15 +48,15 @@ class LeaderKillTest {
   @Test
   void aPromotionTheNextLeaderFindsDoneIsFineAndTheLeaderIsKilledAtItsStart() {
     LeaderKill k = armed("promote/postgres");
-    k.onEntry(e("p1", "plan-start", null, null, 900));
-    k.onEntry(e("p1", "step-start", "fence/postgres", null, 950));
-    k.onEntry(e("p1", "step-end", "fence/postgres", "applied", 960));
-    k.onEntry(e("p1", "step-start", "promote/postgres", null, 1000));
+    k.onEntry(1, e("p1", "plan-start", null, null, 900));
+    k.onEntry(2, e("p1", "step-start", "fence/postgres", null, 950));
+    k.onEntry(3, e("p1", "step-end", "fence/postgres", "applied", 960));
+    k.onEntry(4, e("p1", "step-start", "promote/postgres", null, 1000));
     await().atMost(Duration.ofSeconds(5)).until(() -> !killed.isEmpty());
     // the next leader runs the started step again and finds it done
-    k.onEntry(e("p1", "step-start", "promote/postgres", null, 3500));
-    k.onEntry(e("p1", "step-end", "promote/postgres", "already-done", 3510));
-    k.onEntry(e("p1", "plan-end", null, "succeeded", 3600));
+    k.onEntry(5, e("p1", "step-start", "promote/postgres", null, 3500));
+    k.onEntry(6, e("p1", "step-end", "promote/postgres", "already-done", 3510));
+    k.onEntry(7, e("p1", "plan-end", null, "succeeded", 3600));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> k.result().killed() != null);
     LeaderKill.Result r = k.result();
@@ -74,15 +74,15 @@ class LeaderKillTest {
   @Test
   void anEndedStepStartedAgainATwiceAppliedPromotionAndNoEndAreProblems() {
     LeaderKill k = armed("stop-writes");
-    k.onEntry(e("old", "step-start", "stop-writes", null, 10)); // a plan from before arming
-    k.onEntry(e("p2", "plan-start", null, null, 900));
-    k.onEntry(e("p2", "step-start", "stop-writes", null, 910));
-    k.onEntry(e("p2", "step-end", "stop-writes", "applied", 920));
-    k.onEntry(e("p2", "step-start", "promote/redis", null, 930));
-    k.onEntry(e("p2", "step-end", "promote/redis", "applied", 940));
-    k.onEntry(e("p2", "step-start", "stop-writes", null, 3000));
-    k.onEntry(e("p2", "step-start", "promote/redis", null, 3010));
-    k.onEntry(e("p2", "step-end", "promote/redis", "applied", 3020));
+    k.onEntry(1, e("old", "step-start", "verify", null, 10)); // a plan from before arming
+    k.onEntry(2, e("p2", "plan-start", null, null, 900));
+    k.onEntry(3, e("p2", "step-start", "stop-writes", null, 910));
+    k.onEntry(4, e("p2", "step-end", "stop-writes", "applied", 920));
+    k.onEntry(5, e("p2", "step-start", "promote/redis", null, 930));
+    k.onEntry(6, e("p2", "step-end", "promote/redis", "applied", 940));
+    k.onEntry(7, e("p2", "step-start", "stop-writes", null, 3000));
+    k.onEntry(8, e("p2", "step-start", "promote/redis", null, 3010));
+    k.onEntry(9, e("p2", "step-end", "promote/redis", "applied", 3020));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> k.result().killed() != null);
     LeaderKill.Result r = k.result();
@@ -97,10 +97,27 @@ class LeaderKillTest {
   }
 
   @Test
+  void entriesCountedInJournalOrderWhateverOrderTheWatchDeliversThemIn() {
+    LeaderKill k = armed("stop-writes");
+    // etcd committed the pipelined entries out of order: the step's end, then its start, then
+    // the plan's start
+    k.onEntry(3, e("p4", "step-end", "stop-writes", "applied", 905));
+    k.onEntry(2, e("p4", "step-start", "stop-writes", null, 901));
+    k.onEntry(1, e("p4", "plan-start", null, null, 900));
+    k.onEntry(4, e("p4", "plan-end", null, "succeeded", 2000));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> k.result().killed() != null);
+    LeaderKill.Result r = k.result();
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.planEnd()).isEqualTo("succeeded");
+    assertThat(java.util.Objects.requireNonNull(r.steps().get("stop-writes")).starts()).isOne();
+  }
+
+  @Test
   void aStepThatNeverStartsKillsNobodyAndSaysSo() {
     LeaderKill k = armed("verify");
-    k.onEntry(e("p3", "plan-start", null, null, 900));
-    k.onEntry(e("p3", "plan-end", null, "failed", 1000));
+    k.onEntry(1, e("p3", "plan-start", null, null, 900));
+    k.onEntry(2, e("p3", "plan-end", null, "failed", 1000));
     assertThat(killed).isEmpty();
     assertThat(k.result().problems())
         .containsExactly("step verify never started: the leader was not killed");

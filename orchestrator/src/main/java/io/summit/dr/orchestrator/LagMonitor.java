@@ -46,6 +46,18 @@ final class LagMonitor {
   // Per replica: observations in a row that were not good while its primary answered.
   private final Map<String, Integer> doubtful = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** A monitor of every store of {@code topology} in every region that holds stores. */
+  static LagMonitor of(io.summit.dr.topology.Topology topology, Stores stores) {
+    return new LagMonitor(
+        stores,
+        topology.stores().stream().map(io.summit.dr.topology.Store::name).toList(),
+        topology.regions().stream()
+            .filter(r -> r.role() != io.summit.dr.topology.RegionRole.WITNESS)
+            .map(io.summit.dr.topology.Region::name)
+            .toList(),
+        topology.health().failureThreshold());
+  }
+
   LagMonitor(Stores stores, List<String> storeNames, List<String> regions) {
     this(stores, storeNames, regions, 1);
   }

@@ -45,6 +45,7 @@ public final class Orchestrator implements AutoCloseable {
   private final Clock clock;
   private final Discovery discovery;
   private final LagMonitor lag;
+  private final boolean ownsLag;
   private final PlanRunner runner;
   private final PlanFactory factory;
   private final Events events;
@@ -94,6 +95,24 @@ public final class Orchestrator implements AutoCloseable {
       ControlStore control,
       Path stateDir,
       Clock clock) {
+    this(topology, stores, router, services, control, stateDir, clock, null);
+  }
+
+  /**
+   * The same, with {@code sharedLag}, a lag monitor its replica keeps polling whether it leads or
+   * follows (null: this orchestrator owns one and polls it in {@link #superviseOnce}): a replica
+   * that takes over in the middle of a failover must already know the replicas' lag from before the
+   * primary failed, or its RPO check refuses the plan it resumes.
+   */
+  Orchestrator(
+      Topology topology,
+      Stores stores,
+      @Nullable RouterControl router,
+      @Nullable Services services,
+      ControlStore control,
+      Path stateDir,
+      Clock clock,
+      @Nullable LagMonitor sharedLag) {
     this.topology = topology;
     this.stores = stores;
     this.router = router;
@@ -121,7 +140,8 @@ public final class Orchestrator implements AutoCloseable {
             s ->
                 control.saveDiscovery(
                     new DiscoveryRecord(s.version(), s.writerRegion(), s.term())));
-    this.lag = new LagMonitor(stores, storeNames, regions, topology.health().failureThreshold());
+    this.ownsLag = sharedLag == null;
+    this.lag = sharedLag != null ? sharedLag : LagMonitor.of(topology, stores);
     this.rpo = RpoGuard.of(lag, topology, clock);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
@@ -474,7 +494,9 @@ public final class Orchestrator implements AutoCloseable {
    * region that acts as a primary (an old primary that came back): one writer per store.
    */
   public void superviseOnce() {
-    lag.pollOnce();
+    if (ownsLag) {
+      lag.pollOnce();
+    }
     if (!resumed || runner.running().isPresent()) {
       return;
     }

@@ -169,7 +169,7 @@ public final class OrchestratorMain {
   /** Starts everything; returns the running pieces (for in-process use and tests). */
   public static Running run(Options o, Topology topology, Stores stores, Services services)
       throws IOException {
-    Running r = lead(o, topology, stores, services, LocalControlStore.open(o.stateDir()));
+    Running r = lead(o, topology, stores, services, LocalControlStore.open(o.stateDir()), null);
     r.api().start();
     return r;
   }
@@ -179,12 +179,17 @@ public final class OrchestratorMain {
    * and returns with its API built but not listening (a replica serves it from its own listener).
    */
   static Running lead(
-      Options o, Topology topology, Stores stores, Services services, ControlStore control) {
+      Options o,
+      Topology topology,
+      Stores stores,
+      Services services,
+      ControlStore control,
+      @Nullable LagMonitor lag) {
     Clock clock = Clock.systemUTC();
     RouterControl router =
         o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
     Orchestrator orchestrator =
-        new Orchestrator(topology, stores, router, services, control, o.stateDir(), clock);
+        new Orchestrator(topology, stores, router, services, control, o.stateDir(), clock, lag);
     // Resume before supervision and detection start: supervision must not fence a node a resumed
     // plan promoted, and detection that fires during start-up finds the resumed plan running.
     orchestrator.resume();

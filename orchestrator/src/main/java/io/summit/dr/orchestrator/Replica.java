@@ -42,6 +42,11 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
   private final ReplicaServer server;
   private final Leadership leadership;
   private OrchestratorMain.@Nullable Running running;
+  // Polled leading or following: a replica that takes over a failover knows the lag from before.
+  private final LagMonitor lag;
+  private final java.util.concurrent.ScheduledExecutorService lagPolls =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+          Thread.ofVirtual().name("lag-monitor").factory());
 
   private Replica(
       OrchestratorMain.Options options, Topology topology, Stores stores, Services services)
@@ -50,6 +55,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
     this.topology = topology;
     this.stores = stores;
     this.services = services;
+    this.lag = LagMonitor.of(topology, stores);
     this.control =
         new EtcdControlStore(
             options.etcd(), topology.name(), Duration.ofMillis(800), AUTHORITY_BOUND);
@@ -71,6 +77,17 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
       throws IOException {
     Replica r = new Replica(options, topology, stores, services);
     r.server.start();
+    r.lagPolls.scheduleWithFixedDelay(
+        () -> {
+          try {
+            r.lag.pollOnce();
+          } catch (RuntimeException e) {
+            LOG.warn("{}: lag poll: {}", options.id(), e.toString());
+          }
+        },
+        0,
+        topology.health().probeInterval().toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
     r.leadership.start(Duration.ofMillis(200));
     LOG.info(
         "{}: replica at {} ({}), campaigning", options.id(), options.listen(), options.location());
@@ -101,7 +118,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
     try {
       long t0 = System.nanoTime();
       OrchestratorMain.Running r =
-          OrchestratorMain.lead(options, topology, stores, services, control);
+          OrchestratorMain.lead(options, topology, stores, services, control, lag);
       running = r;
       server.lead(r.api());
       r.orchestrator()
@@ -140,6 +157,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
 
   @Override
   public void close() {
+    lagPolls.shutdownNow();
     leadership.close();
     server.close();
     control.close();
