@@ -62,8 +62,8 @@ public final class Orchestrator implements AutoCloseable {
   // a plan that promoted a node the writer region does not name yet, which would be fenced.
   private volatile boolean resumed;
   // Regions a quorum of observers declared failed and not yet recovered: the pre-checks' view.
-  private final java.util.Set<String> failedRegions =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // Region -> when a quorum first declared it failed (this episode): the RPO guard's reference.
+  private final Map<String, Instant> failedRegions = new java.util.concurrent.ConcurrentHashMap<>();
   private final Journal journal;
 
   /**
@@ -142,7 +142,7 @@ public final class Orchestrator implements AutoCloseable {
                     new DiscoveryRecord(s.version(), s.writerRegion(), s.term())));
     this.ownsLag = sharedLag == null;
     this.lag = sharedLag != null ? sharedLag : LagMonitor.of(topology, stores);
-    this.rpo = RpoGuard.of(lag, topology, clock);
+    this.rpo = RpoGuard.of(lag, topology);
     this.events = new Events(clock);
     this.audit = new AuditLog(stateDir.resolve("audit.jsonl"), clock);
     this.factory = new PlanFactory(topology);
@@ -279,18 +279,19 @@ public final class Orchestrator implements AutoCloseable {
   /** A failover's pre-checks: the writer region declared failed, the target not, lag fresh. */
   private List<String> failoverChecks(String from, String to) {
     List<String> out = new ArrayList<>();
-    if (!failedRegions.contains(from)) {
+    if (!failedRegions.containsKey(from)) {
       out.add(
           from
               + ": not declared failed by a quorum of observers (a live writer is moved by a"
               + " switchover, which loses no write)");
     }
-    if (failedRegions.contains(to)) {
+    if (failedRegions.containsKey(to)) {
       out.add(to + ": declared failed by a quorum of observers");
     }
     for (Store s : topology.stores()) {
       if (involves(s, from) && involves(s, to)) {
-        RpoGuard.Verdict v = rpo.check(s, to);
+        // as of the declared failure: the lag must describe the replica up to then
+        RpoGuard.Verdict v = rpo.check(s, to, failedRegions.getOrDefault(from, clock.instant()));
         if (!v.within()) {
           out.add(v.detail());
         }
@@ -303,7 +304,7 @@ public final class Orchestrator implements AutoCloseable {
   private List<String> liveRegionChecks(String from, String to) {
     List<String> out = new ArrayList<>();
     for (String r : List.of(from, to)) {
-      if (failedRegions.contains(r)) {
+      if (failedRegions.containsKey(r)) {
         out.add(
             r
                 + ": declared failed by a quorum of observers"
@@ -411,7 +412,7 @@ public final class Orchestrator implements AutoCloseable {
 
   /** Detection says {@code region} failed: start the automatic plan when the topology allows. */
   public void regionFailed(String region, List<String> observers) {
-    failedRegions.add(region);
+    failedRegions.putIfAbsent(region, clock.instant());
     events.publish("region-failed", Map.of("region", region, "observers", observers));
     if (!region.equals(writerRegion())) {
       return;

@@ -526,7 +526,8 @@ final class PlanSteps implements StepExecutor {
   }
 
   private StepResult checkRpo(Plan plan, String store, String region) {
-    RpoGuard.Verdict v = rpo.check(topology.store(store).orElseThrow(), region);
+    // as of the plan's creation (its detection), also for a plan a new leader resumed later
+    RpoGuard.Verdict v = rpo.check(topology.store(store).orElseThrow(), region, plan.createdAt());
     if (v.within()) {
       return new StepResult.Applied(v.detail());
     }

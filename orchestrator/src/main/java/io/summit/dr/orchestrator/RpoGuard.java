@@ -3,8 +3,8 @@ package io.summit.dr.orchestrator;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Store;
-import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -19,15 +19,16 @@ import java.util.Locale;
  * the lag a replica last reported while the link is silent, and that is not what a failover loses.
  *
  * <p>It is unknown too when this orchestrator last saw the store's primary answer more than {@code
- * blindLimit} (5 × probe interval × failure threshold, 4.5 s in the lab) before the check: the last
- * known lag then describes the replica before a gap in which it may have stopped receiving (found
- * in a chaos schedule: the replication link and the leader's view of us-west-2 were cut at +3 s,
- * us-west-2 was killed at +7 s, and the lag measured before the cut, 0.063 s, let a failover
- * through that lost 4 s of acknowledged writes). A region failure's check comes one detection time
- * plus up to one supervision pass after the last sight: 2.85 s measured in the demo (a pass
- * observes every node, opening connections across the WAN, about 1.4 s), which a limit of 3 × (2.7
- * s) refused. The limit does not close the gap entirely: a blind spell that starts less than the
- * limit less that time (about 1.5 s) before the failure still passes.
+ * blindLimit} (5 × probe interval × failure threshold, 4.5 s in the lab) before the failure: before
+ * the quorum declared the primary's region failed (the pre-check) or before the plan was created
+ * (its check-rpo step, also when a new leader resumes the plan seconds later). The last known lag
+ * then describes the replica before a gap in which it may have stopped receiving (found in a chaos
+ * schedule: the replication link and the leader's view of us-west-2 were cut at +3 s, us-west-2 was
+ * killed at +7 s, and the lag measured before the cut, 0.063 s, let a failover through that lost 4
+ * s of acknowledged writes). In a region failure the last sight comes one detection time plus up to
+ * one supervision pass before the declaration: up to 2.85 s measured (a pass observes every node,
+ * opening connections across the WAN, about 1.4 s). The limit does not close the gap entirely: a
+ * blind spell that starts less than about 1.5 s before the failure still passes.
  */
 final class RpoGuard {
   /** The judgement and the figures it rests on. */
@@ -36,24 +37,25 @@ final class RpoGuard {
   private final LagMonitor lag;
   private final Duration maxAge;
   private final Duration blindLimit;
-  private final Clock clock;
 
-  RpoGuard(LagMonitor lag, Duration maxAge, Clock clock) {
+  RpoGuard(LagMonitor lag, Duration maxAge) {
     this.lag = lag;
     this.maxAge = maxAge;
     this.blindLimit = maxAge.multipliedBy(5);
-    this.clock = clock;
   }
 
   /** The guard with the topology's freshness bound: probe interval × failure threshold. */
-  static RpoGuard of(LagMonitor lag, io.summit.dr.topology.Topology topology, Clock clock) {
+  static RpoGuard of(LagMonitor lag, io.summit.dr.topology.Topology topology) {
     return new RpoGuard(
-        lag,
-        topology.health().probeInterval().multipliedBy(topology.health().failureThreshold()),
-        clock);
+        lag, topology.health().probeInterval().multipliedBy(topology.health().failureThreshold()));
   }
 
-  Verdict check(Store store, String region) {
+  /**
+   * Judges {@code store}'s replica in {@code region} as of {@code asOf}: when its primary's region
+   * was declared failed (or the plan was created), not when the check runs, so that a plan a new
+   * leader resumes seconds later is judged like the one the old leader started.
+   */
+  Verdict check(Store store, String region, Instant asOf) {
     StoreObservation seen = lag.lastKnown(store.name(), region).orElse(null);
     String budget = Durations.format(store.rpoBudget());
     String node = store.name() + "@" + region;
@@ -67,7 +69,7 @@ final class RpoGuard {
     }
     Duration blind =
         lag.primaryLastSeen(store.name())
-            .map(at -> Duration.between(at, clock.instant()))
+            .map(at -> Duration.between(at, asOf))
             .orElse(Duration.ZERO);
     if (blind.compareTo(blindLimit) > 0) {
       return new Verdict(
@@ -75,7 +77,7 @@ final class RpoGuard {
           node
               + ": lag unknown: this orchestrator last saw the primary answer "
               + Durations.format(blind)
-              + " ago, longer than "
+              + " before the failure, longer than "
               + Durations.format(blindLimit)
               + " (5 x probe_interval x failure_threshold); the last known lag, "
               + String.format(Locale.ROOT, "%.3fs", seen.lagSeconds())

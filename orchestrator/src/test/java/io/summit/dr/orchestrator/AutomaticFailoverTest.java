@@ -188,7 +188,7 @@ class AutomaticFailoverTest {
                 assertThat(String.valueOf(e.data().get("reason")))
                     .contains(
                         "postgres@us-east-1: lag unknown: this orchestrator last saw the"
-                            + " primary answer 5400ms ago, longer than 4500ms"));
+                            + " primary answer 5400ms before the failure, longer than 4500ms"));
   }
 
   @Test
