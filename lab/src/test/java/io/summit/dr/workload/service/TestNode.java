@@ -34,23 +34,7 @@ final class TestNode implements AutoCloseable {
   }
 
   static TestNode start(String name) throws IOException {
-    Path dir =
-        Path.of("target", "nodes", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
-    Files.createDirectories(dir);
-    OsProcesses.run(
-        List.of("chmod", "-R", "755", Path.of("target").toAbsolutePath().toString()),
-        Duration.ofSeconds(5));
-    Binaries binaries = Binaries.find();
-    Endpoint pgAt = new Endpoint("127.0.0.1", freePort());
-    PostgresServer pg =
-        new PostgresServer(binaries, dir.resolve("pg"), dir.resolve("pg.log"), pgAt);
-    pg.initPrimary();
-    pg.startServer();
-    Endpoint redisAt = new Endpoint("127.0.0.1", freePort());
-    RedisServer redis = new RedisServer(binaries, dir.resolve("redis"), redisAt);
-    redis.configure(null);
-    long pid = redis.start(Duration.ofSeconds(20));
-    return new TestNode(pgAt, redisAt, pg, pid);
+    return start(name, PostgresServer::initPrimary);
   }
 
   /**
@@ -58,6 +42,11 @@ final class TestNode implements AutoCloseable {
    * slot), with a Redis of its own.
    */
   static TestNode startReplicaOf(String name, TestNode primary) throws IOException {
+    return start(name, pg -> pg.cloneFrom(primary.postgres, "node_" + name));
+  }
+
+  private static TestNode start(String name, java.util.function.Consumer<PostgresServer> init)
+      throws IOException {
     Path dir =
         Path.of("target", "nodes", name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
     Files.createDirectories(dir);
@@ -68,7 +57,7 @@ final class TestNode implements AutoCloseable {
     Endpoint pgAt = new Endpoint("127.0.0.1", freePort());
     PostgresServer pg =
         new PostgresServer(binaries, dir.resolve("pg"), dir.resolve("pg.log"), pgAt);
-    pg.cloneFrom(primary.postgres, "node_" + name);
+    init.accept(pg);
     pg.startServer();
     Endpoint redisAt = new Endpoint("127.0.0.1", freePort());
     RedisServer redis = new RedisServer(binaries, dir.resolve("redis"), redisAt);
