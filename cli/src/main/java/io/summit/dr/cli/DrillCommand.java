@@ -12,6 +12,7 @@ import io.summit.dr.drill.check.HistoryChecks;
 import io.summit.dr.drill.check.Linearizability;
 import io.summit.dr.drill.check.SplitBrain;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,6 +151,12 @@ final class DrillCommand implements Callable<Integer> {
     PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
     Drill.Progress progress = Progress.to(progressOut);
     Lab lab = dir.lab();
+    if (killLeaderAt != null) {
+      // refused before a lab starts or a drill prepares
+      Drill.requireFailoverStep(
+          lab.state().isPresent() ? lab.topology() : TopologyLoader.load(drill.config),
+          killLeaderAt);
+    }
     ensureUp(lab, drill.config, progress);
     List<DrillResult> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {

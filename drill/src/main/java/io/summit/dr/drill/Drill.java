@@ -155,12 +155,6 @@ public final class Drill {
      * starts (region-failure only).
      */
     public Options withKillLeaderAt(@Nullable String step) {
-      if (step != null && scenario != Scenario.REGION_FAILURE) {
-        throw new IllegalArgumentException(
-            "--kill-leader-at: not with --scenario "
-                + scenario.wireName()
-                + " (expected: --scenario region-failure)");
-      }
       return new Options(
           scenario,
           window,
@@ -189,6 +183,12 @@ public final class Drill {
     }
 
     public Options {
+      if (killLeaderAt != null && scenario != Scenario.REGION_FAILURE) {
+        throw new IllegalArgumentException(
+            "--kill-leader-at: not with --scenario "
+                + scenario.wireName()
+                + " (expected: --scenario region-failure)");
+      }
       if (window.compareTo(Duration.ofSeconds(5)) < 0) {
         throw new IllegalArgumentException(
             "--window: " + window.toMillis() + "ms (expected: >= 5s)");
@@ -680,20 +680,7 @@ public final class Drill {
     if (step == null) {
       return null;
     }
-    List<String> steps =
-        FailoverOutline.of(topology, writer, other).stream().map(PlannedStep::id).toList();
-    if (!steps.contains(step)) {
-      throw new IllegalArgumentException(
-          "--kill-leader-at: '"
-              + step
-              + "' is not a step of the failover plan "
-              + writer
-              + " -> "
-              + other
-              + " (expected: one of "
-              + steps
-              + ")");
-    }
+    requireFailoverStep(topology, step);
     List<Endpoint> etcd =
         layout.etcdLocations().stream()
             .filter(l -> !l.equals(writer))
@@ -702,6 +689,24 @@ public final class Drill {
     LeaderKill k = LeaderKill.arm(lab, step, etcd, topology.name());
     say("armed: the orchestrator leader is killed when step " + step + " starts");
     return k;
+  }
+
+  /**
+   * Checks that {@code step} is a step id of {@code topology}'s failover plan (the ids do not
+   * depend on the direction), before anything starts.
+   *
+   * @throws IllegalArgumentException naming {@code --kill-leader-at} and the steps it may name
+   */
+  public static void requireFailoverStep(Topology topology, String step) {
+    List<String> steps = FailoverOutline.ofDefault(topology).stream().map(PlannedStep::id).toList();
+    if (!steps.contains(step)) {
+      throw new IllegalArgumentException(
+          "--kill-leader-at: '"
+              + step
+              + "' is not a failover step (expected: one of "
+              + steps
+              + ")");
+    }
   }
 
   /** One line on the leader kill: what was killed when, and what each leader journaled. */

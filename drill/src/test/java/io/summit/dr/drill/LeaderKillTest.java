@@ -114,6 +114,23 @@ class LeaderKillTest {
   }
 
   @Test
+  void aStepNotInTheFailoverPlanOrAnotherScenarioIsRefusedNamingTheOption() {
+    io.summit.dr.topology.Topology lab =
+        io.summit.dr.topology.TopologyLoader.load(
+            java.nio.file.Path.of("..", "examples", "lab.yaml"));
+    Drill.requireFailoverStep(lab, "promote/postgres"); // a step: accepted
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Drill.requireFailoverStep(lab, "promote/mysql"))
+        .hasMessageStartingWith("--kill-leader-at: 'promote/mysql' is not a failover step")
+        .hasMessageContaining("promote/postgres");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> Drill.Options.defaults(Scenario.SWITCHOVER).withKillLeaderAt("stop-writes"))
+        .hasMessage(
+            "--kill-leader-at: not with --scenario switchover (expected: --scenario"
+                + " region-failure)");
+  }
+
+  @Test
   void aStepThatNeverStartsKillsNobodyAndSaysSo() {
     LeaderKill k = armed("verify");
     k.onEntry(1, e("p3", "plan-start", null, null, 900));

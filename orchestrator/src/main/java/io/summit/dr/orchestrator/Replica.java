@@ -35,8 +35,9 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
    * The pause between two lag-monitor passes, on every replica. A pass opens a connection to every
    * store node (across the WAN for the far region); at the probe interval (300 ms) on two replicas
    * the connections' backends took enough of the two cores to triple a promotion's time (write RTO
-   * 2.5-2.7 s in the demo). A pass about every 1.3 s keeps the RPO guard's last sight of a primary
-   * within its blind limit (4.5 s) with room for detection.
+   * 2.5-2.7 s in the demo). A pass every second (plus its own time: it observes every node at once)
+   * keeps the RPO guard's last sight of a primary within its blind limit (4.5 s) with room for
+   * detection.
    */
   static final Duration LAG_POLL = Duration.ofSeconds(1);
 
