@@ -65,6 +65,8 @@ public final class Orchestrator implements AutoCloseable {
   // Region -> when a quorum first declared it failed (this episode): the RPO guard's reference.
   private final Map<String, Instant> failedRegions = new java.util.concurrent.ConcurrentHashMap<>();
   private final Journal journal;
+  // The journal as read at construction, for the first resume() (then released).
+  private @Nullable List<JournalEntry> journaled;
 
   /**
    * A single orchestrator whose control state lives in files of {@code stateDir} ({@link
@@ -125,10 +127,17 @@ public final class Orchestrator implements AutoCloseable {
             .toList();
     this.journal = control.journal();
     List<String> storeNames = topology.stores().stream().map(Store::name).toList();
-    String writer = writerFromJournal(journal, topology.primary().name());
+    // A new leader's start-up is on a resumed failover's critical path, and each read is a quorum
+    // round trip across the WAN: the discovery record is read beside the journal and the writer
+    // record, and the journal read here is the one resume() works from.
+    java.util.concurrent.CompletableFuture<Optional<DiscoveryRecord>> stored =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            control::discovery, runnable -> Thread.ofVirtual().start(runnable));
+    List<JournalEntry> entries = journal.read();
+    this.journaled = entries;
+    String writer = writerFromJournal(entries, topology.primary().name());
     WriterRecord term = control.writer(WriterRecord.initial(writer));
-    DiscoveryRecord published =
-        control.discovery().orElse(new DiscoveryRecord(1, writer, term.term()));
+    DiscoveryRecord published = joined(stored).orElse(new DiscoveryRecord(1, writer, term.term()));
     this.discovery =
         new Discovery(
             storeNames,
@@ -158,10 +167,10 @@ public final class Orchestrator implements AutoCloseable {
    * The writer region as the journal left it: the target of the last plan whose publish-endpoints
    * step ended well (that step is what moves the writer), or the topology's primary.
    */
-  private static String writerFromJournal(Journal journal, String primary) {
+  private static String writerFromJournal(List<JournalEntry> entries, String primary) {
     String writer = primary;
     Map<String, String> targets = new LinkedHashMap<>();
-    for (JournalEntry e : journal.read()) {
+    for (JournalEntry e : entries) {
       if (e.event().equals("plan-start") && e.to() != null) {
         targets.put(e.plan(), e.to());
       } else if (e.event().equals("step-end")
@@ -174,10 +183,24 @@ public final class Orchestrator implements AutoCloseable {
     return writer;
   }
 
+  private static <T> T joined(java.util.concurrent.CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
   /** Finishes a plan the journal left open (after a crash). */
   public Optional<PlanStatus> resume() {
     try {
-      Optional<PlanStatus> open = runner.resume();
+      List<JournalEntry> entries = journaled;
+      journaled = null;
+      // Once only from the start-up read: nothing else writes the journal while this replica leads.
+      Optional<PlanStatus> open = entries != null ? runner.resume(entries) : runner.resume();
       open.ifPresent(p -> events.publish("plan-resumed", Map.of("plan", p.id())));
       return open;
     } finally {

@@ -88,8 +88,12 @@ public final class PlanRunner {
    * again; a step journaled as started but not ended runs again, and, being idempotent, finds its
    * work done.
    */
-  public synchronized Optional<PlanStatus> resume() {
-    List<JournalEntry> entries = journal.read();
+  public Optional<PlanStatus> resume() {
+    return resume(journal.read());
+  }
+
+  /** {@link #resume()} from {@code entries}, the whole journal as just read. */
+  public synchronized Optional<PlanStatus> resume(List<JournalEntry> entries) {
     Map<String, Plan> started = new LinkedHashMap<>();
     Map<String, List<JournalEntry>> byPlan = new HashMap<>();
     for (JournalEntry e : entries) {

@@ -36,6 +36,11 @@ class EtcdControlStoreTest {
   }
 
   private static Leadership lead(EtcdControlStore store, String id, AtomicLong token) {
+    return lead(store, id, token, Duration.ofMillis(100));
+  }
+
+  private static Leadership lead(
+      EtcdControlStore store, String id, AtomicLong token, Duration tick) {
     Leadership l =
         new Leadership(
             store,
@@ -54,7 +59,7 @@ class EtcdControlStoreTest {
                 token.set(0);
               }
             });
-    l.start(Duration.ofMillis(100));
+    l.start(tick);
     return l;
   }
 
@@ -72,6 +77,26 @@ class EtcdControlStoreTest {
         null,
         null,
         null);
+  }
+
+  @Test
+  void aFollowerCampaignsAsSoonAsTheLeaderKeyIsGoneNotAtItsNextTick() {
+    try (EtcdControlStore a = store("watched");
+        EtcdControlStore b = store("watched")) {
+      AtomicLong tokenA = new AtomicLong();
+      AtomicLong tokenB = new AtomicLong();
+      Leadership la = lead(a, "a", tokenA);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
+      // b's first tick (at once) loses; its next one is a minute away.
+      Leadership lb = lead(b, "b", tokenB, Duration.ofMinutes(1));
+      Awaitility.await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> tokenB.get() == 0);
+      la.close(); // revokes a's lease: the leader key is deleted
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenB.get() != 0);
+      lb.close();
+    }
   }
 
   @Test
