@@ -51,24 +51,18 @@ public final class PlanFactory {
     // Capacity first, while writes still flow: the pause that follows is only the data's.
     out.add(StepSpec.of(Action.SCALE_UP, to, null, Duration.ofSeconds(30)));
     out.add(StepSpec.of(Action.STOP_WRITES, from, null, quick));
+    // The stores are independent: each group's steps run in parallel (the write pause is the
+    // slowest store's, not their sum), and a group starts only once the one before has ended.
     for (Store s : moving(from, to)) {
-      out.add(StepSpec.of(Action.FENCE, from, s.name(), quick));
+      out.add(grouped(StepSpec.of(Action.FENCE, from, s.name(), quick), "fence"));
     }
     for (Store s : moving(from, to)) {
-      out.add(StepSpec.of(Action.CATCH_UP, to, s.name(), Duration.ofSeconds(30)));
-    }
-    for (Store s : moving(from, to)) {
-      StepSpec p = StepSpec.of(Action.PROMOTE, to, s.name(), Duration.ofSeconds(30));
       out.add(
-          new StepSpec(
-              p.id(),
-              p.action(),
-              p.region(),
-              p.store(),
-              "promote",
-              false,
-              p.timeout(),
-              p.retries()));
+          grouped(StepSpec.of(Action.CATCH_UP, to, s.name(), Duration.ofSeconds(30)), "catch-up"));
+    }
+    for (Store s : moving(from, to)) {
+      out.add(
+          grouped(StepSpec.of(Action.PROMOTE, to, s.name(), Duration.ofSeconds(30)), "promote"));
     }
     out.add(StepSpec.of(Action.PUBLISH_ENDPOINTS, to, null, quick));
     out.add(StepSpec.of(Action.ROUTE_WRITES, to, null, quick));
@@ -101,6 +95,11 @@ public final class PlanFactory {
     out.addAll(switchover(from, home));
     out.add(StepSpec.of(Action.RESTORE_SCALE, from, null, Duration.ofSeconds(10)));
     return out;
+  }
+
+  private static StepSpec grouped(StepSpec s, String group) {
+    return new StepSpec(
+        s.id(), s.action(), s.region(), s.store(), group, false, s.timeout(), s.retries());
   }
 
   /** Stores replicated between the two regions (either direction: roles move with failovers). */

@@ -407,7 +407,8 @@ public final class PlanRunner {
     notify(progress);
   }
 
-  static List<List<StepSpec>> groups(List<StepSpec> steps) {
+  /** The steps as the runner runs them: batches of consecutive steps of one parallel group. */
+  public static List<List<StepSpec>> groups(List<StepSpec> steps) {
     List<List<StepSpec>> out = new ArrayList<>();
     for (StepSpec s : steps) {
       List<StepSpec> last = out.isEmpty() ? null : out.get(out.size() - 1);
