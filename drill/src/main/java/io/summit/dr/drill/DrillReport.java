@@ -128,14 +128,19 @@ public final class DrillReport {
       step.put("outcome", s.outcome());
     }
     if (r.leaderKill() != null) {
-      o.set("leader_kill", leaderKill(r.leaderKill()));
+      o.set("leader_kill", leaderKill(r.leaderKill(), r.t0(), r.steps()));
     }
     o.put("report", r.reportHtml().toString());
     return o;
   }
 
-  /** The leader kill: which step, whom, how soon after the step started, what each step did. */
-  static ObjectNode leaderKill(LeaderKill.Result k) {
+  /**
+   * The leader kill: which step, whom, how soon after the step started, when after T0, how long
+   * from the kill until writes were routed to the new writer (the takeover's measure; null when
+   * they were routed before the kill), and what each step did.
+   */
+  static ObjectNode leaderKill(
+      LeaderKill.Result k, java.time.Instant t0, List<DrillResult.Step> planSteps) {
     ObjectNode o = JSON.createObjectNode();
     o.put("step", k.step());
     o.put("killed", k.killed());
@@ -144,6 +149,20 @@ public final class DrillReport {
     } else {
       o.put("killed_after_step_start_ms", k.killedAfterStepStartMs());
     }
+    java.time.Instant at = k.killedAt();
+    Double killedAtS = at == null ? null : java.time.Duration.between(t0, at).toNanos() / 1e9;
+    Double routedS = null;
+    for (DrillResult.Step s : planSteps) {
+      if (s.name().equals("route-writes")) {
+        routedS = s.endS();
+      }
+    }
+    o.put("killed_at_s", killedAtS == null ? null : round3(killedAtS));
+    o.put(
+        "kill_to_writes_routed_s",
+        killedAtS == null || routedS == null || routedS < killedAtS
+            ? null
+            : round3(routedS - killedAtS));
     o.put("plan_end", k.planEnd());
     ObjectNode steps = o.putObject("steps");
     k.steps()
@@ -156,6 +175,10 @@ public final class DrillReport {
     ArrayNode problems = o.putArray("problems");
     k.problems().forEach(problems::add);
     return o;
+  }
+
+  private static double round3(double seconds) {
+    return Math.round(seconds * 1000) / 1000.0;
   }
 
   /** The checkers' verdicts by name, the handover gaps, and where the history is. */

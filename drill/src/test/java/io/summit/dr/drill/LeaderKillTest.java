@@ -139,4 +139,30 @@ class LeaderKillTest {
     assertThat(k.result().problems())
         .containsExactly("step verify never started: the leader was not killed");
   }
+
+  @Test
+  void theReportGivesTheKillsTimeAfterT0AndHowLongUntilWritesWereRouted() {
+    LeaderKill.Result r =
+        new LeaderKill.Result(
+            "fence/postgres",
+            "orchestrator-witness",
+            120.0,
+            T.plusMillis(1500),
+            "succeeded",
+            java.util.Map.of(),
+            List.of());
+    List<DrillResult.Step> steps =
+        List.of(
+            new DrillResult.Step(
+                "route-writes", "route-writes", "us-east-1", 4.1, 4.25, "x", null));
+    var o = DrillReport.leaderKill(r, T, steps);
+    assertThat(o.get("killed_at_s").asDouble()).isEqualTo(1.5);
+    assertThat(o.get("kill_to_writes_routed_s").asDouble()).isEqualTo(2.75);
+    // Writes routed before the kill: the takeover did not delay them.
+    List<DrillResult.Step> early =
+        List.of(
+            new DrillResult.Step("route-writes", "route-writes", "us-east-1", 1.2, 1.3, "x", null));
+    assertThat(DrillReport.leaderKill(r, T, early).get("kill_to_writes_routed_s").isNull())
+        .isTrue();
+  }
 }
