@@ -13,7 +13,11 @@ public record Store(
     @Doc("async or sync replication.") @Default("async") ReplicationMode replication,
     @Doc("Most data, as replication lag, an automatic failover may lose.") Duration rpoBudget,
     @Doc("Buckets and replication rule (kind objects only; defaults when absent).")
-        @Nullable ObjectRule objects) {
+        @Nullable ObjectRule objects,
+    @Doc(
+            "Nodes inside each region by availability zone: a writer node and an in-region"
+                + " standby (postgres and redis; absent: one node per region).")
+        @Nullable MultiAz multiAz) {
 
   public Store {
     replicaRegions = List.copyOf(replicaRegions);

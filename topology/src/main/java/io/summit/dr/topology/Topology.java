@@ -44,7 +44,7 @@ public record Topology(
     }
     v.unique("stores", stores, Store::name);
     for (int i = 0; i < stores.size() && regionsKnown; i++) {
-      checkStore(v, "stores[" + i + "]", stores.get(i), names, serving, objectives);
+      checkStore(v, "stores[" + i + "]", stores.get(i), names, serving, objectives, regions);
     }
     checkPlan(v, failover, stores);
     int observersOutsideOneRegion = Math.max(1, regions.size() - 1) + 2;
@@ -140,7 +140,8 @@ public record Topology(
       Store store,
       Set<String> names,
       Set<String> serving,
-      Objectives objectives) {
+      Objectives objectives,
+      List<Region> regions) {
     checkRegionName(v, path + ".primary_region", store.primaryRegion(), names, serving);
     for (int i = 0; i < store.replicaRegions().size(); i++) {
       checkRegionName(
@@ -153,6 +154,67 @@ public record Topology(
             + " > objectives.rpo "
             + Durations.format(objectives.rpo()),
         "rpo_budget <= objectives.rpo");
+    MultiAz multiAz = store.multiAz();
+    if (multiAz != null) {
+      checkMultiAz(v, path + ".multi_az", store, multiAz, regions);
+    }
+  }
+
+  /**
+   * A store's zones: a placement for every region it has a node in and none other, zones the region
+   * declares, and a standby its kind can have (PostgreSQL synchronous or not; Redis replicates
+   * asynchronously only; Neo4j and objects have no in-region standby).
+   */
+  private static void checkMultiAz(
+      Violations v, String path, Store store, MultiAz multiAz, List<Region> regions) {
+    switch (store.kind()) {
+      case POSTGRES -> {}
+      case REDIS ->
+          v.check(
+              multiAz.standby() == StandbyMode.ASYNCHRONOUS,
+              path + ".standby",
+              "synchronous on a store of kind redis (Redis replicates asynchronously)",
+              "asynchronous");
+      default ->
+          v.add(
+              path,
+              "set on a store of kind " + store.kind().name().toLowerCase(java.util.Locale.ROOT),
+              "only on a store of kind postgres or redis");
+    }
+    List<String> involved = regions.stream().map(Region::name).filter(store::involves).toList();
+    for (String region : involved) {
+      v.check(
+          multiAz.zones().containsKey(region),
+          path + ".zones",
+          "no zones for region '" + region + "'",
+          "two zones for every region the store has a node in: " + String.join(", ", involved));
+    }
+    for (Map.Entry<String, List<String>> e : new java.util.TreeMap<>(multiAz.zones()).entrySet()) {
+      String region = e.getKey();
+      Region declared =
+          regions.stream().filter(r -> r.name().equals(region)).findFirst().orElse(null);
+      if (declared == null || !involved.contains(region)) {
+        v.add(
+            path + ".zones." + region,
+            "the store has no node in region '" + region + "'",
+            "one of the store's regions: " + String.join(", ", involved));
+        continue;
+      }
+      List<String> placed = e.getValue();
+      for (int i = 0; i < placed.size(); i++) {
+        String zone = placed.get(i);
+        v.check(
+            declared.zones().contains(zone),
+            path + ".zones." + region + "[" + i + "]",
+            "unknown zone '" + zone + "'" + Suggest.didYouMean(zone, declared.zones()),
+            declared.zones().isEmpty()
+                ? "zones declared under the region '" + region + "' (it declares none)"
+                : "one of the zones of region '"
+                    + region
+                    + "': "
+                    + String.join(", ", declared.zones()));
+      }
+    }
   }
 
   private static void checkRegionName(
@@ -189,6 +251,14 @@ public record Topology(
   /** The primary region (there is exactly one). */
   public Region primary() {
     return regions.stream().filter(r -> r.role() == RegionRole.PRIMARY).findFirst().orElseThrow();
+  }
+
+  /**
+   * The names of the regions that hold stores and serve (every region but witnesses), in file
+   * order.
+   */
+  public List<String> servingRegions() {
+    return regions.stream().filter(r -> r.role() != RegionRole.WITNESS).map(Region::name).toList();
   }
 
   /** The secondary regions, in file order. */

@@ -29,11 +29,12 @@ import software.amazon.awscdk.services.secretsmanager.ReplicaRegion;
 import software.constructs.Construct;
 
 /**
- * A PostgreSQL store's primary: a Multi-AZ RDS instance in the primary region's private subnets,
- * encrypted with the region's data key, TLS enforced, with a parameter group tuned as the source of
- * a cross-region replica (enough WAL senders, WAL kept for a replica that falls behind, a sender
- * timeout that notices a dead link). Its master credentials are a Secrets Manager secret replicated
- * to the secondary region (encrypted there with that region's key), so they survive the primary.
+ * A PostgreSQL store's primary: an RDS instance in the primary region's private subnets (Multi-AZ
+ * when the store's topology has {@code multi_az}), encrypted with the region's data key, TLS
+ * enforced, with a parameter group tuned as the source of a cross-region replica (enough WAL
+ * senders, WAL kept for a replica that falls behind, a sender timeout that notices a dead link).
+ * Its master credentials are a Secrets Manager secret replicated to the secondary region (encrypted
+ * there with that region's key), so they survive the primary.
  */
 final class Postgres extends Construct {
   static final IInstanceEngine ENGINE =
@@ -55,7 +56,9 @@ final class Postgres extends Construct {
             .vpcSubnets(
                 SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
             .securityGroups(List.of(group))
-            .multiAz(true)
+            // The topology's multi_az: a synchronous standby in a second zone, which RDS places
+            // itself (an instance with MultiAZ takes no AvailabilityZone).
+            .multiAz(store.multiAz() != null)
             .storageEncrypted(true)
             .storageEncryptionKey(key)
             .storageType(StorageType.GP3)

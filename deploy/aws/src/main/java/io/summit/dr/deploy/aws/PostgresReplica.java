@@ -24,7 +24,8 @@ import software.constructs.Construct;
 /**
  * A PostgreSQL store's cross-region read replica in the secondary region: the source is the
  * primary's instance (its ARN reaches this stack as a CDK cross-region reference), encrypted with
- * this region's data key, single-AZ for cost (made Multi-AZ after promotion), with hot-standby
+ * this region's data key, Multi-AZ when the store's topology has {@code multi_az} (so a promoted
+ * replica keeps a standby in a second zone; single-AZ otherwise, for cost), with hot-standby
  * feedback on. An alarm pages when its {@code ReplicaLag} exceeds the store's RPO budget, the lag
  * at which the orchestrator refuses an automatic failover.
  */
@@ -44,7 +45,7 @@ final class PostgresReplica extends Construct {
                 SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
             .securityGroups(List.of(Postgres.securityGroup(this, vpc, AwsTopology.cidr(peer))))
             .storageEncryptionKey(key)
-            .multiAz(false)
+            .multiAz(store.multiAz() != null)
             .storageType(StorageType.GP3)
             .parameterGroup(
                 ParameterGroup.Builder.create(this, "Parameters")

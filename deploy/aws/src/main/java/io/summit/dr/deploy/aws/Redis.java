@@ -15,11 +15,12 @@ import software.amazon.awscdk.services.kms.IKey;
 import software.constructs.Construct;
 
 /**
- * A Redis store's primary: an ElastiCache replication group in the primary region (a primary and a
- * replica node in two zones, automatic failover, Multi-AZ), encrypted at rest with the region's
- * data key and in transit, and the Global Datastore whose primary member it is. The secondary
- * region's replication group joins the Global Datastore by its id ({@link RedisReplica}).
- * ElastiCache has no L2 construct; these are the L1 resources.
+ * A Redis store's primary: an ElastiCache replication group in the primary region (with the store's
+ * {@code multi_az}, a primary and a replica node in its two zones, automatic failover, Multi-AZ;
+ * one node without it), encrypted at rest with the region's data key and in transit, and the Global
+ * Datastore whose primary member it is. The secondary region's replication group joins the Global
+ * Datastore by its id ({@link RedisReplica}). ElastiCache has no L2 construct; these are the L1
+ * resources.
  */
 final class Redis extends Construct {
   static final String ENGINE = "redis";
@@ -49,9 +50,10 @@ final class Redis extends Construct {
             .engine(ENGINE)
             .engineVersion(ENGINE_VERSION)
             .cacheNodeType(NODE_TYPE)
-            .numCacheClusters(2)
-            .automaticFailoverEnabled(true)
-            .multiAzEnabled(true)
+            .numCacheClusters(nodes(store))
+            .automaticFailoverEnabled(store.multiAz() != null)
+            .multiAzEnabled(store.multiAz() != null)
+            .preferredCacheClusterAZs(zones(store, region))
             .atRestEncryptionEnabled(true)
             .kmsKeyId(key.getKeyArn())
             .transitEncryptionEnabled(true)
@@ -75,6 +77,17 @@ final class Redis extends Construct {
                         .role("PRIMARY")
                         .build()))
             .build();
+  }
+
+  /** Two nodes (writer and standby in the zones of multi_az), or one without it. */
+  static int nodes(Store store) {
+    return store.multiAz() != null ? 2 : 1;
+  }
+
+  /** The zones of {@code region}'s nodes from the store's multi_az, writer first; null without. */
+  static @org.jspecify.annotations.Nullable List<String> zones(Store store, Region region) {
+    io.summit.dr.topology.MultiAz multiAz = store.multiAz();
+    return multiAz == null ? null : multiAz.zones().get(region.name());
   }
 
   static CfnSubnetGroup subnetGroup(Construct scope, Vpc vpc) {

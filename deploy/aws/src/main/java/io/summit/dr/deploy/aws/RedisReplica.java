@@ -18,8 +18,9 @@ import software.constructs.Construct;
 /**
  * A Redis store's secondary: an ElastiCache replication group in the secondary region that joins
  * the primary's Global Datastore (whose id reaches this stack as a CDK cross-region reference).
- * Engine, version and node type come from the Global Datastore; one node is its minimal footprint,
- * a replica node is added when it is promoted. An alarm pages when {@code
+ * Engine, version and node type come from the Global Datastore. With the store's {@code multi_az}
+ * it has a replica node in the region's second zone (a promoted secondary keeps a standby);
+ * without, one node, the minimal footprint. An alarm pages when {@code
  * GlobalDatastoreReplicationLag} exceeds the store's RPO budget.
  */
 final class RedisReplica extends Construct {
@@ -40,7 +41,10 @@ final class RedisReplica extends Construct {
         CfnReplicationGroup.Builder.create(this, "ReplicationGroup")
             .replicationGroupDescription(store.name() + " secondary (" + region.name() + ")")
             .globalReplicationGroupId(primary.global.getAttrGlobalReplicationGroupId())
-            .numCacheClusters(1)
+            .numCacheClusters(Redis.nodes(store))
+            .automaticFailoverEnabled(store.multiAz() != null)
+            .multiAzEnabled(store.multiAz() != null)
+            .preferredCacheClusterAZs(Redis.zones(store, region))
             .atRestEncryptionEnabled(true)
             .kmsKeyId(key.getKeyArn())
             .transitEncryptionEnabled(true)

@@ -4,6 +4,7 @@ import static io.summit.dr.deploy.aws.PlatformStacksTest.crossRegionImport;
 import static io.summit.dr.deploy.aws.PlatformStacksTest.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.summit.dr.topology.TopologyLoader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,28 @@ class DataReplicationTest {
   }
 
   @Test
+  void storesWithoutMultiAzGetOneNodePerRegion() {
+    String text =
+        ExampleApp.exampleText()
+            .replaceAll("(?m)^    #[^\n]*Multi-AZ[^\n]*\n    multi_az:\n(?:      [^\n]*\n)+", "");
+    assertThat(text).doesNotContain("multi_az");
+    ExampleApp single = ExampleApp.of(TopologyLoader.parse("single-az.yaml", text));
+    single.primary.hasResourceProperties("AWS::RDS::DBInstance", Map.of("MultiAZ", false));
+    single.replicas.hasResourceProperties("AWS::RDS::DBInstance", Map.of("MultiAZ", false));
+    single.primary.hasResourceProperties(
+        "AWS::ElastiCache::ReplicationGroup",
+        Map.of(
+            "NumCacheClusters",
+            1,
+            "MultiAZEnabled",
+            false,
+            "PreferredCacheClusterAZs",
+            Match.absent()));
+    single.replicas.hasResourceProperties(
+        "AWS::ElastiCache::ReplicationGroup", Map.of("NumCacheClusters", 1));
+  }
+
+  @Test
   void readReplicaPointsAtThePrimaryThroughACrossRegionReference() {
     String primaryId = logicalId(example.primary, "AWS::RDS::DBInstance");
     example.replicas.hasResourceProperties(
@@ -59,7 +82,7 @@ class DataReplicationTest {
                                                 ".*summituswest2Ref" + primaryId + ".*")))))))))));
     example.replicas.hasResourceProperties(
         "AWS::RDS::DBInstance",
-        Map.of("KmsKeyId", Match.anyValue(), "StorageEncrypted", Match.absent()));
+        Map.of("KmsKeyId", Match.anyValue(), "StorageEncrypted", Match.absent(), "MultiAZ", true));
     var writers = example.primary.findResources("Custom::CrossRegionExportWriter").values();
     assertThat(writers).hasSize(1);
     assertThat(String.valueOf(properties(writers.iterator().next()).get("WriterProps")))
@@ -84,11 +107,18 @@ class DataReplicationTest {
     example.primary.hasResourceProperties(
         "AWS::ElastiCache::ReplicationGroup",
         Map.of(
-            "Engine", "redis",
-            "NumCacheClusters", 2,
-            "MultiAZEnabled", true,
-            "AtRestEncryptionEnabled", true,
-            "TransitEncryptionEnabled", true));
+            "Engine",
+            "redis",
+            "NumCacheClusters",
+            2,
+            "MultiAZEnabled",
+            true,
+            "PreferredCacheClusterAZs",
+            List.of("us-west-2a", "us-west-2b"),
+            "AtRestEncryptionEnabled",
+            true,
+            "TransitEncryptionEnabled",
+            true));
   }
 
   @Test
@@ -104,7 +134,11 @@ class DataReplicationTest {
                         Match.stringLikeRegexp(
                             ".*RedisGlobalDatastore.*GlobalReplicationGroupId.*")))),
             "NumCacheClusters",
-            1,
+            2,
+            "MultiAZEnabled",
+            true,
+            "PreferredCacheClusterAZs",
+            List.of("us-east-1a", "us-east-1b"),
             "AtRestEncryptionEnabled",
             true,
             "TransitEncryptionEnabled",

@@ -28,7 +28,11 @@ final class ExampleApp {
   final Template global;
 
   private ExampleApp() {
-    aws = AwsTopology.of(example(), Settings.defaults());
+    this(example());
+  }
+
+  private ExampleApp(Topology topology) {
+    aws = AwsTopology.of(topology, Settings.defaults());
     try {
       Path out = Files.createTempDirectory("summit-cdk-test");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(out)));
@@ -57,6 +61,11 @@ final class ExampleApp {
       instance = app;
     }
     return app;
+  }
+
+  /** Another topology's app, built anew (seconds): for what the example cannot show. */
+  static ExampleApp of(Topology topology) {
+    return new ExampleApp(topology);
   }
 
   static Topology example() {
