@@ -34,7 +34,6 @@ import picocli.CommandLine.Command;
     })
 final class DemoCommand implements Callable<Integer> {
   static final java.time.Duration WARMUP_FLOOR = java.time.Duration.ofSeconds(3);
-  static final double RATE = 200;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
@@ -47,9 +46,8 @@ final class DemoCommand implements Callable<Integer> {
     // Options first: a bad one is refused before anything starts.
     // The warm-up waits for steady write latency whatever its floor; the floor is the three
     // one-second buckets steadiness is judged on.
-    Drill.Options failoverOptions =
-        drill.options(Scenario.REGION_FAILURE, WARMUP_FLOOR, RATE, RATE);
-    Drill.Options failbackOptions = drill.options(Scenario.FAILBACK, WARMUP_FLOOR, RATE, RATE);
+    Drill.Options failoverOptions = drill.options(Scenario.REGION_FAILURE, WARMUP_FLOOR);
+    Drill.Options failbackOptions = drill.options(Scenario.FAILBACK, WARMUP_FLOOR);
     long start = System.nanoTime();
     DrillCommand.Progress progress = DrillCommand.Progress.to(out);
     Lab lab = dir.lab();

@@ -52,8 +52,13 @@ final class DrillOptions {
 
   /** The defaults' warm-up and rates. */
   Drill.Options options(Scenario s) {
+    return options(s, Drill.Options.defaults(s).warmup());
+  }
+
+  /** The defaults' rates (the design's canary) with {@code warmup}. */
+  Drill.Options options(Scenario s, Duration warmup) {
     Drill.Options d = Drill.Options.defaults(s);
-    return options(s, d.warmup(), d.writesPerSecond(), d.readsPerSecond());
+    return options(s, warmup, d.writesPerSecond(), d.readsPerSecond());
   }
 
   static Duration duration(String option, String text) {

@@ -1,8 +1,6 @@
 package io.summit.dr.lab;
 
 import io.summit.dr.replication.Endpoint;
-import io.summit.dr.topology.Region;
-import io.summit.dr.topology.RegionRole;
 import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import java.util.List;
@@ -65,12 +63,8 @@ public record LabLayout(String host, int base, List<String> regions) {
   }
 
   public static LabLayout of(Topology topology) {
-    List<String> serving =
-        topology.regions().stream()
-            .filter(r -> r.role() != RegionRole.WITNESS)
-            .map(Region::name)
-            .toList();
-    return new LabLayout(topology.lab().host(), topology.lab().basePort(), serving);
+    return new LabLayout(
+        topology.lab().host(), topology.lab().basePort(), topology.servingRegions());
   }
 
   public int index(String region) {

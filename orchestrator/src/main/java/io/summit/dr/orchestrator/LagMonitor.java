@@ -51,10 +51,7 @@ final class LagMonitor {
     return new LagMonitor(
         stores,
         topology.stores().stream().map(io.summit.dr.topology.Store::name).toList(),
-        topology.regions().stream()
-            .filter(r -> r.role() != io.summit.dr.topology.RegionRole.WITNESS)
-            .map(io.summit.dr.topology.Region::name)
-            .toList(),
+        topology.servingRegions(),
         topology.health().failureThreshold());
   }
 

@@ -17,8 +17,6 @@ import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
 import io.summit.dr.replication.StoreRole;
-import io.summit.dr.topology.Region;
-import io.summit.dr.topology.RegionRole;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.Trigger;
@@ -120,11 +118,7 @@ public final class Orchestrator implements AutoCloseable {
     this.router = router;
     this.clock = clock;
     this.control = control;
-    this.regions =
-        topology.regions().stream()
-            .filter(r -> r.role() != RegionRole.WITNESS)
-            .map(Region::name)
-            .toList();
+    this.regions = topology.servingRegions();
     this.journal = control.journal();
     List<String> storeNames = topology.stores().stream().map(Store::name).toList();
     // A new leader's start-up is on a resumed failover's critical path, and each read is a quorum

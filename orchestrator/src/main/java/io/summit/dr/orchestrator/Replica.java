@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * journal writes would be refused anyway, being conditional on the leader key.
  *
  * <p>Timing: the leader lease TTL is 2 s and a leader steps down 500 ms before it could lapse;
- * followers campaign every 200 ms, so a killed leader is replaced within about 2.2 s, after which
- * the new leader reads the journal and finishes the open plan.
+ * followers campaign every 200 ms and as soon as they see the leader key deleted, so a killed
+ * leader is replaced 2-2.6 s after its last renewal (etcd looks for expired leases every 500 ms),
+ * after which the new leader reads the journal and finishes the open plan.
  */
 public final class Replica implements Leadership.Listener, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replica.class);

@@ -2,8 +2,6 @@ package io.summit.dr.router;
 
 import io.netty.util.ResourceLeakDetector;
 import io.summit.dr.routing.Endpoint;
-import io.summit.dr.topology.Region;
-import io.summit.dr.topology.RegionRole;
 import io.summit.dr.topology.Service;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
@@ -210,11 +208,7 @@ public final class RouterCommand implements Callable<Integer> {
   }
 
   private static void requireServingRegion(Topology topology, String option, String name) {
-    List<String> serving =
-        topology.regions().stream()
-            .filter(r -> r.role() != RegionRole.WITNESS)
-            .map(Region::name)
-            .toList();
+    List<String> serving = topology.servingRegions();
     if (!serving.contains(name)) {
       throw new IllegalArgumentException(
           option

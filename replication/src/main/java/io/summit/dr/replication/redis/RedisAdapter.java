@@ -53,6 +53,8 @@ public final class RedisAdapter implements StoreAdapter {
   private final Clock clock;
   private final Duration timeout;
   private final UnaryOperator<Endpoint> route;
+  // The port this node announces to its primary, once asked (see observeReplica).
+  private volatile @Nullable Integer announced;
 
   /**
    * @param route how the caller reaches the address a replica names as its primary (see {@link
@@ -146,6 +148,13 @@ public final class RedisAdapter implements StoreAdapter {
     }
   }
 
+  private static @Nullable String listedReplica(Map<String, String> primaryInfo, int port) {
+    return primaryInfo.values().stream()
+        .filter(v -> v.contains("port=" + port + ","))
+        .findFirst()
+        .orElse(null);
+  }
+
   private StoreObservation observeReplica(Map<String, String> info) {
     String offset = info.getOrDefault("slave_repl_offset", "0");
     Endpoint upstream =
@@ -161,12 +170,15 @@ public final class RedisAdapter implements StoreAdapter {
       // The primary lists its replicas by the port each announced, which is not the address this
       // adapter reaches the replica at when that goes through a proxy (an orchestrator replica in
       // another location, the lab's WAN links): ask the replica which port it announces.
-      int announced = call(endpoint, RedisAdapter::announcedPort);
-      String listed =
-          primary.values().stream()
-              .filter(v -> v.contains("port=" + announced + ","))
-              .findFirst()
-              .orElse(null);
+      // The answer is kept: a server's announced port changes only with its configuration, so it
+      // is asked again only when the primary does not list the port kept.
+      Integer kept = announced;
+      String listed = kept == null ? null : listedReplica(primary, kept);
+      if (listed == null) {
+        int asked = call(endpoint, RedisAdapter::announcedPort);
+        announced = asked;
+        listed = listedReplica(primary, asked);
+      }
       if (listed == null) {
         throw new NumberFormatException("not among the primary's replicas");
       }
