@@ -24,6 +24,20 @@ class MultiAzTest {
             "    rpo_budget: 500ms\n" + multiAz + "  - name: redis");
   }
 
+  /**
+   * A multi_az block: {@code options} lines (each ending in a newline), then the two regions'
+   * zones.
+   */
+  private static String multiAz(String options, String west, String east) {
+    return "    multi_az:\n"
+        + options
+        + "      zones:\n        us-west-2: "
+        + west
+        + "\n        us-east-1: "
+        + east
+        + "\n";
+  }
+
   private static InvalidTopologyException refused(String yaml) {
     return catchThrowableOfType(
         InvalidTopologyException.class, () -> TopologyLoader.parse("t.yaml", yaml));
@@ -38,10 +52,7 @@ class MultiAzTest {
   void aStandbyInASecondZoneIsSynchronousAndStrictByDefault() throws Exception {
     Topology t =
         TopologyLoader.parse(
-            "t.yaml",
-            lab(
-                "    multi_az:\n      zones:\n        us-west-2: [us-west-2a, us-west-2b]\n"
-                    + "        us-east-1: [us-east-1b, us-east-1a]\n"));
+            "t.yaml", lab(multiAz("", "[us-west-2a, us-west-2b]", "[us-east-1b, us-east-1a]")));
     MultiAz m = java.util.Objects.requireNonNull(t.store("postgres").orElseThrow().multiAz());
     assertThat(m.standby()).isEqualTo(StandbyMode.SYNCHRONOUS);
     assertThat(m.onStandbyLoss()).isEqualTo(StandbyLoss.WAIT);
@@ -56,9 +67,10 @@ class MultiAzTest {
   void aSynchronousStandbyNeedsTwoZonesAndEachBadZoneIsNamedWithItsLine() throws Exception {
     String yaml =
         lab(
-            "    multi_az:\n      on_standby_loss: keep-writing\n      zones:\n"
-                + "        us-west-2: [us-west-2a]\n"
-                + "        us-east-1: [us-east-1a, us-east-1c]\n");
+            multiAz(
+                "      on_standby_loss: keep-writing\n",
+                "[us-west-2a]",
+                "[us-east-1a, us-east-1c]"));
     InvalidTopologyException e = refused(yaml);
     assertThat(e.problems())
         .extracting(Problem::path)
@@ -103,9 +115,9 @@ class MultiAzTest {
         lab("")
             .replace(
                 "    rpo_budget: 500ms\n\nhealth:",
-                "    rpo_budget: 500ms\n    multi_az:\n      zones:\n"
-                    + "        us-west-2: [us-west-2a, us-west-2b]\n"
-                    + "        us-east-1: [us-east-1a, us-east-1b]\n\nhealth:");
+                "    rpo_budget: 500ms\n"
+                    + multiAz("", "[us-west-2a, us-west-2b]", "[us-east-1a, us-east-1b]")
+                    + "\nhealth:");
     InvalidTopologyException e = refused(yaml);
     assertThat(e.problems())
         .extracting(Problem::path)
