@@ -67,7 +67,8 @@ public final class Leadership implements AutoCloseable {
   private final ExecutorService calls =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
   private volatile io.etcd.jetcd.Watch.@org.jspecify.annotations.Nullable Watcher watcher;
-  private long leaseId;
+  // Written on the ticker's thread only.
+  private volatile long leaseId;
   private long lastRenewalSent;
   private volatile long token;
 
@@ -166,10 +167,36 @@ public final class Leadership implements AutoCloseable {
     } catch (RuntimeException e) {
       // The loop boundary: log, keep the loop alive; a leader past its deadline steps down.
       LOG.warn("{}: election tick failed: {}", id, e.getMessage());
-      if (token != 0 && overdue()) {
+      if (token == 0) {
+        dropLease();
+      } else if (overdue()) {
         stepDown("no renewal for " + sinceRenewal() + " ms (ttl " + ttl.toMillis() + " ms)");
       }
     }
+  }
+
+  /**
+   * A failed campaign gives up its lease and the next one grants a new lease. The lease may have
+   * expired (a follower cut from etcd for a TTL: etcd then answers "not found" to every renewal,
+   * and keeping it would stop this replica from ever leading again), or the campaign may have won
+   * without hearing it (a leader key nobody leads under must go, not be kept alive by the next
+   * campaign's renewal): the revoke removes such a key at once.
+   */
+  private void dropLease() {
+    long lease = leaseId;
+    leaseId = 0;
+    if (lease != 0) {
+      try {
+        etcd.client().getLeaseClient().revoke(lease);
+      } catch (RuntimeException e) {
+        // Best effort: the lease expires by itself.
+      }
+    }
+  }
+
+  /** This replica's current lease (0: none), for tests. */
+  long lease() {
+    return leaseId;
   }
 
   private void campaign() {

@@ -100,6 +100,24 @@ class EtcdControlStoreTest {
   }
 
   @Test
+  void aFollowerWhoseLeaseExpiredStillTakesOverWhenTheLeaderGoes() {
+    try (EtcdControlStore a = store("expired");
+        EtcdControlStore b = store("expired")) {
+      AtomicLong tokenA = new AtomicLong();
+      AtomicLong tokenB = new AtomicLong();
+      Leadership la = lead(a, "a", tokenA);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
+      Leadership lb = lead(b, "b", tokenB);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> lb.lease() != 0);
+      // b's lease is gone as if b had been cut from etcd for a TTL: etcd now answers "not found".
+      a.etcd().await("revoke b's lease", a.etcd().client().getLeaseClient().revoke(lb.lease()));
+      la.close();
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenB.get() != 0);
+      lb.close();
+    }
+  }
+
+  @Test
   void aDeposedLeaderCanAppendNothingAndItsSuccessorContinuesTheJournal() {
     try (EtcdControlStore a = store("deposed");
         EtcdControlStore b = store("deposed")) {
