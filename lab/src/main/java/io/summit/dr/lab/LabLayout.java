@@ -26,7 +26,9 @@ import java.util.List;
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
  * this is the formula of the region-to-region routes, unchanged). Routes exist from every location
- * to every other location's stores (+10, +11), observers (+30) and etcd client port (+60).
+ * to every other location's stores (+10, +11), observers (+30) and etcd client port (+60), and from
+ * the edge to each region's service instances (+50 to +59): the edge router reaches the instances
+ * through the edge's link to their region, so cutting that link cuts the users' traffic to it.
  *
  * <p>etcd peer ports: etcd has each member advertise one peer URL that every other member dials, so
  * a per-(from, to) port cannot be used for peer traffic. The member of location {@code d}
@@ -48,6 +50,7 @@ public record LabLayout(String host, int base, List<String> regions) {
   private static final int OBSERVER = 30;
   private static final int ORCHESTRATOR = 70;
   private static final int AGENT = 80;
+  private static final int INSTANCES = 50;
 
   /** The object store's second connector (its HTTPS one, which S3Mock always opens): +17. */
   private static final int OBJECTS_TLS = 17;
@@ -172,6 +175,26 @@ public record LabLayout(String host, int base, List<String> regions) {
         OBJECTS_REPLICATOR,
         OBSERVER,
         ETCD_CLIENT);
+  }
+
+  /**
+   * The offsets of a location's components that only the edge reaches through the WAN: a region's
+   * service instance slots (the edge router is their only remote caller).
+   */
+  List<Integer> edgeOffsets(String location) {
+    if (!regions.contains(location)) {
+      return List.of();
+    }
+    return java.util.stream.IntStream.range(INSTANCES, INSTANCES + MAX_INSTANCES).boxed().toList();
+  }
+
+  /**
+   * How the edge router reaches the instance slots of {@code region}, in {@link #instanceSlots}
+   * order: through the edge's WAN link to the region.
+   */
+  public List<Endpoint> instanceSlotsFromEdge(String region) {
+    index(region);
+    return edgeOffsets(region).stream().map(o -> wan(EDGE, region, o)).toList();
   }
 
   /** The object store's HTTPS connector in {@code region} (S3Mock opens one; nobody uses it). */
@@ -317,7 +340,7 @@ public record LabLayout(String host, int base, List<String> regions) {
 
   /** The ports the service instances of {@code region} may take, {@link #MAX_INSTANCES} of them. */
   public List<Endpoint> instanceSlots(String region) {
-    int first = base + 100 * index(region) + 50;
+    int first = base + 100 * index(region) + INSTANCES;
     return java.util.stream.IntStream.range(0, MAX_INSTANCES)
         .mapToObj(i -> new Endpoint(host, first + i))
         .toList();

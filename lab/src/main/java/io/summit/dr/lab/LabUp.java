@@ -296,7 +296,8 @@ final class LabUp {
 
   /**
    * Every WAN route: from each location to each other location's stores, observers and etcd client
-   * port, and to each etcd member's peer port by source (see {@link LabLayout}).
+   * port, from the edge to each region's service instances (when the lab has an edge router), and
+   * to each etcd member's peer port by source (see {@link LabLayout}).
    */
   private List<WanSpec.Route> routes(List<Store> stores) {
     List<WanSpec.Route> routes = new ArrayList<>();
@@ -308,6 +309,13 @@ final class LabUp {
         for (int offset : layout.remoteOffsets(to)) {
           routeName(stores, offset)
               .ifPresent(name -> routes.add(route(from, to, name, offset, offset)));
+        }
+      }
+    }
+    if (topology.lab().edgeRouter()) {
+      for (String region : layout.regions()) {
+        for (int offset : layout.edgeOffsets(region)) {
+          routes.add(route(LabLayout.EDGE, region, "instance-" + (offset - 50), offset, offset));
         }
       }
     }

@@ -52,6 +52,18 @@ class LabLayoutTest {
   }
 
   @Test
+  void theEdgeReachesEachInstanceSlotThroughItsLinkToTheRegion() {
+    assertThat(layout.instanceSlotsFromEdge(EAST))
+        .hasSameSizeAs(layout.instanceSlots(EAST))
+        .first()
+        .isEqualTo(new Endpoint("127.0.0.1", 24150));
+    assertThat(layout.instanceSlotsFromEdge(WEST))
+        .last()
+        .isEqualTo(new Endpoint("127.0.0.1", 24059));
+    assertThat(layout.edgeOffsets("witness")).isEmpty();
+  }
+
+  @Test
   void everyPortOfTheLabIsDistinct() {
     List<Integer> ports = TestLabs.ports(layout);
 

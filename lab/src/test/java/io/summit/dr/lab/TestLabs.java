@@ -80,6 +80,11 @@ public final class TestLabs {
         }
       }
     }
+    for (String region : layout.regions()) {
+      layout
+          .edgeOffsets(region)
+          .forEach(o -> ports.add(layout.wan(LabLayout.EDGE, region, o).port()));
+    }
     layout.etcdLocations().forEach(l -> ports.add(layout.etcdPeerAdvertised(l).port()));
     return ports;
   }

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param config the topology file (passed on to the instances)
  * @param slots the addresses instances may take, one each; their number caps the instance count
+ * @param advertised the address by which the edge router reaches each slot, in slot order (the
+ *     lab's WAN links from the edge), or empty when it reaches the slots themselves
  * @param routerAdmin the edge router's admin API, or null when no router fronts the region
  * @param via store address translations passed to the instances (see the service's {@code --via})
  * @param cpuRequestMillis each instance's CPU request in millicores: utilization is measured
@@ -34,6 +36,7 @@ public record ClusterConfig(
     String region,
     Endpoint listen,
     List<Endpoint> slots,
+    List<Endpoint> advertised,
     @Nullable Endpoint routerAdmin,
     List<URI> discovery,
     Map<Endpoint, Endpoint> via,
@@ -46,8 +49,17 @@ public record ClusterConfig(
 
   public ClusterConfig {
     slots = List.copyOf(slots);
+    advertised = List.copyOf(advertised);
     via = Map.copyOf(via);
     List<String> problems = new ArrayList<>();
+    if (!advertised.isEmpty() && advertised.size() != slots.size()) {
+      problems.add(
+          "advertise: "
+              + advertised.size()
+              + " addresses (expected: one per slot, "
+              + slots.size()
+              + ", or none)");
+    }
     if (topology.services().isEmpty()) {
       problems.add("services: none in the topology (expected: the service to run)");
     } else {
@@ -75,6 +87,15 @@ public record ClusterConfig(
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", problems));
     }
+  }
+
+  /** The address the edge router is told for the instance at {@code slot}. */
+  public Endpoint advertisedAddress(Endpoint slot) {
+    int i = slots.indexOf(slot);
+    if (i < 0) {
+      throw new IllegalArgumentException("slot: '" + slot + "' (expected: one of " + slots + ")");
+    }
+    return advertised.isEmpty() ? slot : advertised.get(i);
   }
 
   public Service service() {
@@ -108,6 +129,7 @@ public record ClusterConfig(
       String region,
       Endpoint listen,
       List<Endpoint> slots,
+      List<Endpoint> advertised,
       @Nullable Endpoint routerAdmin,
       List<URI> discovery,
       Map<Endpoint, Endpoint> via,
@@ -118,6 +140,7 @@ public record ClusterConfig(
         region,
         listen,
         slots,
+        advertised,
         routerAdmin,
         discovery,
         via,

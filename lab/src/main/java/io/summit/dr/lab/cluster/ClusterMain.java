@@ -68,6 +68,7 @@ public final class ClusterMain {
       Endpoint listen,
       List<URI> discovery,
       List<Endpoint> slots,
+      List<Endpoint> advertised,
       Path logDir,
       @Nullable Endpoint routerAdmin,
       Map<Endpoint, Endpoint> via) {
@@ -84,6 +85,9 @@ public final class ClusterMain {
         List.of(
             "--slots",
             first.host() + ":" + first.port() + "-" + slots.get(slots.size() - 1).port()));
+    if (!advertised.isEmpty()) {
+      out.addAll(List.of("--advertise", range(advertised)));
+    }
     out.addAll(List.of("--log-dir", logDir.toString()));
     if (routerAdmin != null) {
       out.addAll(List.of("--router-admin", routerAdmin.toString()));
@@ -102,6 +106,7 @@ public final class ClusterMain {
                 "--listen",
                 "--discovery",
                 "--slots",
+                "--advertise",
                 "--log-dir",
                 "--router-admin",
                 "--via",
@@ -109,13 +114,15 @@ public final class ClusterMain {
     Path file = Path.of(f.required("--config"));
     String router = f.optional("--router-admin");
     String cpu = f.optional("--cpu-request");
+    String advertise = f.optional("--advertise");
     ClusterConfig lab =
         ClusterConfig.lab(
             file,
             TopologyLoader.load(file),
             f.required("--region"),
             Flags.endpoint("--listen", f.required("--listen")),
-            slots(f.required("--slots")),
+            slots("--slots", f.required("--slots")),
+            advertise == null ? List.of() : slots("--advertise", advertise),
             router == null ? null : Flags.endpoint("--router-admin", router),
             java.util.Arrays.stream(f.required("--discovery").split(",")).map(URI::create).toList(),
             f.routes("--via"),
@@ -126,6 +133,7 @@ public final class ClusterMain {
         lab.region(),
         lab.listen(),
         lab.slots(),
+        lab.advertised(),
         lab.routerAdmin(),
         lab.discovery(),
         lab.via(),
@@ -137,7 +145,19 @@ public final class ClusterMain {
         lab.downscaleWindow());
   }
 
-  private static List<Endpoint> slots(String value) {
+  /** {@code HOST:FIRST-LAST} for consecutive ports on one host. */
+  private static String range(List<Endpoint> endpoints) {
+    Endpoint first = endpoints.get(0);
+    Endpoint last = endpoints.get(endpoints.size() - 1);
+    if (last.port() - first.port() != endpoints.size() - 1
+        || endpoints.stream().anyMatch(e -> !e.host().equals(first.host()))) {
+      throw new IllegalArgumentException(
+          "advertise: " + endpoints + " (expected: consecutive ports on one host)");
+    }
+    return first.host() + ":" + first.port() + "-" + last.port();
+  }
+
+  private static List<Endpoint> slots(String flag, String value) {
     int colon = value.lastIndexOf(':');
     int dash = value.lastIndexOf('-');
     try {
@@ -154,7 +174,7 @@ public final class ClusterMain {
       return out;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "--slots: '" + value + "' (expected: HOST:FIRST-LAST, e.g. 127.0.0.1:26050-26059)", e);
+          flag + ": '" + value + "' (expected: HOST:FIRST-LAST, e.g. 127.0.0.1:26050-26059)", e);
     }
   }
 

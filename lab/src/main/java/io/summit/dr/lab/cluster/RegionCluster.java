@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * A region's service cluster: it runs the service's instances as child processes (so that killing
  * the cluster's process tree is killing the region's compute), keeps their count where the
  * autoscaler says, replaces instances that exit, probes their readiness, and registers every
- * instance that has been ready with the edge router ({@code PUT /v1/regions/R/instances}, again
- * every few seconds so a restarted router learns them). The router's own health checks then judge
- * each instance, as a load balancer's target health does.
+ * instance that has been ready with the edge router, by the address the router reaches it at
+ * ({@code PUT /v1/regions/R/instances}, again every few seconds so a restarted router learns them).
+ * The router's own health checks then judge each instance, as a load balancer's target health does.
  *
  * <p>API: {@code GET /healthz} (200 once the first instances serve HTTP), {@code GET /v1/cluster}
  * (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the autoscaler's floor; 400
@@ -346,7 +346,10 @@ public final class RegionCluster implements AutoCloseable {
     List<String> addresses;
     synchronized (this) {
       addresses =
-          instances.stream().filter(i -> i.everReady).map(i -> i.address.toString()).toList();
+          instances.stream()
+              .filter(i -> i.everReady)
+              .map(i -> config.advertisedAddress(i.address).toString())
+              .toList();
     }
     long now = System.nanoTime();
     if (addresses.equals(registered) && now - lastRegisterNanos < REGISTER_EVERY.toNanos()) {

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Puts a service cluster into each region of the lab, after the orchestrator (its instances read
- * discovery) and the edge router (they register there). Each instance reaches another region's
- * stores through that region pair's WAN link.
+ * discovery) and the edge router (they register there, by the addresses the edge reaches them at
+ * through its WAN link to the region). Each instance reaches another region's stores through that
+ * region pair's WAN link.
  */
 public final class ServiceLabExtension implements LabExtension {
   @Override
@@ -44,6 +45,7 @@ public final class ServiceLabExtension implements LabExtension {
               layout.cluster(region),
               discovery,
               layout.instanceSlots(region),
+              router == null ? List.of() : layout.instanceSlotsFromEdge(region),
               labDir.resolve(region),
               router,
               wanRoutes(topology, layout, region));

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Automatic detection on a real lab with observers in both regions: a partition between the regions
- * alone raises an alert and fails nothing over; a killed writer region fails over by itself; the
- * orchestrator killed with SIGKILL while the plan waits at an approval gate (after promotion)
- * resumes the plan on restart and promotes nothing twice.
+ * alone, or between the edge and the writer region, raises an alert and fails nothing over; a
+ * killed writer region fails over by itself; the orchestrator killed with SIGKILL while the plan
+ * waits at an approval gate (after promotion) resumes the plan on restart and promotes nothing
+ * twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -110,6 +111,58 @@ class OrchestratorDetectionTest {
 
   @Test
   @Order(2)
+  void aPartitionBetweenTheEdgeAndTheWriterRegionCutsItsUsersAndRaisesAnAlertOnly()
+      throws Exception {
+    lab.partition("edge", WEST);
+
+    // The edge router reaches the instances through the edge's WAN link: it loses us-west-2's.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(regionHealthy(edgeRouting(), WEST)).as("us-west-2").isFalse());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              JsonNode alert = lastEvent("alert-partition");
+              return alert != null
+                  && alert.at("/data/region").asText().equals(WEST)
+                  && alert.at("/data/seeing_down").toString().contains("edge-router");
+            });
+    assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(WEST);
+
+    lab.heal();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(regionHealthy(edgeRouting(), WEST)).as("us-west-2").isTrue());
+  }
+
+  private JsonNode edgeRouting() throws Exception {
+    java.net.URI uri =
+        java.net.URI.create("http://" + lab.layout().edgeRouterAdmin() + "/v1/routing");
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      String body =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    }
+  }
+
+  private static boolean regionHealthy(JsonNode routing, String region) {
+    for (JsonNode r : routing.get("regions")) {
+      if (r.get("name").asText().equals(region)) {
+        return r.get("healthy").asBoolean();
+      }
+    }
+    throw new AssertionError(region + " not in " + routing);
+  }
+
+  @Test
+  @Order(3)
   void killingTheWriterRegionFailsOverByItselfAndACrashedOrchestratorResumesWithoutPromotingTwice()
       throws Exception {
     long killedAt = System.nanoTime();
