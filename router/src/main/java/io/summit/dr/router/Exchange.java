@@ -99,6 +99,10 @@ final class Exchange implements BodyFramer.DataSink {
   @Nullable Exchange timeoutNext;
   long timeoutDeadline;
   boolean timeoutArmed;
+
+  /** The list this exchange's timeout is armed in, or null. */
+  private @Nullable ResponseTimeouts armedIn;
+
   private boolean upstreamReusable;
   private boolean responseStarted;
   private boolean done;
@@ -310,7 +314,15 @@ final class Exchange implements BodyFramer.DataSink {
     requestSent = requestComplete;
     ch.flush();
     sentNanos = now;
-    pool.timeouts().arm(this, now);
+    // A retryable read's first attempt waits less: one behind a cut link would otherwise hold the
+    // read for the whole response timeout, with healthy instances elsewhere.
+    ResponseTimeouts t =
+        keepBody && !retried && attempts < MAX_ATTEMPTS
+            ? pool.readAttemptTimeouts()
+            : pool.timeouts();
+    cancelTimeout();
+    t.arm(this, now);
+    armedIn = t;
     if (!classifying && ch.isWritable() && !client.config().isAutoRead()) {
       client.config().setAutoRead(true);
     }
@@ -737,7 +749,11 @@ final class Exchange implements BodyFramer.DataSink {
   }
 
   private void cancelTimeout() {
-    pool.timeouts().disarm(this);
+    ResponseTimeouts t = armedIn;
+    if (t != null) {
+      t.disarm(this);
+      armedIn = null;
+    }
   }
 
   private void releaseKeptBody() {

@@ -30,11 +30,15 @@ final class UpstreamPool {
   private final Map<Instance, ArrayDeque<Channel>> idle = new HashMap<>();
   private final long idleNanos;
   private final ResponseTimeouts timeouts;
+  private final ResponseTimeouts readAttemptTimeouts;
 
   UpstreamPool(EventLoop loop, Transport transport, RouterConfig config) {
     this.loop = loop;
     this.idleNanos = config.upstreamIdleTimeout().toNanos();
     this.timeouts = new ResponseTimeouts(loop, config.responseTimeout());
+    this.readAttemptTimeouts =
+        new ResponseTimeouts(
+            loop, min(config.routing().readAttemptTimeout(), config.responseTimeout()));
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -55,8 +59,20 @@ final class UpstreamPool {
     return loop;
   }
 
+  /** Response timeouts of every attempt but the first of a retryable read. */
   ResponseTimeouts timeouts() {
     return timeouts;
+  }
+
+  /**
+   * Response timeouts of a retryable read's first attempt: {@code routing.read_attempt_timeout}.
+   */
+  ResponseTimeouts readAttemptTimeouts() {
+    return readAttemptTimeouts;
+  }
+
+  private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   /** An idle open connection to {@code instance}, or null; {@code now}: the clock. */
@@ -115,6 +131,7 @@ final class UpstreamPool {
 
   void closeAll() {
     timeouts.close();
+    readAttemptTimeouts.close();
     idle.values().forEach(q -> q.forEach(Channel::close));
     idle.clear();
   }

@@ -119,6 +119,35 @@ class FailoverTest {
   }
 
   @Test
+  void aReadWhoseInstanceNeverAnswersIsTriedInTheOtherRegionAfterTheAttemptTimeout() {
+    east1.latencyMillis = 30;
+    east2.latencyMillis = 30;
+    try (Router router = startBoth()) {
+      awaitRtt(router);
+      // us-west-2 is nearest and its health checks pass, but its requests hang, as they do behind
+      // a link cut a moment ago. The router's response timeout and the client's are both 5 s.
+      west1.requestDelayMillis = 10_000;
+      west2.requestDelayMillis = 10_000;
+
+      HttpResponse<String> read = get(router, "/items");
+
+      assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+      assertThat(backend(read)).startsWith("east-");
+
+      // A write is never tried twice: it waits out the response timeout where it was sent.
+      HttpResponse<String> write =
+          RouterTestKit.send(
+              java.net.http.HttpRequest.newBuilder(RouterTestKit.uri(router, "/orders"))
+                  .timeout(Duration.ofSeconds(8))
+                  .header("content-type", "application/json")
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"n\":1}"))
+                  .build());
+      assertThat(write.statusCode()).isEqualTo(504);
+      assertThat(east1.requests.get() + east2.requests.get()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void writesGetFast503WhileTheWriterIsDownAndFlowAfterTheWriterSwitch() {
     try (Router router = startBoth()) {
       west1.close();

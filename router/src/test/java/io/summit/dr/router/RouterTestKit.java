@@ -41,6 +41,7 @@ final class RouterTestKit {
         ejection_time: 300ms
         retry_after: 2s
         rtt_smoothing: 0.5
+        read_attempt_timeout: 300ms
       objectives: {rpo: 1s, rto: 2s}
       """;
 

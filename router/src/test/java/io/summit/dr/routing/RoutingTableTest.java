@@ -159,6 +159,7 @@ class RoutingTableTest {
                 p.rttSmoothing(),
                 p.graphqlBodyLimit(),
                 p.retryReads(),
+                p.readAttemptTimeout(),
                 p.ejectAfterErrors(),
                 Duration.ofSeconds(1),
                 p.maxEjectedPercent(),

@@ -13,6 +13,12 @@ public record RoutingPolicy(
     @Doc("Retry an idempotent read once elsewhere when it fails before any response byte.")
         @Default("true")
         boolean retryReads,
+    @Doc(
+            "How long a retryable read's first attempt waits for its response to start before it is"
+                + " abandoned and tried once elsewhere, another region first (an instance behind a"
+                + " cut link never answers); the retry waits the router's full response timeout.")
+        @Default("1s")
+        Duration readAttemptTimeout,
     @Doc("Consecutive 5xx answers or connection errors that eject an instance.") @Default("5")
         int ejectAfterErrors,
     @Doc("How long an ejected instance stays out before it is tried again.") @Default("10s")
@@ -30,6 +36,7 @@ public record RoutingPolicy(
         0.3,
         65536,
         true,
+        Duration.ofSeconds(1),
         5,
         Duration.ofSeconds(10),
         50,
@@ -45,6 +52,7 @@ public record RoutingPolicy(
         Double.toString(rttSmoothing),
         "0 < rtt_smoothing <= 1");
     v.between("graphql_body_limit", graphqlBodyLimit, 256, 16 * 1024 * 1024);
+    v.positive("read_attempt_timeout", readAttemptTimeout);
     v.atLeast("eject_after_errors", ejectAfterErrors, 1);
     v.positive("ejection_time", ejectionTime);
     v.between("max_ejected_percent", maxEjectedPercent, 0, 100);

@@ -26,6 +26,7 @@ class OutlierDetectorTest {
             0.3,
             65536,
             true,
+            Duration.ofSeconds(1),
             3,
             Duration.ofSeconds(10),
             maxEjectedPercent,
