@@ -43,10 +43,12 @@ public final class OrchestratorMain {
       Map<String, Endpoint> observers,
       List<String> etcd,
       String id,
-      String location) {
+      String location,
+      List<String> deferTo) {
     public Options {
       observers = Map.copyOf(observers);
       etcd = List.copyOf(etcd);
+      deferTo = List.copyOf(deferTo);
     }
 
     /** A single orchestrator at the edge, its state in files of {@code stateDir}. */
@@ -66,7 +68,8 @@ public final class OrchestratorMain {
           observers,
           List.of(),
           "orchestrator",
-          "edge");
+          "edge",
+          List.of());
     }
   }
 
@@ -110,6 +113,7 @@ public final class OrchestratorMain {
     List<String> etcd = new ArrayList<>();
     String id = "orchestrator";
     String location = "edge";
+    List<String> deferTo = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -125,6 +129,11 @@ public final class OrchestratorMain {
         case "--etcd" -> etcd.addAll(etcdUrls(value));
         case "--id" -> id = requireName("--id", value);
         case "--location" -> location = requireName("--location", value);
+        case "--defer-to" -> {
+          for (String other : value.split(",")) {
+            deferTo.add(requireName("--defer-to", other));
+          }
+        }
         case "--observer" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
@@ -137,13 +146,18 @@ public final class OrchestratorMain {
             throw new IllegalArgumentException(
                 flag
                     + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
-                    + " --router, --observer, --etcd, --id, --location)");
+                    + " --router, --observer, --etcd, --id, --location, --defer-to)");
       }
     }
     if (config == null || stateDir == null || listen == null) {
       throw new IllegalArgumentException("--config, --state-dir and --listen are required");
     }
-    return new Options(config, stateDir, listen, router, proxy, observers, etcd, id, location);
+    if (deferTo.contains(id)) {
+      throw new IllegalArgumentException(
+          "--defer-to: '" + id + "' is this replica's --id (expected: other replicas' ids)");
+    }
+    return new Options(
+        config, stateDir, listen, router, proxy, observers, etcd, id, location, deferTo);
   }
 
   private static List<String> etcdUrls(String value) {

@@ -74,7 +74,13 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
         JSON.writeValueAsString(Map.of("id", options.id(), "api", options.listen().toString()));
     this.leadership =
         new Leadership(
-            control, options.id(), self, Duration.ofSeconds(2), Duration.ofMillis(500), this);
+            control,
+            options.id(),
+            self,
+            Duration.ofSeconds(2),
+            Duration.ofMillis(500),
+            options.deferTo(),
+            this);
     this.server =
         new ReplicaServer(
             new InetSocketAddress(options.listen().host(), options.listen().port()),

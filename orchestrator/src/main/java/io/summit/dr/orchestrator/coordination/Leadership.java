@@ -33,6 +33,18 @@ import org.slf4j.LoggerFactory;
  * every tick and at once when a watch sees the leader key deleted, so one takes over within the
  * lease TTL (plus etcd's expiry check, every 500 ms) of the old leader's last renewal.
  *
+ * <p><b>Preferred replicas.</b> A replica may defer to others ({@code deferTo}): every replica
+ * keeps a {@code candidates/ID} key under its lease (put by each campaign), and a deferring
+ * replica's campaign also requires every preferred replica's key to be absent, so a live, connected
+ * preferred replica always wins the election. The key goes with its lease, at the same instant as
+ * the leader key when the preferred replica led and died, so deferring costs nothing on a takeover.
+ * A deferring replica does not campaign during its first lease TTL (a preferred replica started a
+ * moment later has not put its key yet), and it stops deferring once the leader key has been absent
+ * for a lease TTL while a preferred key was present (a preferred replica alive but not campaigning
+ * must not leave the control plane leaderless). No leader is ever displaced: the preference only
+ * decides who wins a free key. The lab makes the witness defer to the secondary region's replica,
+ * which promotes its own region's stores without crossing the WAN.
+ *
  * <p>Lifecycle NEW → STARTED → CLOSED; listener calls run one at a time on their own thread, never
  * on the renewal thread (a slow start-up as leader must not stop the renewals).
  */
@@ -62,6 +74,7 @@ public final class Leadership implements AutoCloseable {
   private final Duration ttl;
   private final Duration margin;
   private final Listener listener;
+  private final List<String> deferTo;
   private final ScheduledExecutorService ticker =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
   private final ExecutorService calls =
@@ -71,6 +84,10 @@ public final class Leadership implements AutoCloseable {
   private volatile long leaseId;
   private long lastRenewalSent;
   private volatile long token;
+  // Ticker thread only: when this replica started, and since when the leader key has been seen
+  // absent while a preferred replica's candidate key was present (0: not seen so).
+  private long startedAt;
+  private long freeKeyDeferredSince;
 
   /**
    * @param id this replica's id (in logs and in the leader key)
@@ -85,6 +102,24 @@ public final class Leadership implements AutoCloseable {
       Duration ttl,
       Duration margin,
       Listener listener) {
+    this(store, id, value, ttl, margin, List.of(), listener);
+  }
+
+  /**
+   * @param deferTo the ids of the replicas this one defers to (see the class comment)
+   */
+  public Leadership(
+      EtcdControlStore store,
+      String id,
+      String value,
+      Duration ttl,
+      Duration margin,
+      List<String> deferTo,
+      Listener listener) {
+    if (deferTo.contains(id)) {
+      throw new IllegalArgumentException(
+          "defer-to: '" + id + "' is this replica (expected: other replicas' ids)");
+    }
     if (ttl.toSeconds() < 1 || ttl.toMillis() % 1000 != 0) {
       throw new IllegalArgumentException(
           "leader ttl: " + ttl + " (expected: whole seconds, at least 1 s)");
@@ -100,12 +135,14 @@ public final class Leadership implements AutoCloseable {
     this.ttl = ttl;
     this.margin = margin;
     this.listener = listener;
+    this.deferTo = List.copyOf(deferTo);
   }
 
   public void start(Duration tick) {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException(id + ": leadership already " + state.get());
     }
+    startedAt = System.nanoTime();
     ticker.scheduleWithFixedDelay(this::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     watchLeaderKey();
   }
@@ -199,8 +236,21 @@ public final class Leadership implements AutoCloseable {
     return leaseId;
   }
 
+  /** Whether this campaign defers to the preferred replicas (see the class comment). */
+  private boolean deferring(long now) {
+    if (deferTo.isEmpty()) {
+      return false;
+    }
+    long since = freeKeyDeferredSince;
+    return since == 0 || now - since < ttl.toNanos();
+  }
+
   private void campaign() {
     long sent = System.nanoTime();
+    boolean deferring = deferring(sent);
+    if (deferring && sent - startedAt < ttl.toNanos()) {
+      return; // a preferred replica started a moment later may not have put its key yet
+    }
     if (leaseId == 0) {
       leaseId = etcd.await("grant", etcd.client().getLeaseClient().grant(ttl.toSeconds())).getID();
       lastRenewalSent = sent;
@@ -216,19 +266,36 @@ public final class Leadership implements AutoCloseable {
       lastRenewalSent = sent;
     }
     ByteSequence key = etcd.key("leader");
+    PutOption underLease = PutOption.builder().withLeaseId(leaseId).build();
+    Op candidate = Op.put(etcd.key("candidates/" + id), Etcd.bytes(value), underLease);
+    List<Cmp> conditions = new java.util.ArrayList<>();
+    conditions.add(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)));
+    if (deferring) {
+      for (String preferred : deferTo) {
+        conditions.add(
+            new Cmp(etcd.key("candidates/" + preferred), Cmp.Op.EQUAL, CmpTarget.version(0)));
+      }
+    }
     TxnResponse r =
         etcd.await(
             "campaign",
             etcd.client()
                 .getKVClient()
                 .txn()
-                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                .Then(
-                    Op.put(
-                        key, Etcd.bytes(value), PutOption.builder().withLeaseId(leaseId).build()))
-                .Else(Op.get(key, GetOption.DEFAULT))
+                .If(conditions.toArray(Cmp[]::new))
+                .Then(Op.put(key, Etcd.bytes(value), underLease), candidate)
+                .Else(candidate, Op.get(key, GetOption.DEFAULT))
                 .commit());
+    if (!r.isSucceeded()) {
+      boolean keyFree = r.getGetResponses().stream().allMatch(g -> g.getKvs().isEmpty());
+      if (!keyFree) {
+        freeKeyDeferredSince = 0;
+      } else if (freeKeyDeferredSince == 0) {
+        freeKeyDeferredSince = sent;
+      }
+    }
     if (r.isSucceeded()) {
+      freeKeyDeferredSince = 0;
       token = r.getHeader().getRevision();
       store.lead(token);
       LOG.info("{}: leader (token {}, lease {})", id, token, Long.toHexString(leaseId));

@@ -41,6 +41,11 @@ class EtcdControlStoreTest {
 
   private static Leadership lead(
       EtcdControlStore store, String id, AtomicLong token, Duration tick) {
+    return lead(store, id, token, tick, List.of());
+  }
+
+  private static Leadership lead(
+      EtcdControlStore store, String id, AtomicLong token, Duration tick, List<String> deferTo) {
     Leadership l =
         new Leadership(
             store,
@@ -48,6 +53,7 @@ class EtcdControlStoreTest {
             "{\"id\":\"" + id + "\",\"api\":\"127.0.0.1:1\"}",
             Duration.ofSeconds(1),
             Duration.ofMillis(300),
+            deferTo,
             new Leadership.Listener() {
               @Override
               public void gained(long t) {
@@ -96,6 +102,74 @@ class EtcdControlStoreTest {
       la.close(); // revokes a's lease: the leader key is deleted
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenB.get() != 0);
       lb.close();
+    }
+  }
+
+  @Test
+  void aReplicaThatDefersLetsThePreferredOneLeadThoughItStartedFirstAndLeadsWhenItGoes() {
+    try (EtcdControlStore w = store("preferred");
+        EtcdControlStore p = store("preferred")) {
+      AtomicLong tokenW = new AtomicLong();
+      AtomicLong tokenP = new AtomicLong();
+      Leadership lw = lead(w, "witness", tokenW, Duration.ofMillis(100), List.of("region"));
+      Awaitility.await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+      Leadership lp = lead(p, "region", tokenP);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenP.get() != 0);
+      // Past the witness's start-up grace, it still defers to the live preferred replica.
+      Awaitility.await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> tokenW.get() == 0);
+
+      lp.close(); // revokes its lease: its leader and candidate keys go together
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenW.get() != 0);
+      lw.close();
+    }
+  }
+
+  @Test
+  void aReplicaThatDefersStillLeadsWhenThePreferredOneIsAliveButNeverCampaigns() throws Exception {
+    try (EtcdControlStore w = store("stuck")) {
+      // The preferred replica's candidate key, on a lease something keeps alive, and no leader.
+      var lease = w.etcd().client().getLeaseClient().grant(60).get();
+      w.etcd()
+          .client()
+          .getKVClient()
+          .put(
+              w.etcd().key("candidates/region"),
+              Etcd.bytes("{}"),
+              io.etcd.jetcd.options.PutOption.builder().withLeaseId(lease.getID()).build())
+          .get();
+      AtomicLong tokenW = new AtomicLong();
+      Leadership lw = lead(w, "witness", tokenW, Duration.ofMillis(100), List.of("region"));
+      // Start-up grace (one TTL), then one TTL of a free key while deferring, then it campaigns.
+      Awaitility.await().atMost(Duration.ofSeconds(6)).until(() -> tokenW.get() != 0);
+      lw.close();
+      w.etcd().client().getLeaseClient().revoke(lease.getID()).get();
+    }
+  }
+
+  @Test
+  void aReplicaCannotDeferToItself() {
+    try (EtcdControlStore s = store("self")) {
+      assertThatThrownBy(
+              () ->
+                  new Leadership(
+                      s,
+                      "a",
+                      "{}",
+                      Duration.ofSeconds(1),
+                      Duration.ZERO,
+                      List.of("a"),
+                      new Leadership.Listener() {
+                        @Override
+                        public void gained(long token) {}
+
+                        @Override
+                        public void lost(String why) {}
+                      }))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("defer-to: 'a'");
     }
   }
 
