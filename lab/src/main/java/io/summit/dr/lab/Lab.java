@@ -247,6 +247,25 @@ public final class Lab {
    * one's change could be written over by another's older copy.
    */
   LabState update(java.util.function.UnaryOperator<LabState> change) {
+    // A file lock is held by the whole JVM: two threads of one process (an orchestrator's lag
+    // monitor and a plan step) locking it at once got OverlappingFileLockException. They queue on
+    // an in-process lock first.
+    java.util.concurrent.locks.ReentrantLock local =
+        IN_PROCESS.computeIfAbsent(
+            dir.toAbsolutePath().normalize(), d -> new java.util.concurrent.locks.ReentrantLock());
+    local.lock();
+    try {
+      return updateLocked(change);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  private static final java.util.concurrent.ConcurrentMap<
+          Path, java.util.concurrent.locks.ReentrantLock>
+      IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private LabState updateLocked(java.util.function.UnaryOperator<LabState> change) {
     try (java.nio.channels.FileChannel lock =
             java.nio.channels.FileChannel.open(
                 dir.resolve("state.lock"),

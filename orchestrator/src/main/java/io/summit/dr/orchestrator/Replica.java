@@ -152,8 +152,10 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
                   "ready_ms",
                   (System.nanoTime() - t0) / 1_000_000));
     } catch (RuntimeException e) {
-      LOG.error("{}: could not start as leader: {}", options.id(), e.toString(), e);
-      leadership.close();
+      // Resign and stay in the election: closing the leadership here took this replica out of it
+      // for good after one slow journal read, and left the witness to lead every later failover.
+      LOG.error("{}: could not start as leader, resigning: {}", options.id(), e.toString(), e);
+      leadership.resign(token, "could not start as leader: " + e.getMessage());
     }
   }
 

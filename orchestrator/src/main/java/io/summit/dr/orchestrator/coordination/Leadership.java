@@ -94,19 +94,7 @@ public final class Leadership implements AutoCloseable {
    * @param value what the leader key holds while this replica leads (its id and API address)
    * @param ttl the lease TTL (whole seconds, as etcd grants them)
    * @param margin how long before the TTL runs out the leader steps down
-   */
-  public Leadership(
-      EtcdControlStore store,
-      String id,
-      String value,
-      Duration ttl,
-      Duration margin,
-      Listener listener) {
-    this(store, id, value, ttl, margin, List.of(), listener);
-  }
-
-  /**
-   * @param deferTo the ids of the replicas this one defers to (see the class comment)
+   * @param deferTo the ids of the replicas this one defers to (see the class comment); often none
    */
   public Leadership(
       EtcdControlStore store,
@@ -177,6 +165,24 @@ public final class Leadership implements AutoCloseable {
                   error -> LOG.debug("{}: leader watch ended: {}", id, error.toString()));
     } catch (RuntimeException e) {
       LOG.warn("{}: leader watch not started (campaigns at each tick): {}", id, e.toString());
+    }
+  }
+
+  /**
+   * Gives up the lead won with {@code token} (the replica could not start as leader, say a journal
+   * read that timed out while etcd was slow): the key goes at once, and this replica campaigns
+   * again from its next tick like any follower. Does nothing if {@code token} is no longer held.
+   */
+  public void resign(long token, String why) {
+    try {
+      ticker.execute(
+          () -> {
+            if (token != 0 && this.token == token) {
+              stepDown(why);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // closed meanwhile: close() stepped down already
     }
   }
 

@@ -150,6 +150,26 @@ class EtcdControlStoreTest {
   }
 
   @Test
+  void aLeaderThatResignsLetsAnotherLeadAndStaysInTheElection() {
+    try (EtcdControlStore a = store("resign");
+        EtcdControlStore b = store("resign")) {
+      AtomicLong tokenA = new AtomicLong();
+      AtomicLong tokenB = new AtomicLong();
+      Leadership la = lead(a, "a", tokenA);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
+      Leadership lb = lead(b, "b", tokenB);
+
+      la.resign(tokenA.get(), "could not start");
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenB.get() != 0);
+      assertThat(tokenA.get()).isZero();
+
+      lb.close(); // a, still campaigning, takes the lead again
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
+      la.close();
+    }
+  }
+
+  @Test
   void aReplicaCannotDeferToItself() {
     try (EtcdControlStore s = store("self")) {
       assertThatThrownBy(
