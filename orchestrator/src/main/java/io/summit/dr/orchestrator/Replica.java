@@ -52,7 +52,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
   private final EtcdControlStore control;
   private final ReplicaServer server;
   private final Leadership leadership;
-  private OrchestratorMain.@Nullable Running running;
+  private volatile OrchestratorMain.@Nullable Running running;
   // Polled leading or following: a replica that takes over a failover knows the lag from before.
   private final LagMonitor lag;
   private final java.util.concurrent.ScheduledExecutorService lagPolls =
@@ -157,6 +157,13 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
       LOG.error("{}: could not start as leader, resigning: {}", options.id(), e.toString(), e);
       leadership.resign(token, "could not start as leader: " + e.getMessage());
     }
+  }
+
+  /** The lead may go to a preferred replica while this one runs no plan. */
+  @Override
+  public boolean mayHandOver() {
+    OrchestratorMain.Running r = running;
+    return r == null || r.orchestrator().plans().running().isEmpty();
   }
 
   @Override

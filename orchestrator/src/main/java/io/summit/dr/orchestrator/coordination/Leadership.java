@@ -41,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * A deferring replica does not campaign during its first lease TTL (a preferred replica started a
  * moment later has not put its key yet), and it stops deferring once the leader key has been absent
  * for a lease TTL while a preferred key was present (a preferred replica alive but not campaigning
- * must not leave the control plane leaderless). No leader is ever displaced: the preference only
- * decides who wins a free key. The lab makes the witness defer to the secondary region's replica,
- * which promotes its own region's stores without crossing the WAN.
+ * must not leave the control plane leaderless). The preference decides who wins a free key;
+ * besides, a deferring leader hands the lead over (resigns) once a preferred replica's candidate
+ * key has been present for two TTLs without a break and the listener allows it (no plan running),
+ * so a preferred replica that lost the lead to a stall (a renewal deadline missed while a region
+ * restarted on the same cores) gets it back. The lab makes the witness defer to the secondary
+ * region's replica, which promotes its own region's stores without crossing the WAN.
  *
  * <p>Lifecycle NEW → STARTED → CLOSED; listener calls run one at a time on their own thread, never
  * on the renewal thread (a slow start-up as leader must not stop the renewals).
@@ -58,6 +61,14 @@ public final class Leadership implements AutoCloseable {
 
     /** This replica no longer leads (lease lost, renewal deadline passed, or closed). */
     void lost(String why);
+
+    /**
+     * Whether the lead may be handed to a preferred replica now (say, no plan is running). Called
+     * on the election thread: it must answer at once.
+     */
+    default boolean mayHandOver() {
+      return true;
+    }
   }
 
   private enum State {
@@ -88,6 +99,10 @@ public final class Leadership implements AutoCloseable {
   // absent while a preferred replica's candidate key was present (0: not seen so).
   private long startedAt;
   private long freeKeyDeferredSince;
+  // Ticker thread only, while leading: when a preferred replica's candidate key was last looked
+  // for, and since when it has been seen present without a break (0: not seen).
+  private long preferredCheckedAt;
+  private long preferredSeenSince;
 
   /**
    * @param id this replica's id (in logs and in the leader key)
@@ -206,6 +221,9 @@ public final class Leadership implements AutoCloseable {
         campaign();
       } else {
         renew();
+        if (token != 0) {
+          maybeHandOver();
+        }
       }
     } catch (RuntimeException e) {
       // The loop boundary: log, keep the loop alive; a leader past its deadline steps down.
@@ -318,6 +336,35 @@ public final class Leadership implements AutoCloseable {
       return;
     }
     lastRenewalSent = sent;
+  }
+
+  /** A deferring leader resigns once a preferred replica is back and steady (see the class). */
+  private void maybeHandOver() {
+    if (deferTo.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - preferredCheckedAt < ttl.toNanos() / 2) {
+      return;
+    }
+    preferredCheckedAt = now;
+    boolean present = false;
+    for (String preferred : deferTo) {
+      List<KeyValue> kvs =
+          etcd.await(
+                  "get candidate",
+                  etcd.client().getKVClient().get(etcd.key("candidates/" + preferred)))
+              .getKvs();
+      present |= !kvs.isEmpty();
+    }
+    if (!present) {
+      preferredSeenSince = 0;
+    } else if (preferredSeenSince == 0) {
+      preferredSeenSince = now;
+    } else if (now - preferredSeenSince >= 2 * ttl.toNanos() && listener.mayHandOver()) {
+      preferredSeenSince = 0;
+      stepDown("handing the lead to a preferred replica (" + String.join(", ", deferTo) + ")");
+    }
   }
 
   private boolean overdue() {

@@ -46,6 +46,16 @@ class EtcdControlStoreTest {
 
   private static Leadership lead(
       EtcdControlStore store, String id, AtomicLong token, Duration tick, List<String> deferTo) {
+    return lead(store, id, token, tick, deferTo, () -> true);
+  }
+
+  private static Leadership lead(
+      EtcdControlStore store,
+      String id,
+      AtomicLong token,
+      Duration tick,
+      List<String> deferTo,
+      java.util.function.BooleanSupplier mayHandOver) {
     Leadership l =
         new Leadership(
             store,
@@ -63,6 +73,11 @@ class EtcdControlStoreTest {
               @Override
               public void lost(String why) {
                 token.set(0);
+              }
+
+              @Override
+              public boolean mayHandOver() {
+                return mayHandOver.getAsBoolean();
               }
             });
     l.start(tick);
@@ -166,6 +181,33 @@ class EtcdControlStoreTest {
       lb.close(); // a, still campaigning, takes the lead again
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
       la.close();
+    }
+  }
+
+  @Test
+  void aDeferringLeaderHandsTheLeadToThePreferredReplicaOnceItIsBackAndSteadyAndIdle() {
+    try (EtcdControlStore w = store("handover");
+        EtcdControlStore p = store("handover")) {
+      AtomicLong tokenW = new AtomicLong();
+      AtomicLong tokenP = new AtomicLong();
+      java.util.concurrent.atomic.AtomicBoolean idle =
+          new java.util.concurrent.atomic.AtomicBoolean(false);
+      Leadership lw =
+          lead(w, "witness", tokenW, Duration.ofMillis(100), List.of("region"), idle::get);
+      // No preferred replica yet: the witness leads after its start-up grace.
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenW.get() != 0);
+      Leadership lp = lead(p, "region", tokenP);
+      // A plan is running: the witness keeps the lead though the preferred replica is steady.
+      Awaitility.await()
+          .during(Duration.ofMillis(3500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> tokenW.get() != 0 && tokenP.get() == 0);
+
+      idle.set(true);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenP.get() != 0);
+      assertThat(tokenW.get()).isZero();
+      lp.close();
+      lw.close();
     }
   }
 
