@@ -138,7 +138,8 @@ public final class RegionProber {
     props.setProperty("user", "postgres");
     props.setProperty("connectTimeout", seconds);
     props.setProperty("socketTimeout", seconds);
-    props.setProperty("loginTimeout", seconds);
+    // No loginTimeout: with one, pgjdbc opens every connection in a new thread of its own (a
+    // thread per probe, several a second); connectTimeout and socketTimeout bound the login too.
     props.setProperty("sslmode", "disable");
     props.setProperty("gssEncMode", "disable");
     props.setProperty("ApplicationName", "summit-dr-probe");

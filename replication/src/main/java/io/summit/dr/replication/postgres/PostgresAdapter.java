@@ -106,11 +106,21 @@ public final class PostgresAdapter implements StoreAdapter {
     props.setProperty("user", "postgres");
     long seconds = Math.max(1, timeout.toSeconds());
     props.setProperty("connectTimeout", Long.toString(seconds));
-    props.setProperty("loginTimeout", Long.toString(seconds));
-    props.setProperty("socketTimeout", Long.toString(Math.max(5, seconds * 5)));
+    // The login is bounded by the socket timeout, not by loginTimeout: with one, pgjdbc opens
+    // every connection in a new thread of its own, and a control plane opens several a second.
+    props.setProperty("socketTimeout", Long.toString(seconds));
     props.setProperty("ApplicationName", "summit-dr");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + to.host() + ":" + to.port() + "/postgres", props);
+    Connection c =
+        DriverManager.getConnection(
+            "jdbc:postgresql://" + to.host() + ":" + to.port() + "/postgres", props);
+    try {
+      // Statements may take longer than the login (a promotion, a checkpoint).
+      c.setNetworkTimeout(Runnable::run, (int) Math.max(5, seconds * 5) * 1000);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
   }
 
   @Override

@@ -67,7 +67,7 @@ public final class RedisAdapter implements StoreAdapter {
     this.clock = clock;
     this.timeout = timeout;
     this.route = route;
-    this.client = RedisClient.create();
+    this.client = RedisClient.create(SharedResources.RESOURCES);
     client.setOptions(
         ClientOptions.builder()
             .autoReconnect(false)
@@ -428,6 +428,25 @@ public final class RedisAdapter implements StoreAdapter {
 
   @Override
   public void close() {
+    // Closes this adapter's connections; the shared resources stay (Lettuce shuts down only the
+    // resources a client created itself).
     client.shutdown(Duration.ZERO, timeout);
+  }
+
+  /**
+   * Lettuce's event loops, timer and computation threads, one set for every adapter of this
+   * process. Adapters are short-lived (a control plane opens one per observation or step, several a
+   * second), and each {@code RedisClient.create()} without resources started and stopped its own
+   * threads: measured on an idle lab, the orchestrator replicas created 16.6 and 6.6 threads a
+   * second. Lettuce's documentation: client resources are expensive and meant to be shared.
+   */
+  private static final class SharedResources {
+    static final io.lettuce.core.resource.ClientResources RESOURCES =
+        io.lettuce.core.resource.DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .build();
+
+    private SharedResources() {}
   }
 }
