@@ -87,6 +87,16 @@ final class DrillCommand implements Callable<Integer> {
   String warmup;
 
   @Option(
+      names = "--ramp-up",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
+      description =
+          "Start the canary at a quarter of its rates, rising to the full rates over DURATION;"
+              + " steadiness is judged after it (default 0s: full rates at once). For a lab whose"
+              + " JVMs are cold.")
+  String rampUp;
+
+  @Option(
       names = "--write-rate",
       paramLabel = "N",
       defaultValue = "200",
@@ -147,6 +157,11 @@ final class DrillCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--runs: " + runs + " (expected: >= 1)");
     }
     Drill.Options options = options(s);
+    java.time.Duration ramp = DrillOptions.duration("--ramp-up", rampUp);
+    if (ramp.isNegative()) {
+      throw new IllegalArgumentException(
+          "--ramp-up: '" + rampUp + "' (expected: a duration >= 0, such as 8s)");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter progressOut = json ? spec.commandLine().getErr() : out;
     Drill.Progress progress = Progress.to(progressOut);
@@ -161,7 +176,7 @@ final class DrillCommand implements Callable<Integer> {
     List<DrillResult> results = new ArrayList<>();
     for (int run = 1; run <= runs; run++) {
       progress.step("drill: " + s.wireName() + ", run " + run + " of " + runs);
-      DrillResult r = new Drill(lab, options, progress).run(run);
+      DrillResult r = new Drill(lab, options, progress).rampingUp(ramp).run(run);
       results.add(r);
       if (json) {
         out.println(DrillReport.summary(r).toString());

@@ -46,6 +46,8 @@ class DrillCommandTest {
         .contains("--runs: 0 (expected: >= 1)");
     assertThat(drill("--scenario", "partition", "--warmup", "soon").err())
         .contains("--warmup: 'soon' (expected: a duration such as 60s or 500ms)");
+    assertThat(drill("--scenario", "partition", "--ramp-up", "later").err())
+        .contains("--ramp-up: 'later' (expected: a duration such as 60s or 500ms)");
     assertThat(drill("--scenario", "partition", "--write-rate=-5").err())
         .contains("--write-rate/--read-rate: negative");
     assertThat(CliRun.of("demo", "--dir", dir.toString(), "--window", "forever").err())

@@ -111,6 +111,22 @@ public final class Drill {
           null);
     }
 
+    /** These options with reads counted over {@code window} after T0. */
+    public Options withWindow(Duration window) {
+      return new Options(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          registerOpsPerSecond,
+          checks,
+          killLeaderAt);
+    }
+
     /** With the register workload at 10 operations/s per client and the checkers' defaults. */
     public Options(
         Scenario scenario,
@@ -217,6 +233,7 @@ public final class Drill {
   private final ControlClient api;
   private final String home;
   private final long startedNanos = System.nanoTime();
+  private Duration rampUp = Duration.ZERO;
 
   public Drill(Lab lab, Options options, Progress progress) {
     this.lab = lab;
@@ -278,7 +295,8 @@ public final class Drill {
                     runId,
                     options.writesPerSecond(),
                     options.readsPerSecond(),
-                    options.requestTimeout()),
+                    options.requestTimeout(),
+                    rampUp),
                 history);
         RegisterWorkload registers = new RegisterWorkload(registerSettings(runId), history)) {
       say(
@@ -291,11 +309,18 @@ public final class Drill {
       say(
           String.format(
               Locale.ROOT,
-              "canary: %.0f writes/s + %.0f reads/s; warming up for at least %ds, until write"
+              "canary: %.0f writes/s + %.0f reads/s%s; warming up for at least %ds, until write"
                   + " latency is steady",
               options.writesPerSecond(),
               options.readsPerSecond(),
-              options.warmup().toSeconds()));
+              rampUp.isZero()
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      " (ramping up from %.0f %% over %ds: the lab's JVMs are cold)",
+                      100 * Canary.RAMP_FLOOR,
+                      rampUp.toSeconds()),
+              Math.max(options.warmup().toSeconds(), rampUp.toSeconds())));
       canary.start();
       registers.start();
       long warmStart = System.nanoTime();
@@ -640,19 +665,38 @@ public final class Drill {
   // ---- warm-up ----------------------------------------------------------------------------
 
   /**
+   * Starts the canary at a quarter of its rates, rising to the full rates over {@code ramp}; the
+   * warm-up judges steadiness only after it. For a lab whose JVMs are cold: at the full rates from
+   * the first second, answers that take seconds pile up (open loop: hundreds of requests in flight,
+   * as many connections through the router and the WAN links), and the queue itself keeps the lab
+   * slow for tens of seconds.
+   *
+   * @return this drill
+   */
+  public Drill rampingUp(Duration ramp) {
+    if (ramp.isNegative()) {
+      throw new IllegalArgumentException("ramp-up: " + ramp + " (expected: >= 0)");
+    }
+    this.rampUp = ramp;
+    return this;
+  }
+
+  /**
    * Runs the canary for the warm-up: at least {@link Options#warmup}, then until write latency is
    * steady ({@link WarmUp}) or {@link #WARMUP_LIMIT} has passed; says which, with the figures.
    */
-  private WarmUp warmUp(Canary canary, long start) {
-    parkUntil(start + options.warmup().toNanos(), () -> false);
+  private WarmUp warmUp(Canary canary, long canaryStart) {
+    // Steadiness is judged at the full rates only: after the ramp-up, if any.
+    long start = canaryStart + rampUp.toNanos();
+    parkUntil(canaryStart + Math.max(options.warmup().toNanos(), rampUp.toNanos()), () -> false);
     long settled = options.requestTimeout().toNanos();
     WarmUp warm = WarmUp.of(canary.recorded(), System.nanoTime() - settled, start);
-    while (!warm.steady() && System.nanoTime() - start < WARMUP_LIMIT.toNanos()) {
+    while (!warm.steady() && System.nanoTime() - canaryStart < WARMUP_LIMIT.toNanos()) {
       progress.live(
           String.format(
               Locale.ROOT,
               "warm-up +%4.1fs  %s: not steady yet",
-              (System.nanoTime() - start) / 1e9,
+              (System.nanoTime() - canaryStart) / 1e9,
               warm.describe()));
       LockSupport.parkNanos(1_000_000_000L);
       warm = WarmUp.of(canary.recorded(), System.nanoTime() - settled, start);
@@ -663,7 +707,7 @@ public final class Drill {
             warm.steady()
                 ? "warm-up: write latency steady after %.1fs (%s)"
                 : "warm-up: write latency NOT steady after %.1fs (%s); injecting the fault anyway",
-            (System.nanoTime() - start) / 1e9,
+            (System.nanoTime() - canaryStart) / 1e9,
             warm.describe()));
     return warm;
   }

@@ -41,8 +41,22 @@ public final class Canary implements AutoCloseable {
    * @param timeout a request not answered in this time counts as failed
    */
   public record Settings(
-      URI entry, String runId, double writesPerSecond, double readsPerSecond, Duration timeout) {
+      URI entry,
+      String runId,
+      double writesPerSecond,
+      double readsPerSecond,
+      Duration timeout,
+      Duration rampUp) {
+    /** At the full rates from the start. */
+    public Settings(
+        URI entry, String runId, double writesPerSecond, double readsPerSecond, Duration timeout) {
+      this(entry, runId, writesPerSecond, readsPerSecond, timeout, Duration.ZERO);
+    }
+
     public Settings {
+      if (rampUp.isNegative()) {
+        throw new IllegalArgumentException("rampUp: " + rampUp + " (expected: >= 0)");
+      }
       if (writesPerSecond < 0 || readsPerSecond < 0 || writesPerSecond + readsPerSecond == 0) {
         throw new IllegalArgumentException(
             "rates: writes "
@@ -140,16 +154,33 @@ public final class Canary implements AutoCloseable {
     t.start();
   }
 
+  /** The share of the full rates the canary starts at when it ramps up. */
+  public static final double RAMP_FLOOR = 0.25;
+
+  /**
+   * The share of the full rates {@code elapsedNanos} after the start: with a ramp-up, from {@link
+   * #RAMP_FLOOR} rising linearly to 1 at its end; 1 without.
+   */
+  static double rateShare(long elapsedNanos, Duration rampUp) {
+    if (rampUp.isZero() || elapsedNanos >= rampUp.toNanos()) {
+      return 1;
+    }
+    return RAMP_FLOOR + (1 - RAMP_FLOOR) * Math.max(0, elapsedNanos) / rampUp.toNanos();
+  }
+
   private void tick() {
     long start = System.nanoTime();
-    long writeGap = gap(settings.writesPerSecond());
-    long readGap = gap(settings.readsPerSecond());
+    long writeGap = gap(settings.writesPerSecond() * rateShare(0, settings.rampUp()));
+    long readGap = gap(settings.readsPerSecond() * rateShare(0, settings.rampUp()));
     long nextWrite = start;
     long nextRead = start + readGap / 2;
     long writeSeq = 0;
     long readIndex = 0;
     while (state.get() == State.STARTED) {
       long now = System.nanoTime();
+      double share = rateShare(now - start, settings.rampUp());
+      writeGap = gap(settings.writesPerSecond() * share);
+      readGap = gap(settings.readsPerSecond() * share);
       if (writeGap > 0 && now >= nextWrite) {
         writeSeq++;
         String id = settings.runId() + "-w" + writeSeq;
