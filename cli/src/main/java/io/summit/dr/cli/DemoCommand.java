@@ -35,6 +35,21 @@ import picocli.CommandLine.Command;
 final class DemoCommand implements Callable<Integer> {
   static final java.time.Duration WARMUP_FLOOR = java.time.Duration.ofSeconds(3);
 
+  /**
+   * The longest window of the warm re-run: it is there to compare the failover's timing with the
+   * cold run's, and half the design's window keeps the demo within its four minutes (the users'
+   * traffic crossing the WAN links made the cold lab's warm-up 10 to 20 s longer). A shorter window
+   * makes the read availability target harder, not easier: a failover's failed reads all fall in
+   * its first seconds, and fewer reads are counted against them.
+   */
+  static final java.time.Duration WARM_WINDOW = java.time.Duration.ofSeconds(30);
+
+  /**
+   * The canary's ramp-up in the first drill on a lab the demo started ({@link Drill#rampingUp}):
+   * its JVMs are cold, and the full rates from the first second queue up hundreds of requests.
+   */
+  static final java.time.Duration COLD_RAMP_UP = java.time.Duration.ofSeconds(8);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
 
@@ -48,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
     // one-second buckets steadiness is judged on.
     Drill.Options failoverOptions = drill.options(Scenario.REGION_FAILURE, WARMUP_FLOOR);
     Drill.Options failbackOptions = drill.options(Scenario.FAILBACK, WARMUP_FLOOR);
+    Drill.Options warmOptions =
+        failoverOptions.window().compareTo(WARM_WINDOW) > 0
+            ? failoverOptions.withWindow(WARM_WINDOW)
+            : failoverOptions;
     long start = System.nanoTime();
     DrillCommand.Progress progress = DrillCommand.Progress.to(out);
     Lab lab = dir.lab();
@@ -60,17 +79,23 @@ final class DemoCommand implements Callable<Integer> {
     progress.step(
         "== 2/4  region failure: kill the writer region under load"
             + (started ? " (first drill on the new lab: its JVMs are cold)" : ""));
-    DrillResult first = new Drill(lab, failoverOptions, progress).run(1);
+    DrillResult first =
+        new Drill(lab, failoverOptions, progress)
+            .rampingUp(started ? COLD_RAMP_UP : java.time.Duration.ZERO)
+            .run(1);
     DrillCommand.printRun(out, first);
     // The failback comes second: it returns the writer home, so the warm region failure after
     // it needs no unmeasured failback of its own.
     progress.step("== 3/4  failback: return the writer to its home region");
     DrillResult failback = new Drill(lab, failbackOptions, progress).run(1);
     DrillCommand.printRun(out, failback);
-    progress.step("== 4/4  region failure again, on a warm lab");
+    progress.step(
+        "== 4/4  region failure again, on a warm lab (reads counted over "
+            + io.summit.dr.topology.Durations.format(warmOptions.window())
+            + " after T0)");
     // The killed region stays down: the demo ends where the drill does, failed over (restarting
     // it would add seconds the demo's budget does not have; the next drill's preparation does).
-    DrillResult second = new Drill(lab, failoverOptions, progress).run(2, false);
+    DrillResult second = new Drill(lab, warmOptions, progress).run(2, false);
     DrillCommand.printRun(out, second);
     summary(out, started, first, second, failback, (System.nanoTime() - start) / 1e9);
     return Stream.of(first, second, failback).allMatch(DrillCommand::safe) ? 0 : Main.FAILED;
@@ -99,6 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     row(out, "", started ? "first run (cold lab)" : "first run", "second run (warm)", "target");
     row(out, "write RTO", rto(first), rto(second), "<= 2 s");
     row(out, "read availability", reads(first), reads(second), ">= 99.9 %");
+    row(out, "  over", over(first), over(second), "60 s after T0 (the design's)");
     row(out, "lost writes", lost(first), lost(second), "asynchronous: within the RPO window");
     row(out, "RPO window", window(first), window(second), "<= 0.5 s");
     row(out, "split brain", brain(first), brain(second), "0");
@@ -142,6 +168,10 @@ final class DemoCommand implements Callable<Integer> {
 
   private static String reads(DrillResult r) {
     return String.format(Locale.ROOT, "%.3f %%", 100 * r.metrics().readAvailability());
+  }
+
+  private static String over(DrillResult r) {
+    return String.format(Locale.ROOT, "%.0f s after T0", r.settings().windowS());
   }
 
   private static String lost(DrillResult r) {
