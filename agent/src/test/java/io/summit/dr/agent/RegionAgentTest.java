@@ -201,9 +201,47 @@ class RegionAgentTest {
     assertThat(agent.status().state()).isEqualTo(AgentState.STANDBY);
     assertThat(agent.status().writerRegion()).isEqualTo("us-east-1");
     assertThat(agent.status().leaseId()).isNull();
-    assertThat(etcd.grants).isZero();
+    assertThat(etcd.grants).as("its spare lease only").isEqualTo(1);
     assertThat(etcd.key(authority())).isEmpty();
     assertThat(postgres.calls() + redis.calls()).isZero();
+  }
+
+  @Test
+  void takesTheAuthorityOnItsSpareLeaseWithTheDeadlineOfTheSparesLastRenewal() {
+    etcd.putWriter("us-east-1", 2);
+    agent.tick(); // standby: spare granted at t=0
+    advance(250);
+    agent.tick(); // spare renewed at t=250
+    advance(100);
+    etcd.putWriter("us-west-2", 3);
+    etcd.holdRenewals = true; // the spare's renewal sent at t=350 is not answered yet
+
+    agent.tick();
+
+    AgentStatus s = agent.status();
+    assertThat(s.state()).isEqualTo(AgentState.HOLDING);
+    assertThat(etcd.grants).as("no grant when taking the authority").isEqualTo(1);
+    assertThat(etcd.leaseOf(authority())).contains(s.leaseId());
+    // counted from the spare's last successful renewal (sent at t=250): 250 + 1000 - 400 - 350
+    assertThat(s.deadlineInMillis()).isEqualTo(500);
+  }
+
+  @Test
+  void aSpareWhoseDeadlinePassedIsRevokedAndANewLeaseGranted() {
+    etcd.putWriter("us-east-1", 2);
+    agent.tick(); // spare granted at t=0
+    etcd.holdRenewals = true;
+    advance(250);
+    agent.tick(); // renewal sent, never answered
+    advance(450); // t=700: the spare's deadline (600) has passed
+    etcd.putWriter("us-west-2", 3);
+
+    agent.tick(); // its renewal of the spare, sent now, is not answered either
+
+    AgentStatus s = agent.status();
+    assertThat(s.state()).isEqualTo(AgentState.HOLDING);
+    assertThat(etcd.grants).isEqualTo(2);
+    assertThat(s.deadlineInMillis()).isEqualTo(600);
   }
 
   @Test
