@@ -290,6 +290,14 @@ public final class RegionAgent implements AutoCloseable {
   private void onSpareRenewal(long spare, long sentAt, @Nullable Renewal renewal) {
     lock.lock();
     try {
+      if (spare == leaseId && state == AgentState.HOLDING) {
+        // Sent for the spare before it was taken (the tick that took it sends one first): it
+        // renewed the lease this agent now holds on, at its send time like any other renewal.
+        if (renewal instanceof Renewed) {
+          renewed(sentAt);
+        }
+        return;
+      }
       if (spare != spareLeaseId) {
         return;
       }
@@ -516,6 +524,9 @@ public final class RegionAgent implements AutoCloseable {
       regainedAt = sentAt;
       renewalsFailing = false;
       fenceFailed.clear();
+      // A renewal now, not at the next tick: the lease's last renewal was sent before the writer
+      // key was read and the authority put, which takes hundreds of ms on a loaded lab.
+      renew(leaseId);
       LOG.info(
           "{}: holding {} (term {}) on lease {}; {}",
           id,

@@ -110,7 +110,7 @@ class RegionAgentTest {
 
     assertThat(agent.status().state()).isEqualTo(AgentState.FENCED_SELF);
     assertThat(agent.status().fencedStores()).containsExactly(postgres.id(), redis.id());
-    assertThat(etcd.keepAlives).isEqualTo(2);
+    assertThat(etcd.keepAlives).as("one on taking the authority, two that failed").isEqualTo(3);
   }
 
   @Test
@@ -224,6 +224,12 @@ class RegionAgentTest {
     assertThat(etcd.leaseOf(authority())).contains(s.leaseId());
     // counted from the spare's last successful renewal (sent at t=250): 250 + 1000 - 400 - 350
     assertThat(s.deadlineInMillis()).isEqualTo(500);
+
+    // The renewals sent at t=350 (the spare's, and the one sent on taking it) answer: they renewed
+    // the lease it now holds.
+    advance(50);
+    etcd.answerHeldRenewals();
+    assertThat(agent.status().deadlineInMillis()).isEqualTo(350 + 600 - 400);
   }
 
   @Test
