@@ -50,7 +50,7 @@ public record LabLayout(String host, int base, List<String> regions) {
   private static final int OBSERVER = 30;
   private static final int ORCHESTRATOR = 70;
   private static final int AGENT = 80;
-  private static final int INSTANCES = 50;
+  static final int INSTANCES = 50;
 
   /** The object store's second connector (its HTTPS one, which S3Mock always opens): +17. */
   private static final int OBJECTS_TLS = 17;

@@ -315,7 +315,13 @@ final class LabUp {
     if (topology.lab().edgeRouter()) {
       for (String region : layout.regions()) {
         for (int offset : layout.edgeOffsets(region)) {
-          routes.add(route(LabLayout.EDGE, region, "instance-" + (offset - 50), offset, offset));
+          routes.add(
+              route(
+                  LabLayout.EDGE,
+                  region,
+                  "instance-" + (offset - LabLayout.INSTANCES),
+                  offset,
+                  offset));
         }
       }
     }

@@ -54,7 +54,7 @@ public record ClusterConfig(
     List<String> problems = new ArrayList<>();
     if (!advertised.isEmpty() && advertised.size() != slots.size()) {
       problems.add(
-          "advertise: "
+          "--advertise: "
               + advertised.size()
               + " addresses (expected: one per slot, "
               + slots.size()

@@ -152,7 +152,7 @@ public final class ClusterMain {
     if (last.port() - first.port() != endpoints.size() - 1
         || endpoints.stream().anyMatch(e -> !e.host().equals(first.host()))) {
       throw new IllegalArgumentException(
-          "advertise: " + endpoints + " (expected: consecutive ports on one host)");
+          "--advertise: " + endpoints + " (expected: consecutive ports on one host)");
     }
     return first.host() + ":" + first.port() + "-" + last.port();
   }
