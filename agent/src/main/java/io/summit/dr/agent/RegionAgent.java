@@ -120,7 +120,7 @@ public final class RegionAgent implements AutoCloseable {
   private long term;
   private long lastSuccessfulSend;
   // A lease granted and renewed while not holding, so that taking the authority is one put, with
-  // a renewal at most a tick old (see spare()). 0: none; pending: a grant is on its way.
+  // a renewal at most a tick old (see keepSpare()). 0: none; pending: a grant is on its way.
   private long spareLeaseId;
   private long spareLastSend;
   private boolean spareGrantPending;
