@@ -52,6 +52,9 @@ public record LabLayout(String host, int base, List<String> regions) {
   private static final int AGENT = 80;
   static final int INSTANCES = 50;
 
+  /** The edge router's admin API, in the edge's block: +21. */
+  static final int EDGE_ROUTER_ADMIN = 21;
+
   /** The object store's second connector (its HTTPS one, which S3Mock always opens): +17. */
   private static final int OBJECTS_TLS = 17;
 
@@ -161,7 +164,7 @@ public record LabLayout(String host, int base, List<String> regions) {
   /** The offsets of a location's components that every other location reaches through the WAN. */
   List<Integer> remoteOffsets(String location) {
     if (location.equals(EDGE)) {
-      return List.of();
+      return List.of(EDGE_ROUTER_ADMIN);
     }
     if (location.equals(WITNESS)) {
       return List.of(OBSERVER, ETCD_CLIENT);
@@ -330,7 +333,15 @@ public record LabLayout(String host, int base, List<String> regions) {
 
   /** The edge router's admin API. */
   public Endpoint edgeRouterAdmin() {
-    return new Endpoint(host, base + 921);
+    return local(EDGE, EDGE_ROUTER_ADMIN);
+  }
+
+  /**
+   * How {@code from} reaches the edge router's admin API through their WAN link: the failure
+   * observers probe it, so a partition between their location and the edge is seen.
+   */
+  public Endpoint edgeRouterAdminFrom(String from) {
+    return from.equals(EDGE) ? edgeRouterAdmin() : wan(from, EDGE, EDGE_ROUTER_ADMIN);
   }
 
   /** The service cluster of {@code region} (the stand-in for its Kubernetes cluster). */

@@ -296,14 +296,18 @@ final class LabUp {
 
   /**
    * Every WAN route: from each location to each other location's stores, observers and etcd client
-   * port, from the edge to each region's service instances (when the lab has an edge router), and
-   * to each etcd member's peer port by source (see {@link LabLayout}).
+   * port, from every other location to the edge router's admin API (the observers probe it), from
+   * the edge to each region's service instances (when the lab has an edge router), and to each etcd
+   * member's peer port by source (see {@link LabLayout}).
    */
   private List<WanSpec.Route> routes(List<Store> stores) {
     List<WanSpec.Route> routes = new ArrayList<>();
     for (String to : layout.locations()) {
       for (String from : layout.locations()) {
         if (from.equals(to)) {
+          continue;
+        }
+        if (to.equals(LabLayout.EDGE) && !topology.lab().edgeRouter()) {
           continue;
         }
         for (int offset : layout.remoteOffsets(to)) {
@@ -357,6 +361,7 @@ final class LabUp {
     }
     return switch (offset) {
       case 30 -> java.util.Optional.of("observer");
+      case LabLayout.EDGE_ROUTER_ADMIN -> java.util.Optional.of("router-admin");
       case 60 -> java.util.Optional.of("etcd-client");
       default -> java.util.Optional.empty();
     };

@@ -55,6 +55,11 @@ final class Detection {
     if (o.routerAdmin() != null) {
       sources.add(new RouterViewSource("edge-router", o.routerAdmin(), regions, timeout, clock));
     }
+    // With an edge router the observers also probe the edge (the lab passes them its address), so
+    // a partition between an observer's location and the edge raises an alert too.
+    List<String> alertOnly = o.routerAdmin() != null ? List.of(RegionProber.EDGE) : List.of();
+    List<String> reported = new ArrayList<>(regions);
+    reported.addAll(alertOnly);
     o.observers()
         .forEach(
             (region, address) ->
@@ -63,18 +68,30 @@ final class Detection {
                         "observer-" + region,
                         region,
                         URI.create("http://" + address),
-                        regions,
+                        reported,
                         timeout,
                         clock)));
     QuorumDetector detector =
         new QuorumDetector(
-            regions, topology.health(), sources, clock, scheduler, e -> onEvent(orchestrator, e));
+            regions,
+            alertOnly,
+            topology.health(),
+            sources,
+            clock,
+            scheduler,
+            e -> onEvent(orchestrator, o.location(), e));
     DETECTOR.set(detector);
     detector.start();
     return List.of(detector);
   }
 
-  private static void onEvent(Orchestrator orchestrator, DetectionEvent event) {
+  private static void onEvent(Orchestrator orchestrator, String location, DetectionEvent event) {
+    if (!orchestrator.regions().contains(event.region())
+        && !(event instanceof DetectionEvent.ObserverUnreachable)
+        && !(event instanceof DetectionEvent.ObserverReachable)) {
+      onLocationEvent(orchestrator, event);
+      return;
+    }
     switch (event) {
       case DetectionEvent.RegionFailed f ->
           orchestrator.regionFailed(f.region(), f.agreeingObservers());
@@ -83,6 +100,61 @@ final class Detection {
       case DetectionEvent.RegionRecovered r -> orchestrator.regionRecovered(r.region());
       case DetectionEvent.PartitionHealed h ->
           orchestrator.events().publish("partition-healed", Map.of("region", h.region()));
+      case DetectionEvent.ObserverUnreachable u -> {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("observer", u.observer());
+        data.put("location", u.location());
+        data.put("from", location);
+        data.put("polls", u.polls());
+        data.put(
+            "reason",
+            "no answer from "
+                + u.observer()
+                + " for "
+                + u.polls()
+                + " polls: the link between "
+                + location
+                + " and "
+                + u.location()
+                + " is cut, or the observer is down; its location does not vote meanwhile");
+        orchestrator.events().publish("alert-observer-unreachable", data);
+      }
+      case DetectionEvent.ObserverReachable r ->
+          orchestrator
+              .events()
+              .publish(
+                  "observer-reachable",
+                  Map.of("observer", r.observer(), "location", r.location(), "from", location));
+    }
+  }
+
+  /**
+   * An event about a location without stores (the edge): an alert at most. Observers in a quorum of
+   * locations that cannot reach it mean the edge itself is down or cut off; fewer, a partition
+   * between them and the edge.
+   */
+  private static void onLocationEvent(Orchestrator orchestrator, DetectionEvent event) {
+    switch (event) {
+      case DetectionEvent.RegionFailed f ->
+          orchestrator
+              .events()
+              .publish(
+                  "alert-location-unreachable",
+                  Map.of(
+                      "location",
+                      f.region(),
+                      "seeing_down",
+                      f.agreeingObservers(),
+                      "reason",
+                      "observers in a quorum of locations cannot reach " + f.region()));
+      case DetectionEvent.PartitionSuspected p ->
+          orchestrator.partitionSuspected(p.region(), p.seeingDown(), p.seeingUp());
+      case DetectionEvent.RegionRecovered r ->
+          orchestrator.events().publish("location-reachable", Map.of("location", r.region()));
+      case DetectionEvent.PartitionHealed h ->
+          orchestrator.events().publish("partition-healed", Map.of("region", h.region()));
+      case DetectionEvent.ObserverUnreachable u -> {}
+      case DetectionEvent.ObserverReachable r -> {}
     }
   }
 

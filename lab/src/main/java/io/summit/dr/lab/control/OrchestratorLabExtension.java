@@ -25,10 +25,10 @@ public final class OrchestratorLabExtension implements LabExtension {
   @Override
   public List<Daemon> daemons(Topology topology, LabLayout layout, Path labDir, Path config) {
     List<Daemon> out = new ArrayList<>();
-    for (String location : observerLocations(layout)) {
-      out.add(observer(topology, layout, location));
-    }
     boolean router = topology.lab().edgeRouter() && !topology.services().isEmpty();
+    for (String location : observerLocations(layout)) {
+      out.add(observer(topology, layout, location, router));
+    }
     if (router) {
       out.add(edgeRouter(topology, layout, config));
     }
@@ -175,8 +175,12 @@ public final class OrchestratorLabExtension implements LabExtension {
     return out;
   }
 
-  /** An observer in {@code region}, probing every other region's stores through the WAN. */
-  private static Daemon observer(Topology topology, LabLayout layout, String region) {
+  /**
+   * An observer in {@code region}, probing every other region's stores through the WAN, and the
+   * edge router's admin API when there is one.
+   */
+  private static Daemon observer(
+      Topology topology, LabLayout layout, String region, boolean router) {
     List<ProbeTarget> targets = new ArrayList<>();
     for (String other : layout.regions()) {
       if (!other.equals(region)) {
@@ -196,7 +200,8 @@ public final class OrchestratorLabExtension implements LabExtension {
             at.port(),
             targets,
             topology.health().probeInterval(),
-            topology.health().timeout());
+            topology.health().timeout(),
+            router ? layout.edgeRouterAdminFrom(region) : null);
     return new Daemon(
         "observer",
         region,

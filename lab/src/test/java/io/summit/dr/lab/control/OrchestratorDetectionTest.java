@@ -19,10 +19,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Automatic detection on a real lab with observers in both regions: a partition between the regions
- * alone, or between the edge and the writer region, raises an alert and fails nothing over; a
- * killed writer region fails over by itself; the orchestrator killed with SIGKILL while the plan
- * waits at an approval gate (after promotion) resumes the plan on restart and promotes nothing
- * twice.
+ * alone, between the edge and the writer region, between the witness and the edge, or between the
+ * leader's location and the witness, raises an alert and fails nothing over; a killed writer region
+ * fails over by itself; the orchestrator killed with SIGKILL while the plan waits at an approval
+ * gate (after promotion) resumes the plan on restart and promotes nothing twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -161,8 +161,99 @@ class OrchestratorDetectionTest {
     throw new AssertionError(region + " not in " + routing);
   }
 
+  /**
+   * The witness cut from the edge alone: no traffic of the service crosses that link, so before the
+   * observers probed the edge nothing saw it (measured: no alert). Now the witness's observer sees
+   * the edge DOWN while the regions' observers see it UP: a partition alert about the edge.
+   */
   @Test
   @Order(3)
+  void aPartitionBetweenTheWitnessAndTheEdgeRaisesAPartitionAlertAboutTheEdge() throws Exception {
+    lab.partition("witness", "edge");
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              JsonNode alert = lastEvent("alert-partition");
+              return alert != null
+                  && alert.at("/data/region").asText().equals("edge")
+                  && alert.at("/data/seeing_down").toString().contains("observer-witness");
+            });
+    assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
+    assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(WEST);
+
+    lab.heal();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              JsonNode healed = lastEvent("partition-healed");
+              return healed != null && healed.at("/data/region").asText().equals("edge");
+            });
+  }
+
+  /**
+   * The leading replica's location cut from the witness alone: the witness's observer still sees
+   * both regions as before, but its reports stop reaching the leader (or, with the witness leading,
+   * the other way round), so no region's view changes. The detector alerts on the observer it no
+   * longer hears, and on its return.
+   */
+  @Test
+  @Order(4)
+  void aPartitionBetweenTheLeaderAndAnObserverRaisesAnObserverUnreachableAlert() throws Exception {
+    // The first test's cut made the leader lose observer-us-west-2: only new events count here.
+    int before = events("alert-observer-unreachable").size();
+    lab.partition(EAST, "witness");
+
+    JsonNode alert =
+        await()
+            .ignoreExceptions() // the cut may move the lead (us-east-1's etcd member loses its
+            // leader)
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  List<JsonNode> all = events("alert-observer-unreachable");
+                  return all.size() > before ? all.get(all.size() - 1) : null;
+                },
+                a -> a != null);
+    assertThat(alert.at("/data/observer").asText()).isIn("observer-witness", "observer-us-east-1");
+    assertThat(alert.at("/data/reason").asText()).contains("is cut, or the observer is down");
+    String observer = alert.at("/data/observer").asText();
+
+    lab.heal();
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                events("observer-reachable").stream()
+                    .anyMatch(e -> e.at("/data/observer").asText().equals(observer)));
+    // Nothing failed over, and a replica leads steadily again before the next test kills a region.
+    await()
+        .ignoreExceptions()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
+              assertThat(api.get("/v1/status").body().get("writer_region").asText())
+                  .isEqualTo(WEST);
+            });
+  }
+
+  private List<JsonNode> events(String type) throws Exception {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    for (JsonNode e : api.get("/v1/events/recent").body().get("events")) {
+      if (e.get("type").asText().equals(type)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  @Order(5)
   void killingTheWriterRegionFailsOverByItselfAndACrashedOrchestratorResumesWithoutPromotingTwice()
       throws Exception {
     long killedAt = System.nanoTime();

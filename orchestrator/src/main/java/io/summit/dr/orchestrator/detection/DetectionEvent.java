@@ -64,6 +64,43 @@ public sealed interface DetectionEvent {
     }
   }
 
+  /**
+   * The detector has not heard from {@code observer} for {@code polls} polls in a row (at least the
+   * failure threshold): every region was UNKNOWN in its views because it could not be asked. Either
+   * the link between the detector's location and the observer's is cut, or the observer is down;
+   * either way detection has one location fewer to count. An alert, never a failover. Fires once
+   * per episode; {@link #region()} is the observer's location.
+   */
+  record ObserverUnreachable(String observer, String location, int polls, Instant at)
+      implements DetectionEvent {
+    public ObserverUnreachable {
+      requireRegion(location);
+      if (polls < 1) {
+        throw new IllegalArgumentException(
+            observer + ": polls: " + polls + " (expected: a count >= 1)");
+      }
+      Objects.requireNonNull(at, "at");
+    }
+
+    @Override
+    public String region() {
+      return location;
+    }
+  }
+
+  /** An observer that was {@link ObserverUnreachable} answered again. */
+  record ObserverReachable(String observer, String location, Instant at) implements DetectionEvent {
+    public ObserverReachable {
+      requireRegion(location);
+      Objects.requireNonNull(at, "at");
+    }
+
+    @Override
+    public String region() {
+      return location;
+    }
+  }
+
   private static void requireRegion(String region) {
     if (region.isBlank()) {
       throw new IllegalArgumentException("region: '' (expected: a region name)");

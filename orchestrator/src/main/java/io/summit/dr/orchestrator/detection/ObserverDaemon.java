@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>ObserverDaemon --region us-east-1 --listen 127.0.0.1:0
  *     --target us-west-2=postgres@127.0.0.1:7010 --target us-west-2=redis@127.0.0.1:7011
- *     [--interval 500ms] [--timeout 250ms]</pre>
+ *     [--interval 500ms] [--timeout 250ms] [--edge 127.0.0.1:7321]</pre>
  *
  * <p>Once it serves it prints {@code observer-REGION listening on HOST:PORT} on standard output
  * (useful with port 0). Bad arguments print a message naming the option and exit with status 2.
@@ -66,7 +66,7 @@ public final class ObserverDaemon implements AutoCloseable {
   public ObserverDaemon(
       ObserverDaemonConfig config, Clock clock, ScheduledExecutorService scheduler) {
     this.config = config;
-    this.prober = new RegionProber(config.targets(), config.timeout());
+    this.prober = new RegionProber(config.targets(), config.timeout(), config.edge());
     this.clock = clock;
     this.scheduler = scheduler;
     this.view =
@@ -80,6 +80,9 @@ public final class ObserverDaemon implements AutoCloseable {
     config.targets().forEach(t -> args.addAll(List.of("--target", t.toString())));
     args.addAll(List.of("--interval", Durations.format(config.interval())));
     args.addAll(List.of("--timeout", Durations.format(config.timeout())));
+    if (config.edge() != null) {
+      args.addAll(List.of("--edge", config.edge().toString()));
+    }
     return args;
   }
 

@@ -1,5 +1,6 @@
 package io.summit.dr.orchestrator.detection;
 
+import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Durations;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param targets the stores to probe, none in {@code region}
  * @param interval time between two probes (default 500ms)
  * @param timeout time one probe may take (default 250ms); at most {@code interval}
+ * @param edge the edge router's admin API, reached the way users' traffic would be, or null: when
+ *     given, every probe also asks it an HTTP question and the view reports location {@value
+ *     RegionProber#EDGE} UP or DOWN, so a partition between this observer and the edge is seen
+ *     (nothing else crosses a witness-edge link)
  */
 public record ObserverDaemonConfig(
     String region,
@@ -23,7 +28,8 @@ public record ObserverDaemonConfig(
     int listenPort,
     List<ProbeTarget> targets,
     Duration interval,
-    Duration timeout) {
+    Duration timeout,
+    @Nullable Endpoint edge) {
   public ObserverDaemonConfig {
     targets = List.copyOf(targets);
     if (region.isBlank()) {
@@ -55,6 +61,17 @@ public record ObserverDaemonConfig(
     }
   }
 
+  /** A daemon that does not probe the edge. */
+  public ObserverDaemonConfig(
+      String region,
+      String listenHost,
+      int listenPort,
+      List<ProbeTarget> targets,
+      Duration interval,
+      Duration timeout) {
+    this(region, listenHost, listenPort, targets, interval, timeout, null);
+  }
+
   /** The address to bind. */
   public InetSocketAddress listen() {
     return new InetSocketAddress(listenHost, listenPort);
@@ -62,7 +79,7 @@ public record ObserverDaemonConfig(
 
   /**
    * Reads {@code --region R --listen HOST:PORT --target REGION=KIND@HOST:PORT... [--interval D]
-   * [--timeout D]}.
+   * [--timeout D] [--edge HOST:PORT]}.
    *
    * @throws IllegalArgumentException whose message names the option and the expected form
    */
@@ -72,6 +89,7 @@ public record ObserverDaemonConfig(
     List<ProbeTarget> targets = new ArrayList<>();
     Duration interval = Duration.ofMillis(500);
     Duration timeout = Duration.ofMillis(250);
+    Endpoint edge = null;
     for (int i = 0; i < args.size(); i += 2) {
       String option = args.get(i);
       if (i + 1 >= args.size()) {
@@ -85,9 +103,11 @@ public record ObserverDaemonConfig(
           case "--target" -> targets.add(ProbeTarget.parse(value));
           case "--interval" -> interval = Durations.parse(value);
           case "--timeout" -> timeout = Durations.parse(value);
+          case "--edge" -> edge = Endpoint.parse(value);
           default ->
               throw new IllegalArgumentException(
-                  "unknown option (expected: --region, --listen, --target, --interval, --timeout)");
+                  "unknown option (expected: --region, --listen, --target, --interval, --timeout,"
+                      + " --edge)");
         }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
@@ -99,7 +119,13 @@ public record ObserverDaemonConfig(
     int colon = colon(listen);
     String address = String.valueOf(listen);
     return new ObserverDaemonConfig(
-        region, address.substring(0, colon), port(address, colon), targets, interval, timeout);
+        region,
+        address.substring(0, colon),
+        port(address, colon),
+        targets,
+        interval,
+        timeout,
+        edge);
   }
 
   private static int colon(@Nullable String listen) {

@@ -1,5 +1,7 @@
 package io.summit.dr.orchestrator.detection;
 
+import io.summit.dr.orchestrator.detection.DetectionEvent.ObserverReachable;
+import io.summit.dr.orchestrator.detection.DetectionEvent.ObserverUnreachable;
 import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionHealed;
 import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionSuspected;
 import io.summit.dr.orchestrator.detection.DetectionEvent.RegionFailed;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,6 +65,11 @@ import org.jspecify.annotations.Nullable;
  *       them has reported UP since; an observer that turned UNKNOWN keeps the episode open). If the
  *       region is declared failed during an episode, {@link RegionFailed} supersedes the suspicion:
  *       the episode ends without a {@link PartitionHealed}.
+ *   <li>{@link ObserverUnreachable}: an observer could not be asked (every region UNKNOWN in its
+ *       view) in {@code failureThreshold} full polls in a row; {@link ObserverReachable} when it
+ *       answers again. A partition between the detector's location and an observer's changes no
+ *       observer's view of any region (the observer's reports simply stop arriving), so without
+ *       this event it would raise no alert at all.
  * </ul>
  *
  * <p>Lifecycle: NEW, then {@link #start()} (polls every {@code probeInterval} on the given
@@ -81,6 +89,9 @@ public final class QuorumDetector implements AutoCloseable {
   }
 
   private final List<String> regions;
+  // Locations judged for alerts only (the edge): events about them never mean a failover, and they
+  // do not make an observer blind.
+  private final Set<String> alertOnly;
   private final HealthPolicy policy;
   private final List<ObserverSource> observers;
   private final Clock clock;
@@ -95,9 +106,13 @@ public final class QuorumDetector implements AutoCloseable {
   // Observers whose latest view has every region they judge DOWN (at least two): cut off
   // themselves, or starved; their DOWN reports vote on nothing (see the class comment).
   private final Set<String> blind = new HashSet<>();
+  // Per observer: full polls in a row in which it could not be asked; those past the threshold.
+  private final Map<String, Integer> unheard = new HashMap<>();
+  private final Set<String> unreachable = new HashSet<>();
   // Immutable snapshots for readers that must not wait for a poll.
   private volatile Map<String, Map<String, RegionHealth>> lastViews = Map.of();
   private volatile Set<String> failedSnapshot = Set.of();
+  private volatile Set<String> unreachableSnapshot = Set.of();
   private volatile boolean healthy = true;
   private volatile @Nullable ScheduledFuture<?> task;
   private volatile @Nullable ScheduledFuture<?> followUps;
@@ -126,7 +141,28 @@ public final class QuorumDetector implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService scheduler,
       Consumer<DetectionEvent> listener) {
-    this.regions = List.copyOf(new LinkedHashSet<>(regions));
+    this(regions, List.of(), policy, observers, clock, scheduler, listener);
+  }
+
+  /**
+   * @param regions the regions to judge (witness regions need not be listed)
+   * @param alertOnly further locations judged the same way (the edge, when observers probe it), for
+   *     which every event is an alert: the listener must never fail over for them
+   * @param observers at least one; names unique
+   * @throws IllegalArgumentException when regions or observers are empty or names repeat
+   */
+  public QuorumDetector(
+      Collection<String> regions,
+      Collection<String> alertOnly,
+      HealthPolicy policy,
+      List<ObserverSource> observers,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Consumer<DetectionEvent> listener) {
+    LinkedHashSet<String> judged = new LinkedHashSet<>(regions);
+    this.alertOnly = Set.copyOf(alertOnly);
+    judged.addAll(alertOnly);
+    this.regions = List.copyOf(judged);
     this.policy = policy;
     this.observers = List.copyOf(observers);
     this.clock = clock;
@@ -203,10 +239,12 @@ public final class QuorumDetector implements AutoCloseable {
     Instant now = clock.instant();
     record(views);
     List<DetectionEvent> events = new ArrayList<>();
+    judgeObservers(views, now, events);
     for (String region : regions) {
       judge(region, now, events);
     }
     failedSnapshot = Set.copyOf(failed);
+    unreachableSnapshot = Set.copyOf(unreachable);
     anySuspected = !suspected.isEmpty();
     deliver(events);
   }
@@ -333,7 +371,8 @@ public final class QuorumDetector implements AutoCloseable {
       }
       seen.put(name, Map.copyOf(health));
       String location = observers.get(i).location();
-      List<String> judged = regions.stream().filter(r -> !r.equals(location)).toList();
+      List<String> judged =
+          regions.stream().filter(r -> !r.equals(location) && !alertOnly.contains(r)).toList();
       if (judged.size() >= 2 && judged.stream().allMatch(r -> health.get(r) == RegionHealth.DOWN)) {
         blind.add(name);
       } else {
@@ -341,6 +380,35 @@ public final class QuorumDetector implements AutoCloseable {
       }
     }
     lastViews = Map.copyOf(seen);
+  }
+
+  /** Under the poll lock: which asked observers went unheard for the threshold, or answer again. */
+  private void judgeObservers(
+      List<@Nullable ObserverView> views, Instant now, List<DetectionEvent> events) {
+    for (int i = 0; i < views.size(); i++) {
+      ObserverView view = views.get(i);
+      if (view == null) {
+        continue; // not asked, or a follow-up it did not answer in time: no news either way
+      }
+      ObserverSource o = observers.get(i);
+      boolean heard = regions.stream().anyMatch(r -> view.health(r) != RegionHealth.UNKNOWN);
+      if (heard) {
+        unheard.remove(o.name());
+        if (unreachable.remove(o.name())) {
+          events.add(new ObserverReachable(o.name(), o.location(), now));
+        }
+        continue;
+      }
+      int polls = unheard.merge(o.name(), 1, Integer::sum);
+      if (polls >= policy.failureThreshold() && unreachable.add(o.name())) {
+        events.add(new ObserverUnreachable(o.name(), o.location(), polls, now));
+      }
+    }
+  }
+
+  /** Observers not heard from for the failure threshold, and not heard from since. */
+  public Set<String> unreachableObservers() {
+    return unreachableSnapshot;
   }
 
   private void judge(String region, Instant now, List<DetectionEvent> events) {

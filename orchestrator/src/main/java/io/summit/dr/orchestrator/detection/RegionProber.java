@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Judges regions by asking their stores an application-level question, each within {@link
@@ -33,17 +34,33 @@ import java.util.concurrent.TimeoutException;
  * RegionHealth#DOWN} when none does. All stores of one {@link #probe()} are asked in parallel on
  * virtual threads, so a probe takes at most about one timeout. A probe that outlives the timeout is
  * abandoned; its thread ends on its own socket timeout. Stateless and thread-safe.
+ *
+ * <p>With an edge address it also judges location {@value #EDGE}: UP when an HTTP request there
+ * gets any HTTP status line back in time (the edge router's admin API), DOWN otherwise.
  */
 public final class RegionProber {
+  /** The location name an edge probe reports. */
+  public static final String EDGE = "edge";
+
   private final List<ProbeTarget> targets;
   private final Duration timeout;
+  private final @Nullable Endpoint edge;
 
   /**
    * @throws IllegalArgumentException when there are no targets or the timeout is not positive
    */
   public RegionProber(List<ProbeTarget> targets, Duration timeout) {
+    this(targets, timeout, null);
+  }
+
+  /**
+   * @param edge the edge router's admin API to probe as location {@value #EDGE}, or null
+   * @throws IllegalArgumentException when there are no targets or the timeout is not positive
+   */
+  public RegionProber(List<ProbeTarget> targets, Duration timeout, @Nullable Endpoint edge) {
     this.targets = List.copyOf(targets);
     this.timeout = timeout;
+    this.edge = edge;
     if (this.targets.isEmpty()) {
       throw new IllegalArgumentException("targets: [] (expected: at least one store to probe)");
     }
@@ -60,9 +77,14 @@ public final class RegionProber {
     return timeout;
   }
 
-  /** The regions of the targets, in the order they first appear. */
+  /** The regions of the targets, in the order they first appear, then {@value #EDGE} if probed. */
   public List<String> regions() {
-    return targets.stream().map(ProbeTarget::region).distinct().toList();
+    List<String> out =
+        new ArrayList<>(targets.stream().map(ProbeTarget::region).distinct().toList());
+    if (edge != null) {
+      out.add(EDGE);
+    }
+    return List.copyOf(out);
   }
 
   /** Probes every target now and judges each region of {@link #regions()}. */
@@ -76,12 +98,22 @@ public final class RegionProber {
           .start(() -> answer.complete(answers(target, deadline)));
       answers.add(answer);
     }
+    Endpoint e = edge;
+    CompletableFuture<Boolean> edgeAnswer = new CompletableFuture<>();
+    if (e != null) {
+      Thread.ofVirtual()
+          .name("probe edge=" + e)
+          .start(() -> edgeAnswer.complete(httpAnswers(e, millisLeft(deadline))));
+    }
     Map<String, RegionHealth> health = new LinkedHashMap<>();
     regions().forEach(r -> health.put(r, RegionHealth.DOWN));
     for (int i = 0; i < targets.size(); i++) {
       if (await(answers.get(i), deadline)) {
         health.put(targets.get(i).region(), RegionHealth.UP);
       }
+    }
+    if (e != null && await(edgeAnswer, deadline)) {
+      health.put(EDGE, RegionHealth.UP);
     }
     return health;
   }
@@ -97,8 +129,28 @@ public final class RegionProber {
     }
   }
 
+  private static int millisLeft(long deadline) {
+    return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+
+  /** Any HTTP status line in answer to a GET: the server is there and serving. */
+  private static boolean httpAnswers(Endpoint address, int millis) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /v1/routing HTTP/1.1\r\nHost: " + address.host() + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return readLine(socket.getInputStream()).startsWith("HTTP/1.");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static boolean answers(ProbeTarget target, long deadline) {
-    int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    int millis = millisLeft(deadline);
     try {
       return switch (target.kind()) {
         case REDIS -> redisPongs(target.address(), millis);

@@ -27,7 +27,8 @@ class ObserverDaemonConfigTest {
                 "--target", "us-west-2=postgres@127.0.0.1:7010",
                 "--target", "us-west-2=redis@127.0.0.1:7011",
                 "--interval", "200ms",
-                "--timeout", "150ms"));
+                "--timeout", "150ms",
+                "--edge", "127.0.0.1:7321"));
 
     assertThat(config.region()).isEqualTo("us-east-1");
     assertThat(config.listenPort()).isZero();
@@ -36,6 +37,21 @@ class ObserverDaemonConfigTest {
         .containsExactly(StoreKind.POSTGRES, StoreKind.REDIS);
     assertThat(config.interval()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.timeout()).isEqualTo(Duration.ofMillis(150));
+    assertThat(config.edge()).hasToString("127.0.0.1:7321");
+    assertThat(ObserverDaemon.arguments(config)).containsSequence("--edge", "127.0.0.1:7321");
+    assertThat(
+            ObserverDaemonConfig.parse(args("--region", "us-east-1", "--listen", "127.0.0.1:0"))
+                .edge())
+        .isNull();
+  }
+
+  @Test
+  void badEdgeAddressIsNamed() {
+    assertThatThrownBy(
+            () ->
+                ObserverDaemonConfig.parse(
+                    args("--region", "us-east-1", "--listen", "127.0.0.1:0", "--edge", "edge")))
+        .hasMessageStartingWith("--edge: ");
   }
 
   @Test

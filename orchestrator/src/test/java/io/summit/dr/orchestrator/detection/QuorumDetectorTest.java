@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.summit.dr.orchestrator.detection.DetectionEvent.ObserverReachable;
+import io.summit.dr.orchestrator.detection.DetectionEvent.ObserverUnreachable;
 import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionHealed;
 import io.summit.dr.orchestrator.detection.DetectionEvent.PartitionSuspected;
 import io.summit.dr.orchestrator.detection.DetectionEvent.RegionFailed;
@@ -276,6 +278,46 @@ class QuorumDetectorTest {
         .hasSize(2)
         .last()
         .isEqualTo(new PartitionHealed(WEST, T0.plus(Duration.ofMillis(2000))));
+  }
+
+  /**
+   * The leader's location cut from the witness's alone: the witness's observer still sees both
+   * regions (or one of them) as before, but its reports stop arriving, so no region's view changes
+   * and before this event no alert was raised (measured in the lab for us-east-1/witness).
+   */
+  @Test
+  void anObserverUnheardForTheFailureThresholdRaisesAnAlertOnceAndAnotherWhenHeardAgain() {
+    westSeenBy(UNKNOWN, eastObserver);
+    eastObserver.sees(EAST, UNKNOWN);
+
+    poll(2);
+    assertThat(events).isEmpty();
+    poll(3);
+
+    assertThat(events)
+        .singleElement()
+        .isEqualTo(
+            new ObserverUnreachable("observer-east", EAST, 3, T0.plus(Duration.ofMillis(1500))));
+    assertThat(detector.unreachableObservers()).containsExactly("observer-east");
+    assertThat(detector.failedRegions()).isEmpty();
+
+    eastObserver.sees(WEST, UP).sees(EAST, UP);
+    poll(1);
+
+    assertThat(events)
+        .last()
+        .isEqualTo(new ObserverReachable("observer-east", EAST, T0.plus(Duration.ofMillis(3000))));
+    assertThat(detector.unreachableObservers()).isEmpty();
+  }
+
+  @Test
+  void anObserverThatAnswersForOneRegionIsHeardAndRaisesNoObserverAlert() {
+    westSeenBy(UNKNOWN, eastObserver, router);
+
+    poll(10);
+
+    assertThat(events).isEmpty();
+    assertThat(detector.unreachableObservers()).isEmpty();
   }
 
   @Test

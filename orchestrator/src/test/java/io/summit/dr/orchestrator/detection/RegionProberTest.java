@@ -106,6 +106,38 @@ class RegionProberTest {
         .hasMessageContaining("targets: []");
   }
 
+  @Test
+  void theEdgeIsUpWhileItsHttpServerAnswersAndDownWhenItIsSilentOrGone() throws Exception {
+    com.sun.net.httpserver.HttpServer http =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    http.createContext(
+        "/",
+        ex -> {
+          ex.sendResponseHeaders(404, -1); // any status line is an answer
+          ex.close();
+        });
+    http.start();
+    Endpoint edge = new Endpoint("127.0.0.1", http.getAddress().getPort());
+    try {
+      RegionProber prober = redis.prober(TIMEOUT, edge);
+
+      assertThat(prober.regions()).containsExactly("r", RegionProber.EDGE);
+      assertThat(prober.probe())
+          .containsEntry("r", RegionHealth.UP)
+          .containsEntry(RegionProber.EDGE, RegionHealth.UP);
+    } finally {
+      http.stop(0);
+    }
+    assertThat(redis.prober(TIMEOUT, edge).probe())
+        .containsEntry("r", RegionHealth.UP)
+        .containsEntry(RegionProber.EDGE, RegionHealth.DOWN);
+    long start = System.nanoTime();
+    assertThat(redis.prober(TIMEOUT, blackHole()).probe())
+        .containsEntry(RegionProber.EDGE, RegionHealth.DOWN);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3));
+  }
+
   /** A server that accepts connections and never writes a byte. */
   private Endpoint blackHole() throws IOException {
     ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -54,6 +54,14 @@ final class TestRedis implements AutoCloseable {
         List.of(new ProbeTarget("r", io.summit.dr.topology.StoreKind.REDIS, address)), timeout);
   }
 
+  /** A prober of this Redis as region {@code r} that also probes {@code edge}. */
+  RegionProber prober(Duration timeout, io.summit.dr.replication.Endpoint edge) {
+    return new RegionProber(
+        List.of(new ProbeTarget("r", io.summit.dr.topology.StoreKind.REDIS, address)),
+        timeout,
+        edge);
+  }
+
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
