@@ -66,10 +66,10 @@ public sealed interface DetectionEvent {
 
   /**
    * The detector has not heard from {@code observer} for {@code polls} polls in a row (at least the
-   * failure threshold): every region was UNKNOWN in its views because it could not be asked. Either
-   * the link between the detector's location and the observer's is cut, or the observer is down;
-   * either way detection has one location fewer to count. An alert, never a failover. Fires once
-   * per episode; {@link #region()} is the observer's location.
+   * failure threshold): it could not be asked, or gave no view. Either the link between the
+   * detector's location and the observer's is cut, or the observer is down; either way detection
+   * has one location fewer to count. An alert, never a failover. Fires once per episode; {@link
+   * #region()} is the observer's location.
    */
   record ObserverUnreachable(String observer, String location, int polls, Instant at)
       implements DetectionEvent {

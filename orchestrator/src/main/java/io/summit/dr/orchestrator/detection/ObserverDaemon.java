@@ -70,7 +70,7 @@ public final class ObserverDaemon implements AutoCloseable {
     this.clock = clock;
     this.scheduler = scheduler;
     this.view =
-        ObserverView.unreachable(name(), config.region(), prober.regions(), clock.instant());
+        ObserverView.knowingNothing(name(), config.region(), prober.regions(), clock.instant());
   }
 
   /** The command line that {@link #main} reads back into the same configuration. */
@@ -154,7 +154,8 @@ public final class ObserverDaemon implements AutoCloseable {
       LOG.log(Level.ERROR, name() + ": probe failed, targets=" + config.targets() + ": " + t, t);
       lastSeen.clear();
       inARow.clear();
-      view = ObserverView.unreachable(name(), config.region(), prober.regions(), clock.instant());
+      view =
+          ObserverView.knowingNothing(name(), config.region(), prober.regions(), clock.instant());
     }
   }
 

@@ -18,13 +18,16 @@ import java.util.Map;
  *     region in its present health, when it counts them (an {@link ObserverDaemon} does); empty
  *     when it does not. A detector that polls the observer less often, or later, than the observer
  *     probes uses this count instead of waiting for as many polls of its own
+ * @param answered false when the observer could not be asked at all (no answer in time, or an
+ *     answer that is not a view); an observer that answered may still know nothing of a region
  */
 public record ObserverView(
     String observer,
     String location,
     Map<String, RegionHealth> regions,
     Instant at,
-    Map<String, Integer> consecutive) {
+    Map<String, Integer> consecutive,
+    boolean answered) {
   public ObserverView {
     if (observer.isBlank()) {
       throw new IllegalArgumentException("observer: '' (expected: a name)");
@@ -47,6 +50,16 @@ public record ObserverView(
     consecutive = Map.copyOf(consecutive);
   }
 
+  /** The view of an observer that answered. */
+  public ObserverView(
+      String observer,
+      String location,
+      Map<String, RegionHealth> regions,
+      Instant at,
+      Map<String, Integer> consecutive) {
+    this(observer, location, regions, at, consecutive, true);
+  }
+
   /** A view without the observer's own probe counts. */
   public ObserverView(
       String observer, String location, Map<String, RegionHealth> regions, Instant at) {
@@ -58,12 +71,26 @@ public record ObserverView(
     return consecutive.getOrDefault(region, 0);
   }
 
-  /** The view of an observer that could not be asked: every region {@link RegionHealth#UNKNOWN}. */
-  public static ObserverView unreachable(
+  /**
+   * The view of an observer that answers but has nothing to say yet (before its first probe, or
+   * after one that failed): every region {@link RegionHealth#UNKNOWN}, {@link #answered()} true.
+   */
+  public static ObserverView knowingNothing(
       String observer, String location, Collection<String> regions, Instant at) {
     Map<String, RegionHealth> unknown = new LinkedHashMap<>();
     regions.forEach(r -> unknown.put(r, RegionHealth.UNKNOWN));
     return new ObserverView(observer, location, unknown, at);
+  }
+
+  /**
+   * The view of an observer that could not be asked: every region {@link RegionHealth#UNKNOWN},
+   * {@link #answered()} false.
+   */
+  public static ObserverView unreachable(
+      String observer, String location, Collection<String> regions, Instant at) {
+    Map<String, RegionHealth> unknown = new LinkedHashMap<>();
+    regions.forEach(r -> unknown.put(r, RegionHealth.UNKNOWN));
+    return new ObserverView(observer, location, unknown, at, Map.of(), false);
   }
 
   /** What the observer sees of {@code region}; {@link RegionHealth#UNKNOWN} when not reported. */

@@ -65,11 +65,11 @@ import org.jspecify.annotations.Nullable;
  *       them has reported UP since; an observer that turned UNKNOWN keeps the episode open). If the
  *       region is declared failed during an episode, {@link RegionFailed} supersedes the suspicion:
  *       the episode ends without a {@link PartitionHealed}.
- *   <li>{@link ObserverUnreachable}: an observer could not be asked (every region UNKNOWN in its
- *       view) in {@code failureThreshold} full polls in a row; {@link ObserverReachable} when it
- *       answers again. A partition between the detector's location and an observer's changes no
- *       observer's view of any region (the observer's reports simply stop arriving), so without
- *       this event it would raise no alert at all.
+ *   <li>{@link ObserverUnreachable}: an observer could not be asked ({@link
+ *       ObserverView#answered()} false) in {@code failureThreshold} full polls in a row; {@link
+ *       ObserverReachable} when it answers again. A partition between the detector's location and
+ *       an observer's changes no observer's view of any region (the observer's reports simply stop
+ *       arriving), so without this event it would raise no alert at all.
  * </ul>
  *
  * <p>Lifecycle: NEW, then {@link #start()} (polls every {@code probeInterval} on the given
@@ -391,8 +391,7 @@ public final class QuorumDetector implements AutoCloseable {
         continue; // not asked, or a follow-up it did not answer in time: no news either way
       }
       ObserverSource o = observers.get(i);
-      boolean heard = regions.stream().anyMatch(r -> view.health(r) != RegionHealth.UNKNOWN);
-      if (heard) {
+      if (view.answered()) {
         unheard.remove(o.name());
         if (unreachable.remove(o.name())) {
           events.add(new ObserverReachable(o.name(), o.location(), now));

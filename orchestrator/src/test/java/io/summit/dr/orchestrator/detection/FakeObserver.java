@@ -13,6 +13,7 @@ final class FakeObserver implements ObserverSource {
   private final Map<String, Integer> counted = new ConcurrentHashMap<>();
   final AtomicInteger polls = new AtomicInteger();
   volatile long answerAfterMillis;
+  volatile boolean unreachable;
 
   FakeObserver(String name, String location) {
     this.name = name;
@@ -51,6 +52,9 @@ final class FakeObserver implements ObserverSource {
     polls.incrementAndGet();
     if (answerAfterMillis > 0) {
       java.util.concurrent.locks.LockSupport.parkNanos(answerAfterMillis * 1_000_000L);
+    }
+    if (unreachable) {
+      return ObserverView.unreachable(name, location, sees.keySet(), Instant.EPOCH);
     }
     return new ObserverView(name, location, sees, Instant.EPOCH, counted);
   }

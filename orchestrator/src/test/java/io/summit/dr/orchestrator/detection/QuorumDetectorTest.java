@@ -287,8 +287,7 @@ class QuorumDetectorTest {
    */
   @Test
   void anObserverUnheardForTheFailureThresholdRaisesAnAlertOnceAndAnotherWhenHeardAgain() {
-    westSeenBy(UNKNOWN, eastObserver);
-    eastObserver.sees(EAST, UNKNOWN);
+    eastObserver.unreachable = true;
 
     poll(2);
     assertThat(events).isEmpty();
@@ -301,7 +300,7 @@ class QuorumDetectorTest {
     assertThat(detector.unreachableObservers()).containsExactly("observer-east");
     assertThat(detector.failedRegions()).isEmpty();
 
-    eastObserver.sees(WEST, UP).sees(EAST, UP);
+    eastObserver.unreachable = false;
     poll(1);
 
     assertThat(events)
@@ -310,9 +309,15 @@ class QuorumDetectorTest {
     assertThat(detector.unreachableObservers()).isEmpty();
   }
 
+  /**
+   * A router with no instance registered yet answers, but knows nothing of any region (measured: a
+   * false alert for 14 s after every lab start while the heuristic was "every region UNKNOWN").
+   */
   @Test
-  void anObserverThatAnswersForOneRegionIsHeardAndRaisesNoObserverAlert() {
+  void anObserverThatAnswersWithoutKnowingAnyRegionIsHeardAndRaisesNoObserverAlert() {
     westSeenBy(UNKNOWN, eastObserver, router);
+    eastObserver.sees(EAST, UNKNOWN);
+    router.sees(EAST, UNKNOWN);
 
     poll(10);
 
