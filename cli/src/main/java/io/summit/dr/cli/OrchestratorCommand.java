@@ -60,6 +60,15 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "A region's failure observer (repeatable).")
   Map<String, String> observers = new LinkedHashMap<>();
 
+  @Option(
+      names = "--api-token-file",
+      paramLabel = "FILE",
+      description =
+          "A file (mode 0600) holding the bearer token every POST to the API must carry"
+              + " (Authorization: Bearer ...): the AWS alarm hook's. Without it the API takes"
+              + " requests from anyone who can reach it.")
+  @Nullable Path apiTokenFile;
+
   @Override
   public Integer call() throws Exception {
     Map<String, Endpoint> obs = new LinkedHashMap<>();
@@ -72,6 +81,10 @@ final class OrchestratorCommand implements Callable<Integer> {
             routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
             router == null ? null : endpoint("--router", router),
             obs);
+    if (apiTokenFile != null) {
+      io.summit.dr.orchestrator.api.ApiToken.read("--api-token-file", apiTokenFile);
+      options = options.withApiTokenFile(apiTokenFile);
+    }
     Topology topology = TopologyLoader.load(config);
     OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
     OrchestratorMain.run(options, topology, lab.stores(), lab.services());

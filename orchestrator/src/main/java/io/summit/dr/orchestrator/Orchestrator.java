@@ -49,7 +49,7 @@ public final class Orchestrator implements AutoCloseable {
   private final Events events;
   private final AuditLog audit;
   private final List<String> regions;
-  private final @Nullable RouterControl router;
+  private final @Nullable WriteRouter router;
   private final RpoGuard rpo;
   private final ControlStore control;
   // Held while a plan is submitted and while supervision corrects the router's writer, so that a
@@ -76,7 +76,7 @@ public final class Orchestrator implements AutoCloseable {
   public Orchestrator(
       Topology topology,
       Stores stores,
-      @Nullable RouterControl router,
+      @Nullable WriteRouter router,
       @Nullable Services services,
       Path stateDir,
       Clock clock) {
@@ -90,7 +90,7 @@ public final class Orchestrator implements AutoCloseable {
   public Orchestrator(
       Topology topology,
       Stores stores,
-      @Nullable RouterControl router,
+      @Nullable WriteRouter router,
       @Nullable Services services,
       ControlStore control,
       Path stateDir,
@@ -107,7 +107,7 @@ public final class Orchestrator implements AutoCloseable {
   Orchestrator(
       Topology topology,
       Stores stores,
-      @Nullable RouterControl router,
+      @Nullable WriteRouter router,
       @Nullable Services services,
       ControlStore control,
       Path stateDir,
@@ -544,13 +544,13 @@ public final class Orchestrator implements AutoCloseable {
    * route-writes step is set right. A router that cannot be reached is left for the next pass.
    */
   private void reconcileRouterWriter() {
-    RouterControl r = router;
+    WriteRouter r = router;
     if (r == null) {
       return;
     }
     // The read stays outside the lock: a plan submitted meanwhile must not wait for a round trip
     // to the router (detection -> stop-writes is on the failover's critical path).
-    String routed;
+    Optional<String> routed;
     try {
       routed = r.writer();
     } catch (java.io.IOException e) {
@@ -558,14 +558,12 @@ public final class Orchestrator implements AutoCloseable {
     }
     synchronized (writerLock) {
       String w = writerRegion();
-      if (runner.running().isPresent() || w.equals(routed)) {
+      if (runner.running().isPresent() || routed.equals(Optional.of(w))) {
         return;
       }
-      try {
-        r.setWriter(w);
-        events.publish("router-writer-corrected", Map.of("from", String.valueOf(routed), "to", w));
-      } catch (java.io.IOException e) {
-        // Unreachable router: the next pass tries again.
+      // An unreachable router answers Retry: the next pass tries again.
+      if (r.routeWrites(w) instanceof io.summit.dr.replication.StoreResult.Applied) {
+        events.publish("router-writer-corrected", Map.of("from", routed.orElse("null"), "to", w));
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.summit.dr.orchestrator;
 
 import io.summit.dr.orchestrator.api.ApiServer;
+import io.summit.dr.orchestrator.api.ApiToken;
 import io.summit.dr.orchestrator.coordination.ControlStore;
 import io.summit.dr.orchestrator.coordination.LocalControlStore;
 import io.summit.dr.replication.Endpoint;
@@ -44,11 +45,54 @@ public final class OrchestratorMain {
       List<String> etcd,
       String id,
       String location,
-      List<String> deferTo) {
+      List<String> deferTo,
+      @Nullable Path apiTokenFile) {
     public Options {
       observers = Map.copyOf(observers);
       etcd = List.copyOf(etcd);
       deferTo = List.copyOf(deferTo);
+    }
+
+    /** Options whose API takes requests without a bearer token. */
+    public Options(
+        Path config,
+        Path stateDir,
+        Endpoint listen,
+        @Nullable Endpoint routerAdmin,
+        @Nullable Endpoint router,
+        Map<String, Endpoint> observers,
+        List<String> etcd,
+        String id,
+        String location,
+        List<String> deferTo) {
+      this(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          etcd,
+          id,
+          location,
+          deferTo,
+          null);
+    }
+
+    /** The same options with the API requiring the bearer token in {@code file}. */
+    public Options withApiTokenFile(@Nullable Path file) {
+      return new Options(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          etcd,
+          id,
+          location,
+          deferTo,
+          file);
     }
 
     /** A single orchestrator at the edge, its state in files of {@code stateDir}. */
@@ -114,6 +158,7 @@ public final class OrchestratorMain {
     String id = "orchestrator";
     String location = "edge";
     List<String> deferTo = new ArrayList<>();
+    Path apiTokenFile = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -122,10 +167,14 @@ public final class OrchestratorMain {
       String value = args[++i];
       switch (flag) {
         case "--config" -> config = Path.of(value);
+        case "--api-token-file" -> {
+          apiTokenFile = Path.of(value);
+          ApiToken.read("--api-token-file", apiTokenFile); // refused now, not at the first request
+        }
         case "--state-dir" -> stateDir = Path.of(value);
-        case "--listen" -> listen = Endpoint.parse(value);
-        case "--router-admin" -> router = Endpoint.parse(value);
-        case "--router" -> proxy = Endpoint.parse(value);
+        case "--listen" -> listen = endpoint(flag, value);
+        case "--router-admin" -> router = endpoint(flag, value);
+        case "--router" -> proxy = endpoint(flag, value);
         case "--etcd" -> etcd.addAll(etcdUrls(value));
         case "--id" -> id = requireName("--id", value);
         case "--location" -> location = requireName("--location", value);
@@ -140,13 +189,14 @@ public final class OrchestratorMain {
             throw new IllegalArgumentException(
                 "--observer: '" + value + "' (expected: REGION=HOST:PORT)");
           }
-          observers.put(value.substring(0, eq), Endpoint.parse(value.substring(eq + 1)));
+          observers.put(value.substring(0, eq), endpoint(flag, value.substring(eq + 1)));
         }
         default ->
             throw new IllegalArgumentException(
                 flag
                     + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
-                    + " --router, --observer, --etcd, --id, --location, --defer-to)");
+                    + " --router, --observer, --etcd, --id, --location, --defer-to,"
+                    + " --api-token-file)");
       }
     }
     if (config == null || stateDir == null || listen == null) {
@@ -157,7 +207,25 @@ public final class OrchestratorMain {
           "--defer-to: '" + id + "' is this replica's --id (expected: other replicas' ids)");
     }
     return new Options(
-        config, stateDir, listen, router, proxy, observers, etcd, id, location, deferTo);
+        config,
+        stateDir,
+        listen,
+        router,
+        proxy,
+        observers,
+        etcd,
+        id,
+        location,
+        deferTo,
+        apiTokenFile);
+  }
+
+  private static Endpoint endpoint(String flag, String value) {
+    try {
+      return Endpoint.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
+    }
   }
 
   private static List<String> etcdUrls(String value) {
@@ -238,6 +306,14 @@ public final class OrchestratorMain {
   }
 
   private static ApiServer listening(Options o, Orchestrator orchestrator) {
+    ApiServer api = unauthenticated(o, orchestrator);
+    Path tokenFile = o.apiTokenFile();
+    return tokenFile == null
+        ? api
+        : api.requireBearer(ApiToken.read("--api-token-file", tokenFile));
+  }
+
+  private static ApiServer unauthenticated(Options o, Orchestrator orchestrator) {
     if (!o.etcd().isEmpty()) {
       return new ApiServer(orchestrator, () -> Detection.regionsView(orchestrator));
     }

@@ -35,7 +35,7 @@ import org.jspecify.annotations.Nullable;
 final class PlanSteps implements StepExecutor {
   private final Topology topology;
   private final Stores stores;
-  private final @Nullable RouterControl router;
+  private final @Nullable WriteRouter router;
   private final Discovery discovery;
   private final LagMonitor lag;
   private final @Nullable Services services;
@@ -51,7 +51,7 @@ final class PlanSteps implements StepExecutor {
   PlanSteps(
       Topology topology,
       Stores stores,
-      @Nullable RouterControl router,
+      @Nullable WriteRouter router,
       Discovery discovery,
       LagMonitor lag,
       @Nullable Services services,
@@ -95,8 +95,8 @@ final class PlanSteps implements StepExecutor {
     }
     String store = step.store();
     return switch (step.action()) {
-      case STOP_WRITES -> setWriter(null, step.region());
-      case ROUTE_WRITES -> setWriter(step.region(), null);
+      case STOP_WRITES -> stopWrites(step.region());
+      case ROUTE_WRITES -> routeWrites(step.region());
       case FENCE -> fence(plan, Objects.requireNonNull(store), step.region(), step.timeout());
       case CHECK_RPO -> checkRpo(plan, Objects.requireNonNull(store), step.region());
       case PROMOTE -> promote(plan, Objects.requireNonNull(store), step.region());
@@ -186,27 +186,20 @@ final class PlanSteps implements StepExecutor {
   /** How long publishing waits for the applications following discovery to be told. */
   static final java.time.Duration PROPAGATION = java.time.Duration.ofMillis(500);
 
-  private StepResult setWriter(@Nullable String region, @Nullable String stoppedRegion) {
-    if (router == null) {
+  private StepResult stopWrites(String region) {
+    WriteRouter r = router;
+    if (r == null) {
       return new StepResult.AlreadyDone("router: none configured; applications follow discovery");
     }
-    try {
-      String current = router.writer();
-      if (Objects.equals(current, region)) {
-        return new StepResult.AlreadyDone("router: writer is " + region + " already");
-      }
-      if (region == null
-          && current != null
-          && stoppedRegion != null
-          && !current.equals(stoppedRegion)) {
-        return new StepResult.AlreadyDone(
-            "router: writer is " + current + ", not " + stoppedRegion);
-      }
-      router.setWriter(region);
-      return new StepResult.Applied("router: writer " + current + " -> " + region);
-    } catch (IOException e) {
-      return new StepResult.Retry("router: " + e.getMessage());
+    return StepResult.of(r.stopWrites(region));
+  }
+
+  private StepResult routeWrites(String region) {
+    WriteRouter r = router;
+    if (r == null) {
+      return new StepResult.AlreadyDone("router: none configured; applications follow discovery");
     }
+    return StepResult.of(r.routeWrites(region));
   }
 
   /**
@@ -563,7 +556,7 @@ final class PlanSteps implements StepExecutor {
         detail.append(detail.length() == 0 ? "" : "; ").append(r.detail());
       }
     }
-    RouterControl r = router;
+    WriteRouter r = router;
     if (r != null && r.canWriteThrough() && runsService(region)) {
       try {
         String took = r.writeThrough("summit-dr-verify-" + plan.id());

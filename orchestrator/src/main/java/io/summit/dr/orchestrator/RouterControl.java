@@ -3,19 +3,22 @@ package io.summit.dr.orchestrator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.StoreResult;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Sets the router's writer region through its admin API ({@code PUT /v1/writer}), and writes
- * through the router itself to verify a failover end to end.
+ * The lab's (and any deployment's) edge router as the {@link WriteRouter}: sets its writer region
+ * through its admin API ({@code PUT /v1/writer}; none stops every write with a fast 503), and
+ * writes through the router itself to verify a failover end to end.
  */
-public final class RouterControl {
+public final class RouterControl implements WriteRouter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
@@ -31,7 +34,7 @@ public final class RouterControl {
     this.proxy = proxy == null ? null : URI.create("http://" + proxy.host() + ":" + proxy.port());
   }
 
-  /** Whether {@link #writeThrough} can be used. */
+  @Override
   public boolean canWriteThrough() {
     return proxy != null;
   }
@@ -42,6 +45,7 @@ public final class RouterControl {
    *
    * @throws IOException when the write is not acknowledged
    */
+  @Override
   public String writeThrough(String id) throws IOException {
     URI p = proxy;
     if (p == null) {
@@ -69,15 +73,47 @@ public final class RouterControl {
     }
   }
 
-  /** The current writer region, or null when writes are stopped. */
-  public @Nullable String writer() throws IOException {
+  @Override
+  public Optional<String> writer() throws IOException {
     JsonNode table = JSON.readTree(send("GET", "/v1/routing", null));
     JsonNode w = table.get("writer");
-    return w == null || w.isNull() ? null : w.asText();
+    return w == null || w.isNull() ? Optional.empty() : Optional.of(w.asText());
+  }
+
+  @Override
+  public StoreResult stopWrites(String region) {
+    try {
+      Optional<String> current = writer();
+      if (current.isEmpty()) {
+        return new StoreResult.AlreadyDone("router: writes stopped already");
+      }
+      if (!current.get().equals(region)) {
+        return new StoreResult.AlreadyDone(
+            "router: writer is " + current.get() + ", not " + region);
+      }
+      setWriter(null);
+      return new StoreResult.Applied("router: writer " + region + " -> null");
+    } catch (IOException e) {
+      return new StoreResult.Retry("router: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public StoreResult routeWrites(String region) {
+    try {
+      Optional<String> current = writer();
+      if (current.isPresent() && current.get().equals(region)) {
+        return new StoreResult.AlreadyDone("router: writer is " + region + " already");
+      }
+      setWriter(region);
+      return new StoreResult.Applied("router: writer " + current.orElse("null") + " -> " + region);
+    } catch (IOException e) {
+      return new StoreResult.Retry("router: " + e.getMessage());
+    }
   }
 
   /** Sets the writer region; null stops every write with a fast 503. */
-  public void setWriter(@Nullable String region) throws IOException {
+  private void setWriter(@Nullable String region) throws IOException {
     send(
         "PUT",
         "/v1/writer",

@@ -44,10 +44,12 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Bad requests get a 4xx with {"error": "field: what is wrong (expected: ...)"} and change nothing.
- * A plan request the pre-checks refuse (the same ones detection's automatic failover passes: the
- * writer region declared failed by a quorum, the target not, each replica's lag known fresh and
- * within budget) gets a 409 with {"error", "reasons": [...], "forcible"} and changes nothing; a
- * failover with "force": true goes through, recorded as forced.
+ * With {@link #requireBearer} (the orchestrator's {@code --api-token-file}), a POST without the
+ * bearer token gets 401 and changes nothing. A plan request the pre-checks refuse (the same ones
+ * detection's automatic failover passes: the writer region declared failed by a quorum, the target
+ * not, each replica's lag known fresh and within budget) gets a 409 with {"error", "reasons":
+ * [...], "forcible"} and changes nothing; a failover with "force": true goes through, recorded as
+ * forced.
  */
 public final class ApiServer implements AutoCloseable {
   private static final ObjectMapper JSON =
@@ -62,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final @Nullable HttpServer server;
+  private volatile @Nullable ApiToken bearer;
 
   /**
    * @param regionsView per region: role, failed flag and each observer's view (from detection)
@@ -96,6 +99,22 @@ public final class ApiServer implements AutoCloseable {
     this.orchestratorMetrics = new OrchestratorMetrics(metrics, orchestrator, regionsView);
   }
 
+  /**
+   * From now on every request that changes something (any method but GET and HEAD: plans,
+   * approvals) must carry {@code Authorization: Bearer <token>}; one without it, or with another
+   * token, gets 401 and changes nothing. Reads stay open.
+   */
+  public ApiServer requireBearer(ApiToken token) {
+    this.bearer = token;
+    return this;
+  }
+
+  /** Where the API listens; empty when it is served from another listener. */
+  public java.util.Optional<InetSocketAddress> address() {
+    HttpServer s = server;
+    return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.getAddress());
+  }
+
   public void start() {
     if (server != null) {
       server.start();
@@ -118,6 +137,16 @@ public final class ApiServer implements AutoCloseable {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
       metrics.counter("summit_dr_api_requests", "method", method).increment();
+      ApiToken token = bearer;
+      if (token != null && !method.equals("GET") && !method.equals("HEAD")) {
+        String refused = token.refusal(x.getRequestHeaders().getFirst("Authorization"));
+        if (refused != null) {
+          metrics.counter("summit_dr_api_unauthorized").increment();
+          x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"summit-dr\"");
+          reply(x, 401, Map.of("error", refused));
+          return;
+        }
+      }
       try {
         route(x, method, path);
       } catch (PlanRefusedException e) {

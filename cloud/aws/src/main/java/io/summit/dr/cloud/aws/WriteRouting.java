@@ -1,6 +1,8 @@
 package io.summit.dr.cloud.aws;
 
+import io.summit.dr.orchestrator.WriteRouter;
 import io.summit.dr.replication.StoreResult;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,9 +26,10 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
  * change {@code INSYNC}; with ARC it turns the region's control On and the others Off. Stopping
  * writes changes nothing with records (DNS cannot refuse a write: writes stop at the fence step)
  * and turns the region's control Off with ARC. Both observe first: a repeated call changes nothing.
- * Thread-safe.
+ * The orchestrator's plans act through it as their {@link WriteRouter} (the lab's is its edge
+ * router). Thread-safe.
  */
-public final class WriteRouting {
+public final class WriteRouting implements WriteRouter {
   private final AwsTargets t;
   private final AwsClients clients;
   private final CallRunner runner;
@@ -154,8 +157,21 @@ public final class WriteRouting {
 
   // ---- a run
 
-  /** The region writes go to now: the PRIMARY record's, or the only region whose control is On. */
-  public Optional<String> writer() {
+  /**
+   * The region writes go to now: the PRIMARY record's, or the only region whose control is On.
+   *
+   * @throws IOException naming the AWS error when Route 53 or ARC cannot be asked
+   */
+  @Override
+  public Optional<String> writer() throws IOException {
+    try {
+      return observedWriter();
+    } catch (SdkException e) {
+      throw new IOException("write routing: " + CallRunner.describe(e), e);
+    }
+  }
+
+  private Optional<String> observedWriter() {
     AwsTargets.ArcControls a = t.arc();
     if (a != null) {
       List<String> on =
@@ -169,6 +185,7 @@ public final class WriteRouting {
   }
 
   /** Stops writes to {@code region}: the ARC control Off; nothing with records (see above). */
+  @Override
   public StoreResult stopWrites(String region) {
     AwsTargets.ArcControls a = t.arc();
     if (a == null) {
@@ -186,6 +203,7 @@ public final class WriteRouting {
   }
 
   /** Routes writes to {@code region}. */
+  @Override
   public StoreResult routeWrites(String region) {
     try {
       AwsTargets.ArcControls a = t.arc();

@@ -119,12 +119,27 @@ class WriteRoutingTest {
   }
 
   @Test
-  void routeWritesChangesNothingWhenTheRegionIsPrimaryAlready() {
+  void routeWritesChangesNothingWhenTheRegionIsPrimaryAlready() throws Exception {
     records("SECONDARY", "PRIMARY");
 
     assertThat(routing().routeWrites("us-east-1")).isInstanceOf(StoreResult.AlreadyDone.class);
     assertThat(aws.seen()).hasSize(1);
     assertThat(routing().writer()).contains("us-east-1");
+  }
+
+  /** The seam the plan's stop-writes, route-writes and supervision use on AWS. */
+  @Test
+  void asTheOrchestratorsWriteRouterItReportsAndMovesThePrimaryRecord() throws Exception {
+    records("PRIMARY", "SECONDARY");
+    io.summit.dr.orchestrator.WriteRouter router = routing();
+
+    assertThat(router.writer()).contains("us-west-2");
+    assertThat(router.stopWrites("us-west-2"))
+        .isInstanceOf(StoreResult.AlreadyDone.class)
+        .extracting(StoreResult::detail)
+        .asString()
+        .contains("route53");
+    assertThat(router.canWriteThrough()).isFalse();
   }
 
   @Test
