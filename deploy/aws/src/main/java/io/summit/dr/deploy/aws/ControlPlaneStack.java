@@ -50,7 +50,10 @@ final class ControlPlaneStack extends Stack {
   static final String ETCD_VERSION = "v3.5.17";
 
   final Vpc vpc;
+  final String region;
   final String etcdAddress;
+  // The peerings this stack requested, by the peer's region (see peerWith).
+  final Map<String, Peering> peerings = new java.util.LinkedHashMap<>();
   final Role orchestratorRole;
   final @Nullable Role agentRole;
 
@@ -60,6 +63,7 @@ final class ControlPlaneStack extends Stack {
         aws.name() + "-control-" + region,
         StackProps.builder()
             .env(Environment.builder().account(aws.settings().account()).region(region).build())
+            .crossRegionReferences(true)
             .description(
                 "Summit DR "
                     + aws.name()
@@ -88,6 +92,7 @@ final class ControlPlaneStack extends Stack {
                         .cidrMask(26)
                         .build()))
             .build();
+    this.region = region;
     etcdAddress = layout.etcdAddress(region);
     etcd(aws, layout, region);
     Cluster cluster =
@@ -111,6 +116,25 @@ final class ControlPlaneStack extends Stack {
     } else {
       agentRole = null;
     }
+  }
+
+  /**
+   * Requests a VPC peering with {@code earlier}'s VPC (same account, another region: accepted
+   * without a role) and routes its CIDR through it from this VPC's private subnets. The way back is
+   * {@link ControlPlaneRoutesStack}'s: a route in {@code earlier}'s own stack would need this
+   * stack's peering id while this stack needs its VPC, a cycle.
+   */
+  Peering peerWith(ControlPlaneStack earlier, ControlPlaneLayout layout) {
+    Peering p =
+        new Peering(
+            this,
+            "PeerWith-" + earlier.region,
+            vpc,
+            earlier.vpc,
+            earlier.region,
+            layout.cidr(earlier.region));
+    peerings.put(earlier.region, p);
+    return p;
   }
 
   private void etcd(AwsTopology aws, ControlPlaneLayout layout, String region) {

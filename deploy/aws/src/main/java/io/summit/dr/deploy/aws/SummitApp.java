@@ -16,7 +16,10 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
  *   <li>{@code <name>-global}: Route 53, health alarms and the failover hook;
  *   <li>{@code <name>-control-<region>} in the primary, the secondary and the witness region
  *       (context {@code witnessRegion}, default {@value ControlPlaneLayout#DEFAULT_WITNESS}, unless
- *       the topology names an AWS witness region): the control plane ({@link ControlPlaneStack}).
+ *       the topology names an AWS witness region): the control plane ({@link ControlPlaneStack}),
+ *       each requesting a VPC peering with the ones before it;
+ *   <li>{@code <name>-control-routes-<region>} in the primary and the secondary region: the routes
+ *       back through those peerings ({@link ControlPlaneRoutesStack}).
  * </ol>
  *
  * Stacks refer to each other by CDK (cross-region) references, which also order the deployment;
@@ -29,6 +32,7 @@ public final class SummitApp {
   private final ReplicaStack replicas;
   private final GlobalStack global;
   private final List<ControlPlaneStack> control = new java.util.ArrayList<>();
+  private final List<ControlPlaneRoutesStack> controlRoutes = new java.util.ArrayList<>();
 
   private SummitApp(App app, AwsTopology aws) {
     this.app = app;
@@ -44,7 +48,15 @@ public final class SummitApp {
         ControlPlaneLayout.of(
             aws, witness == null ? ControlPlaneLayout.DEFAULT_WITNESS : witness.toString());
     for (String region : layout.regions()) {
-      control.add(new ControlPlaneStack(app, aws, layout, region));
+      ControlPlaneStack next = new ControlPlaneStack(app, aws, layout, region);
+      // Every pair peered once: the later stack requests, the earlier one's routes stack answers.
+      control.forEach(earlier -> next.peerWith(earlier, layout));
+      control.add(next);
+    }
+    for (int i = 0; i < control.size() - 1; i++) {
+      controlRoutes.add(
+          new ControlPlaneRoutesStack(
+              app, aws, layout, control.get(i), control.subList(i + 1, control.size())));
     }
   }
 
@@ -79,10 +91,16 @@ public final class SummitApp {
     return List.copyOf(control);
   }
 
+  /** The routes back through the control plane's peerings, one stack per accepting region. */
+  public List<Stack> controlRoutes() {
+    return List.copyOf(controlRoutes);
+  }
+
   /** The stacks in deployment order. */
   public List<Stack> stacks() {
     List<Stack> out = new java.util.ArrayList<>(List.of(secondary, primary, replicas, global));
     out.addAll(control);
+    out.addAll(controlRoutes);
     return out;
   }
 }

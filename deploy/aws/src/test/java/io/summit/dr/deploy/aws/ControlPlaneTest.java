@@ -93,6 +93,58 @@ class ControlPlaneTest {
             "--initial-cluster us-west-2=http://10.250.0.138:2380,us-east-1=http://10.251.0.138:2380,us-east-2=http://10.252.0.138:2380");
   }
 
+  /**
+   * The three etcd members reach each other: every pair of control-plane VPCs is peered once (the
+   * later stack requests), with routes both ways from every private subnet.
+   */
+  @Test
+  void everyPairOfControlPlaneVpcsIsPeeredWithRoutesBothWays() {
+    SummitApp app = ExampleApp.get().app;
+    List<Stack> control = app.control();
+    Template primary = Template.fromStack(control.get(0));
+    Template secondary = Template.fromStack(control.get(1));
+    Template witness = Template.fromStack(control.get(2));
+    primary.resourceCountIs("AWS::EC2::VPCPeeringConnection", 0);
+    secondary.resourceCountIs("AWS::EC2::VPCPeeringConnection", 1);
+    witness.resourceCountIs("AWS::EC2::VPCPeeringConnection", 2);
+    secondary.hasResourceProperties(
+        "AWS::EC2::VPCPeeringConnection", Map.of("PeerRegion", "us-west-2"));
+    witness.hasResourceProperties(
+        "AWS::EC2::VPCPeeringConnection", Map.of("PeerRegion", "us-east-1"));
+    // two private subnets (maxAzs 2) per VPC: a route per subnet and peer
+    assertThat(routesTo(secondary)).containsExactlyInAnyOrder("10.250.0.0/24", "10.250.0.0/24");
+    assertThat(routesTo(witness))
+        .containsExactlyInAnyOrder(
+            "10.250.0.0/24", "10.250.0.0/24", "10.251.0.0/24", "10.251.0.0/24");
+
+    assertThat(app.controlRoutes())
+        .extracting(Stack::getStackName)
+        .containsExactly("summit-control-routes-us-west-2", "summit-control-routes-us-east-1");
+    assertThat(routesTo(Template.fromStack(app.controlRoutes().get(0))))
+        .containsExactlyInAnyOrder(
+            "10.251.0.0/24", "10.251.0.0/24", "10.252.0.0/24", "10.252.0.0/24");
+    assertThat(routesTo(Template.fromStack(app.controlRoutes().get(1))))
+        .containsExactlyInAnyOrder("10.252.0.0/24", "10.252.0.0/24");
+    assertThat(app.stacks()).endsWith(app.controlRoutes().toArray(Stack[]::new));
+  }
+
+  /** The destination CIDRs of the routes through a VPC peering in {@code t}. */
+  private static List<String> routesTo(Template t) {
+    List<String> out = new ArrayList<>();
+    t.findResources("AWS::EC2::Route")
+        .forEach(
+            (id, resource) -> {
+              @SuppressWarnings("unchecked")
+              Map<String, Object> props =
+                  (Map<String, Object>)
+                      java.util.Objects.requireNonNull(resource.get("Properties"));
+              if (props.containsKey("VpcPeeringConnectionId")) {
+                out.add(String.valueOf(props.get("DestinationCidrBlock")));
+              }
+            });
+    return out;
+  }
+
   @Test
   void everyPolicyAllowsExactlyTheActionsOfItsRunbook() {
     SummitApp app = ExampleApp.get().app;

@@ -37,7 +37,7 @@ class SynthCommandTest {
     assertThat(Files.readString(cdkOut.resolve("manifest.json")))
         .contains("aws://111111111111/us-west-2");
     assertThat(out.toString())
-        .contains("synthesised 7 stacks")
+        .contains("synthesised 9 stacks")
         .contains("primary us-west-2, secondary us-east-1, account 111111111111");
   }
 
