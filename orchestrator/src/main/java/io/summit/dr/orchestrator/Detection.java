@@ -85,19 +85,40 @@ final class Detection {
     return List.of(detector);
   }
 
+  /**
+   * Acts on one detection event. Events about a location without stores (the edge, which the
+   * observers also probe) are alerts at most: observers in a quorum of locations that cannot reach
+   * it mean the edge itself is down or cut off; fewer, a partition between them and the edge.
+   */
   private static void onEvent(Orchestrator orchestrator, String location, DetectionEvent event) {
-    if (!orchestrator.regions().contains(event.region())
-        && !(event instanceof DetectionEvent.ObserverUnreachable)
-        && !(event instanceof DetectionEvent.ObserverReachable)) {
-      onLocationEvent(orchestrator, event);
-      return;
-    }
+    boolean region = orchestrator.regions().contains(event.region());
     switch (event) {
-      case DetectionEvent.RegionFailed f ->
+      case DetectionEvent.RegionFailed f -> {
+        if (region) {
           orchestrator.regionFailed(f.region(), f.agreeingObservers());
+        } else {
+          orchestrator
+              .events()
+              .publish(
+                  "alert-location-unreachable",
+                  Map.of(
+                      "location",
+                      f.region(),
+                      "seeing_down",
+                      f.agreeingObservers(),
+                      "reason",
+                      "observers in a quorum of locations cannot reach " + f.region()));
+        }
+      }
+      case DetectionEvent.RegionRecovered r -> {
+        if (region) {
+          orchestrator.regionRecovered(r.region());
+        } else {
+          orchestrator.events().publish("location-reachable", Map.of("location", r.region()));
+        }
+      }
       case DetectionEvent.PartitionSuspected p ->
           orchestrator.partitionSuspected(p.region(), p.seeingDown(), p.seeingUp());
-      case DetectionEvent.RegionRecovered r -> orchestrator.regionRecovered(r.region());
       case DetectionEvent.PartitionHealed h ->
           orchestrator.events().publish("partition-healed", Map.of("region", h.region()));
       case DetectionEvent.ObserverUnreachable u -> {
@@ -125,36 +146,6 @@ final class Detection {
               .publish(
                   "observer-reachable",
                   Map.of("observer", r.observer(), "location", r.location(), "from", location));
-    }
-  }
-
-  /**
-   * An event about a location without stores (the edge): an alert at most. Observers in a quorum of
-   * locations that cannot reach it mean the edge itself is down or cut off; fewer, a partition
-   * between them and the edge.
-   */
-  private static void onLocationEvent(Orchestrator orchestrator, DetectionEvent event) {
-    switch (event) {
-      case DetectionEvent.RegionFailed f ->
-          orchestrator
-              .events()
-              .publish(
-                  "alert-location-unreachable",
-                  Map.of(
-                      "location",
-                      f.region(),
-                      "seeing_down",
-                      f.agreeingObservers(),
-                      "reason",
-                      "observers in a quorum of locations cannot reach " + f.region()));
-      case DetectionEvent.PartitionSuspected p ->
-          orchestrator.partitionSuspected(p.region(), p.seeingDown(), p.seeingUp());
-      case DetectionEvent.RegionRecovered r ->
-          orchestrator.events().publish("location-reachable", Map.of("location", r.region()));
-      case DetectionEvent.PartitionHealed h ->
-          orchestrator.events().publish("partition-healed", Map.of("region", h.region()));
-      case DetectionEvent.ObserverUnreachable u -> {}
-      case DetectionEvent.ObserverReachable r -> {}
     }
   }
 

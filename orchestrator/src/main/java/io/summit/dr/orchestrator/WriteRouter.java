@@ -8,7 +8,7 @@ import java.util.Optional;
  * Where the platform's writes go: the seam the plan's {@code stop-writes} and {@code route-writes}
  * steps, supervision and {@code verify} act through. The lab's edge router implements it ({@link
  * RouterControl}); on AWS, Route 53 failover records or ARC routing controls do ({@code
- * cloud/aws}'s {@code Route53WriteRouter}).
+ * cloud/aws}'s {@code WriteRouting}).
  *
  * <p>Both actions observe first and answer {@code AlreadyDone} when nothing is to change, so a step
  * that is retried, or resumed by another leader, changes nothing twice. A router that cannot be

@@ -45,11 +45,24 @@ final class Postgres extends Construct {
 
   final DatabaseInstance instance;
 
-  Postgres(Construct scope, String id, Store store, Vpc vpc, IKey key, Region peer, IKey peerKey) {
+  /**
+   * @param node the instance identifier the runbook addresses ({@code <name>-<store>-<region>});
+   *     its parameter group is {@code <node>-params}, its own, as fencing requires
+   */
+  Postgres(
+      Construct scope,
+      String id,
+      String node,
+      Store store,
+      Vpc vpc,
+      IKey key,
+      Region peer,
+      IKey peerKey) {
     super(scope, id);
     SecurityGroup group = securityGroup(this, vpc, AwsTopology.cidr(peer));
     instance =
         DatabaseInstance.Builder.create(this, "Instance")
+            .instanceIdentifier(node)
             .engine(ENGINE)
             .instanceType(INSTANCE_TYPE)
             .vpc(vpc)
@@ -78,6 +91,7 @@ final class Postgres extends Construct {
                         .build()))
             .parameterGroup(
                 ParameterGroup.Builder.create(this, "Parameters")
+                    .name(node + "-params")
                     .engine(ENGINE)
                     .description(store.name() + ": primary, source of a cross-region replica")
                     .parameters(

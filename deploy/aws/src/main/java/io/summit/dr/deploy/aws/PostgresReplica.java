@@ -33,11 +33,23 @@ final class PostgresReplica extends Construct {
   final DatabaseInstanceReadReplica replica;
   final Alarm lag;
 
+  /**
+   * @param node the replica's instance identifier the runbook addresses ({@code
+   *     <name>-<store>-<region>}); its parameter group is {@code <node>-params}
+   */
   PostgresReplica(
-      Construct scope, String id, Store store, Postgres source, Vpc vpc, IKey key, Region peer) {
+      Construct scope,
+      String id,
+      String node,
+      Store store,
+      Postgres source,
+      Vpc vpc,
+      IKey key,
+      Region peer) {
     super(scope, id);
     replica =
         DatabaseInstanceReadReplica.Builder.create(this, "Replica")
+            .instanceIdentifier(node)
             .sourceDatabaseInstance(source.instance)
             .instanceType(Postgres.INSTANCE_TYPE)
             .vpc(vpc)
@@ -49,6 +61,7 @@ final class PostgresReplica extends Construct {
             .storageType(StorageType.GP3)
             .parameterGroup(
                 ParameterGroup.Builder.create(this, "Parameters")
+                    .name(node + "-params")
                     .engine(Postgres.ENGINE)
                     .description(store.name() + ": cross-region read replica")
                     .parameters(

@@ -34,9 +34,13 @@ final class Redis extends Construct {
   final CfnReplicationGroup group;
   final CfnGlobalReplicationGroup global;
 
+  /**
+   * @param node the replication group id the runbook addresses ({@code <name>-<store>-<region>})
+   */
   Redis(
       Construct scope,
       String id,
+      String node,
       String name,
       Store store,
       Region region,
@@ -46,6 +50,7 @@ final class Redis extends Construct {
     super(scope, id);
     group =
         CfnReplicationGroup.Builder.create(this, "ReplicationGroup")
+            .replicationGroupId(node)
             .replicationGroupDescription(store.name() + " primary (" + region.name() + ")")
             .engine(ENGINE)
             .engineVersion(ENGINE_VERSION)

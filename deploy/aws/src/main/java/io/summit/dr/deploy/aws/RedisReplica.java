@@ -30,6 +30,7 @@ final class RedisReplica extends Construct {
   RedisReplica(
       Construct scope,
       String id,
+      String node,
       Store store,
       Redis primary,
       Region region,
@@ -39,6 +40,7 @@ final class RedisReplica extends Construct {
     super(scope, id);
     group =
         CfnReplicationGroup.Builder.create(this, "ReplicationGroup")
+            .replicationGroupId(node)
             .replicationGroupDescription(store.name() + " secondary (" + region.name() + ")")
             .globalReplicationGroupId(primary.global.getAttrGlobalReplicationGroupId())
             .numCacheClusters(Redis.nodes(store))

@@ -123,11 +123,27 @@ final class RegionStack extends Stack {
           postgres.put(
               store.name(),
               new Postgres(
-                  this, id, store, network.vpc, keys.data, peer(aws), peerKey(replicaSide)));
+                  this,
+                  id,
+                  RunbookPolicies.targets(aws).node(store.name(), region.name()),
+                  store,
+                  network.vpc,
+                  keys.data,
+                  peer(aws),
+                  peerKey(replicaSide)));
       case REDIS ->
           redis.put(
               store.name(),
-              new Redis(this, id, aws.name(), store, region, network.vpc, keys.data, peer(aws)));
+              new Redis(
+                  this,
+                  id,
+                  RunbookPolicies.targets(aws).node(store.name(), region.name()),
+                  aws.name(),
+                  store,
+                  region,
+                  network.vpc,
+                  keys.data,
+                  peer(aws)));
     }
   }
 

@@ -31,6 +31,7 @@ final class ReplicaStack extends Stack {
               new PostgresReplica(
                   this,
                   id,
+                  RunbookPolicies.targets(aws).node(store.name(), platform.region.name()),
                   store,
                   Objects.requireNonNull(primary.postgres.get(store.name())),
                   platform.network.vpc,
@@ -43,6 +44,7 @@ final class ReplicaStack extends Stack {
               new RedisReplica(
                   this,
                   id,
+                  RunbookPolicies.targets(aws).node(store.name(), platform.region.name()),
                   store,
                   Objects.requireNonNull(primary.redis.get(store.name())),
                   platform.region,

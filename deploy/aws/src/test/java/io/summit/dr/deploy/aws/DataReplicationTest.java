@@ -37,6 +37,35 @@ class DataReplicationTest {
             Map.of("rds.force_ssl", "1", "max_wal_senders", "10", "wal_keep_size", "4096")));
   }
 
+  /**
+   * The runbook finds what the app deployed: instances, their own parameter groups and replication
+   * groups carry the names the runbook addresses (AwsTargets: {@code <name>-<store>-<region>}).
+   */
+  @Test
+  void storeNodesCarryTheNamesTheRunbookAddresses() {
+    io.summit.dr.cloud.aws.AwsTargets t = RunbookPolicies.targets(example.aws);
+    assertThat(t.node("postgres", "us-west-2")).isEqualTo("summit-postgres-us-west-2");
+    example.primary.hasResourceProperties(
+        "AWS::RDS::DBInstance", Map.of("DBInstanceIdentifier", "summit-postgres-us-west-2"));
+    example.primary.hasResourceProperties(
+        "AWS::RDS::DBParameterGroup",
+        Map.of("DBParameterGroupName", t.parameterGroup("postgres", "us-west-2")));
+    example.primary.hasResourceProperties(
+        "AWS::ElastiCache::ReplicationGroup",
+        Map.of("ReplicationGroupId", t.node("redis", "us-west-2")));
+    example.replicas.hasResourceProperties(
+        "AWS::RDS::DBInstance", Map.of("DBInstanceIdentifier", t.node("postgres", "us-east-1")));
+    example.replicas.hasResourceProperties(
+        "AWS::RDS::DBParameterGroup",
+        Map.of("DBParameterGroupName", t.parameterGroup("postgres", "us-east-1")));
+    example.replicas.hasResourceProperties(
+        "AWS::ElastiCache::ReplicationGroup",
+        Map.of("ReplicationGroupId", t.node("redis", "us-east-1")));
+    example.primary.hasResourceProperties(
+        "AWS::ElastiCache::GlobalReplicationGroup",
+        Map.of("GlobalReplicationGroupIdSuffix", t.global("redis")));
+  }
+
   @Test
   void storesWithoutMultiAzGetOneNodePerRegion() {
     String text =
