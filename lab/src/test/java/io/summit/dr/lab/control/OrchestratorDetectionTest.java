@@ -342,12 +342,7 @@ class OrchestratorDetectionTest {
   }
 
   private @org.jspecify.annotations.Nullable JsonNode lastEvent(String type) throws Exception {
-    JsonNode last = null;
-    for (JsonNode e : api.get("/v1/events/recent").body().get("events")) {
-      if (e.get("type").asText().equals(type)) {
-        last = e;
-      }
-    }
-    return last;
+    List<JsonNode> all = events(type);
+    return all.isEmpty() ? null : all.get(all.size() - 1);
   }
 }

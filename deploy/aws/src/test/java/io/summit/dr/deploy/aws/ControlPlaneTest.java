@@ -134,10 +134,7 @@ class ControlPlaneTest {
     t.findResources("AWS::EC2::Route")
         .forEach(
             (id, resource) -> {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> props =
-                  (Map<String, Object>)
-                      java.util.Objects.requireNonNull(resource.get("Properties"));
+              Map<String, Object> props = PlatformStacksTest.properties(resource);
               if (props.containsKey("VpcPeeringConnectionId")) {
                 out.add(String.valueOf(props.get("DestinationCidrBlock")));
               }
