@@ -123,15 +123,7 @@ class OrchestratorDetectionTest {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> assertThat(regionHealthy(edgeRouting(), WEST)).as("us-west-2").isFalse());
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              JsonNode alert = lastEvent("alert-partition");
-              return alert != null
-                  && alert.at("/data/region").asText().equals(WEST)
-                  && alert.at("/data/seeing_down").toString().contains("edge-router");
-            });
+    awaitPartitionAlert(WEST, "edge-router");
     assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
     assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(WEST);
 
@@ -174,15 +166,7 @@ class OrchestratorDetectionTest {
   void aPartitionBetweenTheWitnessAndTheEdgeRaisesAPartitionAlertAboutTheEdge() throws Exception {
     lab.partition("witness", "edge");
 
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> {
-              JsonNode alert = lastEvent("alert-partition");
-              return alert != null
-                  && alert.at("/data/region").asText().equals("edge")
-                  && alert.at("/data/seeing_down").toString().contains("observer-witness");
-            });
+    awaitPartitionAlert("edge", "observer-witness");
     assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
     assertThat(api.get("/v1/status").body().get("writer_region").asText()).isEqualTo(WEST);
 
@@ -242,6 +226,19 @@ class OrchestratorDetectionTest {
               assertThat(api.get("/v1/plans").body().get("plans")).isEmpty();
               assertThat(api.get("/v1/status").body().get("writer_region").asText())
                   .isEqualTo(WEST);
+            });
+  }
+
+  /** Waits until the last partition alert is about {@code region} and names {@code seenBy}. */
+  private void awaitPartitionAlert(String region, String seenBy) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              JsonNode alert = lastEvent("alert-partition");
+              return alert != null
+                  && alert.at("/data/region").asText().equals(region)
+                  && alert.at("/data/seeing_down").toString().contains(seenBy);
             });
   }
 
