@@ -1,9 +1,13 @@
 package io.summit.dr.cloud.aws;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -80,12 +84,16 @@ public final class AwsClients implements AutoCloseable {
                   .region(Region.of(region))
                   .credentialsProvider(credentials)
                   .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+              URI uri = endpoint(region);
               if (builder
                   instanceof
                   software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {
-                sync.httpClientBuilder(Apache5HttpClient.builder());
+                Apache5HttpClient.Builder http = Apache5HttpClient.builder();
+                if (uri != null) {
+                  http.dnsResolver(LOCALHOST_NAMES);
+                }
+                sync.httpClientBuilder(http);
               }
-              URI uri = endpoint(region);
               if (uri != null) {
                 // a local endpoint: no account-id host prefix (S3 Control) in front of it
                 builder
@@ -100,6 +108,33 @@ public final class AwsClients implements AutoCloseable {
               }
               return builder.build();
             });
+  }
+
+  /**
+   * Resolves every name under {@code localhost} to the loopback address (RFC 6761, section 6.3),
+   * others as the system does: S3 Control's endpoint rules put the account id in front of an
+   * overridden host ({@code 111111111111.localhost}), which the JDK's resolver does not know.
+   */
+  static final DnsResolver LOCALHOST_NAMES =
+      new DnsResolver() {
+        @Override
+        public InetAddress[] resolve(String host) throws UnknownHostException {
+          return isLocalhost(host)
+              ? new InetAddress[] {InetAddress.getLoopbackAddress()}
+              : SystemDefaultDnsResolver.INSTANCE.resolve(host);
+        }
+
+        @Override
+        public String resolveCanonicalHostname(String host) throws UnknownHostException {
+          return isLocalhost(host)
+              ? host
+              : SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+        }
+      };
+
+  static boolean isLocalhost(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.endsWith(".localhost");
   }
 
   @Override
