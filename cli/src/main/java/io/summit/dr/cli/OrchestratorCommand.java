@@ -87,7 +87,7 @@ final class OrchestratorCommand implements Callable<Integer> {
     }
     Topology topology = TopologyLoader.load(config);
     OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
-    OrchestratorMain.run(options, topology, lab.stores(), lab.services());
+    OrchestratorMain.run(options, topology, lab);
     new CountDownLatch(1).await();
     return 0;
   }

@@ -134,17 +134,35 @@ public final class OrchestratorMain {
       return;
     }
     Topology topology = TopologyLoader.load(options.config());
-    Environment env = environment.apply(options, topology);
-    if (options.etcd().isEmpty()) {
-      run(options, topology, env.stores(), env.services());
-    } else {
-      Replica.start(options, topology, env.stores(), env.services());
-    }
+    start(options, topology, environment.apply(options, topology));
     new CountDownLatch(1).await();
   }
 
-  /** How the orchestrator reaches the stores and the services of one environment. */
-  public record Environment(Stores stores, Services services) {}
+  /**
+   * Starts one orchestrator in {@code env}: a replica campaigning through etcd when {@code --etcd}
+   * is given, else a single orchestrator keeping its state in {@code --state-dir}. The caller
+   * closes what it returns.
+   */
+  public static AutoCloseable start(Options options, Topology topology, Environment env)
+      throws IOException {
+    return options.etcd().isEmpty()
+        ? run(options, topology, env)
+        : Replica.start(options, topology, env);
+  }
+
+  /**
+   * How the orchestrator reaches the stores, the services and the write routing of one environment:
+   * the lab's edge router, or Route 53 / ARC on AWS; {@code router} null: no write routing (plans
+   * skip their routing steps).
+   */
+  public record Environment(Stores stores, Services services, @Nullable WriteRouter router) {
+    /** The stores and services, with the edge router the options name ({@code --router-admin}). */
+    public static Environment withEdgeRouter(Options o, Stores stores, Services services) {
+      Endpoint admin = o.routerAdmin();
+      return new Environment(
+          stores, services, admin == null ? null : new RouterControl(admin, o.router()));
+    }
+  }
 
   /** Parses the orchestrator's command line; every problem names the flag. */
   public static Options parse(String[] args) {
@@ -249,9 +267,8 @@ public final class OrchestratorMain {
   }
 
   /** Starts everything; returns the running pieces (for in-process use and tests). */
-  public static Running run(Options o, Topology topology, Stores stores, Services services)
-      throws IOException {
-    Running r = lead(o, topology, stores, services, LocalControlStore.open(o.stateDir()), null);
+  public static Running run(Options o, Topology topology, Environment env) throws IOException {
+    Running r = lead(o, topology, env, LocalControlStore.open(o.stateDir()), null);
     r.api().start();
     return r;
   }
@@ -263,15 +280,14 @@ public final class OrchestratorMain {
   static Running lead(
       Options o,
       Topology topology,
-      Stores stores,
-      Services services,
+      Environment env,
       ControlStore control,
       @Nullable LagMonitor lag) {
     Clock clock = Clock.systemUTC();
-    RouterControl router =
-        o.routerAdmin() == null ? null : new RouterControl(o.routerAdmin(), o.router());
+    Stores stores = env.stores();
     Orchestrator orchestrator =
-        new Orchestrator(topology, stores, router, services, control, o.stateDir(), clock, lag);
+        new Orchestrator(
+            topology, stores, env.router(), env.services(), control, o.stateDir(), clock, lag);
     // Resume before supervision and detection start: supervision must not fence a node a resumed
     // plan promoted, and detection that fires during start-up finds the resumed plan running.
     orchestrator.resume();

@@ -47,8 +47,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
 
   private final OrchestratorMain.Options options;
   private final Topology topology;
-  private final Stores stores;
-  private final Services services;
+  private final OrchestratorMain.Environment env;
   private final EtcdControlStore control;
   private final ReplicaServer server;
   private final Leadership leadership;
@@ -60,13 +59,12 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
           Thread.ofVirtual().name("lag-monitor").factory());
 
   private Replica(
-      OrchestratorMain.Options options, Topology topology, Stores stores, Services services)
+      OrchestratorMain.Options options, Topology topology, OrchestratorMain.Environment env)
       throws IOException {
     this.options = options;
     this.topology = topology;
-    this.stores = stores;
-    this.services = services;
-    this.lag = LagMonitor.of(topology, stores);
+    this.env = env;
+    this.lag = LagMonitor.of(topology, env.stores());
     this.control =
         new EtcdControlStore(
             options.etcd(), topology.name(), Duration.ofMillis(800), AUTHORITY_BOUND);
@@ -90,9 +88,9 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
 
   /** Starts a replica: its listener (as follower) and its campaign. */
   public static Replica start(
-      OrchestratorMain.Options options, Topology topology, Stores stores, Services services)
+      OrchestratorMain.Options options, Topology topology, OrchestratorMain.Environment env)
       throws IOException {
-    Replica r = new Replica(options, topology, stores, services);
+    Replica r = new Replica(options, topology, env);
     r.server.start();
     r.lagPolls.scheduleWithFixedDelay(
         () -> {
@@ -134,8 +132,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
   public synchronized void gained(long token) {
     try {
       long t0 = System.nanoTime();
-      OrchestratorMain.Running r =
-          OrchestratorMain.lead(options, topology, stores, services, control, lag);
+      OrchestratorMain.Running r = OrchestratorMain.lead(options, topology, env, control, lag);
       running = r;
       server.lead(r.api());
       r.orchestrator()

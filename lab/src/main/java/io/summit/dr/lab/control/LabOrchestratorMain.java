@@ -8,8 +8,8 @@ import java.time.Duration;
 
 /**
  * The orchestrator as the lab runs it: {@link OrchestratorMain}'s command line, with the lab's
- * stores and service clusters. The lab directory is found from {@code --state-dir} (the lab passes
- * {@code LABDIR/orchestrator}).
+ * stores, service clusters and edge router. The lab directory is found from {@code --state-dir}
+ * (the lab passes {@code LABDIR/orchestrator}).
  */
 public final class LabOrchestratorMain {
   private LabOrchestratorMain() {}
@@ -27,7 +27,8 @@ public final class LabOrchestratorMain {
           "--state-dir: " + options.stateDir() + " (expected: a directory inside the lab's)");
     }
     Lab lab = Lab.at(labDir);
-    return new OrchestratorMain.Environment(
+    return OrchestratorMain.Environment.withEdgeRouter(
+        options,
         new LabStores(lab, topology, Duration.ofSeconds(1), options.location()),
         new LabServices(lab));
   }
