@@ -1,6 +1,7 @@
 package io.summit.dr.replication.postgres;
 
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.Login;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
@@ -60,6 +61,7 @@ public final class PostgresAdapter implements StoreAdapter {
   private final Clock clock;
   private final Duration timeout;
   private final UnaryOperator<Endpoint> route;
+  private final Login login;
 
   /**
    * @param id the node's id for messages, e.g. {@code postgres@us-east-1}
@@ -78,6 +80,23 @@ public final class PostgresAdapter implements StoreAdapter {
       Clock clock,
       Duration timeout,
       UnaryOperator<Endpoint> route) {
+    this(id, endpoint, slot, control, clock, timeout, route, Login.LAB);
+  }
+
+  /**
+   * A node reached with {@code login} (a managed database's user, password and TLS) instead of the
+   * lab's passwordless superuser.
+   */
+  public PostgresAdapter(
+      String id,
+      Endpoint endpoint,
+      String slot,
+      @Nullable PostgresControl control,
+      Clock clock,
+      Duration timeout,
+      UnaryOperator<Endpoint> route,
+      Login login) {
+    this.login = login;
     this.id = id;
     this.endpoint = endpoint;
     this.slot = slot;
@@ -103,7 +122,18 @@ public final class PostgresAdapter implements StoreAdapter {
 
   private Connection connect(Endpoint to) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", "postgres");
+    props.setProperty("user", login.user());
+    if (login.password() != null) {
+      props.setProperty("password", login.password());
+    }
+    if (login.tls()) {
+      props.setProperty("sslmode", "verify-full");
+      if (login.caFile() != null) {
+        props.setProperty("sslrootcert", login.caFile().toString());
+      } else {
+        props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+      }
+    }
     long seconds = Math.max(1, timeout.toSeconds());
     props.setProperty("connectTimeout", Long.toString(seconds));
     // The login is bounded by the socket timeout, not by loginTimeout: with one, pgjdbc opens

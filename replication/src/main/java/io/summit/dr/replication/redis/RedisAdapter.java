@@ -8,6 +8,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.Login;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
@@ -53,6 +54,7 @@ public final class RedisAdapter implements StoreAdapter {
   private final Clock clock;
   private final Duration timeout;
   private final UnaryOperator<Endpoint> route;
+  private final Login login;
   // The port this node announces to its primary, once asked (see observeReplica).
   private volatile @Nullable Integer announced;
 
@@ -62,6 +64,22 @@ public final class RedisAdapter implements StoreAdapter {
    */
   public RedisAdapter(
       String id, Endpoint endpoint, Clock clock, Duration timeout, UnaryOperator<Endpoint> route) {
+    this(id, endpoint, clock, timeout, route, Login.LAB);
+  }
+
+  /**
+   * A node reached with {@code login}: an ACL user and password ({@code AUTH user password}) and
+   * TLS with the peer verified, as a managed Redis (ElastiCache with RBAC) needs; the lab's login
+   * sends no credentials.
+   */
+  public RedisAdapter(
+      String id,
+      Endpoint endpoint,
+      Clock clock,
+      Duration timeout,
+      UnaryOperator<Endpoint> route,
+      Login login) {
+    this.login = login;
     this.id = id;
     this.endpoint = endpoint;
     this.clock = clock;
@@ -85,8 +103,16 @@ public final class RedisAdapter implements StoreAdapter {
   }
 
   private <T> T call(Endpoint to, Function<RedisCommands<String, String>, T> action) {
-    RedisURI uri =
-        RedisURI.builder().withHost(to.host()).withPort(to.port()).withTimeout(timeout).build();
+    RedisURI.Builder b =
+        RedisURI.builder().withHost(to.host()).withPort(to.port()).withTimeout(timeout);
+    if (!login.isLab()) {
+      String password = login.password();
+      if (password != null) {
+        b.withAuthentication(login.user(), password.toCharArray());
+      }
+      b.withSsl(login.tls()).withVerifyPeer(login.tls());
+    }
+    RedisURI uri = b.build();
     try (StatefulRedisConnection<String, String> c = client.connect(uri)) {
       return action.apply(c.sync());
     }
