@@ -84,6 +84,15 @@ public final class AgentMain {
 
   /** Parses the command line; every problem names the flag. */
   public static Options parse(String[] args) {
+    return parse(args, true);
+  }
+
+  /**
+   * Parses the command line of an agent whose stores are {@code --store} flags ({@code
+   * storesFlagged}) or come from elsewhere (an AWS deployment file: then {@code --store} is
+   * refused).
+   */
+  public static Options parse(String[] args, boolean storesFlagged) {
     Path config = null;
     String region = null;
     List<URI> etcd = null;
@@ -113,7 +122,11 @@ public final class AgentMain {
     if (region == null) missing.add("--region");
     if (etcd == null) missing.add("--etcd");
     if (listen == null) missing.add("--listen");
-    if (stores.isEmpty()) missing.add("--store");
+    if (storesFlagged && stores.isEmpty()) missing.add("--store");
+    if (!storesFlagged && !stores.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--store: not taken here (expected: the stores of the deployment file)");
+    }
     if (!missing.isEmpty() || config == null || region == null || etcd == null || listen == null) {
       throw new IllegalArgumentException(
           String.join(", ", missing) + ": required (expected: a value)");
@@ -154,6 +167,12 @@ public final class AgentMain {
   public static Running run(Options o, AgentConfig config) throws IOException {
     List<StoreAdapter> stores = new ArrayList<>();
     o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region())));
+    return run(o, config, stores);
+  }
+
+  /** Starts the agent guarding {@code stores} (its region's primaries); the caller closes it. */
+  public static Running run(Options o, AgentConfig config, List<StoreAdapter> stores)
+      throws IOException {
     Coordination etcd = Coordination.etcd(o.etcd(), config.requestTimeout());
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(

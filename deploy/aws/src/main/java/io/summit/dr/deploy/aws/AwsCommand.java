@@ -7,8 +7,13 @@ import picocli.CommandLine.Command;
 @Command(
     name = "aws",
     mixinStandardHelpOptions = true,
-    description = "Deploy a topology on AWS with the AWS CDK.",
-    subcommands = {SynthCommand.class, RunbookCommand.class})
+    description = "Deploy a topology on AWS with the AWS CDK, and run its control plane there.",
+    subcommands = {
+      SynthCommand.class,
+      RunbookCommand.class,
+      AwsOrchestratorCommand.class,
+      AwsAgentCommand.class
+    })
 final class AwsCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
