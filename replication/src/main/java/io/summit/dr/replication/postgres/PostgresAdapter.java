@@ -126,7 +126,9 @@ public final class PostgresAdapter implements StoreAdapter {
     if (login.password() != null) {
       props.setProperty("password", login.password());
     }
-    if (login.tls()) {
+    if (!login.tls()) {
+      props.setProperty("sslmode", "disable"); // pgjdbc would otherwise try TLS first
+    } else {
       props.setProperty("sslmode", "verify-full");
       if (login.caFile() != null) {
         props.setProperty("sslrootcert", login.caFile().toString());
