@@ -116,12 +116,64 @@ public record AwsTargets(
     return topology.name() + "-" + store;
   }
 
+  /**
+   * The application's ElastiCache RBAC user of a Redis store's replication group in a region,
+   * {@code <node>-app}: its id and its user name. The runbook fences by changing its access string
+   * ({@link #REDIS_READ_ONLY}, {@link #REDIS_READ_WRITE}); the CDK app creates it.
+   */
+  public String redisUser(String store, String region) {
+    return node(store, region) + "-app";
+  }
+
+  /** The access string of a fenced application user: every key, read commands only. */
+  public static final String REDIS_READ_ONLY = "on ~* +@read";
+
+  /** The access string of a writable application user: every key, every command. */
+  public static final String REDIS_READ_WRITE = "on ~* +@all";
+
+  /** {@code arn:aws:<service>:<region>:<account>:<resource>}; an empty region for a global one. */
+  public String arn(String service, String region, String resource) {
+    return "arn:aws:" + service + ":" + region + ":" + account + ":" + resource;
+  }
+
   public String instanceArn(String store, String region) {
-    return "arn:aws:rds:" + region + ":" + account + ":db:" + node(store, region);
+    return arn("rds", region, "db:" + node(store, region));
   }
 
   public String clusterArn(String store, String region) {
-    return "arn:aws:rds:" + region + ":" + account + ":cluster:" + node(store, region);
+    return arn("rds", region, "cluster:" + node(store, region));
+  }
+
+  /** The RDS instance's own DB parameter group. */
+  public String parameterGroupArn(String store, String region) {
+    return arn("rds", region, "pg:" + parameterGroup(store, region));
+  }
+
+  /** The Aurora cluster's own DB cluster parameter group. */
+  public String clusterParameterGroupArn(String store, String region) {
+    return arn("rds", region, "cluster-pg:" + parameterGroup(store, region));
+  }
+
+  /** The Aurora global cluster (global: no region in its ARN). */
+  public String globalClusterArn(String store) {
+    return arn("rds", "", "global-cluster:" + global(store));
+  }
+
+  /**
+   * The Global Datastore, a pattern: AWS puts a prefix of its own before the suffix the CDK app
+   * gives ({@code <prefix>-<name>-<store>}), so only the suffix is known before it exists.
+   */
+  public String globalReplicationGroupArn(String store) {
+    return arn("elasticache", "", "globalreplicationgroup:*-" + global(store));
+  }
+
+  public String redisUserArn(String store, String region) {
+    return arn("elasticache", region, "user:" + redisUser(store, region));
+  }
+
+  /** The hosted zone of the write record; {@code hostedzone/*} while its id is not known. */
+  public String hostedZoneArn() {
+    return "arn:aws:route53:::hostedzone/" + (hostedZoneId == null ? "*" : hostedZoneId);
   }
 
   public boolean isAurora(String store) {

@@ -47,7 +47,9 @@ final class Lag {
     List<String> kv = new ArrayList<>(List.of("Namespace", namespace, "MetricName", metric));
     kv.addAll(List.of(dims));
     kv.addAll(List.of("Stat", "Maximum", "Period", "60"));
-    return AwsCall.read("cloudwatch", "GetMetricData", region, kv.toArray(String[]::new));
+    // GetMetricData has no resource type: no policy can scope it
+    return AwsCall.read("cloudwatch", "GetMetricData", region, kv.toArray(String[]::new))
+        .on(AwsCall.ANY_RESOURCE);
   }
 
   /** The newest datapoint of {@code call}'s metric, or empty when there is none in the window. */

@@ -66,10 +66,7 @@ final class RdsInstance implements StoreAdapter {
   }
 
   private Optional<DBInstance> describe(String id) {
-    AwsCall call =
-        id.equals(node())
-            ? calls.describe(region)
-            : AwsCall.read("rds", "DescribeDBInstances", region, "DBInstanceIdentifier", id);
+    AwsCall call = id.equals(node()) ? calls.describe(region) : calls.describeAside(region);
     try {
       return ctx
           .runner()
@@ -294,7 +291,7 @@ final class RdsInstance implements StoreAdapter {
   }
 
   private StoreResult rejoinOnce() {
-    String aside = node() + "-old";
+    String aside = calls.aside(region);
     Optional<DBInstance> found = describe(node());
     if (found.isPresent() && replica(found.get())) {
       String source = found.get().readReplicaSourceDBInstanceIdentifier();

@@ -34,66 +34,89 @@ sealed interface StoreCalls {
 
     AwsCall describe(String region) {
       return AwsCall.read(
-          "rds", "DescribeDBInstances", region, "DBInstanceIdentifier", t.node(store, region));
+              "rds", "DescribeDBInstances", region, "DBInstanceIdentifier", t.node(store, region))
+          .on(t.instanceArn(store, region));
+    }
+
+    /** The instance renamed aside by an earlier rejoin ({@code <node>-old}), if any. */
+    AwsCall describeAside(String region) {
+      return AwsCall.read(
+              "rds", "DescribeDBInstances", region, "DBInstanceIdentifier", aside(region))
+          .on(t.arn("rds", region, "db:" + aside(region)));
+    }
+
+    String aside(String region) {
+      return t.node(store, region) + "-old";
     }
 
     AwsCall parameters(String region) {
       return AwsCall.read(
-          "rds",
-          "DescribeDBParameters",
-          region,
-          "DBParameterGroupName",
-          t.parameterGroup(store, region),
-          "Source",
-          "user");
+              "rds",
+              "DescribeDBParameters",
+              region,
+              "DBParameterGroupName",
+              t.parameterGroup(store, region),
+              "Source",
+              "user")
+          .on(t.parameterGroupArn(store, region));
     }
 
     AwsCall readOnly(String region, boolean on) {
       return AwsCall.write(
-          "rds",
-          "ModifyDBParameterGroup",
-          region,
-          "DBParameterGroupName",
-          t.parameterGroup(store, region),
-          "Parameters.Parameter.1.ParameterName",
-          READ_ONLY,
-          "Parameters.Parameter.1.ParameterValue",
-          on ? "on" : "off",
-          "Parameters.Parameter.1.ApplyMethod",
-          "immediate");
+              "rds",
+              "ModifyDBParameterGroup",
+              region,
+              "DBParameterGroupName",
+              t.parameterGroup(store, region),
+              "Parameters.Parameter.1.ParameterName",
+              READ_ONLY,
+              "Parameters.Parameter.1.ParameterValue",
+              on ? "on" : "off",
+              "Parameters.Parameter.1.ApplyMethod",
+              "immediate")
+          .on(t.parameterGroupArn(store, region));
     }
 
     AwsCall promote(String region) {
       return AwsCall.write(
-          "rds", "PromoteReadReplica", region, "DBInstanceIdentifier", t.node(store, region));
+              "rds", "PromoteReadReplica", region, "DBInstanceIdentifier", t.node(store, region))
+          .on(t.instanceArn(store, region));
     }
 
     AwsCall renameAside(String region) {
       return AwsCall.write(
-          "rds",
-          "ModifyDBInstance",
-          region,
-          "DBInstanceIdentifier",
-          t.node(store, region),
-          "NewDBInstanceIdentifier",
-          t.node(store, region) + "-old",
-          "ApplyImmediately",
-          "true");
+              "rds",
+              "ModifyDBInstance",
+              region,
+              "DBInstanceIdentifier",
+              t.node(store, region),
+              "NewDBInstanceIdentifier",
+              aside(region),
+              "ApplyImmediately",
+              "true")
+          // the instance, and the name it takes
+          .on(t.instanceArn(store, region), t.arn("rds", region, "db:" + aside(region)));
     }
 
     AwsCall createReplica(String region, String source) {
       return AwsCall.write(
-          "rds",
-          "CreateDBInstanceReadReplica",
-          region,
-          "DBInstanceIdentifier",
-          t.node(store, region),
-          "SourceDBInstanceIdentifier",
-          t.instanceArn(store, source),
-          "SourceRegion",
-          source,
-          "DBParameterGroupName",
-          t.parameterGroup(store, region));
+              "rds",
+              "CreateDBInstanceReadReplica",
+              region,
+              "DBInstanceIdentifier",
+              t.node(store, region),
+              "SourceDBInstanceIdentifier",
+              t.instanceArn(store, source),
+              "SourceRegion",
+              source,
+              "DBParameterGroupName",
+              t.parameterGroup(store, region))
+          // the new replica, its source (cross-region: RDS asks the source region with the
+          // caller's permissions) and its parameter group
+          .on(
+              t.instanceArn(store, region),
+              t.instanceArn(store, source),
+              t.parameterGroupArn(store, region));
     }
 
     AwsCall lag(String region) {
@@ -114,7 +137,12 @@ sealed interface StoreCalls {
                 describe(region),
                 parameters(region),
                 readOnly(region, false));
-        case REJOIN -> List.of(describe(region), renameAside(region), createReplica(region, peer));
+        case REJOIN ->
+            List.of(
+                describe(region),
+                describeAside(region),
+                renameAside(region),
+                createReplica(region, peer));
         default -> List.of();
       };
     }
@@ -145,62 +173,68 @@ sealed interface StoreCalls {
   record Aurora(AwsTargets t, String store) implements StoreCalls {
     AwsCall global(String region) {
       return AwsCall.read(
-          "rds", "DescribeGlobalClusters", region, "GlobalClusterIdentifier", t.global(store));
+              "rds", "DescribeGlobalClusters", region, "GlobalClusterIdentifier", t.global(store))
+          .on(t.globalClusterArn(store));
     }
 
     AwsCall describe(String region) {
       return AwsCall.read(
-          "rds", "DescribeDBClusters", region, "DBClusterIdentifier", t.node(store, region));
+              "rds", "DescribeDBClusters", region, "DBClusterIdentifier", t.node(store, region))
+          .on(t.clusterArn(store, region));
     }
 
     AwsCall parameters(String region) {
       return AwsCall.read(
-          "rds",
-          "DescribeDBClusterParameters",
-          region,
-          "DBClusterParameterGroupName",
-          t.parameterGroup(store, region),
-          "Source",
-          "user");
+              "rds",
+              "DescribeDBClusterParameters",
+              region,
+              "DBClusterParameterGroupName",
+              t.parameterGroup(store, region),
+              "Source",
+              "user")
+          .on(t.clusterParameterGroupArn(store, region));
     }
 
     AwsCall readOnly(String region, boolean on) {
       return AwsCall.write(
-          "rds",
-          "ModifyDBClusterParameterGroup",
-          region,
-          "DBClusterParameterGroupName",
-          t.parameterGroup(store, region),
-          "Parameters.Parameter.1.ParameterName",
-          Rds.READ_ONLY,
-          "Parameters.Parameter.1.ParameterValue",
-          on ? "on" : "off",
-          "Parameters.Parameter.1.ApplyMethod",
-          "immediate");
+              "rds",
+              "ModifyDBClusterParameterGroup",
+              region,
+              "DBClusterParameterGroupName",
+              t.parameterGroup(store, region),
+              "Parameters.Parameter.1.ParameterName",
+              Rds.READ_ONLY,
+              "Parameters.Parameter.1.ParameterValue",
+              on ? "on" : "off",
+              "Parameters.Parameter.1.ApplyMethod",
+              "immediate")
+          .on(t.clusterParameterGroupArn(store, region));
     }
 
     AwsCall switchover(String region) {
       return AwsCall.write(
-          "rds",
-          "SwitchoverGlobalCluster",
-          region,
-          "GlobalClusterIdentifier",
-          t.global(store),
-          "TargetDbClusterIdentifier",
-          t.clusterArn(store, region));
+              "rds",
+              "SwitchoverGlobalCluster",
+              region,
+              "GlobalClusterIdentifier",
+              t.global(store),
+              "TargetDbClusterIdentifier",
+              t.clusterArn(store, region))
+          .on(t.globalClusterArn(store), t.clusterArn(store, region));
     }
 
     AwsCall failover(String region) {
       return AwsCall.write(
-          "rds",
-          "FailoverGlobalCluster",
-          region,
-          "GlobalClusterIdentifier",
-          t.global(store),
-          "TargetDbClusterIdentifier",
-          t.clusterArn(store, region),
-          "AllowDataLoss",
-          "true");
+              "rds",
+              "FailoverGlobalCluster",
+              region,
+              "GlobalClusterIdentifier",
+              t.global(store),
+              "TargetDbClusterIdentifier",
+              t.clusterArn(store, region),
+              "AllowDataLoss",
+              "true")
+          .on(t.globalClusterArn(store), t.clusterArn(store, region));
     }
 
     AwsCall lag(String region) {
@@ -252,60 +286,67 @@ sealed interface StoreCalls {
 
   /** An ElastiCache (Redis OSS / Valkey) Global Datastore with RBAC users. */
   record Redis(AwsTargets t, String store) implements StoreCalls {
-    /** The access string of a fenced application user: every key, read commands only. */
-    static final String READ_ONLY = "on ~* +@read";
+    static final String READ_ONLY = AwsTargets.REDIS_READ_ONLY;
 
-    /** The access string of a writable application user. */
-    static final String READ_WRITE = "on ~* +@all";
+    static final String READ_WRITE = AwsTargets.REDIS_READ_WRITE;
 
     String user(String region) {
-      return t.node(store, region) + "-app";
+      return t.redisUser(store, region);
     }
 
+    /**
+     * Every Global Datastore, found by its suffix: its id starts with a prefix AWS picks, so the
+     * call names none and is authorised against no single resource.
+     */
     AwsCall describe(String region) {
       return AwsCall.read(
-          "elasticache", "DescribeGlobalReplicationGroups", region, "ShowMemberInfo", "true");
+              "elasticache", "DescribeGlobalReplicationGroups", region, "ShowMemberInfo", "true")
+          .on(AwsCall.ANY_RESOURCE);
     }
 
     AwsCall describeUser(String region) {
-      return AwsCall.read("elasticache", "DescribeUsers", region, "UserId", user(region));
+      return AwsCall.read("elasticache", "DescribeUsers", region, "UserId", user(region))
+          .on(t.redisUserArn(store, region));
     }
 
     AwsCall access(String region, boolean readOnly) {
       return AwsCall.write(
-          "elasticache",
-          "ModifyUser",
-          region,
-          "UserId",
-          user(region),
-          "AccessString",
-          readOnly ? READ_ONLY : READ_WRITE);
+              "elasticache",
+              "ModifyUser",
+              region,
+              "UserId",
+              user(region),
+              "AccessString",
+              readOnly ? READ_ONLY : READ_WRITE)
+          .on(t.redisUserArn(store, region));
     }
 
     AwsCall failover(String region) {
       return AwsCall.write(
-          "elasticache",
-          "FailoverGlobalReplicationGroup",
-          region,
-          "GlobalReplicationGroupId",
-          "<id ending -" + t.global(store) + ">",
-          "PrimaryRegion",
-          region,
-          "PrimaryReplicationGroupId",
-          t.node(store, region));
+              "elasticache",
+              "FailoverGlobalReplicationGroup",
+              region,
+              "GlobalReplicationGroupId",
+              "<id ending -" + t.global(store) + ">",
+              "PrimaryRegion",
+              region,
+              "PrimaryReplicationGroupId",
+              t.node(store, region))
+          .on(t.globalReplicationGroupArn(store));
     }
 
     AwsCall disassociate(String region) {
       return AwsCall.write(
-          "elasticache",
-          "DisassociateGlobalReplicationGroup",
-          region,
-          "GlobalReplicationGroupId",
-          "<id ending -" + t.global(store) + ">",
-          "ReplicationGroupId",
-          t.node(store, region),
-          "ReplicationGroupRegion",
-          region);
+              "elasticache",
+              "DisassociateGlobalReplicationGroup",
+              region,
+              "GlobalReplicationGroupId",
+              "<id ending -" + t.global(store) + ">",
+              "ReplicationGroupId",
+              t.node(store, region),
+              "ReplicationGroupRegion",
+              region)
+          .on(t.globalReplicationGroupArn(store));
     }
 
     AwsCall lag(String region) {
@@ -377,32 +418,34 @@ sealed interface StoreCalls {
 
     AwsCall routes(String region) {
       return AwsCall.read(
-          "s3",
-          "GetMultiRegionAccessPointRoutes",
-          routeRegion(region),
-          "AccountId",
-          t.account(),
-          "Mrap",
-          mrapArn());
+              "s3",
+              "GetMultiRegionAccessPointRoutes",
+              routeRegion(region),
+              "AccountId",
+              t.account(),
+              "Mrap",
+              mrapArn())
+          .on(mrapArn());
     }
 
     AwsCall dial(String region, String on, String off) {
       return AwsCall.write(
-          "s3",
-          "SubmitMultiRegionAccessPointRoutes",
-          routeRegion(region),
-          "AccountId",
-          t.account(),
-          "Mrap",
-          mrapArn(),
-          "RouteUpdates.1.Bucket",
-          t.bucket(store, on),
-          "RouteUpdates.1.TrafficDialPercentage",
-          "100",
-          "RouteUpdates.2.Bucket",
-          t.bucket(store, off),
-          "RouteUpdates.2.TrafficDialPercentage",
-          "0");
+              "s3",
+              "SubmitMultiRegionAccessPointRoutes",
+              routeRegion(region),
+              "AccountId",
+              t.account(),
+              "Mrap",
+              mrapArn(),
+              "RouteUpdates.1.Bucket",
+              t.bucket(store, on),
+              "RouteUpdates.1.TrafficDialPercentage",
+              "100",
+              "RouteUpdates.2.Bucket",
+              t.bucket(store, off),
+              "RouteUpdates.2.TrafficDialPercentage",
+              "0")
+          .on(mrapArn());
     }
 
     AwsCall lag(String region, String source) {

@@ -65,7 +65,7 @@ public final class WriteRouting implements WriteRouter {
     }
     out.add(listRecords(t));
     out.add(change(t, region, peer));
-    out.add(AwsCall.read("route53", "GetChange", "global", "Id", "<ChangeInfo.Id of the change>"));
+    out.add(getChange("<ChangeInfo.Id of the change>"));
     return out;
   }
 
@@ -85,9 +85,17 @@ public final class WriteRouting implements WriteRouter {
         : "this region's ARC routing control On, the other's Off";
   }
 
+  /** The change's id is known only once it is made: the call is authorised on any change. */
+  private static AwsCall getChange(String id) {
+    return AwsCall.read("route53", "GetChange", "global", "Id", id)
+        .on("arn:aws:route53:::change/*");
+  }
+
+  /** ListHostedZonesByName has no resource type: no policy can scope it. */
   private static AwsCall findZone(AwsTargets t) {
     return AwsCall.read(
-        "route53", "ListHostedZonesByName", "global", "DNSName", t.zoneName(), "MaxItems", "1");
+            "route53", "ListHostedZonesByName", "global", "DNSName", t.zoneName(), "MaxItems", "1")
+        .on(AwsCall.ANY_RESOURCE);
   }
 
   private static String zoneOrPlaceholder(AwsTargets t) {
@@ -97,49 +105,57 @@ public final class WriteRouting implements WriteRouter {
 
   private static AwsCall listRecords(AwsTargets t) {
     return AwsCall.read(
-        "route53",
-        "ListResourceRecordSets",
-        "global",
-        "HostedZoneId",
-        zoneOrPlaceholder(t),
-        "StartRecordName",
-        t.writeRecord(),
-        "StartRecordType",
-        "CNAME");
+            "route53",
+            "ListResourceRecordSets",
+            "global",
+            "HostedZoneId",
+            zoneOrPlaceholder(t),
+            "StartRecordName",
+            t.writeRecord(),
+            "StartRecordType",
+            "CNAME")
+        .on(t.hostedZoneArn());
   }
 
   private static AwsCall change(AwsTargets t, String primary, String secondary) {
     return AwsCall.write(
-        "route53",
-        "ChangeResourceRecordSets",
-        "global",
-        "HostedZoneId",
-        zoneOrPlaceholder(t),
-        "Changes.1",
-        "UPSERT " + t.writeRecord() + " CNAME SetIdentifier=" + primary + " Failover=PRIMARY",
-        "Changes.2",
-        "UPSERT " + t.writeRecord() + " CNAME SetIdentifier=" + secondary + " Failover=SECONDARY");
+            "route53",
+            "ChangeResourceRecordSets",
+            "global",
+            "HostedZoneId",
+            zoneOrPlaceholder(t),
+            "Changes.1",
+            "UPSERT " + t.writeRecord() + " CNAME SetIdentifier=" + primary + " Failover=PRIMARY",
+            "Changes.2",
+            "UPSERT "
+                + t.writeRecord()
+                + " CNAME SetIdentifier="
+                + secondary
+                + " Failover=SECONDARY")
+        .on(t.hostedZoneArn());
   }
 
   private static AwsCall arcGet(AwsTargets t, AwsTargets.ArcControls a, String region) {
     return AwsCall.read(
-        ArcCluster.SERVICE,
-        "GetRoutingControlState",
-        arcRegion(a),
-        "RoutingControlArn",
-        control(a, region));
+            ArcCluster.SERVICE,
+            "GetRoutingControlState",
+            arcRegion(a),
+            "RoutingControlArn",
+            control(a, region))
+        .on(control(a, region));
   }
 
   private static AwsCall arcSet(
       AwsTargets t, AwsTargets.ArcControls a, String region, String state) {
     return AwsCall.write(
-        ArcCluster.SERVICE,
-        "UpdateRoutingControlState",
-        arcRegion(a),
-        "RoutingControlArn",
-        control(a, region),
-        "RoutingControlState",
-        state);
+            ArcCluster.SERVICE,
+            "UpdateRoutingControlState",
+            arcRegion(a),
+            "RoutingControlArn",
+            control(a, region),
+            "RoutingControlState",
+            state)
+        .on(control(a, region));
   }
 
   private static String arcRegion(AwsTargets.ArcControls a) {
@@ -274,7 +290,7 @@ public final class WriteRouting implements WriteRouter {
 
   private StoreResult awaitSync(String changeId, String region) {
     long until = System.nanoTime() + syncDeadline.toNanos();
-    AwsCall get = AwsCall.read("route53", "GetChange", "global", "Id", changeId);
+    AwsCall get = getChange(changeId);
     while (true) {
       ChangeStatus s =
           runner

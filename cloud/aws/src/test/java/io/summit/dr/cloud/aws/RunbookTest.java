@@ -49,6 +49,64 @@ class RunbookTest {
         .isLessThan(calls.indexOf("ChangeResourceRecordSets"));
   }
 
+  /** The IAM policies are derived from these: a call without resources would grant nothing. */
+  @ParameterizedTest
+  @EnumSource(PlanKind.class)
+  void everyAwsCallNamesWhatIamAuthorisesItAgainst(PlanKind kind) {
+    for (AwsCall c : of(kind).calls()) {
+      if (c.iamAction().isPresent()) {
+        assertThat(c.resources()).as(c.line()).isNotEmpty();
+      } else {
+        assertThat(c.resources()).as(c.line()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void theCallsResourcesAreTheArnsOfWhatTheyTouch() {
+    Map<String, java.util.List<String>> byAction = new java.util.TreeMap<>();
+    Runbook failback = of(PlanKind.FAILBACK);
+    Runbook aurora =
+        Runbook.of(
+            TARGETS.withAurora(Set.of("postgres")), PlanKind.FAILOVER, "us-west-2", "us-east-1");
+    for (Runbook r : java.util.List.of(failback, aurora, of(PlanKind.FAILOVER))) {
+      r.calls().forEach(c -> byAction.putIfAbsent(c.service() + ":" + c.action(), c.resources()));
+    }
+    String acct = AwsTargets.PLACEHOLDER_ACCOUNT;
+    assertThat(byAction)
+        .containsEntry(
+            "rds:CreateDBInstanceReadReplica",
+            java.util.List.of(
+                "arn:aws:rds:us-west-2:" + acct + ":db:summit-postgres-us-west-2",
+                "arn:aws:rds:us-east-1:" + acct + ":db:summit-postgres-us-east-1",
+                "arn:aws:rds:us-west-2:" + acct + ":pg:summit-postgres-us-west-2-params"))
+        .containsEntry(
+            "rds:FailoverGlobalCluster",
+            java.util.List.of(
+                "arn:aws:rds::" + acct + ":global-cluster:summit-postgres",
+                "arn:aws:rds:us-east-1:" + acct + ":cluster:summit-postgres-us-east-1"))
+        .containsEntry(
+            "rds:ModifyDBClusterParameterGroup",
+            java.util.List.of(
+                "arn:aws:rds:us-west-2:" + acct + ":cluster-pg:summit-postgres-us-west-2-params"))
+        .containsEntry(
+            "elasticache:ModifyUser",
+            java.util.List.of(
+                "arn:aws:elasticache:us-east-1:" + acct + ":user:summit-redis-us-east-1-app"))
+        .containsEntry(
+            "elasticache:FailoverGlobalReplicationGroup",
+            java.util.List.of(
+                "arn:aws:elasticache::" + acct + ":globalreplicationgroup:*-summit-redis"))
+        .containsEntry("elasticache:DescribeGlobalReplicationGroups", java.util.List.of("*"))
+        .containsEntry("cloudwatch:GetMetricData", java.util.List.of("*"))
+        .containsEntry("route53:GetChange", java.util.List.of("arn:aws:route53:::change/*"))
+        .containsEntry(
+            "s3:SubmitMultiRegionAccessPointRoutes",
+            java.util.List.of("arn:aws:s3::" + acct + ":accesspoint/summit-objects"));
+    assertThat(TARGETS.withHostedZoneId("Z123").hostedZoneArn())
+        .isEqualTo("arn:aws:route53:::hostedzone/Z123");
+  }
+
   @Test
   void switchoverPromotesNothingWithDataLossAndRejoinsTheOldPrimary() {
     Runbook r = of(PlanKind.SWITCHOVER);

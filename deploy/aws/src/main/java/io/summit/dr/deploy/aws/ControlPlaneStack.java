@@ -2,7 +2,6 @@ package io.summit.dr.deploy.aws;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Environment;
@@ -42,12 +41,14 @@ import software.constructs.Construct;
  * across the primary, the secondary and the witness region over VPC peering: a majority survives
  * the loss of any one region), an orchestrator replica on ECS Fargate, and in the two data regions
  * the region agent. Each task has its own IAM role whose policy allows exactly the AWS actions its
- * runbook calls ({@link RunbookPolicies}). The container image is the stack parameter {@value
- * #IMAGE_PARAMETER}.
+ * runbook calls, each on the resources the calls name ({@link RunbookPolicies}); the orchestrator
+ * is given the write record's hosted zone id ({@value #HOSTED_ZONE_ENV}), so it never lists zones.
+ * The container image is the stack parameter {@value #IMAGE_PARAMETER}.
  */
 final class ControlPlaneStack extends Stack {
   static final String IMAGE_PARAMETER = "ControlPlaneImage";
   static final String ETCD_VERSION = "v3.5.17";
+  static final String HOSTED_ZONE_ENV = "SUMMIT_DR_HOSTED_ZONE_ID";
 
   final Vpc vpc;
   final String region;
@@ -57,7 +58,15 @@ final class ControlPlaneStack extends Stack {
   final Role orchestratorRole;
   final @Nullable Role agentRole;
 
-  ControlPlaneStack(Construct scope, AwsTopology aws, ControlPlaneLayout layout, String region) {
+  /**
+   * @param hostedZoneId the write record's zone: the settings' or the global stack's (a token)
+   */
+  ControlPlaneStack(
+      Construct scope,
+      AwsTopology aws,
+      ControlPlaneLayout layout,
+      String region,
+      String hostedZoneId) {
     super(
         scope,
         aws.name() + "-control-" + region,
@@ -107,12 +116,17 @@ final class ControlPlaneStack extends Stack {
             .description("Container image of summit-dr (orchestrator and agent)")
             .build()
             .getValueAsString();
-    orchestratorRole = role("OrchestratorRole", RunbookPolicies.orchestrator(aws));
+    orchestratorRole = role("OrchestratorRole", RunbookPolicies.orchestrator(aws, hostedZoneId));
     service(
-        cluster, "Orchestrator", image, orchestratorRole, layout, region, List.of("orchestrator"));
+        cluster,
+        "Orchestrator",
+        image,
+        orchestratorRole,
+        env(layout, region, Map.of(HOSTED_ZONE_ENV, hostedZoneId)),
+        List.of("orchestrator"));
     if (layout.dataRegion(region)) {
-      agentRole = role("AgentRole", RunbookPolicies.agent(aws, region));
-      service(cluster, "Agent", image, agentRole, layout, region, List.of("agent"));
+      agentRole = role("AgentRole", RunbookPolicies.agent(aws, hostedZoneId, region));
+      service(cluster, "Agent", image, agentRole, env(layout, region, Map.of()), List.of("agent"));
     } else {
       agentRole = null;
     }
@@ -174,19 +188,29 @@ final class ControlPlaneStack extends Stack {
         .build();
   }
 
-  private Role role(String id, Set<String> actions) {
+  private Role role(String id, List<RunbookPolicies.Grant> grants) {
     Role role =
         Role.Builder.create(this, id)
             .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
-            .description("Summit DR " + id + ": exactly the AWS actions of its runbook")
+            .description("Summit DR " + id + ": exactly the AWS calls of its runbook")
             .build();
-    role.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("Runbook")
-            .actions(List.copyOf(actions))
-            .resources(List.of("*"))
-            .build());
+    for (RunbookPolicies.Grant g : grants) {
+      role.addToPolicy(
+          PolicyStatement.Builder.create()
+              .sid(g.sid())
+              .actions(g.actions())
+              .resources(g.resources())
+              .build());
+    }
     return role;
+  }
+
+  private static Map<String, String> env(
+      ControlPlaneLayout layout, String region, Map<String, String> more) {
+    Map<String, String> out = new java.util.TreeMap<>(more);
+    out.put("SUMMIT_DR_LOCATION", region);
+    out.put("SUMMIT_DR_ETCD_ENDPOINTS", layout.etcdEndpoints());
+    return out;
   }
 
   private void service(
@@ -194,8 +218,7 @@ final class ControlPlaneStack extends Stack {
       String id,
       String image,
       Role role,
-      ControlPlaneLayout layout,
-      String region,
+      Map<String, String> environment,
       List<String> command) {
     FargateTaskDefinition task =
         FargateTaskDefinition.Builder.create(this, id + "Task")
@@ -208,12 +231,7 @@ final class ControlPlaneStack extends Stack {
         ContainerDefinitionOptions.builder()
             .image(ContainerImage.fromRegistry(image))
             .command(command)
-            .environment(
-                Map.of(
-                    "SUMMIT_DR_LOCATION",
-                    region,
-                    "SUMMIT_DR_ETCD_ENDPOINTS",
-                    layout.etcdEndpoints()))
+            .environment(environment)
             .logging(
                 LogDriver.awsLogs(
                     AwsLogDriverProps.builder()

@@ -19,8 +19,9 @@ import software.constructs.Construct;
  * {@code multi_az}, a primary and a replica node in its two zones, automatic failover, Multi-AZ;
  * one node without it), encrypted at rest with the region's data key and in transit, and the Global
  * Datastore whose primary member it is. The secondary region's replication group joins the Global
- * Datastore by its id ({@link RedisReplica}). ElastiCache has no L2 construct; these are the L1
- * resources.
+ * Datastore by its id ({@link RedisReplica}). Clients authenticate as the RBAC users of {@link
+ * RedisUsers}, whose application user the runbook's fence makes read-only. ElastiCache has no L2
+ * construct; these are the L1 resources.
  */
 final class Redis extends Construct {
   static final String ENGINE = "redis";
@@ -33,14 +34,17 @@ final class Redis extends Construct {
 
   final CfnReplicationGroup group;
   final CfnGlobalReplicationGroup global;
+  final RedisUsers users;
 
   /**
    * @param node the replication group id the runbook addresses ({@code <name>-<store>-<region>})
+   * @param user the application's RBAC user the runbook fences ({@code <node>-app})
    */
   Redis(
       Construct scope,
       String id,
       String node,
+      String user,
       String name,
       Store store,
       Region region,
@@ -48,6 +52,7 @@ final class Redis extends Construct {
       IKey key,
       Region peer) {
     super(scope, id);
+    users = new RedisUsers(this, "Users", node, user, key);
     group =
         CfnReplicationGroup.Builder.create(this, "ReplicationGroup")
             .replicationGroupId(node)
@@ -68,6 +73,7 @@ final class Redis extends Construct {
             .securityGroupIds(
                 List.of(securityGroup(this, vpc, AwsTopology.cidr(peer)).getSecurityGroupId()))
             .build();
+    users.attach(group);
     global =
         CfnGlobalReplicationGroup.Builder.create(this, "GlobalDatastore")
             .globalReplicationGroupIdSuffix(name + "-" + store.name())

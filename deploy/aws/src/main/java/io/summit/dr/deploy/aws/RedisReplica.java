@@ -18,19 +18,21 @@ import software.constructs.Construct;
 /**
  * A Redis store's secondary: an ElastiCache replication group in the secondary region that joins
  * the primary's Global Datastore (whose id reaches this stack as a CDK cross-region reference).
- * Engine, version and node type come from the Global Datastore. With the store's {@code multi_az}
- * it has a replica node in the region's second zone (a promoted secondary keeps a standby);
- * without, one node, the minimal footprint. An alarm pages when {@code
- * GlobalDatastoreReplicationLag} exceeds the store's RPO budget.
+ * Engine, version and node type come from the Global Datastore; its RBAC users are its own region's
+ * ({@link RedisUsers}). With the store's {@code multi_az} it has a replica node in the region's
+ * second zone (a promoted secondary keeps a standby); without, one node, the minimal footprint. An
+ * alarm pages when {@code GlobalDatastoreReplicationLag} exceeds the store's RPO budget.
  */
 final class RedisReplica extends Construct {
   final CfnReplicationGroup group;
+  final RedisUsers users;
   final Alarm lag;
 
   RedisReplica(
       Construct scope,
       String id,
       String node,
+      String user,
       Store store,
       Redis primary,
       Region region,
@@ -38,6 +40,7 @@ final class RedisReplica extends Construct {
       IKey key,
       Region peer) {
     super(scope, id);
+    users = new RedisUsers(this, "Users", node, user, key);
     group =
         CfnReplicationGroup.Builder.create(this, "ReplicationGroup")
             .replicationGroupId(node)
@@ -55,6 +58,7 @@ final class RedisReplica extends Construct {
                 List.of(
                     Redis.securityGroup(this, vpc, AwsTopology.cidr(peer)).getSecurityGroupId()))
             .build();
+    users.attach(group);
     lag =
         Alarm.Builder.create(this, "LagAlarm")
             .alarmName(store.name() + "-global-datastore-lag")

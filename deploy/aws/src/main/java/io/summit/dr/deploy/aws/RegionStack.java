@@ -138,6 +138,7 @@ final class RegionStack extends Stack {
                   this,
                   id,
                   RunbookPolicies.targets(aws).node(store.name(), region.name()),
+                  RunbookPolicies.targets(aws).redisUser(store.name(), region.name()),
                   aws.name(),
                   store,
                   region,

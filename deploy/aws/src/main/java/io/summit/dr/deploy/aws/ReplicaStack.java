@@ -45,6 +45,7 @@ final class ReplicaStack extends Stack {
                   this,
                   id,
                   RunbookPolicies.targets(aws).node(store.name(), platform.region.name()),
+                  RunbookPolicies.targets(aws).redisUser(store.name(), platform.region.name()),
                   store,
                   Objects.requireNonNull(primary.redis.get(store.name())),
                   platform.region,

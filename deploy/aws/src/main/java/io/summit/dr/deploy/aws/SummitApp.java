@@ -48,7 +48,8 @@ public final class SummitApp {
         ControlPlaneLayout.of(
             aws, witness == null ? ControlPlaneLayout.DEFAULT_WITNESS : witness.toString());
     for (String region : layout.regions()) {
-      ControlPlaneStack next = new ControlPlaneStack(app, aws, layout, region);
+      ControlPlaneStack next =
+          new ControlPlaneStack(app, aws, layout, region, global.routing.zone.getHostedZoneId());
       // Every pair peered once: the later stack requests, the earlier one's routes stack answers.
       control.forEach(earlier -> next.peerWith(earlier, layout));
       control.add(next);

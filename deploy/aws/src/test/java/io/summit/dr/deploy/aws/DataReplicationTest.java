@@ -150,6 +150,107 @@ class DataReplicationTest {
             true));
   }
 
+  /**
+   * The Redis fence ({@code ModifyUser} on the application user) finds the user it changes: in each
+   * region the replication group has a user group with that user ({@code AwsTargets.redisUser}),
+   * writable, its password a reference to a generated secret, and a disabled {@code default}.
+   */
+  @Test
+  void eachRedisReplicationGroupHasTheApplicationUserTheFenceChanges() {
+    io.summit.dr.cloud.aws.AwsTargets t = RunbookPolicies.targets(example.aws);
+    assertThat(t.redisUser("redis", "us-west-2")).isEqualTo("summit-redis-us-west-2-app");
+    for (var region :
+        List.of(
+            Map.entry("us-west-2", example.primary), Map.entry("us-east-1", example.replicas))) {
+      String node = t.node("redis", region.getKey());
+      Template template = region.getValue();
+      template.resourceCountIs("AWS::ElastiCache::User", 2);
+      template.hasResourceProperties(
+          "AWS::ElastiCache::User",
+          Map.of(
+              "UserId", t.redisUser("redis", region.getKey()),
+              "UserName", t.redisUser("redis", region.getKey()),
+              "Engine", "redis",
+              "AccessString", "on ~* +@all",
+              "AuthenticationMode",
+                  Map.of(
+                      "Type",
+                      "password",
+                      "Passwords",
+                      List.of(
+                          Map.of(
+                              "Fn::Join",
+                              List.of(
+                                  "",
+                                  Match.arrayWith(
+                                      List.of(
+                                          "{{resolve:secretsmanager:",
+                                          Match.objectLike(Map.of("Ref", Match.anyValue())),
+                                          ":SecretString:password::}}"))))))));
+      template.hasResourceProperties(
+          "AWS::ElastiCache::User",
+          Map.of(
+              "UserId",
+              node + "-default",
+              "UserName",
+              "default",
+              "AccessString",
+              "off -@all",
+              "NoPasswordRequired",
+              true));
+      template.hasResourceProperties(
+          "AWS::ElastiCache::UserGroup",
+          Map.of(
+              "UserGroupId",
+              node + "-users",
+              "Engine",
+              "redis",
+              "UserIds",
+              List.of(t.redisUser("redis", region.getKey()), node + "-default")));
+      String userGroup = logicalId(template, "AWS::ElastiCache::UserGroup");
+      template.hasResource(
+          "AWS::ElastiCache::ReplicationGroup",
+          Map.of(
+              "Properties",
+              Match.objectLike(
+                  Map.of("ReplicationGroupId", node, "UserGroupIds", List.of(node + "-users"))),
+              "DependsOn",
+              Match.arrayWith(List.of(userGroup))));
+      template.hasResource(
+          "AWS::ElastiCache::UserGroup",
+          Map.of("DependsOn", Match.arrayWith(List.of(Match.stringLikeRegexp(".*UsersApp.*")))));
+      template.hasResourceProperties(
+          "AWS::SecretsManager::Secret",
+          Map.of(
+              "Name", node + "/app-password",
+              "KmsKeyId", Match.anyValue(),
+              "GenerateSecretString", Match.objectLike(Map.of("GenerateStringKey", "password"))));
+    }
+  }
+
+  /** No user's password is in the template: only references to the generated secrets. */
+  @Test
+  void noRedisPasswordIsALiteral() {
+    for (Template template : List.of(example.primary, example.replicas)) {
+      template
+          .findResources("AWS::ElastiCache::User")
+          .values()
+          .forEach(
+              u -> {
+                Map<String, Object> props = properties(u);
+                assertThat(props).doesNotContainKey("Passwords");
+                Object mode = props.get("AuthenticationMode");
+                if (mode != null) {
+                  assertThat(String.valueOf(mode))
+                      .contains("{{resolve:secretsmanager:")
+                      .doesNotContainPattern("Passwords=\\[[^{\\]]");
+                } else {
+                  assertThat(props).containsEntry("NoPasswordRequired", true);
+                }
+              });
+    }
+  }
+
   @Test
   void secondaryRedisGroupJoinsTheGlobalDatastoreByReference() {
     example.replicas.hasResourceProperties(
@@ -272,9 +373,16 @@ class DataReplicationTest {
       assertThat(t.findResources("AWS::SNS::Topic").values())
           .allSatisfy(topic -> assertThat(properties(topic)).containsKey("KmsMasterKeyId"));
     }
+    for (Template t : List.of(example.primary, example.replicas)) {
+      assertThat(t.findResources("AWS::SecretsManager::Secret").values())
+          .allSatisfy(s -> assertThat(properties(s)).containsKey("KmsKeyId"));
+    }
+    // the database's master credentials follow it to the secondary; a Redis user's password is
+    // its own region's
     assertThat(example.primary.findResources("AWS::SecretsManager::Secret").values())
-        .allSatisfy(
-            s -> assertThat(properties(s)).containsKey("KmsKeyId").containsKey("ReplicaRegions"));
+        .filteredOn(s -> !properties(s).containsKey("Name"))
+        .isNotEmpty()
+        .allSatisfy(s -> assertThat(properties(s)).containsKey("ReplicaRegions"));
     assertThat(example.global.findResources("AWS::SNS::Topic").values())
         .allSatisfy(topic -> assertThat(properties(topic)).containsKey("KmsMasterKeyId"));
   }
