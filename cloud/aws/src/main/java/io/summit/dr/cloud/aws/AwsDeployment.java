@@ -36,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  *   postgres:
  *     user: summit
  *     password_env: SUMMIT_DR_POSTGRES_PASSWORD   # the environment variable holding it
+ *   redis:                                      # a user and password of its own per region:
+ *     user: summit-redis-{region}-app           # {region}: us-west-2, {REGION}: US_WEST_2
+ *     password_env: SUMMIT_DR_REDIS_PASSWORD_{REGION}
  *     tls: true
  *     ca_file: /etc/summit-dr/rds-ca.pem          # optional: else the JVM's trust store
  *     endpoints: {us-west-2: "host:5432", us-east-1: "host:5432"}
@@ -58,12 +61,21 @@ public record AwsDeployment(
     stores = Map.copyOf(stores);
   }
 
-  /** How one store's data plane is reached: per region, and with which login. */
+  /**
+   * How one store's data plane is reached in each region: endpoint, login (none for Neo4j, whose
+   * admin API is reached directly), and for Neo4j the admin API.
+   */
   public record StoreAccess(
-      Login login, Map<String, Endpoint> endpoints, Map<String, Endpoint> admin) {
+      Map<String, Login> logins, Map<String, Endpoint> endpoints, Map<String, Endpoint> admin) {
     public StoreAccess {
+      logins = Map.copyOf(logins);
       endpoints = Map.copyOf(endpoints);
       admin = Map.copyOf(admin);
+    }
+
+    /** The login in {@code region}; the lab's (none) when the store takes none. */
+    public Login login(String region) {
+      return logins.getOrDefault(region, Login.LAB);
     }
   }
 
@@ -148,11 +160,10 @@ public record AwsDeployment(
 
   private static StoreAccess access(
       List<String> problems, String at, JsonNode n, Store s, Map<String, String> env) {
-    Login login = Login.LAB;
+    Map<String, Login> logins = new LinkedHashMap<>();
     if (s.kind() != StoreKind.NEO4J) {
       String user = text(n, "user");
       String passwordEnv = text(n, "password_env");
-      String password = null;
       if (user == null) {
         problems.add(at + ".user: missing (expected: the user the control plane logs in as)");
       }
@@ -160,15 +171,6 @@ public record AwsDeployment(
         problems.add(
             at
                 + ".password_env: missing (expected: the environment variable holding the password)");
-      } else {
-        password = env.get(passwordEnv);
-        if (password == null || password.isEmpty()) {
-          problems.add(
-              at
-                  + ".password_env: environment variable "
-                  + passwordEnv
-                  + " is not set (expected: the password, e.g. from an ECS secret)");
-        }
       }
       boolean tls = n.path("tls").asBoolean(true);
       String ca = text(n, "ca_file");
@@ -178,23 +180,55 @@ public record AwsDeployment(
       if (ca != null && !tls) {
         problems.add(at + ".ca_file: given with tls: false (expected: tls: true, or no ca_file)");
       }
-      if (user != null && problems.stream().noneMatch(p -> p.startsWith(at + "."))) {
-        login = new Login(user, password, tls, ca == null ? null : Path.of(ca));
+      if (user != null && passwordEnv != null) {
+        int before = problems.size();
+        for (String region : regions(s)) {
+          String variable = perRegion(passwordEnv, region);
+          String password = env.get(variable);
+          if (password == null || password.isEmpty()) {
+            problems.add(
+                at
+                    + ".password_env: environment variable "
+                    + variable
+                    + " is not set (expected: the password, e.g. from an ECS secret)");
+            continue;
+          }
+          logins.put(
+              region,
+              new Login(perRegion(user, region), password, tls, ca == null ? null : Path.of(ca)));
+        }
+        if (problems.size() > before) {
+          logins.clear();
+        }
       }
     }
     Map<String, Endpoint> endpoints = endpoints(problems, at + ".endpoints", n, s);
     Map<String, Endpoint> admin =
         s.kind() == StoreKind.NEO4J ? endpoints(problems, at + ".admin", n, s) : Map.of();
-    return new StoreAccess(login, endpoints, admin);
+    return new StoreAccess(logins, endpoints, admin);
+  }
+
+  /**
+   * {@code text} for {@code region}: {@code {region}} becomes the region's name ({@code
+   * us-west-2}), {@code {REGION}} its environment-variable form ({@code US_WEST_2}).
+   */
+  static String perRegion(String text, String region) {
+    return text.replace("{region}", region)
+        .replace("{REGION}", region.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+  }
+
+  private static List<String> regions(Store s) {
+    List<String> regions = new ArrayList<>();
+    regions.add(s.primaryRegion());
+    regions.addAll(s.replicaRegions());
+    return regions;
   }
 
   private static Map<String, Endpoint> endpoints(
       List<String> problems, String at, JsonNode store, Store s) {
     JsonNode n = store.path(at.substring(at.lastIndexOf('.') + 1));
     Map<String, Endpoint> out = new LinkedHashMap<>();
-    List<String> regions = new ArrayList<>();
-    regions.add(s.primaryRegion());
-    regions.addAll(s.replicaRegions());
+    List<String> regions = regions(s);
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String r = it.next();
       if (!regions.contains(r)) {
@@ -230,6 +264,11 @@ public record AwsDeployment(
             at + f + ": unknown field (expected: one of " + new java.util.TreeSet<>(known) + ")");
       }
     }
+  }
+
+  /** This deployment with the write record in zone {@code id}. */
+  public AwsDeployment withHostedZoneId(String id) {
+    return new AwsDeployment(account, id, aurora, kubeconfig, stores);
   }
 
   /** The targets the runbook addresses, for this deployment of {@code topology}. */

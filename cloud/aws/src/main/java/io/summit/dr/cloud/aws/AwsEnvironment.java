@@ -118,8 +118,9 @@ public final class AwsEnvironment {
                   clock,
                   STORE_TIMEOUT,
                   direct,
-                  access.login());
-          case REDIS -> new RedisAdapter(id, at, clock, STORE_TIMEOUT, direct, access.login());
+                  access.login(region));
+          case REDIS ->
+              new RedisAdapter(id, at, clock, STORE_TIMEOUT, direct, access.login(region));
           case NEO4J -> {
             Endpoint admin = access.admin().get(region);
             if (admin == null) {

@@ -16,7 +16,8 @@ class AwsDeploymentTest {
   static final Map<String, String> ENV =
       Map.of(
           "SUMMIT_DR_POSTGRES_PASSWORD", "pg-secret-from-ecs",
-          "SUMMIT_DR_REDIS_PASSWORD", "redis-secret-from-ecs");
+          "SUMMIT_DR_REDIS_PASSWORD_US_WEST_2", "redis-west-secret",
+          "SUMMIT_DR_REDIS_PASSWORD_US_EAST_1", "redis-east-secret");
 
   @TempDir Path dir;
 
@@ -28,13 +29,19 @@ class AwsDeploymentTest {
     assertThat(d.hostedZoneId()).isEqualTo("Z0123456789ABCDEFGHIJ");
     assertThat(d.stores()).containsOnlyKeys("postgres", "redis", "neo4j");
     AwsDeployment.StoreAccess pg = java.util.Objects.requireNonNull(d.stores().get("postgres"));
-    assertThat(pg.login()).isEqualTo(new Login("summit", "pg-secret-from-ecs", true, null));
-    assertThat(pg.login().toString()).doesNotContain("pg-secret-from-ecs").contains("***");
+    assertThat(pg.login("us-east-1"))
+        .isEqualTo(new Login("summit", "pg-secret-from-ecs", true, null));
+    assertThat(pg.login("us-east-1").toString())
+        .doesNotContain("pg-secret-from-ecs")
+        .contains("***");
     assertThat(pg.endpoints().get("us-east-1"))
         .isEqualTo(
             Endpoint.parse("summit-postgres-us-east-1.c9akciq32.us-east-1.rds.amazonaws.com:5432"));
-    assertThat(java.util.Objects.requireNonNull(d.stores().get("redis")).login().password())
-        .isEqualTo("redis-secret-from-ecs");
+    AwsDeployment.StoreAccess redis = java.util.Objects.requireNonNull(d.stores().get("redis"));
+    assertThat(redis.login("us-west-2"))
+        .isEqualTo(new Login("summit-redis-us-west-2-app", "redis-west-secret", true, null));
+    assertThat(redis.login("us-east-1"))
+        .isEqualTo(new Login("summit-redis-us-east-1-app", "redis-east-secret", true, null));
     assertThat(java.util.Objects.requireNonNull(d.stores().get("neo4j")).admin())
         .containsOnlyKeys("us-west-2", "us-east-1");
     assertThat(d.targets(Fixtures.topology()).account()).isEqualTo("111111111111");
@@ -56,7 +63,7 @@ class AwsDeploymentTest {
             ca_file: /nonexistent/ca.pem
             endpoints: {us-west-2: "db:5432", eu-west-1: "db:5432"}
           redis:
-            password_env: SUMMIT_DR_REDIS_PASSWORD
+            password_env: SUMMIT_DR_REDIS_PASSWORD_{REGION}
             endpoints: {us-west-2: "cache:0", us-east-1: "cache:6379"}
           cassandra: {}
         """);

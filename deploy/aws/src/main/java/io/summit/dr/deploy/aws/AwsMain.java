@@ -27,7 +27,7 @@ public final class AwsMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    if (Relaunch.needed()) {
+    if (Relaunch.needed(args)) {
       Optional<Integer> code = Relaunch.run(AwsMain.class, args);
       if (code.isPresent()) {
         System.exit(code.get());

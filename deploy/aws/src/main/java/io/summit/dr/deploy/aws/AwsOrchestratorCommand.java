@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -41,11 +42,18 @@ final class AwsOrchestratorCommand implements Callable<Integer> {
       description = "What the CDK stacks made: account, endpoints, logins (YAML).")
   Path deployment;
 
+  @Option(
+      names = "--hosted-zone-id",
+      paramLabel = "ID",
+      description = "The write record's Route 53 zone; overrides the deployment file's.")
+  @Nullable String hostedZoneId;
+
   @Unmatched List<String> orchestratorFlags = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    Running r = start(deployment, orchestratorFlags, AwsClients.defaults(), System.getenv());
+    Running r =
+        start(deployment, hostedZoneId, orchestratorFlags, AwsClients.defaults(), System.getenv());
     System.out.println(
         "orchestrator " + r.options().id() + " on AWS: '" + r.topology().name() + "'");
     new CountDownLatch(1).await();
@@ -66,7 +74,11 @@ final class AwsOrchestratorCommand implements Callable<Integer> {
    * environment made from {@code clients}; every bad input is refused before anything starts.
    */
   static Running start(
-      Path deployment, List<String> flags, AwsClients clients, Map<String, String> env)
+      Path deployment,
+      @Nullable String hostedZoneId,
+      List<String> flags,
+      AwsClients clients,
+      Map<String, String> env)
       throws Exception {
     OrchestratorMain.Options options = OrchestratorMain.parse(flags.toArray(String[]::new));
     if (options.routerAdmin() != null || !options.observers().isEmpty()) {
@@ -76,6 +88,9 @@ final class AwsOrchestratorCommand implements Callable<Integer> {
     }
     Topology topology = TopologyLoader.load(options.config());
     AwsDeployment d = AwsDeployment.load(deployment, topology, env);
+    if (hostedZoneId != null && !hostedZoneId.isBlank()) {
+      d = d.withHostedZoneId(hostedZoneId);
+    }
     return new Running(
         options,
         topology,

@@ -30,9 +30,15 @@ import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.SecretAttributes;
+import software.amazon.awscdk.services.ssm.StringParameter;
+import software.amazon.awscdk.services.ssm.StringParameterAttributes;
 import software.constructs.Construct;
 
 /**
@@ -49,6 +55,8 @@ final class ControlPlaneStack extends Stack {
   static final String IMAGE_PARAMETER = "ControlPlaneImage";
   static final String ETCD_VERSION = "v3.5.17";
   static final String HOSTED_ZONE_ENV = "SUMMIT_DR_HOSTED_ZONE_ID";
+  static final String TOPOLOGY_ENV = "SUMMIT_DR_TOPOLOGY";
+  static final String DEPLOYMENT_ENV = "SUMMIT_DR_DEPLOYMENT";
 
   final Vpc vpc;
   final String region;
@@ -60,13 +68,17 @@ final class ControlPlaneStack extends Stack {
 
   /**
    * @param hostedZoneId the write record's zone: the settings' or the global stack's (a token)
+   * @param topologyYaml the topology file's text, which the tasks run with
+   * @param secrets the stores' passwords and the API token, from the data and global stacks
    */
   ControlPlaneStack(
       Construct scope,
       AwsTopology aws,
       ControlPlaneLayout layout,
       String region,
-      String hostedZoneId) {
+      String hostedZoneId,
+      String topologyYaml,
+      ControlSecrets secrets) {
     super(
         scope,
         aws.name() + "-control-" + region,
@@ -116,17 +128,28 @@ final class ControlPlaneStack extends Stack {
             .description("Container image of summit-dr (orchestrator and agent)")
             .build()
             .getValueAsString();
+    Map<String, Secret> taskSecrets = taskSecrets(aws, secrets);
     orchestratorRole = role("OrchestratorRole", RunbookPolicies.orchestrator(aws, hostedZoneId));
     service(
         cluster,
         "Orchestrator",
         image,
         orchestratorRole,
-        env(layout, region, Map.of(HOSTED_ZONE_ENV, hostedZoneId)),
-        List.of("orchestrator"));
+        env(layout, region, Map.of(HOSTED_ZONE_ENV, hostedZoneId, TOPOLOGY_ENV, topologyYaml)),
+        taskSecrets,
+        ControlPlaneLaunch.orchestrator(layout, region),
+        api(layout, "Orchestrator", ControlPlaneLaunch.ORCHESTRATOR_PORT));
     if (layout.dataRegion(region)) {
       agentRole = role("AgentRole", RunbookPolicies.agent(aws, hostedZoneId, region));
-      service(cluster, "Agent", image, agentRole, env(layout, region, Map.of()), List.of("agent"));
+      service(
+          cluster,
+          "Agent",
+          image,
+          agentRole,
+          env(layout, region, Map.of(TOPOLOGY_ENV, topologyYaml)),
+          taskSecrets,
+          ControlPlaneLaunch.agent(region),
+          api(layout, "Agent", ControlPlaneLaunch.AGENT_PORT));
     } else {
       agentRole = null;
     }
@@ -155,7 +178,7 @@ final class ControlPlaneStack extends Stack {
     SecurityGroup sg =
         SecurityGroup.Builder.create(this, "EtcdSecurityGroup")
             .vpc(vpc)
-            .description("etcd: clients and peers from the control plane's three VPCs")
+            .description("etcd: clients and peers from the three control-plane VPCs")
             .allowAllOutbound(true)
             .build();
     for (String r : layout.regions()) {
@@ -205,6 +228,68 @@ final class ControlPlaneStack extends Stack {
     return role;
   }
 
+  /**
+   * The tasks' secrets: the deployment file (an SSM parameter the operator writes in each control
+   * region, {@code /<name>/control/deployment}: what the data stacks made, see
+   * examples/aws-deployment.yaml), the stores' passwords and the API token.
+   */
+  private Map<String, Secret> taskSecrets(AwsTopology aws, ControlSecrets secrets) {
+    Map<String, Secret> out = new java.util.TreeMap<>();
+    out.put(
+        DEPLOYMENT_ENV,
+        Secret.fromSsmParameter(
+            StringParameter.fromStringParameterAttributes(
+                this,
+                "DeploymentParameter",
+                // the task reads it by ARN; no template parameter to resolve it at deploy time
+                StringParameterAttributes.builder()
+                    .parameterName(deploymentParameter(aws))
+                    .forceDynamicReference(true)
+                    .build())));
+    for (ControlSecrets.Entry e : secrets.entries()) {
+      ISecret imported =
+          software.amazon.awscdk.services.secretsmanager.Secret.fromSecretAttributes(
+              this,
+              "Secret-" + e.env(),
+              SecretAttributes.builder()
+                  .secretCompleteArn(e.secret().getSecretArn())
+                  .encryptionKey(
+                      e.key() == null
+                          ? null
+                          : Key.fromKeyArn(this, "Key-" + e.env(), e.key().getKeyArn()))
+                  .build());
+      String field = e.field();
+      out.put(
+          e.env(),
+          field == null
+              ? Secret.fromSecretsManager(imported)
+              : Secret.fromSecretsManager(imported, field));
+    }
+    return out;
+  }
+
+  /**
+   * A task's security group: its API port open to the control plane's three VPCs (replicas redirect
+   * clients to the leader, the witness reaches the data regions' replicas), nothing else.
+   */
+  private SecurityGroup api(ControlPlaneLayout layout, String id, int port) {
+    SecurityGroup sg =
+        SecurityGroup.Builder.create(this, id + "SecurityGroup")
+            .vpc(vpc)
+            .description(id + " API from the three control-plane VPCs")
+            .allowAllOutbound(true)
+            .build();
+    for (String r : layout.regions()) {
+      sg.addIngressRule(Peer.ipv4(layout.cidr(r)), Port.tcp(port), id + " API from " + r);
+    }
+    return sg;
+  }
+
+  /** The SSM parameter holding the deployment file in each control region. */
+  static String deploymentParameter(AwsTopology aws) {
+    return "/" + aws.name() + "/control/deployment";
+  }
+
   private static Map<String, String> env(
       ControlPlaneLayout layout, String region, Map<String, String> more) {
     Map<String, String> out = new java.util.TreeMap<>(more);
@@ -219,7 +304,9 @@ final class ControlPlaneStack extends Stack {
       String image,
       Role role,
       Map<String, String> environment,
-      List<String> command) {
+      Map<String, Secret> secrets,
+      List<String> command,
+      SecurityGroup group) {
     FargateTaskDefinition task =
         FargateTaskDefinition.Builder.create(this, id + "Task")
             .cpu(512)
@@ -230,8 +317,10 @@ final class ControlPlaneStack extends Stack {
         id,
         ContainerDefinitionOptions.builder()
             .image(ContainerImage.fromRegistry(image))
+            .entryPoint(List.of("/bin/sh", "-c"))
             .command(command)
             .environment(environment)
+            .secrets(secrets)
             .logging(
                 LogDriver.awsLogs(
                     AwsLogDriverProps.builder()
@@ -242,6 +331,7 @@ final class ControlPlaneStack extends Stack {
         .cluster(cluster)
         .taskDefinition(task)
         .desiredCount(1)
+        .securityGroups(List.of(group))
         .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build())
         .build();
   }

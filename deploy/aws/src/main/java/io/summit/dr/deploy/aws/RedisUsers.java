@@ -79,13 +79,13 @@ final class RedisUsers extends Construct {
             .engine(Redis.ENGINE)
             .userIds(List.of(app.getUserId(), disabledDefault.getUserId()))
             .build();
-    group.addDependency(app);
-    group.addDependency(disabledDefault);
+    group.addResourceDependency(app);
+    group.addResourceDependency(disabledDefault);
   }
 
   /** Gives the user group to {@code replicationGroup}, created after it. */
   void attach(CfnReplicationGroup replicationGroup) {
     replicationGroup.setUserGroupIds(List.of(group.getUserGroupId()));
-    replicationGroup.addDependency(group);
+    replicationGroup.addResourceDependency(group);
   }
 }

@@ -23,9 +23,14 @@ final class Relaunch {
 
   private Relaunch() {}
 
-  /** Whether the environment already quiets jsii (then the command runs in this JVM). */
-  static boolean needed() {
-    return System.getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == null;
+  /**
+   * Whether {@code args} name a command that runs the CDK ({@code aws synth}) while the environment
+   * does not quiet jsii yet; the control plane's commands ({@code aws orchestrator}, {@code aws
+   * agent}) and the dry run never start jsii, and run in this JVM.
+   */
+  static boolean needed(String[] args) {
+    boolean cdk = args.length < 2 || args[1].equals("synth");
+    return cdk && System.getenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION") == null;
   }
 
   /**

@@ -14,12 +14,17 @@ import software.constructs.Construct;
  * platform}) and pages through the secondary's alert topic.
  */
 final class ReplicaStack extends Stack {
+  final java.util.Map<String, RedisReplica> redis = new java.util.LinkedHashMap<>();
+  // the secondary's data key, which encrypts the replicas' secrets
+  final software.amazon.awscdk.services.kms.IKey keys;
+
   ReplicaStack(Construct scope, AwsTopology aws, RegionStack primary, RegionStack platform) {
     super(
         scope,
         aws.name() + "-" + platform.region.name() + "-replicas",
         RegionStack.props(aws, platform.region, "standby replicas of the primary's stores"));
     addStackDependency(platform);
+    keys = platform.keys.data;
     for (Store store : aws.topology().stores()) {
       if (!aws.replicatedToSecondary(store)) {
         continue;
@@ -53,6 +58,7 @@ final class ReplicaStack extends Stack {
                   platform.keys.data,
                   primary.region);
           platform.alerts.page(replica.lag);
+          redis.put(store.name(), replica);
         }
         case OBJECTS, NEO4J -> {
           // buckets replicate from the primary's stack into the platform stack's buckets

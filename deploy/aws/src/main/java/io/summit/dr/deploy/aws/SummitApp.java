@@ -34,7 +34,7 @@ public final class SummitApp {
   private final List<ControlPlaneStack> control = new java.util.ArrayList<>();
   private final List<ControlPlaneRoutesStack> controlRoutes = new java.util.ArrayList<>();
 
-  private SummitApp(App app, AwsTopology aws) {
+  private SummitApp(App app, AwsTopology aws, String topologyYaml) {
     this.app = app;
     // as in a new CDK project: replication roles get generated names, not one fixed name per
     // account
@@ -43,13 +43,21 @@ public final class SummitApp {
     primary = new RegionStack(app, aws, aws.primary(), secondary);
     replicas = new ReplicaStack(app, aws, primary, secondary);
     global = new GlobalStack(app, aws);
+    ControlSecrets secrets = ControlSecrets.of(aws, primary, replicas, global);
     Object witness = app.getNode().tryGetContext("witnessRegion");
     ControlPlaneLayout layout =
         ControlPlaneLayout.of(
             aws, witness == null ? ControlPlaneLayout.DEFAULT_WITNESS : witness.toString());
     for (String region : layout.regions()) {
       ControlPlaneStack next =
-          new ControlPlaneStack(app, aws, layout, region, global.routing.zone.getHostedZoneId());
+          new ControlPlaneStack(
+              app,
+              aws,
+              layout,
+              region,
+              global.routing.zone.getHostedZoneId(),
+              topologyYaml,
+              secrets);
       // Every pair peered once: the later stack requests, the earlier one's routes stack answers.
       control.forEach(earlier -> next.peerWith(earlier, layout));
       control.add(next);
@@ -61,9 +69,12 @@ public final class SummitApp {
     }
   }
 
-  /** Adds the platform's stacks to {@code app}. */
-  public static SummitApp of(App app, AwsTopology aws) {
-    return new SummitApp(app, aws);
+  /**
+   * Adds the platform's stacks to {@code app}; {@code topologyYaml} is the text of the topology
+   * file {@code aws} was read from, which the control plane's tasks run with.
+   */
+  public static SummitApp of(App app, AwsTopology aws, String topologyYaml) {
+    return new SummitApp(app, aws, topologyYaml);
   }
 
   /** Writes the cloud assembly (templates, assets, manifest) to the app's output directory. */

@@ -50,6 +50,14 @@ final class SynthCommand implements Callable<Integer> {
       description = "CDK context value; overrides cdk.json and $CDK_CONTEXT_JSON.")
   Map<String, String> context = new LinkedHashMap<>();
 
+  private static String text(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(file + ": cannot read", e);
+    }
+  }
+
   @Override
   public Integer call() {
     Topology topology = TopologyLoader.load(config);
@@ -58,7 +66,7 @@ final class SynthCommand implements Callable<Integer> {
     AwsTopology aws = AwsTopology.of(topology, Settings.fromContext(merged));
     Path outdir = outdir();
     App app = App.Builder.create().outdir(outdir.toString()).context(Map.copyOf(context)).build();
-    SummitApp summit = SummitApp.of(app, aws);
+    SummitApp summit = SummitApp.of(app, aws, text(config));
     CloudAssembly assembly = summit.synth();
     PrintWriter stdout = spec.commandLine().getOut();
     int resources = 0;

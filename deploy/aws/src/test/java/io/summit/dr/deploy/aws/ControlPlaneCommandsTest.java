@@ -39,7 +39,13 @@ class ControlPlaneCommandsTest {
   static final Path TOPOLOGY = Path.of("../../examples/summit.yaml");
   static final Path DEPLOYMENT = Path.of("../../examples/aws-deployment.yaml");
   static final Map<String, String> ENV =
-      Map.of("SUMMIT_DR_POSTGRES_PASSWORD", "pg-secret", "SUMMIT_DR_REDIS_PASSWORD", "r-secret");
+      Map.of(
+          "SUMMIT_DR_POSTGRES_PASSWORD",
+          "pg-secret",
+          "SUMMIT_DR_REDIS_PASSWORD_US_WEST_2",
+          "r1",
+          "SUMMIT_DR_REDIS_PASSWORD_US_EAST_1",
+          "r2");
 
   @TempDir Path dir;
   private final WireMockServer aws = new WireMockServer(options().dynamicPort());
@@ -87,7 +93,7 @@ class ControlPlaneCommandsTest {
             "--listen",
             "127.0.0.1:" + port);
     try (AwsOrchestratorCommand.Running r =
-        AwsOrchestratorCommand.start(DEPLOYMENT, flags, stubbedClients(), ENV)) {
+        AwsOrchestratorCommand.start(DEPLOYMENT, null, flags, stubbedClients(), ENV)) {
       LoggedRequest describe = awaitRequest("Action=DescribeDBInstances");
       assertThat(describe.getBodyAsString()).contains("DBInstanceIdentifier=summit-postgres-");
       assertThat(describe.getHeader("Authorization"))

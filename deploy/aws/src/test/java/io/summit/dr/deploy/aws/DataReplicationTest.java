@@ -4,7 +4,6 @@ import static io.summit.dr.deploy.aws.PlatformStacksTest.crossRegionImport;
 import static io.summit.dr.deploy.aws.PlatformStacksTest.properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.summit.dr.topology.TopologyLoader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,7 +71,7 @@ class DataReplicationTest {
         ExampleApp.exampleText()
             .replaceAll("(?m)^    #[^\n]*Multi-AZ[^\n]*\n    multi_az:\n(?:      [^\n]*\n)+", "");
     assertThat(text).doesNotContain("multi_az");
-    ExampleApp single = ExampleApp.of(TopologyLoader.parse("single-az.yaml", text));
+    ExampleApp single = ExampleApp.of("single-az.yaml", text);
     single.primary.hasResourceProperties("AWS::RDS::DBInstance", Map.of("MultiAZ", false));
     single.replicas.hasResourceProperties("AWS::RDS::DBInstance", Map.of("MultiAZ", false));
     single.primary.hasResourceProperties(
@@ -112,10 +111,16 @@ class DataReplicationTest {
     example.replicas.hasResourceProperties(
         "AWS::RDS::DBInstance",
         Map.of("KmsKeyId", Match.anyValue(), "StorageEncrypted", Match.absent(), "MultiAZ", true));
-    var writers = example.primary.findResources("Custom::CrossRegionExportWriter").values();
-    assertThat(writers).hasSize(1);
-    assertThat(String.valueOf(properties(writers.iterator().next()).get("WriterProps")))
-        .contains("region=us-east-1")
+    // one export writer per consuming region: the secondary's stacks, and the witness region's
+    // control plane (the stores' secrets)
+    var writers =
+        example.primary.findResources("Custom::CrossRegionExportWriter").values().stream()
+            .map(w -> String.valueOf(properties(w).get("WriterProps")))
+            .toList();
+    assertThat(writers).hasSize(2);
+    assertThat(writers.stream().filter(w -> w.contains("region=us-east-1")).findFirst())
+        .get()
+        .asString()
         .containsPattern("summituswest2Ref" + primaryId + "\\w*=\\{Ref=" + primaryId + "}");
   }
 

@@ -28,15 +28,15 @@ final class ExampleApp {
   final Template global;
 
   private ExampleApp() {
-    this(example());
+    this(example(), exampleText());
   }
 
-  private ExampleApp(Topology topology) {
+  private ExampleApp(Topology topology, String text) {
     aws = AwsTopology.of(topology, Settings.defaults());
     try {
       Path out = Files.createTempDirectory("summit-cdk-test");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(out)));
-      app = SummitApp.of(App.Builder.create().outdir(out.toString()).build(), aws);
+      app = SummitApp.of(App.Builder.create().outdir(out.toString()).build(), aws, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,8 +64,8 @@ final class ExampleApp {
   }
 
   /** Another topology's app, built anew (seconds): for what the example cannot show. */
-  static ExampleApp of(Topology topology) {
-    return new ExampleApp(topology);
+  static ExampleApp of(String fileName, String text) {
+    return new ExampleApp(TopologyLoader.parse(fileName, text), text);
   }
 
   static Topology example() {

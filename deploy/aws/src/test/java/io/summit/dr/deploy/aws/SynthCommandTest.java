@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -39,6 +40,19 @@ class SynthCommandTest {
     assertThat(out.toString())
         .contains("synthesised 9 stacks")
         .contains("primary us-west-2, secondary us-east-1, account 111111111111");
+    // the CDK's CloudFormation validation: no schema failure (F: a value CloudFormation or the
+    // service refuses, e.g. a security group description EC2 would reject) and no error (E);
+    // best-practice warnings (W) may stay: W3010 is the topology's pinned zones, on purpose
+    Path report = cdkOut.resolve("validation-report.json");
+    List<String> rules = new java.util.ArrayList<>();
+    if (Files.exists(report)) {
+      new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(report.toFile())
+          .findValues("ruleName")
+          .forEach(r -> rules.add(r.asText()));
+    }
+    assertThat(rules).noneMatch(r -> r.startsWith("F") || r.startsWith("E"));
+    assertThat(err.toString()).doesNotContain("is deprecated");
   }
 
   @Test
