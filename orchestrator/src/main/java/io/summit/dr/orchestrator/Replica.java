@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.orchestrator.api.ReplicaServer;
 import io.summit.dr.orchestrator.coordination.EtcdControlStore;
 import io.summit.dr.orchestrator.coordination.Leadership;
+import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -69,7 +72,8 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
         new EtcdControlStore(
             options.etcd(), topology.name(), Duration.ofMillis(800), AUTHORITY_BOUND);
     String self =
-        JSON.writeValueAsString(Map.of("id", options.id(), "api", options.listen().toString()));
+        JSON.writeValueAsString(
+            Map.of("id", options.id(), "api", advertised(options.listen()).toString()));
     this.leadership =
         new Leadership(
             control,
@@ -84,6 +88,29 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
             new InetSocketAddress(options.listen().host(), options.listen().port()),
             options.id(),
             this::leaderApi);
+  }
+
+  /**
+   * The API address other replicas redirect clients to: {@code listen}, or when it listens on every
+   * interface ({@code 0.0.0.0}, a container's usual binding) this host's own address, as its name
+   * resolves (a Fargate task's name resolves to its private IP).
+   */
+  static Endpoint advertised(Endpoint listen) {
+    String host = listen.host();
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.equals("[::]")) {
+      return listen;
+    }
+    try {
+      return new Endpoint(InetAddress.getLocalHost().getHostAddress(), listen.port());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "--listen: "
+              + listen
+              + " listens on every interface and this host's name does not resolve ("
+              + e.getMessage()
+              + "): expected a host name that resolves, or --listen HOST:PORT with the address",
+          e);
+    }
   }
 
   /** Starts a replica: its listener (as follower) and its campaign. */
