@@ -24,6 +24,8 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.UserData;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.CloudMapNamespaceOptions;
+import software.amazon.awscdk.services.ecs.CloudMapOptions;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
@@ -64,6 +66,8 @@ final class ControlPlaneStack extends Stack {
   // The peerings this stack requested, by the peer's region (see peerWith).
   final Map<String, Peering> peerings = new java.util.LinkedHashMap<>();
   final Role orchestratorRole;
+  // the orchestrator's API as this VPC resolves it (Cloud Map); a follower redirects to the leader
+  final String orchestratorUrl;
   final @Nullable Role agentRole;
 
   /**
@@ -120,7 +124,12 @@ final class ControlPlaneStack extends Stack {
         Cluster.Builder.create(this, "Cluster")
             .vpc(vpc)
             .clusterName(aws.name() + "-control")
+            // the orchestrator's name in this VPC: orchestrator.<namespace> (A records of its task)
+            .defaultCloudMapNamespace(
+                CloudMapNamespaceOptions.builder().name(namespace(aws)).vpc(vpc).build())
             .build();
+    orchestratorUrl =
+        "http://orchestrator." + namespace(aws) + ":" + ControlPlaneLaunch.ORCHESTRATOR_PORT;
     String image =
         CfnParameter.Builder.create(this, IMAGE_PARAMETER)
             .type("String")
@@ -285,6 +294,11 @@ final class ControlPlaneStack extends Stack {
     return sg;
   }
 
+  /** The control plane's private DNS namespace, in each control VPC. */
+  static String namespace(AwsTopology aws) {
+    return aws.name() + "-control.internal";
+  }
+
   /** The SSM parameter holding the deployment file in each control region. */
   static String deploymentParameter(AwsTopology aws) {
     return "/" + aws.name() + "/control/deployment";
@@ -329,6 +343,8 @@ final class ControlPlaneStack extends Stack {
             .build());
     FargateService.Builder.create(this, id + "Service")
         .cluster(cluster)
+        .cloudMapOptions(
+            CloudMapOptions.builder().name(id.toLowerCase(java.util.Locale.ROOT)).build())
         .taskDefinition(task)
         .desiredCount(1)
         .securityGroups(List.of(group))

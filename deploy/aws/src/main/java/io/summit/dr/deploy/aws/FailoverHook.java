@@ -1,8 +1,12 @@
 package io.summit.dr.deploy.aws;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awscdk.CfnParameter;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -20,8 +24,11 @@ import software.constructs.Construct;
  * {@code {"kind": "failover", "to": <secondary>, "requested_by": "cloudwatch-alarm ..."}}. The
  * orchestrator still applies its own rules (observer quorum, RPO budget, approval steps): the alarm
  * is one more observer, not a command. An HTTP 409 (a plan already runs) counts as success; other
- * failures throw, so that SNS retries. The stack parameter {@code OrchestratorUrl} left empty turns
- * the hook into a no-op that logs.
+ * failures throw, so that SNS retries. The function runs in the control-plane VPC of the global
+ * stack's region and posts to the orchestrator's private name there (a follower redirects it to the
+ * leader, across the VPC peering); with no control-plane stack in that region it runs outside any
+ * VPC and posts to the stack parameter {@code OrchestratorUrl}, which left empty turns the hook
+ * into a no-op that logs.
  *
  * <p>The hook authenticates: it sends {@code Authorization: Bearer <token>}, the token being a
  * Secrets Manager secret this construct generates ({@code <name>/orchestrator/hook-token}) that
@@ -77,20 +84,10 @@ final class FailoverHook extends Construct {
 
   final Topic topic;
   final Secret token;
-  final Function function;
 
+  /** The topic and the token, in the global stack; the function is {@link #subscribe}'s. */
   FailoverHook(Construct scope, String id, AwsTopology aws, IKey key) {
     super(scope, id);
-    CfnParameter url =
-        CfnParameter.Builder.create(this, URL_PARAMETER)
-            .type("String")
-            .defaultValue("")
-            .allowedPattern("^$|^https?://.+")
-            .description(
-                "Base URL of the Summit DR orchestrator API; the hook POSTs {url}/v1/plans."
-                    + " Empty: the hook only logs")
-            .build();
-    url.overrideLogicalId(URL_PARAMETER);
     topic =
         Topic.Builder.create(this, "Topic")
             .topicName(aws.name() + "-failover-trigger")
@@ -103,8 +100,32 @@ final class FailoverHook extends Construct {
             .generateSecretString(
                 SecretStringGenerator.builder().excludePunctuation(true).passwordLength(48).build())
             .build();
-    function =
-        Function.Builder.create(this, "Function")
+  }
+
+  /**
+   * The hook's function in {@code scope}, subscribed to the topic: in a control-plane VPC ({@code
+   * vpc}) it posts to {@code url}, the orchestrator's name there; without one (no control-plane
+   * stack in the global stack's region) to the stack parameter {@value #URL_PARAMETER}, which the
+   * operator sets to an address the function can reach.
+   */
+  Function subscribe(
+      Construct scope, String id, AwsTopology aws, @Nullable IVpc vpc, @Nullable String url) {
+    String target = url;
+    if (target == null) {
+      CfnParameter parameter =
+          CfnParameter.Builder.create(scope, URL_PARAMETER)
+              .type("String")
+              .defaultValue("")
+              .allowedPattern("^$|^https?://.+")
+              .description(
+                  "Base URL of the Summit DR orchestrator API; the hook POSTs {url}/v1/plans."
+                      + " Empty: the hook only logs")
+              .build();
+      parameter.overrideLogicalId(URL_PARAMETER);
+      target = parameter.getValueAsString();
+    }
+    Function.Builder b =
+        Function.Builder.create(scope, id)
             .description("Starts the " + aws.name() + " failover plan on the orchestrator")
             .runtime(Runtime.NODEJS_22_X)
             .handler("index.handler")
@@ -112,12 +133,17 @@ final class FailoverHook extends Construct {
             .timeout(Duration.seconds(30))
             .environment(
                 Map.of(
-                    "ORCHESTRATOR_URL", url.getValueAsString(),
+                    "ORCHESTRATOR_URL", target,
                     "FROM_REGION", aws.primary().name(),
                     "TO_REGION", aws.secondary().name(),
-                    "TOKEN_SECRET_ARN", token.getSecretArn()))
-            .build();
+                    "TOKEN_SECRET_ARN", token.getSecretArn()));
+    if (vpc != null) {
+      b.vpc(vpc)
+          .vpcSubnets(SubnetSelection.builder().subnetType(SubnetType.PRIVATE_WITH_EGRESS).build());
+    }
+    Function function = b.build();
     token.grantRead(function);
     function.addEventSource(new SnsEventSource(topic));
+    return function;
   }
 }

@@ -62,6 +62,13 @@ public final class SummitApp {
       control.forEach(earlier -> next.peerWith(earlier, layout));
       control.add(next);
     }
+    ControlPlaneStack home =
+        control.stream().filter(c -> c.region.equals(GlobalStack.REGION)).findFirst().orElse(null);
+    if (home != null) {
+      global.hook.subscribe(home, "FailoverHook", aws, home.vpc, home.orchestratorUrl);
+    } else {
+      global.hook.subscribe(global, "FailoverHookFunction", aws, null, null);
+    }
     for (int i = 0; i < control.size() - 1; i++) {
       controlRoutes.add(
           new ControlPlaneRoutesStack(

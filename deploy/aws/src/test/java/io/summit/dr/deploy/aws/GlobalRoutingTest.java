@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
 
 /** Route 53 health checks and records, health alarms, PagerDuty and the failover hook. */
 class GlobalRoutingTest {
@@ -118,8 +119,10 @@ class GlobalRoutingTest {
   }
 
   @Test
-  void hookPostsAFailoverPlanToTheOrchestratorUrlParameter() {
-    example.global.hasResourceProperties(
+  void hookPostsAFailoverPlanToTheOrchestratorsPrivateNameFromTheControlVpcOfTheGlobalRegion() {
+    Template home = Template.fromStack(ExampleApp.get().app.control().get(1));
+    assertThat(ExampleApp.get().app.control().get(1).getRegion()).isEqualTo("us-east-1");
+    home.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
             "Code",
@@ -127,25 +130,45 @@ class GlobalRoutingTest {
                 "ZipFile",
                 Match.stringLikeRegexp(
                     "[\\s\\S]*kind: 'failover',\\s+to: process.env.TO_REGION[\\s\\S]*"))));
-    example.global.hasResourceProperties(
+    home.hasResourceProperties(
         "AWS::Lambda::Function",
         Map.of(
             "Runtime",
             "nodejs22.x",
+            "VpcConfig",
+            Match.objectLike(Map.of("SubnetIds", Match.anyValue())),
             "Environment",
             Map.of(
                 "Variables",
-                Map.of(
-                    "ORCHESTRATOR_URL", Map.of("Ref", "OrchestratorUrl"),
-                    "FROM_REGION", "us-west-2",
-                    "TO_REGION", "us-east-1"))));
-    example.global.hasResourceProperties(
-        "AWS::SNS::Subscription",
+                Match.objectLike(
+                    Map.of(
+                        "ORCHESTRATOR_URL", "http://orchestrator.summit-control.internal:8080",
+                        "FROM_REGION", "us-west-2",
+                        "TO_REGION", "us-east-1")))));
+    home.hasResourceProperties(
+        "AWS::SNS::Subscription", Map.of("Protocol", "lambda", "TopicArn", Match.anyValue()));
+    home.hasResourceProperties("AWS::ServiceDiscovery::Service", Map.of("Name", "orchestrator"));
+    assertThat(example.global.toJSON().toString()).doesNotContain("ORCHESTRATOR_URL");
+    assertThat(example.global.findParameters("OrchestratorUrl")).isEmpty();
+  }
+
+  @Test
+  void withoutAControlPlaneInTheGlobalRegionTheHookPostsToTheOrchestratorUrlParameter() {
+    String text =
+        ExampleApp.exampleText()
+            .replace("us-east-1", "eu-west-1")
+            .replace("us-west-2", "eu-central-1");
+    ExampleApp other = ExampleApp.of("eu.yaml", text);
+
+    other.global.hasResourceProperties(
+        "AWS::Lambda::Function",
         Map.of(
-            "Protocol",
-            "lambda",
-            "TopicArn",
-            Map.of("Ref", Match.stringLikeRegexp("^FailoverHookTopic.*"))));
+            "Environment",
+            Map.of(
+                "Variables",
+                Match.objectLike(Map.of("ORCHESTRATOR_URL", Map.of("Ref", "OrchestratorUrl"))))));
+    other.global.hasResourceProperties(
+        "AWS::Lambda::Function", Map.of("VpcConfig", Match.absent()));
   }
 
   @Test
