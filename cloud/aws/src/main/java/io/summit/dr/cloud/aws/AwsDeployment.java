@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * account: "123456789012"
  * hosted_zone_id: Z0123456789ABCDEFGHIJ      # optional: else looked up by name
  * aurora: [postgres]                         # optional
- * kubeconfig: /etc/summit-dr/kubeconfig      # optional: one context per region, named by it
+ * eks:                                       # each region's cluster, reached with a token made
+ *   us-west-2: {endpoint: "https://...", ca_data: "LS0t..."}   # from the task's credentials
+ * kubeconfig: /etc/summit-dr/kubeconfig      # or: one context per region, named by it
  * stores:
  *   postgres:
  *     user: summit
@@ -55,11 +57,20 @@ public record AwsDeployment(
     @Nullable String hostedZoneId,
     Set<String> aurora,
     @Nullable Path kubeconfig,
+    Map<String, EksCluster> eks,
     Map<String, StoreAccess> stores) {
   public AwsDeployment {
     aurora = Set.copyOf(aurora);
+    eks = Map.copyOf(eks);
     stores = Map.copyOf(stores);
   }
+
+  /**
+   * A region's EKS cluster as the orchestrator reaches it with a token made from its own AWS
+   * credentials ({@link EksToken}): the API endpoint and the cluster's CA (base64 PEM, as {@code
+   * DescribeCluster} and the CDK's {@code clusterCertificateAuthorityData} give it).
+   */
+  public record EksCluster(String endpoint, String caData) {}
 
   /**
    * How one store's data plane is reached in each region: endpoint, login (none for Neo4j, whose
@@ -81,7 +92,7 @@ public record AwsDeployment(
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> TOP =
-      Set.of("account", "hosted_zone_id", "aurora", "kubeconfig", "stores");
+      Set.of("account", "hosted_zone_id", "aurora", "kubeconfig", "eks", "stores");
   private static final Set<String> STORE =
       Set.of("user", "password_env", "tls", "ca_file", "endpoints", "admin");
 
@@ -130,6 +141,7 @@ public record AwsDeployment(
       }
     }
     String kube = text(root, "kubeconfig");
+    Map<String, EksCluster> eks = eks(problems, root.path("eks"), topology);
     Map<String, StoreAccess> stores = new LinkedHashMap<>();
     JsonNode storesNode = root.path("stores");
     for (Iterator<String> it = storesNode.fieldNames(); it.hasNext(); ) {
@@ -155,7 +167,7 @@ public record AwsDeployment(
       throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
     }
     return new AwsDeployment(
-        account, zone, aurora, kube == null ? null : Path.of(kube), Map.copyOf(stores));
+        account, zone, aurora, kube == null ? null : Path.of(kube), eks, Map.copyOf(stores));
   }
 
   private static StoreAccess access(
@@ -251,6 +263,45 @@ public record AwsDeployment(
     return out;
   }
 
+  private static Map<String, EksCluster> eks(List<String> problems, JsonNode n, Topology topology) {
+    Map<String, EksCluster> out = new LinkedHashMap<>();
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String region = it.next();
+      String at = "eks." + region;
+      if (topology.region(region).isEmpty()) {
+        problems.add(at + ": not a region of the topology");
+        continue;
+      }
+      JsonNode c = n.path(region);
+      unknown(problems, at + ".", c, Set.of("endpoint", "ca_data"));
+      String endpoint = text(c, "endpoint");
+      String ca = text(c, "ca_data");
+      if (endpoint == null || !endpoint.matches("https://[^/\\s]+/?")) {
+        problems.add(
+            at + ".endpoint: '" + endpoint + "' (expected: the cluster's https:// API endpoint)");
+      }
+      if (ca == null || !pem(ca)) {
+        problems.add(
+            at + ".ca_data: not a base64 PEM certificate (expected: the cluster's CA data)");
+      }
+      if (endpoint != null && ca != null) {
+        out.put(region, new EksCluster(endpoint, ca));
+      }
+    }
+    return out;
+  }
+
+  private static boolean pem(String base64) {
+    try {
+      return new String(
+              java.util.Base64.getMimeDecoder().decode(base64),
+              java.nio.charset.StandardCharsets.US_ASCII)
+          .contains("-----BEGIN CERTIFICATE-----");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
@@ -268,7 +319,7 @@ public record AwsDeployment(
 
   /** This deployment with the write record in zone {@code id}. */
   public AwsDeployment withHostedZoneId(String id) {
-    return new AwsDeployment(account, id, aurora, kubeconfig, stores);
+    return new AwsDeployment(account, id, aurora, kubeconfig, eks, stores);
   }
 
   /** The targets the runbook addresses, for this deployment of {@code topology}. */

@@ -1,6 +1,7 @@
 package io.summit.dr.cloud.aws;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.summit.dr.orchestrator.OrchestratorMain;
@@ -152,29 +153,48 @@ public final class AwsEnvironment {
   }
 
   private static Services services(AwsDeployment deployment, AwsContext ctx) {
-    Path kubeconfig = deployment.kubeconfig();
     Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+    EksToken tokens = new EksToken(ctx.clients().credentials(), Clock.systemUTC());
     Function<String, KubernetesClient> cluster =
         region ->
-            clients.computeIfAbsent(
-                region,
-                r -> {
-                  if (kubeconfig == null) {
-                    throw new IllegalArgumentException(
-                        "kubeconfig: missing from the deployment file (expected: a kubeconfig with"
-                            + " a context named "
-                            + r
-                            + " for the region's EKS cluster)");
-                  }
-                  try {
-                    Config config =
-                        Config.fromKubeconfig(
-                            r, Files.readString(kubeconfig), kubeconfig.toString());
-                    return new KubernetesClientBuilder().withConfig(config).build();
-                  } catch (IOException e) {
-                    throw new UncheckedIOException("kubeconfig: " + kubeconfig, e);
-                  }
-                });
+            clients.computeIfAbsent(region, r -> client(deployment, ctx.targets(), tokens, r));
     return new EksServices(ctx.targets(), cluster, ctx.runner());
+  }
+
+  /**
+   * The Kubernetes client of {@code region}'s cluster: from the deployment's {@code eks} entry with
+   * a fresh token per request (EKS tokens last 15 minutes, presigned ones a minute here), else from
+   * the kubeconfig's context named by the region.
+   */
+  static KubernetesClient client(
+      AwsDeployment deployment, AwsTargets targets, EksToken tokens, String region) {
+    AwsDeployment.EksCluster eks = deployment.eks().get(region);
+    if (eks != null) {
+      String name = targets.eksCluster(region);
+      Config config =
+          new ConfigBuilder(Config.empty())
+              .withMasterUrl(eks.endpoint())
+              .withCaCertData(eks.caData())
+              .withOauthTokenProvider(() -> tokens.token(name, region))
+              .build();
+      return new KubernetesClientBuilder().withConfig(config).build();
+    }
+    Path kubeconfig = deployment.kubeconfig();
+    if (kubeconfig == null) {
+      throw new IllegalArgumentException(
+          "eks."
+              + region
+              + ": missing from the deployment file, and no kubeconfig (expected: the cluster's"
+              + " endpoint and ca_data, or a kubeconfig with a context named "
+              + region
+              + ")");
+    }
+    try {
+      Config config =
+          Config.fromKubeconfig(region, Files.readString(kubeconfig), kubeconfig.toString());
+      return new KubernetesClientBuilder().withConfig(config).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException("kubeconfig: " + kubeconfig, e);
+    }
   }
 }

@@ -45,6 +45,9 @@ class AwsDeploymentTest {
     assertThat(java.util.Objects.requireNonNull(d.stores().get("neo4j")).admin())
         .containsOnlyKeys("us-west-2", "us-east-1");
     assertThat(d.targets(Fixtures.topology()).account()).isEqualTo("111111111111");
+    assertThat(d.eks()).containsOnlyKeys("us-west-2", "us-east-1");
+    assertThat(java.util.Objects.requireNonNull(d.eks().get("us-east-1")).endpoint())
+        .isEqualTo("https://FEDCBA9876543210FEDCBA9876543210.gr7.us-east-1.eks.amazonaws.com");
   }
 
   @Test
@@ -56,6 +59,9 @@ class AwsDeploymentTest {
         account: 1234
         aurora: [redis]
         colour: blue
+        eks:
+          mars-1: {endpoint: "https://x", ca_data: "x"}
+          us-west-2: {endpoint: "http://plain", ca_data: "bm90IGEgY2VydA=="}
         stores:
           postgres:
             user: summit
@@ -81,6 +87,9 @@ class AwsDeploymentTest {
         .hasMessageContaining("stores.postgres.endpoints.us-east-1: missing (expected: HOST:PORT)")
         .hasMessageContaining("stores.redis.user: missing")
         .hasMessageContaining("stores.redis.endpoints.us-west-2: ")
+        .hasMessageContaining("eks.mars-1: not a region of the topology")
+        .hasMessageContaining("eks.us-west-2.endpoint: 'http://plain' (expected: the cluster's")
+        .hasMessageContaining("eks.us-west-2.ca_data: not a base64 PEM certificate")
         .hasMessageContaining("stores.neo4j: missing");
   }
 

@@ -19,7 +19,10 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
  *       the topology names an AWS witness region): the control plane ({@link ControlPlaneStack}),
  *       each requesting a VPC peering with the ones before it;
  *   <li>{@code <name>-control-routes-<region>} in the primary and the secondary region: the routes
- *       back through those peerings ({@link ControlPlaneRoutesStack}).
+ *       back through those peerings ({@link ControlPlaneRoutesStack});
+ *   <li>{@code <name>-control-access-<region>} in the primary and the secondary region: the
+ *       orchestrator roles' access entries to the region's EKS cluster ({@link
+ *       ClusterAccessStack}).
  * </ol>
  *
  * Stacks refer to each other by CDK (cross-region) references, which also order the deployment;
@@ -33,6 +36,7 @@ public final class SummitApp {
   private final GlobalStack global;
   private final List<ControlPlaneStack> control = new java.util.ArrayList<>();
   private final List<ControlPlaneRoutesStack> controlRoutes = new java.util.ArrayList<>();
+  private final List<ClusterAccessStack> clusterAccess = new java.util.ArrayList<>();
 
   private SummitApp(App app, AwsTopology aws, String topologyYaml) {
     this.app = app;
@@ -73,6 +77,9 @@ public final class SummitApp {
       controlRoutes.add(
           new ControlPlaneRoutesStack(
               app, aws, layout, control.get(i), control.subList(i + 1, control.size())));
+    }
+    for (String region : List.of(aws.primary().name(), aws.secondary().name())) {
+      clusterAccess.add(new ClusterAccessStack(app, aws, region, control));
     }
   }
 
@@ -115,11 +122,17 @@ public final class SummitApp {
     return List.copyOf(controlRoutes);
   }
 
+  /** The orchestrator roles' access entries, one stack per data region's EKS cluster. */
+  public List<Stack> clusterAccess() {
+    return List.copyOf(clusterAccess);
+  }
+
   /** The stacks in deployment order. */
   public List<Stack> stacks() {
     List<Stack> out = new java.util.ArrayList<>(List.of(secondary, primary, replicas, global));
     out.addAll(control);
     out.addAll(controlRoutes);
+    out.addAll(clusterAccess);
     return out;
   }
 }

@@ -93,6 +93,31 @@ class ControlPlaneTasksTest {
   }
 
   @Test
+  void everyOrchestratorRoleMayEditTheTopologysNamespaceInEachDataRegionsCluster() {
+    List<Stack> access = ExampleApp.get().app.clusterAccess();
+    assertThat(access)
+        .extracting(Stack::getStackName)
+        .containsExactly("summit-control-access-us-west-2", "summit-control-access-us-east-1");
+    for (Stack stack : access) {
+      Map<String, Map<String, Object>> entries =
+          Template.fromStack(stack).findResources("AWS::EKS::AccessEntry");
+      assertThat(entries).hasSize(3);
+      for (Object e : entries.values()) {
+        Map<String, Object> p = PlatformStacksTest.properties(e);
+        assertThat(p.get("ClusterName"))
+            .isEqualTo(
+                stack.getRegion().equals("us-west-2")
+                    ? "summit-primary-cluster"
+                    : "summit-secondary-cluster");
+        assertThat(String.valueOf(p.get("AccessPolicies")))
+            .contains("arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy")
+            .contains("Type=namespace")
+            .contains("Namespaces=[summit]");
+      }
+    }
+  }
+
+  @Test
   void eachTasksApiPortIsOpenToTheThreeControlVpcsOnly() {
     for (Stack stack : ExampleApp.get().app.control()) {
       Template t = Template.fromStack(stack);

@@ -38,7 +38,7 @@ class SynthCommandTest {
     assertThat(Files.readString(cdkOut.resolve("manifest.json")))
         .contains("aws://111111111111/us-west-2");
     assertThat(out.toString())
-        .contains("synthesised 9 stacks")
+        .contains("synthesised 11 stacks")
         .contains("primary us-west-2, secondary us-east-1, account 111111111111");
     // the CDK's CloudFormation validation: no schema failure (F: a value CloudFormation or the
     // service refuses, e.g. a security group description EC2 would reject) and no error (E);
