@@ -651,7 +651,8 @@ public final class Drill {
                   continue;
                 }
                 Store s = topology.store(n.name()).orElseThrow();
-                if (!StoreAudit.missing(s, layout.store(s.kind(), n.region()), ids).isEmpty()) {
+                if (!StoreAudit.missing(s, n.region(), layout.store(s.kind(), n.region()), ids)
+                    .isEmpty()) {
                   return false;
                 }
               }
@@ -1014,7 +1015,7 @@ public final class Drill {
     Map<String, Set<String>> missing = new LinkedHashMap<>();
     for (Store s : topology.stores()) {
       try {
-        missing.put(s.name(), StoreAudit.missing(s, layout.store(s.kind(), writer), acked));
+        missing.put(s.name(), StoreAudit.missing(s, writer, layout.store(s.kind(), writer), acked));
       } catch (DrillException e) {
         // No failover happened and the writer region is gone, say: nothing to read the writes
         // from. The run is reported, its loss unknown, and it counts as failed.

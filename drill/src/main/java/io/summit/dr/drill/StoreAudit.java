@@ -5,8 +5,8 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.topology.Store;
-import io.summit.dr.topology.StoreKind;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,10 +20,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Checks which of a set of entity ids one store node holds, reading the node directly (not through
- * the service): the {@code entities} table of PostgreSQL, the {@code entity:ID} keys of Redis.
+ * the service): the {@code entities} table of PostgreSQL, the {@code entity:ID} keys of Redis, the
+ * {@code entities/ID.json} objects of a region's bucket (a latest version that is not a delete
+ * marker).
  */
 final class StoreAudit {
   private static final int BATCH = 2000;
@@ -35,10 +39,20 @@ final class StoreAudit {
    *
    * @throws DrillException when the node cannot be read
    */
-  static Set<String> missing(Store store, Endpoint node, Collection<String> ids) {
+  static Set<String> missing(Store store, String region, Endpoint node, Collection<String> ids) {
     List<String> all = new ArrayList<>(new TreeSet<>(ids));
     Set<String> present =
-        store.kind() == StoreKind.POSTGRES ? postgres(node, all) : redis(store, node, all);
+        switch (store.kind()) {
+          case POSTGRES -> postgres(node, all);
+          case REDIS -> redis(store, node, all);
+          case OBJECTS -> objects(store, region, node);
+          case NEO4J ->
+              throw new DrillException(
+                  "audit: "
+                      + store.name()
+                      + ": neo4j entities are not audited yet (expected: postgres, redis or"
+                      + " objects stores)");
+        };
     Set<String> missing = new TreeSet<>(all);
     missing.removeAll(present);
     return missing;
@@ -69,6 +83,46 @@ final class StoreAudit {
       throw new DrillException("audit: postgres at " + node + ": " + e.getMessage(), e);
     }
   }
+
+  /**
+   * The ids whose {@code entities/ID.json} has a current version in the region's bucket: its latest
+   * entry is a version, not a delete marker. From the version listing: S3Mock's plain listing still
+   * shows a key whose current version is a delete marker.
+   */
+  private static Set<String> objects(Store store, String region, Endpoint node) {
+    Set<String> present = new HashSet<>();
+    Set<String> deleted = new HashSet<>();
+    String bucket = store.objectRule().bucket(region);
+    try (S3Client s3 = S3Clients.at(node, Duration.ofSeconds(10))) {
+      for (var page :
+          s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(ENTITIES).maxKeys(1000))) {
+        for (var v : page.versions()) {
+          if (Boolean.TRUE.equals(v.isLatest())) {
+            id(v.key()).ifPresent(present::add);
+          }
+        }
+        for (var m : page.deleteMarkers()) {
+          if (Boolean.TRUE.equals(m.isLatest())) {
+            id(m.key()).ifPresent(deleted::add);
+          }
+        }
+      }
+      present.removeAll(deleted);
+      return present;
+    } catch (SdkException e) {
+      throw new DrillException(
+          "audit: " + store.name() + " bucket " + bucket + " at " + node + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static java.util.Optional<String> id(String key) {
+    return key.startsWith(ENTITIES) && key.endsWith(".json")
+        ? java.util.Optional.of(key.substring(ENTITIES.length(), key.length() - ".json".length()))
+        : java.util.Optional.empty();
+  }
+
+  private static final String ENTITIES = "entities/";
 
   private static Set<String> redis(Store store, Endpoint node, List<String> ids) {
     Set<String> present = new HashSet<>();

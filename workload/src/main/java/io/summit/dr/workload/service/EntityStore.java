@@ -77,6 +77,8 @@ final class EntityStore implements AutoCloseable {
   private final UnaryOperator<Endpoint> route;
   private final Duration timeout;
   private volatile @Nullable Wiring wiring;
+  // entities/<id>.json in object storage, when the topology has an objects store
+  private final @Nullable EntityObjects objects;
   private volatile boolean schemaReady;
   private final Object schemaLock = new Object();
 
@@ -95,6 +97,12 @@ final class EntityStore implements AutoCloseable {
     this.redisStore = storeOf(topology, StoreKind.REDIS);
     this.route = route;
     this.timeout = timeout;
+    this.objects =
+        topology.stores().stream()
+            .filter(s -> s.kind() == StoreKind.OBJECTS)
+            .findFirst()
+            .map(s -> new EntityObjects(s, region, route, timeout))
+            .orElse(null);
   }
 
   private static String storeOf(Topology topology, StoreKind kind) {
@@ -139,6 +147,9 @@ final class EntityStore implements AutoCloseable {
     PostgresNode pgReader =
         old != null ? old.pgReader() : postgres(region, reader(pg), READER_POOL_WAIT);
     RedisNode redisReader = old != null ? old.redisReader() : redis(region, reader(rd));
+    if (objects != null) {
+      objects.apply(e);
+    }
     wiring =
         new Wiring(
             e.version(), e.writerRegion(), e.term(), pgWriter, redisWriter, pgReader, redisReader);
@@ -236,7 +247,48 @@ final class EntityStore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new StoreException(w.redisWriter().id() + ": " + e.getMessage(), e);
     }
+    if (objects != null) {
+      objects.put(id, document(id, seq, payload));
+    }
     return new Ack(w.writerRegion(), w.term());
+  }
+
+  /** Whether the entities also have a document in object storage. */
+  boolean hasObjects() {
+    return objects != null;
+  }
+
+  /**
+   * Adds a delete marker to the entity's document (its versions stay, in both regions).
+   *
+   * @return the writer region that took it
+   * @throws StoreException naming the bucket; IllegalStateException without an objects store
+   */
+  String deleteObject(String id) {
+    return requireObjects().delete(id);
+  }
+
+  /** This region's copy of the entity's document; empty when none or deleted. */
+  Optional<String> readObject(String id) {
+    return requireObjects().read(id);
+  }
+
+  private EntityObjects requireObjects() {
+    EntityObjects o = objects;
+    if (o == null) {
+      throw new IllegalStateException(
+          "stores: no objects store in the topology (expected: one, for entities/ID.json)");
+    }
+    return o;
+  }
+
+  /** The entity's document: {@code {"id", "seq", "payload"}}. */
+  static String document(String id, long seq, String payload) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("id", id);
+    o.put("seq", seq);
+    o.put("payload", payload);
+    return o.toString();
   }
 
   /** An acknowledged write: the writer region that took it and the term it was routed with. */
@@ -421,6 +473,9 @@ final class EntityStore implements AutoCloseable {
       w.redisWriter().close();
       w.pgReader().close();
       w.redisReader().close();
+    }
+    if (objects != null) {
+      objects.close();
     }
   }
 }

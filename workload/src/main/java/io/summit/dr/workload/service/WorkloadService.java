@@ -36,6 +36,10 @@ import org.jspecify.annotations.Nullable;
  *                       PostgreSQL and a key in Redis, in the writer region; 201
  *                       {"id", "seq", "region", "writer_region", "instance"}
  * GET  /entities/{id}   this region's copy: 200 {"id", "seq", "payload", "region", "cache"}, or 404
+ * GET  /entities/{id}/object   this region's copy of entities/{id}.json (with an objects store):
+ *                       200 {"id", "seq", "payload"}, or 404 when none or deleted
+ * DELETE /entities/{id} a delete marker on entities/{id}.json in the writer region's bucket (its
+ *                       versions stay): 200 {"id", "deleted", "writer_region"}
  * GET  /healthz         200 while the process runs
  * GET  /readyz          200 when discovery is known and this region's nodes answered the last check
  *                       (every 100 ms, off the request path); 503 with the problems otherwise
@@ -175,6 +179,12 @@ public final class WorkloadService implements AutoCloseable {
         ready(x);
       } else if (path.equals("/entities") && method.equals("POST")) {
         create(x);
+      } else if (path.startsWith("/entities/")
+          && path.endsWith("/object")
+          && (method.equals("GET") || method.equals("HEAD"))) {
+        getObject(x, path.substring("/entities/".length(), path.length() - "/object".length()));
+      } else if (path.startsWith("/entities/") && method.equals("DELETE")) {
+        delete(x, path.substring("/entities/".length()));
       } else if (path.startsWith("/entities/") && (method.equals("GET") || method.equals("HEAD"))) {
         get(x, path.substring("/entities/".length()));
       } else if (path.startsWith("/registers/") && method.equals("PUT")) {
@@ -182,7 +192,14 @@ public final class WorkloadService implements AutoCloseable {
       } else if (path.startsWith("/registers/") && method.equals("GET")) {
         getRegister(x, path.substring("/registers/".length()));
       } else if (path.equals("/entities") || path.startsWith("/entities/")) {
-        reply(x, 405, error("method: " + method + " (expected: POST /entities, GET /entities/ID)"));
+        reply(
+            x,
+            405,
+            error(
+                "method: "
+                    + method
+                    + " (expected: POST /entities, GET /entities/ID, GET /entities/ID/object,"
+                    + " DELETE /entities/ID)"));
       } else {
         reply(
             x,
@@ -443,6 +460,66 @@ public final class WorkloadService implements AutoCloseable {
     out.put("region", region);
     out.put("cache", found.get().cache());
     reply(x, 200, out);
+  }
+
+  /** {@code GET /entities/ID/object}: this region's copy of the entity's document. */
+  private void getObject(HttpExchange x, String id) throws IOException {
+    if (!objectsRequest(x, id)) {
+      return;
+    }
+    Optional<String> doc;
+    try {
+      doc = store.readObject(id);
+    } catch (EntityStore.StoreException e) {
+      reply(x, 503, error(e.getMessage()));
+      return;
+    }
+    if (doc.isEmpty()) {
+      reply(x, 404, error("id: '" + id + "' has no document in " + region + " (none, or deleted)"));
+      return;
+    }
+    reply(x, 200, JSON.readTree(doc.get()));
+  }
+
+  /** {@code DELETE /entities/ID}: a delete marker on the entity's document. */
+  private void delete(HttpExchange x, String id) throws IOException {
+    if (!objectsRequest(x, id)) {
+      return;
+    }
+    String writer;
+    try {
+      writer = store.deleteObject(id);
+    } catch (EntityStore.StoreException e) {
+      reply(x, 503, error(e.getMessage()));
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", id);
+    out.put("deleted", EntityObjects.key(id) + ": delete marker");
+    out.put("region", region);
+    out.put("writer_region", writer);
+    reply(x, 200, out);
+  }
+
+  /** Answers 400 or 405 and returns false when {@code id} or the topology does not allow it. */
+  private boolean objectsRequest(HttpExchange x, String id) throws IOException {
+    if (id.isEmpty() || id.contains("/")) {
+      reply(x, 400, error("id: '" + id + "' (expected: /entities/ID)"));
+      return false;
+    }
+    if (!store.hasObjects()) {
+      reply(
+          x,
+          405,
+          error(
+              "method: "
+                  + x.getRequestMethod()
+                  + " "
+                  + x.getRequestURI().getPath()
+                  + " (expected: a topology with an objects store; this one has none)"));
+      return false;
+    }
+    return true;
   }
 
   private static Map<String, String> error(@Nullable String message) {
