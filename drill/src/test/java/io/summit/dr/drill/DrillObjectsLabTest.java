@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -156,5 +157,47 @@ class DrillObjectsLabTest {
           .as("doc-1 was deleted: a delete marker is its current version")
           .containsExactly("doc-1");
     }
+  }
+
+  @Test
+  @Order(3)
+  void aSwitchoverWaitsForTheBucketsToCatchUpAndLosesNoObject() {
+    Drill.Options options =
+        new Drill.Options(
+            Scenario.SWITCHOVER,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(3),
+            WRITES_PER_SECOND,
+            WRITES_PER_SECOND,
+            10,
+            Duration.ofSeconds(2),
+            Path.of("target", "drill-reports-objects").toAbsolutePath());
+    Drill.Progress progress =
+        new Drill.Progress() {
+          @Override
+          public void step(String line) {
+            System.out.println(line);
+          }
+
+          @Override
+          public void live(String line) {
+            System.out.println("  " + line);
+          }
+        };
+    DrillResult r = new Drill(lab, options, progress).run(1);
+    System.out.println(DrillReport.summary(r).toPrettyString());
+    DrillMetrics m = r.metrics();
+
+    DrillResult.PlanSummary plan = java.util.Objects.requireNonNull(r.plan(), "no plan ran");
+    assertThat(plan.state()).as(plan.toString()).isEqualTo("succeeded");
+    assertThat(r.writerAfter()).isEqualTo("us-east-1");
+    assertThat(r.steps())
+        .filteredOn(s -> s.name().equals("catch-up/objects"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.outcome()).isEqualTo("applied"));
+    assertThat(m.lostByStore()).containsEntry("objects", 0L);
+    assertThat(m.lostWrites()).isZero();
+    assertThat(m.splitBrainWrites()).isZero();
+    assertThat(m.ackedWrites()).isGreaterThan(100);
   }
 }

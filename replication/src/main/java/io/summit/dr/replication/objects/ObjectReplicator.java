@@ -108,11 +108,12 @@ public final class ObjectReplicator {
 
   /** Lists the source, settles every new version and marker, then syncs replica changes back. */
   public synchronized PassResult pass() {
+    Instant started = clock.instant();
     List<Item> pending;
     try {
       pending = pending(list(source, rule.prefix()));
     } catch (SdkClientException | S3Exception e) {
-      return stopped(0, -1, e);
+      return stopped(started, 0, -1, e);
     }
     int done = 0;
     try {
@@ -126,17 +127,17 @@ public final class ObjectReplicator {
         lastSync = clock.instant();
       }
     } catch (SdkClientException | S3Exception e) {
-      return stopped(done, pending.size() - done, e);
+      return stopped(started, done, pending.size() - done, e);
     }
     recovering = false;
-    metrics.passEnded(clock.instant(), null);
+    metrics.passEnded(clock.instant(), started, null);
     return new PassResult(done, 0, null);
   }
 
-  private PassResult stopped(int done, int left, RuntimeException e) {
+  private PassResult stopped(Instant started, int done, int left, RuntimeException e) {
     String why = e.getClass().getSimpleName() + ": " + e.getMessage();
     LOG.debug("{} -> {}: pass stopped: {}", source.region(), destination.region(), why);
-    metrics.passEnded(clock.instant(), why);
+    metrics.passEnded(clock.instant(), started, why);
     return new PassResult(done, left, why);
   }
 

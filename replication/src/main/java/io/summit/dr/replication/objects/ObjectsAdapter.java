@@ -93,7 +93,10 @@ public final class ObjectsAdapter implements StoreAdapter {
           role.fenced() ? StoreRole.FENCED : StoreRole.PRIMARY,
           null,
           null,
-          "term " + role.term(),
+          // a primary's position is the time it was observed at, in epoch milliseconds: a replica
+          // holds every version the primary held then once a complete replication pass toward it
+          // started later (see replicaObservation); catch-up compares the two
+          Long.toString(now.toEpochMilli()),
           bucket + (role.fenced() ? " fenced" : ""),
           now);
     }
@@ -106,7 +109,9 @@ public final class ObjectsAdapter implements StoreAdapter {
     long bytes = 0;
     long oldestMs = 0;
     @Nullable Instant measured = null;
+    @Nullable Instant complete = null;
     boolean fresh = true;
+    boolean everyComplete = true;
     for (Endpoint r : replicators) {
       @Nullable JsonNode toMe;
       try {
@@ -127,6 +132,13 @@ public final class ObjectsAdapter implements StoreAdapter {
       ops += toMe.path("pending_operations").asLong();
       bytes += toMe.path("pending_bytes").asLong();
       oldestMs = Math.max(oldestMs, toMe.path("oldest_pending_age_ms").asLong(0));
+      JsonNode started = toMe.get("last_complete_pass_started_at");
+      if (started == null || started.isNull()) {
+        everyComplete = false;
+      } else {
+        Instant s = Instant.parse(started.asText());
+        complete = complete == null || s.isBefore(complete) ? s : complete;
+      }
       JsonNode last = toMe.get("last_pass_at");
       if (last == null || last.isNull() || !toMe.path("last_error").isNull()) {
         fresh = false;
@@ -141,7 +153,7 @@ public final class ObjectsAdapter implements StoreAdapter {
         StoreRole.REPLICA,
         bytes,
         oldestMs / 1000.0,
-        null,
+        everyComplete && complete != null ? Long.toString(complete.toEpochMilli()) : null,
         ops + " pending operations, " + bytes + " bytes",
         now,
         fresh && measured != null,

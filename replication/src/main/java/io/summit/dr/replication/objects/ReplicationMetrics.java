@@ -28,6 +28,7 @@ public final class ReplicationMetrics {
       long failed,
       long replicas,
       @Nullable Instant lastPassAt,
+      @Nullable Instant lastCompletePassStartedAt,
       @Nullable String lastError) {}
 
   private final String source;
@@ -41,6 +42,9 @@ public final class ReplicationMetrics {
   private long pendingBytes;
   private @Nullable Instant oldestPending;
   private @Nullable Instant lastPassAt;
+  // when the last pass that settled everything began listing: the destination has every version
+  // the source held then
+  private @Nullable Instant lastCompletePassStartedAt;
   private @Nullable String lastError;
 
   public ReplicationMetrics(String source, String destination) {
@@ -68,9 +72,10 @@ public final class ReplicationMetrics {
     oldestPending = oldest;
   }
 
-  synchronized void passEnded(Instant at, @Nullable String error) {
+  synchronized void passEnded(Instant at, Instant startedAt, @Nullable String error) {
     if (error == null) {
       lastPassAt = at;
+      lastCompletePassStartedAt = startedAt;
     }
     lastError = error;
   }
@@ -90,6 +95,7 @@ public final class ReplicationMetrics {
         failed,
         replicas,
         lastPassAt,
+        lastCompletePassStartedAt,
         lastError);
   }
 

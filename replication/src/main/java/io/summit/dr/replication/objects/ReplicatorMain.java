@@ -174,6 +174,9 @@ public final class ReplicatorMain {
       m.put("failed", s.failed());
       m.put("replicas", s.replicas());
       m.put("last_pass_at", s.lastPassAt() == null ? null : s.lastPassAt().toString());
+      m.put(
+          "last_complete_pass_started_at",
+          s.lastCompletePassStartedAt() == null ? null : s.lastCompletePassStartedAt().toString());
       m.put("last_error", s.lastError());
       peers.add(m);
     }
