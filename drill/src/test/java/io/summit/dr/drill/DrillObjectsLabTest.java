@@ -32,24 +32,11 @@ import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillObjectsLabTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String OBJECTS_STORE =
-      """
-        - name: objects
-          kind: objects
-          primary_region: us-west-2
-          replica_regions: [us-east-1]
-          replication: async
-          rpo_budget: 500ms
-          objects: {delete_marker_replication: true, replica_modifications: true}
-
-      health:""";
-
   private Lab lab;
 
   @BeforeAll
   void up() throws Exception {
-    lab =
-        TestLabs.prepare("drill-objects", yaml -> yaml.replace("\nhealth:", "\n" + OBJECTS_STORE));
+    lab = TestLabs.prepare("drill-objects", TestLabs::withObjectsStore);
     lab.up(TestLabs.config(lab), System.out::println);
   }
 

@@ -41,6 +41,27 @@ public final class TestLabs {
     return Lab.at(dir);
   }
 
+  /**
+   * Edits the example topology to add an objects store (primary us-west-2, replica us-east-1,
+   * delete markers and replica modifications replicated), for {@link #prepare(String,
+   * java.util.function.UnaryOperator)}.
+   */
+  public static String withObjectsStore(String yaml) {
+    return yaml.replace(
+        "\nhealth:",
+        """
+
+          - name: objects
+            kind: objects
+            primary_region: us-west-2
+            replica_regions: [us-east-1]
+            replication: async
+            rpo_budget: 500ms
+            objects: {delete_marker_replication: true, replica_modifications: true}
+
+        health:""");
+  }
+
   public static Path config(Lab lab) {
     return lab.dir().resolve("topology.yaml");
   }

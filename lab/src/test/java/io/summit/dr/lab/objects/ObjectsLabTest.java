@@ -29,18 +29,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * partitioned, killed and restarted like the other stores.
  */
 class ObjectsLabTest {
-  static final String OBJECTS_STORE =
-      """
-        - name: objects
-          kind: objects
-          primary_region: us-west-2
-          replica_regions: [us-east-1]
-          replication: async
-          rpo_budget: 500ms
-          objects: {delete_marker_replication: true, replica_modifications: true}
-
-      health:""";
-
   private Lab lab;
 
   @AfterEach
@@ -52,7 +40,7 @@ class ObjectsLabTest {
 
   @Test
   void objectStoresRunReplicateAndSurviveACutLinkAndARestart() throws Exception {
-    lab = TestLabs.prepare("objects", yaml -> yaml.replace("\nhealth:", "\n" + OBJECTS_STORE));
+    lab = TestLabs.prepare("objects", TestLabs::withObjectsStore);
     List<String> progress = new ArrayList<>();
     long t0 = System.nanoTime();
     assertThat(
