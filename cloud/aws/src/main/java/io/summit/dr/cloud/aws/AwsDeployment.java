@@ -198,11 +198,14 @@ public record AwsDeployment(
           String variable = perRegion(passwordEnv, region);
           String password = env.get(variable);
           if (password == null || password.isEmpty()) {
-            problems.add(
+            String problem =
                 at
                     + ".password_env: environment variable "
                     + variable
-                    + " is not set (expected: the password, e.g. from an ECS secret)");
+                    + " is not set (expected: the password, e.g. from an ECS secret)";
+            if (!problems.contains(problem)) { // one variable for several regions: said once
+              problems.add(problem);
+            }
             continue;
           }
           logins.put(

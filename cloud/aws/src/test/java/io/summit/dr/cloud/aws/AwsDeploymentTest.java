@@ -94,6 +94,19 @@ class AwsDeploymentTest {
   }
 
   @Test
+  void aPasswordVariableSharedByTheRegionsIsReportedOnceWhenUnset() {
+    Map<String, String> env =
+        Map.of(
+            "SUMMIT_DR_REDIS_PASSWORD_US_WEST_2", "r1", "SUMMIT_DR_REDIS_PASSWORD_US_EAST_1", "r2");
+
+    assertThatThrownBy(() -> AwsDeployment.load(EXAMPLE, Fixtures.topology(), env))
+        .hasMessage(
+            "../../examples/aws-deployment.yaml: stores.postgres.password_env: environment"
+                + " variable SUMMIT_DR_POSTGRES_PASSWORD is not set (expected: the password, e.g."
+                + " from an ECS secret)");
+  }
+
+  @Test
   void aMissingOrNonYamlFileIsRefusedWithItsName() throws Exception {
     Path notYaml = dir.resolve("x.yaml");
     Files.writeString(notYaml, "account: [unclosed");
