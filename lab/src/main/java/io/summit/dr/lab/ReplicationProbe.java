@@ -127,8 +127,10 @@ public final class ReplicationProbe {
 
   /**
    * Times {@code samples} PUTs to the primary bucket until each version is readable in the
-   * replica's bucket, copied by the replicator across the WAN. The probe's versions are deleted by
-   * version id afterwards on both sides (such deletes are never replicated).
+   * replica's bucket, copied by the replicator across the WAN. Each PUT notifies the replicator as
+   * the service's writes do ({@link io.summit.dr.replication.objects.ReplicatorNotifier}). The
+   * probe's versions are deleted by version id afterwards on both sides (such deletes are never
+   * replicated).
    */
   public static Result objects(
       LabComponent primary,
@@ -144,6 +146,9 @@ public final class ReplicationProbe {
         software.amazon.awssdk.services.s3.S3Client r =
             io.summit.dr.replication.objects.S3Clients.at(
                 new io.summit.dr.replication.Endpoint(replica.host(), replica.port()), timeout)) {
+      var notifier =
+          new io.summit.dr.replication.objects.ReplicatorNotifier(
+              p, primaryBucket, e -> e, timeout, java.time.Clock.systemUTC());
       List<Double> out = new ArrayList<>();
       String run = prefix + "summit-dr-probe/" + System.nanoTime() + "/";
       for (int i = 0; i < samples; i++) {
@@ -152,6 +157,7 @@ public final class ReplicationProbe {
         p.putObject(
             b -> b.bucket(primaryBucket).key(key),
             software.amazon.awssdk.core.sync.RequestBody.fromString("1"));
+        notifier.written(key);
         try {
           awaitVisible(() -> exists(r, replicaBucket, key), t0, timeout, "objects");
         } catch (SQLException impossible) {

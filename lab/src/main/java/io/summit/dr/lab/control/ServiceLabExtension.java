@@ -5,6 +5,7 @@ import io.summit.dr.lab.LabLayout;
 import io.summit.dr.lab.cluster.ClusterMain;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import java.net.URI;
 import java.nio.file.Path;
@@ -61,13 +62,20 @@ public final class ServiceLabExtension implements LabExtension {
     return out;
   }
 
-  /** From {@code region}, every other region's stores are reached through the WAN. */
+  /**
+   * From {@code region}, every other region's stores (and object replicators) are reached through
+   * the WAN.
+   */
   static Map<Endpoint, Endpoint> wanRoutes(Topology topology, LabLayout layout, String region) {
     Map<Endpoint, Endpoint> via = new LinkedHashMap<>();
     for (Store s : topology.stores()) {
       for (String other : layout.regions()) {
         if (!other.equals(region)) {
           via.put(layout.store(s.kind(), other), layout.wan(region, other, s.kind()));
+          if (s.kind() == StoreKind.OBJECTS) {
+            // where writers notify the bucket's replicator (BucketNotification)
+            via.put(layout.objectsReplicator(other), layout.objectsReplicatorFrom(region, other));
+          }
         }
       }
     }

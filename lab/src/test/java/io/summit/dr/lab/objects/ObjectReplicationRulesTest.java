@@ -393,4 +393,111 @@ class ObjectReplicationRulesTest {
         .extracting(v -> v.key())
         .containsExactly(".summit/role.json");
   }
+
+  @Test
+  void aNotifiedKeyIsCopiedOnItsOwnWithoutAFullPass() {
+    String bucket = bucket();
+    ObjectReplicator r = westToEast(bucket, rule(true, false), "cp");
+    passClean(r);
+    java.time.Instant fullPass =
+        r.metrics().snapshot(java.time.Instant.now()).lastCompletePassStartedAt();
+    put(regions.westS3, bucket, "quiet", "not notified");
+    put(regions.westS3, bucket, "k", "1");
+    put(regions.westS3, bucket, "m", "x");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("m"));
+    put(regions.westS3, bucket, "k", "2");
+
+    r.offer("k", java.time.Instant.now());
+    r.offer("m", java.time.Instant.now());
+    r.offer(".summit/role.json", java.time.Instant.now());
+    assertThat(r.hasEvents()).isTrue();
+    ObjectReplicator.PassResult batch = r.events();
+
+    assertThat(batch.error()).isNull();
+    assertThat(batch.settled()).as("k's two versions, m's version and its marker").isEqualTo(4);
+    assertThat(versions(regions.eastS3, bucket, "k").versions()).hasSize(2);
+    assertThat(read(regions.eastS3, bucket, "k")).isEqualTo("2");
+    assertThat(versions(regions.eastS3, bucket, "m").deleteMarkers()).hasSize(1);
+    assertThat(r.hasEvents()).isFalse();
+    // only the notified keys: the other new version waits for the next full pass
+    assertThatThrownBy(() -> read(regions.eastS3, bucket, "quiet"))
+        .isInstanceOf(NoSuchKeyException.class);
+    assertThat(r.metrics().snapshot(java.time.Instant.now()).lastCompletePassStartedAt())
+        .isEqualTo(fullPass);
+    passClean(r);
+    assertThat(read(regions.eastS3, bucket, "quiet")).isEqualTo("not notified");
+  }
+
+  @Test
+  void aNotificationThatCannotBeHandledStaysPendingUntilTheLinkHeals() throws IOException {
+    String bucket = bucket();
+    try (CuttableLink link = new CuttableLink(regions.east.endpoint());
+        S3Client eastViaLink =
+            io.summit.dr.replication.objects.S3Clients.at(link.address(), Duration.ofSeconds(1))) {
+      ObjectReplicator r =
+          replicator(bucket, rule(true, false), "cp", regions.westS3, eastViaLink, "west", "east");
+      passClean(r);
+      link.cut();
+      put(regions.westS3, bucket, "a", "1");
+      r.offer("a", java.time.Instant.now());
+
+      ObjectReplicator.PassResult cut = r.events();
+
+      assertThat(cut.error()).isNotNull();
+      assertThat(r.hasEvents()).isTrue();
+      ReplicationMetrics.Snapshot during = r.metrics().snapshot(java.time.Instant.now());
+      assertThat(during.pendingOperations()).isPositive();
+      assertThat(during.oldestPendingAge()).isNotNull();
+      assertThat(r.heartbeat().reached()).isFalse();
+      link.heal();
+      assertThat(r.events().error()).isNull();
+      assertThat(read(regions.eastS3, bucket, "a")).isEqualTo("1");
+      assertThat(r.metrics().snapshot(java.time.Instant.now()).pendingOperations()).isZero();
+      assertThat(r.heartbeat()).isEqualTo(new ObjectReplicator.Beat(true, false));
+    }
+  }
+
+  @Test
+  void theWriterNotifiesTheReplicatorTheBucketNames() throws Exception {
+    String bucket = bucket();
+    java.util.concurrent.BlockingQueue<String> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/v1/events",
+        x -> {
+          received.add(
+              x.getRequestMethod()
+                  + " "
+                  + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          x.sendResponseHeaders(202, -1);
+          x.close();
+        });
+    server.start();
+    try {
+      io.summit.dr.replication.Endpoint at =
+          new io.summit.dr.replication.Endpoint("127.0.0.1", server.getAddress().getPort());
+      new io.summit.dr.replication.objects.BucketNotification(at).write(regions.westS3, bucket);
+      var notifier =
+          new io.summit.dr.replication.objects.ReplicatorNotifier(
+              regions.westS3, bucket, e -> e, Duration.ofSeconds(1), Clock.systemUTC());
+      ObjectWriter west = new ObjectWriter(regions.westS3, bucket, rule(true, false), notifier);
+
+      west.put("doc", bytes("{}"), "application/json");
+      west.delete("doc");
+
+      String first = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      String second = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(first).startsWith("POST ").contains("\"key\":\"doc\"").contains("written_at_ms");
+      assertThat(second).startsWith("POST ").contains("\"key\":\"doc\"");
+      assertThat(notifier.failures()).isZero();
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 }

@@ -65,7 +65,18 @@ class ObjectsLabTest {
     ObjectRule rule = lab.topology().store("objects").orElseThrow().objectRule();
     try (S3Client westS3 = S3Clients.at(endpoint(west), Duration.ofSeconds(2));
         S3Client eastS3 = S3Clients.at(endpoint(east), Duration.ofSeconds(2))) {
-      ObjectWriter writer = new ObjectWriter(westS3, rule.bucket("us-west-2"), rule);
+      // notifies the region's replicator of each write, as the service's writer does
+      ObjectWriter writer =
+          new ObjectWriter(
+              westS3,
+              rule.bucket("us-west-2"),
+              rule,
+              new io.summit.dr.replication.objects.ReplicatorNotifier(
+                  westS3,
+                  rule.bucket("us-west-2"),
+                  e -> e,
+                  Duration.ofSeconds(2),
+                  java.time.Clock.systemUTC()));
       ObjectWriter reader = new ObjectWriter(eastS3, rule.bucket("us-east-1"), rule);
       writer.put("entities/1.json", bytes("{\"id\":1}"), "application/json");
       await().atMost(Duration.ofSeconds(10)).until(() -> reader.get("entities/1.json").isPresent());

@@ -7,17 +7,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
@@ -46,10 +56,18 @@ import software.amazon.awssdk.services.s3.model.Tagging;
  *       {@link Checkpoint} forced to disk, so a restart or a cut link resumes where it stopped.
  * </ul>
  *
- * <p>A pass stops at the first error reaching either side (the link is cut, a server is down): what
- * is left stays pending for the next pass. A version the destination refuses (4xx: bucket missing,
- * too large) is {@code FAILED} and not retried, as in S3. Not thread-safe across passes: one caller
- * runs them (the methods are synchronized).
+ * <p>Two ways in, as a production replicator would have them: the writers' notifications ({@link
+ * #offer}, the part S3 Event Notifications play), handled by {@link #events} within milliseconds,
+ * each notified key listed alone; and the full pass ({@link #pass}, a listing of the whole source),
+ * the reconciliation that finds whatever a lost notification or a restart left behind. A listing of
+ * the whole bucket is far too slow to run every few milliseconds once the bucket holds thousands of
+ * objects (the lab's server reads every object's metadata file for it).
+ *
+ * <p>Both settle {@value #PARALLEL} keys at once (each key's versions in order) and stop at the
+ * first error reaching either side (the link is cut, a server is down): what is left stays pending
+ * for the next call. A version the destination refuses (4xx: bucket missing, too large) is {@code
+ * FAILED} and not retried, as in S3. One caller runs the passes, the batches of events and the
+ * heartbeats (they are synchronized); {@link #offer} is called from any thread.
  */
 public final class ObjectReplicator {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectReplicator.class);
@@ -73,6 +91,20 @@ public final class ObjectReplicator {
   record Item(
       String key, String versionId, boolean marker, long size, Instant lastModified, int seq) {}
 
+  /** What a heartbeat found: whether both buckets answered, and whether the source is fenced. */
+  public record Beat(boolean reached, boolean sourceFenced) {}
+
+  /** Events of one key not yet handled: when the first and the last were written. */
+  private record Event(Instant first, Instant last) {
+    Event merge(Event o) {
+      return new Event(
+          first.isBefore(o.first) ? first : o.first, last.isAfter(o.last) ? last : o.last);
+    }
+  }
+
+  /** How many keys are settled at once (each key's versions in order, one after the other). */
+  static final int PARALLEL = 8;
+
   private final Side source;
   private final Side destination;
   private final ObjectRule rule;
@@ -80,7 +112,12 @@ public final class ObjectReplicator {
   private final ReplicationMetrics metrics;
   private final Clock clock;
   private final Duration syncEvery;
-  private boolean recovering = true;
+  private final ExecutorService workers;
+  // keys written since they were last handled (the writers' notifications), by key
+  private final ConcurrentHashMap<String, Event> events = new ConcurrentHashMap<>();
+  // versions listed and not settled yet, by source version id: the pending figures
+  private final ConcurrentHashMap<String, Item> unsettled = new ConcurrentHashMap<>();
+  private volatile boolean recovering = true;
   private Instant lastSync = Instant.EPOCH;
 
   public ObjectReplicator(
@@ -91,7 +128,23 @@ public final class ObjectReplicator {
     this.checkpoint = checkpoint;
     this.clock = clock;
     this.metrics = new ReplicationMetrics(source.region(), destination.region());
+    this.metrics.pendingFrom(this::pendingNow);
     this.syncEvery = Duration.ofSeconds(1);
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        Executors.newFixedThreadPool(
+            PARALLEL,
+            r ->
+                Thread.ofPlatform()
+                    .daemon()
+                    .name(
+                        "copy-"
+                            + source.region()
+                            + "-to-"
+                            + destination.region()
+                            + "-"
+                            + n.incrementAndGet())
+                    .unstarted(r));
   }
 
   public ReplicationMetrics metrics() {
@@ -106,7 +159,11 @@ public final class ObjectReplicator {
     return destination;
   }
 
-  /** Lists the source, settles every new version and marker, then syncs replica changes back. */
+  /**
+   * A full pass (the reconciliation): lists the source, settles every new version and marker, then
+   * syncs replica changes back. Without error, the destination holds every version the source held
+   * when the pass began ({@link ReplicationMetrics.Snapshot#lastCompletePassStartedAt}).
+   */
   public synchronized PassResult pass() {
     Instant started = clock.instant();
     List<Item> pending;
@@ -115,33 +172,195 @@ public final class ObjectReplicator {
     } catch (SdkClientException | S3Exception e) {
       return stopped(started, 0, -1, e);
     }
-    int done = 0;
+    Settled s = settleAll(byKey(pending));
+    if (s.error() != null) {
+      return stopped(started, s.done(), pending.size() - s.done(), s.error());
+    }
     try {
-      for (Item item : pending) {
-        settle(item);
-        done++;
-        report(pending.subList(done, pending.size()));
-      }
       if (rule.replicaModifications() && !clock.instant().isBefore(lastSync.plus(syncEvery))) {
         syncReplicaModifications();
         lastSync = clock.instant();
       }
     } catch (SdkClientException | S3Exception e) {
-      return stopped(started, done, pending.size() - done, e);
+      return stopped(started, s.done(), 0, e);
     }
     recovering = false;
+    // what was written before the listing began is settled now: those notifications are done
+    events.entrySet().removeIf(e -> e.getValue().last().isBefore(started));
     metrics.passEnded(clock.instant(), started, null);
-    return new PassResult(done, 0, null);
+    return new PassResult(s.done(), 0, null);
   }
 
-  private PassResult stopped(Instant started, int done, int left, RuntimeException e) {
+  /**
+   * A writer's notification that {@code key} changed (a new version or a delete marker): the next
+   * {@link #events} lists that key alone and settles what is new, far sooner than the next full
+   * pass. Keys outside the rule's prefix or reserved are ignored. Thread-safe.
+   */
+  public void offer(String key, Instant writtenAt) {
+    if (!key.startsWith(rule.prefix()) || key.startsWith(ObjectRule.RESERVED_PREFIX)) {
+      return;
+    }
+    events.merge(key, new Event(writtenAt, writtenAt), Event::merge);
+  }
+
+  /** Whether notifications wait to be handled. */
+  public boolean hasEvents() {
+    return !events.isEmpty();
+  }
+
+  /**
+   * Handles the notified keys: lists each key and settles its new versions and markers, several
+   * keys at once. A key that could not be settled (a side unreachable) stays notified for the next
+   * call; a notification that was lost is found by the next full pass.
+   */
+  public synchronized PassResult events() {
+    Map<String, Event> batch = new LinkedHashMap<>();
+    for (String key : List.copyOf(events.keySet())) {
+      Event e = events.remove(key);
+      if (e != null) {
+        batch.put(key, e);
+      }
+    }
+    if (batch.isEmpty()) {
+      return new PassResult(0, 0, null);
+    }
+    AtomicReference<@Nullable RuntimeException> failed = new AtomicReference<>();
+    List<Future<Integer>> done = new ArrayList<>();
+    for (Map.Entry<String, Event> e : batch.entrySet()) {
+      done.add(
+          workers.submit(
+              () -> {
+                if (failed.get() != null) {
+                  events.merge(e.getKey(), e.getValue(), Event::merge);
+                  return 0;
+                }
+                try {
+                  List<Item> items = new ArrayList<>(list(source, e.getKey()));
+                  items.removeIf(i -> !i.key().equals(e.getKey()));
+                  return settleKey(pending(items), failed);
+                } catch (SdkClientException | S3Exception x) {
+                  failed.compareAndSet(null, x);
+                  return 0;
+                } finally {
+                  if (failed.get() != null) {
+                    events.merge(e.getKey(), e.getValue(), Event::merge);
+                  }
+                }
+              }));
+    }
+    int settled = sum(done);
+    RuntimeException error = failed.get();
+    String why =
+        error == null ? null : error.getClass().getSimpleName() + ": " + error.getMessage();
+    metrics.contact(clock.instant(), why);
+    return new PassResult(settled, error == null ? 0 : events.size(), why);
+  }
+
+  /**
+   * Reads the source bucket's role and the destination's: whether both answer (the figures are
+   * fresh) and whether the source is fenced (a switchover or failback waits for a full pass).
+   */
+  public synchronized Beat heartbeat() {
+    try {
+      BucketRole role = BucketRole.read(source.client(), source.bucket());
+      BucketRole.readIfPresent(destination.client(), destination.bucket());
+      metrics.contact(clock.instant(), null);
+      return new Beat(true, role.primary() && role.fenced());
+    } catch (SdkClientException | S3Exception e) {
+      metrics.contact(clock.instant(), e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new Beat(false, false);
+    }
+  }
+
+  /** Stops the workers. */
+  public void close() {
+    workers.shutdownNow();
+  }
+
+  /** What {@link #settleAll} did: versions settled, and the first error that stopped it. */
+  private record Settled(int done, @Nullable RuntimeException error) {}
+
+  /** {@code items} grouped by key, each key's in the order they must be applied. */
+  private static Map<String, List<Item>> byKey(List<Item> items) {
+    Map<String, List<Item>> out = new LinkedHashMap<>();
+    for (Item i : items) {
+      out.computeIfAbsent(i.key(), k -> new ArrayList<>()).add(i);
+    }
+    return out;
+  }
+
+  /** Settles every key's items, {@value #PARALLEL} keys at once; stops at the first error. */
+  private Settled settleAll(Map<String, List<Item>> byKey) {
+    AtomicReference<@Nullable RuntimeException> failed = new AtomicReference<>();
+    List<Future<Integer>> done = new ArrayList<>();
+    for (Map.Entry<String, List<Item>> e : byKey.entrySet()) {
+      done.add(workers.submit(() -> settleKey(e.getValue(), failed)));
+    }
+    return new Settled(sum(done), failed.get());
+  }
+
+  /** Settles one key's items in order; stops at the first error (its own or another key's). */
+  private int settleKey(List<Item> items, AtomicReference<@Nullable RuntimeException> failed) {
+    int n = 0;
+    for (Item item : items) {
+      if (failed.get() != null) {
+        return n;
+      }
+      try {
+        settle(item);
+      } catch (SdkClientException | S3Exception e) {
+        failed.compareAndSet(null, e);
+        return n;
+      }
+      unsettled.remove(item.versionId());
+      n++;
+    }
+    return n;
+  }
+
+  private static int sum(List<Future<Integer>> done) {
+    int n = 0;
+    for (Future<Integer> f : done) {
+      try {
+        n += f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while settling", e);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("settling failed: " + e.getCause(), e.getCause());
+      }
+    }
+    return n;
+  }
+
+  /** What is pending now: versions listed and not settled, and keys notified and not listed. */
+  private ReplicationMetrics.Pending pendingNow() {
+    long ops = 0;
+    long bytes = 0;
+    Instant oldest = null;
+    for (Item i : unsettled.values()) {
+      ops++;
+      bytes += i.size();
+      oldest = oldest == null || i.lastModified().isBefore(oldest) ? i.lastModified() : oldest;
+    }
+    for (Event e : events.values()) {
+      ops++;
+      oldest = oldest == null || e.first().isBefore(oldest) ? e.first() : oldest;
+    }
+    return new ReplicationMetrics.Pending(ops, bytes, oldest);
+  }
+
+  private PassResult stopped(Instant started, int done, int left, Exception e) {
     String why = e.getClass().getSimpleName() + ": " + e.getMessage();
     LOG.debug("{} -> {}: pass stopped: {}", source.region(), destination.region(), why);
     metrics.passEnded(clock.instant(), started, why);
     return new PassResult(done, left, why);
   }
 
-  /** The versions not yet settled, oldest first (per key in version order), and reports them. */
+  /**
+   * The versions not yet settled, oldest first (per key in version order), counted as pending until
+   * they are.
+   */
   private List<Item> pending(List<Item> all) {
     List<Item> out =
         all.stream()
@@ -151,14 +370,10 @@ public final class ObjectReplicator {
                     .thenComparingInt(Item::seq)
                     .thenComparing(Item::marker))
             .toList();
-    report(out);
+    for (Item i : out) {
+      unsettled.put(i.versionId(), i);
+    }
     return out;
-  }
-
-  private void report(List<Item> pending) {
-    long bytes = pending.stream().mapToLong(Item::size).sum();
-    Instant oldest = pending.isEmpty() ? null : pending.get(0).lastModified();
-    metrics.pending(pending.size(), bytes, oldest);
   }
 
   /** Every version and delete marker under {@code prefix}, reserved keys left out. */
@@ -212,12 +427,48 @@ public final class ObjectReplicator {
   }
 
   private void settleVersion(Item item) {
-    S3Client src = source.client();
+    if (item.size() > rule.maxObjectBytes()) {
+      settleOversized(item);
+      return;
+    }
+    // one GET brings the body and the headers: whether it is a replica, and what a copy carries
+    ResponseBytes<GetObjectResponse> object;
+    try {
+      object =
+          source
+              .client()
+              .getObjectAsBytes(
+                  b -> b.bucket(source.bucket()).key(item.key()).versionId(item.versionId()));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        record(item, ReplicationStatus.FAILED, null, "version deleted before it was copied");
+        return;
+      }
+      throw e;
+    }
+    GetObjectResponse head = object.response();
+    String original = head.metadata().get(REPLICA_OF);
+    if (original != null) {
+      replica(item, original);
+      return;
+    }
+    Optional<String> earlier = recovering ? findCopy(item) : Optional.empty();
+    if (earlier.isPresent()) {
+      record(item, ReplicationStatus.COMPLETED, earlier.get(), null);
+      return;
+    }
+    copy(item, head, object.asByteArray());
+  }
+
+  /** A version over the size limit: FAILED (its body is not fetched), unless it is a replica. */
+  private void settleOversized(Item item) {
     HeadObjectResponse head;
     try {
       head =
-          src.headObject(
-              b -> b.bucket(source.bucket()).key(item.key()).versionId(item.versionId()));
+          source
+              .client()
+              .headObject(
+                  b -> b.bucket(source.bucket()).key(item.key()).versionId(item.versionId()));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         record(item, ReplicationStatus.FAILED, null, "version deleted before it was copied");
@@ -227,40 +478,31 @@ public final class ObjectReplicator {
     }
     String original = head.metadata().get(REPLICA_OF);
     if (original != null) {
-      record(item, ReplicationStatus.REPLICA, original, null);
-      if (rule.replicaModifications()) {
-        checkpoint.tagsSynced(
-            item.versionId(), tagHash(tags(source, item.key(), item.versionId())));
-      }
+      replica(item, original);
       return;
     }
-    if (item.size() > rule.maxObjectBytes()) {
-      record(
-          item,
-          ReplicationStatus.FAILED,
-          null,
-          item.size() + " bytes is over max_object_bytes " + rule.maxObjectBytes());
-      return;
-    }
-    Optional<String> earlier = recovering ? findCopy(item) : Optional.empty();
-    if (earlier.isPresent()) {
-      record(item, ReplicationStatus.COMPLETED, earlier.get(), null);
-      return;
-    }
-    copy(item, head);
+    record(
+        item,
+        ReplicationStatus.FAILED,
+        null,
+        item.size() + " bytes is over max_object_bytes " + rule.maxObjectBytes());
   }
 
-  private void copy(Item item, HeadObjectResponse head) {
-    byte[] body =
-        source
-            .client()
-            .getObjectAsBytes(
-                b -> b.bucket(source.bucket()).key(item.key()).versionId(item.versionId()))
-            .asByteArray();
+  private void replica(Item item, String original) {
+    record(item, ReplicationStatus.REPLICA, original, null);
+    if (rule.replicaModifications()) {
+      checkpoint.tagsSynced(item.versionId(), tagHash(tags(source, item.key(), item.versionId())));
+    }
+  }
+
+  private void copy(Item item, GetObjectResponse head, byte[] body) {
     Map<String, String> metadata = new HashMap<>(head.metadata());
     metadata.put(REPLICA_OF, item.versionId());
     metadata.put(REPLICA_SOURCE, source.region());
-    List<Tag> tags = tags(source, item.key(), item.versionId());
+    // the tag count comes with the GET: the tags are read only when there are some
+    Integer tagCount = head.tagCount();
+    List<Tag> tags =
+        tagCount == null || tagCount > 0 ? tags(source, item.key(), item.versionId()) : List.of();
     PutObjectRequest.Builder put =
         PutObjectRequest.builder()
             .bucket(destination.bucket())

@@ -21,14 +21,28 @@ public final class ObjectWriter {
     }
   }
 
+  /** Told of every key written (a new version or a delete marker), after the bucket took it. */
+  @FunctionalInterface
+  public interface Notifier {
+    Notifier NONE = key -> {};
+
+    void written(String key);
+  }
+
   private final S3Client s3;
   private final String bucket;
   private final ObjectRule rule;
+  private final Notifier notifier;
 
   public ObjectWriter(S3Client s3, String bucket, ObjectRule rule) {
+    this(s3, bucket, rule, Notifier.NONE);
+  }
+
+  public ObjectWriter(S3Client s3, String bucket, ObjectRule rule, Notifier notifier) {
     this.s3 = s3;
     this.bucket = bucket;
     this.rule = rule;
+    this.notifier = notifier;
   }
 
   public String bucket() {
@@ -52,9 +66,13 @@ public final class ObjectWriter {
               + ")");
     }
     checkWritable();
-    return s3.putObject(
-            b -> b.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(body))
-        .versionId();
+    String version =
+        s3.putObject(
+                b -> b.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromBytes(body))
+            .versionId();
+    notifier.written(key);
+    return version;
   }
 
   /** Adds a delete marker to {@code key} (its versions stay). */
@@ -62,6 +80,7 @@ public final class ObjectWriter {
     checkKey(key);
     checkWritable();
     s3.deleteObject(b -> b.bucket(bucket).key(key));
+    notifier.written(key);
   }
 
   /** The latest version of {@code key} in this region; empty when none or a delete marker. */

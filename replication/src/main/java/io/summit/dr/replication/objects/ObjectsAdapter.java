@@ -34,10 +34,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p><b>Lag</b> of a replica: what the other regions' replicators still have pending for it (their
  * {@code /v1/status}, read at the {@code replicators} addresses): operations, bytes ({@code
  * lagBytes}) and the oldest pending version's age ({@code lagSeconds}, the RPO window); fresh
- * (streaming) when every replicator finished a pass toward it within {@link #FRESH}.
+ * (streaming) when every replicator reached both buckets within {@link #FRESH} without error and
+ * has finished a full pass since it started (before that, its pending figures miss what it has not
+ * listed yet).
  */
 public final class ObjectsAdapter implements StoreAdapter {
-  /** How recent a replicator's last finished pass must be for its figures to count as fresh. */
+  /** How recent a replicator's last contact with both buckets must be for fresh figures. */
   static final Duration FRESH = Duration.ofSeconds(2);
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -139,7 +141,7 @@ public final class ObjectsAdapter implements StoreAdapter {
         Instant s = Instant.parse(started.asText());
         complete = complete == null || s.isBefore(complete) ? s : complete;
       }
-      JsonNode last = toMe.get("last_pass_at");
+      JsonNode last = toMe.get("last_contact_at");
       if (last == null || last.isNull() || !toMe.path("last_error").isNull()) {
         fresh = false;
         continue;
@@ -156,7 +158,7 @@ public final class ObjectsAdapter implements StoreAdapter {
         everyComplete && complete != null ? Long.toString(complete.toEpochMilli()) : null,
         ops + " pending operations, " + bytes + " bytes",
         now,
-        fresh && measured != null,
+        fresh && everyComplete && measured != null,
         measured);
   }
 

@@ -4,13 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One replication direction's figures in the style of S3 Replication Time Control: latency of the
  * last {@value #WINDOW} copies (time from the source version's creation to its copy), operations
- * and bytes pending, the age of the oldest pending version, and when the last pass finished (a
- * stale pass means the figures are old: the link is cut or the peer is down). Thread-safe.
+ * and bytes pending, the age of the oldest pending version, when both buckets last answered (a
+ * stale contact means the figures are old: the link is cut or the peer is down) and when the last
+ * complete pass began. Thread-safe.
  */
 public final class ReplicationMetrics {
   static final int WINDOW = 4096;
@@ -27,9 +29,14 @@ public final class ReplicationMetrics {
       long completed,
       long failed,
       long replicas,
-      @Nullable Instant lastPassAt,
+      @Nullable Instant lastContactAt,
       @Nullable Instant lastCompletePassStartedAt,
       @Nullable String lastError) {}
+
+  /** What is pending now: operations, bytes, and when the oldest of them was written. */
+  record Pending(long operations, long bytes, @Nullable Instant oldest) {
+    static final Pending NONE = new Pending(0, 0, null);
+  }
 
   private final String source;
   private final String destination;
@@ -38,10 +45,9 @@ public final class ReplicationMetrics {
   private long completed;
   private long failed;
   private long replicas;
-  private long pendingOperations;
-  private long pendingBytes;
-  private @Nullable Instant oldestPending;
-  private @Nullable Instant lastPassAt;
+  private Supplier<Pending> pending = () -> Pending.NONE;
+  // when both buckets last answered (a pass, a batch of events or a heartbeat without error)
+  private @Nullable Instant lastContactAt;
   // when the last pass that settled everything began listing: the destination has every version
   // the source held then
   private @Nullable Instant lastCompletePassStartedAt;
@@ -66,16 +72,24 @@ public final class ReplicationMetrics {
     replicas++;
   }
 
-  synchronized void pending(long operations, long bytes, @Nullable Instant oldest) {
-    pendingOperations = operations;
-    pendingBytes = bytes;
-    oldestPending = oldest;
+  /** Where the pending figures come from (computed when a snapshot is taken). */
+  synchronized void pendingFrom(Supplier<Pending> source) {
+    pending = source;
   }
 
+  /** A full pass ended: without error, the destination holds what the source held at start. */
   synchronized void passEnded(Instant at, Instant startedAt, @Nullable String error) {
     if (error == null) {
-      lastPassAt = at;
+      lastContactAt = at;
       lastCompletePassStartedAt = startedAt;
+    }
+    lastError = error;
+  }
+
+  /** A batch of events or a heartbeat reached both buckets ({@code error} null) or not. */
+  synchronized void contact(Instant at, @Nullable String error) {
+    if (error == null) {
+      lastContactAt = at;
     }
     lastError = error;
   }
@@ -83,20 +97,26 @@ public final class ReplicationMetrics {
   public synchronized Snapshot snapshot(Instant now) {
     long[] window = Arrays.copyOf(latencies, Math.min(count, WINDOW));
     Arrays.sort(window);
+    Pending p = pending.get();
+    Instant oldest = p.oldest();
     return new Snapshot(
         source,
         destination,
-        pendingOperations,
-        pendingBytes,
-        oldestPending == null ? null : Duration.between(oldestPending, now),
+        p.operations(),
+        p.bytes(),
+        oldest == null ? null : max(Duration.ZERO, Duration.between(oldest, now)),
         percentile(window, 0.50),
         percentile(window, 0.99),
         completed,
         failed,
         replicas,
-        lastPassAt,
+        lastContactAt,
         lastCompletePassStartedAt,
         lastError);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static @Nullable Long percentile(long[] sorted, double q) {

@@ -1,5 +1,6 @@
 package io.summit.dr.replication.objects;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The replicator process of one region: pushes its bucket's new versions to every peer region's
@@ -35,10 +37,17 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * ReplicatorMain --topology FILE --store objects --region us-west-2 --s3 HOST:PORT
  *     --peer us-east-1=HOST:PORT [--peer ...] --checkpoint-dir DIR --admin HOST:PORT
- *     [--interval-ms 50]
+ *     [--interval-ms 50] [--reconcile-every-ms 10000]
  * </pre>
  *
- * <p>Admin API: {@code /healthz}; {@code /metrics} (Prometheus text: latency p50/p99, pending
+ * <p>Each direction's thread handles the writers' notifications as they come (the bucket's {@link
+ * BucketNotification} names this process's admin address), runs a full pass (the reconciliation) at
+ * start, every {@code --reconcile-every-ms}, one second after a failed one, and back to back for
+ * {@link #FENCED_WINDOW} once the source bucket is seen fenced (a switchover's catch-up waits for a
+ * full pass that began after the fence), and reads both buckets' roles every {@link #HEARTBEAT}.
+ *
+ * <p>Admin API: {@code /healthz}; {@code POST /v1/events} ({@code {"key", "written_at_ms"}}: a
+ * writer's notification, 202); {@code /metrics} (Prometheus text: latency p50/p99, pending
  * operations and bytes, oldest pending age, per direction); {@code /v1/status} (the same as JSON);
  * {@code /v1/object?key=K} (each version's replication status toward each peer).
  */
@@ -46,14 +55,27 @@ public final class ReplicatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatorMain.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How often each direction reads both buckets' roles (freshness, and a fenced source). */
+  static final Duration HEARTBEAT = Duration.ofMillis(250);
+
+  /** How long full passes run back to back once the source bucket is seen fenced. */
+  static final Duration FENCED_WINDOW = Duration.ofSeconds(30);
+
+  /** How long after a failed full pass the next one starts. */
+  static final Duration RETRY = Duration.ofSeconds(1);
+
   private final List<ObjectReplicator> directions;
   private final Duration interval;
+  private final Duration reconcileEvery;
   private final Clock clock = Clock.systemUTC();
+  private final Map<ObjectReplicator, Thread> threads =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
 
-  ReplicatorMain(List<ObjectReplicator> directions, Duration interval) {
+  ReplicatorMain(List<ObjectReplicator> directions, Duration interval, Duration reconcileEvery) {
     this.directions = List.copyOf(directions);
     this.interval = interval;
+    this.reconcileEvery = reconcileEvery;
   }
 
   public static void main(String[] args) throws IOException {
@@ -90,21 +112,55 @@ public final class ReplicatorMain {
       Checkpoint cp = Checkpoint.open(dir.resolve("checkpoint-" + region + "-to-" + name + ".log"));
       directions.add(new ObjectReplicator(local, remote, rule, cp, Clock.systemUTC()));
     }
-    Duration interval =
-        Duration.ofMillis(Long.parseLong(a.getOrDefault("--interval-ms", List.of("50")).get(0)));
-    ReplicatorMain main = new ReplicatorMain(directions, interval);
-    main.serve(Endpoint.parse(one(a, "--admin")));
+    Duration interval = Duration.ofMillis(millis(a, "--interval-ms", 50));
+    Duration reconcileEvery = Duration.ofMillis(millis(a, "--reconcile-every-ms", 10_000));
+    Endpoint admin = Endpoint.parse(one(a, "--admin"));
+    ReplicatorMain main = new ReplicatorMain(directions, interval, reconcileEvery);
+    main.serve(admin);
+    Thread.ofVirtual().start(() -> main.publish(local, new BucketNotification(admin)));
     main.run();
   }
 
+  private static long millis(Map<String, List<String>> a, String name, long otherwise) {
+    List<String> v = a.get(name);
+    if (v == null || v.isEmpty()) {
+      return otherwise;
+    }
+    try {
+      long ms = Long.parseLong(v.get(0));
+      if (ms > 0) {
+        return ms;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        name + ": '" + v.get(0) + "' (expected: a whole number of milliseconds > 0)");
+  }
+
+  /** Records where writers send their notifications, retried until the bucket takes it. */
+  private void publish(ObjectReplicator.Side local, BucketNotification n) {
+    while (running) {
+      try {
+        n.write(local.client(), local.bucket());
+        LOG.info("{}: writers notify {}", local.bucket(), n.events());
+        return;
+      } catch (SdkException e) {
+        LOG.debug(
+            "{}: notification configuration not written yet: {}", local.bucket(), e.toString());
+        LockSupport.parkNanos(RETRY.toNanos());
+      }
+    }
+  }
+
   private void run() {
-    List<Thread> threads = new ArrayList<>();
     for (ObjectReplicator r : directions) {
-      threads.add(
+      threads.put(
+          r,
           Thread.ofPlatform().name("replicate-" + r.destination().region()).start(() -> loop(r)));
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> running = false));
-    for (Thread t : threads) {
+    for (Thread t : threads.values()) {
       try {
         t.join();
       } catch (InterruptedException e) {
@@ -114,25 +170,92 @@ public final class ReplicatorMain {
     }
   }
 
+  /** One direction: notifications as they come, full passes when due, heartbeats between. */
   private void loop(ObjectReplicator r) {
     String lastError = null;
+    Instant lastAttempt = Instant.EPOCH;
+    Instant lastBeat = Instant.EPOCH;
+    boolean failed = false;
+    boolean complete = false;
+    Instant fencedSince = null;
     while (running) {
-      ObjectReplicator.PassResult result;
+      Instant now = clock.instant();
+      if (!now.isBefore(lastBeat.plus(HEARTBEAT))) {
+        ObjectReplicator.Beat beat = r.heartbeat();
+        lastBeat = now;
+        if (beat.reached()) {
+          fencedSince = beat.sourceFenced() ? (fencedSince == null ? now : fencedSince) : null;
+        }
+      }
+      boolean fencedWindow = fencedSince != null && now.isBefore(fencedSince.plus(FENCED_WINDOW));
+      boolean due =
+          failed
+              ? !now.isBefore(lastAttempt.plus(RETRY))
+              : !complete || fencedWindow || !now.isBefore(lastAttempt.plus(reconcileEvery));
+      ObjectReplicator.PassResult result = null;
       try {
-        result = r.pass();
+        if (due) {
+          lastAttempt = now;
+          result = r.pass();
+          failed = result.error() != null;
+          complete |= !failed;
+        } else if (r.hasEvents()) {
+          result = r.events();
+        }
       } catch (RuntimeException e) {
         result = new ObjectReplicator.PassResult(0, -1, e.toString());
+        failed = due;
       }
-      if (result.error() != null && !result.error().equals(lastError)) {
-        LOG.warn("to {}: {}", r.destination().region(), result.error());
-      } else if (result.error() == null && lastError != null) {
-        LOG.info("to {}: replicating again", r.destination().region());
+      if (result != null) {
+        if (result.error() != null && !result.error().equals(lastError)) {
+          LOG.warn("to {}: {}", r.destination().region(), result.error());
+        } else if (result.error() == null && lastError != null) {
+          LOG.info("to {}: replicating again", r.destination().region());
+        }
+        lastError = result.error();
       }
-      lastError = result.error();
-      if (result.settled() == 0) {
+      if (result == null) {
+        // idle: a notification wakes the loop at once
         LockSupport.parkNanos(interval.toNanos());
+      } else if (result.error() != null) {
+        // a side unreachable: what is left is retried, not hammered
+        LockSupport.parkNanos(HEARTBEAT.toNanos());
       }
     }
+  }
+
+  /** A writer's notification: {@code {"key": K, "written_at_ms": T}}; 202 once queued. */
+  private void event(HttpExchange x) throws IOException {
+    if (!x.getRequestMethod().equals("POST")) {
+      send(x, 405, "text/plain", "method: " + x.getRequestMethod() + " (expected: POST)\n");
+      return;
+    }
+    JsonNode body;
+    try (var in = x.getRequestBody()) {
+      body = JSON.readTree(in);
+    } catch (IOException e) {
+      send(x, 400, "text/plain", "body: not JSON (expected: {\"key\": K, \"written_at_ms\": T})\n");
+      return;
+    }
+    JsonNode key = body == null ? null : body.get("key");
+    if (key == null || !key.isTextual() || key.asText().isEmpty()) {
+      send(x, 400, "text/plain", "key: missing or not a string (expected: the object's key)\n");
+      return;
+    }
+    JsonNode at = body.get("written_at_ms");
+    if (at != null && !at.canConvertToLong()) {
+      send(x, 400, "text/plain", "written_at_ms: " + at + " (expected: epoch milliseconds)\n");
+      return;
+    }
+    Instant writtenAt = at == null ? clock.instant() : Instant.ofEpochMilli(at.asLong());
+    for (ObjectReplicator r : directions) {
+      r.offer(key.asText(), writtenAt);
+      Thread t = threads.get(r);
+      if (t != null) {
+        LockSupport.unpark(t);
+      }
+    }
+    send(x, 202, "text/plain", "queued\n");
   }
 
   private void serve(Endpoint admin) throws IOException {
@@ -148,7 +271,8 @@ public final class ReplicatorMain {
                 ReplicationMetrics.prometheus(snapshots(clock.instant()))));
     server.createContext("/v1/status", x -> send(x, 200, "application/json", status()));
     server.createContext("/v1/object", this::object);
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+    server.createContext("/v1/events", this::event);
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     server.start();
     LOG.info("replicator admin API on {}", admin);
   }
@@ -173,7 +297,7 @@ public final class ReplicatorMain {
       m.put("completed", s.completed());
       m.put("failed", s.failed());
       m.put("replicas", s.replicas());
-      m.put("last_pass_at", s.lastPassAt() == null ? null : s.lastPassAt().toString());
+      m.put("last_contact_at", s.lastContactAt() == null ? null : s.lastContactAt().toString());
       m.put(
           "last_complete_pass_started_at",
           s.lastCompletePassStartedAt() == null ? null : s.lastCompletePassStartedAt().toString());

@@ -2,6 +2,7 @@ package io.summit.dr.workload.service;
 
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.objects.ObjectWriter;
+import io.summit.dr.replication.objects.ReplicatorNotifier;
 import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.topology.Store;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Each entity's document in object storage: {@code entities/<id>.json} in the writer region's
  * bucket, written after the row and the cache key; a delete adds a delete marker (the earlier
  * versions stay, and replicate); a read takes this region's copy. Writes go through {@link
- * ObjectWriter}, which refuses a fenced or replica bucket. Follows discovery like {@link
- * EntityStore}: a new writer region gets a new client; the old one closes in the background.
+ * ObjectWriter}, which refuses a fenced or replica bucket, and notify the bucket's replicator
+ * ({@link ReplicatorNotifier}). Follows discovery like {@link EntityStore}: a new writer region
+ * gets a new client; the old one closes in the background.
  *
  * <p>Thread-safe: the current buckets are one immutable value swapped atomically.
  */
@@ -85,7 +87,15 @@ final class EntityObjects implements AutoCloseable {
     ObjectWriter writer =
         moved
             ? new ObjectWriter(
-                writerClient, store.objectRule().bucket(e.writerRegion()), store.objectRule())
+                writerClient,
+                store.objectRule().bucket(e.writerRegion()),
+                store.objectRule(),
+                new ReplicatorNotifier(
+                    writerClient,
+                    store.objectRule().bucket(e.writerRegion()),
+                    route,
+                    timeout,
+                    java.time.Clock.systemUTC()))
             : Objects.requireNonNull(old).writer();
     ObjectWriter local =
         old != null
