@@ -5,6 +5,8 @@ import io.summit.dr.drill.Scenario;
 import io.summit.dr.topology.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The options {@code drill} and {@code demo} share: the lab to start, the window, the reports. */
@@ -32,22 +34,47 @@ final class DrillOptions {
       description = "Where the reports go (default: ${DEFAULT-VALUE}).")
   Path reports = Path.of("reports");
 
+  @Option(
+      names = "--documents-per-second",
+      paramLabel = "N",
+      description =
+          "With an objects store in the topology: how many of the canary's writes per second also"
+              + " write a document, spread evenly; only those are looked for in the buckets"
+              + " afterwards (default: a tenth of the write rate, 20 at 200 writes/s; 0: every"
+              + " write). The lab's S3Mock slows down as keys accumulate.")
+  @Nullable Double documentsPerSecond;
+
   /** The drill's options: these, the given warm-up and rates, the defaults for the rest. */
   Drill.Options options(Scenario s, Duration warmup, double writeRate, double readRate) {
     if (writeRate < 0 || readRate < 0) {
       throw new IllegalArgumentException(
           "--write-rate/--read-rate: negative (expected: >= 0 requests per second)");
     }
+    Double documents = documentsPerSecond;
+    if (documents != null && !(documents >= 0 && documents <= writeRate)) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "--documents-per-second: %s (expected: >= 0 and <= the write rate %s)",
+              number(documents),
+              number(writeRate)));
+    }
     Drill.Options d = Drill.Options.defaults(s);
-    return new Drill.Options(
-        s,
-        duration("--window", window),
-        warmup,
-        writeRate,
-        readRate,
-        d.seeds(),
-        d.requestTimeout(),
-        reports);
+    Drill.Options o =
+        new Drill.Options(
+            s,
+            duration("--window", window),
+            warmup,
+            writeRate,
+            readRate,
+            d.seeds(),
+            d.requestTimeout(),
+            reports);
+    return documents == null ? o : o.withDocumentsPerSecond(documents);
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
   /** The defaults' warm-up and rates. */

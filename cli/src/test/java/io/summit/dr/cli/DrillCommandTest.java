@@ -54,4 +54,26 @@ class DrillCommandTest {
         .contains("--window: 'forever'");
     assertThat(Files.exists(dir.resolve("lab"))).isFalse();
   }
+
+  @Test
+  void documentsPerSecondOutsideZeroToTheWriteRateIsRefusedBeforeALabStarts() {
+    CliRun over = drill("--scenario", "partition", "--documents-per-second", "300");
+    CliRun overLowerRate =
+        drill("--scenario", "switchover", "--write-rate", "10", "--documents-per-second", "20");
+    CliRun negative = drill("--scenario", "partition", "--documents-per-second=-1");
+    CliRun demo =
+        CliRun.of("demo", "--dir", dir.resolve("lab").toString(), "--documents-per-second", "201");
+
+    assertThat(over.exitCode()).isEqualTo(2);
+    assertThat(over.err())
+        .contains("--documents-per-second: 300 (expected: >= 0 and <= the write rate 200)");
+    assertThat(overLowerRate.exitCode()).isEqualTo(2);
+    assertThat(overLowerRate.err())
+        .contains("--documents-per-second: 20 (expected: >= 0 and <= the write rate 10)");
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.err()).contains("--documents-per-second: -1 (expected: >= 0");
+    assertThat(demo.exitCode()).isEqualTo(2);
+    assertThat(demo.err()).contains("--documents-per-second: 201 (expected:");
+    assertThat(Files.exists(dir.resolve("lab"))).isFalse();
+  }
 }

@@ -245,7 +245,7 @@ public final class ChaosDrill {
                     Duration.ofSeconds(2)),
                 history);
         RegisterWorkload registers = new RegisterWorkload(drill.registerSettings(runId), history)) {
-      drill.awaitSeedsEverywhere(canary.seed(5, Duration.ofSeconds(30)));
+      drill.awaitSeedsEverywhere(canary.seed(5, Duration.ofSeconds(30)), canary.documentIds());
       canary.start();
       registers.start();
       park(2_000_000_000L);
@@ -265,7 +265,10 @@ public final class ChaosDrill {
       List<Op> ops = history.ops();
       String writerAfter = writer();
       List<String> problems = new ArrayList<>();
-      Map<String, Set<String>> missing = drill.audit(writerAfter, Drill.auditedIds(ops), problems);
+      Map<String, Set<String>> looked =
+          StoreAudit.idsByStore(
+              lab.topology().stores(), Drill.auditedIds(ops), canary.documentIds());
+      Map<String, Set<String>> missing = drill.audit(writerAfter, looked, problems);
       problems.forEach(p -> notes.add("AUDIT INCOMPLETE: " + p));
       Path file =
           HistoryFile.write(
@@ -277,7 +280,8 @@ public final class ChaosDrill {
                   .resolve("chaos-seed" + s.seed() + "-schedule" + s.index() + ".history.jsonl")
                   .toAbsolutePath());
       HistoryChecks checks =
-          HistoryChecks.run(ops, missing, problems.isEmpty(), options.checks(), file.toString());
+          HistoryChecks.run(
+              ops, missing, looked, problems.isEmpty(), options.checks(), file.toString());
       List<Op> lost = lostWrites(ops, missing);
       Map<String, Long> byCause = new LinkedHashMap<>();
       if (!lost.isEmpty()) {

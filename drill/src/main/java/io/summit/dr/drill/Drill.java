@@ -26,6 +26,7 @@ import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.FailoverOutline;
 import io.summit.dr.topology.PlannedStep;
 import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
 import java.net.URI;
@@ -40,6 +41,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -71,6 +73,10 @@ public final class Drill {
    * @param reports where the reports go
    * @param killLeaderAt a failover step: the orchestrator leader is killed (SIGKILL) when that step
    *     starts, to show the next leader finishes the plan; null for none
+   * @param documentsPerSecond with an objects store in the topology, how many of the canary's
+   *     writes per second also write a document (0: every one, the service's default), at most
+   *     {@code writesPerSecond}; without one, nothing. Default: a tenth of the writes ({@link
+   *     #DOCUMENT_SHARE}): the lab's object store slows down as its keys accumulate
    */
   public record Options(
       Scenario scenario,
@@ -83,7 +89,39 @@ public final class Drill {
       Path reports,
       double registerOpsPerSecond,
       HistoryChecks.Settings checks,
-      @Nullable String killLeaderAt) {
+      @Nullable String killLeaderAt,
+      double documentsPerSecond) {
+
+    /** The share of the canary's writes that write a document by default. */
+    public static final double DOCUMENT_SHARE = 0.1;
+
+    /** With documents for the default share of the writes. */
+    public Options(
+        Scenario scenario,
+        Duration window,
+        Duration warmup,
+        double writesPerSecond,
+        double readsPerSecond,
+        int seeds,
+        Duration requestTimeout,
+        Path reports,
+        double registerOpsPerSecond,
+        HistoryChecks.Settings checks,
+        @Nullable String killLeaderAt) {
+      this(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          registerOpsPerSecond,
+          checks,
+          killLeaderAt,
+          DOCUMENT_SHARE * writesPerSecond);
+    }
 
     /** Without a leader kill. */
     public Options(
@@ -124,7 +162,8 @@ public final class Drill {
           reports,
           registerOpsPerSecond,
           checks,
-          killLeaderAt);
+          killLeaderAt,
+          documentsPerSecond);
     }
 
     /** With the register workload at 10 operations/s per client and the checkers' defaults. */
@@ -163,7 +202,8 @@ public final class Drill {
           reports,
           registerOpsPerSecond,
           other,
-          killLeaderAt);
+          killLeaderAt,
+          documentsPerSecond);
     }
 
     /**
@@ -182,10 +222,34 @@ public final class Drill {
           reports,
           registerOpsPerSecond,
           checks,
-          step);
+          step,
+          documentsPerSecond);
     }
 
-    /** The design's drill: 60 s window, 5 s warm-up, 200 writes/s and 200 reads/s. */
+    /**
+     * The same options with {@code perSecond} of the canary's writes writing a document (with an
+     * objects store).
+     */
+    public Options withDocumentsPerSecond(double perSecond) {
+      return new Options(
+          scenario,
+          window,
+          warmup,
+          writesPerSecond,
+          readsPerSecond,
+          seeds,
+          requestTimeout,
+          reports,
+          registerOpsPerSecond,
+          checks,
+          killLeaderAt,
+          perSecond);
+    }
+
+    /**
+     * The design's drill: 60 s window, 5 s warm-up, 200 writes/s (20 of them with a document, with
+     * an objects store) and 200 reads/s.
+     */
     public static Options defaults(Scenario scenario) {
       return new Options(
           scenario,
@@ -214,6 +278,14 @@ public final class Drill {
       }
       if (seeds < 1) {
         throw new IllegalArgumentException("seeds: " + seeds + " (expected: >= 1)");
+      }
+      if (!(documentsPerSecond >= 0 && documentsPerSecond <= writesPerSecond)) {
+        throw new IllegalArgumentException(
+            "--documents-per-second: "
+                + documentsPerSecond
+                + " (expected: >= 0 and <= the write rate "
+                + writesPerSecond
+                + ")");
       }
     }
   }
@@ -296,7 +368,8 @@ public final class Drill {
                     options.writesPerSecond(),
                     options.readsPerSecond(),
                     options.requestTimeout(),
-                    rampUp),
+                    rampUp,
+                    hasObjects() ? options.documentsPerSecond() : 0),
                 history);
         RegisterWorkload registers = new RegisterWorkload(registerSettings(runId), history)) {
       say(
@@ -305,13 +378,17 @@ public final class Drill {
               + " records through the edge router "
               + layout.edgeRouter());
       List<Canary.Seed> seeds = canary.seed(options.seeds(), Duration.ofSeconds(30));
-      awaitSeedsEverywhere(seeds);
+      awaitSeedsEverywhere(seeds, canary.documentIds());
       say(
           String.format(
               Locale.ROOT,
-              "canary: %.0f writes/s + %.0f reads/s%s; warming up for at least %ds, until write"
+              "canary: %.0f writes/s%s + %.0f reads/s%s; warming up for at least %ds, until write"
                   + " latency is steady",
               options.writesPerSecond(),
+              hasObjects() && options.documentsPerSecond() > 0
+                  ? String.format(
+                      Locale.ROOT, " (%.0f with a document)", options.documentsPerSecond())
+                  : "",
               options.readsPerSecond(),
               rampUp.isZero()
                   ? ""
@@ -370,7 +447,9 @@ public final class Drill {
       }
       String writerAfter = safeWriter(writerBefore);
       List<String> auditProblems = new ArrayList<>();
-      Map<String, Set<String>> missing = audit(writerAfter, auditedIds(ops), auditProblems);
+      Map<String, Set<String>> looked =
+          StoreAudit.idsByStore(topology.stores(), auditedIds(ops), canary.documentIds());
+      Map<String, Set<String>> missing = audit(writerAfter, looked, auditProblems);
       Path historyFile =
           HistoryFile.write(
               ops,
@@ -379,7 +458,12 @@ public final class Drill {
               DrillReport.historyPath(options.reports(), t0At, options.scenario(), run));
       HistoryChecks checks =
           HistoryChecks.run(
-              ops, missing, auditProblems.isEmpty(), options.checks(), historyFile.toString());
+              ops,
+              missing,
+              looked,
+              auditProblems.isEmpty(),
+              options.checks(),
+              historyFile.toString());
       say("history: " + ops.size() + " operations in " + historyFile);
       checks
           .results()
@@ -636,10 +720,13 @@ public final class Drill {
 
   /**
    * Waits until every seed is in every store node that serves reads (the writer's and its
-   * replicas'; not a fenced old primary), so that reads after T0 find them wherever they go.
+   * replicas'; not a fenced old primary), so that reads after T0 find them wherever they go; in an
+   * objects store, every seed among {@code documentIds} (the canary's seeds always are).
    */
-  void awaitSeedsEverywhere(List<Canary.Seed> seeds) {
-    List<String> ids = seeds.stream().map(Canary.Seed::id).toList();
+  void awaitSeedsEverywhere(List<Canary.Seed> seeds, Set<String> documentIds) {
+    Map<String, Set<String>> ids =
+        StoreAudit.idsByStore(
+            topology.stores(), seeds.stream().map(Canary.Seed::id).toList(), documentIds);
     // The serving nodes are read again on every look: an old primary that has just come back
     // still shows as a primary until supervision fences it, and then no longer serves.
     boolean ok =
@@ -651,7 +738,11 @@ public final class Drill {
                   continue;
                 }
                 Store s = topology.store(n.name()).orElseThrow();
-                if (!StoreAudit.missing(s, n.region(), layout.store(s.kind(), n.region()), ids)
+                if (!StoreAudit.missing(
+                        s,
+                        n.region(),
+                        layout.store(s.kind(), n.region()),
+                        Objects.requireNonNull(ids.get(s.name())))
                     .isEmpty()) {
                   return false;
                 }
@@ -1010,30 +1101,44 @@ public final class Drill {
 
   // ---- audit and report -------------------------------------------------------------------
 
-  /** Per store, the acknowledged writes its node in the writer region does not hold. */
-  Map<String, Set<String>> audit(String writer, List<String> acked, List<String> problems) {
+  /**
+   * Per store, which of the writes it was looked in for ({@code ids}, from {@link
+   * StoreAudit#idsByStore}) its node in the writer region does not hold.
+   */
+  Map<String, Set<String>> audit(
+      String writer, Map<String, Set<String>> ids, List<String> problems) {
     Map<String, Set<String>> missing = new LinkedHashMap<>();
     for (Store s : topology.stores()) {
+      Set<String> looked = Objects.requireNonNull(ids.get(s.name()), s.name());
       try {
-        missing.put(s.name(), StoreAudit.missing(s, writer, layout.store(s.kind(), writer), acked));
+        missing.put(
+            s.name(), StoreAudit.missing(s, writer, layout.store(s.kind(), writer), looked));
       } catch (DrillException e) {
         // No failover happened and the writer region is gone, say: nothing to read the writes
         // from. The run is reported, its loss unknown, and it counts as failed.
         problems.add(
-            e.getMessage() + "; the " + acked.size() + " acknowledged writes are unchecked");
+            e.getMessage() + "; the " + looked.size() + " acknowledged writes are unchecked");
         missing.put(s.name(), Set.of());
       }
     }
     say(
-        "audit: "
-            + acked.size()
-            + " acknowledged and failed writes checked in "
-            + topology.stores().stream().map(s -> s.name() + "@" + writer).toList()
+        "audit: acknowledged and failed writes checked in the writer region "
+            + writer
             + ": "
             + missing.entrySet().stream()
-                .map(e -> e.getKey() + " missing " + e.getValue().size())
+                .map(
+                    e ->
+                        e.getKey()
+                            + " missing "
+                            + e.getValue().size()
+                            + " of "
+                            + Objects.requireNonNull(ids.get(e.getKey())).size())
                 .toList());
     return missing;
+  }
+
+  private boolean hasObjects() {
+    return topology.stores().stream().anyMatch(s -> s.kind() == StoreKind.OBJECTS);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,9 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -33,6 +38,26 @@ final class StoreAudit {
   private static final int BATCH = 2000;
 
   private StoreAudit() {}
+
+  /**
+   * Per store, the writes of {@code ids} its audit looks for: every one, except in a store of kind
+   * objects, where only those that asked for a document ({@code documentIds}) have one. A write
+   * without a document is never a lost object.
+   */
+  static Map<String, Set<String>> idsByStore(
+      List<Store> stores, List<String> ids, Set<String> documentIds) {
+    Map<String, Set<String>> byStore = new LinkedHashMap<>();
+    for (Store s : stores) {
+      byStore.put(
+          s.name(),
+          s.kind() == StoreKind.OBJECTS
+              ? ids.stream()
+                  .filter(documentIds::contains)
+                  .collect(Collectors.toCollection(LinkedHashSet::new))
+              : new LinkedHashSet<>(ids));
+    }
+    return byStore;
+  }
 
   /**
    * The ids the node does not hold.

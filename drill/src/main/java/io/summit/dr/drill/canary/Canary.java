@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,6 +31,11 @@ import org.jspecify.annotations.Nullable;
  * (open loop: a slow answer never delays the next request, as real users do not wait for each
  * other). Every request is recorded as an {@link Outcome}.
  *
+ * <p>With {@link Settings#documentsPerSecond} above 0, only that share of the writes asks the
+ * service for a document in object storage ({@code "document": true}, spread evenly over the
+ * writes), the others say {@code "document": false}: a lab's object store slows down as its keys
+ * accumulate. {@link #documentIds} names the writes that asked for one.
+ *
  * <p>Lifecycle: {@link #seed} (optional), {@link #start}, then {@link #stop}, which waits for the
  * requests in flight and returns every outcome. Thread-safe.
  */
@@ -39,6 +46,10 @@ public final class Canary implements AutoCloseable {
    * @param entry the global entry point (the edge router)
    * @param runId prefixes every key, so runs never collide
    * @param timeout a request not answered in this time counts as failed
+   * @param documentsPerSecond how many of the writes per second ask for a document ({@code
+   *     "document": true}; the others say false), at most {@code writesPerSecond}; 0: the writes
+   *     send no {@code document} field, so each gets one (the service's default) when the topology
+   *     has an objects store. Seeds always ask for one.
    */
   public record Settings(
       URI entry,
@@ -46,11 +57,23 @@ public final class Canary implements AutoCloseable {
       double writesPerSecond,
       double readsPerSecond,
       Duration timeout,
-      Duration rampUp) {
-    /** At the full rates from the start. */
+      Duration rampUp,
+      double documentsPerSecond) {
+    /** At the full rates from the start, without a {@code document} field. */
     public Settings(
         URI entry, String runId, double writesPerSecond, double readsPerSecond, Duration timeout) {
       this(entry, runId, writesPerSecond, readsPerSecond, timeout, Duration.ZERO);
+    }
+
+    /** Without a {@code document} field: every write gets the service's default. */
+    public Settings(
+        URI entry,
+        String runId,
+        double writesPerSecond,
+        double readsPerSecond,
+        Duration timeout,
+        Duration rampUp) {
+      this(entry, runId, writesPerSecond, readsPerSecond, timeout, rampUp, 0);
     }
 
     public Settings {
@@ -64,6 +87,14 @@ public final class Canary implements AutoCloseable {
                 + "/s, reads "
                 + readsPerSecond
                 + "/s (expected: >= 0 each, and not both 0)");
+      }
+      if (!(documentsPerSecond >= 0 && documentsPerSecond <= writesPerSecond)) {
+        throw new IllegalArgumentException(
+            "documentsPerSecond: "
+                + documentsPerSecond
+                + " (expected: >= 0 and <= writesPerSecond "
+                + writesPerSecond
+                + ")");
       }
     }
   }
@@ -92,6 +123,7 @@ public final class Canary implements AutoCloseable {
   private final AtomicLong readsOk = new AtomicLong();
   private final AtomicLong readsFailed = new AtomicLong();
   private final List<Seed> seeds = new ArrayList<>();
+  private final Set<String> documentIds = ConcurrentHashMap.newKeySet();
   private volatile @Nullable Thread ticker;
   private final History history;
 
@@ -124,7 +156,11 @@ public final class Canary implements AutoCloseable {
       Seed s = new Seed(settings.runId() + "-seed" + i, -i);
       String last = "";
       while (true) {
-        Outcome o = send(write(s.id(), s.seq()), Outcome.Kind.WRITE, s.seq(), s.id(), null).join();
+        // Reads must find every seed wherever it is read: a seed always asks for its document.
+        Boolean document = settings.documentsPerSecond() > 0 ? Boolean.TRUE : null;
+        Outcome o =
+            send(write(s.id(), s.seq(), document), Outcome.Kind.WRITE, s.seq(), s.id(), null)
+                .join();
         if (o.ok()) {
           break;
         }
@@ -184,7 +220,8 @@ public final class Canary implements AutoCloseable {
       if (writeGap > 0 && now >= nextWrite) {
         writeSeq++;
         String id = settings.runId() + "-w" + writeSeq;
-        track(send(write(id, writeSeq), Outcome.Kind.WRITE, writeSeq, id, null));
+        track(
+            send(write(id, writeSeq, document(writeSeq)), Outcome.Kind.WRITE, writeSeq, id, null));
         nextWrite += writeGap;
       } else if (readGap > 0 && now >= nextRead) {
         Seed s = seeds.get((int) (readIndex++ % seeds.size()));
@@ -208,11 +245,46 @@ public final class Canary implements AutoCloseable {
     f.whenComplete((o, e) -> inFlight.remove(f));
   }
 
-  private HttpRequest write(String id, long seq) {
+  /**
+   * The {@code document} field of the {@code n}th write (from 1): null (none sent) without a share
+   * of documents.
+   */
+  private @Nullable Boolean document(long n) {
+    return settings.documentsPerSecond() > 0
+        ? carriesDocument(n, settings.documentsPerSecond(), settings.writesPerSecond())
+        : null;
+  }
+
+  /**
+   * Whether the {@code n}th write (from 1) is one of the {@code documents} in {@code writes}: when
+   * {@code floor(n * documents / writes)} advances, which spreads them evenly (a tenth: the 10th,
+   * 20th, 30th... write).
+   */
+  static boolean carriesDocument(long n, double documents, double writes) {
+    return Math.floor(n * documents / writes) > Math.floor((n - 1) * documents / writes);
+  }
+
+  /**
+   * The ids of the writes, seeds included, that asked for a document (whatever their outcome):
+   * every one when {@link Settings#documentsPerSecond} is 0 (no field: the service's default). A
+   * copy: the canary runs on.
+   */
+  public Set<String> documentIds() {
+    return Set.copyOf(documentIds);
+  }
+
+  /** The request of a write; one that asks for a document is in {@link #documentIds} from now. */
+  private HttpRequest write(String id, long seq, @Nullable Boolean document) {
     ObjectNode body = JSON.createObjectNode();
     body.put("id", id);
     body.put("seq", seq);
     body.put("payload", "canary " + settings.runId());
+    if (document != null) {
+      body.put("document", document.booleanValue());
+    }
+    if (document == null || document) {
+      documentIds.add(id);
+    }
     return HttpRequest.newBuilder(settings.entry().resolve("/entities"))
         .timeout(settings.timeout())
         .header("Content-Type", "application/json")

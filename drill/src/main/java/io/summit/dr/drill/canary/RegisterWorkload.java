@@ -26,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * and inside each region (calling that region's service directly, as a user in the region would).
  * Each client is one sequential process: register writes, strong reads (at the writer's primary),
  * local reads (at its region's node) and, from inside a region, entity writes too (a writer in the
- * region that keeps writing to its own region's service whatever the router does).
+ * region that keeps writing to its own region's service whatever the router does). The entity
+ * writes ask for no document ({@code "document": false}): they are about who takes writes, not
+ * about objects, and the lab's object store slows down as its keys accumulate; the audit looks for
+ * objects only for the canary's writes that asked for one.
  *
  * <p>Lifecycle {@code NEW -> STARTED -> STOPPED}; {@link #stop} waits for every client.
  * Thread-safe.
@@ -144,7 +147,13 @@ public final class RegisterWorkload implements AutoCloseable {
             .header("Content-Type", "application/json")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
-                    "{\"id\":\"" + id + "\",\"seq\":" + seq + ",\"payload\":\"" + client + "\"}"))
+                    "{\"id\":\""
+                        + id
+                        + "\",\"seq\":"
+                        + seq
+                        + ",\"payload\":\""
+                        + client
+                        + "\",\"document\":false}"))
             .build();
     return finishWrite(p, r, 201);
   }

@@ -50,16 +50,19 @@ public record HistoryChecks(
   /**
    * Runs every checker.
    *
-   * @param missing per store, which of the history's entity writes (ok and fail) it lacks
+   * @param missing per store, which of the writes it was looked in for it lacks
+   * @param looked per store, which of the history's entity writes (ok and fail) it was looked in
+   *     for (an objects store: only those that asked for a document)
    */
   public static HistoryChecks run(
       List<Op> ops,
       Map<String, Set<String>> missing,
+      Map<String, Set<String>> looked,
       boolean audited,
       Settings settings,
       @Nullable String historyFile) {
     List<CheckResult> results = new ArrayList<>();
-    results.add(LostWrites.check(ops, missing, audited));
+    results.add(LostWrites.check(ops, missing, looked, audited));
     SplitBrain.Result split = SplitBrain.check(ops);
     results.add(split.check());
     results.add(Linearizability.check(ops, settings.limit()));

@@ -1,6 +1,7 @@
 package io.summit.dr.drill.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.summit.dr.drill.history.Op;
 import java.util.Map;
@@ -32,6 +33,30 @@ class LostWritesTest {
     CheckResult r = LostWrites.check(h.list(), Map.of("pg", Set.of()), true);
     assertThat(r.violations()).isEqualTo(1);
     assertThat(r.examples().get(0).what()).contains("failed write w3");
+  }
+
+  @Test
+  void aStoreIsJudgedOnlyOnTheWritesItWasLookedInFor() {
+    // An objects store looked in for w1 only: w3 failed without a document, so its absence from
+    // the missing set says nothing.
+    Map<String, Set<String>> looked = Map.of("pg", Set.of("w1", "w2", "w3"), "docs", Set.of("w1"));
+    CheckResult valid =
+        LostWrites.check(h.list(), Map.of("pg", Set.of("w3"), "docs", Set.of()), looked, true);
+    CheckResult lost =
+        LostWrites.check(h.list(), Map.of("pg", Set.of("w3"), "docs", Set.of("w1")), looked, true);
+
+    assertThat(valid.verdict()).isEqualTo(CheckResult.Verdict.VALID);
+    assertThat(lost.violations()).isEqualTo(1);
+    assertThat(lost.examples().get(0).what()).isEqualTo("acknowledged write w1 missing from docs");
+  }
+
+  @Test
+  void aStoreMissingFromTheLookedForIdsIsRefused() {
+    assertThatThrownBy(
+            () ->
+                LostWrites.check(h.list(), Map.of("pg", Set.of()), Map.of("docs", Set.of()), true))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("looked: stores [docs]");
   }
 
   @Test

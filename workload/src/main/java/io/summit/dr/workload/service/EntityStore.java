@@ -208,12 +208,14 @@ final class EntityStore implements AutoCloseable {
   }
 
   /**
-   * Writes the entity to both stores of the writer region: the row first, then the key.
+   * Writes the entity to the stores of the writer region: the row first, then the key, then (with
+   * an objects store, when {@code document}) its document.
    *
-   * @return the writer region that took it, and the writer term the write carried
+   * @return the writer region that took it, the writer term the write carried, and whether a
+   *     document was written
    * @throws StoreException naming the node that failed
    */
-  Ack write(String id, long seq, String payload) {
+  Ack write(String id, long seq, String payload, boolean document) {
     Wiring w = wiring();
     try (Connection c = w.pgWriter().connection()) {
       ensureSchema(c);
@@ -247,8 +249,9 @@ final class EntityStore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new StoreException(w.redisWriter().id() + ": " + e.getMessage(), e);
     }
-    if (objects != null) {
+    if (objects != null && document) {
       objects.put(id, document(id, seq, payload));
+      return new Ack(w.writerRegion(), w.term(), true);
     }
     return new Ack(w.writerRegion(), w.term());
   }
@@ -291,8 +294,16 @@ final class EntityStore implements AutoCloseable {
     return o.toString();
   }
 
-  /** An acknowledged write: the writer region that took it and the term it was routed with. */
-  record Ack(String writerRegion, long term) {}
+  /**
+   * An acknowledged write: the writer region that took it, the term it was routed with, and whether
+   * it wrote the entity's document.
+   */
+  record Ack(String writerRegion, long term, boolean document) {
+    /** A write without a document. */
+    Ack(String writerRegion, long term) {
+      this(writerRegion, term, false);
+    }
+  }
 
   /** No row went in: a duplicate id (a retried write), or a node whose term is newer. */
   static void refuseIfStale(Connection c, Wiring w) throws SQLException {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,9 +31,12 @@ import org.jspecify.annotations.Nullable;
  * The sample service (the Summit API's stand-in), one instance:
  *
  * <pre>
- * POST /entities        {"id": "...", "seq": 17, "payload": "..."} (id optional): a row in
- *                       PostgreSQL and a key in Redis, in the writer region; 201
- *                       {"id", "seq", "region", "writer_region", "instance"}
+ * POST /entities        {"id": "...", "seq": 17, "payload": "...", "document": true} (each
+ *                       optional): a row in PostgreSQL and a key in Redis, in the writer region,
+ *                       then with an objects store and "document" true (the default) the document
+ *                       entities/{id}.json in its bucket; 201 {"id", "seq", "region",
+ *                       "writer_region", "term", "instance", "document"} ("document": whether a
+ *                       document was written)
  * GET  /entities/{id}   this region's copy: 200 {"id", "seq", "payload", "region", "cache"}, or 404
  * GET  /entities/{id}/object   this region's copy of entities/{id}.json (with an objects store):
  *                       200 {"id", "seq", "payload"}, or 404 when none or deleted
@@ -51,7 +53,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WorkloadService implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("id", "seq", "payload");
   private static final int MAX_BODY = 64 * 1024;
 
   /**
@@ -245,16 +246,15 @@ public final class WorkloadService implements AutoCloseable {
   }
 
   private void create(HttpExchange x) throws IOException {
-    JsonNode body;
+    EntityRequest request;
     try {
-      body = readBody(x);
+      request = readBody(x);
     } catch (IllegalArgumentException e) {
       reply(x, 400, error(e.getMessage()));
       return;
     }
-    String id = body.hasNonNull("id") ? body.get("id").asText() : UUID.randomUUID().toString();
-    long seq = body.hasNonNull("seq") ? body.get("seq").asLong() : sequence.incrementAndGet();
-    String payload = body.path("payload").asText("");
+    String id = Objects.requireNonNullElseGet(request.id(), () -> UUID.randomUUID().toString());
+    long seq = Objects.requireNonNullElseGet(request.seq(), sequence::incrementAndGet);
     if (!store.writerRegion().map(region::equals).orElse(false)) {
       // The router sends writes only to the writer region's instances: a write here while
       // discovery says the writer is elsewhere means the news is on its way. Ask now rather than
@@ -264,7 +264,7 @@ public final class WorkloadService implements AutoCloseable {
     EntityStore.Ack writerRegion;
     long version = store.version();
     try {
-      writerRegion = store.write(id, seq, payload);
+      writerRegion = store.write(id, seq, request.payload(), request.document());
     } catch (EntityStore.StoreException first) {
       // The writer may have moved while this write was on its way (discovery's long poll may
       // have brought the news meanwhile, or may be a moment behind): ask, and if it did, try the
@@ -274,7 +274,7 @@ public final class WorkloadService implements AutoCloseable {
         return;
       }
       try {
-        writerRegion = store.write(id, seq, payload);
+        writerRegion = store.write(id, seq, request.payload(), request.document());
       } catch (EntityStore.StoreException second) {
         reply(x, 503, error(second.getMessage()));
         return;
@@ -287,10 +287,11 @@ public final class WorkloadService implements AutoCloseable {
     out.put("writer_region", writerRegion.writerRegion());
     out.put("term", writerRegion.term());
     out.put("instance", name);
+    out.put("document", writerRegion.document());
     reply(x, 201, out);
   }
 
-  private JsonNode readBody(HttpExchange x) throws IOException {
+  private EntityRequest readBody(HttpExchange x) throws IOException {
     byte[] bytes;
     try (InputStream in = x.getRequestBody()) {
       bytes = in.readNBytes(MAX_BODY + 1);
@@ -298,41 +299,7 @@ public final class WorkloadService implements AutoCloseable {
     if (bytes.length > MAX_BODY) {
       throw new IllegalArgumentException("body: over " + MAX_BODY + " bytes (expected: less)");
     }
-    if (bytes.length == 0) {
-      return JSON.createObjectNode();
-    }
-    JsonNode body;
-    try {
-      body = JSON.readTree(bytes);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "body: not JSON (" + e.getOriginalMessage() + ") (expected: a JSON object)", e);
-    }
-    if (body == null || !body.isObject()) {
-      throw new IllegalArgumentException("body: not an object (expected: a JSON object)");
-    }
-    for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!FIELDS.contains(f)) {
-        throw new IllegalArgumentException(f + ": unknown field (expected: id, seq, payload)");
-      }
-    }
-    JsonNode id = body.path("id");
-    if (!id.isMissingNode()
-        && !id.isNull()
-        && (!id.isTextual() || id.asText().isBlank() || id.asText().length() > 200)) {
-      throw new IllegalArgumentException(
-          "id: " + id + " (expected: a string of 1..200 characters)");
-    }
-    JsonNode seq = body.path("seq");
-    if (!seq.isMissingNode() && !seq.isNull() && !seq.canConvertToLong()) {
-      throw new IllegalArgumentException("seq: " + seq + " (expected: an integer)");
-    }
-    JsonNode payload = body.path("payload");
-    if (!payload.isMissingNode() && !payload.isNull() && !payload.isTextual()) {
-      throw new IllegalArgumentException("payload: " + payload + " (expected: a string)");
-    }
-    return body;
+    return EntityRequest.parse(bytes);
   }
 
   /**
