@@ -2,11 +2,15 @@ package io.summit.dr.agent;
 
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.objects.ObjectsAdapter;
+import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.replication.postgres.PostgresAdapter;
 import io.summit.dr.replication.redis.RedisAdapter;
 import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Region;
 import io.summit.dr.topology.RegionRole;
+import io.summit.dr.topology.Store;
+import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.IOException;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * --store KIND=HOST:PORT ... [--lease-ttl 1s] [--renew-interval 250ms] [--fence-budget 400ms]
  * [--check-interval 50ms]}. {@code --config} is the topology file (its name is the etcd key prefix;
  * the region must be one of its non-witness regions); each {@code --store} is one local primary,
- * {@code postgres} or {@code redis}, reached directly. Bad arguments exit 2 with the flag named.
+ * {@code postgres}, {@code redis} or {@code objects} (the region's bucket, named by the topology),
+ * reached directly. Bad arguments exit 2 with the flag named.
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -72,7 +77,7 @@ public final class AgentMain {
       return;
     }
     try {
-      Running running = run(options, config);
+      Running running = run(options, config, topology);
       Runtime.getRuntime().addShutdownHook(new Thread(running::close));
     } catch (IOException e) {
       System.err.println("agent: --listen " + options.listen() + ": " + e.getMessage());
@@ -163,10 +168,13 @@ public final class AgentMain {
     }
   }
 
-  /** Starts the agent and its HTTP server; the caller closes what it returns. */
-  public static Running run(Options o, AgentConfig config) throws IOException {
+  /**
+   * Starts the agent and its HTTP server; the caller closes what it returns. {@code topology} names
+   * the region's bucket when an objects store is guarded.
+   */
+  public static Running run(Options o, AgentConfig config, Topology topology) throws IOException {
     List<StoreAdapter> stores = new ArrayList<>();
-    o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region())));
+    o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology)));
     return run(o, config, stores);
   }
 
@@ -210,7 +218,7 @@ public final class AgentMain {
     }
   }
 
-  private static StoreAdapter adapter(String kind, Endpoint at, String region) {
+  static StoreAdapter adapter(String kind, Endpoint at, String region, Topology topology) {
     String id = kind + "@" + region;
     Clock clock = Clock.systemUTC();
     return switch (kind) {
@@ -218,9 +226,30 @@ public final class AgentMain {
           new PostgresAdapter(
               id, at, "node_" + region.replace('-', '_'), null, clock, STORE_TIMEOUT, e -> e);
       case "redis" -> new RedisAdapter(id, at, clock, STORE_TIMEOUT, e -> e);
+      case "objects" -> {
+        // the agent only fences its region's bucket: no replicator figures needed
+        Store store =
+            topology.stores().stream()
+                .filter(s -> s.kind() == StoreKind.OBJECTS && s.involves(region))
+                .findFirst()
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "--store: objects (expected: a store of kind objects in "
+                                + region
+                                + " in the topology)"));
+        yield new ObjectsAdapter(
+            id,
+            region,
+            S3Clients.at(at, STORE_TIMEOUT),
+            store.objectRule().bucket(region),
+            List.of(),
+            clock,
+            STORE_TIMEOUT);
+      }
       default ->
           throw new IllegalArgumentException(
-              "--store: kind '" + kind + "' (expected: postgres or redis)");
+              "--store: kind '" + kind + "' (expected: postgres, redis or objects)");
     };
   }
 
@@ -230,9 +259,9 @@ public final class AgentMain {
       throw new IllegalArgumentException("--store: '" + value + "' (expected: KIND=HOST:PORT)");
     }
     String kind = value.substring(0, eq).toLowerCase(Locale.ROOT);
-    if (!kind.equals("postgres") && !kind.equals("redis")) {
+    if (!kind.equals("postgres") && !kind.equals("redis") && !kind.equals("objects")) {
       throw new IllegalArgumentException(
-          "--store: kind '" + value.substring(0, eq) + "' (expected: postgres or redis)");
+          "--store: kind '" + value.substring(0, eq) + "' (expected: postgres, redis or objects)");
     }
     if (stores.put(kind, endpoint("--store", value.substring(eq + 1))) != null) {
       throw new IllegalArgumentException(

@@ -53,7 +53,7 @@ class AgentMainTest {
     assertThatThrownBy(() -> AgentMain.parse(args("--ttl", "1s")))
         .hasMessageStartingWith("--ttl: unknown option (expected: --config, --region,");
     assertThatThrownBy(() -> AgentMain.parse(args("--store", "mysql=127.0.0.1:3306")))
-        .hasMessage("--store: kind 'mysql' (expected: postgres or redis)");
+        .hasMessage("--store: kind 'mysql' (expected: postgres, redis or objects)");
     assertThatThrownBy(() -> AgentMain.parse(args("--store", "redis=127.0.0.1:6380")))
         .hasMessage("--store: 'redis' given twice (expected: one store of each kind per region)");
     assertThatThrownBy(() -> AgentMain.parse(args("--store", "127.0.0.1:5432")))
@@ -83,5 +83,35 @@ class AgentMainTest {
     assertThatThrownBy(
             () -> AgentMain.config(AgentMain.parse(args("--renew-interval", "700ms")), topology))
         .hasMessageStartingWith("timings: renewInterval: 700ms (expected: shorter than");
+  }
+
+  @Test
+  void anObjectsStoreIsTheRegionsBucketTheTopologyNames(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws java.io.IOException {
+    AgentMain.Options o = AgentMain.parse(args("--store", "objects=127.0.0.1:9000"));
+    assertThat(o.stores()).containsEntry("objects", new Endpoint("127.0.0.1", 9000));
+
+    Topology summit = TopologyLoader.load(EXAMPLE);
+    try (var adapter =
+        AgentMain.adapter("objects", new Endpoint("127.0.0.1", 9000), "us-east-1", summit)) {
+      assertThat(adapter)
+          .isInstanceOfSatisfying(
+              io.summit.dr.replication.objects.ObjectsAdapter.class,
+              a ->
+                  assertThat(a.bucket())
+                      .isEqualTo(
+                          summit.store("objects").orElseThrow().objectRule().bucket("us-east-1")));
+      assertThat(adapter.id()).isEqualTo("objects@us-east-1");
+    }
+
+    Path minimal = dir.resolve("minimal.yaml");
+    java.nio.file.Files.copy(Path.of("../topology/src/test/resources/valid-minimal.yaml"), minimal);
+    Topology withoutObjects = TopologyLoader.load(minimal);
+    assertThatThrownBy(
+            () ->
+                AgentMain.adapter(
+                    "objects", new Endpoint("127.0.0.1", 9000), "us-west-2", withoutObjects))
+        .hasMessage(
+            "--store: objects (expected: a store of kind objects in us-west-2 in the topology)");
   }
 }

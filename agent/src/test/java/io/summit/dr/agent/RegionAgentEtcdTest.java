@@ -412,7 +412,8 @@ class RegionAgentEtcdTest {
     AgentConfig config =
         AgentMain.config(options, io.summit.dr.topology.TopologyLoader.load(topology));
 
-    try (AgentMain.Running running = AgentMain.run(options, config)) {
+    try (AgentMain.Running running =
+        AgentMain.run(options, config, io.summit.dr.topology.TopologyLoader.load(topology))) {
       await().atMost(WAIT).until(() -> running.agent().status().state() == AgentState.HOLDING);
       assertThat(httpGet(running.server(), "/v1/agent"))
           .contains("\"state\":\"holding\"", "\"writer_region\":\"us-west-2\"", "\"term\":1");

@@ -194,6 +194,8 @@ final class LabUp {
         List<String> command = Lab.javaCommand(classPath, d.mainClass(), d.arguments());
         if (d.kind().equals("agent")) {
           command = Lab.prioritized(command);
+        } else if (d.kind().equals("objects-replicator")) {
+          command = OsProcesses.lowered(OsProcesses.DATA_NICENESS, command);
         }
         long t0 = System.nanoTime();
         long pid = OsProcesses.spawnDetached(command, log);

@@ -51,6 +51,26 @@ public final class OsProcesses {
     }
   }
 
+  /** How much lower than the lab's control plane the object stores and replicators run. */
+  public static final int DATA_NICENESS = 5;
+
+  /**
+   * {@code command} run at a lower CPU priority ({@code nice -n increment}): a lab process that
+   * must not starve the control plane beside it on two cores (an agent that misses its lease
+   * renewals fences its own primaries). Lowering priority needs no privilege; unchanged without
+   * nice(1).
+   */
+  public static List<String> lowered(int increment, List<String> command) {
+    Path nice = Path.of("/usr/bin/nice");
+    if (!java.nio.file.Files.isExecutable(nice)) {
+      return command;
+    }
+    List<String> out =
+        new java.util.ArrayList<>(List.of(nice.toString(), "-n", Integer.toString(increment)));
+    out.addAll(command);
+    return out;
+  }
+
   /** Starts a long-lived process in a session of its own, its output appended to {@code log}. */
   public static long spawnDetached(List<String> command, Path log) {
     List<String> full = new ArrayList<>();

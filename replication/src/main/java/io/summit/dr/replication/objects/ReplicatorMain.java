@@ -56,7 +56,7 @@ public final class ReplicatorMain {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How often each direction reads both buckets' roles (freshness, and a fenced source). */
-  static final Duration HEARTBEAT = Duration.ofMillis(250);
+  static final Duration HEARTBEAT = Duration.ofMillis(500);
 
   /** How long full passes run back to back once the source bucket is seen fenced. */
   static final Duration FENCED_WINDOW = Duration.ofSeconds(30);
