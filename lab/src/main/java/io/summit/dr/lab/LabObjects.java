@@ -32,8 +32,14 @@ final class LabObjects {
   }
 
   static ObjectsServer server(LabLayout layout, Path dir, String region) {
+    // S3Mock is a Spring Boot application: a class-data archive of its own (written when it exits
+    // at a lab down) spares it loading and verifying its classes again at the next start
     return new ObjectsServer(
-        dir, layout.store(StoreKind.OBJECTS, region), layout.objectsTls(region));
+        dir,
+        layout.store(StoreKind.OBJECTS, region),
+        layout.objectsTls(region),
+        ClassDataArchive.options(
+            ObjectsServer.jar().toString(), "S3Mock", List.of(region, dir.toString())));
   }
 
   List<Spawned> spawn(List<Store> stores, Function<String, Path> regionDir) {

@@ -49,15 +49,24 @@ public final class ObjectsServer {
   private final Path dir;
   private final Endpoint endpoint;
   private final Endpoint tls;
+  private final List<String> jvmOptions;
 
   /**
    * @param endpoint where its HTTP connector (the S3 API the lab uses) listens
    * @param tls where its HTTPS connector listens (S3Mock always opens one)
    */
   public ObjectsServer(Path dir, Endpoint endpoint, Endpoint tls) {
+    this(dir, endpoint, tls, List.of());
+  }
+
+  /**
+   * @param jvmOptions added to the JVM's command line (the lab's class-data archive options)
+   */
+  public ObjectsServer(Path dir, Endpoint endpoint, Endpoint tls, List<String> jvmOptions) {
     this.dir = dir.toAbsolutePath();
     this.endpoint = endpoint;
     this.tls = tls;
+    this.jvmOptions = List.copyOf(jvmOptions);
   }
 
   public Path log() {
@@ -94,24 +103,22 @@ public final class ObjectsServer {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> c =
         new ArrayList<>(
-            List.of(
-                java,
-                "-Xmx160m",
-                "-Xss512k",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar().toString(),
-                "--server.address=" + tls.host(),
-                "--server.port=" + tls.port(),
-                "--http.port=" + endpoint.port(),
-                "--vectors.http.port=0",
-                "--vectors.https.port=0",
-                "--com.adobe.testing.s3mock.store.root=" + dir.resolve("data"),
-                "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
-                "--spring.main.sources=file:" + dir.resolve("loopback.xml"),
-                "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN"));
+            List.of(java, "-Xmx160m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    c.addAll(jvmOptions);
+    c.addAll(
+        List.of(
+            "-jar",
+            jar().toString(),
+            "--server.address=" + tls.host(),
+            "--server.port=" + tls.port(),
+            "--http.port=" + endpoint.port(),
+            "--vectors.http.port=0",
+            "--vectors.https.port=0",
+            "--com.adobe.testing.s3mock.store.root=" + dir.resolve("data"),
+            "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
+            "--spring.main.sources=file:" + dir.resolve("loopback.xml"),
+            "--spring.main.banner-mode=off",
+            "--logging.level.root=WARN"));
     // below the control plane: two Spring Boot JVMs starting and serving beside the lab's agents
     // and etcd members on two cores made the agents miss their lease renewals
     return OsProcesses.lowered(OsProcesses.DATA_NICENESS, c);
