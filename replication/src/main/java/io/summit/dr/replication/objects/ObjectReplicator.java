@@ -432,20 +432,19 @@ public final class ObjectReplicator {
       return;
     }
     // one GET brings the body and the headers: whether it is a replica, and what a copy carries
-    ResponseBytes<GetObjectResponse> object;
-    try {
-      object =
-          source
-              .client()
-              .getObjectAsBytes(
-                  b -> b.bucket(source.bucket()).key(item.key()).versionId(item.versionId()));
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        record(item, ReplicationStatus.FAILED, null, "version deleted before it was copied");
-        return;
-      }
-      throw e;
+    Optional<ResponseBytes<GetObjectResponse>> read =
+        unlessDeleted(
+            item,
+            () ->
+                source
+                    .client()
+                    .getObjectAsBytes(
+                        b ->
+                            b.bucket(source.bucket()).key(item.key()).versionId(item.versionId())));
+    if (read.isEmpty()) {
+      return;
     }
+    ResponseBytes<GetObjectResponse> object = read.get();
     GetObjectResponse head = object.response();
     String original = head.metadata().get(REPLICA_OF);
     if (original != null) {
@@ -462,21 +461,19 @@ public final class ObjectReplicator {
 
   /** A version over the size limit: FAILED (its body is not fetched), unless it is a replica. */
   private void settleOversized(Item item) {
-    HeadObjectResponse head;
-    try {
-      head =
-          source
-              .client()
-              .headObject(
-                  b -> b.bucket(source.bucket()).key(item.key()).versionId(item.versionId()));
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        record(item, ReplicationStatus.FAILED, null, "version deleted before it was copied");
-        return;
-      }
-      throw e;
+    Optional<HeadObjectResponse> read =
+        unlessDeleted(
+            item,
+            () ->
+                source
+                    .client()
+                    .headObject(
+                        b ->
+                            b.bucket(source.bucket()).key(item.key()).versionId(item.versionId())));
+    if (read.isEmpty()) {
+      return;
     }
-    String original = head.metadata().get(REPLICA_OF);
+    String original = read.get().metadata().get(REPLICA_OF);
     if (original != null) {
       replica(item, original);
       return;
@@ -486,6 +483,22 @@ public final class ObjectReplicator {
         ReplicationStatus.FAILED,
         null,
         item.size() + " bytes is over max_object_bytes " + rule.maxObjectBytes());
+  }
+
+  /**
+   * What {@code read} returns for a source version; empty, the version recorded FAILED, when the
+   * source answers 404 (it was deleted by version id before it was copied).
+   */
+  private <T> Optional<T> unlessDeleted(Item item, java.util.function.Supplier<T> read) {
+    try {
+      return Optional.of(read.get());
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        record(item, ReplicationStatus.FAILED, null, "version deleted before it was copied");
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   private void replica(Item item, String original) {

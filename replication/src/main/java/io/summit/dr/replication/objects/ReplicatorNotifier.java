@@ -81,8 +81,8 @@ public final class ReplicatorNotifier implements ObjectWriter.Notifier {
         .whenComplete(
             (r, e) -> {
               if (e != null || r.statusCode() != 202) {
+                // the address is read again at the next refresh, not on every failed write
                 failures.incrementAndGet();
-                target = null;
                 LOG.debug(
                     "{}: notification of {} not delivered: {}",
                     bucket,
