@@ -71,12 +71,19 @@ class DrillObjectsLabTest {
   @Order(1)
   void anEntityGetsItsDocumentInBothRegionsAndADeleteLeavesAMarkerOverItsVersions()
       throws Exception {
-    HttpResponse<String> created =
-        send(
-            "POST",
-            instance("us-west-2") + "/entities",
-            "{\"id\":\"doc-1\",\"seq\":1,\"payload\":\"first\"}");
-    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    // the lab has just come up: its first writes may time out while its JVMs are cold (a CI run
+    // saw one), and the insert is idempotent by id, so the first document is retried until taken
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () ->
+                send(
+                        "POST",
+                        instance("us-west-2") + "/entities",
+                        "{\"id\":\"doc-1\",\"seq\":1,\"payload\":\"first\"}")
+                    .statusCode(),
+            status -> status == 201);
 
     // us-east-1 reads its own bucket's copy once replication brought it
     Awaitility.await()
