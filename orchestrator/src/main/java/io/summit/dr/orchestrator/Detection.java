@@ -51,7 +51,8 @@ final class Detection {
       }
     }
     List<ObserverSource> sources = new ArrayList<>();
-    sources.add(new LocalObserver(o.id(), o.location(), new RegionProber(direct, timeout), clock));
+    RegionProber prober = new RegionProber(direct, timeout);
+    sources.add(new LocalObserver(o.id(), o.location(), prober, clock));
     if (o.routerAdmin() != null) {
       sources.add(new RouterViewSource("edge-router", o.routerAdmin(), regions, timeout, clock));
     }
@@ -82,7 +83,7 @@ final class Detection {
             e -> onEvent(orchestrator, o.location(), e));
     DETECTOR.set(detector);
     detector.start();
-    return List.of(detector);
+    return List.of(detector, prober);
   }
 
   /**

@@ -144,6 +144,7 @@ public final class ObserverDaemon implements AutoCloseable {
     if (s != null) {
       s.stop(0);
     }
+    prober.close();
   }
 
   private void probeSafely() {

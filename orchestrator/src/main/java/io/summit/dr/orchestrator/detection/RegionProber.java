@@ -1,6 +1,7 @@
 package io.summit.dr.orchestrator.detection;
 
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.postgres.KeptSessions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,18 +33,22 @@ import org.jspecify.annotations.Nullable;
  * <p>A region is {@link RegionHealth#UP} when any of its stores answers in time, {@link
  * RegionHealth#DOWN} when none does. All stores of one {@link #probe()} are asked in parallel on
  * virtual threads, so a probe takes at most about one timeout. A probe that outlives the timeout is
- * abandoned; its thread ends on its own socket timeout. Stateless and thread-safe.
+ * abandoned; its thread ends on its own socket timeout. PostgreSQL is asked on a session kept
+ * between probes ({@link KeptSessions}): a new session per probe costs the server a process, which
+ * on a 2-core machine made probing alone take a large share of the CPU. A kept session that ended
+ * (a restart, a fence) is replaced within the same probe. Thread-safe.
  *
  * <p>With an edge address it also judges location {@value #EDGE}: UP when an HTTP request there
  * gets any HTTP status line back in time (the edge router's admin API), DOWN otherwise.
  */
-public final class RegionProber {
+public final class RegionProber implements AutoCloseable {
   /** The location name an edge probe reports. */
   public static final String EDGE = "edge";
 
   private final List<ProbeTarget> targets;
   private final Duration timeout;
   private final @Nullable Endpoint edge;
+  private final KeptSessions sessions = new KeptSessions(this::probeSession);
 
   /**
    * @throws IllegalArgumentException when there are no targets or the timeout is not positive
@@ -149,12 +153,12 @@ public final class RegionProber {
     }
   }
 
-  private static boolean answers(ProbeTarget target, long deadline) {
+  private boolean answers(ProbeTarget target, long deadline) {
     int millis = millisLeft(deadline);
     try {
       return switch (target.kind()) {
         case REDIS -> redisPongs(target.address(), millis);
-        case POSTGRES -> postgresAnswers(target.address(), millis);
+        case POSTGRES -> postgresAnswers(target.address());
         case NEO4J, OBJECTS -> false;
       };
     } catch (RuntimeException e) { // a driver bug must not lose the thread's answer
@@ -183,9 +187,23 @@ public final class RegionProber {
     return line.toString();
   }
 
-  private static boolean postgresAnswers(Endpoint address, int millis) {
-    // pgjdbc's timeouts are whole seconds; the caller's deadline bounds the wait itself.
-    String seconds = Integer.toString(Math.max(1, (millis + 999) / 1000));
+  private boolean postgresAnswers(Endpoint address) {
+    try {
+      return sessions.read(address, s -> s.execute("SELECT 1"));
+    } catch (SQLException e) {
+      // Class 08 is pgjdbc's "no connection"; any other state is an error the server sent.
+      String state = e.getSQLState();
+      return state != null && !state.startsWith("08");
+    }
+  }
+
+  /**
+   * A new probe session. pgjdbc's login timeouts are whole seconds; the caller's deadline bounds
+   * the wait itself. Its statements are bounded by the probe's timeout in milliseconds.
+   */
+  private Connection probeSession(Endpoint address) throws SQLException {
+    long millis = timeout.toMillis();
+    String seconds = Long.toString(Math.max(1, (millis + 999) / 1000));
     Properties props = new Properties();
     props.setProperty("user", "postgres");
     props.setProperty("connectTimeout", seconds);
@@ -196,14 +214,19 @@ public final class RegionProber {
     props.setProperty("gssEncMode", "disable");
     props.setProperty("ApplicationName", "summit-dr-probe");
     String url = "jdbc:postgresql://" + address.host() + ":" + address.port() + "/postgres";
-    try (Connection c = DriverManager.getConnection(url, props);
-        Statement s = c.createStatement()) {
-      s.setQueryTimeout(Integer.parseInt(seconds));
-      return s.execute("SELECT 1");
+    Connection c = DriverManager.getConnection(url, props);
+    try {
+      c.setNetworkTimeout(Runnable::run, (int) Math.max(1, millis));
     } catch (SQLException e) {
-      // Class 08 is pgjdbc's "no connection"; any other state is an error the server sent.
-      String state = e.getSQLState();
-      return state != null && !state.startsWith("08");
+      c.close();
+      throw e;
     }
+    return c;
+  }
+
+  /** Closes the probe sessions it keeps. */
+  @Override
+  public void close() {
+    sessions.close();
   }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,7 +49,9 @@ import org.jspecify.annotations.Nullable;
  * backup; then {@code standby.signal} and a {@code postgresql.auto.conf} of this node's own
  * (pg_rewind copies the source's, with the source's settings), and start.
  *
- * <p>Thread-safe: each operation uses its own connections.
+ * <p>Observations run on sessions kept between them ({@link KeptSessions}, shared by the process's
+ * adapters with the same login and timeout); every operation that changes the node opens its own.
+ * Thread-safe.
  */
 public final class PostgresAdapter implements StoreAdapter {
   private static final Pattern CONNINFO_HOST = Pattern.compile("\\bhost=([^\\s']+)");
@@ -62,6 +65,18 @@ public final class PostgresAdapter implements StoreAdapter {
   private final Duration timeout;
   private final UnaryOperator<Endpoint> route;
   private final Login login;
+
+  /**
+   * Observations read on sessions kept for the life of the process, shared by every adapter with
+   * the same login and timeout: a new session per look would cost the server a process, and callers
+   * (the orchestrator's supervision, its lag monitor) make a new adapter for each look.
+   */
+  private static final ConcurrentHashMap<SessionsKey, KeptSessions> OBSERVING =
+      new ConcurrentHashMap<>();
+
+  private record SessionsKey(Login login, Duration timeout) {}
+
+  private final KeptSessions observing;
 
   /**
    * @param id the node's id for messages, e.g. {@code postgres@us-east-1}
@@ -104,6 +119,10 @@ public final class PostgresAdapter implements StoreAdapter {
     this.clock = clock;
     this.timeout = timeout;
     this.route = route;
+    this.observing =
+        OBSERVING.computeIfAbsent(
+            new SessionsKey(login, timeout),
+            k -> new KeptSessions(to -> observationSession(to, k.login(), k.timeout())));
   }
 
   @Override
@@ -121,6 +140,11 @@ public final class PostgresAdapter implements StoreAdapter {
   }
 
   private Connection connect(Endpoint to) throws SQLException {
+    return connect(to, login, timeout);
+  }
+
+  private static Connection connect(Endpoint to, Login login, Duration timeout)
+      throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", login.user());
     if (login.password() != null) {
@@ -155,6 +179,22 @@ public final class PostgresAdapter implements StoreAdapter {
     return c;
   }
 
+  /**
+   * A session for observations: its statements are bounded like its login, by the timeout, so a
+   * kept session to a node behind a cut link fails as fast as a new one would.
+   */
+  private static Connection observationSession(Endpoint to, Login login, Duration timeout)
+      throws SQLException {
+    Connection c = connect(to, login, timeout);
+    try {
+      c.setNetworkTimeout(Runnable::run, (int) Math.max(1, timeout.toSeconds()) * 1000);
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
   @Override
   public StoreObservation observe() {
     return observe(true);
@@ -165,23 +205,26 @@ public final class PostgresAdapter implements StoreAdapter {
    * without it: a promotion must not wait on a dead primary's connect timeout.
    */
   private StoreObservation observe(boolean withLag) {
-    try (Connection c = connect();
-        Statement s = c.createStatement()) {
-      if (queryBoolean(s, "select pg_is_in_recovery()")) {
-        if (!withLag) {
-          String replay = queryString(s, "select coalesce(pg_last_wal_replay_lsn()::text, '0/0')");
-          return new StoreObservation(
-              true, StoreRole.REPLICA, null, null, replay, null, clock.instant());
-        }
-        return observeReplica(s);
-      }
-      String lsn = queryString(s, "select pg_current_wal_lsn()::text");
-      boolean readOnly = "on".equals(queryString(s, "show default_transaction_read_only"));
-      StoreRole role = readOnly ? StoreRole.FENCED : StoreRole.PRIMARY;
-      return new StoreObservation(true, role, null, null, lsn, null, clock.instant());
+    try {
+      return observing.read(endpoint, s -> observeOn(s, withLag));
     } catch (SQLException e) {
       return StoreObservation.unreachable(id + ": " + e.getMessage(), clock.instant());
     }
+  }
+
+  private StoreObservation observeOn(Statement s, boolean withLag) throws SQLException {
+    if (queryBoolean(s, "select pg_is_in_recovery()")) {
+      if (!withLag) {
+        String replay = queryString(s, "select coalesce(pg_last_wal_replay_lsn()::text, '0/0')");
+        return new StoreObservation(
+            true, StoreRole.REPLICA, null, null, replay, null, clock.instant());
+      }
+      return observeReplica(s);
+    }
+    String lsn = queryString(s, "select pg_current_wal_lsn()::text");
+    boolean readOnly = "on".equals(queryString(s, "show default_transaction_read_only"));
+    StoreRole role = readOnly ? StoreRole.FENCED : StoreRole.PRIMARY;
+    return new StoreObservation(true, role, null, null, lsn, null, clock.instant());
   }
 
   private StoreObservation observeReplica(Statement s) throws SQLException {
@@ -189,9 +232,9 @@ public final class PostgresAdapter implements StoreAdapter {
     Receiver receiver = receiver(s);
     Endpoint upstream = upstreamOf(queryString(s, "show primary_conninfo"));
     if (upstream != null) {
-      try (Connection p = connect(route.apply(upstream));
-          Statement ps = p.createStatement()) {
-        return fromPrimary(ps, replay, receiver, upstream);
+      try {
+        return observing.read(
+            route.apply(upstream), ps -> fromPrimary(ps, replay, receiver, upstream));
       } catch (SQLException e) {
         // The primary is unreachable (partition, failure): fall back to the replica's own view.
       }
@@ -618,6 +661,6 @@ public final class PostgresAdapter implements StoreAdapter {
 
   @Override
   public void close() {
-    // Connections are per operation; nothing is held.
+    // Operations' connections are their own; the observation sessions are the process's.
   }
 }
