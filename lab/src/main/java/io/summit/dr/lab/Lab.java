@@ -748,9 +748,16 @@ public final class Lab {
   }
 
   static List<String> javaCommand(String classPath, String mainClass, List<String> args) {
+    return javaCommand(classPath, mainClass, args, List.of("-Xmx192m"));
+  }
+
+  /** A daemon's command with its own heap options ({@code -Xmx...}, {@code -Xmn...}). */
+  static List<String> javaCommand(
+      String classPath, String mainClass, List<String> args, List<String> heap) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(List.of(java, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(heap);
+    command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     if (Runtime.version().feature() >= 24) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }

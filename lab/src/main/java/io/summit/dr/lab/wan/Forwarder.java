@@ -38,7 +38,9 @@ final class Forwarder {
   }
 
   private void read() {
-    byte[] buffer = new byte[64 * 1024];
+    // 16 KiB: most reads are a message or two (etcd's raft, HTTP, SQL); a larger buffer per
+    // direction of every connection only made the daemon's young collections promote more.
+    byte[] buffer = new byte[16 * 1024];
     long lastDue = 0;
     try {
       InputStream input = in.getInputStream();

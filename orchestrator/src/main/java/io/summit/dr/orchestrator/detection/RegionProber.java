@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,8 +37,10 @@ import org.jspecify.annotations.Nullable;
  * virtual threads, so a probe takes at most about one timeout. A probe that outlives the timeout is
  * abandoned; its thread ends on its own socket timeout. PostgreSQL is asked on a session kept
  * between probes ({@link KeptSessions}): a new session per probe costs the server a process, which
- * on a 2-core machine made probing alone take a large share of the CPU. A kept session that ended
- * (a restart, a fence) is replaced within the same probe. Thread-safe.
+ * on a 2-core machine made probing alone take a large share of the CPU. Redis is asked on a
+ * connection kept the same way (in the lab each new one also crosses the WAN daemon). A kept
+ * session or connection that ended (a restart, a fence) is replaced within the same probe; one that
+ * times out is closed and the probe says no answer. Thread-safe.
  *
  * <p>With an edge address it also judges location {@value #EDGE}: UP when an HTTP request there
  * gets any HTTP status line back in time (the edge router's admin API), DOWN otherwise.
@@ -49,6 +53,8 @@ public final class RegionProber implements AutoCloseable {
   private final Duration timeout;
   private final @Nullable Endpoint edge;
   private final KeptSessions sessions = new KeptSessions(this::probeSession);
+  private final ConcurrentHashMap<Endpoint, Socket> redisIdle = new ConcurrentHashMap<>();
+  private volatile boolean closed;
 
   /**
    * @throws IllegalArgumentException when there are no targets or the timeout is not positive
@@ -166,25 +172,76 @@ public final class RegionProber implements AutoCloseable {
     }
   }
 
-  private static boolean redisPongs(Endpoint address, int millis) {
-    try (Socket socket = new Socket()) {
+  /**
+   * {@code PING} on the connection kept from the last probe of {@code address}, or a new one: a
+   * kept connection that fails without a timeout (the server restarted) is replaced at once; one
+   * that times out is closed and counts as no answer. Only a connection that answered {@code +PONG}
+   * is kept.
+   */
+  private boolean redisPongs(Endpoint address, int millis) {
+    Socket kept = redisIdle.remove(address);
+    if (kept != null) {
+      try {
+        return keepIfPongs(address, kept, millis);
+      } catch (SocketTimeoutException e) {
+        return false;
+      } catch (IOException e) {
+        // The kept connection had ended: once more on a new one.
+      }
+    }
+    Socket socket = new Socket();
+    try {
       socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
-      socket.setSoTimeout(millis);
-      OutputStream out = socket.getOutputStream();
-      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      return "+PONG".equals(readLine(socket.getInputStream()));
+      return keepIfPongs(address, socket, millis);
     } catch (IOException e) {
+      closeQuietly(socket);
       return false;
     }
   }
 
+  private boolean keepIfPongs(Endpoint address, Socket socket, int millis) throws IOException {
+    boolean pongs;
+    try {
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      pongs = "+PONG".equals(readLine(socket.getInputStream()));
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw e;
+    }
+    if (!pongs || closed || redisIdle.putIfAbsent(address, socket) != null) {
+      closeQuietly(socket);
+    }
+    return pongs;
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing left to release
+    }
+  }
+
+  /**
+   * One line up to and including its CRLF, without them: the whole line is read, so that a kept
+   * connection's next answer starts at its first byte.
+   *
+   * @throws java.io.EOFException when the connection closes first (a server that ended it)
+   */
   private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
-    for (int c = in.read(); c != -1 && c != '\r' && line.length() < 512; c = in.read()) {
+    int c;
+    for (c = in.read(); c != -1 && c != '\n' && line.length() < 512; c = in.read()) {
       line.append((char) c);
     }
-    return line.toString();
+    if (c == -1) {
+      throw new java.io.EOFException("connection closed after " + line.length() + " bytes");
+    }
+    int end = line.length();
+    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
   }
 
   private boolean postgresAnswers(Endpoint address) {
@@ -224,9 +281,19 @@ public final class RegionProber implements AutoCloseable {
     return c;
   }
 
-  /** Closes the probe sessions it keeps. */
+  /** Closes the probe sessions and connections it keeps. */
   @Override
   public void close() {
+    closed = true;
     sessions.close();
+    redisIdle
+        .keySet()
+        .forEach(
+            k -> {
+              Socket s = redisIdle.remove(k);
+              if (s != null) {
+                closeQuietly(s);
+              }
+            });
   }
 }

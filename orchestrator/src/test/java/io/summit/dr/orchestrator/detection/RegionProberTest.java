@@ -139,6 +139,51 @@ class RegionProberTest {
   }
 
   /** A server that accepts connections and never writes a byte. */
+  @Test
+  void oneRedisConnectionServesEveryProbe() throws Exception {
+    try (RegionProber prober = redis.prober(TIMEOUT)) {
+      prober.probe(); // the kept connection is opened here
+      long before = connectionsReceived();
+
+      for (int i = 0; i < 10; i++) {
+        assertThat(prober.probe()).containsEntry("r", RegionHealth.UP);
+      }
+
+      // one for connectionsReceived()'s own redis-cli, none for the ten probes
+      assertThat(connectionsReceived() - before).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aKeptRedisConnectionTheServerClosedIsReplacedWithinTheProbe() throws Exception {
+    try (RegionProber prober = redis.prober(TIMEOUT)) {
+      prober.probe();
+      redisCli("client", "kill", "type", "normal", "skipme", "yes");
+
+      assertThat(prober.probe()).containsEntry("r", RegionHealth.UP);
+    }
+  }
+
+  private static long connectionsReceived() throws Exception {
+    for (String line : redisCli("info", "stats").split("\r?\n")) {
+      if (line.startsWith("total_connections_received:")) {
+        return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+      }
+    }
+    throw new AssertionError("no total_connections_received in INFO stats");
+  }
+
+  private static String redisCli(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1"));
+    command.addAll(List.of("-p", Integer.toString(redis.address.port())));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("redis-cli %s: %s", command, out).isZero();
+    return out;
+  }
+
   private Endpoint blackHole() throws IOException {
     ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     List<Socket> held = new CopyOnWriteArrayList<>();
