@@ -90,7 +90,12 @@ public final class Neo4jServer {
     List<String> c =
         new ArrayList<>(
             List.of(
-                java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto"));
+                java,
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                OsProcesses.HUGE_PAGES,
+                "-Xshare:auto"));
     if (Runtime.version().feature() >= 24) {
       c.add("--sun-misc-unsafe-memory-access=allow");
     }

@@ -103,7 +103,13 @@ public final class ObjectsServer {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> c =
         new ArrayList<>(
-            List.of(java, "-Xmx160m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            List.of(
+                java,
+                "-Xmx160m",
+                "-Xss512k",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                OsProcesses.HUGE_PAGES));
     c.addAll(jvmOptions);
     c.addAll(
         List.of(
