@@ -98,6 +98,15 @@ public final class Leadership implements AutoCloseable {
   // Ticker thread only: when this replica started, and since when the leader key has been seen
   // absent while a preferred replica's candidate key was present (0: not seen so).
   private long startedAt;
+
+  /**
+   * When this replica last resigned: it does not campaign for one TTL after, so that another
+   * replica takes the lead (its campaign follows the leader key's deletion) rather than this one
+   * taking it back at its next tick, before the others have heard.
+   */
+  private boolean resigned;
+
+  private long resignedAt;
   private long freeKeyDeferredSince;
   // Ticker thread only, while leading: when a preferred replica's candidate key was last looked
   // for, and since when it has been seen present without a break (0: not seen).
@@ -186,7 +195,10 @@ public final class Leadership implements AutoCloseable {
   /**
    * Gives up the lead won with {@code token} (the replica could not start as leader, say a journal
    * read that timed out while etcd was slow): the key goes at once, and this replica campaigns
-   * again from its next tick like any follower. Does nothing if {@code token} is no longer held.
+   * again one TTL later like any follower, so that another replica gets the lead first (without the
+   * pause it took the lead back at its next tick, 100 ms later, when the other replica's notice of
+   * the deleted key came slower: a test found it on a loaded machine). Does nothing if {@code
+   * token} is no longer held.
    */
   public void resign(long token, String why) {
     try {
@@ -194,6 +206,8 @@ public final class Leadership implements AutoCloseable {
           () -> {
             if (token != 0 && this.token == token) {
               stepDown(why);
+              resigned = true;
+              resignedAt = System.nanoTime();
             }
           });
     } catch (java.util.concurrent.RejectedExecutionException closed) {
@@ -271,6 +285,10 @@ public final class Leadership implements AutoCloseable {
 
   private void campaign() {
     long sent = System.nanoTime();
+    if (resigned && sent - resignedAt < ttl.toNanos()) {
+      return; // another replica's turn first
+    }
+    resigned = false;
     boolean deferring = deferring(sent);
     if (deferring && sent - startedAt < ttl.toNanos()) {
       return; // a preferred replica started a moment later may not have put its key yet
