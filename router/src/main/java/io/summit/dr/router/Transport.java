@@ -26,15 +26,15 @@ import java.util.Locale;
  * one. Measured with the router benchmark on 2 cores: about 0.5 system calls per request instead of
  * 4.1, less CPU time per request and more requests per second (docs/router.md).
  */
-record Transport(
+public record Transport(
     String name,
     IoHandlerFactory ioHandlerFactory,
     Class<? extends ServerSocketChannel> serverChannel,
     Class<? extends SocketChannel> clientChannel) {
 
-  static final String PROPERTY = "summit.router.transport";
+  public static final String PROPERTY = "summit.router.transport";
 
-  static Transport best() {
+  public static Transport best() {
     String wanted = System.getProperty(PROPERTY, "io_uring").toLowerCase(Locale.ROOT);
     if (wanted.equals("io_uring") && IoUring.isAvailable()) {
       return new Transport(

@@ -1,8 +1,9 @@
 package io.summit.dr.lab.wan;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,7 +16,8 @@ public final class LinkState {
   private final String a;
   private final String b;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition restored = lock.newCondition();
+  // run once when the link is next restored (connections and deliveries waiting for it)
+  private final List<Runnable> onRestore = new ArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
   private volatile boolean cut;
   private volatile long latencyNanos;
@@ -57,13 +59,16 @@ public final class LinkState {
   }
 
   void restore() {
+    List<Runnable> waiting;
     lock.lock();
     try {
       cut = false;
-      restored.signalAll();
+      waiting = List.copyOf(onRestore);
+      onRestore.clear();
     } finally {
       lock.unlock();
     }
+    waiting.forEach(Runnable::run);
   }
 
   void setLatency(long millis, long jitterMillis) {
@@ -77,18 +82,17 @@ public final class LinkState {
     return latencyNanos + (jitter > 0 ? ThreadLocalRandom.current().nextLong(jitter + 1) : 0);
   }
 
-  /** Blocks while the link is cut. */
-  void awaitUp() throws InterruptedException {
-    if (!cut) {
-      return;
-    }
+  /** Runs {@code action} now if the link is up, else once it is restored. */
+  void whenUp(Runnable action) {
     lock.lock();
     try {
-      while (cut) {
-        restored.await();
+      if (cut) {
+        onRestore.add(action);
+        return;
       }
     } finally {
       lock.unlock();
     }
+    action.run();
   }
 }

@@ -3,6 +3,9 @@ package io.summit.dr.lab.wan;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.summit.dr.router.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The lab's WAN: one {@link LinkState} per pair of locations, every route of a {@link WanSpec} over
@@ -38,6 +43,13 @@ public final class WanDaemon implements AutoCloseable {
   private final Map<String, LinkState> links = new LinkedHashMap<>();
   private final List<Route> routes = new ArrayList<>();
   private final HttpServer admin;
+  private final Transport transport = Transport.best();
+  // the routes' event loops: two, one per core of the lab machine
+  private final EventLoopGroup loops =
+      new MultiThreadIoEventLoopGroup(2, transport.ioHandlerFactory());
+  // by-source routes look their clients up in /proc, which blocks: one thread, off the event loops
+  private final ExecutorService locating =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("wan-locate").factory());
 
   private WanDaemon(WanSpec spec) throws IOException {
     this.spec = spec;
@@ -48,23 +60,37 @@ public final class WanDaemon implements AutoCloseable {
       }
     }
     SourceLocator locator = new SourceLocator(spec.sources());
-    for (WanSpec.Route r : spec.routes()) {
-      if (r.from().equals(WanSpec.BY_SOURCE)) {
-        routes.add(new Route(r, client -> bySource(locator, r, client)));
-      } else {
-        LinkState link = link(r.from(), r.to());
-        routes.add(new Route(r, client -> link));
-      }
+    try {
+      bind(locator);
+    } catch (IOException | RuntimeException e) {
+      closeRoutes();
+      throw e;
     }
     admin = HttpServer.create(new InetSocketAddress(spec.host(), spec.adminPort()), 64);
     admin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     admin.createContext("/", this::handle);
   }
 
+  private void bind(SourceLocator locator) throws IOException {
+    for (WanSpec.Route r : spec.routes()) {
+      if (r.from().equals(WanSpec.BY_SOURCE)) {
+        routes.add(
+            new Route(
+                r,
+                (client, localPort) -> bySource(locator, r, client, localPort),
+                locating,
+                loops,
+                transport));
+      } else {
+        LinkState link = link(r.from(), r.to());
+        routes.add(new Route(r, (client, localPort) -> link, null, loops, transport));
+      }
+    }
+  }
+
   /** Binds every route and the admin API. */
   public static WanDaemon start(WanSpec spec) throws IOException {
     WanDaemon daemon = new WanDaemon(spec);
-    daemon.routes.forEach(Route::start);
     daemon.admin.start();
     return daemon;
   }
@@ -99,12 +125,26 @@ public final class WanDaemon implements AutoCloseable {
 
   /** The link between the location of the process that opened {@code client} and the target. */
   private @org.jspecify.annotations.Nullable LinkState bySource(
-      SourceLocator locator, WanSpec.Route r, java.net.Socket client) {
+      SourceLocator locator, WanSpec.Route r, InetSocketAddress client, int localPort) {
     return locator
-        .locate(client.getPort(), client.getLocalPort())
+        .locate(client.getPort(), localPort, isIpv6(client))
         .filter(from -> !from.equals(r.to()))
         .map(from -> links.get(key(from, r.to())))
         .orElse(null);
+  }
+
+  /** Whether a client's socket is an IPv6 one (not an IPv4 address seen as IPv4-mapped). */
+  static boolean isIpv6(InetSocketAddress client) {
+    byte[] a = client.getAddress().getAddress();
+    if (a.length == 4) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (a[i] != 0) {
+        return true;
+      }
+    }
+    return !(a[10] == (byte) 0xff && a[11] == (byte) 0xff);
   }
 
   static String key(String a, String b) {
@@ -274,8 +314,14 @@ public final class WanDaemon implements AutoCloseable {
   @Override
   public void close() throws IOException {
     admin.stop(0);
+    closeRoutes();
+  }
+
+  private void closeRoutes() {
     for (Route r : routes) {
       r.close();
     }
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    locating.shutdownNow();
   }
 }
