@@ -719,12 +719,6 @@ public final class Lab {
   }
 
   /**
-   * The command that runs {@code mainClass} in a new JVM like this one (same java, same class
-   * path), sized for a lab daemon: small heap, serial GC, C1 only (quick to start, light on two
-   * cores), and a class-data archive of its own when it runs from one jar ({@link
-   * ClassDataArchive}).
-   */
-  /**
    * {@code command} run at a higher CPU priority (nice -5) when the lab runs as root: the
    * components whose leases keep a region's write authority (etcd members, region agents) and the
    * WAN daemon that carries their traffic between locations. On a 2-core machine a region that
@@ -743,6 +737,12 @@ public final class Lab {
     return raised;
   }
 
+  /**
+   * The command that runs {@code mainClass} in a new JVM like this one (same java, same class
+   * path), sized for a lab daemon: small heap, serial GC, C1 only (quick to start, light on two
+   * cores), and a class-data archive of its own when it runs from one jar ({@link
+   * ClassDataArchive}).
+   */
   public static List<String> javaCommand(String mainClass, List<String> args) {
     return javaCommand(System.getProperty("java.class.path"), mainClass, args);
   }

@@ -19,6 +19,8 @@ public final class LinkState {
   // run once when the link is next restored (connections and deliveries waiting for it)
   private final List<Runnable> onRestore = new ArrayList<>();
   private final AtomicInteger connections = new AtomicInteger();
+  // accepted connections not yet connected to their target because the link is cut
+  private final AtomicInteger waiting = new AtomicInteger();
   private volatile boolean cut;
   private volatile long latencyNanos;
   private volatile long jitterNanos;
@@ -52,6 +54,10 @@ public final class LinkState {
 
   AtomicInteger connections() {
     return connections;
+  }
+
+  AtomicInteger waiting() {
+    return waiting;
   }
 
   void cut() {

@@ -46,6 +46,7 @@ final class Relay {
   private final Pipe down;
   private @Nullable Channel target;
   private boolean connected;
+  private boolean waiting;
   private boolean closed;
 
   Relay(Channel client, LinkState link, Transport transport, String targetHost, int targetPort) {
@@ -64,10 +65,22 @@ final class Relay {
   void open() {
     client.pipeline().addLast(up);
     client.config().setAutoRead(true);
+    if (link.isCut()) {
+      waiting = true;
+      link.waiting().incrementAndGet();
+    }
     link.whenUp(() -> client.eventLoop().execute(this::connect));
   }
 
+  private void stopWaiting() {
+    if (waiting) {
+      waiting = false;
+      link.waiting().decrementAndGet();
+    }
+  }
+
   private void connect() {
+    stopWaiting();
     if (closed || !client.isActive()) {
       close();
       return;
@@ -105,6 +118,7 @@ final class Relay {
       return;
     }
     closed = true;
+    stopWaiting();
     if (connected) {
       link.connections().decrementAndGet();
     }

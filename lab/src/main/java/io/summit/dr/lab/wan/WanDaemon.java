@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * one of them, and an admin API to cut, restore and slow the links.
  *
  * <pre>
- * GET  /v1/links                         the links: locations, cut, latency_ms, jitter_ms, connections
+ * GET  /v1/links                         the links: locations, cut, latency_ms, jitter_ms, connections,
+ *                                        waiting (accepted, held until the cut link is restored)
  * POST /v1/links/{a}/{b}/cut             partition a from b
  * POST /v1/links/{a}/{b}/restore         heal that link
  * POST /v1/links/{a}/{b}/latency?ms=N    set its one-way latency (jitter kept)
@@ -299,6 +300,7 @@ public final class WanDaemon implements AutoCloseable {
     m.put("latency_ms", l.latencyMillis());
     m.put("jitter_ms", l.jitterMillis());
     m.put("connections", l.connections().get());
+    m.put("waiting", l.waiting().get());
     return m;
   }
 

@@ -140,8 +140,11 @@ class WanDaemonTest {
   @Test
   void aClientThatGivesUpDuringACutNeverReachesTheTarget() throws Exception {
     admin.cut("west", "east");
-    connect(routePort).close();
-    await().atMost(Duration.ofSeconds(5)).until(() -> linkConnections() == 0);
+    Socket gaveUp = connect(routePort);
+    await().atMost(Duration.ofSeconds(5)).until(() -> linkTotal("waiting") == 1);
+    gaveUp.close();
+    // the relay saw its client leave: nothing waits for the link any more
+    await().atMost(Duration.ofSeconds(5)).until(() -> linkTotal("waiting") == 0);
     admin.restore("west", "east");
     // a later connection goes through, and it is the first the target ever accepted
     try (Socket s = connect(routePort)) {
@@ -149,6 +152,7 @@ class WanDaemonTest {
       assertThat(readExactly(s.getInputStream(), 1)).isEqualTo("x".getBytes());
     }
     assertThat(accepted.get()).isEqualTo(1);
+    assertThat(linkTotal("waiting")).isZero();
   }
 
   @Test
@@ -199,8 +203,13 @@ class WanDaemonTest {
   }
 
   private int linkConnections() {
+    return linkTotal("connections");
+  }
+
+  /** A count the admin API gives per link, summed over the links. */
+  private int linkTotal(String field) {
     String links = admin.links();
-    var m = java.util.regex.Pattern.compile("\"connections\"\\s*:\\s*(\\d+)").matcher(links);
+    var m = java.util.regex.Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)").matcher(links);
     int total = 0;
     while (m.find()) {
       total += Integer.parseInt(m.group(1));
