@@ -724,8 +724,10 @@ public final class Lab {
    * WAN daemon that carries their traffic between locations. On a 2-core machine a region that
    * restarts (a dozen processes starting at once) otherwise starves an agent past its renewal
    * deadline, and it fences the healthy writer region's primaries. Production gives the control
-   * plane guaranteed CPU; this is the lab's equivalent. Unchanged when not root (raising priority
-   * needs CAP_SYS_NICE) or without nice(1).
+   * plane guaranteed CPU; this is the lab's equivalent. Where the kernel schedules by autogroup,
+   * the process's session gets the same weight ({@link OsProcesses#weighSession}: without it the
+   * nice value orders nothing against the other lab processes). Unchanged when not root (raising
+   * priority needs CAP_SYS_NICE) or without nice(1).
    */
   static List<String> prioritized(List<String> command) {
     Path nice = Path.of("/usr/bin/nice");

@@ -1,9 +1,13 @@
 package io.summit.dr.lab.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class OsProcessesTest {
@@ -58,5 +62,50 @@ class OsProcessesTest {
 
     assertThat(OsProcesses.awaitExit(pid, Duration.ofSeconds(10))).isTrue();
     assertThat(OsProcesses.awaitExit(pid, Duration.ofMillis(1))).isTrue();
+  }
+
+  @Test
+  void aNiceCommandGetsItsSessionWeightedAndLeavesTheStartersAlone(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    assumeTrue(OsProcesses.autogroupsOn(), "the kernel schedules by autogroup");
+    OptionalInt mine = OsProcesses.sessionNice(ProcessHandle.current().pid());
+    long pid =
+        OsProcesses.spawnDetached(
+            OsProcesses.lowered(7, List.of("sleep", "30")), dir.resolve("sleep.log"));
+    try {
+      assertThat(OsProcesses.sessionOf(pid)).isEqualTo(pid);
+      assertThat(OsProcesses.sessionNice(pid)).hasValue(7);
+      // The write waited for setsid: the session that started it keeps its weight.
+      assertThat(OsProcesses.sessionNice(ProcessHandle.current().pid())).isEqualTo(mine);
+    } finally {
+      OsProcesses.kill(pid);
+    }
+  }
+
+  @Test
+  void aCommandWithoutNiceKeepsTheDefaultWeight(@org.junit.jupiter.api.io.TempDir Path dir) {
+    assumeTrue(OsProcesses.autogroupsOn(), "the kernel schedules by autogroup");
+    long pid = OsProcesses.spawnDetached(List.of("sleep", "30"), dir.resolve("sleep.log"));
+    try {
+      assertThat(OsProcesses.niceOf(List.of("sleep", "30"))).isZero();
+      assertThat(OsProcesses.niceOf(List.of("/usr/bin/nice", "-n", "-5", "etcd"))).isEqualTo(-5);
+      assertThat(OsProcesses.sessionNice(pid)).hasValue(0);
+    } finally {
+      OsProcesses.kill(pid);
+    }
+  }
+
+  @Test
+  void weighingAProcessThatDoesNotLeadItsSessionChangesNothing() {
+    assumeTrue(OsProcesses.autogroupsOn(), "the kernel schedules by autogroup");
+    // This JVM is not a session leader (surefire's fork shares its parent's session).
+    long self = ProcessHandle.current().pid();
+    assumeTrue(OsProcesses.sessionOf(self) != self);
+    OptionalInt before = OsProcesses.sessionNice(self);
+
+    assertThat(OsProcesses.weighSession(self, 3)).isFalse();
+
+    assertThat(OsProcesses.sessionNice(self)).isEqualTo(before);
+    assertThat(Files.exists(Path.of("/proc/self/autogroup"))).isTrue();
   }
 }
