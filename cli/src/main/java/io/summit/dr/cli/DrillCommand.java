@@ -245,17 +245,23 @@ final class DrillCommand implements Callable<Integer> {
     return results.stream().anyMatch(ChaosDrill.ScheduleResult::violated) ? Main.FAILED : 0;
   }
 
-  /** Starts a lab from {@code config} when none is up in the directory. */
+  /**
+   * Starts a lab from {@code config} when none is up in the directory; brings back the components
+   * of a lab that is partly down (a region the demo or a drill killed): its WAN links healed, every
+   * component that is not running restarted, as a drill's preparation does.
+   */
   static void ensureUp(Lab lab, Path config, Drill.Progress progress) {
     if (lab.isUp()) {
       return;
     }
     if (lab.state().isPresent()) {
-      throw new IllegalStateException(
-          "lab: "
-              + lab.dir()
-              + " holds a lab that is partly down: restart its components"
-              + " ('summit-dr lab fault restart COMPONENT') or run 'summit-dr lab down' first");
+      progress.step("lab: " + lab.dir() + " is partly down; healing the WAN links");
+      long t = System.nanoTime();
+      List<String> restarted = lab.restartStopped();
+      progress.step(
+          String.format(
+              Locale.ROOT, "lab: restarted %s in %.1fs", restarted, (System.nanoTime() - t) / 1e9));
+      return;
     }
     progress.step("lab: none is up in " + lab.dir() + "; starting one from " + config);
     lab.up(config, progress::step);

@@ -15,7 +15,6 @@ import io.summit.dr.drill.history.Op;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabLayout;
-import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.orchestrator.Events;
 import io.summit.dr.orchestrator.client.ControlClient;
 import io.summit.dr.orchestrator.client.ControlClientException;
@@ -593,23 +592,16 @@ public final class Drill {
    * not running restarted.
    */
   void restartDeadComponents() {
-    List<LabComponent> dead =
-        lab.requireState().components().stream()
-            .filter(c -> !OsProcesses.isAlive(c.pid()))
-            .toList();
-    if (dead.isEmpty()) {
-      return;
-    }
     long t = System.nanoTime();
-    lab.heal();
-    for (LabComponent c : dead) {
-      lab.restart(c.name());
+    List<String> restarted = lab.restartStopped();
+    if (restarted.isEmpty()) {
+      return;
     }
     say(
         String.format(
             Locale.ROOT,
             "prepare: healed the WAN links, restarted %s in %.1fs",
-            dead.stream().map(LabComponent::name).toList(),
+            restarted,
             (System.nanoTime() - t) / 1e9));
   }
 

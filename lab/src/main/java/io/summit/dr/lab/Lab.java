@@ -105,6 +105,26 @@ public final class Lab {
   }
 
   /**
+   * Brings back a lab that is partly down (a region a fault or a drill killed): heals every WAN
+   * link and restarts, in the recorded order, each component that is not running.
+   *
+   * @return the names of the components restarted; empty when every one was running (then the links
+   *     are left as they are)
+   */
+  public List<String> restartStopped() {
+    List<String> stopped =
+        requireState().components().stream()
+            .filter(c -> !OsProcesses.isAlive(c.pid()))
+            .map(LabComponent::name)
+            .toList();
+    if (!stopped.isEmpty()) {
+      heal();
+      stopped.forEach(this::restart);
+    }
+    return stopped;
+  }
+
+  /**
    * Starts the lab described by {@code config}, one progress line per component, from empty data
    * directories (the data a stopped lab left is removed). Does nothing but say so when the lab is
    * already up.

@@ -330,9 +330,11 @@ class LabTest {
   @Test
   @Order(7)
   void theOldPrimaryRejoinsAsAReplicaAndReceivesTheNewWrites() throws Exception {
-    lab.restart("postgres-us-west-2");
-    lab.restart("redis-us-west-2");
-    lab.heal();
+    assertThat(lab.isUp()).isFalse();
+    assertThat(lab.restartStopped())
+        .containsExactlyInAnyOrder("postgres-us-west-2", "redis-us-west-2");
+    assertThat(lab.isUp()).isTrue();
+    assertThat(lab.restartStopped()).isEmpty();
     LabLayout layout = lab.layout();
     try (StoreAdapter pg = lab.adapter("postgres-us-west-2");
         StoreAdapter rd = lab.adapter("redis-us-west-2")) {
