@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.workload.service.WorkloadMain;
 import java.io.IOException;
@@ -57,6 +58,9 @@ public final class RegionCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REGISTER_EVERY = Duration.ofSeconds(5);
   private static final Path SETSID = Path.of("/usr/bin/setsid");
+
+  /** The niceness of a starting instance's session, until it is first ready (then 0). */
+  static final int STARTING_NICENESS = 5;
 
   private enum State {
     NEW,
@@ -243,9 +247,10 @@ public final class RegionCluster implements AutoCloseable {
       // Each instance in a session of its own: where the kernel schedules by autogroup (one per
       // session), instances that shared this cluster's session shared one session's CPU share,
       // however many there were and however busy (young collections of 0.19-1.34 s of wall time
-      // for 0.02-0.08 s of CPU under the canary). The control plane (etcd, agents, the WAN) is
-      // weighted above every instance's session (Lab.prioritized), so a new instance's start-up
-      // (class loading for a second or two on a 2-core machine) cannot starve it.
+      // for 0.02-0.08 s of CPU under the canary). A starting instance's session weighs less
+      // (STARTING_NICENESS) until it is first ready: a scale-up's JVM starts (class loading for
+      // seconds on a 2-core machine) at full weight starved the new writer region's agent past its
+      // renewal deadline in a test drill (its primaries fenced, the failover's verify refused).
       command.add(SETSID.toString());
     }
     command.addAll(Lab.javaCommand(WorkloadMain.class.getName(), o.arguments()));
@@ -257,6 +262,7 @@ public final class RegionCluster implements AutoCloseable {
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
       log.info("{}: started on {} (pid {})", name, slot, p.pid());
+      OsProcesses.weighSession(p.pid(), STARTING_NICENESS);
       return new Instance(name, slot, p, System.nanoTime());
     } catch (IOException e) {
       throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
@@ -307,6 +313,7 @@ public final class RegionCluster implements AutoCloseable {
         if (ready && !i.everReady) {
           log.info(
               "{}: ready after {} ms", i.name, (System.nanoTime() - i.startedNanos) / 1_000_000);
+          OsProcesses.weighSession(i.process.pid(), 0); // serving: the workload's full weight
         }
         i.ready = ready;
         i.everReady |= ready;

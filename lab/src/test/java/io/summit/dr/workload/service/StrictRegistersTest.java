@@ -17,7 +17,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -165,5 +170,45 @@ class StrictRegistersTest {
     await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
     assertThat(call("PUT", "/registers/cut", "{\"value\":4}").status()).isEqualTo(200);
     assertThat(value(replica, "cut")).hasValue(4);
+  }
+
+  private long commitsWaitingForTheStandby() throws Exception {
+    try (Connection c = primary.sql();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("select count(*) from pg_stat_activity where wait_event = 'SyncRep'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void strictOperationsWaitingForASilentStandbyDoNotHoldUpEntityTraffic() throws Exception {
+    await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
+    replica.signalPostgres("STOP");
+    List<Future<Reply>> strict = new ArrayList<>();
+    try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+      try {
+        // more strict operations than the entity pool has connections (4), each waiting for the
+        // silent standby for up to RegisterStore.STRICT_TIMEOUT_MS
+        for (int i = 0; i < 6; i++) {
+          String key = "held" + i;
+          strict.add(callers.submit(() -> call("PUT", "/registers/" + key, "{\"value\":1}")));
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> commitsWaitingForTheStandby() >= 1);
+        // the strict operations have a connection of their own: at most one waits at a time
+        assertThat(commitsWaitingForTheStandby()).isEqualTo(1);
+        for (int i = 1; i <= 5; i++) {
+          Reply w = call("POST", "/entities", "{\"id\":\"beside" + i + "\",\"seq\":" + i + "}");
+          assertThat(w.status()).as(w.body().toString()).isEqualTo(201);
+        }
+        for (Future<Reply> f : strict) {
+          assertThat(f.get().status()).isEqualTo(503); // unknown or refused: never acknowledged
+        }
+      } finally {
+        replica.signalPostgres("CONT");
+      }
+    }
+    await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
   }
 }

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 final class PostgresNode implements AutoCloseable {
   private final String id;
   private final HikariDataSource pool;
+  private final HikariDataSource strictPool;
   private final String url;
   private final Properties probeProperties = new Properties();
   private @Nullable Connection probe; // guarded by this
@@ -50,7 +51,18 @@ final class PostgresNode implements AutoCloseable {
     c.setMinimumIdle(1);
     // Start without the node: the pool connects when it can.
     c.setInitializationFailTimeout(-1);
+    HikariConfig strict = new HikariConfig();
+    c.copyStateTo(strict);
     this.pool = new HikariDataSource(c);
+    // The strict operations' own connection (a bulkhead): a commit with synchronous_commit =
+    // remote_apply holds its connection, and its row lock, until a standby in another region has
+    // applied it, for up to RegisterStore.STRICT_TIMEOUT_MS. On the shared pool of 4, a silent or
+    // lagging standby let the register operations hold every connection (StrictRegistersTest saw
+    // 3 commits waiting at once), and the entity writes and reads waited behind them.
+    strict.setPoolName(id + "-strict");
+    strict.setMaximumPoolSize(1);
+    strict.setMinimumIdle(0);
+    this.strictPool = new HikariDataSource(strict);
     probeProperties.setProperty("user", "postgres");
     probeProperties.setProperty("connectTimeout", Long.toString(seconds));
     probeProperties.setProperty("socketTimeout", Long.toString(seconds));
@@ -103,13 +115,23 @@ final class PostgresNode implements AutoCloseable {
   }
 
   /**
+   * A connection for a strict operation (one whose commit waits for a standby's apply), from a pool
+   * of its own with one connection: however long those wait, {@link #connection()} is not held up.
+   */
+  Connection strictConnection() throws SQLException {
+    return strictPool.getConnection();
+  }
+
+  /**
    * Retires every pooled connection (idle ones now, borrowed ones when they come back): after a
    * fence or a shutdown the server ended all sessions, not just the one that reported it.
    */
   void evictAll() {
-    var bean = pool.getHikariPoolMXBean();
-    if (bean != null) {
-      bean.softEvictConnections();
+    for (HikariDataSource p : new HikariDataSource[] {pool, strictPool}) {
+      var bean = p.getHikariPoolMXBean();
+      if (bean != null) {
+        bean.softEvictConnections();
+      }
     }
   }
 
@@ -117,5 +139,6 @@ final class PostgresNode implements AutoCloseable {
   public void close() {
     closeProbe();
     pool.close();
+    strictPool.close();
   }
 }

@@ -28,7 +28,8 @@ import java.util.OptionalLong;
  * the primary but not acknowledged, and the caller's timeout turns it into an unknown outcome (the
  * network timeout is {@link #STRICT_TIMEOUT_MS}). The read locks the row, so it too waits for the
  * standby, and never returns a value that a failover could take back. The price: registers are
- * unavailable while only one region serves.
+ * unavailable while only one region serves. Strict operations run on a connection of their own
+ * ({@link PostgresNode#strictConnection()}), so their waits never hold up the entity traffic.
  *
  * <p>Thread-safe: it holds no state of its own beyond the schema flag.
  */
@@ -71,7 +72,7 @@ final class RegisterStore {
    */
   EntityStore.Ack write(String key, long value) {
     EntityStore.Wiring w = entities.current();
-    try (Connection c = w.pgWriter().connection()) {
+    try (Connection c = w.pgWriter().strictConnection()) {
       ensureSchema(c);
       c.setAutoCommit(false);
       try {
@@ -150,7 +151,7 @@ final class RegisterStore {
   Read read(String key, boolean strong) {
     EntityStore.Wiring w = entities.current();
     PostgresNode node = strong ? w.pgWriter() : w.pgReader();
-    try (Connection c = node.connection()) {
+    try (Connection c = strong ? node.strictConnection() : node.connection()) {
       return new Read(strong ? strongRead(c, w, key) : select(c, key, ""), node.id());
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState())) {
