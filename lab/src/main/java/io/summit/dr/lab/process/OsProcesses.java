@@ -160,12 +160,8 @@ public final class OsProcesses {
     if (!autogroupsOn()) {
       return false;
     }
-    long deadline = System.nanoTime() + 1_000_000_000L;
-    while (sessionOf(pid) != pid) {
-      if (System.nanoTime() > deadline || !isAlive(pid)) {
-        return false;
-      }
-      LockSupport.parkNanos(1_000_000L);
+    if (!awaitSessionLeader(pid, Duration.ofSeconds(1))) {
+      return false;
     }
     try {
       Files.writeString(Path.of("/proc", Long.toString(pid), "autogroup"), nice + "\n");
@@ -173,6 +169,23 @@ public final class OsProcesses {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /**
+   * Waits until {@code pid} leads its own session: {@link #spawnDetached} returns before {@code
+   * setsid} has run in the child, which until then shares (and reports) its starter's session.
+   *
+   * @return false when the process is gone or not a session leader within {@code timeout}
+   */
+  static boolean awaitSessionLeader(long pid, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (sessionOf(pid) != pid) {
+      if (System.nanoTime() > deadline || !isAlive(pid)) {
+        return false;
+      }
+      LockSupport.parkNanos(1_000_000L);
+    }
+    return true;
   }
 
   /** The session id of {@code pid} from {@code /proc/PID/stat}; -1 when it cannot be read. */

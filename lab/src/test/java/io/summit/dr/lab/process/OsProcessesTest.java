@@ -89,6 +89,9 @@ class OsProcessesTest {
     try {
       assertThat(OsProcesses.niceOf(List.of("sleep", "30"))).isZero();
       assertThat(OsProcesses.niceOf(List.of("/usr/bin/nice", "-n", "-5", "etcd"))).isEqualTo(-5);
+      // Until setsid has run, the child reports its starter's autogroup, which under CI is the
+      // root group (/proc/PID/autogroup empty): the weight is read once it leads its session.
+      assertThat(OsProcesses.awaitSessionLeader(pid, Duration.ofSeconds(5))).isTrue();
       assertThat(OsProcesses.sessionNice(pid)).hasValue(0);
     } finally {
       OsProcesses.kill(pid);
