@@ -25,14 +25,9 @@ import org.jspecify.annotations.Nullable;
  *       checks is likelier than every instance being dead). A table built with a read region (a
  *       gateway) reads only from that region; with {@link ReadPolicy#WRITER_ONLY} only from the
  *       writer region.
- *   <li>Writes go only to instances of the writer region, never another region: available ones,
- *       least loaded first; when none is available, any registered one of that region (panic
- *       routing, as for reads: measured in a failback drill on the loaded 2-core lab, the new
- *       writer region's two instances, ready and answering, were marked down by probes timing out
- *       at 250 ms and 896 writes got 503 in 6.5 s; an instance that is really gone fails at connect
- *       and is skipped, and one whose store is fenced refuses the write itself). There is no write
- *       target when the writer is unset or has no instance left to try: the caller answers 503.
- *       Draining does not affect writes.
+ *   <li>Writes go only to available instances of the writer region, least loaded first. There is no
+ *       write target when the writer is unset or has no available instance: the caller answers 503,
+ *       never another region. Draining does not affect writes.
  * </ul>
  *
  * <p>Thread-safe; mutations (writer, drain, instances) take effect for requests routed after they
@@ -179,18 +174,10 @@ public final class RoutingTable {
     PANIC
   }
 
-  /**
-   * Picks the instance of the writer region for a write, avoiding {@code tried}: an available one,
-   * else (panic) any registered one; null when there is none.
-   */
+  /** Picks the instance for a write, avoiding {@code tried}; null when there is none. */
   public @Nullable Instance pickWrite(Collection<Instance> tried) {
     String w = writer.get();
-    if (w == null) {
-      return null;
-    }
-    RegionState region = require(w, "region");
-    Instance i = leastLoaded(region, tried, false);
-    return i != null ? i : leastLoaded(region, tried, true);
+    return w == null ? null : leastLoaded(require(w, "region"), tried, false);
   }
 
   private @Nullable Instance pickNearest(
