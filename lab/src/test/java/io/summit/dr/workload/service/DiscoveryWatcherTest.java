@@ -121,34 +121,4 @@ class DiscoveryWatcherTest {
     assertThat(w.refresh()).isTrue();
     assertThat(held.get()).isEqualTo(4);
   }
-
-  @Test
-  void concurrentRefreshesShareOneRequest() throws Exception {
-    FakeDiscovery only = replica();
-    publish(only, 7, "us-east-1");
-    DiscoveryWatcher w =
-        new DiscoveryWatcher(List.of(only.uri()), held::get, e -> held.set(e.version()));
-    closing.add(w);
-    int callers = 40;
-    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-    List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
-    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < callers; i++) {
-        results.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  return w.refresh();
-                }));
-      }
-      go.countDown();
-      for (var r : results) {
-        r.get(10, java.util.concurrent.TimeUnit.SECONDS);
-      }
-    }
-
-    assertThat(held.get()).isEqualTo(7);
-    // Without single flight: one request per caller.
-    assertThat(only.requests()).isBetween(1, 3);
-  }
 }

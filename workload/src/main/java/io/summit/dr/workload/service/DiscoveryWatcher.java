@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -109,66 +108,9 @@ final class DiscoveryWatcher implements AutoCloseable {
     return n > 0 && n % replicas.size() == 0;
   }
 
-  /** A refresh asks each replica at most this long (it does not wait for a new version). */
-  private static final Duration REFRESH_TIMEOUT = Duration.ofMillis(500);
-
-  /** After a refresh, further calls within this time ask nothing (they see what it brought). */
-  static final long REFRESH_INTERVAL_NANOS = 200_000_000L;
-
-  private final Object refreshLock = new Object();
-  // Guarded by refreshLock: the refresh in flight (its callers wait for it), when the last ended.
-  private @Nullable CompletableFuture<Void> refreshing;
-  private long lastRefreshEnded = System.nanoTime() - REFRESH_INTERVAL_NANOS;
-
-  /**
-   * Asks without waiting, each replica at most once (and its redirects); true when the version held
-   * is newer than when the call began.
-   *
-   * <p>Single flight: callers that arrive while a refresh is in flight wait for it instead of
-   * asking again, and a refresh that ended less than {@link #REFRESH_INTERVAL_NANOS} ago is not
-   * repeated. Every write that reached an instance before the news of a new writer region asks;
-   * measured in a failback drill on the 2-core lab, 200 writes/s each asking (up to four requests
-   * of up to 2 s each) sent one instance 137 discovery requests in a second, to orchestrators that
-   * were running the plan, and the writes timed out.
-   */
+  /** Asks without waiting, each replica at most once (and its redirects); true when newer. */
   boolean refresh() {
     long before = known.getAsLong();
-    CompletableFuture<Void> flight;
-    boolean mine = false;
-    synchronized (refreshLock) {
-      if (refreshing != null) {
-        flight = refreshing;
-      } else if (System.nanoTime() - lastRefreshEnded < REFRESH_INTERVAL_NANOS) {
-        return known.getAsLong() > before;
-      } else {
-        flight = new CompletableFuture<>();
-        refreshing = flight;
-        mine = true;
-      }
-    }
-    if (!mine) {
-      try {
-        flight.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException e) {
-        // the flight's own caller logged it
-      }
-      return known.getAsLong() > before;
-    }
-    try {
-      askEach();
-    } finally {
-      synchronized (refreshLock) {
-        refreshing = null;
-        lastRefreshEnded = System.nanoTime();
-      }
-      flight.complete(null);
-    }
-    return known.getAsLong() > before;
-  }
-
-  private void askEach() {
     int tries = replicas.size() * 2;
     try {
       for (int i = 0; i < tries && !askOnce(-1, Duration.ZERO); i++) {
@@ -176,9 +118,12 @@ final class DiscoveryWatcher implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     } catch (RuntimeException e) {
       log.warn("discovery: refresh: {}", e.toString());
+      return false;
     }
+    return known.getAsLong() > before;
   }
 
   /**
@@ -193,7 +138,7 @@ final class DiscoveryWatcher implements AutoCloseable {
       r =
           http.send(
               HttpRequest.newBuilder(target.resolve("/v1/endpoints" + query))
-                  .timeout(wait.isZero() ? REFRESH_TIMEOUT : wait.plusSeconds(2))
+                  .timeout(wait.plusSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
