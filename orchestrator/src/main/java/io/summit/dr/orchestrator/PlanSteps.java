@@ -593,16 +593,13 @@ final class PlanSteps implements StepExecutor {
   private StepResult catchUp(Plan plan, String store, String region) {
     try (StoreAdapter primary = stores.adapter(store, plan.from());
         StoreAdapter replica = stores.adapter(store, region)) {
-      // Each node alone (observeNode): the replica's lag would ask the primary again on every
-      // look, and the orchestrator reaches at least one of them across the WAN. Measured in a
-      // failback drill on the 2-core lab (30 ms WAN): catch-up took 1.8-1.9 s with full looks.
-      StoreObservation p = primary.observeNode();
+      StoreObservation p = primary.observe();
       if (!p.reachable() || p.position() == null) {
         return new StepResult.Retry(primary.id() + ": primary position unknown: " + p.detail());
       }
       String target = p.position();
       while (!Thread.currentThread().isInterrupted()) {
-        StoreObservation r = replica.observeNode();
+        StoreObservation r = replica.observe();
         if (r.position() != null && Positions.compare(r.position(), target) >= 0) {
           return new StepResult.Applied(
               replica.id() + ": replayed up to " + r.position() + " (primary at " + target + ")");

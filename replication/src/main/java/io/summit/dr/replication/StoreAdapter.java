@@ -18,15 +18,6 @@ public interface StoreAdapter extends AutoCloseable {
   /** Looks at the store: reachable, role, lag, position. Never throws for an unreachable store. */
   StoreObservation observe();
 
-  /**
-   * Looks at this node alone: reachable, role and position, without the lag (which a replica's
-   * adapter asks its primary for). Fewer round trips than {@link #observe()}: for a loop waiting
-   * until a replica reaches a position. By default the same as {@link #observe()}.
-   */
-  default StoreObservation observeNode() {
-    return observe();
-  }
-
   /** Makes this node the primary of its store. */
   StoreResult promote();
 

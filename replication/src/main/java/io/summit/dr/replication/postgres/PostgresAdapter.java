@@ -200,11 +200,6 @@ public final class PostgresAdapter implements StoreAdapter {
     return observe(true);
   }
 
-  @Override
-  public StoreObservation observeNode() {
-    return observe(false);
-  }
-
   /**
    * Looks at this node; {@code withLag} also asks a replica's primary for its lag. Operations look
    * without it: a promotion must not wait on a dead primary's connect timeout.

@@ -143,11 +143,6 @@ public final class RedisAdapter implements StoreAdapter {
     return observe(true);
   }
 
-  @Override
-  public StoreObservation observeNode() {
-    return observe(false);
-  }
-
   /** {@code withLag}: also ask a replica's primary (operations do not wait on a dead primary). */
   private StoreObservation observe(boolean withLag) {
     try {
