@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,46 +191,13 @@ public final class AgentMain {
         new AgentServer(agent, new InetSocketAddress(o.listen().host(), o.listen().port()));
     server.start();
     agent.start();
-    ScheduledExecutorService warm = keepWarm(stores);
     LOG.info(
         "{}: API on {}, etcd {}, stores {}",
         config.agentId(),
         server.address(),
         o.etcd(),
         stores.stream().map(StoreAdapter::id).toList());
-    return new Running(agent, server, etcd, stores, scheduler, warm);
-  }
-
-  /** How often the agent observes its stores off the lease loop ({@link #keepWarm}). */
-  static final Duration KEEP_WARM_EVERY = Duration.ofSeconds(5);
-
-  /**
-   * Observes every store now and every {@link #KEEP_WARM_EVERY}, on a thread of its own: the fence,
-   * when it comes, then runs code that is loaded, compiled and in memory. Without it the first
-   * fence of an agent's life loaded the stores' client code (pgjdbc, Lettuce and Netty) while
-   * fencing: in a failback drill on the loaded 2-core lab (2026-12-02) the old writer's agent used
-   * more than a core for 2 s and took 1.3 s per store to fence, and the new writer's agent fenced
-   * itself past its deadline. What it sees is logged at debug level only.
-   */
-  static ScheduledExecutorService keepWarm(List<StoreAdapter> stores) {
-    ScheduledExecutorService warm =
-        Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("agent-warm").factory());
-    var unused =
-        warm.scheduleWithFixedDelay(
-            () -> {
-              for (StoreAdapter s : stores) {
-                try {
-                  LOG.debug("keep-warm: {}", s.observe());
-                } catch (RuntimeException e) {
-                  LOG.debug("keep-warm: {}: {}", s.id(), e.toString());
-                }
-              }
-            },
-            0,
-            KEEP_WARM_EVERY.toMillis(),
-            TimeUnit.MILLISECONDS);
-    return warm;
+    return new Running(agent, server, etcd, stores, scheduler);
   }
 
   /** A running agent process. */
@@ -240,14 +206,12 @@ public final class AgentMain {
       AgentServer server,
       Coordination etcd,
       List<StoreAdapter> stores,
-      ScheduledExecutorService scheduler,
-      ScheduledExecutorService warm)
+      ScheduledExecutorService scheduler)
       implements AutoCloseable {
     @Override
     public void close() {
       agent.close();
       server.close();
-      warm.shutdownNow();
       scheduler.shutdownNow();
       etcd.close();
       stores.forEach(StoreAdapter::close);

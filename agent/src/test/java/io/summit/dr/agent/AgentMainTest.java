@@ -30,24 +30,6 @@ class AgentMainTest {
   }
 
   @Test
-  void keepsEveryStoresCodeWarmOffTheLeaseLoopUntilClosed() throws Exception {
-    FakeStore postgres = new FakeStore("postgres@us-west-2");
-    FakeStore redis = new FakeStore("redis@us-west-2");
-    redis.unreachable = true; // observe still answers; one store's trouble stops nothing
-
-    var warm = AgentMain.keepWarm(java.util.List.of(postgres, redis));
-    try {
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(5))
-          .until(() -> postgres.observes.get() >= 1 && redis.observes.get() >= 1);
-      assertThat(postgres.calls()).as("observing fences nothing").isZero();
-    } finally {
-      warm.shutdownNow();
-    }
-    assertThat(warm.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-  }
-
-  @Test
   void parsesEveryFlag() {
     AgentMain.Options o =
         AgentMain.parse(args("--store", "postgres=127.0.0.1:5432", "--fence-budget", "300ms"));

@@ -14,8 +14,6 @@ final class FakeStore implements StoreAdapter {
   volatile boolean unreachable;
   volatile int fences;
   volatile int unfences;
-  final java.util.concurrent.atomic.AtomicInteger observes =
-      new java.util.concurrent.atomic.AtomicInteger();
 
   FakeStore(String id) {
     this.id = id;
@@ -32,7 +30,6 @@ final class FakeStore implements StoreAdapter {
 
   @Override
   public StoreObservation observe() {
-    observes.incrementAndGet();
     StoreRole role = fenced ? StoreRole.FENCED : StoreRole.PRIMARY;
     return new StoreObservation(true, role, null, null, "0", null, Instant.EPOCH);
   }

@@ -6,7 +6,6 @@ import io.summit.dr.orchestrator.coordination.CoordinationException;
 import io.summit.dr.orchestrator.coordination.WriterRecord;
 import io.summit.dr.orchestrator.discovery.Discovery;
 import io.summit.dr.orchestrator.plan.Plan;
-import io.summit.dr.orchestrator.plan.PlanKind;
 import io.summit.dr.orchestrator.plan.StepExecutor;
 import io.summit.dr.orchestrator.plan.StepResult;
 import io.summit.dr.orchestrator.plan.StepSpec;
@@ -278,20 +277,12 @@ final class PlanSteps implements StepExecutor {
               }
             },
             CALLS);
-    // A failover waits at most the probe timeout: a node that does not answer a probe in that
-    // long is, for the gate, one the orchestrator did not fence. A planned switchover or failback
-    // waits most of the step's timeout: its old writer region is up (a precondition), so its
-    // answer comes, and comes sooner than the lease route would (the gate then waits for the old
-    // region's agent to fence and release, or revokes and waits the authority bound). Measured in
-    // a failback drill on the loaded 2-core lab (2026-12-02): the fence had not answered within
-    // 0.25 s (it had 2.7 s later), and the promotion waited 5.6 s for the lease route. Both wait
-    // less when etcd says the region's write
-    // authority has already expired: its agent fenced the node or is gone with it, so waiting for
-    // the node changes nothing the gate decides (the attempt goes on in the background).
-    long waitMs = Math.max(50, timeout.toMillis() * 3 / 4);
-    if (plan.kind() == PlanKind.FAILOVER) {
-      waitMs = Math.max(50, Math.min(waitMs, topology.health().timeout().toMillis()));
-    }
+    // At most the probe timeout: a node that does not answer a probe in that long is, for the
+    // gate, one the orchestrator did not fence. Less when etcd says the region's write authority
+    // has already expired: its agent fenced the node or is gone with it, so waiting for the node
+    // changes nothing the gate decides (the attempt goes on in the background).
+    long waitMs =
+        Math.max(50, Math.min(timeout.toMillis() * 3 / 4, topology.health().timeout().toMillis()));
     CompletableFuture<Boolean> expired = authorityExpired(region);
     try {
       CompletableFuture.anyOf(call, expired).get(waitMs, TimeUnit.MILLISECONDS);

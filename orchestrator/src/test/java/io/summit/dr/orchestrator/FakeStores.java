@@ -24,10 +24,6 @@ final class FakeStores implements Stores {
     volatile boolean reachable = true;
     volatile double lagSeconds;
     volatile boolean fenceFails;
-
-    /** How long a fence takes to answer (a live but busy node). */
-    volatile java.time.Duration fenceDelay = java.time.Duration.ZERO;
-
     volatile boolean streaming = true;
 
     /** Runs at the next observation of this node (then cleared): a fault at an exact moment. */
@@ -105,14 +101,6 @@ final class FakeStores implements Stores {
 
       @Override
       public StoreResult fence() {
-        if (!n.fenceDelay.isZero()) {
-          try {
-            Thread.sleep(n.fenceDelay);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new StoreResult.Retry(id + ": interrupted");
-          }
-        }
         if (n.fenceFails) {
           operations.add("fence " + id);
           return new StoreResult.Fatal(id + ": fence refused (test)");
