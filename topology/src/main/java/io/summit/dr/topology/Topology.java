@@ -21,7 +21,9 @@ public record Topology(
     @Doc("How the router places requests.") @Default("{}") RoutingPolicy routing,
     @Doc("Recovery objectives.") Objectives objectives,
     @Doc("The failover plan.") @Default("{}") FailoverPlan failover,
-    @Doc("Local lab layout (ports, WAN emulation).") @Default("{}") Lab lab) {
+    @Doc("Local lab layout (ports, WAN emulation).") @Default("{}") Lab lab,
+    @Doc("Data residency: classes of data that may only live in some regions.") @Default("{}")
+        Residency residency) {
 
   public Topology {
     regions = List.copyOf(regions);
@@ -47,6 +49,9 @@ public record Topology(
       checkStore(v, "stores[" + i + "]", stores.get(i), names, serving, objectives, regions);
     }
     checkPlan(v, failover, stores);
+    if (regionsKnown) {
+      checkResidency(v, residency, stores, names, serving);
+    }
     int observersOutsideOneRegion = Math.max(1, regions.size() - 1) + 2;
     v.check(
         health.observerQuorum() <= observersOutsideOneRegion,
@@ -242,6 +247,109 @@ public record Topology(
             "one of the stores: " + String.join(", ", sorted(storeNames)));
       }
     }
+  }
+
+  /**
+   * Residency against the rest: known regions and stores, and for each store that holds a class,
+   * its primary among the class's regions and no replica outside them unless the store filters its
+   * replication by the class (objects, by object_prefixes or object_tags). A replica is also where
+   * the store fails over to, so this keeps failover inside the class's regions too.
+   */
+  private static void checkResidency(
+      Violations v,
+      Residency residency,
+      List<Store> stores,
+      Set<String> names,
+      Set<String> serving) {
+    Set<String> storeNames = stores.stream().map(Store::name).collect(Collectors.toSet());
+    for (int k = 0; k < residency.classes().size(); k++) {
+      DataClass c = residency.classes().get(k);
+      String path = "residency.classes[" + k + "]";
+      for (int i = 0; i < c.regions().size(); i++) {
+        checkRegionName(v, path + ".regions[" + i + "]", c.regions().get(i), names, serving);
+      }
+      for (int j = 0; j < c.stores().size(); j++) {
+        String name = c.stores().get(j);
+        String at = path + ".stores[" + j + "]";
+        Store store = stores.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+        if (store == null) {
+          v.add(
+              at,
+              "unknown store '" + name + "'" + Suggest.didYouMean(name, storeNames),
+              "one of the stores: " + String.join(", ", sorted(storeNames)));
+          continue;
+        }
+        String allowed = String.join(", ", c.regions());
+        if (!c.allows(store.primaryRegion())) {
+          v.add(
+              at,
+              "store '"
+                  + name
+                  + "' has its primary in "
+                  + store.primaryRegion()
+                  + ", outside the class's regions ["
+                  + allowed
+                  + "]",
+              "a store whose primary region is one of the class's regions");
+          continue;
+        }
+        List<String> outside = store.replicaRegions().stream().filter(r -> !c.allows(r)).toList();
+        if (outside.isEmpty()) {
+          continue;
+        }
+        if (store.kind() == StoreKind.OBJECTS) {
+          v.check(
+              c.selectsObjects(),
+              at,
+              "objects store '"
+                  + name
+                  + "' replicates to "
+                  + String.join(", ", outside)
+                  + " and the class names no object_prefixes or object_tags to filter it by",
+              "object_prefixes or object_tags for the class, which the replication then skips");
+        } else {
+          v.add(
+              at,
+              "store '"
+                  + name
+                  + "' (kind "
+                  + store.kind().name().toLowerCase(java.util.Locale.ROOT)
+                  + ") replicates whole to "
+                  + String.join(", ", outside)
+                  + " and fails over there, outside the class's regions ["
+                  + allowed
+                  + "]",
+              "a store with every node in the class's regions (postgres, redis and neo4j"
+                  + " replicate whole; objects filter by object_prefixes or object_tags)");
+        }
+      }
+    }
+  }
+
+  /**
+   * What the failure of region {@code failed}, with the writer moving to {@code target}, means for
+   * each data class: one line per class, in file order (none without residency rules).
+   */
+  public List<String> residencyOnRegionFailure(String failed, String target) {
+    return residency.classes().stream()
+        .map(
+            c -> {
+              String head = "class " + c.name() + " [" + String.join(", ", c.regions()) + "]: ";
+              if (!c.allows(failed)) {
+                return head + "not stored or served in " + failed + ", unaffected";
+              }
+              if (c.allows(target)) {
+                return head + "moves with the writer to " + target + " (one of its regions)";
+              }
+              List<String> left = c.regions().stream().filter(r -> !r.equals(failed)).toList();
+              return head
+                  + (left.isEmpty()
+                      ? "unavailable until " + failed + " returns"
+                      : "served only from " + String.join(", ", left))
+                  + "; never moved to or served from "
+                  + target;
+            })
+        .toList();
   }
 
   private static List<String> sorted(Set<String> names) {
