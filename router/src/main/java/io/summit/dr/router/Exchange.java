@@ -10,6 +10,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.summit.dr.routing.Instance;
 import io.summit.dr.routing.RegionState;
 import io.summit.dr.routing.RequestClass;
+import io.summit.dr.routing.ResidencyRules;
+import io.summit.dr.topology.DataClass;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +87,13 @@ final class Exchange implements BodyFramer.DataSink {
   private boolean requestComplete;
 
   private @Nullable List<Instance> tried;
+
+  /** The request's data class (residency), or null: any region may serve it. */
+  private @Nullable DataClass dataClass;
+
+  /** The regions the request may go to by its data class, or null for any. */
+  private @Nullable List<String> allowed;
+
   private int attempts;
   private boolean retried;
   private @Nullable Instance instance;
@@ -147,6 +156,9 @@ final class Exchange implements BodyFramer.DataSink {
     boolean hasBody = request.hasBody();
     String method = request.method();
     String uri = request.target();
+    if (proxy.residency().active() && !resolveDataClass()) {
+      return;
+    }
     if (proxy.classifier().needsBody(method, uri, hasBody)) {
       if (request.contentLength() > proxy.classifier().bodyLimit()) {
         classified(RequestClass.WRITE, false, startNanos);
@@ -156,7 +168,10 @@ final class Exchange implements BodyFramer.DataSink {
       return;
     }
     RequestClass c = proxy.classifier().byHead(method, uri);
-    if (request.forwardedBy() && c == RequestClass.WRITE && !proxy.acceptsForwardedWrite()) {
+    if (request.forwardedBy()
+        && c == RequestClass.WRITE
+        && allowed == null
+        && !proxy.acceptsForwardedWrite()) {
       requestClass = c;
       reject(
           HttpResponseStatus.SERVICE_UNAVAILABLE,
@@ -164,6 +179,41 @@ final class Exchange implements BodyFramer.DataSink {
       return;
     }
     classified(c, !hasBody, startNanos);
+  }
+
+  /**
+   * Finds the request's data class and the regions it may go to; answers 400 for a class header
+   * that names no class, 503 for a request another gateway forwarded here when this region may not
+   * serve its class. A forwarded request of a class is served here or refused, never forwarded
+   * again (two gateways that disagree about the writer would otherwise bounce it).
+   *
+   * @return whether the request goes on
+   */
+  private boolean resolveDataClass() {
+    ResidencyRules rules = proxy.residency();
+    try {
+      dataClass =
+          rules.classOf(request.value(rules.classHeader()), request.value(rules.tenantHeader()));
+    } catch (ResidencyRules.UnknownClassException e) {
+      reject(HttpResponseStatus.BAD_REQUEST, String.valueOf(e.getMessage()));
+      return false;
+    }
+    DataClass c = dataClass;
+    if (c == null) {
+      return true;
+    }
+    allowed = c.regions();
+    String own = proxy.hopRegion();
+    if (own != null && request.forwardedBy()) {
+      if (!c.allows(own)) {
+        reject(
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            "data class '" + c.name() + "' may not be served in " + own + " (data residency)");
+        return false;
+      }
+      allowed = List.of(own);
+    }
+    return true;
   }
 
   private void classified(RequestClass c, boolean bodyHeldInFull, long now) {
@@ -255,10 +305,23 @@ final class Exchange implements BodyFramer.DataSink {
   /** Picks an instance and sends the request there; {@code now}: the clock, read just before. */
   private void route(long now) {
     List<Instance> avoid = tried == null ? List.of() : tried;
+    List<String> only = allowed;
     Instance target =
         requestClass == RequestClass.READ
-            ? proxy.table().pickRead(avoid)
-            : proxy.table().pickWrite(avoid);
+            ? proxy.table().pickRead(avoid, only)
+            : proxy.table().pickWrite(avoid, only);
+    DataClass c = dataClass;
+    if (target == null && c != null && only != null) {
+      reject(
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "data class '"
+              + c.name()
+              + "' may only be served from "
+              + String.join(", ", only)
+              + ", which has no available instance; not served from another region (data"
+              + " residency)");
+      return;
+    }
     if (target == null) {
       reject(
           HttpResponseStatus.SERVICE_UNAVAILABLE,

@@ -591,6 +591,18 @@ final class HttpHead {
     return null;
   }
 
+  /** The first value of a header by its lower-case name (trimmed), or null. */
+  @Nullable String value(String lowerName) {
+    for (int i = 0; i < count; i++) {
+      if (equalsIgnoreCase(nameStart(i), nameEnd(i), lowerName)) {
+        return new String(
+                bytes, valueStart(i), valueEnd(i) - valueStart(i), StandardCharsets.ISO_8859_1)
+            .trim();
+      }
+    }
+    return null;
+  }
+
   /** Content-Length, or -1 when absent. */
   long contentLength() {
     return contentLength;

@@ -1,6 +1,7 @@
 package io.summit.dr.router;
 
 import io.summit.dr.routing.RequestClassifier;
+import io.summit.dr.routing.ResidencyRules;
 import io.summit.dr.routing.RoutingTable;
 import io.summit.dr.routing.health.OutlierDetector;
 import java.util.Objects;
@@ -12,7 +13,8 @@ record Proxy(
     RoutingTable table,
     RequestClassifier classifier,
     OutlierDetector outliers,
-    RouterMetrics metrics) {
+    RouterMetrics metrics,
+    ResidencyRules residency) {
 
   /** The region a gateway forwards writes from (it marks them), or null on the edge. */
   @Nullable String hopRegion() {

@@ -80,7 +80,15 @@ public final class Router implements AutoCloseable {
     OutlierDetector outliers = new OutlierDetector(table, Ticker.system(), metrics);
     RequestClassifier classifier =
         new RequestClassifier(config.service().writes(), config.routing().graphqlBodyLimit());
-    ProxyServer proxy = new ProxyServer(new Proxy(config, table, classifier, outliers, metrics));
+    ProxyServer proxy =
+        new ProxyServer(
+            new Proxy(
+                config,
+                table,
+                classifier,
+                outliers,
+                metrics,
+                new io.summit.dr.routing.ResidencyRules(config.residency())));
     AdminServer admin;
     try {
       admin =

@@ -3,6 +3,7 @@ package io.summit.dr.router;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.topology.HealthPolicy;
 import io.summit.dr.topology.Region;
+import io.summit.dr.topology.Residency;
 import io.summit.dr.topology.RoutingPolicy;
 import io.summit.dr.topology.Service;
 import io.summit.dr.topology.Topology;
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param responseTimeout from sending a request until the response starts (504 after)
  * @param upstreamIdleTimeout pooled connections idle this long are closed
  * @param ioThreads event-loop threads (0: Netty's default, twice the cores)
+ * @param residency the data classes and the regions each may be served from
  */
 public record RouterConfig(
     Role role,
@@ -47,7 +49,8 @@ public record RouterConfig(
     Duration connectTimeout,
     Duration responseTimeout,
     Duration upstreamIdleTimeout,
-    int ioThreads) {
+    int ioThreads,
+    Residency residency) {
 
   public RouterConfig {
     regions = List.copyOf(regions);
@@ -141,7 +144,8 @@ public record RouterConfig(
         Duration.ofSeconds(1),
         Duration.ofSeconds(30),
         Duration.ofSeconds(20),
-        0);
+        0,
+        topology.residency());
   }
 
   /** This configuration with other timeouts. */
@@ -160,7 +164,8 @@ public record RouterConfig(
         connect,
         response,
         upstreamIdleTimeout,
-        ioThreads);
+        ioThreads,
+        residency);
   }
 
   /** This configuration with another number of event-loop threads (0: Netty's default). */
@@ -179,6 +184,7 @@ public record RouterConfig(
         connectTimeout,
         responseTimeout,
         upstreamIdleTimeout,
-        threads);
+        threads,
+        residency);
   }
 }

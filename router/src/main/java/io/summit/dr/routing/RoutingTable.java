@@ -133,6 +133,20 @@ public final class RoutingTable {
 
   /** Picks the instance for a read, avoiding {@code tried}; null when there is none. */
   public @Nullable Instance pickRead(Collection<Instance> tried) {
+    return pickRead(tried, null);
+  }
+
+  /**
+   * Picks the instance for a read of data that may only be served in {@code allowed} (null: any
+   * region), avoiding {@code tried}; null when there is none. With {@code allowed}, no region
+   * outside it is ever picked, not even as a last resort (data residency): a gateway whose own
+   * region is not allowed reads from the nearest allowed one.
+   */
+  public @Nullable Instance pickRead(
+      Collection<Instance> tried, @Nullable Collection<String> allowed) {
+    if (allowed != null) {
+      return pickAllowed(tried, allowed, false);
+    }
     String only = readRegion;
     if (only == null && policy.reads() == ReadPolicy.WRITER_ONLY) {
       only = writer.get();
@@ -180,12 +194,63 @@ public final class RoutingTable {
     return w == null ? null : leastLoaded(require(w, "region"), tried, false);
   }
 
+  /**
+   * Picks the instance for a write of data that may only be stored in {@code allowed} (null: any
+   * region): the writer region when it is allowed, otherwise the nearest healthy allowed region
+   * (where the data's own stores are); never a region outside {@code allowed}. Null when none.
+   */
+  public @Nullable Instance pickWrite(
+      Collection<Instance> tried, @Nullable Collection<String> allowed) {
+    if (allowed == null) {
+      return pickWrite(tried);
+    }
+    String w = writer.get();
+    if (w != null && allowed.contains(w)) {
+      Instance i = leastLoaded(require(w, "region"), tried, false);
+      if (i != null) {
+        return i;
+      }
+    }
+    return pickAllowed(tried, allowed, true);
+  }
+
+  /**
+   * The least loaded available instance of the nearest allowed region: a gateway's own region first
+   * when allowed; healthy regions first, then any available instance, then (reads only) any
+   * registered one of an allowed region.
+   */
+  private @Nullable Instance pickAllowed(
+      Collection<Instance> tried, Collection<String> allowed, boolean write) {
+    if (readRegion != null && allowed.contains(readRegion)) {
+      RegionState own = require(readRegion, "region");
+      Instance i = leastLoaded(own, tried, false);
+      if (i != null || write) {
+        return i;
+      }
+      return leastLoaded(own, tried, true);
+    }
+    Instance best = pickNearest(tried, Mode.HEALTHY_REGIONS, false, allowed);
+    if (best == null) {
+      best = pickNearest(tried, Mode.AVAILABLE_INSTANCES, false, allowed);
+    }
+    return best != null || write ? best : pickNearest(tried, Mode.PANIC, false, allowed);
+  }
+
   private @Nullable Instance pickNearest(
       Collection<Instance> tried, Mode mode, boolean otherRegions) {
+    return pickNearest(tried, mode, otherRegions, null);
+  }
+
+  private @Nullable Instance pickNearest(
+      Collection<Instance> tried,
+      Mode mode,
+      boolean otherRegions,
+      @Nullable Collection<String> allowed) {
     Instance best = null;
     double bestRtt = Double.MAX_VALUE;
     for (RegionState r : regions.values()) {
-      if (r.isDrained()
+      if ((allowed != null && !allowed.contains(r.name()))
+          || r.isDrained()
           || (mode == Mode.HEALTHY_REGIONS && !r.isHealthy(policy.regionHealthyFraction()))
           || (otherRegions && tried.stream().anyMatch(r.instances()::contains))) {
         continue;
