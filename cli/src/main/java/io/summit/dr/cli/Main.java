@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       DrillCommand.class,
       DemoCommand.class,
       K8sCommand.class,
+      ResidencyCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {

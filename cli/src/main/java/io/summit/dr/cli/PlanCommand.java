@@ -66,6 +66,7 @@ final class PlanCommand implements Callable<Integer> {
       doc.put("target_region", target);
       doc.put("trigger", TopologyWriter.plain(t.failover().trigger()));
       doc.put("steps", TopologyWriter.plain(steps));
+      doc.put("residency", t.residencyOnRegionFailure(failed, target));
       out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc));
       return 0;
     }
@@ -92,6 +93,11 @@ final class PlanCommand implements Callable<Integer> {
           s.approval() ? "approval" : "-");
     }
     table.print(out);
+    List<String> residency = t.residencyOnRegionFailure(failed, target);
+    if (!residency.isEmpty()) {
+      out.printf("%nData residency (what the failure of %s means for each class):%n", failed);
+      residency.forEach(line -> out.println("  " + line));
+    }
     out.printf(
         "%n%d steps; objectives: RPO %s, RTO %s. Nothing was changed.%n",
         steps.size(),

@@ -33,6 +33,33 @@ class PlanCommandTest {
   }
 
   @Test
+  void theLabTopologyHasNoResidencySection() {
+    CliRun run = CliRun.of("plan", "../examples/lab.yaml");
+
+    assertThat(run.out()).doesNotContain("Data residency");
+  }
+
+  @Test
+  void statesWhatARegionFailureMeansForEachDataClass() throws Exception {
+    CliRun run = CliRun.of("plan", "../examples/summit.yaml");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out())
+        .contains(
+            "Data residency (what the failure of us-west-2 means for each class):\n"
+                + "  class acme-gov-documents [us-west-2]: unavailable until us-west-2 returns;"
+                + " never moved to or served from us-east-1\n");
+    JsonNode doc =
+        new ObjectMapper()
+            .readTree(
+                CliRun.of("plan", "../examples/summit.yaml", "--from", "us-east-1", "--json")
+                    .out());
+    assertThat(doc.at("/residency/0").asText())
+        .isEqualTo(
+            "class acme-gov-documents [us-west-2]: not stored or served in us-east-1, unaffected");
+  }
+
+  @Test
   void unknownTargetRegionIsBadInputNamingTheOption() {
     CliRun run = CliRun.of("plan", "../examples/lab.yaml", "--to", "eu-west-1");
 
