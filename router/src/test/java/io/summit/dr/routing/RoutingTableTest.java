@@ -38,6 +38,31 @@ class RoutingTableTest {
   }
 
   @Test
+  void dataOfAClassIsReadOnlyInItsRegionsEvenWhenEveryInstanceThereIsDown() {
+    Instance west = add("west", 1);
+    Instance east = add("east", 2);
+    region("west").recordRtt(50);
+    region("east").recordRtt(10);
+    west.setUp(false);
+
+    // Panic routing stays inside the class's regions: a down instance there, never east.
+    assertThat(table.pickRead(List.of(), List.of("west"))).isSameAs(west);
+    assertThat(table.pickRead(List.of(west), List.of("west"))).isNull();
+    assertThat(table.pickRead(List.of(), List.of("east"))).isSameAs(east);
+  }
+
+  @Test
+  void aWriteOfAClassGoesToTheWriterWhenAllowedElseToAnAllowedRegionNeverElsewhere() {
+    Instance west = add("west", 1);
+    Instance east = add("east", 2);
+
+    assertThat(table.pickWrite(List.of(), List.of("west", "east"))).isSameAs(west);
+    assertThat(table.pickWrite(List.of(), List.of("east"))).isSameAs(east);
+    east.setUp(false);
+    assertThat(table.pickWrite(List.of(), List.of("east"))).isNull();
+  }
+
+  @Test
   void rttIsAnExponentiallyWeightedMovingAverage() {
     RegionState west = region("west");
     west.recordRtt(10);
