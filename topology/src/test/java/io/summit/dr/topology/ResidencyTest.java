@@ -49,6 +49,18 @@ class ResidencyTest {
   }
 
   @Test
+  void theResidencyLabTopologyPinsAcmeGovsDocumentsToUsWest2() throws Exception {
+    Topology t = TopologyLoader.load(Path.of("..", "examples", "lab-residency.yaml"));
+
+    assertThat(t.residency().tenantClass("acme-gov"))
+        .extracting(DataClass::name)
+        .isEqualTo("acme-gov-documents");
+    assertThat(t.residency().mayCopyObject("entities/acme-gov-7.json", Map.of(), "us-east-1"))
+        .isFalse();
+    assertThat(t.residency().mayCopyObject("entities/7.json", Map.of(), "us-east-1")).isTrue();
+  }
+
+  @Test
   void tenantsKeysAndObjectsBelongToTheirClass() throws Exception {
     Residency r = withResidency().residency();
 

@@ -20,7 +20,7 @@ class SchemaGeneratorTest {
           .getSchema(new ObjectMapper().valueToTree(SchemaGenerator.topologySchema()));
 
   @ParameterizedTest
-  @ValueSource(strings = {"summit.yaml", "lab.yaml"})
+  @ValueSource(strings = {"summit.yaml", "lab.yaml", "lab-objects.yaml", "lab-residency.yaml"})
   void examplesConformToTheGeneratedSchema(String file) throws Exception {
     JsonNode doc = new YAMLMapper().readTree(Files.readString(Path.of("..", "examples", file)));
 
