@@ -9,7 +9,9 @@ import io.summit.dr.replication.objects.ObjectReplicator;
 import io.summit.dr.replication.objects.ObjectWriter;
 import io.summit.dr.replication.objects.ObjectsAdapter;
 import io.summit.dr.replication.objects.ReplicationMetrics;
+import io.summit.dr.topology.DataClass;
 import io.summit.dr.topology.ObjectRule;
+import io.summit.dr.topology.Residency;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,6 +86,53 @@ class ObjectReplicationRulesTest {
         rule,
         Checkpoint.open(dir.resolve(checkpoint)),
         Clock.systemUTC());
+  }
+
+  private ObjectReplicator westToEast(String bucket, ObjectRule rule, Residency residency) {
+    return new ObjectReplicator(
+        new ObjectReplicator.Side("west", regions.westS3, bucket),
+        new ObjectReplicator.Side("east", regions.eastS3, bucket),
+        rule,
+        residency,
+        Checkpoint.open(dir.resolve("cp")),
+        Clock.systemUTC());
+  }
+
+  private static Residency residency(DataClass... classes) {
+    return new Residency("x-summit-data-class", "x-summit-tenant", List.of(classes));
+  }
+
+  private static DataClass byPrefix(String name, String prefix, String... regions) {
+    return new DataClass(
+        name, List.of(regions), List.of(), List.of(), List.of(), List.of(prefix), Map.of());
+  }
+
+  private static DataClass byTag(String name, String tag, String value, String... regions) {
+    return new DataClass(
+        name, List.of(regions), List.of(), List.of(), List.of(), List.of(), Map.of(tag, value));
+  }
+
+  private static String putTagged(
+      S3Client s3, String bucket, String key, String body, Map<String, String> tags) {
+    Tagging tagging =
+        Tagging.builder()
+            .tagSet(
+                tags.entrySet().stream()
+                    .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                    .toList())
+            .build();
+    return s3.putObject(
+            b -> b.bucket(bucket).key(key).contentType("text/plain").tagging(tagging),
+            RequestBody.fromString(body))
+        .versionId();
+  }
+
+  private static List<String> statuses(ObjectReplicator r, String key) {
+    return r.statusOf(key).stream().map(m -> m.get("status")).toList();
+  }
+
+  private static long pending(ObjectReplicator r) {
+    return r.metrics().snapshot(java.time.Instant.now()).pendingOperations();
   }
 
   private static String put(S3Client s3, String bucket, String key, String body) {
@@ -495,6 +544,115 @@ class ObjectReplicationRulesTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void aPinnedObjectIsNeverReplicatedByPrefix() {
+    String bucket = bucket();
+    ObjectReplicator r =
+        westToEast(bucket, rule(true, false), residency(byPrefix("pii", "pii/", "west")));
+    put(regions.westS3, bucket, "pii/a", "1");
+    put(regions.westS3, bucket, "pii/big", "y".repeat(2048));
+    put(regions.westS3, bucket, "pii/gone", "x");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("pii/gone"));
+    put(regions.westS3, bucket, "public/b", "2");
+
+    passClean(r);
+
+    assertThat(read(regions.eastS3, bucket, "public/b")).isEqualTo("2");
+    assertThat(versions(regions.eastS3, bucket, "pii/").versions()).isEmpty();
+    assertThat(versions(regions.eastS3, bucket, "pii/").deleteMarkers()).isEmpty();
+    assertThat(versions(regions.eastS3, bucket, ObjectReplicator.INTENTS).versions()).isEmpty();
+    assertThat(statuses(r, "pii/a")).containsExactly("SKIPPED");
+    assertThat(statuses(r, "pii/big")).as("pinned, not FAILED").containsExactly("SKIPPED");
+    assertThat(statuses(r, "pii/gone")).containsExactly("SKIPPED", "SKIPPED");
+    assertThat(pending(r)).isZero();
+
+    // a writer's notification of a new version: settled alone, and still not copied
+    put(regions.westS3, bucket, "pii/a", "3");
+    r.offer("pii/a", java.time.Instant.now());
+    ObjectReplicator.PassResult batch = r.events();
+
+    assertThat(batch.error()).isNull();
+    assertThat(batch.settled()).isEqualTo(1);
+    assertThat(versions(regions.eastS3, bucket, "pii/").versions()).isEmpty();
+    assertThat(statuses(r, "pii/a")).containsExactly("SKIPPED", "SKIPPED");
+    assertThat(pending(r)).isZero();
+    assertThat(r.hasEvents()).isFalse();
+  }
+
+  @Test
+  void aPinnedObjectIsNeverReplicatedByTags() {
+    String bucket = bucket();
+    ObjectReplicator r =
+        westToEast(
+            bucket, rule(true, false), residency(byTag("pii", "residency", "west-only", "west")));
+    Map<String, String> pinned = Map.of("residency", "west-only", "owner", "alice");
+    putTagged(regions.westS3, bucket, "doc", "1", pinned);
+    putTagged(regions.westS3, bucket, "big", "y".repeat(2048), pinned);
+    putTagged(regions.westS3, bucket, "free", "2", Map.of("residency", "anywhere"));
+    putTagged(regions.westS3, bucket, "secret", "3", pinned);
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("secret"));
+    put(regions.westS3, bucket, "plain", "4");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("plain"));
+
+    passClean(r);
+
+    assertThat(read(regions.eastS3, bucket, "free")).isEqualTo("2");
+    assertThat(versions(regions.eastS3, bucket, "plain").deleteMarkers())
+        .as("a marker hiding an untagged version is copied")
+        .hasSize(1);
+    for (String key : List.of("doc", "big", "secret")) {
+      assertThat(versions(regions.eastS3, bucket, key).versions()).as(key).isEmpty();
+      assertThat(versions(regions.eastS3, bucket, key).deleteMarkers()).as(key).isEmpty();
+    }
+    assertThat(statuses(r, "doc")).containsExactly("SKIPPED");
+    assertThat(statuses(r, "big")).containsExactly("SKIPPED");
+    assertThat(statuses(r, "secret"))
+        .as("the marker hides a pinned version")
+        .containsExactly("SKIPPED", "SKIPPED");
+    assertThat(statuses(r, "free")).containsExactly("COMPLETED");
+    assertThat(pending(r)).isZero();
+
+    putTagged(regions.westS3, bucket, "doc", "5", pinned);
+    r.offer("doc", java.time.Instant.now());
+    ObjectReplicator.PassResult batch = r.events();
+
+    assertThat(batch.error()).isNull();
+    assertThat(versions(regions.eastS3, bucket, "doc").versions()).isEmpty();
+    assertThat(statuses(r, "doc")).containsExactly("SKIPPED", "SKIPPED");
+    assertThat(pending(r)).isZero();
+  }
+
+  @Test
+  void anObjectOfAClassThatAllowsTheDestinationIsReplicated() {
+    String bucket = bucket();
+    ObjectReplicator r =
+        westToEast(
+            bucket,
+            rule(true, false),
+            residency(
+                byPrefix("eu", "eu/", "west", "east"),
+                byTag("eu-tagged", "residency", "eu", "east", "west"),
+                byPrefix("west-only", "local/", "west")));
+    put(regions.westS3, bucket, "eu/a", "1");
+    put(regions.westS3, bucket, "eu/gone", "x");
+    regions.westS3.deleteObject(b -> b.bucket(bucket).key("eu/gone"));
+    putTagged(regions.westS3, bucket, "tagged", "2", Map.of("residency", "eu"));
+    put(regions.westS3, bucket, "local/c", "3");
+
+    passClean(r);
+
+    assertThat(read(regions.eastS3, bucket, "eu/a")).isEqualTo("1");
+    assertThat(versions(regions.eastS3, bucket, "eu/gone").deleteMarkers()).hasSize(1);
+    assertThat(read(regions.eastS3, bucket, "tagged")).isEqualTo("2");
+    assertThat(statuses(r, "eu/gone")).containsExactly("COMPLETED", "COMPLETED");
+    assertThat(statuses(r, "tagged")).containsExactly("COMPLETED");
+    assertThat(versions(regions.eastS3, bucket, "local/").versions())
+        .as("another class in the same pass does not allow east")
+        .isEmpty();
+    assertThat(statuses(r, "local/c")).containsExactly("SKIPPED");
+    assertThat(pending(r)).isZero();
   }
 
   private static byte[] bytes(String s) {

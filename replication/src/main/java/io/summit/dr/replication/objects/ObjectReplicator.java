@@ -1,6 +1,7 @@
 package io.summit.dr.replication.objects;
 
 import io.summit.dr.topology.ObjectRule;
+import io.summit.dr.topology.Residency;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,8 @@ import software.amazon.awssdk.services.s3.model.Tagging;
  *       before it (markers carry no metadata);
  *   <li>replica modification sync: with {@link ObjectRule#replicaModifications()}, tag changes made
  *       to a replica flow back to the version it copies;
+ *   <li>data residency: a version or delete marker of a data class that does not allow the
+ *       destination region is never copied ({@code SKIPPED}, see {@link ResidencyFilter});
  *   <li>each version's status (PENDING / COMPLETED / FAILED / REPLICA / SKIPPED) is settled in a
  *       {@link Checkpoint} forced to disk, so a restart or a cut link resumes where it stopped.
  * </ul>
@@ -108,6 +111,7 @@ public final class ObjectReplicator {
   private final Side source;
   private final Side destination;
   private final ObjectRule rule;
+  private final ResidencyFilter residency;
   private final Checkpoint checkpoint;
   private final ReplicationMetrics metrics;
   private final Clock clock;
@@ -120,11 +124,27 @@ public final class ObjectReplicator {
   private volatile boolean recovering = true;
   private Instant lastSync = Instant.EPOCH;
 
+  /** A replicator without data residency classes ({@link Residency#none()}). */
   public ObjectReplicator(
       Side source, Side destination, ObjectRule rule, Checkpoint checkpoint, Clock clock) {
+    this(source, destination, rule, Residency.none(), checkpoint, clock);
+  }
+
+  /**
+   * A replicator that copies nothing of a {@code residency} class to a destination region outside
+   * the class's regions.
+   */
+  public ObjectReplicator(
+      Side source,
+      Side destination,
+      ObjectRule rule,
+      Residency residency,
+      Checkpoint checkpoint,
+      Clock clock) {
     this.source = source;
     this.destination = destination;
     this.rule = rule;
+    this.residency = new ResidencyFilter(residency, destination.region());
     this.checkpoint = checkpoint;
     this.clock = clock;
     this.metrics = new ReplicationMetrics(source.region(), destination.region());
@@ -451,15 +471,30 @@ public final class ObjectReplicator {
       replica(item, original);
       return;
     }
+    if (!residency.admitsKey(item.key())) {
+      record(item, ReplicationStatus.SKIPPED, null, residency.why());
+      return;
+    }
+    // the tag count comes with the GET: the tags are read only when there are some
+    Integer tagCount = head.tagCount();
+    List<Tag> tags =
+        tagCount == null || tagCount > 0 ? tags(source, item.key(), item.versionId()) : List.of();
+    if (!residency.admits(item.key(), tags)) {
+      record(item, ReplicationStatus.SKIPPED, null, residency.why());
+      return;
+    }
     Optional<String> earlier = recovering ? findCopy(item) : Optional.empty();
     if (earlier.isPresent()) {
       record(item, ReplicationStatus.COMPLETED, earlier.get(), null);
       return;
     }
-    copy(item, head, object.asByteArray());
+    copy(item, head, tags, object.asByteArray());
   }
 
-  /** A version over the size limit: FAILED (its body is not fetched), unless it is a replica. */
+  /**
+   * A version over the size limit: FAILED (its body is not fetched), unless it is a replica or
+   * residency keeps it from the destination (SKIPPED).
+   */
   private void settleOversized(Item item) {
     Optional<HeadObjectResponse> read =
         unlessDeleted(
@@ -476,6 +511,10 @@ public final class ObjectReplicator {
     String original = read.get().metadata().get(REPLICA_OF);
     if (original != null) {
       replica(item, original);
+      return;
+    }
+    if (!residency.admitsVersion(source, item.key(), item.versionId())) {
+      record(item, ReplicationStatus.SKIPPED, null, residency.why());
       return;
     }
     record(
@@ -508,14 +547,10 @@ public final class ObjectReplicator {
     }
   }
 
-  private void copy(Item item, GetObjectResponse head, byte[] body) {
+  private void copy(Item item, GetObjectResponse head, List<Tag> tags, byte[] body) {
     Map<String, String> metadata = new HashMap<>(head.metadata());
     metadata.put(REPLICA_OF, item.versionId());
     metadata.put(REPLICA_SOURCE, source.region());
-    // the tag count comes with the GET: the tags are read only when there are some
-    Integer tagCount = head.tagCount();
-    List<Tag> tags =
-        tagCount == null || tagCount > 0 ? tags(source, item.key(), item.versionId()) : List.of();
     PutObjectRequest.Builder put =
         PutObjectRequest.builder()
             .bucket(destination.bucket())
@@ -578,6 +613,10 @@ public final class ObjectReplicator {
     }
     if (!rule.deleteMarkerReplication()) {
       record(item, ReplicationStatus.SKIPPED, null, "delete_marker_replication is off");
+      return;
+    }
+    if (!residency.admitsMarker(source, item)) {
+      record(item, ReplicationStatus.SKIPPED, null, residency.why());
       return;
     }
     destination
@@ -663,7 +702,7 @@ public final class ObjectReplicator {
     }
   }
 
-  private static List<Tag> tags(Side side, String key, String versionId) {
+  static List<Tag> tags(Side side, String key, String versionId) {
     return side.client()
         .getObjectTagging(b -> b.bucket(side.bucket()).key(key).versionId(versionId))
         .tagSet();
@@ -695,6 +734,14 @@ public final class ObjectReplicator {
             why);
       }
       case REPLICA -> metrics.replica();
+      case SKIPPED ->
+          LOG.debug(
+              "{} -> {}: {} version {} SKIPPED: {}",
+              source.region(),
+              destination.region(),
+              item.key(),
+              item.versionId(),
+              why);
       default -> {}
     }
   }

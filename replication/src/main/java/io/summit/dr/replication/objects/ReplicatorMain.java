@@ -110,7 +110,8 @@ public final class ReplicatorMain {
               S3Clients.at(Endpoint.parse(peer.substring(eq + 1)), timeout),
               rule.bucket(name));
       Checkpoint cp = Checkpoint.open(dir.resolve("checkpoint-" + region + "-to-" + name + ".log"));
-      directions.add(new ObjectReplicator(local, remote, rule, cp, Clock.systemUTC()));
+      directions.add(
+          new ObjectReplicator(local, remote, rule, topology.residency(), cp, Clock.systemUTC()));
     }
     Duration interval = Duration.ofMillis(millis(a, "--interval-ms", 50));
     Duration reconcileEvery = Duration.ofMillis(millis(a, "--reconcile-every-ms", 10_000));
