@@ -2,6 +2,7 @@ package io.summit.dr.deploy.aws;
 
 import io.summit.dr.topology.Autoscaling;
 import io.summit.dr.topology.Cidr;
+import io.summit.dr.topology.DataClass;
 import io.summit.dr.topology.InvalidTopologyException;
 import io.summit.dr.topology.Problem;
 import io.summit.dr.topology.Region;
@@ -192,6 +193,16 @@ public record AwsTopology(Topology topology, Settings settings, Region primary, 
   /** Whether {@code store} keeps a replica in the secondary region. */
   public boolean replicatedToSecondary(Store store) {
     return store.replicaRegions().contains(secondary.name());
+  }
+
+  /**
+   * The data classes of the topology's residency that {@code store} holds and {@code region} does
+   * not allow: replication of the store to the region must leave their data out.
+   */
+  public List<DataClass> withheldFrom(Store store, Region region) {
+    return topology.residency().classes().stream()
+        .filter(c -> c.stores().contains(store.name()) && !c.allows(region.name()))
+        .toList();
   }
 
   /** CIDR of a region's VPC (checked present by {@link #of}). */

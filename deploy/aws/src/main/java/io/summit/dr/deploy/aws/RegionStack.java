@@ -23,9 +23,10 @@ import software.constructs.Construct;
  * The platform in one region ({@code <name>-<region>}): keys, VPC, EKS, alert topic, the object
  * storage buckets and Neo4j snapshot buckets with their pod role. In the primary region it also
  * holds the primary of every store (RDS, ElastiCache with the Global Datastore), the replication of
- * its buckets to the secondary's, the VPC peering and the S3 replication alarms. The secondary's
- * standby copies of the primary's databases live in {@link ReplicaStack}, which is deployed after
- * the primary; this stack is deployed before it, because the primary replicates into its buckets.
+ * its buckets to the secondary's (without the objects of data classes the secondary's region may
+ * not hold), the VPC peering and the S3 replication alarms. The secondary's standby copies of the
+ * primary's databases live in {@link ReplicaStack}, which is deployed after the primary; this stack
+ * is deployed before it, because the primary replicates into its buckets.
  */
 final class RegionStack extends Stack {
   final Region region;
@@ -97,7 +98,8 @@ final class RegionStack extends Stack {
                 ? new Buckets.Target(
                     Objects.requireNonNull(side.objectBuckets.get(store.name())),
                     replicaKey(side, id),
-                    "replicate-" + store.name())
+                    "replicate-" + store.name(),
+                    aws.withheldFrom(store, side.region))
                 : null;
         Bucket bucket = Buckets.create(this, id, aws.bucketName(store, region), keys.data, target);
         objectBuckets.put(store.name(), bucket);

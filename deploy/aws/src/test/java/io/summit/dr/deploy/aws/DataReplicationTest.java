@@ -300,29 +300,33 @@ class DataReplicationTest {
                 "Role",
                 Match.anyValue(),
                 "Rules",
-                List.of(
-                    Match.objectLike(
-                        Map.of(
-                            "Id", "replicate-objects",
-                            "Status", "Enabled",
-                            "DeleteMarkerReplication", Map.of("Status", "Enabled"),
-                            "SourceSelectionCriteria",
-                                Map.of("SseKmsEncryptedObjects", Map.of("Status", "Enabled")),
-                            "Destination",
-                                Match.objectLike(
-                                    Map.of(
-                                        "Bucket", crossRegionImport(),
-                                        "EncryptionConfiguration",
-                                            Map.of("ReplicaKmsKeyID", crossRegionImport()),
-                                        "ReplicationTime",
-                                            Map.of(
-                                                "Status", "Enabled", "Time", Map.of("Minutes", 15)),
-                                        "Metrics",
-                                            Map.of(
-                                                "Status",
-                                                "Enabled",
-                                                "EventThreshold",
-                                                Map.of("Minutes", 15))))))))));
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Id", "replicate-objects",
+                                "Status", "Enabled",
+                                "DeleteMarkerReplication", Map.of("Status", "Enabled"),
+                                "SourceSelectionCriteria",
+                                    Map.of("SseKmsEncryptedObjects", Map.of("Status", "Enabled")),
+                                "Destination",
+                                    Match.objectLike(
+                                        Map.of(
+                                            "Bucket", crossRegionImport(),
+                                            "EncryptionConfiguration",
+                                                Map.of("ReplicaKmsKeyID", crossRegionImport()),
+                                            "ReplicationTime",
+                                                Map.of(
+                                                    "Status",
+                                                    "Enabled",
+                                                    "Time",
+                                                    Map.of("Minutes", 15)),
+                                            "Metrics",
+                                                Map.of(
+                                                    "Status",
+                                                    "Enabled",
+                                                    "EventThreshold",
+                                                    Map.of("Minutes", 15)))))))))));
   }
 
   @Test
