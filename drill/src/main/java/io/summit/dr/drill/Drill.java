@@ -15,6 +15,7 @@ import io.summit.dr.drill.history.Op;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.residency.ResidencyCheck;
 import io.summit.dr.orchestrator.Events;
 import io.summit.dr.orchestrator.client.ControlClient;
 import io.summit.dr.orchestrator.client.ControlClientException;
@@ -359,6 +360,7 @@ public final class Drill {
     String writerBefore = api.status().writerRegion();
     String other = otherRegion(writerBefore);
     History history = new History();
+    Canary.@Nullable Pinned pinned = Canary.Pinned.of(topology.residency());
     try (Canary canary =
             new Canary(
                 new Canary.Settings(
@@ -368,9 +370,24 @@ public final class Drill {
                     options.readsPerSecond(),
                     options.requestTimeout(),
                     rampUp,
-                    hasObjects() ? options.documentsPerSecond() : 0),
+                    hasObjects() ? options.documentsPerSecond() : 0,
+                    pinned),
                 history);
         RegisterWorkload registers = new RegisterWorkload(registerSettings(runId), history)) {
+      if (pinned != null) {
+        say(
+            "canary: one in "
+                + pinned.every()
+                + " writes and reads pinned to data class "
+                + pinned.dataClass()
+                + " ("
+                + pinned.header()
+                + ": "
+                + pinned.tenant()
+                + ", ids "
+                + pinned.tenant()
+                + "-...)");
+      }
       say(
           "canary: seeding "
               + options.seeds()
@@ -416,9 +433,12 @@ public final class Drill {
               (t0 - asked) / 1e9));
       @Nullable String planId = follow(canary, t0, plansBefore, writerBefore, other);
       registers.stop();
-      List<Outcome> outcomes = canary.stop();
+      List<Outcome> recorded = canary.stop();
       List<Op> ops = history.ops();
-      say("canary: stopped; " + outcomes.size() + " requests recorded");
+      say("canary: stopped; " + recorded.size() + " requests recorded");
+      // Pinned requests the router refused for residency are counted in the residency figures,
+      // not as unavailability: the availability figures stay comparable with runs without them.
+      List<Outcome> outcomes = servable(recorded);
 
       List<String> notes = new ArrayList<>();
       PlanStatus plan = null;
@@ -447,8 +467,12 @@ public final class Drill {
       String writerAfter = safeWriter(writerBefore);
       List<String> auditProblems = new ArrayList<>();
       Map<String, Set<String>> looked =
-          StoreAudit.idsByStore(topology.stores(), auditedIds(ops), canary.documentIds());
+          resident(
+              StoreAudit.idsByStore(topology.stores(), auditedIds(ops), canary.documentIds()),
+              writerAfter,
+              notes);
       Map<String, Set<String>> missing = audit(writerAfter, looked, auditProblems);
+      @Nullable ResidencyFigures residency = residency(recorded, pinned);
       Path historyFile =
           HistoryFile.write(
               ops,
@@ -484,6 +508,12 @@ public final class Drill {
                   + c.summary()
                   + explanation(c, metrics, writerBefore, writerAfter));
         }
+      }
+      if (residency != null) {
+        notes.add(
+            (residency.violations() > 0 ? "RESIDENCY VIOLATED: " : "")
+                + residency.line()
+                + (residency.samples().isEmpty() ? "" : "; " + residency.samples()));
       }
       if (options.scenario() == Scenario.PARTITION) {
         notes.add(
@@ -523,7 +553,8 @@ public final class Drill {
               Path.of(""),
               Path.of(""),
               checks,
-              leaderKilled);
+              leaderKilled,
+              residency);
       DrillResult written = DrillReport.write(result, options.reports());
       say(
           "report: "
@@ -532,7 +563,7 @@ public final class Drill {
                   Locale.ROOT,
                   " (write RTO %s, read availability %.3f%%, lost %d of %d acknowledged"
                       + " writes, split brain %d, history split brain %d, non-linearizable keys"
-                      + " %d)",
+                      + " %d%s)",
                   metrics.rtoWriteS() == null
                       ? "not recovered"
                       : String.format(Locale.ROOT, "%.2fs", metrics.rtoWriteS()),
@@ -541,7 +572,8 @@ public final class Drill {
                   metrics.ackedWrites(),
                   metrics.splitBrainWrites(),
                   checks.violations(SplitBrain.NAME),
-                  checks.violations(Linearizability.NAME)));
+                  checks.violations(Linearizability.NAME),
+                  residency == null ? "" : ", residency violations " + residency.violations()));
       if (restartAfter) {
         recover(writerBefore);
       }
@@ -713,12 +745,19 @@ public final class Drill {
   /**
    * Waits until every seed is in every store node that serves reads (the writer's and its
    * replicas'; not a fenced old primary), so that reads after T0 find them wherever they go; in an
-   * objects store, every seed among {@code documentIds} (the canary's seeds always are).
+   * objects store, every seed among {@code documentIds} (the canary's seeds always are) except a
+   * pinned one whose document a data class holds: it stays in the class's regions (where the writer
+   * region put it), and reads do not read documents.
    */
   void awaitSeedsEverywhere(List<Canary.Seed> seeds, Set<String> documentIds) {
+    Set<String> unpinnedDocuments = new java.util.HashSet<>(documentIds);
+    unpinnedDocuments.removeIf(
+        id ->
+            topology.residency().classes().stream()
+                .anyMatch(c -> c.holdsObject(StoreAudit.documentKey(id), Map.of())));
     Map<String, Set<String>> ids =
         StoreAudit.idsByStore(
-            topology.stores(), seeds.stream().map(Canary.Seed::id).toList(), documentIds);
+            topology.stores(), seeds.stream().map(Canary.Seed::id).toList(), unpinnedDocuments);
     // The serving nodes are read again on every look: an old primary that has just come back
     // still shows as a primary until supervision fences it, and then no longer serves.
     boolean ok =
@@ -1127,6 +1166,63 @@ public final class Drill {
                             + Objects.requireNonNull(ids.get(e.getKey())).size())
                 .toList());
     return missing;
+  }
+
+  /** The outcomes without the pinned requests the router refused for data residency. */
+  static List<Outcome> servable(List<Outcome> outcomes) {
+    return outcomes.stream().filter(o -> o.dataClass() == null || !o.refusedByResidency()).toList();
+  }
+
+  /**
+   * {@code looked} without the writes the writer region's nodes must not hold under data residency
+   * ({@link StoreAudit#resident}); a note says how many were left out of the audit.
+   */
+  private Map<String, Set<String>> resident(
+      Map<String, Set<String>> looked, String writer, List<String> notes) {
+    Map<String, Set<String>> kept =
+        StoreAudit.resident(topology.stores(), looked, writer, topology.residency());
+    kept.forEach(
+        (store, ids) -> {
+          int left = Objects.requireNonNull(looked.get(store)).size() - ids.size();
+          if (left > 0) {
+            notes.add(
+                left
+                    + " writes not looked for in "
+                    + store
+                    + "@"
+                    + writer
+                    + ": their data class keeps them out of "
+                    + writer
+                    + " (data residency), so they are neither lost nor present there");
+          }
+        });
+    return kept;
+  }
+
+  /**
+   * With data classes in the topology: the pinned requests judged, then every store node inspected
+   * for data outside its class's regions ({@link ResidencyCheck}; a node that cannot be read, as a
+   * killed region's, is unchecked, not clean). Null without classes.
+   */
+  private @Nullable ResidencyFigures residency(
+      List<Outcome> recorded, Canary.@Nullable Pinned pinned) {
+    if (topology.residency().classes().isEmpty()) {
+      return null;
+    }
+    ResidencyFigures served =
+        ResidencyFigures.of(
+            recorded, topology.residency(), pinned == null ? null : pinned.dataClass());
+    ResidencyFigures figures;
+    try {
+      figures =
+          served.withCheck(
+              ResidencyCheck.check(
+                  topology, (store, region) -> layout.store(store.kind(), region)));
+    } catch (RuntimeException e) {
+      figures = served.withCheckFailed(e.toString());
+    }
+    say("residency: " + figures.line());
+    return figures;
   }
 
   private boolean hasObjects() {

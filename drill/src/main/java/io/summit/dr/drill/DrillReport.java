@@ -62,7 +62,8 @@ public final class DrillReport {
             json,
             html,
             r.checks(),
-            r.leaderKill());
+            r.leaderKill(),
+            r.residency());
     try {
       Files.createDirectories(dir);
       String data = JSON.writeValueAsString(done);
@@ -129,6 +130,12 @@ public final class DrillReport {
     }
     if (r.leaderKill() != null) {
       o.set("leader_kill", leaderKill(r.leaderKill(), r.t0(), r.steps()));
+    }
+    ResidencyFigures residency = r.residency();
+    if (residency == null) {
+      o.putNull("residency");
+    } else {
+      o.set("residency", JSON.valueToTree(residency));
     }
     o.put("report", r.reportHtml().toString());
     return o;
@@ -226,6 +233,15 @@ public final class DrillReport {
     o.put(
         "split_brain_writes_total",
         runs.stream().mapToLong(r -> r.metrics().splitBrainWrites()).sum());
+    List<ResidencyFigures> residency =
+        runs.stream().map(DrillResult::residency).filter(Objects::nonNull).toList();
+    if (residency.isEmpty()) {
+      o.putNull("residency_violations_total");
+    } else {
+      o.put(
+          "residency_violations_total",
+          residency.stream().mapToLong(ResidencyFigures::violations).sum());
+    }
     ArrayNode reports = o.putArray("reports");
     runs.forEach(r -> reports.add(r.reportHtml().toString()));
     return o;

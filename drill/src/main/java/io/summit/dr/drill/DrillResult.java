@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  *     unknown and the notes say why)
  * @param notes what a reader should know about this run (a missed target, a slow recovery)
  * @param checks the history checkers' results (the history is written beside the report)
+ * @param residency the data residency figures; null when the topology has no data classes
  */
 public record DrillResult(
     Scenario scenario,
@@ -38,7 +39,50 @@ public record DrillResult(
     Path reportJson,
     Path reportHtml,
     HistoryChecks checks,
-    LeaderKill.@Nullable Result leaderKill) {
+    LeaderKill.@Nullable Result leaderKill,
+    @Nullable ResidencyFigures residency) {
+
+  /** Without data classes in the topology. */
+  public DrillResult(
+      Scenario scenario,
+      int run,
+      Instant t0,
+      Settings settings,
+      String writerBefore,
+      String writerAfter,
+      @Nullable PlanSummary plan,
+      DrillMetrics metrics,
+      List<Step> steps,
+      List<Event> events,
+      Timeline timeline,
+      List<Failure> failures,
+      List<String> notes,
+      boolean audited,
+      Path reportJson,
+      Path reportHtml,
+      HistoryChecks checks,
+      LeaderKill.@Nullable Result leaderKill) {
+    this(
+        scenario,
+        run,
+        t0,
+        settings,
+        writerBefore,
+        writerAfter,
+        plan,
+        metrics,
+        steps,
+        events,
+        timeline,
+        failures,
+        notes,
+        audited,
+        reportJson,
+        reportHtml,
+        checks,
+        leaderKill,
+        null);
+  }
 
   /**
    * The canary's settings for this run.

@@ -6,6 +6,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.objects.S3Clients;
+import io.summit.dr.topology.Residency;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
 import java.sql.Array;
@@ -57,6 +58,37 @@ final class StoreAudit {
               : new LinkedHashSet<>(ids));
     }
     return byStore;
+  }
+
+  /**
+   * {@code ids} (from {@link #idsByStore}) without the writes a store's node in {@code region} must
+   * not hold under data residency: a record whose key a class that does not allow the region holds,
+   * and in an objects store a write whose document ({@code entities/ID.json}) such a class holds.
+   * They are not lost when missing there: they stay in their class's regions.
+   */
+  static Map<String, Set<String>> resident(
+      List<Store> stores, Map<String, Set<String>> ids, String region, Residency residency) {
+    Map<String, Set<String>> kept = new LinkedHashMap<>();
+    for (Store s : stores) {
+      Set<String> looked = ids.getOrDefault(s.name(), Set.of());
+      kept.put(
+          s.name(),
+          looked.stream()
+              .filter(id -> mayHold(s, id, region, residency))
+              .collect(Collectors.toCollection(LinkedHashSet::new)));
+    }
+    return kept;
+  }
+
+  private static boolean mayHold(Store store, String id, String region, Residency residency) {
+    return store.kind() == StoreKind.OBJECTS
+        ? residency.mayCopyObject(documentKey(id), Map.of(), region)
+        : residency.classes().stream().noneMatch(c -> c.holdsKey(id) && !c.allows(region));
+  }
+
+  /** The key of an entity's document in an objects store's bucket. */
+  static String documentKey(String id) {
+    return ENTITIES + id + ".json";
   }
 
   /**

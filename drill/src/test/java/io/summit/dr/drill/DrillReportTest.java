@@ -149,4 +149,67 @@ class DrillReportTest {
       assertThat(page.screenshot().length).isGreaterThan(10_000);
     }
   }
+
+  /**
+   * {@code r} with residency figures: one pinned read answered from outside its class's regions.
+   */
+  private DrillResult withResidency(DrillResult r) {
+    ResidencyFigures f =
+        new ResidencyFigures(
+            List.of("gov"),
+            "gov",
+            40,
+            30,
+            1,
+            10,
+            0,
+            List.of("read acme-gov-r-seed1 answered by us-east-1"),
+            3,
+            List.of("objects-us-west-2 at 127.0.0.1:1: connection refused"));
+    return DrillReport.write(
+        new DrillResult(
+            r.scenario(),
+            r.run(),
+            r.t0(),
+            r.settings(),
+            r.writerBefore(),
+            r.writerAfter(),
+            r.plan(),
+            r.metrics(),
+            r.steps(),
+            r.events(),
+            r.timeline(),
+            r.failures(),
+            r.notes(),
+            r.audited(),
+            r.reportJson(),
+            r.reportHtml(),
+            r.checks(),
+            r.leaderKill(),
+            f),
+        dir);
+  }
+
+  @Test
+  void theResidencyViolationsAreInTheSummaryAndFailTheirCardWithoutClassesThereIsNone()
+      throws Exception {
+    DrillResult without = sample(dir);
+    DrillResult with = withResidency(without);
+
+    assertThat(DrillReport.summary(without).get("residency").isNull()).isTrue();
+    JsonNode summary = DrillReport.summary(with);
+    assertThat(summary.at("/residency/violations").asLong()).isEqualTo(1);
+    assertThat(summary.at("/residency/served_outside").asLong()).isEqualTo(1);
+    assertThat(summary.at("/residency/refused").asLong()).isEqualTo(10);
+    assertThat(
+            DrillReport.summary(List.of(with, without)).get("residency_violations_total").asLong())
+        .isEqualTo(1);
+    try (Chromium browser = new Chromium()) {
+      Chromium.Page page = browser.open(with.reportHtml());
+
+      assertThat(page.error()).isEmpty();
+      assertThat(browser.count(".card.fail")).as("the residency card").isEqualTo(1);
+      assertThat(browser.count(".card")).isEqualTo(6);
+    }
+  }
 }

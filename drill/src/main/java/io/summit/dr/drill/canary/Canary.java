@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.summit.dr.drill.history.History;
 import io.summit.dr.drill.history.Op;
+import io.summit.dr.topology.DataClass;
+import io.summit.dr.topology.Residency;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +38,12 @@ import org.jspecify.annotations.Nullable;
  * writes), the others say {@code "document": false}: a lab's object store slows down as its keys
  * accumulate. {@link #documentIds} names the writes that asked for one.
  *
+ * <p>With {@link Settings#pinned}, one in {@link Pinned#every} writes and reads is pinned traffic
+ * (data residency): it carries the header naming a tenant of a data class, and its entity id starts
+ * with {@code TENANT-}; the total rates stay the same. Pinned reads read seeds written as pinned
+ * writes. Each pinned request's {@link Outcome#dataClass} names the class. The share of writes with
+ * a document applies to the pinned and the unpinned writes each.
+ *
  * <p>Lifecycle: {@link #seed} (optional), {@link #start}, then {@link #stop}, which waits for the
  * requests in flight and returns every outcome. Thread-safe.
  */
@@ -50,6 +58,7 @@ public final class Canary implements AutoCloseable {
    *     "document": true}; the others say false), at most {@code writesPerSecond}; 0: the writes
    *     send no {@code document} field, so each gets one (the service's default) when the topology
    *     has an objects store. Seeds always ask for one.
+   * @param pinned the share of the traffic pinned to a data class; null for none
    */
   public record Settings(
       URI entry,
@@ -58,7 +67,21 @@ public final class Canary implements AutoCloseable {
       double readsPerSecond,
       Duration timeout,
       Duration rampUp,
-      double documentsPerSecond) {
+      double documentsPerSecond,
+      @Nullable Pinned pinned) {
+    /** Without pinned traffic. */
+    public Settings(
+        URI entry,
+        String runId,
+        double writesPerSecond,
+        double readsPerSecond,
+        Duration timeout,
+        Duration rampUp,
+        double documentsPerSecond) {
+      this(
+          entry, runId, writesPerSecond, readsPerSecond, timeout, rampUp, documentsPerSecond, null);
+    }
+
     /** At the full rates from the start, without a {@code document} field. */
     public Settings(
         URI entry, String runId, double writesPerSecond, double readsPerSecond, Duration timeout) {
@@ -99,8 +122,66 @@ public final class Canary implements AutoCloseable {
     }
   }
 
+  /**
+   * Pinned traffic: one in {@code every} of the canary's writes and reads carries {@code header:
+   * tenant}, a tenant of the data class {@code dataClass}, and its entity id starts with {@code
+   * tenant-} (so a class's {@code object_prefixes: [entities/TENANT-]} selects their documents).
+   *
+   * @param every one in this many requests is pinned (the 10th, 20th, ... at 10)
+   */
+  public record Pinned(String dataClass, String header, String tenant, int every) {
+    /** One in ten requests: a tenth of the traffic. */
+    public static final int DEFAULT_EVERY = 10;
+
+    public Pinned {
+      if (dataClass.isBlank() || header.isBlank() || tenant.isBlank()) {
+        throw new IllegalArgumentException(
+            "pinned: class '"
+                + dataClass
+                + "', header '"
+                + header
+                + "', tenant '"
+                + tenant
+                + "' (expected: none blank)");
+      }
+      if (every < 2) {
+        throw new IllegalArgumentException(
+            "pinned.every: " + every + " (expected: >= 2, the canary keeps unpinned traffic)");
+      }
+    }
+
+    /**
+     * A tenth of the traffic pinned to the first class of {@code residency} that has tenants, as
+     * its first tenant (on {@link Residency#tenantHeader}); null when no class has a tenant.
+     */
+    public static @Nullable Pinned of(Residency residency) {
+      for (DataClass c : residency.classes()) {
+        if (!c.tenants().isEmpty()) {
+          return new Pinned(c.name(), residency.tenantHeader(), c.tenants().get(0), DEFAULT_EVERY);
+        }
+      }
+      return null;
+    }
+
+    /** Whether the {@code n}th write or read (from 1) is pinned. */
+    boolean at(long n) {
+      return n % every == 0;
+    }
+
+    /** The id of a pinned record: the tenant's prefix, then {@code id}. */
+    String id(String id) {
+      return tenant + "-" + id;
+    }
+  }
+
   /** A seeded record: what a read must find. */
   public record Seed(String id, long seq) {}
+
+  /** The {@code n}th write (from 1): its id, the class it is pinned to, its document field. */
+  record Write(String id, long seq, @Nullable Pinned pinned, @Nullable Boolean document) {}
+
+  /** The {@code n}th read (from 1): the seed it reads and the class it is pinned to. */
+  record Read(Seed seed, @Nullable Pinned pinned) {}
 
   /** Running totals, for a progress display. */
   public record Totals(long writesOk, long writesFailed, long readsOk, long readsFailed) {}
@@ -123,6 +204,7 @@ public final class Canary implements AutoCloseable {
   private final AtomicLong readsOk = new AtomicLong();
   private final AtomicLong readsFailed = new AtomicLong();
   private final List<Seed> seeds = new ArrayList<>();
+  private final List<Seed> pinnedSeeds = new ArrayList<>();
   private final Set<String> documentIds = ConcurrentHashMap.newKeySet();
   private volatile @Nullable Thread ticker;
   private final History history;
@@ -145,7 +227,8 @@ public final class Canary implements AutoCloseable {
 
   /**
    * Writes {@code count} records to read later, each retried until acknowledged or {@code deadline}
-   * passes.
+   * passes; with pinned traffic, {@code count / every} (at least one) pinned records besides, for
+   * the pinned reads. Returns every seed.
    *
    * @throws IllegalStateException when a record cannot be written in time (the deployment does not
    *     take writes)
@@ -153,27 +236,38 @@ public final class Canary implements AutoCloseable {
   public synchronized List<Seed> seed(int count, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     for (int i = 1; i <= count; i++) {
-      Seed s = new Seed(settings.runId() + "-seed" + i, -i);
-      String last = "";
-      while (true) {
-        // Reads must find every seed wherever it is read: a seed always asks for its document.
-        Boolean document = settings.documentsPerSecond() > 0 ? Boolean.TRUE : null;
-        Outcome o =
-            send(write(s.id(), s.seq(), document), Outcome.Kind.WRITE, s.seq(), s.id(), null)
-                .join();
-        if (o.ok()) {
-          break;
-        }
-        last = o.status() + " " + o.error();
-        if (System.nanoTime() > end) {
-          throw new IllegalStateException(
-              "canary: seed " + s.id() + " not acknowledged within " + deadline + ": " + last);
-        }
-        LockSupport.parkNanos(100_000_000L);
-      }
-      seeds.add(s);
+      seeds.add(seedOne(new Seed(settings.runId() + "-seed" + i, -i), null, end, deadline));
     }
-    return List.copyOf(seeds);
+    Pinned p = settings.pinned();
+    if (p != null) {
+      int pinned = Math.max(1, count / p.every());
+      for (int i = 1; i <= pinned; i++) {
+        Seed s = new Seed(p.id(settings.runId() + "-seed" + i), -(count + i));
+        pinnedSeeds.add(seedOne(s, p, end, deadline));
+      }
+    }
+    List<Seed> all = new ArrayList<>(seeds);
+    all.addAll(pinnedSeeds);
+    return List.copyOf(all);
+  }
+
+  private Seed seedOne(Seed s, @Nullable Pinned pinned, long end, Duration deadline) {
+    String last = "";
+    while (true) {
+      // Reads must find every seed wherever it is read: a seed always asks for its document.
+      Boolean document = settings.documentsPerSecond() > 0 ? Boolean.TRUE : null;
+      Write w = new Write(s.id(), s.seq(), pinned, document);
+      Outcome o = send(request(w), Outcome.Kind.WRITE, s.seq(), s.id(), null, pinned).join();
+      if (o.ok()) {
+        return s;
+      }
+      last = o.status() + " " + o.error();
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException(
+            "canary: seed " + s.id() + " not acknowledged within " + deadline + ": " + last);
+      }
+      LockSupport.parkNanos(100_000_000L);
+    }
   }
 
   /** Starts issuing requests at the set rates. */
@@ -211,21 +305,20 @@ public final class Canary implements AutoCloseable {
     long nextWrite = start;
     long nextRead = start + readGap / 2;
     long writeSeq = 0;
-    long readIndex = 0;
+    long readSeq = 0;
     while (state.get() == State.STARTED) {
       long now = System.nanoTime();
       double share = rateShare(now - start, settings.rampUp());
       writeGap = gap(settings.writesPerSecond() * share);
       readGap = gap(settings.readsPerSecond() * share);
       if (writeGap > 0 && now >= nextWrite) {
-        writeSeq++;
-        String id = settings.runId() + "-w" + writeSeq;
-        track(
-            send(write(id, writeSeq, document(writeSeq)), Outcome.Kind.WRITE, writeSeq, id, null));
+        Write w = write(++writeSeq);
+        track(send(request(w), Outcome.Kind.WRITE, w.seq(), w.id(), null, w.pinned()));
         nextWrite += writeGap;
       } else if (readGap > 0 && now >= nextRead) {
-        Seed s = seeds.get((int) (readIndex++ % seeds.size()));
-        track(send(read(s.id()), Outcome.Kind.READ, s.seq(), s.id(), s));
+        Read r = read(++readSeq);
+        Seed s = r.seed();
+        track(send(read(s.id(), r.pinned()), Outcome.Kind.READ, s.seq(), s.id(), s, r.pinned()));
         nextRead += readGap;
       } else {
         long next =
@@ -246,8 +339,37 @@ public final class Canary implements AutoCloseable {
   }
 
   /**
-   * The {@code document} field of the {@code n}th write (from 1): null (none sent) without a share
-   * of documents.
+   * The {@code n}th write (from 1): pinned when {@link Settings#pinned} says so. Its document field
+   * follows the share of documents within its own stream (the pinned writes, or the others).
+   */
+  Write write(long n) {
+    Pinned p = settings.pinned();
+    String id = settings.runId() + "-w" + n;
+    if (p == null) {
+      return new Write(id, n, null, document(n));
+    }
+    long pinnedSoFar = n / p.every();
+    return p.at(n)
+        ? new Write(p.id(id), n, p, document(pinnedSoFar))
+        : new Write(id, n, null, document(n - pinnedSoFar));
+  }
+
+  /**
+   * The {@code n}th read (from 1): a pinned one reads the pinned seeds in turn, the others the
+   * unpinned seeds in turn.
+   */
+  Read read(long n) {
+    Pinned p = settings.pinned();
+    if (p != null && p.at(n)) {
+      return new Read(pinnedSeeds.get((int) ((n / p.every() - 1) % pinnedSeeds.size())), p);
+    }
+    long k = p == null ? n : n - n / p.every();
+    return new Read(seeds.get((int) ((k - 1) % seeds.size())), null);
+  }
+
+  /**
+   * The {@code document} field of the {@code n}th write (from 1) of a stream: null (none sent)
+   * without a share of documents.
    */
   private @Nullable Boolean document(long n) {
     return settings.documentsPerSecond() > 0
@@ -273,34 +395,50 @@ public final class Canary implements AutoCloseable {
     return Set.copyOf(documentIds);
   }
 
-  /** The request of a write; one that asks for a document is in {@link #documentIds} from now. */
-  private HttpRequest write(String id, long seq, @Nullable Boolean document) {
+  /**
+   * The request of a write, with the tenant header when pinned; one that asks for a document is in
+   * {@link #documentIds} from now.
+   */
+  HttpRequest request(Write w) {
     ObjectNode body = JSON.createObjectNode();
-    body.put("id", id);
-    body.put("seq", seq);
+    body.put("id", w.id());
+    body.put("seq", w.seq());
     body.put("payload", "canary " + settings.runId());
+    Boolean document = w.document();
     if (document != null) {
       body.put("document", document.booleanValue());
     }
     if (document == null || document) {
-      documentIds.add(id);
+      documentIds.add(w.id());
     }
-    return HttpRequest.newBuilder(settings.entry().resolve("/entities"))
-        .timeout(settings.timeout())
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(settings.entry().resolve("/entities"))
+            .timeout(settings.timeout())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    return pin(b, w.pinned()).build();
   }
 
-  private HttpRequest read(String id) {
-    return HttpRequest.newBuilder(settings.entry().resolve("/entities/" + id))
-        .timeout(settings.timeout())
-        .GET()
-        .build();
+  private HttpRequest read(String id, @Nullable Pinned pinned) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(settings.entry().resolve("/entities/" + id))
+            .timeout(settings.timeout())
+            .GET();
+    return pin(b, pinned).build();
+  }
+
+  private static HttpRequest.Builder pin(HttpRequest.Builder b, @Nullable Pinned pinned) {
+    return pinned == null ? b : b.header(pinned.header(), pinned.tenant());
   }
 
   private CompletableFuture<Outcome> send(
-      HttpRequest request, Outcome.Kind kind, long seq, String id, @Nullable Seed expected) {
+      HttpRequest request,
+      Outcome.Kind kind,
+      long seq,
+      String id,
+      @Nullable Seed expected,
+      @Nullable Pinned pinned) {
+    String dataClass = pinned == null ? null : pinned.dataClass();
     // Seeding is in the history too: a read that later misses a seed is a stale read.
     History.Pending op =
         history.invoke(
@@ -316,8 +454,17 @@ public final class Canary implements AutoCloseable {
               Outcome o =
                   e != null
                       ? new Outcome(
-                          kind, seq, id, issued, System.nanoTime(), 0, null, null, describe(e))
-                      : outcome(kind, seq, id, issued, r, expected);
+                          kind,
+                          seq,
+                          id,
+                          issued,
+                          System.nanoTime(),
+                          0,
+                          null,
+                          null,
+                          describe(e),
+                          dataClass)
+                      : outcome(kind, seq, id, issued, r, expected, dataClass);
               complete(op, o, e == null ? r.body() : null, e);
               record(o);
               return o;
@@ -328,7 +475,8 @@ public final class Canary implements AutoCloseable {
    * The history's completion of a request: an acknowledged write is ok with its term; a read is ok
    * with the seq it found (none for a 404); a write is a fail only when it surely did not happen
    * (the connection was refused, or a 4xx), an info otherwise (a timeout, a cut connection, a 5xx:
-   * the row may have gone in).
+   * the row may have gone in). A write the router refused for data residency surely did not happen:
+   * it was never sent on.
    */
   static void complete(
       History.Pending op, Outcome o, @Nullable String body, @Nullable Throwable e) {
@@ -337,7 +485,7 @@ public final class Canary implements AutoCloseable {
     if (o.kind() == Outcome.Kind.WRITE) {
       if (o.ok()) {
         op.ok(null, json.hasNonNull("term") ? json.get("term").asLong() : null, o.writerRegion());
-      } else if (surelyNotDone(o.status(), e)) {
+      } else if (o.refusedByResidency() || surelyNotDone(o.status(), e)) {
         op.fail(error);
       } else {
         op.info(error);
@@ -381,13 +529,15 @@ public final class Canary implements AutoCloseable {
       String id,
       long issued,
       HttpResponse<String> r,
-      @Nullable Seed expected) {
+      @Nullable Seed expected,
+      @Nullable String dataClass) {
     long done = System.nanoTime();
     JsonNode body;
     try {
       body = JSON.readTree(r.body());
     } catch (IOException | RuntimeException e) {
-      return new Outcome(kind, seq, id, issued, done, r.statusCode(), null, null, "body: " + e);
+      return new Outcome(
+          kind, seq, id, issued, done, r.statusCode(), null, null, "body: " + e, dataClass);
     }
     String served = text(body, "region");
     int status = r.statusCode();
@@ -399,7 +549,7 @@ public final class Canary implements AutoCloseable {
       error = "read " + id + ": seq " + body.path("seq") + " (expected " + expected.seq() + ")";
     }
     return new Outcome(
-        kind, seq, id, issued, done, status, text(body, "writer_region"), served, error);
+        kind, seq, id, issued, done, status, text(body, "writer_region"), served, error, dataClass);
   }
 
   private static @Nullable String text(@Nullable JsonNode body, String field) {

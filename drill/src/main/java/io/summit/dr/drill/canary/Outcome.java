@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param writerRegion for an acknowledged write, the writer region the service wrote to
  * @param servedRegion the region of the instance that answered
+ * @param dataClass for pinned traffic (a request carrying a tenant of a data class), the class's
+ *     name; null for every other request
  */
 public record Outcome(
     Kind kind,
@@ -19,7 +21,25 @@ public record Outcome(
     int status,
     @Nullable String writerRegion,
     @Nullable String servedRegion,
-    @Nullable String error) {
+    @Nullable String error,
+    @Nullable String dataClass) {
+
+  /** What the router answers, in its body, when it refuses a request for data residency. */
+  public static final String RESIDENCY_REFUSAL = "(data residency)";
+
+  /** An unpinned request. */
+  public Outcome(
+      Kind kind,
+      long seq,
+      String id,
+      long issuedNanos,
+      long doneNanos,
+      int status,
+      @Nullable String writerRegion,
+      @Nullable String servedRegion,
+      @Nullable String error) {
+    this(kind, seq, id, issuedNanos, doneNanos, status, writerRegion, servedRegion, error, null);
+  }
 
   /** A write (POST) or a read (GET of a seeded record). */
   public enum Kind {
@@ -30,5 +50,14 @@ public record Outcome(
   /** A write is acknowledged by a 201; a read succeeds with a 200 carrying the expected record. */
   public boolean ok() {
     return error == null && (kind == Kind.WRITE ? status == 201 : status == 200);
+  }
+
+  /**
+   * A 503 whose body says the router refused the request for data residency: none of its class's
+   * regions could serve it, and it was not served elsewhere. Expected while those regions are down;
+   * the request surely had no effect.
+   */
+  public boolean refusedByResidency() {
+    return status == 503 && error != null && error.contains(RESIDENCY_REFUSAL);
   }
 }
