@@ -48,7 +48,13 @@ class WorkloadServiceTest {
     west = TestNode.start("west");
     east = TestNode.start("east");
     discovery = new FakeDiscovery();
-    Topology topology = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    // records whose id starts with "east-only-" may only be stored in us-east-1 (data residency)
+    Topology topology =
+        TopologyLoader.parse(
+            "lab.yaml",
+            java.nio.file.Files.readString(Path.of("..", "examples", "lab.yaml"))
+                + "\nresidency:\n  classes:\n    - name: east-records\n"
+                + "      regions: [us-east-1]\n      key_prefixes: [east-only-]\n");
     service =
         new WorkloadService(
             topology,
@@ -205,6 +211,26 @@ class WorkloadServiceTest {
     assertThat(rows(east, "e2")).isEqualTo(1);
     assertThat(rows(west, "e2")).isZero();
     assertThat(key(east, "e2")).isNotNull();
+  }
+
+  @Test
+  void aRecordOfAClassThatExcludesTheWriterRegionIsRefusedAndWrittenNowhere() throws Exception {
+    Reply refused = call("POST", "/entities", "{\"id\":\"east-only-1\",\"seq\":9}");
+
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.body().get("error").asText())
+        .isEqualTo(
+            "record 'east-only-1' is of data class 'east-records', which may only be stored in"
+                + " us-east-1; the writer region is us-west-2: not written (data residency)");
+    assertThat(rows(west, "east-only-1")).isZero();
+    assertThat(key(west, "east-only-1")).isNull();
+
+    discovery.publish("us-east-1", west, east);
+    await().atMost(Duration.ofSeconds(10)).until(() -> "us-east-1".equals(currentWriter()));
+    Reply created = call("POST", "/entities", "{\"id\":\"east-only-1\",\"seq\":9}");
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(rows(east, "east-only-1")).isEqualTo(1);
   }
 
   @Test

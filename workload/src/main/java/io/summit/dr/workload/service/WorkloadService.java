@@ -76,6 +76,7 @@ public final class WorkloadService implements AutoCloseable {
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final String name;
   private final EntityStore store;
+  private final io.summit.dr.topology.Residency residency;
   private final RegisterStore registers;
   private final DiscoveryWatcher discovery;
   private final HttpServer server;
@@ -121,6 +122,7 @@ public final class WorkloadService implements AutoCloseable {
     this.region = region;
     this.name = name;
     this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
+    this.residency = topology.residency();
     this.registers = new RegisterStore(store);
     this.discovery = new DiscoveryWatcher(orchestrators, store::version, store::apply);
     this.server = HttpServer.create(listen, 256);
@@ -261,6 +263,11 @@ public final class WorkloadService implements AutoCloseable {
       // wait for a connection to the old writer to time out.
       discovery.refresh();
     }
+    String refused = residencyRefusal(id, request.document());
+    if (refused != null) {
+      reply(x, 503, error(refused));
+      return;
+    }
     EntityStore.Ack writerRegion;
     long version = store.version();
     try {
@@ -289,6 +296,43 @@ public final class WorkloadService implements AutoCloseable {
     out.put("instance", name);
     out.put("document", writerRegion.document());
     reply(x, 201, out);
+  }
+
+  /**
+   * Why the entity may not be written now, or null: its record (by key prefix) or its document (by
+   * object key) belongs to a data class that may not be stored in the writer region. Such a write
+   * waits for its class's region to be the writer again (it is not moved elsewhere); nothing is
+   * written.
+   */
+  private @Nullable String residencyRefusal(String id, boolean document) {
+    String writer = store.writerRegion().orElse(null);
+    if (writer == null || residency.classes().isEmpty()) {
+      return null;
+    }
+    io.summit.dr.topology.DataClass byKey = residency.keyClass(id);
+    if (byKey != null && !byKey.allows(writer)) {
+      return refusal("record '" + id + "'", byKey, writer);
+    }
+    String key = EntityObjects.key(id);
+    if (document && store.hasObjects()) {
+      for (io.summit.dr.topology.DataClass c : residency.classes()) {
+        if (c.holdsObject(key, Map.of()) && !c.allows(writer)) {
+          return refusal("document " + key, c, writer);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String refusal(String what, io.summit.dr.topology.DataClass c, String writer) {
+    return what
+        + " is of data class '"
+        + c.name()
+        + "', which may only be stored in "
+        + String.join(", ", c.regions())
+        + "; the writer region is "
+        + writer
+        + ": not written (data residency)";
   }
 
   private EntityRequest readBody(HttpExchange x) throws IOException {
@@ -451,6 +495,11 @@ public final class WorkloadService implements AutoCloseable {
   /** {@code DELETE /entities/ID}: a delete marker on the entity's document. */
   private void delete(HttpExchange x, String id) throws IOException {
     if (!objectsRequest(x, id)) {
+      return;
+    }
+    String refused = residencyRefusal(id, true);
+    if (refused != null) {
+      reply(x, 503, error(refused));
       return;
     }
     String writer;
