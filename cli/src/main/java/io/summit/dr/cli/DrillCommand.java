@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code summit-dr drill}: injects a failure into the lab and measures write RTO, RPO, read
  * availability and split brain. Exit 1 when a safety result fails (a split-brain write, an
- * acknowledged write lost by a switchover or a failback, or one the surviving writer acknowledged),
- * 0 otherwise: timing targets are reported, not enforced.
+ * acknowledged write lost by a switchover or a failback, or one the surviving writer acknowledged,
+ * a data residency violation), 0 otherwise: timing targets are reported, not enforced.
  */
 @Command(
     name = "drill",
@@ -275,7 +275,8 @@ final class DrillCommand implements Callable<Integer> {
         && r.metrics().lostAckedBySurvivingWriter() == 0
         && (r.scenario() != Scenario.SWITCHOVER || r.metrics().lostWrites() == 0)
         && (r.scenario() != Scenario.FAILBACK || r.metrics().lostWrites() == 0)
-        && (r.leaderKill() == null || r.leaderKill().problems().isEmpty());
+        && (r.leaderKill() == null || r.leaderKill().problems().isEmpty())
+        && (r.residency() == null || r.residency().violations() == 0);
   }
 
   static void printRun(PrintWriter out, DrillResult r) {

@@ -52,7 +52,14 @@ class PlanCommandTest {
     JsonNode doc =
         new ObjectMapper()
             .readTree(
-                CliRun.of("plan", "../examples/summit.yaml", "--from", "us-east-1", "--json")
+                CliRun.of(
+                        "plan",
+                        "../examples/summit.yaml",
+                        "--from",
+                        "us-east-1",
+                        "--to",
+                        "us-west-2",
+                        "--json")
                     .out());
     assertThat(doc.at("/residency/0").asText())
         .isEqualTo(
