@@ -139,13 +139,13 @@ public final class RoutingTable {
   /**
    * Picks the instance for a read of data that may only be served in {@code allowed} (null: any
    * region), avoiding {@code tried}; null when there is none. With {@code allowed}, no region
-   * outside it is ever picked, not even as a last resort (data residency): a gateway whose own
-   * region is not allowed reads from the nearest allowed one.
+   * outside it is ever picked (data residency), and no down instance inside it either: a gateway
+   * whose own region is not allowed reads from the nearest allowed one.
    */
   public @Nullable Instance pickRead(
       Collection<Instance> tried, @Nullable Collection<String> allowed) {
     if (allowed != null) {
-      return pickAllowed(tried, allowed, false);
+      return pickAllowed(tried, allowed);
     }
     String only = readRegion;
     if (only == null && policy.reads() == ReadPolicy.WRITER_ONLY) {
@@ -211,29 +211,21 @@ public final class RoutingTable {
         return i;
       }
     }
-    return pickAllowed(tried, allowed, true);
+    return pickAllowed(tried, allowed);
   }
 
   /**
    * The least loaded available instance of the nearest allowed region: a gateway's own region first
-   * when allowed; healthy regions first, then any available instance, then (reads only) any
-   * registered one of an allowed region.
+   * when allowed, healthy regions before the rest. No panic routing: with no available instance in
+   * any allowed region the request is refused at once (a dead region's instances would hold it
+   * until its timeout), never sent elsewhere.
    */
-  private @Nullable Instance pickAllowed(
-      Collection<Instance> tried, Collection<String> allowed, boolean write) {
+  private @Nullable Instance pickAllowed(Collection<Instance> tried, Collection<String> allowed) {
     if (readRegion != null && allowed.contains(readRegion)) {
-      RegionState own = require(readRegion, "region");
-      Instance i = leastLoaded(own, tried, false);
-      if (i != null || write) {
-        return i;
-      }
-      return leastLoaded(own, tried, true);
+      return leastLoaded(require(readRegion, "region"), tried, false);
     }
     Instance best = pickNearest(tried, Mode.HEALTHY_REGIONS, false, allowed);
-    if (best == null) {
-      best = pickNearest(tried, Mode.AVAILABLE_INSTANCES, false, allowed);
-    }
-    return best != null || write ? best : pickNearest(tried, Mode.PANIC, false, allowed);
+    return best != null ? best : pickNearest(tried, Mode.AVAILABLE_INSTANCES, false, allowed);
   }
 
   private @Nullable Instance pickNearest(

@@ -38,17 +38,19 @@ class RoutingTableTest {
   }
 
   @Test
-  void dataOfAClassIsReadOnlyInItsRegionsEvenWhenEveryInstanceThereIsDown() {
+  void dataOfAClassIsReadOnlyInItsRegionsAndRefusedWhenEveryInstanceThereIsDown() {
     Instance west = add("west", 1);
     Instance east = add("east", 2);
     region("west").recordRtt(50);
     region("east").recordRtt(10);
     west.setUp(false);
 
-    // Panic routing stays inside the class's regions: a down instance there, never east.
-    assertThat(table.pickRead(List.of(), List.of("west"))).isSameAs(west);
-    assertThat(table.pickRead(List.of(west), List.of("west"))).isNull();
+    // No panic routing for a class: refused at once rather than sent to a down instance or east.
+    assertThat(table.pickRead(List.of(), List.of("west"))).isNull();
     assertThat(table.pickRead(List.of(), List.of("east"))).isSameAs(east);
+    assertThat(table.pickRead(List.of())).isSameAs(east);
+    west.setUp(true);
+    assertThat(table.pickRead(List.of(), List.of("west"))).isSameAs(west);
   }
 
   @Test
