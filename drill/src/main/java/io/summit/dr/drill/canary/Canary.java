@@ -228,7 +228,7 @@ public final class Canary implements AutoCloseable {
   /**
    * Writes {@code count} records to read later, each retried until acknowledged or {@code deadline}
    * passes; with pinned traffic, {@code count / every} (at least one) pinned records besides, for
-   * the pinned reads. Returns every seed.
+   * the pinned reads, none when the first is refused for data residency. Returns every seed.
    *
    * @throws IllegalStateException when a record cannot be written in time (the deployment does not
    *     take writes)
@@ -236,14 +236,20 @@ public final class Canary implements AutoCloseable {
   public synchronized List<Seed> seed(int count, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     for (int i = 1; i <= count; i++) {
-      seeds.add(seedOne(new Seed(settings.runId() + "-seed" + i, -i), null, end, deadline));
+      seeds.add(
+          java.util.Objects.requireNonNull(
+              seedOne(new Seed(settings.runId() + "-seed" + i, -i), null, end, deadline)));
     }
     Pinned p = settings.pinned();
     if (p != null) {
       int pinned = Math.max(1, count / p.every());
       for (int i = 1; i <= pinned; i++) {
         Seed s = new Seed(p.id(settings.runId() + "-seed" + i), -(count + i));
-        pinnedSeeds.add(seedOne(s, p, end, deadline));
+        Seed written = seedOne(s, p, end, deadline);
+        if (written == null) {
+          break; // the class's regions cannot take it now: pinned reads read the other seeds
+        }
+        pinnedSeeds.add(written);
       }
     }
     List<Seed> all = new ArrayList<>(seeds);
@@ -251,7 +257,11 @@ public final class Canary implements AutoCloseable {
     return List.copyOf(all);
   }
 
-  private Seed seedOne(Seed s, @Nullable Pinned pinned, long end, Duration deadline) {
+  /**
+   * Writes one seed; null when it is pinned and refused for data residency (its class's regions
+   * cannot serve it now, as before a failback brings them back).
+   */
+  private @Nullable Seed seedOne(Seed s, @Nullable Pinned pinned, long end, Duration deadline) {
     String last = "";
     while (true) {
       // Reads must find every seed wherever it is read: a seed always asks for its document.
@@ -260,6 +270,9 @@ public final class Canary implements AutoCloseable {
       Outcome o = send(request(w), Outcome.Kind.WRITE, s.seq(), s.id(), null, pinned).join();
       if (o.ok()) {
         return s;
+      }
+      if (pinned != null && o.refusedByResidency()) {
+        return null;
       }
       last = o.status() + " " + o.error();
       if (System.nanoTime() > end) {
@@ -361,7 +374,10 @@ public final class Canary implements AutoCloseable {
   Read read(long n) {
     Pinned p = settings.pinned();
     if (p != null && p.at(n)) {
-      return new Read(pinnedSeeds.get((int) ((n / p.every() - 1) % pinnedSeeds.size())), p);
+      // Without pinned seeds (refused while the class's regions were down), a pinned read reads
+      // an unpinned seed: still a request of the class, routed only to its regions.
+      List<Seed> from = pinnedSeeds.isEmpty() ? seeds : pinnedSeeds;
+      return new Read(from.get((int) ((n / p.every() - 1) % from.size())), p);
     }
     long k = p == null ? n : n - n / p.every();
     return new Read(seeds.get((int) ((k - 1) % seeds.size())), null);

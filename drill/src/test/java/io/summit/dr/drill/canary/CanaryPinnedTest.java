@@ -140,4 +140,53 @@ class CanaryPinnedTest {
             org.assertj.core.groups.Tuple.tuple("acme-gov-run-w10", Op.Type.FAIL),
             org.assertj.core.groups.Tuple.tuple("run-w11", Op.Type.INFO));
   }
+
+  @Test
+  void pinnedSeedsRefusedForResidencyAreLeftOutAndPinnedReadsReadTheOtherSeeds() throws Exception {
+    // The edge while the class's region is down: pinned requests refused for residency.
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+    java.util.concurrent.atomic.AtomicInteger pinnedPosts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    server.createContext(
+        "/entities",
+        exchange -> {
+          boolean pinned = exchange.getRequestHeaders().getFirst("x-tenant") != null;
+          if (pinned) {
+            pinnedPosts.incrementAndGet();
+          }
+          byte[] body =
+              (pinned ? "{\"error\":\"data class 'gov' ... (data residency)\"}" : "{}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(pinned ? 503 : 201, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+    try (Canary canary =
+        new Canary(
+            new Canary.Settings(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+                "run",
+                200,
+                200,
+                Duration.ofSeconds(2),
+                Duration.ZERO,
+                0,
+                Canary.Pinned.of(RESIDENCY)))) {
+      List<Canary.Seed> seeds = canary.seed(20, Duration.ofSeconds(10));
+
+      assertThat(seeds)
+          .extracting(Canary.Seed::id)
+          .allSatisfy(id -> assertThat(id).startsWith("run-seed"));
+      assertThat(seeds).hasSize(20);
+      assertThat(pinnedPosts.get()).isEqualTo(1);
+      Canary.Read pinnedRead = canary.read(10);
+      assertThat(pinnedRead.pinned()).isNotNull();
+      assertThat(pinnedRead.seed().id()).startsWith("run-seed");
+    } finally {
+      server.stop(0);
+    }
+  }
 }
