@@ -4,6 +4,7 @@ import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.objects.ObjectWriter;
 import io.summit.dr.replication.objects.ReplicatorNotifier;
 import io.summit.dr.replication.objects.S3Clients;
+import io.summit.dr.topology.Residency;
 import io.summit.dr.topology.Store;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,13 +44,40 @@ final class EntityObjects implements AutoCloseable {
   private final String region;
   private final UnaryOperator<Endpoint> route;
   private final Duration timeout;
+  private final Residency residency;
   private volatile @Nullable Buckets buckets;
 
-  EntityObjects(Store store, String region, UnaryOperator<Endpoint> route, Duration timeout) {
+  EntityObjects(
+      Store store,
+      String region,
+      UnaryOperator<Endpoint> route,
+      Duration timeout,
+      Residency residency) {
     this.store = store;
     this.region = region;
     this.route = route;
     this.timeout = timeout;
+    this.residency = residency;
+  }
+
+  /**
+   * The last guard of data residency, on the bucket about to be written: the service checks before
+   * a write, but the writer region can move between that check and the write (a switchover drill
+   * put one pinned document in the new writer's bucket that way).
+   */
+  private void requireResidency(String key, Buckets b) {
+    if (!residency.mayCopyObject(key, java.util.Map.of(), b.writerRegion())) {
+      throw new EntityStore.StoreException(
+          store.name()
+              + "@"
+              + b.writerRegion()
+              + ": "
+              + key
+              + " belongs to a data class that may not be stored in "
+              + b.writerRegion()
+              + ", which became the writer region during this write; the document is not written",
+          null);
+    }
   }
 
   /** The object key of entity {@code id}. */
@@ -124,6 +152,7 @@ final class EntityObjects implements AutoCloseable {
    */
   String put(String id, String document) {
     Buckets b = buckets();
+    requireResidency(key(id), b);
     try {
       return b.writer().put(key(id), document.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE);
     } catch (ObjectWriter.Refused | SdkException e) {
@@ -139,6 +168,7 @@ final class EntityObjects implements AutoCloseable {
    */
   String delete(String id) {
     Buckets b = buckets();
+    requireResidency(key(id), b);
     try {
       b.writer().delete(key(id));
       return b.writerRegion();

@@ -101,7 +101,7 @@ final class EntityStore implements AutoCloseable {
         topology.stores().stream()
             .filter(s -> s.kind() == StoreKind.OBJECTS)
             .findFirst()
-            .map(s -> new EntityObjects(s, region, route, timeout))
+            .map(s -> new EntityObjects(s, region, route, timeout, topology.residency()))
             .orElse(null);
   }
 

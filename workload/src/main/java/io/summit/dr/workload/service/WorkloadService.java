@@ -280,6 +280,20 @@ public final class WorkloadService implements AutoCloseable {
         reply(x, 503, error(first.getMessage()));
         return;
       }
+      String moved = residencyRefusal(id, request.document());
+      if (moved != null) {
+        // The writer moved to a region the entity's class excludes: not tried there. The first
+        // attempt may have written part of the entity, so this is not a clean residency refusal.
+        reply(
+            x,
+            503,
+            error(
+                moved.replace(
+                    "not written (data residency)",
+                    "not retried there (residency guard); the first attempt failed: "
+                        + first.getMessage())));
+        return;
+      }
       try {
         writerRegion = store.write(id, seq, request.payload(), request.document());
       } catch (EntityStore.StoreException second) {
