@@ -151,15 +151,17 @@ public record ResidencyFigures(
 
   /**
    * The line the drill prints with its other figures: {@code residency violations N (pinned
-   * requests served outside their regions A, records/objects outside B; C pinned requests refused
-   * while their regions were down)}, then what the store check inspected and could not.
+   * requests served outside their regions A, records/objects outside B; C pinned requests refused,
+   * their class's regions unable to serve or store them)}, then what the store check inspected and
+   * could not.
    */
   public String line() {
     return String.format(
             Locale.ROOT,
             "residency violations %d (pinned requests served outside their regions %d,"
-                + " records/objects outside %d; %d pinned requests refused while their regions"
-                + " were down); %d pinned requests to class %s, %d store nodes inspected",
+                + " records/objects outside %d; %d pinned requests refused, their class's"
+                + " regions unable to serve or store them); %d pinned requests to class %s,"
+                + " %d store nodes inspected",
             violations(),
             servedOutside,
             recordsOutside,

@@ -89,8 +89,8 @@ class ResidencyFiguresTest {
     assertThat(f.line())
         .startsWith(
             "residency violations 0 (pinned requests served outside their regions 0,"
-                + " records/objects outside 0; 1 pinned requests refused while their regions were"
-                + " down)");
+                + " records/objects outside 0; 1 pinned requests refused, their class's regions"
+                + " unable to serve or store them)");
     assertThat(Drill.servable(List.of(refused, answered))).containsExactly(answered);
   }
 
