@@ -1,12 +1,9 @@
 package io.summit.dr.cli;
 
 import io.summit.dr.lab.Lab;
-import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.residency.ResidencyCheck;
-import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,13 +45,7 @@ final class ResidencyCommand implements Runnable {
         return 0;
       }
       ResidencyCheck.Result r =
-          ResidencyCheck.check(
-              t,
-              (store, region) -> {
-                LabComponent c =
-                    lab.component(store.kind().name().toLowerCase(Locale.ROOT) + "-" + region);
-                return new Endpoint(c.host(), c.port());
-              });
+          ResidencyCheck.check(t, (store, region) -> lab.layout().store(store.kind(), region));
       r.violations().forEach(v -> out.println("violation  " + v.format()));
       r.unchecked().forEach(u -> out.println("unchecked  " + u));
       out.printf(

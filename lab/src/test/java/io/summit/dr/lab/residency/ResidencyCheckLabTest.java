@@ -21,7 +21,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -62,12 +61,7 @@ class ResidencyCheckLabTest {
 
   private ResidencyCheck.Result check() {
     return ResidencyCheck.check(
-        lab.topology(),
-        (store, region) -> {
-          LabComponent c =
-              lab.component(store.kind().name().toLowerCase(Locale.ROOT) + "-" + region);
-          return new Endpoint(c.host(), c.port());
-        });
+        lab.topology(), (store, region) -> lab.layout().store(store.kind(), region));
   }
 
   @Test
