@@ -2,6 +2,7 @@ package io.summit.dr.agent;
 
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
+import io.summit.dr.replication.neo4j.Neo4jAdapter;
 import io.summit.dr.replication.objects.ObjectsAdapter;
 import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.replication.postgres.PostgresAdapter;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * --store KIND=HOST:PORT ... [--lease-ttl 1s] [--renew-interval 250ms] [--fence-budget 400ms]
  * [--check-interval 50ms]}. {@code --config} is the topology file (its name is the etcd key prefix;
  * the region must be one of its non-witness regions); each {@code --store} is one local primary,
- * {@code postgres}, {@code redis} or {@code objects} (the region's bucket, named by the topology),
- * reached directly. Bad arguments exit 2 with the flag named.
+ * {@code postgres}, {@code redis}, {@code objects} (the region's bucket, named by the topology) or
+ * {@code neo4j} (its Bolt address; the admin API three ports above), reached directly. Bad
+ * arguments exit 2 with the flag named.
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -247,9 +249,10 @@ public final class AgentMain {
             clock,
             STORE_TIMEOUT);
       }
+      case "neo4j" -> new Neo4jAdapter(id, at, Neo4jAdapter::adminThreeAbove, clock, STORE_TIMEOUT);
       default ->
           throw new IllegalArgumentException(
-              "--store: kind '" + kind + "' (expected: postgres, redis or objects)");
+              "--store: kind '" + kind + "' (expected: postgres, redis, objects or neo4j)");
     };
   }
 
@@ -259,9 +262,11 @@ public final class AgentMain {
       throw new IllegalArgumentException("--store: '" + value + "' (expected: KIND=HOST:PORT)");
     }
     String kind = value.substring(0, eq).toLowerCase(Locale.ROOT);
-    if (!kind.equals("postgres") && !kind.equals("redis") && !kind.equals("objects")) {
+    if (!List.of("postgres", "redis", "objects", "neo4j").contains(kind)) {
       throw new IllegalArgumentException(
-          "--store: kind '" + value.substring(0, eq) + "' (expected: postgres, redis or objects)");
+          "--store: kind '"
+              + value.substring(0, eq)
+              + "' (expected: postgres, redis, objects or neo4j)");
     }
     if (stores.put(kind, endpoint("--store", value.substring(eq + 1))) != null) {
       throw new IllegalArgumentException(

@@ -53,7 +53,7 @@ class AgentMainTest {
     assertThatThrownBy(() -> AgentMain.parse(args("--ttl", "1s")))
         .hasMessageStartingWith("--ttl: unknown option (expected: --config, --region,");
     assertThatThrownBy(() -> AgentMain.parse(args("--store", "mysql=127.0.0.1:3306")))
-        .hasMessage("--store: kind 'mysql' (expected: postgres, redis or objects)");
+        .hasMessage("--store: kind 'mysql' (expected: postgres, redis, objects or neo4j)");
     assertThatThrownBy(() -> AgentMain.parse(args("--store", "redis=127.0.0.1:6380")))
         .hasMessage("--store: 'redis' given twice (expected: one store of each kind per region)");
     assertThatThrownBy(() -> AgentMain.parse(args("--store", "127.0.0.1:5432")))

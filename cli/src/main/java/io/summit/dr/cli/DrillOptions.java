@@ -38,10 +38,11 @@ final class DrillOptions {
       names = "--documents-per-second",
       paramLabel = "N",
       description =
-          "With an objects store in the topology: how many of the canary's writes per second also"
-              + " write a document, spread evenly; only those are looked for in the buckets"
-              + " afterwards (default: a tenth of the write rate, 20 at 200 writes/s; 0: every"
-              + " write). The lab's S3Mock slows down as keys accumulate.")
+          "With an objects or a neo4j store in the topology: how many of the canary's writes per"
+              + " second also write a document and a graph node, spread evenly; only those are"
+              + " looked for in the buckets and the graphs afterwards (default: a tenth of the"
+              + " write rate, 20 at 200 writes/s; 0: every write). The lab's S3Mock slows down as"
+              + " keys accumulate; its Neo4j takes some 300 transactions a second.")
   @Nullable Double documentsPerSecond;
 
   /** The drill's options: these, the given warm-up and rates, the defaults for the rest. */

@@ -73,10 +73,11 @@ public final class Drill {
    * @param reports where the reports go
    * @param killLeaderAt a failover step: the orchestrator leader is killed (SIGKILL) when that step
    *     starts, to show the next leader finishes the plan; null for none
-   * @param documentsPerSecond with an objects store in the topology, how many of the canary's
-   *     writes per second also write a document (0: every one, the service's default), at most
-   *     {@code writesPerSecond}; without one, nothing. Default: a tenth of the writes ({@link
-   *     #DOCUMENT_SHARE}): the lab's object store slows down as its keys accumulate
+   * @param documentsPerSecond with an objects or a neo4j store in the topology, how many of the
+   *     canary's writes per second also write a document and a graph node (0: every one, the
+   *     service's default), at most {@code writesPerSecond}; without one, nothing. Default: a tenth
+   *     of the writes ({@link #DOCUMENT_SHARE}): the lab's object store slows down as its keys
+   *     accumulate
    */
   public record Options(
       Scenario scenario,
@@ -370,7 +371,7 @@ public final class Drill {
                     options.readsPerSecond(),
                     options.requestTimeout(),
                     rampUp,
-                    hasObjects() ? options.documentsPerSecond() : 0,
+                    hasObjects() || hasGraph() ? options.documentsPerSecond() : 0,
                     pinned),
                 history);
         RegisterWorkload registers = new RegisterWorkload(registerSettings(runId), history)) {
@@ -401,9 +402,14 @@ public final class Drill {
               "canary: %.0f writes/s%s + %.0f reads/s%s; warming up for at least %ds, until write"
                   + " latency is steady",
               options.writesPerSecond(),
-              hasObjects() && options.documentsPerSecond() > 0
+              (hasObjects() || hasGraph()) && options.documentsPerSecond() > 0
                   ? String.format(
-                      Locale.ROOT, " (%.0f with a document)", options.documentsPerSecond())
+                      Locale.ROOT,
+                      " (%.0f with a %s)",
+                      options.documentsPerSecond(),
+                      hasObjects() && hasGraph()
+                          ? "document and a graph node"
+                          : hasObjects() ? "document" : "graph node")
                   : "",
               options.readsPerSecond(),
               rampUp.isZero()
@@ -1227,6 +1233,10 @@ public final class Drill {
 
   private boolean hasObjects() {
     return topology.stores().stream().anyMatch(s -> s.kind() == StoreKind.OBJECTS);
+  }
+
+  private boolean hasGraph() {
+    return topology.stores().stream().anyMatch(s -> s.kind() == StoreKind.NEO4J);
   }
 
   /**

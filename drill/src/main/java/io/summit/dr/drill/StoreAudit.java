@@ -25,7 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.exceptions.Neo4jException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -33,7 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Checks which of a set of entity ids one store node holds, reading the node directly (not through
  * the service): the {@code entities} table of PostgreSQL, the {@code entity:ID} keys of Redis, the
  * {@code entities/ID.json} objects of a region's bucket (a latest version that is not a delete
- * marker).
+ * marker), the {@code Entity} nodes of a Neo4j server (over Bolt, by business key).
  */
 final class StoreAudit {
   private static final int BATCH = 2000;
@@ -42,8 +50,8 @@ final class StoreAudit {
 
   /**
    * Per store, the writes of {@code ids} its audit looks for: every one, except in a store of kind
-   * objects, where only those that asked for a document ({@code documentIds}) have one. A write
-   * without a document is never a lost object.
+   * objects or neo4j, where only those that asked for a document and a node ({@code documentIds})
+   * have one. A write without them is never a lost object or node.
    */
   static Map<String, Set<String>> idsByStore(
       List<Store> stores, List<String> ids, Set<String> documentIds) {
@@ -51,7 +59,7 @@ final class StoreAudit {
     for (Store s : stores) {
       byStore.put(
           s.name(),
-          s.kind() == StoreKind.OBJECTS
+          s.kind() == StoreKind.OBJECTS || s.kind() == StoreKind.NEO4J
               ? ids.stream()
                   .filter(documentIds::contains)
                   .collect(Collectors.toCollection(LinkedHashSet::new))
@@ -103,12 +111,7 @@ final class StoreAudit {
           case POSTGRES -> postgres(node, all);
           case REDIS -> redis(store, node, all);
           case OBJECTS -> objects(store, region, node);
-          case NEO4J ->
-              throw new DrillException(
-                  "audit: "
-                      + store.name()
-                      + ": neo4j entities are not audited yet (expected: postgres, redis or"
-                      + " objects stores)");
+          case NEO4J -> neo4j(store, node, all);
         };
     Set<String> missing = new TreeSet<>(all);
     missing.removeAll(present);
@@ -180,6 +183,36 @@ final class StoreAudit {
   }
 
   private static final String ENTITIES = "entities/";
+
+  /**
+   * The ids with an {@code Entity} node (business key {@code key}) on the server at {@code node}.
+   */
+  private static Set<String> neo4j(Store store, Endpoint node, List<String> ids) {
+    Set<String> present = new HashSet<>();
+    try (Driver driver =
+            GraphDatabase.driver(
+                "bolt://" + node.host() + ":" + node.port(),
+                AuthTokens.none(),
+                Config.builder()
+                    .withoutEncryption()
+                    .withConnectionTimeout(5, TimeUnit.SECONDS)
+                    .withTelemetryDisabled(true)
+                    .withLogging(Logging.slf4j())
+                    .build());
+        Session session = driver.session()) {
+      for (int from = 0; from < ids.size(); from += BATCH) {
+        List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+        session
+            .run(
+                "UNWIND $ids AS id MATCH (e:Entity:Keyed {key: id}) RETURN e.key AS id",
+                Map.of("ids", batch))
+            .forEachRemaining(r -> present.add(r.get("id").asString()));
+      }
+      return present;
+    } catch (Neo4jException e) {
+      throw new DrillException("audit: " + store.name() + " at " + node + ": " + e.getMessage(), e);
+    }
+  }
 
   private static Set<String> redis(Store store, Endpoint node, List<String> ids) {
     Set<String> present = new HashSet<>();

@@ -54,6 +54,16 @@ class StoreAuditTest {
   }
 
   @Test
+  void aNeo4jStoreIsLookedInOnlyForTheWritesThatAskedForANode() {
+    List<Store> stores = List.of(store("pg", StoreKind.POSTGRES), store("graph", StoreKind.NEO4J));
+    Map<String, Set<String>> ids =
+        StoreAudit.idsByStore(stores, List.of("w1", "w2", "w3"), Set.of("w3"));
+
+    assertThat(ids.get("pg")).containsExactly("w1", "w2", "w3");
+    assertThat(ids.get("graph")).containsExactly("w3");
+  }
+
+  @Test
   void withoutAnObjectsStoreTheDocumentsChangeNothing() {
     Map<String, Set<String>> ids =
         StoreAudit.idsByStore(STORES.subList(0, 2), List.of("w1", "w2"), Set.of());

@@ -53,9 +53,6 @@ import org.jspecify.annotations.Nullable;
 public final class Lab {
   static final String SUPPORTED_KINDS = "postgres, redis, neo4j and objects";
 
-  /** How often a lab's Neo4j primary takes a snapshot (the default). */
-  static final Duration NEO4J_SNAPSHOT_EVERY = Duration.ofMinutes(5);
-
   private final Path dir;
   private final Clock clock;
   private @Nullable Topology topology;

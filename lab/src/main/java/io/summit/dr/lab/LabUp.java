@@ -475,7 +475,7 @@ final class LabUp {
         server.command(
             upstream == null ? null : Neo4jAdapter.adminThreeAbove(upstream),
             lab.dir().resolve("snapshots").resolve(store.name()),
-            Lab.NEO4J_SNAPSHOT_EVERY);
+            store.snapshotSchedule());
     long t0 = System.nanoTime();
     step(
         store.name(),

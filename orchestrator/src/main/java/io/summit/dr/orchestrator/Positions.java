@@ -1,7 +1,12 @@
 package io.summit.dr.orchestrator;
 
-/** Compares replication positions: PostgreSQL LSNs ({@code 0/3000148}) or Redis offsets. */
+/**
+ * Compares replication positions: PostgreSQL LSNs ({@code 0/3000148}), Redis offsets ({@code 1234})
+ * or Neo4j sequence numbers ({@code seq 2246}).
+ */
 final class Positions {
+  private static final String NEO4J = "seq ";
+
   private Positions() {}
 
   static int compare(String a, String b) {
@@ -9,6 +14,9 @@ final class Positions {
   }
 
   static long value(String position) {
+    if (position.startsWith(NEO4J)) {
+      return Long.parseLong(position.substring(NEO4J.length()).trim());
+    }
     int slash = position.indexOf('/');
     if (slash < 0) {
       return Long.parseLong(position.trim());

@@ -17,7 +17,27 @@ public record Store(
     @Doc(
             "Nodes inside each region by availability zone: a writer node and an in-region"
                 + " standby (postgres and redis; absent: one node per region).")
-        @Nullable MultiAz multiAz) {
+        @Nullable MultiAz multiAz,
+    @Doc(
+            "How often the primary takes a snapshot of the graph to the snapshot store (kind neo4j"
+                + " only; absent: 5m).")
+        @Nullable Duration snapshotEvery) {
+
+  /** How often a neo4j primary takes a snapshot when the topology does not say. */
+  public static final Duration DEFAULT_SNAPSHOT_EVERY = Duration.ofMinutes(5);
+
+  /** Without a snapshot schedule of its own. */
+  public Store(
+      String name,
+      StoreKind kind,
+      String primaryRegion,
+      List<String> replicaRegions,
+      ReplicationMode replication,
+      Duration rpoBudget,
+      @Nullable ObjectRule objects,
+      @Nullable MultiAz multiAz) {
+    this(name, kind, primaryRegion, replicaRegions, replication, rpoBudget, objects, multiAz, null);
+  }
 
   public Store {
     replicaRegions = List.copyOf(replicaRegions);
@@ -35,6 +55,14 @@ public record Store(
         "objects",
         "set on a store of kind " + kind.name().toLowerCase(java.util.Locale.ROOT),
         "only on a store of kind objects");
+    v.check(
+        snapshotEvery == null || kind == StoreKind.NEO4J,
+        "snapshot_every",
+        "set on a store of kind " + kind.name().toLowerCase(java.util.Locale.ROOT),
+        "only on a store of kind neo4j");
+    if (snapshotEvery != null) {
+      v.positive("snapshot_every", snapshotEvery);
+    }
     v.throwIfAny();
   }
 
@@ -43,6 +71,11 @@ public record Store(
     return objects != null
         ? objects
         : new ObjectRule("summit-objects-{region}", "", false, false, 1_048_576);
+  }
+
+  /** How often a neo4j primary takes a snapshot: the topology's schedule, or 5 minutes. */
+  public Duration snapshotSchedule() {
+    return snapshotEvery != null ? snapshotEvery : DEFAULT_SNAPSHOT_EVERY;
   }
 
   /** True when this store has a node in {@code region} (its primary or a replica). */

@@ -36,7 +36,10 @@ import org.jspecify.annotations.Nullable;
  * <p>With {@link Settings#documentsPerSecond} above 0, only that share of the writes asks the
  * service for a document in object storage ({@code "document": true}, spread evenly over the
  * writes), the others say {@code "document": false}: a lab's object store slows down as its keys
- * accumulate. {@link #documentIds} names the writes that asked for one.
+ * accumulate. The same writes, and only they, ask for a graph node ({@code "graph"} the same as
+ * {@code "document"}): the lab's Neo4j server takes some 300 transactions a second on the shared
+ * machine, too close to the canary's 200 writes a second. {@link #documentIds} names the writes
+ * that asked for both.
  *
  * <p>With {@link Settings#pinned}, one in {@link Pinned#every} writes and reads is pinned traffic
  * (data residency): it carries the header naming a tenant of a data class, and its entity id starts
@@ -423,6 +426,7 @@ public final class Canary implements AutoCloseable {
     Boolean document = w.document();
     if (document != null) {
       body.put("document", document.booleanValue());
+      body.put("graph", document.booleanValue());
     }
     if (document == null || document) {
       documentIds.add(w.id());

@@ -72,6 +72,8 @@ class CanaryDocumentsTest {
       List<JsonNode> bodies = List.copyOf(posted);
       Set<String> withDocument = ids(bodies, true);
       assertThat(bodies).allSatisfy(b -> assertThat(b.path("document").isBoolean()).isTrue());
+      // the same writes ask for a graph node
+      assertThat(bodies).allSatisfy(b -> assertThat(b.path("graph")).isEqualTo(b.path("document")));
       assertThat(withDocument).hasSize(bodies.size() / 10);
       assertThat(ids(bodies, false)).hasSize(bodies.size() - bodies.size() / 10);
       // spread evenly: the 10th, the 20th, ... write
@@ -108,6 +110,7 @@ class CanaryDocumentsTest {
 
       List<JsonNode> bodies = List.copyOf(posted);
       assertThat(bodies).allSatisfy(b -> assertThat(b.has("document")).isFalse());
+      assertThat(bodies).allSatisfy(b -> assertThat(b.has("graph")).isFalse());
       assertThat(canary.documentIds())
           .isEqualTo(Set.copyOf(bodies.stream().map(b -> b.path("id").asText()).toList()));
     }

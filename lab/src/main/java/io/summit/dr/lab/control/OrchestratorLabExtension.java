@@ -9,7 +9,6 @@ import io.summit.dr.orchestrator.detection.ProbeTarget;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.router.RouterMain;
 import io.summit.dr.topology.Store;
-import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,9 +123,9 @@ public final class OrchestratorLabExtension implements LabExtension {
             "--listen",
             layout.agent(region).toString()));
     for (Store s : topology.stores()) {
-      // The agent fences PostgreSQL, Redis and the bucket on a lost lease; neo4j is fenced by the
-      // plans only (not yet by the agent).
-      if (s.involves(region) && (ProbeTarget.probes(s.kind()) || s.kind() == StoreKind.OBJECTS)) {
+      // The agent fences every primary of its region on a lost lease: PostgreSQL, Redis, the
+      // bucket and the Neo4j server (its admin API three ports above Bolt).
+      if (s.involves(region)) {
         args.addAll(
             List.of(
                 "--store",

@@ -9,17 +9,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The body of {@code POST /entities}, checked: {@code {"id": "...", "seq": 17, "payload": "...",
- * "document": true}}, every field optional (a field set to null counts as absent).
+ * "document": true, "graph": true}}, every field optional (a field set to null counts as absent).
  *
  * @param id null: the service picks one
  * @param seq null: the service numbers the write
  * @param payload empty when absent
  * @param document whether the entity also gets its document {@code entities/ID.json} when the
  *     topology has an objects store (default true)
+ * @param graph whether the entity also gets its node when the topology has a neo4j store (default
+ *     true)
  */
-record EntityRequest(@Nullable String id, @Nullable Long seq, String payload, boolean document) {
+record EntityRequest(
+    @Nullable String id, @Nullable Long seq, String payload, boolean document, boolean graph) {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("id", "seq", "payload", "document");
+  private static final Set<String> FIELDS = Set.of("id", "seq", "payload", "document", "graph");
 
   /**
    * Parses and checks a request body (an empty one is an empty object).
@@ -33,10 +36,11 @@ record EntityRequest(@Nullable String id, @Nullable Long seq, String payload, bo
       String f = it.next();
       if (!FIELDS.contains(f)) {
         throw new IllegalArgumentException(
-            f + ": unknown field (expected: id, seq, payload, document)");
+            f + ": unknown field (expected: id, seq, payload, document, graph)");
       }
     }
-    return new EntityRequest(id(body), seq(body), payload(body), document(body));
+    return new EntityRequest(
+        id(body), seq(body), payload(body), flag(body, "document"), flag(body, "graph"));
   }
 
   private static JsonNode object(byte[] bytes) {
@@ -89,15 +93,15 @@ record EntityRequest(@Nullable String id, @Nullable Long seq, String payload, bo
     return payload.asText("");
   }
 
-  private static boolean document(JsonNode body) {
-    JsonNode document = body.path("document");
-    if (absent(document)) {
+  private static boolean flag(JsonNode body, String name) {
+    JsonNode flag = body.path(name);
+    if (absent(flag)) {
       return true;
     }
-    if (!document.isBoolean()) {
-      throw new IllegalArgumentException("document: " + document + " (expected: true or false)");
+    if (!flag.isBoolean()) {
+      throw new IllegalArgumentException(name + ": " + flag + " (expected: true or false)");
     }
-    return document.booleanValue();
+    return flag.booleanValue();
   }
 
   private static boolean absent(JsonNode field) {

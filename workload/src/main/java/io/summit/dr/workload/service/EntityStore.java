@@ -79,6 +79,8 @@ final class EntityStore implements AutoCloseable {
   private volatile @Nullable Wiring wiring;
   // entities/<id>.json in object storage, when the topology has an objects store
   private final @Nullable EntityObjects objects;
+  // an Entity node per entity in the graph, when the topology has a neo4j store
+  private final @Nullable EntityGraph graph;
   private volatile boolean schemaReady;
   private final Object schemaLock = new Object();
 
@@ -102,6 +104,12 @@ final class EntityStore implements AutoCloseable {
             .filter(s -> s.kind() == StoreKind.OBJECTS)
             .findFirst()
             .map(s -> new EntityObjects(s, region, route, timeout, topology.residency()))
+            .orElse(null);
+    this.graph =
+        topology.stores().stream()
+            .filter(s -> s.kind() == StoreKind.NEO4J)
+            .findFirst()
+            .map(s -> new EntityGraph(s, region, route, timeout))
             .orElse(null);
   }
 
@@ -149,6 +157,9 @@ final class EntityStore implements AutoCloseable {
     RedisNode redisReader = old != null ? old.redisReader() : redis(region, reader(rd));
     if (objects != null) {
       objects.apply(e);
+    }
+    if (graph != null) {
+      graph.apply(e);
     }
     wiring =
         new Wiring(
@@ -208,14 +219,14 @@ final class EntityStore implements AutoCloseable {
   }
 
   /**
-   * Writes the entity to the stores of the writer region: the row first, then the key, then (with
-   * an objects store, when {@code document}) its document.
+   * Writes the entity to the stores of the writer region: the row first, then the key, then (with a
+   * neo4j store) its node, then (with an objects store, when {@code document}) its document.
    *
    * @return the writer region that took it, the writer term the write carried, and whether a
    *     document was written
    * @throws StoreException naming the node that failed
    */
-  Ack write(String id, long seq, String payload, boolean document) {
+  Ack write(String id, long seq, String payload, boolean document, boolean node) {
     Wiring w = wiring();
     try (Connection c = w.pgWriter().connection()) {
       ensureSchema(c);
@@ -249,11 +260,33 @@ final class EntityStore implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new StoreException(w.redisWriter().id() + ": " + e.getMessage(), e);
     }
+    if (graph != null && node) {
+      graph.write(id, seq, payload, w.term());
+    }
     if (objects != null && document) {
       objects.put(id, document(id, seq, payload));
       return new Ack(w.writerRegion(), w.term(), true);
     }
     return new Ack(w.writerRegion(), w.term());
+  }
+
+  /** Whether the entities also have a node in a graph. */
+  boolean hasGraph() {
+    return graph != null;
+  }
+
+  /**
+   * This region's graph node of the entity.
+   *
+   * @throws StoreException naming the server; IllegalStateException without a neo4j store
+   */
+  Optional<EntityGraph.Node> readNode(String id) {
+    EntityGraph g = graph;
+    if (g == null) {
+      throw new IllegalStateException(
+          "stores: no neo4j store in the topology (expected: one, for the entities' nodes)");
+    }
+    return g.read(id);
   }
 
   /** Whether the entities also have a document in object storage. */
@@ -487,6 +520,9 @@ final class EntityStore implements AutoCloseable {
     }
     if (objects != null) {
       objects.close();
+    }
+    if (graph != null) {
+      graph.close();
     }
   }
 }

@@ -33,11 +33,15 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * POST /entities        {"id": "...", "seq": 17, "payload": "...", "document": true} (each
  *                       optional): a row in PostgreSQL and a key in Redis, in the writer region,
- *                       then with an objects store and "document" true (the default) the document
+ *                       then with a neo4j store and "graph" true (the default) its node, then
+ *                       with an objects store and "document" true (the default) the document
  *                       entities/{id}.json in its bucket; 201 {"id", "seq", "region",
  *                       "writer_region", "term", "instance", "document"} ("document": whether a
  *                       document was written)
  * GET  /entities/{id}   this region's copy: 200 {"id", "seq", "payload", "region", "cache"}, or 404
+ * GET  /entities/{id}/graph    this region's node of the entity (with a neo4j store, where every
+ *                       write also MERGEs an Entity node linked IN_REGION to the writer region's
+ *                       Region node): 200 {"id", "seq", "payload", "written_in", "region"}, or 404
  * GET  /entities/{id}/object   this region's copy of entities/{id}.json (with an objects store):
  *                       200 {"id", "seq", "payload"}, or 404 when none or deleted
  * DELETE /entities/{id} a delete marker on entities/{id}.json in the writer region's bucket (its
@@ -183,6 +187,10 @@ public final class WorkloadService implements AutoCloseable {
       } else if (path.equals("/entities") && method.equals("POST")) {
         create(x);
       } else if (path.startsWith("/entities/")
+          && path.endsWith("/graph")
+          && (method.equals("GET") || method.equals("HEAD"))) {
+        getNode(x, path.substring("/entities/".length(), path.length() - "/graph".length()));
+      } else if (path.startsWith("/entities/")
           && path.endsWith("/object")
           && (method.equals("GET") || method.equals("HEAD"))) {
         getObject(x, path.substring("/entities/".length(), path.length() - "/object".length()));
@@ -201,7 +209,8 @@ public final class WorkloadService implements AutoCloseable {
             error(
                 "method: "
                     + method
-                    + " (expected: POST /entities, GET /entities/ID, GET /entities/ID/object,"
+                    + " (expected: POST /entities, GET /entities/ID, GET /entities/ID/graph,"
+                    + " GET /entities/ID/object,"
                     + " DELETE /entities/ID)"));
       } else {
         reply(
@@ -271,7 +280,7 @@ public final class WorkloadService implements AutoCloseable {
     EntityStore.Ack writerRegion;
     long version = store.version();
     try {
-      writerRegion = store.write(id, seq, request.payload(), request.document());
+      writerRegion = store.write(id, seq, request.payload(), request.document(), request.graph());
     } catch (EntityStore.StoreException first) {
       // The writer may have moved while this write was on its way (discovery's long poll may
       // have brought the news meanwhile, or may be a moment behind): ask, and if it did, try the
@@ -295,7 +304,7 @@ public final class WorkloadService implements AutoCloseable {
         return;
       }
       try {
-        writerRegion = store.write(id, seq, request.payload(), request.document());
+        writerRegion = store.write(id, seq, request.payload(), request.document(), request.graph());
       } catch (EntityStore.StoreException second) {
         reply(x, 503, error(second.getMessage()));
         return;
@@ -484,6 +493,42 @@ public final class WorkloadService implements AutoCloseable {
     out.put("payload", found.get().payload());
     out.put("region", region);
     out.put("cache", found.get().cache());
+    reply(x, 200, out);
+  }
+
+  /** {@code GET /entities/ID/graph}: this region's node of the entity. */
+  private void getNode(HttpExchange x, String id) throws IOException {
+    if (id.isEmpty() || id.contains("/")) {
+      reply(x, 400, error("id: '" + id + "' (expected: /entities/ID/graph)"));
+      return;
+    }
+    if (!store.hasGraph()) {
+      reply(
+          x,
+          405,
+          error(
+              "method: GET "
+                  + x.getRequestURI().getPath()
+                  + " (expected: a topology with a neo4j store; this one has none)"));
+      return;
+    }
+    Optional<EntityGraph.Node> node;
+    try {
+      node = store.readNode(id);
+    } catch (EntityStore.StoreException e) {
+      reply(x, 503, error(e.getMessage()));
+      return;
+    }
+    if (node.isEmpty()) {
+      reply(x, 404, error("id: '" + id + "' has no node in " + region + "'s graph"));
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", id);
+    out.put("seq", node.get().seq());
+    out.put("payload", node.get().payload());
+    out.put("written_in", node.get().writtenIn());
+    out.put("region", region);
     reply(x, 200, out);
   }
 

@@ -16,7 +16,7 @@ class EntityRequestTest {
   void aWriteWithoutTheDocumentFieldAsksForADocument() {
     EntityRequest r = parse("{\"id\":\"e1\",\"seq\":7,\"payload\":\"hello\"}");
 
-    assertThat(r).isEqualTo(new EntityRequest("e1", 7L, "hello", true));
+    assertThat(r).isEqualTo(new EntityRequest("e1", 7L, "hello", true, true));
   }
 
   @Test
@@ -24,11 +24,13 @@ class EntityRequestTest {
     assertThat(parse("{\"id\":\"e1\",\"document\":false}").document()).isFalse();
     assertThat(parse("{\"id\":\"e1\",\"document\":true}").document()).isTrue();
     assertThat(parse("{\"id\":\"e1\",\"document\":null}").document()).isTrue();
+    assertThat(parse("{\"id\":\"e1\",\"graph\":false}").graph()).isFalse();
+    assertThat(parse("{\"id\":\"e1\"}").graph()).isTrue();
   }
 
   @Test
   void anEmptyBodyLeavesTheIdAndSeqToTheServiceAndAsksForADocument() {
-    assertThat(parse("")).isEqualTo(new EntityRequest(null, null, "", true));
+    assertThat(parse("")).isEqualTo(new EntityRequest(null, null, "", true, true));
   }
 
   @Test
@@ -40,13 +42,15 @@ class EntityRequestTest {
         .hasMessage("document: \"true\" (expected: true or false)");
     assertThatThrownBy(() -> parse("{\"id\":\"e1\",\"document\":1}"))
         .hasMessage("document: 1 (expected: true or false)");
+    assertThatThrownBy(() -> parse("{\"id\":\"e1\",\"graph\":\"yes\"}"))
+        .hasMessage("graph: \"yes\" (expected: true or false)");
   }
 
   @Test
   void anUnknownFieldIsRefusedListingTheFieldsAllowed() {
     assertThatThrownBy(() -> parse("{\"id\":\"bad1\",\"colour\":\"red\"}"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("colour: unknown field (expected: id, seq, payload, document)");
+        .hasMessage("colour: unknown field (expected: id, seq, payload, document, graph)");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.summit.dr.stores.neo4j;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.neo4j.graphdb.Result;
 import org.neo4j.graphdb.Transaction;
 
@@ -12,6 +14,12 @@ import org.neo4j.graphdb.Transaction;
  * (captured, fenced, replicated like any client's).
  */
 final class Entities {
+  /**
+   * No transaction of the admin API's waits longer than this for a lock (its callers give up after
+   * 1 to 2 s): one that did would hold its own locks for nothing.
+   */
+  private static final Duration TX_TIMEOUT = Duration.ofSeconds(2);
+
   private final Graph graph;
 
   Entities(Graph graph) {
@@ -22,7 +30,7 @@ final class Entities {
     if (id.isBlank() || id.contains("/")) {
       throw new IllegalArgumentException("id: '" + id + "' (expected: a non-empty id)");
     }
-    try (Transaction tx = graph.db().beginTx()) {
+    try (Transaction tx = graph.db().beginTx(TX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       tx.execute(
               "MERGE (r:Keyed {key: $rk}) SET r:Region, r.name = $region"
                   + " MERGE (e:Keyed {key: $id}) SET e:Entity, e.payload = $payload"
@@ -35,7 +43,7 @@ final class Entities {
   }
 
   Map<String, Object> read(String id) {
-    try (Transaction tx = graph.db().beginTx();
+    try (Transaction tx = graph.db().beginTx(TX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Result r =
             tx.execute(
                 "MATCH (e:Entity:Keyed {key: $id}) OPTIONAL MATCH (e)-[:IN_REGION]->(r:Region)"
@@ -56,7 +64,7 @@ final class Entities {
   /** A marker write proving this node takes writes now. */
   Map<String, Object> marker() {
     String at = Instant.now().toString();
-    try (Transaction tx = graph.db().beginTx()) {
+    try (Transaction tx = graph.db().beginTx(TX_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
       tx.execute(
               "MERGE (m:Keyed {key: 'summit-dr-marker'}) SET m:Marker, m.at = $at",
               Map.of("at", at))

@@ -1,0 +1,183 @@
+package io.summit.dr.workload.service;
+
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.topology.Store;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Logging;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Result;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.exceptions.Neo4jException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Each entity in the graph: an {@code Entity} node (business key {@code key} = its id, with its seq
+ * and payload) linked {@code IN_REGION} to the {@code Region} node of the region that wrote it,
+ * written over Bolt (the Neo4j Java driver) to the writer region's server after the row and the
+ * cache key, in one auto-commit transaction that carries the writer term in its metadata (a server
+ * promoted under a newer term, or fenced, refuses it). A read takes this region's server. Follows
+ * discovery like {@link EntityStore}: a new writer region gets a new driver; the old one closes in
+ * the background.
+ *
+ * <p>Thread-safe: the current drivers are one immutable value swapped atomically.
+ */
+final class EntityGraph implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EntityGraph.class);
+
+  static final String WRITE =
+      "MERGE (r:Keyed {key: $regionKey}) ON CREATE SET r:Region, r.name = $region"
+          + " MERGE (e:Keyed {key: $id}) SET e:Entity, e.seq = $seq, e.payload = $payload"
+          + " MERGE (e)-[:IN_REGION]->(r)";
+
+  static final String READ =
+      "MATCH (e:Entity:Keyed {key: $id}) OPTIONAL MATCH (e)-[:IN_REGION]->(r:Region)"
+          + " RETURN e.seq AS seq, e.payload AS payload, r.name AS region";
+
+  /** An entity as one region's graph holds it. */
+  record Node(String id, long seq, String payload, @Nullable String writtenIn) {}
+
+  private record Drivers(long version, String writerRegion, Driver writer, Driver local) {}
+
+  private final Store store;
+  private final String region;
+  private final UnaryOperator<Endpoint> route;
+  private final Duration timeout;
+  private volatile @Nullable Drivers drivers;
+
+  EntityGraph(Store store, String region, UnaryOperator<Endpoint> route, Duration timeout) {
+    this.store = store;
+    this.region = region;
+    this.route = route;
+    this.timeout = timeout;
+  }
+
+  /** A Bolt driver for one server: no retries of its own (the service decides), short timeouts. */
+  static Driver driver(Endpoint bolt, Duration timeout) {
+    return GraphDatabase.driver(
+        "bolt://" + bolt.host() + ":" + bolt.port(),
+        AuthTokens.none(),
+        Config.builder()
+            .withoutEncryption()
+            .withConnectionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .withConnectionAcquisitionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .withMaxTransactionRetryTime(0, TimeUnit.MILLISECONDS)
+            .withAutoCommitRetriesDisabled(true)
+            .withMaxConnectionPoolSize(64)
+            .withTelemetryDisabled(true)
+            .withLogging(Logging.slf4j())
+            .build());
+  }
+
+  /** Follows a discovery version: a new writer driver when the writer region moved. */
+  synchronized void apply(Endpoints e) {
+    Drivers old = drivers;
+    if (old != null && e.version() <= old.version()) {
+      return;
+    }
+    Endpoints.StoreAddresses a = e.stores().get(store.name());
+    if (a == null) {
+      throw new IllegalArgumentException(
+          "discovery: no store '" + store.name() + "' (expected: " + e.stores().keySet() + ")");
+    }
+    boolean moved = old == null || !old.writerRegion().equals(e.writerRegion());
+    Driver writer =
+        moved ? driver(route.apply(a.writer()), timeout) : Objects.requireNonNull(old).writer();
+    Driver local;
+    if (old != null) {
+      local = old.local();
+    } else {
+      Endpoint here = a.readers().get(region);
+      if (here == null) {
+        throw new IllegalArgumentException(
+            "discovery: no reader of " + store.name() + " in " + region + " (expected: one)");
+      }
+      local = driver(route.apply(here), timeout);
+    }
+    drivers = new Drivers(e.version(), e.writerRegion(), writer, local);
+    if (moved && old != null) {
+      log.info("neo4j: writer {} ({})", a.writer(), e.writerRegion());
+      Thread.ofVirtual().start(old.writer()::close);
+    }
+  }
+
+  private Drivers drivers() {
+    Drivers d = drivers;
+    if (d == null) {
+      throw new EntityStore.StoreException("discovery: no endpoints yet", null);
+    }
+    return d;
+  }
+
+  /**
+   * Writes the entity's node and its link to the writer region's node, under {@code term}.
+   *
+   * @throws EntityStore.StoreException naming the server, when it refuses or does not answer
+   */
+  void write(String id, long seq, String payload, long term) {
+    Drivers d = drivers();
+    TransactionConfig config =
+        TransactionConfig.builder().withTimeout(timeout).withMetadata(Map.of("term", term)).build();
+    try (Session s = d.writer().session()) {
+      s.run(
+              WRITE,
+              Map.of(
+                  "regionKey",
+                  "region:" + d.writerRegion(),
+                  "region",
+                  d.writerRegion(),
+                  "id",
+                  id,
+                  "seq",
+                  seq,
+                  "payload",
+                  payload),
+              config)
+          .consume();
+    } catch (Neo4jException | IllegalStateException e) {
+      throw new EntityStore.StoreException(
+          store.name() + "@" + d.writerRegion() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** This region's node of the entity; empty when it has none. */
+  Optional<Node> read(String id) {
+    Drivers d = drivers();
+    try (Session s = d.local().session()) {
+      Result r =
+          s.run(READ, Map.of("id", id), TransactionConfig.builder().withTimeout(timeout).build());
+      if (!r.hasNext()) {
+        return Optional.empty();
+      }
+      Record row = r.next();
+      return Optional.of(
+          new Node(
+              id,
+              row.get("seq").isNull() ? 0 : row.get("seq").asLong(),
+              row.get("payload").isNull() ? "" : row.get("payload").asString(),
+              row.get("region").isNull() ? null : row.get("region").asString()));
+    } catch (Neo4jException | IllegalStateException e) {
+      throw new EntityStore.StoreException(store.name() + "@" + region + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    Drivers d = drivers;
+    if (d != null) {
+      d.writer().close();
+      d.local().close();
+    }
+  }
+}
