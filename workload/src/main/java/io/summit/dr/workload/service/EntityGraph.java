@@ -17,6 +17,7 @@ import org.neo4j.driver.Logging;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
 import org.neo4j.driver.Session;
+import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.slf4j.Logger;
@@ -63,18 +64,24 @@ final class EntityGraph implements AutoCloseable {
     this.timeout = timeout;
   }
 
-  /** A Bolt driver for one server: no retries of its own (the service decides), short timeouts. */
+  /**
+   * A Bolt driver for one server: no retries of its own (the service decides), a transaction
+   * timeout of {@code timeout}, but {@link #CONNECT} to open a connection or wait for one, and at
+   * most {@link #POOL} of them. A cold lab server took over a second to accept a new Bolt
+   * connection; with a one-second limit every request gave up on its connection, the next opened
+   * another, and the server spent the drill's warm-up on handshakes nobody waited for.
+   */
   static Driver driver(Endpoint bolt, Duration timeout) {
     return GraphDatabase.driver(
         "bolt://" + bolt.host() + ":" + bolt.port(),
         AuthTokens.none(),
         Config.builder()
             .withoutEncryption()
-            .withConnectionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .withConnectionAcquisitionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .withConnectionTimeout(CONNECT.toMillis(), TimeUnit.MILLISECONDS)
+            .withConnectionAcquisitionTimeout(CONNECT.toMillis(), TimeUnit.MILLISECONDS)
             .withMaxTransactionRetryTime(0, TimeUnit.MILLISECONDS)
             .withAutoCommitRetriesDisabled(true)
-            .withMaxConnectionPoolSize(64)
+            .withMaxConnectionPoolSize(POOL)
             .withTelemetryDisabled(true)
             .withLogging(Logging.slf4j())
             .build());
@@ -105,12 +112,53 @@ final class EntityGraph implements AutoCloseable {
       }
       local = driver(route.apply(here), timeout);
     }
+    if (moved) {
+      Thread.ofVirtual().name("neo4j-warm-writer").start(() -> warm(writer, a.writer()));
+    }
+    if (old == null) {
+      Endpoint here = a.readers().get(region);
+      Thread.ofVirtual().name("neo4j-warm-local").start(() -> warm(local, here));
+    }
     drivers = new Drivers(e.version(), e.writerRegion(), writer, local);
     if (moved && old != null) {
       log.info("neo4j: writer {} ({})", a.writer(), e.writerRegion());
       Thread.ofVirtual().start(old.writer()::close);
     }
   }
+
+  /**
+   * Has the server plan the service's two queries before the first request needs them (in the
+   * background: discovery is never held up by it): the write in a transaction rolled back (nothing
+   * is committed, so nothing is captured or refused), the read for an id that does not exist. On
+   * the lab's cold servers planning a query took over a second under load, longer than a request's
+   * transaction timeout, and a write that timed out while the query was planned left the plan
+   * uncached for the next one: every write timed out in turn. A replica plans the write too
+   * (nothing reaches its commit check), so a promoted one has it ready. A server that does not
+   * answer is not an error here; the requests will say so.
+   */
+  private void warm(Driver driver, @Nullable Endpoint at) {
+    TransactionConfig patient = TransactionConfig.builder().withTimeout(WARM_TIMEOUT).build();
+    try (Session s = driver.session();
+        Transaction tx = s.beginTransaction(patient)) {
+      tx.run(
+              WRITE,
+              Map.of(
+                  "regionKey", "region:summit-dr-warm-up",
+                  "region", "summit-dr-warm-up",
+                  "id", "summit-dr-warm-up",
+                  "seq", 0L,
+                  "payload", ""))
+          .consume();
+      tx.run(READ, Map.of("id", "summit-dr-warm-up")).consume();
+      tx.rollback();
+    } catch (Neo4jException | IllegalStateException e) {
+      log.info("neo4j: could not plan the queries on {} yet ({})", at, e.getMessage());
+    }
+  }
+
+  private static final Duration WARM_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration CONNECT = Duration.ofSeconds(5);
+  private static final int POOL = 16;
 
   private Drivers drivers() {
     Drivers d = drivers;

@@ -97,6 +97,10 @@ public final class Neo4jServer implements AutoCloseable {
             "dbms.usage_report.enabled=false",
             "internal.dbms.bolt.netty_server_shutdown_quiet_period=0",
             "internal.dbms.bolt.netty_server_shutdown_timeout=1s",
+            // Expressions stay interpreted: with the default (compiled once a query is hot) every
+            // hot query was planned a second time, which took over a second on the lab's C1-only
+            // JVM under a drill's writes and timed the writes out.
+            "internal.cypher.expression_engine=INTERPRETED",
             "");
     try {
       Files.createDirectories(c.data());
