@@ -189,17 +189,17 @@ final class StoreAudit {
    */
   private static Set<String> neo4j(Store store, Endpoint node, List<String> ids) {
     Set<String> present = new HashSet<>();
-    try (Driver driver =
-            GraphDatabase.driver(
-                "bolt://" + node.host() + ":" + node.port(),
-                AuthTokens.none(),
-                Config.builder()
-                    .withoutEncryption()
-                    .withConnectionTimeout(5, TimeUnit.SECONDS)
-                    .withTelemetryDisabled(true)
-                    .withLogging(Logging.slf4j())
-                    .build());
-        Session session = driver.session()) {
+    Driver driver =
+        GraphDatabase.driver(
+            "bolt://" + node.host() + ":" + node.port(),
+            AuthTokens.none(),
+            Config.builder()
+                .withoutEncryption()
+                .withConnectionTimeout(5, TimeUnit.SECONDS)
+                .withTelemetryDisabled(true)
+                .withLogging(Logging.slf4j())
+                .build());
+    try (Session session = driver.session()) {
       for (int from = 0; from < ids.size(); from += BATCH) {
         List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
         session
@@ -211,6 +211,17 @@ final class StoreAudit {
       return present;
     } catch (Neo4jException e) {
       throw new DrillException("audit: " + store.name() + " at " + node + ": " + e.getMessage(), e);
+    } finally {
+      // Driver.close() once waited for minutes after a failback's audit (driver 6.2.1): the
+      // close is bounded, and a driver that does not close in time is left to its daemon threads.
+      try {
+        driver.closeAsync().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        org.slf4j.LoggerFactory.getLogger(StoreAudit.class)
+            .warn("audit: the neo4j driver for {} did not close in 5 s ({})", node, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

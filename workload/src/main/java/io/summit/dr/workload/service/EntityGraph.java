@@ -122,7 +122,7 @@ final class EntityGraph implements AutoCloseable {
     drivers = new Drivers(e.version(), e.writerRegion(), writer, local);
     if (moved && old != null) {
       log.info("neo4j: writer {} ({})", a.writer(), e.writerRegion());
-      Thread.ofVirtual().start(old.writer()::close);
+      Thread.ofVirtual().start(() -> closeBounded(old.writer()));
     }
   }
 
@@ -220,12 +220,27 @@ final class EntityGraph implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes a driver, waiting at most 5 s: {@code Driver.close()} once waited for minutes (driver
+   * 6.2.1, in the drill's audit); a driver that does not close in time is left to its daemon
+   * threads.
+   */
+  static void closeBounded(Driver driver) {
+    try {
+      driver.closeAsync().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      log.warn("neo4j: a driver did not close in 5 s ({})", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public synchronized void close() {
     Drivers d = drivers;
     if (d != null) {
-      d.writer().close();
-      d.local().close();
+      closeBounded(d.writer());
+      closeBounded(d.local());
     }
   }
 }

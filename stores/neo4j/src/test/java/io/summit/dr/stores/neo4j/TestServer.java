@@ -80,7 +80,7 @@ final class TestServer implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 java,
-                "-Xmx256m",
+                "-Xmx512m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
