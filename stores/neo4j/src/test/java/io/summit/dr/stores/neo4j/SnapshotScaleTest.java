@@ -49,13 +49,13 @@ class SnapshotScaleTest {
       long t0 = System.nanoTime();
       TestServer.Answer snap = p.post("/v1/snapshots");
       double snapshotSeconds = (System.nanoTime() - t0) / 1e9;
-      assertThat(snap.status()).isEqualTo(200);
+      assertThat(snap.status()).as(snap.body().toString()).isEqualTo(200);
       assertThat(snap.body().path("checksum").asText()).isEqualTo(source.path("checksum").asText());
 
       long t1 = System.nanoTime();
       TestServer.Answer restored = r.post("/v1/restore?id=" + snap.body().path("id").asText());
       double restoreSeconds = (System.nanoTime() - t1) / 1e9;
-      assertThat(restored.status()).isEqualTo(200);
+      assertThat(restored.status()).as(restored.body().toString()).isEqualTo(200);
       JsonNode copy = r.checksum();
       assertThat(copy.path("checksum").asText()).isEqualTo(source.path("checksum").asText());
       assertThat(copy.path("nodes").asLong()).isEqualTo(source.path("nodes").asLong());
