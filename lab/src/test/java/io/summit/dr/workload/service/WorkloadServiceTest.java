@@ -262,7 +262,7 @@ class WorkloadServiceTest {
 
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.body().get("error").asText())
-        .isEqualTo("colour: unknown field (expected: id, seq, payload, document)");
+        .isEqualTo("colour: unknown field (expected: id, seq, payload, document, graph)");
     assertThat(badId.body().get("error").asText()).startsWith("id: 42");
     assertThat(badSeq.body().get("error").asText()).startsWith("seq: \"seven\"");
     assertThat(notJson.status()).isEqualTo(400);
