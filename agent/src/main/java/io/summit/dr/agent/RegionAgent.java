@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *       the writer key's revision, so the put fails if the writer changed since it was read), and
  *       renews it with one keep-alive every {@code renewInterval}, sent without waiting for the
  *       previous one. It records the monotonic time at which each renewal that then succeeded was
- *       <em>sent</em>; the grant counts as the first renewal.
+ *       <em>sent</em>; the grant counts as the first renewal, and so does one sent just before the
+ *       put.
  *   <li>Its deadline is {@code lastSuccessfulSend + leaseTtl - fenceBudget}, checked every {@code
  *       checkInterval} on the monotonic clock. When it passes, or when etcd says the lease is gone
  *       (revoked or expired), it fences every local primary ({@link StoreAdapter#fence()}) and
@@ -486,6 +487,13 @@ public final class RegionAgent implements AutoCloseable {
       lease = await(etcd.grant(config.leaseTtl()));
     }
     String value = authorityValue(w.term());
+    // A renewal sent with the put, so that the agent starts holding with a deadline counted from
+    // the put's send, not from the spare's last renewal or the grant, both sent before the writer
+    // was read: that read and the put are Raft round trips across the WAN, together up to 600 ms
+    // on a loaded lab, and an agent that started holding with its deadline some ms away fenced the
+    // primaries the orchestrator had just promoted (a plan's verify step found them read-only).
+    long renewSent = nanoTime.getAsLong();
+    CompletableFuture<Renewal> renewal = etcd.keepAliveOnce(lease.id());
     boolean put =
         await(
             etcd.putIfUnchanged(
@@ -495,7 +503,16 @@ public final class RegionAgent implements AutoCloseable {
       revokeQuietly(lease.id());
       return;
     }
+    if (renewal.isDone()
+        && !renewal.isCompletedExceptionally()
+        && renewal.join() instanceof Renewed
+        && renewSent - sentAt > 0) {
+      sentAt = renewSent;
+    }
     hold(w, lease, sentAt);
+    // Not answered yet: it counts when it is, like any renewal of the held lease.
+    var unused =
+        renewal.whenComplete((r, e) -> later(() -> onRenewal(lease.id(), renewSent, r, e)));
   }
 
   private void hold(Writer w, Lease lease, long sentAt) {

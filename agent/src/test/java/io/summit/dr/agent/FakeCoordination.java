@@ -26,6 +26,8 @@ final class FakeCoordination implements Coordination {
   int grants;
   int keepAlives;
   Runnable onGrant = () -> {};
+  Runnable onGet = () -> {};
+  Runnable onPut = () -> {};
 
   synchronized void putWriter(String region, long term) {
     put("/summit-dr/t/writer", new Writer(region, term).toJson(), 0);
@@ -50,9 +52,18 @@ final class FakeCoordination implements Coordination {
     heldRenewals.clear();
   }
 
+  /** Completes the oldest keep-alive held back since {@link #holdRenewals} was set. */
+  synchronized void answerOldestHeldRenewal() {
+    heldRenewals.remove(0).complete(new Renewed(Duration.ofSeconds(1)));
+  }
+
   @Override
   public synchronized CompletableFuture<Optional<Versioned>> get(String key) {
-    return unreachable ? down("get") : CompletableFuture.completedFuture(key(key));
+    if (unreachable) {
+      return down("get");
+    }
+    onGet.run();
+    return CompletableFuture.completedFuture(key(key));
   }
 
   @Override
@@ -73,6 +84,7 @@ final class FakeCoordination implements Coordination {
     if (unreachable) {
       return down("put");
     }
+    onPut.run();
     Versioned guard = keys.get(guardKey);
     if (guard == null || guard.modRevision() != guardRevision || !leases.contains(leaseId)) {
       return CompletableFuture.completedFuture(false);

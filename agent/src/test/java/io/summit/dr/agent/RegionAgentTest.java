@@ -110,7 +110,9 @@ class RegionAgentTest {
 
     assertThat(agent.status().state()).isEqualTo(AgentState.FENCED_SELF);
     assertThat(agent.status().fencedStores()).containsExactly(postgres.id(), redis.id());
-    assertThat(etcd.keepAlives).as("one on taking the authority, two that failed").isEqualTo(3);
+    assertThat(etcd.keepAlives)
+        .as("one sent with the put, one on taking the authority, two that failed")
+        .isEqualTo(4);
   }
 
   @Test
@@ -230,6 +232,48 @@ class RegionAgentTest {
     advance(50);
     etcd.answerHeldRenewals();
     assertThat(agent.status().deadlineInMillis()).isEqualTo(350 + 600 - 400);
+  }
+
+  @Test
+  void startsHoldingWithTheDeadlineOfARenewalSentWithThePutNotBeforeTheWriterWasRead() {
+    etcd.putWriter("us-east-1", 2);
+    agent.tick(); // standby: spare granted at t=0
+    advance(250);
+    agent.tick(); // spare renewed at t=250
+    advance(100);
+    etcd.putWriter("us-west-2", 3);
+    // A loaded etcd: reading the writer takes 200 ms, the put 150 ms; renewals sent after the put
+    // are not answered yet.
+    etcd.onGet = () -> advance(200);
+    etcd.onPut =
+        () -> {
+          advance(150);
+          etcd.holdRenewals = true;
+        };
+
+    agent.tick(); // spare renewed at t=350, writer read until t=550, renewal + put at t=550
+
+    AgentStatus s = agent.status();
+    assertThat(s.state()).isEqualTo(AgentState.HOLDING);
+    // t=700; counted from the renewal sent with the put: 550 + 1000 - 400 - 700 (from the
+    // spare's renewal at t=350 it would be 250 ms)
+    assertThat(s.deadlineInMillis()).isEqualTo(450);
+    assertThat(postgres.calls() + redis.calls()).isZero();
+  }
+
+  @Test
+  void aRenewalSentWithThePutAndAnsweredAfterItMovesTheDeadline() {
+    etcd.putWriter("us-west-2", 3);
+    etcd.onGrant = () -> advance(100);
+    etcd.onPut = () -> advance(200);
+    etcd.holdRenewals = true; // the renewal sent with the put (t=100) is answered later
+
+    agent.tick(); // grant sent at t=0, renewal + put at t=100, holding at t=300
+
+    assertThat(agent.status().deadlineInMillis()).isEqualTo(300);
+    advance(50);
+    etcd.answerOldestHeldRenewal(); // the one sent with the put; the one sent on holding waits
+    assertThat(agent.status().deadlineInMillis()).isEqualTo(100 + 600 - 350);
   }
 
   @Test
