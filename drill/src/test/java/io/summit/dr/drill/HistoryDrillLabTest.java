@@ -53,7 +53,7 @@ class HistoryDrillLabTest {
   @AfterAll
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 

@@ -46,7 +46,7 @@ class EtcdLabTest {
   @AfterAll
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 

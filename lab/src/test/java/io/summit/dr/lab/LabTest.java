@@ -58,7 +58,7 @@ class LabTest {
   @AfterAll
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 

@@ -14,6 +14,37 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TestLabs {
   private TestLabs() {}
 
+  private static final long KEPT_LOG_BYTES = 256 * 1024;
+
+  /**
+   * Takes the lab down and removes its directory, keeping first the last 256 KiB of each of its
+   * logs in {@code target/lab-logs/<lab directory>/}: a lab test that failed on a loaded machine
+   * can be read afterwards, which a removed lab cannot.
+   */
+  public static void down(Lab lab) {
+    Path kept = Path.of("target", "lab-logs", lab.dir().getFileName().toString());
+    try (var logs = Files.find(lab.dir(), 2, (p, a) -> a.isRegularFile() && isLog(p))) {
+      for (Path log : (Iterable<Path>) logs::iterator) {
+        Path to = kept.resolve(lab.dir().relativize(log).toString().replace('/', '_'));
+        Files.createDirectories(kept);
+        try (var in = java.nio.channels.FileChannel.open(log)) {
+          in.position(Math.max(0, in.size() - KEPT_LOG_BYTES));
+          Files.copy(
+              java.nio.channels.Channels.newInputStream(in),
+              to,
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("lab: keeping the logs of " + lab.dir() + " failed: " + e);
+    }
+    lab.down(true, line -> {});
+  }
+
+  private static boolean isLog(Path p) {
+    return p.getFileName().toString().endsWith(".log");
+  }
+
   /** A lab directory and a topology file with a free base port; the lab is not started. */
   public static Lab prepare(String name) throws IOException {
     return prepare(name, yaml -> yaml);

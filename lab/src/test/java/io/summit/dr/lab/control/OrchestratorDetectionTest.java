@@ -71,7 +71,7 @@ class OrchestratorDetectionTest {
   @AfterAll
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 

@@ -54,7 +54,7 @@ class OrchestratorLabTest {
   @AfterAll
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 

@@ -34,7 +34,7 @@ class ObjectsLabTest {
   @AfterEach
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 

@@ -39,7 +39,7 @@ class ResidencyCheckLabTest {
   @AfterEach
   void down() {
     if (lab != null) {
-      lab.down(true, line -> {});
+      TestLabs.down(lab);
     }
   }
 
