@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * POST /v1/term?term=N             raise the writer term
  * POST /v1/rejoin?upstream=H:P     become a replica of that primary (rebuilt from its snapshot)
  * GET  /v1/changes?after=N&amp;limit=M&amp;waitMs=T   outbox entries after N (long poll)
+ * GET  /v1/changes/stream?after=N  the same, streamed: one JSON line per batch as it commits
  * GET  /v1/snapshots | POST /v1/snapshots           list | take one
  * POST /v1/restore?id=ID           replace the graph with a snapshot (not on a running primary)
  * GET  /v1/checksum                counts and content checksum now
@@ -42,9 +43,22 @@ import org.slf4j.LoggerFactory;
 final class AdminApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The longest a change stream stays silent: an empty batch (the head) is sent after it. */
+  static final Duration STREAM_HEARTBEAT = Duration.ofMillis(500);
+
+  private static final int STREAM_LIMIT = 1000;
+
+  static {
+    // The JDK server otherwise sends with Nagle's algorithm on: a stream's small batches would wait
+    // for the acknowledgement of the one before, which the receiver delays by up to 40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final Neo4jServer server;
   private final HttpServer http;
   private final Entities entities;
+  private volatile boolean closed;
 
   AdminApi(Neo4jServer server, String address) throws IOException {
     this.server = server;
@@ -66,6 +80,10 @@ final class AdminApi implements AutoCloseable {
       Map<String, String> q = query(ex);
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
+      if (method.equals("GET") && path.equals("/v1/changes/stream")) {
+        stream(ex, q);
+        return;
+      }
       try {
         Object body = route(method, path, q, ex);
         send(ex, 200, body);
@@ -127,6 +145,44 @@ final class AdminApi implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Streams the outbox after {@code after} (newline-delimited JSON, each line a batch shaped like
+   * {@code /v1/changes}'s answer), each batch sent as soon as it commits, an empty one at least
+   * every {@link #STREAM_HEARTBEAT} so that the receiver can tell a silent primary from a cut link.
+   * Ends when the receiver goes away or the server closes. A replica following a primary this way
+   * waits one WAN crossing for a change; with a long poll, a change committed while the next poll
+   * was on its way waited for that poll to arrive, up to a crossing more.
+   */
+  private void stream(HttpExchange ex, Map<String, String> q) throws IOException {
+    long after;
+    try {
+      after = number(q, "after");
+    } catch (IllegalArgumentException e) {
+      send(ex, 400, error(e));
+      return;
+    }
+    ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+    ex.sendResponseHeaders(200, 0);
+    OutputStream out = ex.getResponseBody();
+    try {
+      while (!closed) {
+        List<OutboxEntry> entries =
+            server.graph().entriesAfter(after, STREAM_LIMIT, STREAM_HEARTBEAT);
+        Map<String, Object> batch = new LinkedHashMap<>();
+        batch.put("head", server.graph().head());
+        batch.put("entries", entries);
+        out.write(JSON.writeValueAsBytes(batch));
+        out.write('\n');
+        out.flush();
+        if (!entries.isEmpty()) {
+          after = entries.get(entries.size() - 1).seq();
+        }
+      }
+    } catch (IOException gone) {
+      LOG.debug("neo4j admin: change stream after {} ended: {}", after, gone.toString());
+    }
+  }
+
   private static String required(Map<String, String> q, String name) {
     String v = q.get(name);
     if (v == null || v.isBlank()) {
@@ -184,6 +240,7 @@ final class AdminApi implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     http.stop(0);
   }
 }

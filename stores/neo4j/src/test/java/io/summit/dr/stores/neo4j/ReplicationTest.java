@@ -82,6 +82,36 @@ class ReplicationTest {
   }
 
   @Test
+  void aChangeStreamSilencedByACutLinkIsReopenedAndCatchesUpWithoutGapOrDuplicate()
+      throws Exception {
+    Path snaps = tmp.resolve("snapshots");
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
+        StallingLink link = new StallingLink(p.admin);
+        TestServer r = TestServer.replicaVia(tmp.resolve("r"), snaps, link.address())) {
+      writeBatch(p, 1, 20);
+      awaitSame(p, r);
+      int before = link.connections();
+      long applied = r.status().path("seq").asLong();
+
+      link.cut();
+      writeBatch(p, 21, 20);
+      // The stream goes silent (no batch, no heartbeat): the applier gives it up and opens
+      // another, which the cut link holds too.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(3 * Applier.SILENCE.toSeconds()))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> link.connections() > before);
+      assertThat(r.status().path("seq").asLong())
+          .as("nothing crossed the cut link")
+          .isEqualTo(applied);
+
+      link.heal();
+      awaitSame(p, r);
+      assertNoGapNoDuplicate(r);
+    }
+  }
+
+  @Test
   void fencedPrimaryRefusesWritesAndStaysFencedAcrossRestart() {
     try (TestServer p = TestServer.primary(tmp.resolve("p"), tmp.resolve("s"))) {
       writeBatch(p, 1, 3);

@@ -31,11 +31,11 @@ final class TestServer implements AutoCloseable {
   final Path snapshots;
   final int bolt;
   final int admin;
-  private final @Nullable TestServer upstream;
+  private final @Nullable String upstream;
   private @Nullable Process process;
   private @Nullable Driver driver;
 
-  private TestServer(Path dir, Path snapshots, @Nullable TestServer upstream) {
+  private TestServer(Path dir, Path snapshots, @Nullable String upstream) {
     this.dir = dir;
     this.snapshots = snapshots;
     this.upstream = upstream;
@@ -48,6 +48,11 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer replica(Path dir, Path snapshots, TestServer upstream) {
+    return new TestServer(dir, snapshots, upstream.adminAddress()).start();
+  }
+
+  /** A replica that reaches its primary's admin API at {@code upstream} (a proxy, say). */
+  static TestServer replicaVia(Path dir, Path snapshots, String upstream) {
     return new TestServer(dir, snapshots, upstream).start();
   }
 
@@ -95,7 +100,7 @@ final class TestServer implements AutoCloseable {
                 "--snapshots",
                 snapshots.toString()));
     if (upstream != null) {
-      cmd.addAll(List.of("--upstream", upstream.adminAddress()));
+      cmd.addAll(List.of("--upstream", upstream));
     }
     try {
       process =
