@@ -133,24 +133,28 @@ final class Graph {
     return read(after, Math.min(head.get(), after + limit));
   }
 
+  /**
+   * The entries in {@code (after, upTo]}, each found by its sequence number in the outbox index: a
+   * streamed primary reads after nearly every commit, and index lookups cost it less than running a
+   * Cypher query each time.
+   */
   private List<OutboxEntry> read(long after, long upTo) {
     List<OutboxEntry> out = new ArrayList<>();
     if (upTo <= after) {
       return out;
     }
-    try (Transaction tx = db.beginTx();
-        Result r =
-            tx.execute(
-                "MATCH (o:SummitOutbox) WHERE o.seq > $after AND o.seq <= $upTo"
-                    + " RETURN o.seq AS seq, o.at AS at, o.ops AS ops ORDER BY o.seq",
-                Map.of("after", after, "upTo", upTo))) {
-      r.forEachRemaining(
-          row ->
-              out.add(
-                  new OutboxEntry(
-                      ((Number) requireNonNull(row.get("seq"))).longValue(),
-                      ((Number) requireNonNull(row.get("at"))).longValue(),
-                      String.valueOf(row.get("ops")))));
+    try (Transaction tx = db.beginTx()) {
+      for (long seq = after + 1; seq <= upTo; seq++) {
+        Node o = tx.findNode(Ops.OUTBOX, "seq", seq);
+        if (o == null) {
+          continue; // not kept (a graph restored from a snapshot): the reader sees the gap
+        }
+        out.add(
+            new OutboxEntry(
+                ((Number) o.getProperty("seq")).longValue(),
+                ((Number) o.getProperty("at")).longValue(),
+                String.valueOf(o.getProperty("ops"))));
+      }
       return out;
     }
   }
