@@ -318,7 +318,14 @@ class LabTest {
     try (StoreAdapter pg = lab.adapter("postgres-us-east-1");
         StoreAdapter rd = lab.adapter("redis-us-east-1")) {
       assertThat(count(EAST)).isEqualTo(rowsBefore);
-      assertThat(pg.promote()).isInstanceOf(StoreResult.Applied.class);
+      StoreResult promoted = pg.promote();
+      assertThat(promoted).as(promoted.detail()).isInstanceOf(StoreResult.Applied.class);
+      assertThat(promoted.detail()).contains("not fenced, checked in");
+      // on the session that promoted (kept by the adapter for this call)
+      StoreResult term = pg.recordTerm(7);
+      assertThat(term).as(term.detail()).isInstanceOf(StoreResult.Applied.class);
+      assertThat(term.detail()).endsWith("-> 7");
+      assertThat(pg.recordTerm(7)).isInstanceOf(StoreResult.AlreadyDone.class);
       assertThat(rd.promote()).isInstanceOf(StoreResult.Applied.class);
       assertThat(pg.promote()).isInstanceOf(StoreResult.AlreadyDone.class);
       assertThat(rd.promote()).isInstanceOf(StoreResult.AlreadyDone.class);
