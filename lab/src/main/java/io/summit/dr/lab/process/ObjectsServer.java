@@ -109,7 +109,10 @@ public final class ObjectsServer {
                 "-Xss512k",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
-                OsProcesses.HUGE_PAGES));
+                OsProcesses.HUGE_PAGES,
+                // S3Mock's object service leaves a temporary file behind per upload it stages
+                // (73 in /tmp after a day of object labs): in the lab's directory, they go with it
+                "-Djava.io.tmpdir=" + dir.resolve("tmp")));
     c.addAll(jvmOptions);
     c.addAll(
         List.of(
@@ -134,6 +137,7 @@ public final class ObjectsServer {
   public long spawn() {
     try {
       Files.createDirectories(dir.resolve("data"));
+      Files.createDirectories(dir.resolve("tmp"));
       Files.writeString(
           dir.resolve("loopback.xml"),
           LOOPBACK_BEANS.formatted(endpoint.host(), endpoint.host()),

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class PostgresNode implements AutoCloseable {
   private final String id;
+  private final Endpoint address;
   private final HikariDataSource pool;
   private final HikariDataSource strictPool;
   private final String url;
@@ -34,7 +35,22 @@ final class PostgresNode implements AutoCloseable {
    */
   PostgresNode(
       String id, Endpoint address, String application, Duration timeout, Duration poolWait) {
+    this(id, address, application, timeout, poolWait, 1);
+  }
+
+  /**
+   * As the other constructor, keeping {@code minimumIdle} connections open (at most the pool's 4)
+   * from the start.
+   */
+  PostgresNode(
+      String id,
+      Endpoint address,
+      String application,
+      Duration timeout,
+      Duration poolWait,
+      int minimumIdle) {
     this.id = id;
+    this.address = address;
     HikariConfig c = new HikariConfig();
     c.setPoolName(id);
     this.url = "jdbc:postgresql://" + address.host() + ":" + address.port() + "/postgres";
@@ -48,7 +64,7 @@ final class PostgresNode implements AutoCloseable {
     c.setConnectionTimeout(Math.max(250, poolWait.toMillis()));
     c.setValidationTimeout(250);
     c.setMaximumPoolSize(4);
-    c.setMinimumIdle(1);
+    c.setMinimumIdle(Math.max(1, Math.min(4, minimumIdle)));
     // Start without the node: the pool connects when it can.
     c.setInitializationFailTimeout(-1);
     HikariConfig strict = new HikariConfig();
@@ -108,6 +124,11 @@ final class PostgresNode implements AutoCloseable {
 
   String id() {
     return id;
+  }
+
+  /** Where this process reaches the node. */
+  Endpoint address() {
+    return address;
   }
 
   Connection connection() throws SQLException {
