@@ -66,8 +66,11 @@ public final class PlanFactory {
     }
     out.add(StepSpec.of(Action.PUBLISH_ENDPOINTS, to, null, quick));
     out.add(StepSpec.of(Action.ROUTE_WRITES, to, null, quick));
+    // The old primaries rejoin in parallel too: a rewind of PostgreSQL no longer holds up the
+    // Redis replica that the new Redis primary waits for before it takes writes again.
     for (Store s : moving(from, to)) {
-      out.add(StepSpec.of(Action.REJOIN, from, s.name(), Duration.ofSeconds(120)));
+      out.add(
+          grouped(StepSpec.of(Action.REJOIN, from, s.name(), Duration.ofSeconds(120)), "rejoin"));
     }
     return out;
   }
@@ -87,7 +90,7 @@ public final class PlanFactory {
               r.action(),
               home,
               s.name(),
-              null,
+              "rejoin-home",
               false,
               r.timeout(),
               r.retries()));

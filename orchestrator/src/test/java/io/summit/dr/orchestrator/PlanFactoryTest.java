@@ -21,7 +21,7 @@ class PlanFactoryTest {
   }
 
   @Test
-  void aSwitchoverFencesCatchesUpAndPromotesTheStoresInParallelOneGroupAfterTheOther() {
+  void aSwitchoverFencesCatchesUpPromotesAndRejoinsTheStoresInParallelOneGroupAfterTheOther() {
     assertThat(batches(factory.switchover("us-west-2", "us-east-1")))
         .containsExactly(
             List.of("scale-up"),
@@ -31,15 +31,14 @@ class PlanFactoryTest {
             List.of("promote/postgres", "promote/redis"),
             List.of("publish-endpoints"),
             List.of("route-writes"),
-            List.of("rejoin/postgres"),
-            List.of("rejoin/redis"));
+            List.of("rejoin/postgres", "rejoin/redis"));
   }
 
   @Test
-  void aFailbackRejoinsHomeFirstThenSwitchesOverAndRestoresTheScale() {
+  void aFailbackRejoinsHomeFirstAllStoresAtOnceThenSwitchesOverAndRestoresTheScale() {
     List<List<String>> b = batches(factory.failback("us-east-1", "us-west-2"));
-    assertThat(b.get(0)).containsExactly("rejoin-home/postgres");
-    assertThat(b.get(1)).containsExactly("rejoin-home/redis");
+    assertThat(b.get(0)).containsExactly("rejoin-home/postgres", "rejoin-home/redis");
+    assertThat(b.get(1)).containsExactly("scale-up");
     assertThat(b).contains(List.of("fence/postgres", "fence/redis"));
     assertThat(b.get(b.size() - 1)).containsExactly("restore-scale");
   }
