@@ -103,22 +103,83 @@ public final class Lab {
 
   /**
    * Brings back a lab that is partly down (a region a fault or a drill killed): heals every WAN
-   * link and restarts, in the recorded order, each component that is not running.
+   * link and restarts each component that is not running, in the waves of {@link #restartWaves}.
    *
    * @return the names of the components restarted; empty when every one was running (then the links
    *     are left as they are)
    */
   public List<String> restartStopped() {
-    List<String> stopped =
-        requireState().components().stream()
-            .filter(c -> !OsProcesses.isAlive(c.pid()))
-            .map(LabComponent::name)
-            .toList();
+    List<LabComponent> stopped =
+        requireState().components().stream().filter(c -> !OsProcesses.isAlive(c.pid())).toList();
     if (!stopped.isEmpty()) {
       heal();
-      stopped.forEach(this::restart);
+      for (List<String> wave : restartWaves(stopped)) {
+        restartTogether(wave);
+      }
     }
-    return stopped;
+    return stopped.stream().map(LabComponent::name).toList();
+  }
+
+  /**
+   * The order in which stopped components come back: the stores, etcd and the WAN first, then the
+   * daemons that use them, the service clusters last (as {@code lab up} starts them); the
+   * components of one wave start together. Restarted one after the other, a killed region took 25.6
+   * s to come back with Neo4j (12 s of it Neo4j's start, which the others waited for).
+   */
+  static List<List<String>> restartWaves(List<LabComponent> components) {
+    List<String> first = new ArrayList<>();
+    List<String> daemons = new ArrayList<>();
+    List<String> clusters = new ArrayList<>();
+    for (LabComponent c : components) {
+      (FIRST_WAVE.contains(c.kind()) ? first : c.kind().equals("cluster") ? clusters : daemons)
+          .add(c.name());
+    }
+    return java.util.stream.Stream.of(first, daemons, clusters).filter(w -> !w.isEmpty()).toList();
+  }
+
+  private static final java.util.Set<String> FIRST_WAVE =
+      java.util.Set.of("wan", "etcd", "postgres", "redis", "neo4j", LabObjects.KIND);
+
+  /** Restarts {@code names} at once and waits for all; the first failure is thrown. */
+  private void restartTogether(List<String> names) {
+    if (names.size() == 1) {
+      restart(names.get(0));
+      return;
+    }
+    java.util.Map<String, java.util.concurrent.CompletableFuture<LabComponent>> started =
+        new java.util.LinkedHashMap<>();
+    for (String n : names) {
+      java.util.concurrent.CompletableFuture<LabComponent> f =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread.ofVirtual()
+          .name("restart-" + n)
+          .start(
+              () -> {
+                try {
+                  f.complete(restart(n));
+                } catch (RuntimeException e) {
+                  f.completeExceptionally(e);
+                }
+              });
+      started.put(n, f);
+    }
+    RuntimeException failed = null;
+    for (var e : started.entrySet()) {
+      try {
+        e.getValue().join();
+      } catch (java.util.concurrent.CompletionException x) {
+        RuntimeException cause =
+            x.getCause() instanceof RuntimeException r ? r : new LabException(e.getKey(), x);
+        if (failed == null) {
+          failed = cause;
+        } else {
+          failed.addSuppressed(cause);
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   /**
