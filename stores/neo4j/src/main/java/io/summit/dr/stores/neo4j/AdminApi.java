@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/status                  role, fenced, term, seq, lag (replica)
  * POST /v1/fence | /v1/unfence | /v1/promote | /v1/verify-write
  * POST /v1/term?term=N             raise the writer term
- * POST /v1/rejoin?upstream=H:P     become a replica of that primary (rebuilt from its snapshot)
+ * POST /v1/rejoin?upstream=H:P     become a replica of that primary (replaying from this node's
+ *                                  own seq when their histories agree, else rebuilt from its snapshot)
  * GET  /v1/changes?after=N&amp;limit=M&amp;waitMs=T   outbox entries after N (long poll)
  * GET  /v1/changes/stream?after=N  the same, streamed: one JSON line per batch as it commits
  * GET  /v1/snapshots | POST /v1/snapshots           list | take one

@@ -26,9 +26,10 @@ import org.neo4j.graphdb.event.TransactionEventListener;
  * committed), raises its sequence number and adds an outbox node with the operations and the commit
  * time. The outbox entry commits, or rolls back, with the change itself.
  *
- * <p>It also vetoes: every commit on a replica (except the applier's own) and on a fenced primary;
- * a transaction whose metadata carries a {@code term} older than the server's; a node without a
- * string {@code key}; the deletion of an internal node.
+ * <p>It also vetoes (before and again under the sequence node's lock): every commit on a replica
+ * (except the applier's own) and on a fenced primary; a transaction whose metadata carries a {@code
+ * term} older than the server's; a node without a string {@code key}; the deletion of an internal
+ * node.
  */
 final class ChangeCapture implements TransactionEventListener<Long> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +53,11 @@ final class ChangeCapture implements TransactionEventListener<Long> {
     if (ops.isEmpty()) {
       return -1L;
     }
-    return graph.appendOutbox(tx, json(ops), clock.millis());
+    long seq = graph.appendOutbox(tx, json(ops), clock.millis());
+    // Checked again under the sequence node's lock: a rejoin that reads this node's last entry
+    // under that lock (Graph.tip) then knows that nothing commits after it.
+    check(data, state.get());
+    return seq;
   }
 
   private static String json(List<Map<String, Object>> ops) {

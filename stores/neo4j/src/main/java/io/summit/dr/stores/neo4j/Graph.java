@@ -91,6 +91,30 @@ final class Graph {
     return (long) s.getProperty("seq");
   }
 
+  /**
+   * This node's last sequence number and its outbox entry (null when the graph was restored from a
+   * snapshot and has committed nothing since, or at 0), read under the sequence node's write lock:
+   * a commit that held it has ended, and one that takes it after re-checks the server's role
+   * ({@link ChangeCapture}).
+   */
+  Tip tip() {
+    try (Transaction tx = db.beginTx()) {
+      long seq = lockSeq(tx);
+      Node o = seq < 1 ? null : tx.findNode(Ops.OUTBOX, "seq", seq);
+      return new Tip(
+          seq,
+          o == null
+              ? null
+              : new OutboxEntry(
+                  seq,
+                  ((Number) o.getProperty("at")).longValue(),
+                  String.valueOf(o.getProperty("ops"))));
+    }
+  }
+
+  /** A node's last sequence number and its entry, when it has it. */
+  record Tip(long seq, @org.jspecify.annotations.Nullable OutboxEntry entry) {}
+
   /** Adds an outbox entry in {@code tx} under the next sequence number (see ChangeCapture). */
   long appendOutbox(Transaction tx, String ops, long atMillis) {
     long seq = lockSeq(tx) + 1;

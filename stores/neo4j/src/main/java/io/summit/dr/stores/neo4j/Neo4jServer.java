@@ -31,10 +31,12 @@ import org.slf4j.LoggerFactory;
  * and the role operations the store adapter calls through {@link AdminApi}. Role changes are
  * serialized (synchronized) and recorded in {@link ServerState} before they take effect.
  *
- * <p>Rejoin rebuilds from a snapshot of the new primary: Community keeps no undo log, so the
- * changes an old primary committed after the promoted sequence number cannot be rolled back; a
- * rebuild is right for any divergence, and it is the same path as a restore. It costs a snapshot
- * and a load (measured in docs/neo4j.md).
+ * <p>Rejoin replays from the node's own sequence number when the new primary holds its last entry
+ * unchanged (no divergence: a switchover, or a failover that lost nothing). Otherwise it rebuilds
+ * from a snapshot of the new primary: Community keeps no undo log, so the changes an old primary
+ * committed after the promoted sequence number cannot be rolled back; a rebuild is right for any
+ * divergence, and it is the same path as a restore. It costs a snapshot, during which the new
+ * primary's commits wait, and a load (measured in docs/neo4j.md).
  */
 public final class Neo4jServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Neo4jServer.class);
@@ -213,8 +215,14 @@ public final class Neo4jServer implements AutoCloseable {
   }
 
   /**
-   * Makes this node a replica of {@code upstream} (its admin address), rebuilt from a snapshot the
-   * new primary takes now. {@code AlreadyDone} when it already replicates from it.
+   * Makes this node a replica of {@code upstream} (its admin address). When the upstream holds this
+   * node's last entry unchanged (same sequence number, commit time and changes) and the entries
+   * after it, the two histories are one up to there (the upstream got it by replication: an entry
+   * it committed itself would differ), so this node replays from its own sequence number, as a
+   * switchover's fenced old primary or an old primary that lost nothing unreplicated. Otherwise (it
+   * committed something the upstream never got, or either graph was restored from a snapshot since)
+   * it is rebuilt from a snapshot the upstream takes now. {@code changed} is false when it already
+   * replicates from it.
    */
   public synchronized Outcome rejoin(String upstream) {
     ServerState s = state.get();
@@ -222,8 +230,76 @@ public final class Neo4jServer implements AutoCloseable {
       return new Outcome(false, "already a replica of " + upstream);
     }
     stopApplier();
+    // A replica from here on (recorded as rebuilding until the check below says otherwise, so a
+    // crash in between rebuilds at start): commits are vetoed, and the tip read under the
+    // sequence lock is final.
     set(s.replicaOf(upstream, true));
+    Graph.Tip tip = graph.tip();
+    String agreed = agreement(upstream, tip);
+    if (agreed != null) {
+      set(state.get().replicaOf(upstream, false));
+      applier = new Applier(graph, upstream, clock).start();
+      return new Outcome(true, agreed);
+    }
     return new Outcome(true, rebuild(upstream));
+  }
+
+  /**
+   * Why this node can replay from its own tip, or null when it must be rebuilt (the upstream
+   * differs at the tip, misses the entries after it, or cannot be asked).
+   */
+  private static @Nullable String agreement(String upstream, Graph.Tip tip) {
+    if (tip.seq() > 0 && tip.entry() == null) {
+      return null; // restored from a snapshot: nothing to compare
+    }
+    try {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://"
+                                  + upstream
+                                  + "/v1/changes?after="
+                                  + Math.max(0, tip.seq() - 1)
+                                  + "&limit=2"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return null;
+      }
+      JsonNode body = JSON.readTree(r.body());
+      long head = body.path("head").asLong(-1);
+      List<OutboxEntry> theirs = new java.util.ArrayList<>();
+      for (JsonNode e : body.path("entries")) {
+        theirs.add(
+            new OutboxEntry(e.path("seq").asLong(), e.path("at").asLong(), e.path("ops").asText()));
+      }
+      int next = 0;
+      if (tip.seq() > 0) {
+        if (theirs.isEmpty() || !theirs.get(0).equals(tip.entry())) {
+          return null;
+        }
+        next = 1;
+      }
+      boolean continues =
+          head == tip.seq() || (theirs.size() > next && theirs.get(next).seq() == tip.seq() + 1);
+      if (head < tip.seq() || !continues) {
+        return null;
+      }
+      return "history agrees with "
+          + upstream
+          + " up to seq "
+          + tip.seq()
+          + "; replaying from there (no snapshot needed)";
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("neo4j: cannot compare histories with {} ({}); rebuilding", upstream, e.toString());
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
   }
 
   private synchronized String rebuild(String upstream) {

@@ -148,6 +148,52 @@ class ReplicationTest {
   }
 
   @Test
+  void aFencedOldPrimaryThatLostNothingRejoinsByReplayingFromItsOwnSequenceWithoutASnapshot()
+      throws Exception {
+    Path snaps = tmp.resolve("snapshots");
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
+        TestServer r = TestServer.replica(tmp.resolve("r"), snaps, p)) {
+      writeBatch(p, 1, 20);
+      awaitSame(p, r);
+      // a switchover: fence, the replica has everything, promote, writes go on there
+      assertThat(p.post("/v1/fence").status()).isEqualTo(200);
+      awaitSame(p, r);
+      assertThat(r.post("/v1/promote").status()).isEqualTo(200);
+      r.write("CREATE (:Keyed:Kept {key: 'on-new-primary'})", Map.of());
+
+      TestServer.Answer rejoined = p.post("/v1/rejoin?upstream=" + r.adminAddress());
+
+      assertThat(rejoined.status()).isEqualTo(200);
+      assertThat(rejoined.body().path("detail").asText()).contains("no snapshot needed");
+      assertThat(r.get("/v1/snapshots")).as("snapshots taken").isEmpty();
+      awaitSame(r, p);
+      r.write("CREATE (:Keyed:Later {key: 'after-rejoin'})", Map.of());
+      awaitSame(r, p);
+      assertNoGapNoDuplicate(p);
+      assertThatThrownBy(() -> p.write("CREATE (:Keyed {key: 'no'})", Map.of()))
+          .hasMessageContaining("replica");
+    }
+  }
+
+  @Test
+  void anOldPrimaryThatCommittedWhatTheNewOneNeverGotIsRebuiltFromASnapshot() {
+    Path snaps = tmp.resolve("snapshots");
+    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
+        TestServer r = TestServer.replica(tmp.resolve("r"), snaps, p)) {
+      writeBatch(p, 1, 10);
+      awaitSame(p, r);
+      // the link is gone before the last commit: the replica never gets it
+      assertThat(r.post("/v1/promote").status()).isEqualTo(200);
+      p.write("CREATE (:Keyed:Lost {key: 'only-on-old-primary'})", Map.of());
+
+      TestServer.Answer rejoined = p.post("/v1/rejoin?upstream=" + r.adminAddress());
+
+      assertThat(rejoined.body().path("detail").asText()).contains("rebuilt from snapshot");
+      awaitSame(r, p);
+    }
+  }
+
+  @Test
   void restoredSnapshotEqualsItsSourceAndReplaysLaterChanges() {
     Path snaps = tmp.resolve("snapshots");
     try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
