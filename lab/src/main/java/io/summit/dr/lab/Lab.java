@@ -30,7 +30,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -113,8 +115,19 @@ public final class Lab {
         requireState().components().stream().filter(c -> !OsProcesses.isAlive(c.pid())).toList();
     if (!stopped.isEmpty()) {
       heal();
-      for (List<String> wave : restartWaves(stopped)) {
-        restartTogether(wave);
+      // Neo4j (a JVM that takes 8-17 s to open its database) comes back alongside the waves and
+      // is awaited last: nothing else waits for it at start (an agent retries a store it cannot
+      // reach, and a service instance's readiness asks PostgreSQL and Redis only).
+      Map<String, CompletableFuture<LabComponent>> slow =
+          startAll(
+              stopped.stream().filter(c -> BACKGROUND.contains(c.kind())).map(LabComponent::name));
+      try {
+        for (List<String> wave :
+            restartWaves(stopped.stream().filter(c -> !BACKGROUND.contains(c.kind())).toList())) {
+          awaitAll(startAll(wave.stream()));
+        }
+      } finally {
+        awaitAll(slow);
       }
     }
     return stopped.stream().map(LabComponent::name).toList();
@@ -134,35 +147,38 @@ public final class Lab {
       (FIRST_WAVE.contains(c.kind()) ? first : c.kind().equals("cluster") ? clusters : daemons)
           .add(c.name());
     }
-    return java.util.stream.Stream.of(first, daemons, clusters).filter(w -> !w.isEmpty()).toList();
+    return Stream.of(first, daemons, clusters).filter(w -> !w.isEmpty()).toList();
   }
 
   private static final java.util.Set<String> FIRST_WAVE =
       java.util.Set.of("wan", "etcd", "postgres", "redis", "neo4j", LabObjects.KIND);
 
-  /** Restarts {@code names} at once and waits for all; the first failure is thrown. */
-  private void restartTogether(List<String> names) {
-    if (names.size() == 1) {
-      restart(names.get(0));
-      return;
-    }
-    java.util.Map<String, java.util.concurrent.CompletableFuture<LabComponent>> started =
-        new java.util.LinkedHashMap<>();
-    for (String n : names) {
-      java.util.concurrent.CompletableFuture<LabComponent> f =
-          new java.util.concurrent.CompletableFuture<>();
-      Thread.ofVirtual()
-          .name("restart-" + n)
-          .start(
-              () -> {
-                try {
-                  f.complete(restart(n));
-                } catch (RuntimeException e) {
-                  f.completeExceptionally(e);
-                }
-              });
-      started.put(n, f);
-    }
+  /** Kinds restarted alongside the waves rather than in one (see {@link #restartStopped}). */
+  static final java.util.Set<String> BACKGROUND = java.util.Set.of("neo4j");
+
+  /** Starts a restart of each of {@code names}, each on its own thread. */
+  private Map<String, CompletableFuture<LabComponent>> startAll(Stream<String> names) {
+    Map<String, CompletableFuture<LabComponent>> started = new java.util.LinkedHashMap<>();
+    names.forEach(
+        n -> {
+          CompletableFuture<LabComponent> f = new CompletableFuture<>();
+          Thread.ofVirtual()
+              .name("restart-" + n)
+              .start(
+                  () -> {
+                    try {
+                      f.complete(restart(n));
+                    } catch (RuntimeException e) {
+                      f.completeExceptionally(e);
+                    }
+                  });
+          started.put(n, f);
+        });
+    return started;
+  }
+
+  /** Waits for every restart in {@code started}; the first failure is thrown, the rest added. */
+  private static void awaitAll(Map<String, CompletableFuture<LabComponent>> started) {
     RuntimeException failed = null;
     for (var e : started.entrySet()) {
       try {
