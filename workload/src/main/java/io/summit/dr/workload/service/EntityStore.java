@@ -152,14 +152,18 @@ final class EntityStore implements AutoCloseable {
     Endpoints.StoreAddresses pg = addresses(e, pgStore);
     Endpoints.StoreAddresses rd = addresses(e, redisStore);
     boolean moved = old == null || !old.writerRegion().equals(e.writerRegion());
+    // The pool kept for this region's node is taken as the writer's, kept, or replaced; one that
+    // no longer fits (discovery named another address for this region's node) is closed.
+    PostgresNode waiting = writerInWaiting;
+    writerInWaiting = null;
     PostgresNode pgWriter;
     if (!moved) {
       pgWriter = Objects.requireNonNull(old).pgWriter();
-    } else if (writerInWaiting != null
+    } else if (waiting != null
         && e.writerRegion().equals(region)
-        && writerInWaiting.address().equals(route.apply(pg.writer()))) {
-      pgWriter = writerInWaiting;
-      writerInWaiting = null;
+        && waiting.address().equals(route.apply(pg.writer()))) {
+      pgWriter = waiting;
+      waiting = null;
     } else {
       pgWriter = postgres(e.writerRegion(), pg.writer(), timeout);
     }
@@ -177,10 +181,19 @@ final class EntityStore implements AutoCloseable {
     wiring =
         new Wiring(
             e.version(), e.writerRegion(), e.term(), pgWriter, redisWriter, pgReader, redisReader);
-    if (!e.writerRegion().equals(region) && writerInWaiting == null) {
-      Endpoint local = reader(pg);
-      writerInWaiting =
-          new PostgresNode(pgStore + "@" + region, route.apply(local), name, timeout, timeout, 4);
+    if (!e.writerRegion().equals(region)) {
+      Endpoint local = route.apply(reader(pg));
+      if (waiting != null && waiting.address().equals(local)) {
+        writerInWaiting = waiting;
+        waiting = null;
+      } else {
+        writerInWaiting =
+            new PostgresNode(pgStore + "@" + region, local, name, timeout, timeout, 4);
+      }
+    }
+    if (waiting != null) {
+      PostgresNode unused = waiting;
+      Thread.ofVirtual().start(unused::close);
     }
     if (moved) {
       schemaReady = false;
@@ -194,6 +207,11 @@ final class EntityStore implements AutoCloseable {
                 });
       }
     }
+  }
+
+  /** The address of the writer pool kept for this region's node; empty when there is none. */
+  synchronized Optional<Endpoint> writerInWaiting() {
+    return Optional.ofNullable(writerInWaiting).map(PostgresNode::address);
   }
 
   private Endpoint reader(Endpoints.StoreAddresses a) {
