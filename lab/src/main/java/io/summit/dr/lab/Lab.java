@@ -136,8 +136,8 @@ public final class Lab {
   /**
    * The order in which stopped components come back: the stores, etcd and the WAN first, then the
    * daemons that use them, the service clusters last (as {@code lab up} starts them); the
-   * components of one wave start together. Restarted one after the other, a killed region took 25.6
-   * and 27.9 s to come back with Neo4j, whose start alone takes 12-17 s.
+   * components of one wave start together. Neo4j's start alone takes 12-17 s (see {@link
+   * #restartStopped}).
    */
   static List<List<String>> restartWaves(List<LabComponent> components) {
     List<String> first = new ArrayList<>();
