@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +63,8 @@ public final class Orchestrator implements AutoCloseable {
   // Regions a quorum of observers declared failed and not yet recovered: the pre-checks' view.
   // Region -> when a quorum first declared it failed (this episode): the RPO guard's reference.
   private final Map<String, Instant> failedRegions = new java.util.concurrent.ConcurrentHashMap<>();
+  // the plans whose wait for an approval has been announced, until approved or ended
+  private final Set<String> announcedWaits = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Journal journal;
   // The journal as read at construction, for the first resume() (then released).
   private @Nullable List<JournalEntry> journaled;
@@ -210,6 +213,7 @@ public final class Orchestrator implements AutoCloseable {
 
   private void planChanged(PlanStatus p) {
     if (p.endedAt() != null) {
+      announcedWaits.remove(p.id());
       events.publish(
           "plan-" + p.state(),
           Map.of(
@@ -220,6 +224,18 @@ public final class Orchestrator implements AutoCloseable {
               "detail",
               String.valueOf(p.detail())));
     } else {
+      // one notice per approval: a plan's gated steps that run in parallel wait for the same one
+      if (p.state().equals("waiting-approval") && announcedWaits.add(p.id())) {
+        events.publish(
+            "plan-waiting-approval",
+            Map.of(
+                "plan",
+                p.id(),
+                "kind",
+                p.kind().name().toLowerCase(java.util.Locale.ROOT),
+                "detail",
+                String.valueOf(p.detail())));
+      }
       p.steps().stream()
           .filter(s -> s.state().equals("running"))
           .forEach(s -> events.publish("step-running", Map.of("plan", p.id(), "step", s.id())));
@@ -418,6 +434,7 @@ public final class Orchestrator implements AutoCloseable {
   public PlanStatus approve(String planId, String who) {
     try {
       PlanStatus p = runner.approve(planId, who);
+      announcedWaits.remove(planId);
       audit.record(who, "approve", Map.of("plan", planId), "approved");
       events.publish("plan-approved", Map.of("plan", planId, "by", who));
       return p;

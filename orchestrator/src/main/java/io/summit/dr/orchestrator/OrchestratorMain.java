@@ -4,6 +4,7 @@ import io.summit.dr.orchestrator.api.ApiServer;
 import io.summit.dr.orchestrator.api.ApiToken;
 import io.summit.dr.orchestrator.coordination.ControlStore;
 import io.summit.dr.orchestrator.coordination.LocalControlStore;
+import io.summit.dr.orchestrator.notify.Notifier;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
@@ -145,6 +146,8 @@ public final class OrchestratorMain {
    */
   public static AutoCloseable start(Options options, Topology topology, Environment env)
       throws IOException {
+    // a receiver's secret that cannot be read stops the start here, not at the first take-over
+    Notifier.check(topology.notifications(), secretsDir(options));
     return options.etcd().isEmpty()
         ? run(options, topology, env)
         : Replica.start(options, topology, env);
@@ -307,6 +310,15 @@ public final class OrchestratorMain {
         interval,
         TimeUnit.MILLISECONDS);
     List<AutoCloseable> closeables = new ArrayList<>();
+    if (!topology.notifications().receivers().isEmpty()) {
+      closeables.add(
+          Notifier.start(
+              topology.notifications(),
+              topology.name(),
+              o.id(),
+              secretsDir(o),
+              orchestrator.events()));
+    }
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
     ApiServer api = listening(o, orchestrator);
     System.out.println(
@@ -341,6 +353,12 @@ public final class OrchestratorMain {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(o.listen() + ": cannot listen: " + e.getMessage(), e);
     }
+  }
+
+  /** Where a topology's relative secret paths start: the topology file's directory. */
+  static Path secretsDir(Options o) {
+    Path dir = o.config().toAbsolutePath().getParent();
+    return dir == null ? Path.of(".") : dir;
   }
 
   /** A running orchestrator. */

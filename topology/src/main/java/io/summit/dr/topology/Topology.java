@@ -23,7 +23,9 @@ public record Topology(
     @Doc("The failover plan.") @Default("{}") FailoverPlan failover,
     @Doc("Local lab layout (ports, WAN emulation).") @Default("{}") Lab lab,
     @Doc("Data residency: classes of data that may only live in some regions.") @Default("{}")
-        Residency residency) {
+        Residency residency,
+    @Doc("Who is told when the control plane acts, and how.") @Default("{}")
+        Notifications notifications) {
 
   public Topology {
     regions = List.copyOf(regions);

@@ -1,15 +1,8 @@
 package io.summit.dr.orchestrator.api;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.util.EnumSet;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,15 +14,6 @@ import org.jspecify.annotations.Nullable;
 public final class ApiToken {
   /** The shortest token accepted: the CDK app generates 48 characters. */
   public static final int MIN_LENGTH = 16;
-
-  private static final Set<PosixFilePermission> OTHERS =
-      EnumSet.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   private final byte[] token;
   private final Path file;
@@ -46,38 +30,8 @@ public final class ApiToken {
    *     read by group or others, or holds fewer than {@link #MIN_LENGTH} characters
    */
   public static ApiToken read(String option, Path file) {
-    try {
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-        throw new IllegalArgumentException(
-            option + ": " + file + " is not a regular file (expected: a file holding the token)");
-      }
-      Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (mode.stream().anyMatch(OTHERS::contains)) {
-        throw new IllegalArgumentException(
-            option
-                + ": "
-                + file
-                + " has mode "
-                + PosixFilePermissions.toString(mode)
-                + " (expected: readable by its owner only, chmod 600)");
-      }
-      String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (text.length() < MIN_LENGTH || text.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException(
-            option
-                + ": "
-                + file
-                + " holds "
-                + text.length()
-                + " characters (expected: one token of at least "
-                + MIN_LENGTH
-                + " characters, no spaces)");
-      }
-      return new ApiToken(text.getBytes(StandardCharsets.UTF_8), file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          option + ": " + file + ": cannot read: " + e.getMessage(), e);
-    }
+    String text = SecretFile.read(option, file, "one token", MIN_LENGTH);
+    return new ApiToken(text.getBytes(StandardCharsets.UTF_8), file);
   }
 
   /**

@@ -330,11 +330,16 @@ public final class PlanRunner {
     synchronized (this) {
       gate = approvals.computeIfAbsent(plan.id(), k -> new CompletableFuture<>());
     }
-    journal.append(JournalEntry.step(plan.id(), "approval-wait", clock.instant(), step.id(), null));
-    progress.state(
-        "waiting-approval",
-        "waiting for: summit-dr approve " + plan.id() + " (before " + step.id() + ")");
-    listener.accept(progress.snapshot());
+    // A gated step that reaches its gate after the plan's approval (another of its parallel group
+    // was approved) goes on without announcing a wait nobody has to act on.
+    if (!gate.isDone()) {
+      journal.append(
+          JournalEntry.step(plan.id(), "approval-wait", clock.instant(), step.id(), null));
+      progress.state(
+          "waiting-approval",
+          "waiting for: summit-dr approve " + plan.id() + " (before " + step.id() + ")");
+      listener.accept(progress.snapshot());
+    }
     try {
       String who = gate.get();
       journal.append(
