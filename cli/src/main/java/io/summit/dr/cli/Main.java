@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       K8sCommand.class,
       ResidencyCommand.class,
+      NotifyCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {
