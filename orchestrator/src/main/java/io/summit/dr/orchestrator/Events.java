@@ -10,15 +10,21 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The orchestrator's event stream: the last events kept, and live subscribers (server-sent events).
+ * Each event is also logged (SLF4J, logger {@code Events}), its type, id and data as key-value
+ * pairs: fields of their own in the JSON logs.
  */
 public final class Events {
   /** One event: what happened, when, and its data. */
   public record Event(long id, String type, Instant at, Map<String, Object> data) {}
 
   private static final int KEPT = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(Events.class);
 
   private final Clock clock;
   private final Deque<Event> recent = new ArrayDeque<>();
@@ -36,7 +42,18 @@ public final class Events {
       recent.removeFirst();
     }
     subscribers.forEach(q -> q.offer(e));
-    System.out.println(e.at() + " event " + e.type() + " " + e.data());
+    var line = LOG.atInfo().addKeyValue("event", e.type()).addKeyValue("event_id", e.id());
+    for (Map.Entry<String, Object> d : new java.util.TreeMap<>(e.data()).entrySet()) {
+      // a step's thread has plan, step, region and store in its MDC (their own fields already):
+      // the same value is not repeated, another one is named event_KEY
+      String inContext = MDC.get(d.getKey());
+      if (inContext == null) {
+        line = line.addKeyValue(d.getKey(), d.getValue());
+      } else if (!inContext.equals(String.valueOf(d.getValue()))) {
+        line = line.addKeyValue("event_" + d.getKey(), d.getValue());
+      }
+    }
+    line.log("event {} {}", e.type(), e.data());
     return e;
   }
 

@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  * Services}): the lab's main class passes its own, an AWS deployment passes the AWS adapters.
  */
 public final class OrchestratorMain {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(OrchestratorMain.class);
+
   /** The parsed command line. */
   public record Options(
       Path config,
@@ -321,7 +324,7 @@ public final class OrchestratorMain {
     }
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
     ApiServer api = listening(o, orchestrator);
-    System.out.println(
+    LOG.info(
         "orchestrator "
             + o.id()
             + ": '"

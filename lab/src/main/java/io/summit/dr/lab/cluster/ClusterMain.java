@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * Bad arguments exit 2 with a message naming the option.
  */
 public final class ClusterMain {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterMain.class);
+
   private ClusterMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -46,7 +48,7 @@ public final class ClusterMain {
                   stopped.countDown();
                 }));
     cluster.start();
-    System.out.println(
+    LOG.info(
         config.region()
             + " cluster: "
             + config.service().name()

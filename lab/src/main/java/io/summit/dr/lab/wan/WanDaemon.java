@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
  * Runs as its own process ({@code main}) in the lab, or in-process through {@link #start}.
  */
 public final class WanDaemon implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WanDaemon.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final WanSpec spec;
@@ -103,7 +104,7 @@ public final class WanDaemon implements AutoCloseable {
     }
     WanSpec spec = JSON.readValue(Path.of(args[1]).toFile(), WanSpec.class);
     WanDaemon daemon = start(spec);
-    System.out.println(
+    LOG.info(
         "wan: "
             + daemon.routes.size()
             + " routes over "

@@ -6,7 +6,6 @@ import io.summit.dr.topology.Durations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -43,7 +42,8 @@ import org.jspecify.annotations.Nullable;
  * second close does nothing). The scheduler is the caller's. Thread-safe.
  */
 public final class ObserverDaemon implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(ObserverDaemon.class.getName());
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ObserverDaemon.class);
 
   private enum State {
     NEW,
@@ -152,7 +152,7 @@ public final class ObserverDaemon implements AutoCloseable {
       Map<String, RegionHealth> seen = prober.probe();
       view = new ObserverView(name(), config.region(), seen, clock.instant(), count(seen));
     } catch (Throwable t) { // the loop boundary: log, report unknown, probe again next interval
-      LOG.log(Level.ERROR, name() + ": probe failed, targets=" + config.targets() + ": " + t, t);
+      LOG.error("{}: probe failed, targets={}: {}", name(), config.targets(), t.toString(), t);
       lastSeen.clear();
       inARow.clear();
       view =
@@ -224,7 +224,7 @@ public final class ObserverDaemon implements AutoCloseable {
                 }));
     daemon.start();
     InetSocketAddress at = daemon.address();
-    System.out.println(
+    LOG.info(
         daemon.name() + " listening on " + at.getAddress().getHostAddress() + ":" + at.getPort());
     stopped.await();
   }

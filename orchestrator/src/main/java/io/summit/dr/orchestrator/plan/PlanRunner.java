@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs plans one at a time. Each step's start and end are journaled in order (sent without waiting,
@@ -251,8 +252,10 @@ public final class PlanRunner {
           .start(
               () -> {
                 try {
+                  logContext(plan, step);
                   f.complete(runStep(plan, progress, step));
                 } finally {
+                  MDC.clear();
                   // An Error escaped runStep: the group must still end.
                   f.complete(new StepResult.Fatal(step.id() + ": step thread died"));
                 }
@@ -267,6 +270,19 @@ public final class PlanRunner {
       }
     }
     return failed;
+  }
+
+  /**
+   * Puts the plan, the step, its region and its store (when it has one) in this thread's MDC: every
+   * line logged while the step runs carries them (fields of their own in the JSON logs).
+   */
+  private static void logContext(Plan plan, StepSpec step) {
+    MDC.put("plan", plan.id());
+    MDC.put("step", step.id());
+    MDC.put("region", step.region());
+    if (step.store() != null) {
+      MDC.put("store", step.store());
+    }
   }
 
   /**

@@ -25,6 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * a message naming the option.
  */
 public final class WorkloadMain {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkloadMain.class);
+
   /** The parsed command line. */
   public record Options(
       Path config,
@@ -98,7 +100,7 @@ public final class WorkloadMain {
                   stopped.countDown();
                 }));
     service.start();
-    System.out.println(o.name() + ": serving " + o.region() + " on " + o.listen());
+    LOG.info("{}: serving {} on {}", o.name(), o.region(), o.listen());
     stopped.await();
   }
 
