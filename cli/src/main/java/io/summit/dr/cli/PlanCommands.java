@@ -1,5 +1,6 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.orchestrator.Events;
 import io.summit.dr.orchestrator.client.ControlClient;
 import io.summit.dr.orchestrator.client.ControlClientException;
 import io.summit.dr.orchestrator.client.PlanRequest;
@@ -55,23 +56,87 @@ final class PlanCommands {
     }
   }
 
+  /**
+   * Follows plan {@code id} on the leader's event stream ({@code step-ended}, {@code
+   * plan-waiting-approval} and the plan's end), one line per step as it ends; when the stream
+   * cannot be had or ends first (the leader changed), polls the plan instead, printing only what
+   * the stream did not.
+   *
+   * @return 0 when the plan succeeded, 1 otherwise
+   */
   static int follow(ControlClient client, PrintWriter out, String id) throws InterruptedException {
     Map<String, String> seen = new LinkedHashMap<>();
+    try (java.util.stream.Stream<Events.Event> events = client.eventStream()) {
+      java.util.Iterator<Events.Event> it = events.iterator();
+      while (it.hasNext()) {
+        Events.Event e = it.next();
+        Map<String, Object> d = e.data();
+        if (!id.equals(d.get("plan"))) {
+          continue;
+        }
+        switch (e.type()) {
+          case "step-ended" -> {
+            String step = String.valueOf(d.get("step"));
+            String state = String.valueOf(d.get("state"));
+            if (!state.equals(seen.get(step))) {
+              seen.put(step, state);
+              printStep(
+                  out,
+                  step,
+                  String.valueOf(d.get("outcome")),
+                  seconds(d.get("start_s")),
+                  seconds(d.get("end_s")),
+                  String.valueOf(d.get("detail")));
+            }
+          }
+          case "plan-waiting-approval" -> {
+            if (!"waiting".equals(seen.get("#approval"))) {
+              seen.put("#approval", "waiting");
+              out.println("  waiting for approval: summit-dr approve " + id);
+              out.flush();
+            }
+          }
+          case "plan-approved" -> seen.remove("#approval");
+          case "plan-succeeded", "plan-failed", "plan-rolled-back" -> {
+            String state = e.type().substring("plan-".length());
+            out.println("plan " + id + " " + state + ": " + d.get("detail"));
+            return state.equals("succeeded") ? 0 : 1;
+          }
+          default -> {}
+        }
+      }
+    } catch (ControlClientException | java.io.UncheckedIOException e) {
+      // no stream, or it broke: the plan is polled below
+    }
+    return poll(client, out, id, seen);
+  }
+
+  private static double seconds(@Nullable Object v) {
+    return v instanceof Number n ? n.doubleValue() : 0;
+  }
+
+  private static void printStep(
+      PrintWriter out,
+      String step,
+      @Nullable String outcome,
+      double start,
+      double end,
+      @Nullable String detail) {
+    out.printf(
+        Locale.ROOT, "  %-28s %-12s %6.3fs .. %6.3fs  %s%n", step, outcome, start, end, detail);
+    out.flush();
+  }
+
+  private static int poll(
+      ControlClient client, PrintWriter out, String id, Map<String, String> seen)
+      throws InterruptedException {
     while (true) {
       PlanStatus p = client.plan(id);
       for (PlanStatus.StepStatus s : p.steps()) {
         String state = s.state();
         if ((state.equals("done") || state.equals("failed")) && !state.equals(seen.get(s.id()))) {
           seen.put(s.id(), state);
-          out.printf(
-              Locale.ROOT,
-              "  %-28s %-12s %6.3fs .. %6.3fs  %s%n",
-              s.id(),
-              s.outcome(),
-              orZero(s.startS()),
-              orZero(s.endS()),
-              s.detail());
-          out.flush();
+          printStep(out, s.id(), s.outcome(), orZero(s.startS()), orZero(s.endS()), s.detail());
         }
       }
       String state = p.state();

@@ -153,6 +153,53 @@ class OrchestratorCommandsTest {
   }
 
   @Test
+  void aPlanIsFollowedOnTheLeadersEventStreamWithoutPollingIt() throws IOException {
+    replies.put("POST /v1/plans", new String[] {"202", PLAN});
+    replies.put(
+        "GET /v1/events",
+        new String[] {
+          "200",
+          frame(1, "plan-started", "{\"plan\":\"p7\",\"kind\":\"failover\"}")
+              + frame(2, "step-ended", "{\"plan\":\"p6\",\"step\":\"old\",\"state\":\"done\"}")
+              + frame(
+                  3,
+                  "step-ended",
+                  "{\"plan\":\"p7\",\"step\":\"fence/postgres\",\"state\":\"done\","
+                      + "\"outcome\":\"applied\",\"detail\":\"read-only\",\"start_s\":0.0,"
+                      + "\"end_s\":0.125}")
+              + ": keep-alive\n\n"
+              + frame(4, "plan-succeeded", "{\"plan\":\"p7\",\"detail\":\"11 steps\"}")
+        });
+    String leader = leader();
+
+    CliRun run = CliRun.of("failover", "--to", "us-east-1", "--url", leader);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .isEqualTo(
+            "failover: plan p7 started (us-west-2 -> us-east-1)\n"
+                + "  fence/postgres               applied       0.000s ..  0.125s  read-only\n"
+                + "plan p7 succeeded: 11 steps\n");
+    assertThat(leaderGot)
+        .extracting(g -> g.substring(0, g.indexOf(' ', 5)))
+        .containsExactly("POST /v1/plans", "GET /v1/events");
+  }
+
+  private static String frame(long id, String type, String data) {
+    return "id: "
+        + id
+        + "\nevent: "
+        + type
+        + "\ndata: {\"id\":"
+        + id
+        + ",\"type\":\""
+        + type
+        + "\",\"at\":\"2026-12-03T12:00:00Z\",\"data\":"
+        + data
+        + "}\n\n";
+  }
+
+  @Test
   void aRefusedRequestIsBadInputWithTheOrchestratorsMessage() throws IOException {
     replies.put(
         "POST /v1/plans/p7/approve",

@@ -65,6 +65,8 @@ public final class Orchestrator implements AutoCloseable {
   private final Map<String, Instant> failedRegions = new java.util.concurrent.ConcurrentHashMap<>();
   // the plans whose wait for an approval has been announced, until approved or ended
   private final Set<String> announcedWaits = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // the steps whose end has been published (plan/step), until their plan ends
+  private final Set<String> endedSteps = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Journal journal;
   // The journal as read at construction, for the first resume() (then released).
   private @Nullable List<JournalEntry> journaled;
@@ -212,8 +214,10 @@ public final class Orchestrator implements AutoCloseable {
   }
 
   private void planChanged(PlanStatus p) {
+    stepsEnded(p);
     if (p.endedAt() != null) {
       announcedWaits.remove(p.id());
+      endedSteps.removeIf(k -> k.startsWith(p.id() + "/"));
       events.publish(
           "plan-" + p.state(),
           Map.of(
@@ -239,6 +243,28 @@ public final class Orchestrator implements AutoCloseable {
       p.steps().stream()
           .filter(s -> s.state().equals("running"))
           .forEach(s -> events.publish("step-running", Map.of("plan", p.id(), "step", s.id())));
+    }
+  }
+
+  /**
+   * Publishes a {@code step-ended} event for each step of {@code p} that has ended since the last
+   * call: its outcome, detail and times from the plan's start (what {@code summit-dr failover}
+   * prints, following the event stream).
+   */
+  private void stepsEnded(PlanStatus p) {
+    for (PlanStatus.StepStatus s : p.steps()) {
+      if ((s.state().equals("done") || s.state().equals("failed"))
+          && endedSteps.add(p.id() + "/" + s.id())) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("plan", p.id());
+        data.put("step", s.id());
+        data.put("state", s.state());
+        data.put("outcome", String.valueOf(s.outcome()));
+        data.put("detail", String.valueOf(s.detail()));
+        data.put("start_s", s.startS() == null ? 0.0 : s.startS());
+        data.put("end_s", s.endS() == null ? 0.0 : s.endS());
+        events.publish("step-ended", data);
+      }
     }
   }
 

@@ -97,6 +97,15 @@ class PlanNotificationsTest {
     assertThat(hook.requests().subList(1, 4))
         .extracting(r -> r.body().get("data").get("plan").asText())
         .containsOnly(started.id());
+    // every step's end is an event of its own, once (what summit-dr failover follows)
+    PlanStatus ended = orchestrator.plans().plans().getLast();
+    assertThat(
+            orchestrator.events().recent().stream()
+                .filter(e -> e.type().equals("step-ended"))
+                .filter(e -> started.id().equals(e.data().get("plan")))
+                .map(e -> e.data().get("step") + " " + e.data().get("outcome")))
+        .containsExactlyInAnyOrderElementsOf(
+            ended.steps().stream().map(x -> x.id() + " " + x.outcome()).toList());
     assertThat(hook.requests().get(2).body().get("summary").asText())
         .contains("failover plan " + started.id() + " waits for an approval")
         .contains("summit-dr approve " + started.id());

@@ -158,6 +158,50 @@ public final class ControlClient implements AutoCloseable {
     return parse(a, a.json("GET /v1/events/recent").path("events"), new TypeReference<>() {});
   }
 
+  /**
+   * {@code GET /v1/events} of the replica that answered last (the leader, after a plan request):
+   * its last events, then each new one as it is published (server-sent events), until the stream is
+   * closed. A keep-alive comes every 15 s.
+   *
+   * @throws ControlClientException when the replica does not answer with an event stream (and, from
+   *     the stream, when a frame cannot be read)
+   */
+  public java.util.stream.Stream<Events.Event> eventStream() {
+    URI target = lastLeader().resolve("/v1/events");
+    HttpResponse<java.util.stream.Stream<String>> r;
+    try {
+      r =
+          http.send(
+              HttpRequest.newBuilder(target)
+                  .timeout(settings.request())
+                  .header("Accept", "text/event-stream")
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
+    } catch (IOException e) {
+      throw new ControlClientException(target + ": no event stream: " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ControlClientException(target + ": interrupted", e);
+    }
+    if (r.statusCode() != 200) {
+      r.body().close();
+      throw new ControlClientException(
+          target + ": no event stream: HTTP " + r.statusCode() + " (expected: 200)");
+    }
+    return r.body()
+        .filter(line -> line.startsWith("data: "))
+        .map(line -> parseEvent(target, line.substring(6)));
+  }
+
+  private static Events.Event parseEvent(URI from, String json) {
+    try {
+      return JSON.readValue(json, Events.Event.class);
+    } catch (IOException e) {
+      throw new ControlClientException(from + ": unreadable event: " + abbreviate(json), e);
+    }
+  }
+
   /** {@code GET /v1/audit}: who asked for what, when, with what result. */
   public List<AuditLog.Entry> audit() {
     Answer a = get("/v1/audit");
