@@ -218,32 +218,28 @@ public final class Orchestrator implements AutoCloseable {
     if (p.endedAt() != null) {
       announcedWaits.remove(p.id());
       endedSteps.removeIf(k -> k.startsWith(p.id() + "/"));
-      events.publish(
-          "plan-" + p.state(),
-          Map.of(
-              "plan",
-              p.id(),
-              "kind",
-              p.kind().name().toLowerCase(java.util.Locale.ROOT),
-              "detail",
-              String.valueOf(p.detail())));
+      planEvent("plan-" + p.state(), p);
     } else {
       // one notice per approval: a plan's gated steps that run in parallel wait for the same one
       if (p.state().equals("waiting-approval") && announcedWaits.add(p.id())) {
-        events.publish(
-            "plan-waiting-approval",
-            Map.of(
-                "plan",
-                p.id(),
-                "kind",
-                p.kind().name().toLowerCase(java.util.Locale.ROOT),
-                "detail",
-                String.valueOf(p.detail())));
+        planEvent("plan-waiting-approval", p);
       }
       p.steps().stream()
           .filter(s -> s.state().equals("running"))
           .forEach(s -> events.publish("step-running", Map.of("plan", p.id(), "step", s.id())));
     }
+  }
+
+  private void planEvent(String type, PlanStatus p) {
+    events.publish(
+        type,
+        Map.of(
+            "plan",
+            p.id(),
+            "kind",
+            p.kind().name().toLowerCase(java.util.Locale.ROOT),
+            "detail",
+            String.valueOf(p.detail())));
   }
 
   /**

@@ -60,24 +60,10 @@ public final class Notifier implements AutoCloseable {
   public static Notifier start(
       Notifications config, String deployment, String source, Path secretsDir, Events events) {
     List<Target> targets = targets(config, secretsDir);
-    HttpClient http =
-        HttpClient.newBuilder()
-            .connectTimeout(config.timeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    HttpClient http = http(config);
     List<Route> routes = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
-      Target t = targets.get(i);
-      Delivery d =
-          new Delivery(
-              t.name(),
-              t.uri(),
-              t.headers(),
-              t.body(),
-              config.timeout(),
-              config.retries(),
-              http,
-              o -> reported(events, o));
+      Delivery d = targets.get(i).delivery(config, http, o -> reported(events, o));
       routes.add(new Route(Set.copyOf(config.eventsOf(config.receivers().get(i))), d));
     }
     log.info(
@@ -155,19 +141,10 @@ public final class Notifier implements AutoCloseable {
             "[TEST] " + "[" + deployment + "] the test notice is resolved",
             real.component(),
             data);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
+    HttpClient http = http(config);
     List<Sent> out = new ArrayList<>();
     for (Target t : targets) {
-      try (Delivery d =
-          new Delivery(
-              t.name(),
-              t.uri(),
-              t.headers(),
-              t.body(),
-              config.timeout(),
-              config.retries(),
-              http,
-              o -> {})) {
+      try (Delivery d = t.delivery(config, http, o -> {})) {
         for (Notice n : List.of(test, resolved)) {
           Delivery.Outcome o = d.send(n);
           out.add(
@@ -183,9 +160,24 @@ public final class Notifier implements AutoCloseable {
     return out;
   }
 
+  private static HttpClient http(Notifications config) {
+    return HttpClient.newBuilder()
+        .connectTimeout(config.timeout())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
   /** Where and how one receiver is sent its notices. */
   private record Target(
-      String name, URI uri, Map<String, String> headers, Function<Notice, String> body) {}
+      String name, URI uri, Map<String, String> headers, Function<Notice, String> body) {
+    Delivery delivery(
+        Notifications config,
+        HttpClient http,
+        java.util.function.Consumer<Delivery.Outcome> report) {
+      return new Delivery(
+          name, uri, headers, body, config.timeout(), config.retries(), http, report);
+    }
+  }
 
   private static List<Target> targets(Notifications config, Path secretsDir) {
     List<Target> out = new ArrayList<>();
