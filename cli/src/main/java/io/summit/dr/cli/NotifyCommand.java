@@ -60,8 +60,14 @@ final class NotifyCommand implements Runnable {
         description = "The region the test notice names (default: the primary region).")
     String region;
 
+    @Option(
+        names = "--json",
+        description =
+            "Print the answers as a JSON array: receiver, action, delivered, attempts, detail.")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws com.fasterxml.jackson.core.JsonProcessingException {
       Topology t = TopologyLoader.load(config);
       if (t.notifications().receivers().isEmpty()) {
         throw new IllegalArgumentException(
@@ -98,6 +104,14 @@ final class NotifyCommand implements Runnable {
               event,
               data);
       PrintWriter out = spec.commandLine().getOut();
+      long failed = sent.stream().filter(s -> !s.delivered()).count();
+      if (json) {
+        out.println(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(sent));
+        return failed == 0 ? 0 : Main.FAILED;
+      }
       for (Notifier.Sent s : sent) {
         out.printf(
             "%-16s %-8s %s after %d attempt(s): %s%n",
@@ -107,7 +121,6 @@ final class NotifyCommand implements Runnable {
             s.attempts(),
             s.detail());
       }
-      long failed = sent.stream().filter(s -> !s.delivered()).count();
       out.printf(
           "%d of %d notices delivered to %d receiver(s)%n",
           sent.size() - failed, sent.size(), t.notifications().receivers().size());

@@ -31,6 +31,13 @@ final class PlanCommands {
     @Option(names = "--no-wait", description = "Return once the plan has started.")
     boolean noWait;
 
+    @Option(
+        names = "--json",
+        description =
+            "Print the plan as the orchestrator has it (GET /v1/plans/ID) once it has ended (with"
+                + " --no-wait: once it has started), instead of a line per step.")
+    boolean json;
+
     abstract PlanRequest request(String requestedBy);
 
     @Override
@@ -38,6 +45,12 @@ final class PlanCommands {
       String who = System.getProperty("user.name", "cli") + " (summit-dr " + spec.name() + ")";
       try (ControlClient client = orchestrator.client()) {
         PlanStatus plan = client.request(request(who));
+        if (json) {
+          int code =
+              noWait ? 0 : follow(client, new PrintWriter(java.io.Writer.nullWriter()), plan.id());
+          printJson(spec.commandLine().getOut(), noWait ? plan : client.plan(plan.id()));
+          return code;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(
             spec.name()
@@ -109,6 +122,22 @@ final class PlanCommands {
       // no stream, or it broke: the plan is polled below
     }
     return poll(client, out, id, seen);
+  }
+
+  /** A plan as JSON, as the orchestrator's API writes it. */
+  static void printJson(PrintWriter out, PlanStatus plan) {
+    try {
+      out.println(
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+              .disable(
+                  com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(plan));
+      out.flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static double seconds(@Nullable Object v) {
@@ -223,10 +252,17 @@ final class PlanCommands {
     @Parameters(paramLabel = "PLAN_ID")
     String plan = "";
 
+    @Option(names = "--json", description = "Print the approved plan as JSON.")
+    boolean json;
+
     @Override
     public Integer call() {
       try (ControlClient client = orchestrator.client()) {
         PlanStatus p = client.approve(plan, System.getProperty("user.name", "cli"));
+        if (json) {
+          printJson(spec.commandLine().getOut(), p);
+          return 0;
+        }
         spec.commandLine().getOut().println("approve: plan " + p.id() + " goes on");
         return 0;
       } catch (ControlClientException e) {

@@ -114,6 +114,22 @@ class NotifyCommandTest {
   }
 
   @Test
+  void jsonListsEachAnswer() throws Exception {
+    Path config = topology("    - {name: audit, kind: webhook, url: '" + url("/hook") + "'}\n");
+
+    CliRun run = CliRun.of("notify", "test", "--config", config.toString(), "--json");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode answers = JSON.readTree(run.out());
+    assertThat(answers).hasSize(2);
+    assertThat(answers.get(0).get("receiver").asText()).isEqualTo("audit");
+    assertThat(answers.get(0).get("action").asText()).isEqualTo("trigger");
+    assertThat(answers.get(0).get("delivered").asBoolean()).isTrue();
+    assertThat(answers.get(1).get("action").asText()).isEqualTo("resolve");
+    assertThat(answers.get(1).get("detail").asText()).isEqualTo("HTTP 200");
+  }
+
+  @Test
   void badArgumentsAreRefusedNamingTheOptionAndNothingIsSent() throws Exception {
     Path config = topology("    - {name: audit, kind: webhook, url: '" + url("/hook") + "'}\n");
 

@@ -185,6 +185,24 @@ class OrchestratorCommandsTest {
         .containsExactly("POST /v1/plans", "GET /v1/events");
   }
 
+  @Test
+  void withJsonAFollowedPlanIsPrintedAsTheOrchestratorHasItOnceItHasEnded() throws Exception {
+    replies.put("POST /v1/plans", new String[] {"202", PLAN});
+    replies.put("GET /v1/plans/p7", new String[] {"200", PLAN});
+    replies.put(
+        "GET /v1/events",
+        new String[] {"200", frame(4, "plan-succeeded", "{\"plan\":\"p7\",\"detail\":\"x\"}")});
+    String leader = leader();
+
+    CliRun run = CliRun.of("failover", "--to", "us-east-1", "--json", "--url", leader);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out());
+    assertThat(plan.get("id").asText()).isEqualTo("p7");
+    assertThat(plan.get("state").asText()).isEqualTo("succeeded");
+    assertThat(plan.get("steps").get(0).get("id").asText()).isEqualTo("fence-postgres");
+  }
+
   private static String frame(long id, String type, String data) {
     return "id: "
         + id

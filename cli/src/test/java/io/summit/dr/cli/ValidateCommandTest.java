@@ -49,6 +49,44 @@ class ValidateCommandTest {
   }
 
   @Test
+  void jsonSaysWhatAValidFileHoldsAndEveryProblemOfABadOneWithItsPosition(@TempDir Path dir)
+      throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        """
+        name: t
+        regions:
+          - {name: us-west-2, role: primary}
+          - {name: us-east-1, role: primry}
+        services: []
+        stores: []
+        objectives: {rpo: 5s, rto: 0s}
+        """);
+
+    CliRun valid = CliRun.of("validate", "--json", "../examples/lab.yaml");
+    CliRun invalid = CliRun.of("validate", "--json", bad.toString());
+
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(valid.exitCode()).isZero();
+    var v = json.readTree(valid.out());
+    assertThat(v.get("valid").asBoolean()).isTrue();
+    assertThat(v.get("name").asText()).isEqualTo("summit-lab");
+    assertThat(v.get("primary").asText()).isEqualTo("us-west-2");
+    assertThat(invalid.exitCode()).isEqualTo(2);
+    assertThat(invalid.err()).isEmpty();
+    var i = json.readTree(invalid.out());
+    assertThat(i.get("valid").asBoolean()).isFalse();
+    assertThat(i.get("problems")).hasSize(2);
+    var first = i.get("problems").get(0);
+    assertThat(first.get("line").asInt()).isEqualTo(4);
+    assertThat(first.get("column").asInt()).isEqualTo(29);
+    assertThat(first.get("path").asText()).isEqualTo("regions[1].role");
+    assertThat(first.get("expected").asText()).isEqualTo("one of primary, secondary, witness");
+  }
+
+  @Test
   void missingFileIsBadInputNotACrash() {
     CliRun run = CliRun.of("validate", "no-such.yaml");
 
