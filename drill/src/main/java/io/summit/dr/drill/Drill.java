@@ -597,7 +597,7 @@ public final class Drill {
     awaitNoPlan();
     restartDeadComponents();
     boolean wantHome = options.scenario() != Scenario.FAILBACK;
-    String writer = api.status().writerRegion();
+    String writer = awaitLeadersWriter();
     if (wantHome && !writer.equals(home)) {
       say("prepare: writer region is " + writer + "; failing back to " + home + " first");
       awaitServing(false);
@@ -629,6 +629,27 @@ public final class Drill {
    * Brings back a region a previous run killed: its WAN links healed and every component that is
    * not running restarted.
    */
+  /**
+   * The writer region, once an orchestrator replica leads: a restart of killed components (a chaos
+   * schedule's orchestrator leader among them) leaves the replicas electing for a moment, and each
+   * answers 503 meanwhile (a history drill right after the chaos drill met it in CI).
+   */
+  private String awaitLeadersWriter() {
+    String[] writer = {null};
+    boolean led =
+        parkUntil(
+            System.nanoTime() + Duration.ofSeconds(30).toNanos(),
+            () -> {
+              writer[0] = api.status().writerRegion(); // a 503 is asked again (parkUntil)
+              return true;
+            });
+    if (!led || writer[0] == null) {
+      throw new DrillException(
+          "prepare: no orchestrator replica leads after 30s; see summit-dr status");
+    }
+    return writer[0];
+  }
+
   void restartDeadComponents() {
     long t = System.nanoTime();
     List<String> restarted = lab.restartStopped();
