@@ -8,6 +8,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
+  /** A topology with two problems: a role misspelt on line 4, a zero RTO on line 7. */
+  private static Path badFile(Path dir) throws java.io.IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        """
+        name: t
+        regions:
+          - {name: us-west-2, role: primary}
+          - {name: us-east-1, role: primry}
+        services: []
+        stores: []
+        objectives: {rpo: 5s, rto: 0s}
+        """);
+    return file;
+  }
+
   @Test
   void validExampleExitsZeroAndSaysWhatItHolds() {
     CliRun run = CliRun.of("validate", "../examples/summit.yaml");
@@ -22,18 +39,7 @@ class ValidateCommandTest {
   @Test
   void malformedFileExitsTwoWithPositionedProblemsAndNoStackTrace(@TempDir Path dir)
       throws Exception {
-    Path file = dir.resolve("bad.yaml");
-    Files.writeString(
-        file,
-        """
-        name: t
-        regions:
-          - {name: us-west-2, role: primary}
-          - {name: us-east-1, role: primry}
-        services: []
-        stores: []
-        objectives: {rpo: 5s, rto: 0s}
-        """);
+    Path file = badFile(dir);
 
     CliRun run = CliRun.of("validate", file.toString());
 
@@ -51,18 +57,7 @@ class ValidateCommandTest {
   @Test
   void jsonSaysWhatAValidFileHoldsAndEveryProblemOfABadOneWithItsPosition(@TempDir Path dir)
       throws Exception {
-    Path bad = dir.resolve("bad.yaml");
-    Files.writeString(
-        bad,
-        """
-        name: t
-        regions:
-          - {name: us-west-2, role: primary}
-          - {name: us-east-1, role: primry}
-        services: []
-        stores: []
-        objectives: {rpo: 5s, rto: 0s}
-        """);
+    Path bad = badFile(dir);
 
     CliRun valid = CliRun.of("validate", "--json", "../examples/lab.yaml");
     CliRun invalid = CliRun.of("validate", "--json", bad.toString());
