@@ -69,6 +69,24 @@ final class OrchestratorCommand implements Callable<Integer> {
               + " requests from anyone who can reach it.")
   @Nullable Path apiTokenFile;
 
+  @Option(
+      names = "--access-file",
+      paramLabel = "FILE",
+      description =
+          "The access list (mode 0600; lines of NAME ROLE sha256:HEX, as `lab up` writes to"
+              + " .lab/access/access-list): every request but GET /healthz then needs a listed"
+              + " caller's bearer token, a viewer's to read, an operator's to start or approve a"
+              + " plan.")
+  @Nullable Path accessFile;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "This orchestrator's own token (mode 0600), sent to the router's admin API and the"
+              + " observers when they require one.")
+  @Nullable Path tokenFile;
+
   @Override
   public Integer call() throws Exception {
     Map<String, Endpoint> obs = new LinkedHashMap<>();
@@ -81,10 +99,9 @@ final class OrchestratorCommand implements Callable<Integer> {
             routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
             router == null ? null : endpoint("--router", router),
             obs);
-    if (apiTokenFile != null) {
-      io.summit.dr.orchestrator.api.ApiToken.read("--api-token-file", apiTokenFile);
-      options = options.withApiTokenFile(apiTokenFile);
-    }
+    options = options.withApiTokenFile(apiTokenFile).withAccess(accessFile, tokenFile);
+    options.access(); // a bad file is refused now, naming its option
+    options.token();
     Topology topology = TopologyLoader.load(config);
     OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
     OrchestratorMain.run(options, topology, lab);

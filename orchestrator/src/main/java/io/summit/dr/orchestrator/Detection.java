@@ -1,5 +1,6 @@
 package io.summit.dr.orchestrator;
 
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.orchestrator.detection.DetectionEvent;
 import io.summit.dr.orchestrator.detection.HttpObserverSource;
 import io.summit.dr.orchestrator.detection.LocalObserver;
@@ -53,8 +54,10 @@ final class Detection {
     List<ObserverSource> sources = new ArrayList<>();
     RegionProber prober = new RegionProber(direct, timeout);
     sources.add(new LocalObserver(o.id(), o.location(), prober, clock));
+    BearerToken token = o.token().orElse(null);
     if (o.routerAdmin() != null) {
-      sources.add(new RouterViewSource("edge-router", o.routerAdmin(), regions, timeout, clock));
+      sources.add(
+          new RouterViewSource("edge-router", o.routerAdmin(), regions, timeout, clock, token));
     }
     // With an edge router the observers also probe the edge (the lab passes them its address), so
     // a partition between an observer's location and the edge raises an alert too.
@@ -71,7 +74,8 @@ final class Detection {
                         URI.create("http://" + address),
                         reported,
                         timeout,
-                        clock)));
+                        clock,
+                        token)));
     QuorumDetector detector =
         new QuorumDetector(
             regions,

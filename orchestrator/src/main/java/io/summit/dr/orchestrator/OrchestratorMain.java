@@ -1,7 +1,10 @@
 package io.summit.dr.orchestrator;
 
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.BearerToken;
+import io.summit.dr.access.Principal;
+import io.summit.dr.access.Role;
 import io.summit.dr.orchestrator.api.ApiServer;
-import io.summit.dr.orchestrator.api.ApiToken;
 import io.summit.dr.orchestrator.coordination.ControlStore;
 import io.summit.dr.orchestrator.coordination.LocalControlStore;
 import io.summit.dr.orchestrator.notify.Notifier;
@@ -50,7 +53,9 @@ public final class OrchestratorMain {
       String id,
       String location,
       List<String> deferTo,
-      @Nullable Path apiTokenFile) {
+      @Nullable Path apiTokenFile,
+      @Nullable Path accessFile,
+      @Nullable Path tokenFile) {
     public Options {
       observers = Map.copyOf(observers);
       etcd = List.copyOf(etcd);
@@ -80,6 +85,8 @@ public final class OrchestratorMain {
           id,
           location,
           deferTo,
+          null,
+          null,
           null);
     }
 
@@ -96,7 +103,52 @@ public final class OrchestratorMain {
           id,
           location,
           deferTo,
-          file);
+          file,
+          accessFile,
+          tokenFile);
+    }
+
+    /**
+     * The same options with the API requiring a token of the access list in {@code access}, and
+     * this orchestrator calling the router and the observers with the token in {@code token}.
+     */
+    public Options withAccess(@Nullable Path access, @Nullable Path token) {
+      return new Options(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          etcd,
+          id,
+          location,
+          deferTo,
+          apiTokenFile,
+          access,
+          token);
+    }
+
+    /**
+     * Who may call the API: the callers of {@code --access-file} and, under the name {@code
+     * api-token} with the operator role, the holder of {@code --api-token-file}; empty when neither
+     * was given (the API is then open to anyone who reaches it).
+     */
+    public java.util.Optional<AccessList> access() {
+      AccessList list = accessFile == null ? null : AccessList.read("--access-file", accessFile);
+      if (apiTokenFile != null) {
+        AccessList single =
+            AccessList.of(
+                new Principal("api-token", Role.OPERATOR),
+                BearerToken.read("--api-token-file", apiTokenFile));
+        list = list == null ? single : list.and(single);
+      }
+      return java.util.Optional.ofNullable(list);
+    }
+
+    /** The token this orchestrator sends to the router and the observers, if any. */
+    public java.util.Optional<BearerToken> token() {
+      return java.util.Optional.ofNullable(tokenFile).map(f -> BearerToken.read("--token-file", f));
     }
 
     /** A single orchestrator at the edge, its state in files of {@code stateDir}. */
@@ -166,7 +218,9 @@ public final class OrchestratorMain {
     public static Environment withEdgeRouter(Options o, Stores stores, Services services) {
       Endpoint admin = o.routerAdmin();
       return new Environment(
-          stores, services, admin == null ? null : new RouterControl(admin, o.router()));
+          stores,
+          services,
+          admin == null ? null : new RouterControl(admin, o.router(), o.token().orElse(null)));
     }
   }
 
@@ -183,6 +237,8 @@ public final class OrchestratorMain {
     String location = "edge";
     List<String> deferTo = new ArrayList<>();
     Path apiTokenFile = null;
+    Path accessFile = null;
+    Path tokenFile = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -193,7 +249,15 @@ public final class OrchestratorMain {
         case "--config" -> config = Path.of(value);
         case "--api-token-file" -> {
           apiTokenFile = Path.of(value);
-          ApiToken.read("--api-token-file", apiTokenFile); // refused now, not at the first request
+          BearerToken.read(flag, apiTokenFile); // refused now, not at the first request
+        }
+        case "--access-file" -> {
+          accessFile = Path.of(value);
+          AccessList.read(flag, accessFile);
+        }
+        case "--token-file" -> {
+          tokenFile = Path.of(value);
+          BearerToken.read(flag, tokenFile);
         }
         case "--state-dir" -> stateDir = Path.of(value);
         case "--listen" -> listen = endpoint(flag, value);
@@ -220,7 +284,7 @@ public final class OrchestratorMain {
                 flag
                     + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
                     + " --router, --observer, --etcd, --id, --location, --defer-to,"
-                    + " --api-token-file)");
+                    + " --api-token-file, --access-file, --token-file)");
       }
     }
     if (config == null || stateDir == null || listen == null) {
@@ -241,7 +305,9 @@ public final class OrchestratorMain {
         id,
         location,
         deferTo,
-        apiTokenFile);
+        apiTokenFile,
+        accessFile,
+        tokenFile);
   }
 
   private static Endpoint endpoint(String flag, String value) {
@@ -338,10 +404,16 @@ public final class OrchestratorMain {
 
   private static ApiServer listening(Options o, Orchestrator orchestrator) {
     ApiServer api = unauthenticated(o, orchestrator);
-    Path tokenFile = o.apiTokenFile();
-    return tokenFile == null
-        ? api
-        : api.requireBearer(ApiToken.read("--api-token-file", tokenFile));
+    java.util.Optional<AccessList> access = o.access();
+    if (access.isEmpty()) {
+      LOG.warn(
+          "orchestrator {}: no --access-file or --api-token-file: anyone who reaches {} may start"
+              + " a failover",
+          o.id(),
+          o.listen());
+      return api;
+    }
+    return api.require(access.get());
   }
 
   private static ApiServer unauthenticated(Options o, Orchestrator orchestrator) {

@@ -88,6 +88,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
             new InetSocketAddress(options.listen().host(), options.listen().port()),
             options.id(),
             this::leaderApi);
+    options.access().ifPresent(server::require);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.summit.dr.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreResult;
 import java.io.IOException;
@@ -25,11 +26,21 @@ public final class RouterControl implements WriteRouter {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final URI base;
   private final @Nullable URI proxy;
+  private final @Nullable BearerToken token;
 
   /**
    * @param proxy the router's own address, for {@link #writeThrough}; null when not known
    */
   public RouterControl(Endpoint admin, @Nullable Endpoint proxy) {
+    this(admin, proxy, null);
+  }
+
+  /**
+   * @param token sent to the router's admin API, when it requires one (an operator's: the writer
+   *     moves)
+   */
+  public RouterControl(Endpoint admin, @Nullable Endpoint proxy, @Nullable BearerToken token) {
+    this.token = token;
     this.base = URI.create("http://" + admin.host() + ":" + admin.port());
     this.proxy = proxy == null ? null : URI.create("http://" + proxy.host() + ":" + proxy.port());
   }
@@ -121,7 +132,7 @@ public final class RouterControl implements WriteRouter {
   }
 
   private String send(String method, String path, @Nullable String body) throws IOException {
-    HttpRequest request =
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(2))
             .header("Content-Type", "application/json")
@@ -129,8 +140,8 @@ public final class RouterControl implements WriteRouter {
                 method,
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .build();
+                    : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest request = (token == null ? b : token.sign(b)).build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {

@@ -1,5 +1,6 @@
 package io.summit.dr.router;
 
+import io.summit.dr.access.AccessList;
 import io.summit.dr.router.admin.AdminServer;
 import io.summit.dr.routing.RequestClassifier;
 import io.summit.dr.routing.RoutingTable;
@@ -12,6 +13,7 @@ import java.net.http.HttpClient;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,14 @@ public final class Router implements AutoCloseable {
    * @throws IllegalStateException if a port cannot be bound (nothing is left running)
    */
   public static Router start(RouterConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * A router whose admin API requires a token of {@code access} (see {@link AdminServer#POLICY});
+   * open when {@code access} is null.
+   */
+  public static Router start(RouterConfig config, @Nullable AccessList access) {
     RoutingTable table =
         new RoutingTable(
             config.regions(),
@@ -99,6 +109,9 @@ public final class Router implements AutoCloseable {
               config.region(),
               metrics::scrape,
               proxy::retire);
+      if (access != null) {
+        admin.require(access);
+      }
     } catch (IOException | RuntimeException e) {
       proxy.close();
       throw new IllegalStateException("admin: cannot bind " + config.admin() + ": " + e, e);

@@ -1,6 +1,7 @@
 package io.summit.dr.router;
 
 import io.netty.util.ResourceLeakDetector;
+import io.summit.dr.access.AccessList;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.topology.Service;
 import io.summit.dr.topology.Topology;
@@ -97,8 +98,19 @@ public final class RouterCommand implements Callable<Integer> {
       description = "Event-loop threads (0: twice the cores).")
   int ioThreads;
 
+  @Option(
+      names = "--access-file",
+      paramLabel = "FILE",
+      description =
+          "The access list (mode 0600, NAME ROLE sha256:HEX lines): the admin API then needs a"
+              + " listed caller's bearer token, a viewer's to read, an operator's to move the"
+              + " writer or drain, an admin's to register instances. Without it the admin API is"
+              + " open to anyone who reaches it.")
+  @Nullable Path accessFile;
+
   @Override
   public Integer call() throws InterruptedException {
+    AccessList access = accessFile == null ? null : AccessList.read("--access-file", accessFile);
     Topology topology = TopologyLoader.load(config);
     Role r = parseRole();
     checkRegion(topology, r);
@@ -117,7 +129,7 @@ public final class RouterCommand implements Callable<Integer> {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Router router = Router.start(routerConfig);
+    Router router = Router.start(routerConfig, access);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

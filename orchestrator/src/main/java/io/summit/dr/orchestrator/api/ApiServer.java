@@ -8,6 +8,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Problem;
+import io.summit.dr.access.Role;
 import io.summit.dr.orchestrator.Events;
 import io.summit.dr.orchestrator.Orchestrator;
 import io.summit.dr.orchestrator.PreCheckRefusedException;
@@ -43,9 +48,11 @@ import org.jspecify.annotations.Nullable;
  * GET  /metrics                      Prometheus
  * </pre>
  *
- * Bad requests get a 4xx with {"error": "field: what is wrong (expected: ...)"} and change nothing.
- * With {@link #requireBearer} (the orchestrator's {@code --api-token-file}), a POST without the
- * bearer token gets 401 and changes nothing. A plan request the pre-checks refuse (the same ones
+ * Bad requests get a 4xx RFC 9457 problem ({@code application/problem+json}: type, title, status,
+ * detail "field: what is wrong (expected: ...)", and the same text as "error") and change nothing.
+ * With {@link #require} (the orchestrator's {@code --access-file} or {@code --api-token-file}),
+ * every request but {@code GET /healthz} needs a bearer token of the role {@link #POLICY} names:
+ * 401 without, 403 with too low a role. A plan request the pre-checks refuse (the same ones
  * detection's automatic failover passes: the writer region declared failed by a quorum, the target
  * not, each replica's lag known fresh and within budget) gets a 409 with {"error", "reasons":
  * [...], "forcible"} and changes nothing; a failover with "force": true goes through, recorded as
@@ -64,7 +71,7 @@ public final class ApiServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final @Nullable HttpServer server;
-  private volatile @Nullable ApiToken bearer;
+  private volatile Guard guard = Guard.open();
 
   /**
    * @param regionsView per region: role, failed flag and each observer's view (from detection)
@@ -100,12 +107,19 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * From now on every request that changes something (any method but GET and HEAD: plans,
-   * approvals) must carry {@code Authorization: Bearer <token>}; one without it, or with another
-   * token, gets 401 and changes nothing. Reads stay open.
+   * The roles this API's requests need: {@code GET /healthz} none; every other read (status, plans,
+   * discovery, events, audit, metrics) a viewer's; starting a plan or approving one an operator's.
    */
-  public ApiServer requireBearer(ApiToken token) {
-    this.bearer = token;
+  public static final Policy POLICY = Policy.readsAndChanges(Role.OPERATOR);
+
+  /**
+   * From now on every request but {@code GET /healthz} must carry {@code Authorization: Bearer
+   * <token>} of a caller in {@code access} whose role {@link #POLICY} allows: without one it gets
+   * 401, with too low a role 403, and changes nothing. Plans and approvals are recorded under the
+   * caller's name.
+   */
+  public ApiServer require(AccessList access) {
+    this.guard = Guard.of(access, POLICY);
     return this;
   }
 
@@ -137,15 +151,11 @@ public final class ApiServer implements AutoCloseable {
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
       metrics.counter("summit_dr_api_requests", "method", method).increment();
-      ApiToken token = bearer;
-      if (token != null && !method.equals("GET") && !method.equals("HEAD")) {
-        String refused = token.refusal(x.getRequestHeaders().getFirst("Authorization"));
-        if (refused != null) {
-          metrics.counter("summit_dr_api_unauthorized").increment();
-          x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"summit-dr\"");
-          reply(x, 401, Map.of("error", refused));
-          return;
-        }
+      if (!guard.admit(x)) {
+        metrics
+            .counter("summit_dr_api_unauthorized", "status", String.valueOf(x.getResponseCode()))
+            .increment();
+        return;
       }
       try {
         route(x, method, path);
@@ -193,13 +203,13 @@ public final class ApiServer implements AutoCloseable {
         reply(x, 200, plan);
       }
     } else if (method.equals("POST") && path.equals("/v1/plans")) {
-      reply(x, 202, startPlan(body(x)));
+      reply(x, 202, startPlan(x, body(x)));
     } else if (method.equals("POST")
         && p.length == 4
         && p[1].equals("plans")
         && p[3].equals("approve")) {
       JsonNode b = body(x);
-      reply(x, 200, orchestrator.approve(p[2], b.path("by").asText("api")));
+      reply(x, 200, orchestrator.approve(p[2], who(x, b.path("by").asText(""))));
     } else if (method.equals("GET") && path.equals("/v1/endpoints")) {
       endpoints(x);
     } else if (method.equals("GET") && path.equals("/v1/events/recent")) {
@@ -236,7 +246,22 @@ public final class ApiServer implements AutoCloseable {
     return s;
   }
 
-  private PlanStatus startPlan(JsonNode b) {
+  /**
+   * The name a plan or approval is recorded under: the authenticated caller's, with the name the
+   * request claims after it when that differs ({@code lab-operator (for alice)}); the claimed name
+   * alone, or "api", when this API requires no token.
+   */
+  private static String who(HttpExchange x, String claimed) {
+    return Guard.caller(x)
+        .map(
+            p ->
+                claimed.isBlank() || claimed.equals(p.name())
+                    ? p.name()
+                    : p.name() + " (for " + claimed + ")")
+        .orElse(claimed.isBlank() ? "api" : claimed);
+  }
+
+  private PlanStatus startPlan(HttpExchange x, JsonNode b) {
     if (!b.isObject()) {
       throw new IllegalArgumentException(
           "body: " + b.getNodeType() + " (expected: a JSON object with kind and to)");
@@ -250,7 +275,7 @@ public final class ApiServer implements AutoCloseable {
               }
             });
     String kind = b.path("kind").asText("");
-    String who = b.path("requested_by").asText("api");
+    String who = who(x, b.path("requested_by").asText(""));
     JsonNode force = b.path("force");
     if (!force.isMissingNode() && !force.isBoolean()) {
       throw new IllegalArgumentException("force: " + force + " (expected: true or false)");
@@ -381,6 +406,12 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static void reply(HttpExchange x, int status, Object body) throws IOException {
+    if (status >= 400 && body instanceof Map<?, ?> m && m.get("error") instanceof String detail) {
+      Map<String, Object> extensions = new LinkedHashMap<>();
+      m.forEach((k, v) -> extensions.put(String.valueOf(k), v));
+      Problem.send(x, status, detail, extensions);
+      return;
+    }
     byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
     x.getResponseHeaders().set("Content-Type", "application/json");
     x.sendResponseHeaders(status, bytes.length);

@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Problem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -32,6 +35,7 @@ public final class ReplicaServer implements AutoCloseable {
   private final Supplier<Optional<String>> leaderApi;
   private final String self;
   private volatile @Nullable ApiServer api;
+  private volatile Guard guard = Guard.open();
   // The leadership gauge, served by every replica; the JVM's meters only while following (the
   // leader's API registry has its own, and a family may appear once per scrape).
   private final PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -56,6 +60,21 @@ public final class ReplicaServer implements AutoCloseable {
     OrchestratorMetrics.bindJvm(followerJvm);
   }
 
+  /**
+   * From now on every request but {@code GET /healthz} needs a token of {@code access} with the
+   * role {@link ApiServer#POLICY} names, on a follower too (its redirects, {@code /v1/replica},
+   * {@code /metrics}).
+   */
+  public ReplicaServer require(AccessList access) {
+    this.guard = Guard.of(access, ApiServer.POLICY);
+    return this;
+  }
+
+  /** The port this replica listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
   public void start() {
     server.start();
   }
@@ -73,6 +92,10 @@ public final class ReplicaServer implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     String path = x.getRequestURI().getPath();
     ApiServer leading = api;
+    if (!guard.admit(x)) {
+      x.close();
+      return;
+    }
     if (path.equals("/v1/replica")) {
       try (x) {
         reply(x, 200, role(leading != null));
@@ -142,6 +165,12 @@ public final class ReplicaServer implements AutoCloseable {
   }
 
   private static void reply(HttpExchange x, int status, Object body) throws IOException {
+    if (status >= 400 && body instanceof Map<?, ?> m && m.get("error") instanceof String detail) {
+      Map<String, Object> extensions = new LinkedHashMap<>();
+      m.forEach((k, v) -> extensions.put(String.valueOf(k), v));
+      Problem.send(x, status, detail, extensions);
+      return;
+    }
     byte[] bytes = JSON.writeValueAsBytes(body);
     x.getResponseHeaders().set("Content-Type", "application/json");
     x.sendResponseHeaders(status, bytes.length);

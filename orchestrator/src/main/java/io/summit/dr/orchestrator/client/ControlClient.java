@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.orchestrator.AuditLog;
 import io.summit.dr.orchestrator.Events;
 import io.summit.dr.orchestrator.discovery.Discovery;
@@ -80,8 +81,10 @@ public final class ControlClient implements AutoCloseable {
   private final Replicas replicas;
   private final Settings settings;
   private final HttpClient http;
+  private final @Nullable BearerToken token;
 
-  private ControlClient(List<URI> replicas, Settings settings) {
+  private ControlClient(List<URI> replicas, Settings settings, @Nullable BearerToken token) {
+    this.token = token;
     this.replicas = new Replicas(replicas);
     this.settings = settings;
     this.http =
@@ -94,11 +97,20 @@ public final class ControlClient implements AutoCloseable {
 
   /** A client of the orchestrator whose replicas answer at {@code replicas} (http://HOST:PORT). */
   public static ControlClient of(List<URI> replicas) {
-    return new ControlClient(replicas, Settings.defaults());
+    return new ControlClient(replicas, Settings.defaults(), null);
   }
 
   public static ControlClient of(List<URI> replicas, Settings settings) {
-    return new ControlClient(replicas, settings);
+    return new ControlClient(replicas, settings, null);
+  }
+
+  /**
+   * A client that sends {@code token} with every request, as an orchestrator that requires one
+   * expects (a viewer's reads; an operator's also starts and approves plans).
+   */
+  public static ControlClient of(
+      List<URI> replicas, Settings settings, @Nullable BearerToken token) {
+    return new ControlClient(replicas, settings, token);
   }
 
   /** The replicas, as given (each reduced to http://HOST:PORT, duplicates dropped). */
@@ -172,11 +184,11 @@ public final class ControlClient implements AutoCloseable {
     try {
       r =
           http.send(
-              HttpRequest.newBuilder(target)
-                  .timeout(settings.request())
-                  .header("Accept", "text/event-stream")
-                  .GET()
-                  .build(),
+              signed(
+                  HttpRequest.newBuilder(target)
+                      .timeout(settings.request())
+                      .header("Accept", "text/event-stream")
+                      .GET()),
               HttpResponse.BodyHandlers.ofLines());
     } catch (IOException e) {
       throw new ControlClientException(target + ": no event stream: " + describe(e), e);
@@ -334,15 +346,18 @@ public final class ControlClient implements AutoCloseable {
     return new NoReplicaReachableException.Attempt(Replicas.origin(target), what);
   }
 
-  private static HttpRequest request(
-      String method, URI target, byte @Nullable [] body, Duration timeout) {
+  private HttpRequest request(String method, URI target, byte @Nullable [] body, Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(timeout);
     if (body == null) {
-      return b.method(method, HttpRequest.BodyPublishers.noBody()).build();
+      return signed(b.method(method, HttpRequest.BodyPublishers.noBody()));
     }
-    return b.header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    return signed(
+        b.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  private HttpRequest signed(HttpRequest.Builder b) {
+    return (token == null ? b : token.sign(b)).build();
   }
 
   private static Answer checked(Answer a) {

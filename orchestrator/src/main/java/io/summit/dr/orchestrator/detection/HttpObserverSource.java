@@ -1,5 +1,6 @@
 package io.summit.dr.orchestrator.detection;
 
+import io.summit.dr.access.BearerToken;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -28,6 +29,7 @@ public final class HttpObserverSource implements ObserverSource {
   private final Duration timeout;
   private final Clock clock;
   private final HttpClient client;
+  private final @Nullable BearerToken token;
 
   /**
    * @param name the observer's name (the daemon calls itself {@code observer-REGION})
@@ -43,6 +45,21 @@ public final class HttpObserverSource implements ObserverSource {
       Collection<String> regions,
       Duration timeout,
       Clock clock) {
+    this(name, location, base, regions, timeout, clock, null);
+  }
+
+  /**
+   * @param token sent with every poll, when the observer requires one (a viewer's is enough)
+   */
+  public HttpObserverSource(
+      String name,
+      String location,
+      URI base,
+      Collection<String> regions,
+      Duration timeout,
+      Clock clock,
+      @Nullable BearerToken token) {
+    this.token = token;
     this.name = name;
     this.location = location;
     this.view = base.resolve("/v1/view");
@@ -70,7 +87,7 @@ public final class HttpObserverSource implements ObserverSource {
 
   @Override
   public ObserverView poll() {
-    String body = fetch(client, view, timeout, name);
+    String body = fetch(client, view, timeout, name, token);
     if (body != null) {
       try {
         return new ObserverView(
@@ -87,8 +104,10 @@ public final class HttpObserverSource implements ObserverSource {
   }
 
   /** The body of a 200 answer to GET {@code uri} within the timeout, or null. */
-  static @Nullable String fetch(HttpClient client, URI uri, Duration timeout, String who) {
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+  static @Nullable String fetch(
+      HttpClient client, URI uri, Duration timeout, String who, @Nullable BearerToken token) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    HttpRequest request = (token == null ? b : token.sign(b)).build();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {

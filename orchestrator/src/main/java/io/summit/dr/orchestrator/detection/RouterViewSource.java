@@ -1,6 +1,7 @@
 package io.summit.dr.orchestrator.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import java.lang.System.Logger.Level;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The edge router's own health view, read from its admin API ({@code GET /v1/routing}, see
@@ -31,6 +33,7 @@ public final class RouterViewSource implements ObserverSource {
   private final Duration timeout;
   private final Clock clock;
   private final HttpClient client;
+  private final @Nullable BearerToken token;
 
   /**
    * @param name the observer's name, for example {@code router}
@@ -40,6 +43,20 @@ public final class RouterViewSource implements ObserverSource {
    */
   public RouterViewSource(
       String name, Endpoint admin, Collection<String> regions, Duration timeout, Clock clock) {
+    this(name, admin, regions, timeout, clock, null);
+  }
+
+  /**
+   * @param token sent with every poll, when the router's admin API requires one (a viewer's)
+   */
+  public RouterViewSource(
+      String name,
+      Endpoint admin,
+      Collection<String> regions,
+      Duration timeout,
+      Clock clock,
+      @Nullable BearerToken token) {
+    this.token = token;
     this.name = name;
     this.routing = URI.create("http://" + admin + "/v1/routing");
     this.regions = List.copyOf(regions);
@@ -60,7 +77,7 @@ public final class RouterViewSource implements ObserverSource {
 
   @Override
   public ObserverView poll() {
-    String body = HttpObserverSource.fetch(client, routing, timeout, name);
+    String body = HttpObserverSource.fetch(client, routing, timeout, name, token);
     if (body != null) {
       try {
         return new ObserverView(name, location(), health(ViewJson.parse(body)), clock.instant());

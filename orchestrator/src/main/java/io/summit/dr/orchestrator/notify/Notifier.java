@@ -1,7 +1,7 @@
 package io.summit.dr.orchestrator.notify;
 
+import io.summit.dr.access.SecretFile;
 import io.summit.dr.orchestrator.Events;
-import io.summit.dr.orchestrator.api.SecretFile;
 import io.summit.dr.topology.Notifications;
 import io.summit.dr.topology.Receiver;
 import java.net.URI;

@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Problem;
+import io.summit.dr.access.Role;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.routing.Instance;
 import io.summit.dr.routing.RegionState;
@@ -86,6 +91,8 @@ public final class AdminServer implements AutoCloseable {
    * @param retired told about instances removed from a region (to close their connections)
    * @throws IOException if the address cannot be bound
    */
+  private volatile Guard guard = Guard.open();
+
   public AdminServer(
       InetSocketAddress address,
       RoutingTable table,
@@ -105,6 +112,28 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/", this::handle);
   }
 
+  /**
+   * The roles the admin API's requests need: reads ({@code /v1/routing}, {@code /metrics}) a
+   * viewer's; moving the writer and draining a region an operator's; registering a region's
+   * instances (which decides where traffic goes) an admin's.
+   */
+  public static final Policy POLICY =
+      (method, path) -> {
+        if (method.equals("GET") || method.equals("HEAD")) {
+          return path.equals("/healthz") ? null : Role.VIEWER;
+        }
+        return path.endsWith("/instances") ? Role.ADMIN : Role.OPERATOR;
+      };
+
+  /**
+   * From now on every request needs a bearer token of {@code access} with the role {@link #POLICY}
+   * names: 401 without one, 403 with too low a role, and nothing changes.
+   */
+  public AdminServer require(AccessList access) {
+    this.guard = Guard.of(access, POLICY);
+    return this;
+  }
+
   public void start() {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException("admin server: " + state.get() + " (expected: NEW)");
@@ -118,6 +147,9 @@ public final class AdminServer implements AutoCloseable {
 
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
+      if (!guard.admit(ex)) {
+        return;
+      }
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
       try {
@@ -316,9 +348,7 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private static void respondError(HttpExchange ex, int status, String message) throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("error", message);
-    respondJson(ex, status, body);
+    Problem.send(ex, status, message, java.util.Map.of());
   }
 
   private static void respond(HttpExchange ex, int status, String type, String body)

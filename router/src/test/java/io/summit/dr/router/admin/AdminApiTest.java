@@ -140,7 +140,8 @@ class AdminApiTest {
     HttpResponse<String> r = send(method, path, body == null ? "" : body);
 
     assertThat(r.statusCode()).isEqualTo(status);
-    assertThat(r.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(JSON.readTree(r.body()).get("status").asInt()).isEqualTo(status);
     assertThat(JSON.readTree(r.body()).get("error").asText()).contains(message);
     assertThat(routing().toString()).isEqualTo(before);
   }

@@ -1,4 +1,4 @@
-package io.summit.dr.orchestrator.api;
+package io.summit.dr.access;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +35,30 @@ public final class SecretFile {
    *     read by group or others, or does not hold one word of at least {@code minLength} characters
    */
   public static String read(String field, Path file, String what, int minLength) {
+    String text = readText(field, file, what).strip();
+    if (text.length() < minLength || text.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException(
+          field
+              + ": "
+              + file
+              + " holds "
+              + text.length()
+              + " characters (expected: "
+              + what
+              + " of at least "
+              + minLength
+              + " characters, no spaces)");
+    }
+    return text;
+  }
+
+  /**
+   * The whole content of an owner-only file.
+   *
+   * @throws IllegalArgumentException naming {@code field} and the file when it is missing or can be
+   *     read by group or others
+   */
+  public static String readText(String field, Path file, String what) {
     try {
       if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         throw new IllegalArgumentException(
@@ -50,21 +74,7 @@ public final class SecretFile {
                 + PosixFilePermissions.toString(mode)
                 + " (expected: readable by its owner only, chmod 600)");
       }
-      String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-      if (text.length() < minLength || text.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException(
-            field
-                + ": "
-                + file
-                + " holds "
-                + text.length()
-                + " characters (expected: "
-                + what
-                + " of at least "
-                + minLength
-                + " characters, no spaces)");
-      }
-      return text;
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalArgumentException(
           field + ": " + file + ": cannot read: " + e.getMessage(), e);

@@ -1,0 +1,268 @@
+package io.summit.dr.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.summit.dr.access.AccessDirectory;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.Principal;
+import io.summit.dr.access.Role;
+import io.summit.dr.orchestrator.api.ApiServer;
+import io.summit.dr.orchestrator.api.ReplicaServer;
+import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.StoreRole;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The orchestrator API with an access list ({@code --access-file}) and the AWS alarm hook's token
+ * ({@code --api-token-file}): every endpoint but {@code GET /healthz} is tried without a token,
+ * with a wrong one and with too low a role; nothing changes on a refusal, and the audit log names
+ * the authenticated caller.
+ */
+class ApiAccessTest {
+  private static final String HOOK_TOKEN = "0123456789abcdefghijklmnopqrstuv";
+  private static final List<String> READS =
+      List.of(
+          "/v1/status",
+          "/v1/plans",
+          "/v1/plans/none",
+          "/v1/endpoints",
+          "/v1/events/recent",
+          "/v1/events",
+          "/v1/audit",
+          "/metrics");
+  private static final List<String> CHANGES = List.of("/v1/plans", "/v1/plans/none/approve");
+
+  @TempDir Path state;
+  @TempDir Path secrets;
+  private final FakeStores stores = new FakeStores(Clock.systemUTC());
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Orchestrator orchestrator;
+  private ApiServer api;
+  private URI base;
+  private AccessDirectory creds;
+
+  @BeforeEach
+  void start() throws Exception {
+    Topology lab = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    for (String store : List.of("postgres", "redis")) {
+      stores.node(store, "us-west-2").role = StoreRole.PRIMARY;
+      stores.node(store, "us-east-1").role = StoreRole.REPLICA;
+    }
+    orchestrator = new Orchestrator(lab, stores, null, null, state, Clock.systemUTC());
+    orchestrator.resume();
+    creds =
+        AccessDirectory.create(
+            secrets.resolve("access"),
+            List.of(
+                new Principal("ann", Role.VIEWER),
+                new Principal("oscar", Role.OPERATOR),
+                new Principal("ada", Role.ADMIN)));
+    OrchestratorMain.Options options =
+        new OrchestratorMain.Options(
+                Path.of("x.yaml"), state, Endpoint.parse("127.0.0.1:1"), null, null, Map.of())
+            .withApiTokenFile(tokenFile(HOOK_TOKEN, "rw-------"))
+            .withAccess(creds.accessList(), null);
+    api =
+        new ApiServer(orchestrator, new InetSocketAddress("127.0.0.1", 0), Map::of)
+            .require(options.access().orElseThrow());
+    api.start();
+    base = URI.create("http://127.0.0.1:" + api.address().orElseThrow().getPort());
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+    orchestrator.close();
+  }
+
+  private Path tokenFile(String content, String mode) throws Exception {
+    Path file = Files.createTempFile(secrets, "token", "");
+    Files.writeString(file, content + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    return file;
+  }
+
+  private @Nullable String bearer(String name) {
+    return creds.token(name).authorization();
+  }
+
+  private HttpResponse<String> call(String method, String path, @Nullable String authorization)
+      throws Exception {
+    String body =
+        path.equals("/v1/plans")
+            ? "{\"kind\":\"failover\",\"to\":\"us-east-1\",\"force\":true,"
+                + "\"requested_by\":\"cloudwatch-alarm test\"}"
+            : "{}";
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(java.time.Duration.ofSeconds(5))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                method.equals("GET")
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyEndpointButHealthzRefusesAMissingOrWrongTokenWith401AndNothingChanges()
+      throws Exception {
+    String wrong = "Bearer " + HOOK_TOKEN.replace('0', 'x');
+    for (String path : READS) {
+      for (String auth : new String[] {null, wrong, "Basic dXNlcjpwYXNz"}) {
+        HttpResponse<String> r = call("GET", path, auth);
+        assertThat(r.statusCode()).as("GET " + path + " with " + auth).isEqualTo(401);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+        assertThat(r.headers().firstValue("WWW-Authenticate"))
+            .contains("Bearer realm=\"summit-dr\"");
+        assertThat(r.body()).contains("\"status\" : 401").doesNotContain(HOOK_TOKEN);
+      }
+    }
+    for (String path : CHANGES) {
+      assertThat(call("POST", path, null).body()).contains("Authorization: missing");
+      assertThat(call("POST", path, wrong).body()).contains("the bearer token is nobody's");
+      assertThat(call("POST", path, "Basic dXNlcjpwYXNz").body()).contains("not a bearer token");
+    }
+    assertThat(call("GET", "/healthz", null).statusCode()).isEqualTo(200);
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(orchestrator.audit().entries()).isEmpty();
+    assertThat(orchestrator.writerRegion()).isEqualTo("us-west-2");
+  }
+
+  @Test
+  void aViewerReadsEverythingAndIsRefusedEveryChangeWith403() throws Exception {
+    for (String path : READS) {
+      if (path.equals("/v1/events")) {
+        continue; // a stream: admitted, it would not end
+      }
+      int expected = path.equals("/v1/plans/none") ? 404 : 200;
+      assertThat(call("GET", path, bearer("ann")).statusCode()).as(path).isEqualTo(expected);
+    }
+    for (String path : CHANGES) {
+      HttpResponse<String> r = call("POST", path, bearer("ann"));
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      assertThat(r.body())
+          .contains("POST " + path + ": ann has role viewer (expected: operator or above)");
+      assertThat(r.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(h -> assertThat(h).contains("insufficient_scope"));
+    }
+    assertThat(orchestrator.plans().plans()).isEmpty();
+    assertThat(orchestrator.writerRegion()).isEqualTo("us-west-2");
+  }
+
+  @Test
+  void anOperatorStartsAPlanRecordedUnderItsAuthenticatedName() throws Exception {
+    HttpResponse<String> started = call("POST", "/v1/plans", bearer("oscar"));
+
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    assertThat(orchestrator.plans().plans())
+        .singleElement()
+        .satisfies(p -> assertThat(p.requestedBy()).isEqualTo("oscar (for cloudwatch-alarm test)"));
+    assertThat(orchestrator.audit().entries())
+        .first()
+        .satisfies(e -> assertThat(e.who()).isEqualTo("oscar (for cloudwatch-alarm test)"));
+  }
+
+  @Test
+  void theAlarmHooksTokenIsAnOperatorNamedApiToken() throws Exception {
+    HttpResponse<String> started = call("POST", "/v1/plans", "Bearer " + HOOK_TOKEN);
+
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    assertThat(orchestrator.plans().plans().get(0).requestedBy())
+        .isEqualTo("api-token (for cloudwatch-alarm test)");
+  }
+
+  @Test
+  void aFollowerReplicaRefusesBeforeItRedirects() throws Exception {
+    ReplicaServer follower =
+        new ReplicaServer(
+                new InetSocketAddress("127.0.0.1", 0), "b", () -> Optional.of("127.0.0.1:1"))
+            .require(AccessList.read("--access-file", creds.accessList()));
+    follower.start();
+    try {
+      URI at = URI.create("http://127.0.0.1:" + follower.port());
+      HttpRequest.Builder plan =
+          HttpRequest.newBuilder(at.resolve("/v1/plans"))
+              .POST(HttpRequest.BodyPublishers.ofString("{}"));
+      HttpResponse<String> anonymous =
+          http.send(plan.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> viewer =
+          http.send(
+              plan.copy().header("Authorization", bearer("ann")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> operator =
+          http.send(
+              plan.copy().header("Authorization", bearer("oscar")).build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(viewer.statusCode()).isEqualTo(403);
+      assertThat(operator.statusCode()).isEqualTo(307);
+      assertThat(operator.headers().firstValue("Location")).contains("http://127.0.0.1:1/v1/plans");
+    } finally {
+      follower.close();
+    }
+  }
+
+  @Test
+  void aTokenFileOthersCanReadOrThatHoldsTooLittleIsRefusedNamingTheFlag() throws Exception {
+    Path open = tokenFile(HOOK_TOKEN, "rw-r--r--");
+
+    assertThatThrownBy(
+            () ->
+                OrchestratorMain.parse(
+                    new String[] {
+                      "--config",
+                      "x.yaml",
+                      "--state-dir",
+                      "s",
+                      "--listen",
+                      "127.0.0.1:8080",
+                      "--api-token-file",
+                      open.toString()
+                    }))
+        .hasMessageStartingWith("--api-token-file: " + open + " has mode rw-r--r--");
+    assertThatThrownBy(
+            () ->
+                OrchestratorMain.parse(
+                    new String[] {
+                      "--config",
+                      "x.yaml",
+                      "--state-dir",
+                      "s",
+                      "--listen",
+                      "127.0.0.1:8080",
+                      "--access-file",
+                      open.toString()
+                    }))
+        .hasMessageStartingWith("--access-file: " + open + " has mode rw-r--r--");
+    assertThatThrownBy(
+            () ->
+                OrchestratorMain.parse(
+                    new String[] {"--config", "x.yaml", "--state-dir", "s", "--listen", "h:0"}))
+        .hasMessageStartingWith("--listen: ");
+  }
+}
