@@ -135,18 +135,16 @@ public final class AccessList {
   /** Why {@code authorization} names nobody, for a 401's detail; null when it names someone. */
   public @Nullable String refusal(@Nullable String authorization) {
     if (authorization == null || authorization.isBlank()) {
-      return "Authorization: missing (expected: Bearer <token>, a token from the access list "
-          + source
-          + ")";
+      return "Authorization: missing (expected: Bearer <token>, a token this server's access list"
+          + " names)";
     }
     if (bearer(authorization) == null) {
       return "Authorization: not a bearer token (expected: Bearer <token>)";
     }
     return authenticate(authorization).isPresent()
         ? null
-        : "Authorization: the bearer token is nobody's (expected: a token from the access list "
-            + source
-            + ")";
+        : "Authorization: the bearer token is nobody's (expected: a token this server's access list"
+            + " names)";
   }
 
   /** Where the list came from (file names), for messages. */

@@ -1,5 +1,7 @@
 package io.summit.dr.agent;
 
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.AccessOptions;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.neo4j.Neo4jAdapter;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +49,7 @@ public final class AgentMain {
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(1);
   private static final String FLAGS =
       "--config, --region, --etcd, --listen, --store, --lease-ttl, --renew-interval,"
-          + " --fence-budget, --check-interval";
+          + " --fence-budget, --check-interval, --access-file";
 
   /** The parsed command line. */
   public record Options(
@@ -55,7 +58,8 @@ public final class AgentMain {
       List<URI> etcd,
       Endpoint listen,
       Map<String, Endpoint> stores,
-      Map<String, Duration> timings) {
+      Map<String, Duration> timings,
+      Optional<AccessList> access) {
     public Options {
       etcd = List.copyOf(etcd);
       stores = Map.copyOf(stores);
@@ -100,6 +104,8 @@ public final class AgentMain {
    * refused).
    */
   public static Options parse(String[] args, boolean storesFlagged) {
+    AccessOptions split = AccessOptions.split(List.of(args));
+    args = split.rest().toArray(String[]::new);
     Path config = null;
     String region = null;
     List<URI> etcd = null;
@@ -138,7 +144,7 @@ public final class AgentMain {
       throw new IllegalArgumentException(
           String.join(", ", missing) + ": required (expected: a value)");
     }
-    return new Options(config, region, etcd, listen, stores, timings);
+    return new Options(config, region, etcd, listen, stores, timings, split.access());
   }
 
   /** The agent's configuration: the topology's name and region, the timings given or defaults. */
@@ -191,6 +197,7 @@ public final class AgentMain {
         new RegionAgent(config, etcd, stores, System::nanoTime, Clock.systemUTC(), scheduler);
     AgentServer server =
         new AgentServer(agent, new InetSocketAddress(o.listen().host(), o.listen().port()));
+    o.access().ifPresent(server::require);
     server.start();
     agent.start();
     LOG.info(

@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Role;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -36,6 +40,7 @@ public final class AgentServer implements AutoCloseable {
 
   private final RegionAgent agent;
   private final HttpServer server;
+  private volatile Guard guard = Guard.open();
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,6 +54,15 @@ public final class AgentServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     register();
+  }
+
+  /**
+   * From now on every request but {@code GET /healthz} needs a viewer's token (or above) of {@code
+   * access}: 401 without one.
+   */
+  public AgentServer require(AccessList access) {
+    this.guard = Guard.of(access, Policy.readsAndChanges(Role.ADMIN));
+    return this;
   }
 
   public void start() {
@@ -126,6 +140,9 @@ public final class AgentServer implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     try (x) {
+      if (!guard.admit(x)) {
+        return;
+      }
       String path = x.getRequestURI().getPath();
       if (!x.getRequestMethod().equals("GET")) {
         reply(x, 405, "text/plain", "method: " + x.getRequestMethod() + " (expected: GET)\n");

@@ -1,6 +1,8 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.orchestrator.client.ControlApiException;
 import io.summit.dr.orchestrator.client.ControlClient;
@@ -35,10 +37,28 @@ final class OrchestratorOptions {
               + " found among them.")
   @Nullable String url;
 
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "The bearer token (a file of mode 0600) sent to the orchestrator: a viewer's to read, an"
+              + " operator's to start or approve a plan. Default with --dir: the lab's"
+              + " access/lab-operator.token, when the lab has one.")
+  @Nullable Path tokenFile;
+
   /** A client of the replicas named by {@code --url} or recorded in the lab; close it after use. */
   ControlClient client() {
     return ControlClient.of(
-        replicas(), new ControlClient.Settings(Duration.ofSeconds(2), Duration.ofSeconds(30)));
+        replicas(),
+        new ControlClient.Settings(Duration.ofSeconds(2), Duration.ofSeconds(30)),
+        token());
+  }
+
+  private @Nullable BearerToken token() {
+    if (tokenFile != null) {
+      return BearerToken.read("--token-file", tokenFile);
+    }
+    return url != null ? null : LabAccess.token(dir, LabAccess.OPERATOR);
   }
 
   /**
@@ -46,6 +66,14 @@ final class OrchestratorOptions {
    * orchestrator's message (it names the field); no replica answering asks whether the lab is up.
    */
   static RuntimeException translated(ControlClientException e) {
+    if (e instanceof ControlApiException api && (api.status() == 401 || api.status() == 403)) {
+      return new IllegalArgumentException(
+          api.error()
+              + (api.status() == 401
+                  ? " (give --token-file FILE, or --dir of a lab that has access/)"
+                  : " (give --token-file of a caller with that role)"),
+          e);
+    }
     if (e instanceof ControlApiException api && api.refused()) {
       return new IllegalArgumentException(api.error(), e);
     }

@@ -2,6 +2,7 @@ package io.summit.dr.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.drill.canary.Canary;
 import io.summit.dr.drill.canary.Outcome;
 import io.summit.dr.drill.canary.RegisterWorkload;
@@ -13,6 +14,7 @@ import io.summit.dr.drill.history.History;
 import io.summit.dr.drill.history.HistoryFile;
 import io.summit.dr.drill.history.Op;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabLayout;
 import io.summit.dr.lab.residency.ResidencyCheck;
@@ -314,7 +316,11 @@ public final class Drill {
     this.progress = progress;
     this.topology = lab.topology();
     this.layout = lab.layout();
-    this.api = ControlClient.of(orchestratorReplicas(lab, layout));
+    this.api =
+        ControlClient.of(
+            orchestratorReplicas(lab, layout),
+            ControlClient.Settings.defaults(),
+            LabAccess.token(lab.dir(), LabAccess.DRILL));
     this.home = topology.primary().name();
     if (topology.services().isEmpty() || !topology.lab().edgeRouter()) {
       throw new IllegalArgumentException(
@@ -757,11 +763,12 @@ public final class Drill {
 
   private String get(String url) throws IOException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+    BearerToken token = LabAccess.token(lab.dir(), LabAccess.DRILL);
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-              HttpResponse.BodyHandlers.ofString());
+              (token == null ? b : token.sign(b)).build(), HttpResponse.BodyHandlers.ofString());
       return r.body();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -1281,7 +1288,9 @@ public final class Drill {
     URI edge = URI.create("http://" + layout.edgeRouter());
     clients.put("edge", () -> edge);
     for (String region : layout.regions()) {
-      clients.put(region, new RegionInstances(layout.cluster(region)));
+      clients.put(
+          region,
+          new RegionInstances(layout.cluster(region), LabAccess.token(lab.dir(), LabAccess.DRILL)));
     }
     return new RegisterWorkload.Settings(
         runId,

@@ -2,6 +2,7 @@ package io.summit.dr.drill;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import java.io.IOException;
 import java.net.URI;
@@ -30,8 +31,11 @@ final class RegionInstances implements Supplier<@Nullable URI> {
   private long lookedAt = Long.MIN_VALUE / 2;
   private int next;
 
-  RegionInstances(Endpoint cluster) {
+  private final @Nullable BearerToken token;
+
+  RegionInstances(Endpoint cluster, @Nullable BearerToken token) {
     this.cluster = URI.create("http://" + cluster + "/v1/cluster");
+    this.token = token;
   }
 
   @Override
@@ -44,11 +48,15 @@ final class RegionInstances implements Supplier<@Nullable URI> {
     return ready.isEmpty() ? null : ready.get(next++ % ready.size());
   }
 
+  private HttpRequest signed(HttpRequest.Builder b) {
+    return (token == null ? b : token.sign(b)).build();
+  }
+
   private List<URI> lookUp() {
     try {
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(cluster).timeout(Duration.ofMillis(500)).build(),
+              signed(HttpRequest.newBuilder(cluster).timeout(Duration.ofMillis(500))),
               HttpResponse.BodyHandlers.ofString());
       List<URI> out = new ArrayList<>();
       for (JsonNode i : JSON.readTree(r.body()).path("instances")) {

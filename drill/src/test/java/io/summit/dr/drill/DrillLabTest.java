@@ -87,7 +87,15 @@ class DrillLabTest {
     HttpResponse<String> r =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(5))
+                    .header(
+                        "Authorization",
+                        java.util.Objects.requireNonNull(
+                                io.summit.dr.lab.LabAccess.token(
+                                    lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
+                            .authorization())
+                    .build(),
                 HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }

@@ -440,7 +440,7 @@ public final class Lab {
     LabState s = requireState();
     LabLayout layout = layout();
     layout.index(region);
-    WanClient wan = new WanClient(layout.wanAdmin());
+    WanClient wan = wan(layout);
     List<LabComponent> killed =
         s.components().stream().filter(c -> c.region().equals(region)).toList();
     // Every process of the region, found before anything happens (listing descendants walks
@@ -472,7 +472,7 @@ public final class Lab {
       throw new IllegalArgumentException(
           "LOCATION_B: '" + b + "' is LOCATION_A too (expected: two different locations)");
     }
-    new WanClient(layout.wanAdmin()).cut(a, b);
+    wan(layout).cut(a, b);
     return record(Fault.link("partition " + a + " " + b, clock.instant()));
   }
 
@@ -480,13 +480,13 @@ public final class Lab {
   public Fault isolate(String location) {
     LabLayout layout = layout();
     layout.locationIndex("LOCATION", location);
-    new WanClient(layout.wanAdmin()).isolate(location);
+    wan(layout).isolate(location);
     return record(Fault.link("isolate " + location, clock.instant()));
   }
 
   /** Restores every link at its configured latency. */
   public Fault heal() {
-    new WanClient(layout().wanAdmin()).heal();
+    wan(layout()).heal();
     return record(Fault.link("heal", clock.instant()));
   }
 
@@ -498,7 +498,7 @@ public final class Lab {
       throw new IllegalArgumentException(
           "LOCATION_B: '" + b + "' is LOCATION_A too (expected: two different locations)");
     }
-    new WanClient(layout.wanAdmin()).latency(a, b, latency);
+    wan(layout).latency(a, b, latency);
   }
 
   /** SIGKILL to one component. */
@@ -716,7 +716,9 @@ public final class Lab {
         boolean healthy =
             alive
                 && (c.kind().equals("wan")
-                    ? new WanClient(new Endpoint(c.host(), c.port())).isUp()
+                    ? new WanClient(
+                            new Endpoint(c.host(), c.port()), LabAccess.token(dir, LabAccess.ADMIN))
+                        .isUp()
                     : isHealthy(c));
         out.add(
             new ComponentStatus(
@@ -757,7 +759,7 @@ public final class Lab {
       java.util.Set.of("postgres", "redis", "neo4j", LabObjects.KIND);
 
   /** An orchestrator replica: its role as it answers on {@code /v1/replica}. */
-  private static ComponentStatus replicaStatus(LabComponent c, boolean alive) {
+  private ComponentStatus replicaStatus(LabComponent c, boolean alive) {
     return electedStatus(c, alive ? replicaRole(c) : "down");
   }
 
@@ -776,17 +778,23 @@ public final class Lab {
         null);
   }
 
+  /** The WAN daemon's admin API, with the lab's admin token when the lab has credentials. */
+  WanClient wan(LabLayout at) {
+    return new WanClient(at.wanAdmin(), LabAccess.token(dir, LabAccess.ADMIN));
+  }
+
   /** {@code leader}, {@code follower}, or {@code unreachable}. */
-  static String replicaRole(LabComponent c) {
+  String replicaRole(LabComponent c) {
     try {
+      java.net.http.HttpRequest.Builder b =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://" + c.host() + ":" + c.port() + "/v1/replica"))
+              .timeout(Duration.ofSeconds(1));
+      io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ADMIN);
       java.net.http.HttpResponse<String> r =
           java.net.http.HttpClient.newHttpClient()
               .send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(
-                              "http://" + c.host() + ":" + c.port() + "/v1/replica"))
-                      .timeout(Duration.ofSeconds(1))
-                      .build(),
+                  (token == null ? b : token.sign(b)).build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString());
       java.util.regex.Matcher m =
           java.util.regex.Pattern.compile("\"role\"\\s*:\\s*\"(\\w+)\"").matcher(r.body());

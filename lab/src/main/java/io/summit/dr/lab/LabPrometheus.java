@@ -46,6 +46,10 @@ public final class LabPrometheus {
           "objects-replicator",
           "etcd");
 
+  /** The kinds whose {@code /metrics} needs a token when the lab has credentials. */
+  private static final List<String> GUARDED =
+      List.of("orchestrator", "router", "observer", "agent", "cluster", "wan");
+
   private LabPrometheus() {}
 
   /**
@@ -68,7 +72,8 @@ public final class LabPrometheus {
     Path config = dir.resolve("prometheus.yml");
     try {
       Files.createDirectories(dir.resolve("data"));
-      Files.writeString(config, config(state, rules));
+      Files.writeString(
+          config, config(state, rules, LabAccess.tokenFile(lab.dir(), LabAccess.PROMETHEUS)));
     } catch (IOException e) {
       throw new LabException("prometheus: cannot write " + config + ": " + e.getMessage(), e);
     }
@@ -115,6 +120,23 @@ public final class LabPrometheus {
    * one job for the service instances, discovered from every cluster.
    */
   static String config(LabState state, @org.jspecify.annotations.Nullable Path rules) {
+    return config(state, rules, null);
+  }
+
+  /**
+   * @param token the bearer token file every scrape (and the clusters' service discovery) sends,
+   *     when the lab's daemons require one
+   */
+  static String config(
+      LabState state,
+      @org.jspecify.annotations.Nullable Path rules,
+      @org.jspecify.annotations.Nullable Path token) {
+    String authorization =
+        token == null
+            ? ""
+            : "    authorization: {type: Bearer, credentials_file: '"
+                + token.toAbsolutePath()
+                + "'}\n";
     Map<String, List<LabComponent>> byKind = new LinkedHashMap<>();
     for (LabComponent c : state.components()) {
       if (SCRAPED.contains(c.kind())) {
@@ -133,6 +155,9 @@ public final class LabPrometheus {
     byKind.forEach(
         (kind, components) -> {
           y.append("  - job_name: summit-").append(kind).append('\n');
+          if (GUARDED.contains(kind)) {
+            y.append(authorization);
+          }
           y.append("    static_configs:\n");
           for (LabComponent c : components) {
             y.append("      - targets: ['")
@@ -158,6 +183,9 @@ public final class LabPrometheus {
             .append(c.port())
             .append("/v1/prometheus-targets'\n");
         y.append("        refresh_interval: 5s\n");
+        if (!authorization.isEmpty()) {
+          y.append("    ").append(authorization);
+        }
       }
     }
     return y.toString();

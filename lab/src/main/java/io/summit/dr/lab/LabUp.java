@@ -1,5 +1,6 @@
 package io.summit.dr.lab;
 
+import io.summit.dr.access.AccessOptions;
 import io.summit.dr.lab.process.Binaries;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.lab.process.Neo4jServer;
@@ -88,6 +89,13 @@ final class LabUp {
             .toList();
     List<WanSpec.Route> routes = routes(stores);
     checkPortsFree(stores, routes);
+    io.summit.dr.access.AccessDirectory access = LabAccess.create(lab.dir());
+    progress.accept(
+        "  access: every control API needs a token; read with "
+            + access.tokenFile(LabAccess.VIEWER)
+            + ", act with "
+            + access.tokenFile(LabAccess.OPERATOR)
+            + " (docs/access.md)");
     Path wanSpec = writeWanSpec(routes);
     // The WAN daemon carries every cross-location byte, etcd's heartbeats included: starved, it
     // stalls the network itself (an etcd leader then loses its quorum and leases stall).
@@ -99,7 +107,7 @@ final class LabUp {
             Lab.javaCommand(
                 classPath,
                 Lab.wanMain().getName(),
-                List.of("--spec", wanSpec.toString()),
+                wanArguments(lab, wanSpec),
                 List.of("-Xmx512m", "-Xmn256m")));
     step(
         "wan",
@@ -394,17 +402,21 @@ final class LabUp {
    * Starts the WAN daemon as its own process (with {@code command}, or one from this process's
    * class path when null) and waits for its admin API.
    */
+  private static List<String> wanArguments(Lab lab, Path spec) {
+    List<String> args = new ArrayList<>(List.of("--spec", spec.toString()));
+    args.addAll(AccessOptions.arguments(LabAccess.accessList(lab.dir()), null));
+    return args;
+  }
+
   static long startWan(Lab lab, Path spec, LabLayout layout, @Nullable List<String> command) {
     long pid =
         OsProcesses.spawnDetached(
             command != null
                 ? command
                 : Lab.javaCommand(
-                    lab.daemonClassPath(),
-                    Lab.wanMain().getName(),
-                    List.of("--spec", spec.toString())),
+                    lab.daemonClassPath(), Lab.wanMain().getName(), wanArguments(lab, spec)),
             lab.dir().resolve("wan.log"));
-    WanClient client = new WanClient(layout.wanAdmin());
+    WanClient client = lab.wan(layout);
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!client.isUp()) {
       if (!OsProcesses.isAlive(pid)) {

@@ -37,7 +37,9 @@ class LabPrometheusTest {
                 c("objects-replicator-us-east-1", "objects-replicator", "us-east-1", 26118)));
     Path rules = Path.of("../deploy/prometheus/rules.yml").toAbsolutePath().normalize();
 
-    String config = LabPrometheus.config(state, rules);
+    Path token = Files.writeString(dir.resolve("prometheus.token"), "0123456789abcdefghij\n");
+
+    String config = LabPrometheus.config(state, rules, token);
 
     assertThat(config)
         .contains(
@@ -55,6 +57,9 @@ class LabPrometheusTest {
             "'127.0.0.1:26118'",
             "url: 'http://127.0.0.1:26140/v1/prometheus-targets'")
         .doesNotContain("26001");
+    // the six guarded kinds' jobs and the clusters' service discovery send the token; etcd, the
+    // objects replicator and the service instances are not asked
+    assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(8);
     Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
     Process p =
         new ProcessBuilder("promtool", "check", "config", file.toString())

@@ -146,6 +146,15 @@ public final class OrchestratorMain {
       return java.util.Optional.ofNullable(list);
     }
 
+    /**
+     * What the API requires of whom: with {@code --access-file}, {@link ApiServer#POLICY} (a
+     * viewer's token to read); with only {@code --api-token-file}, {@link ApiServer#CHANGES_ONLY}
+     * (reads open, as before access lists).
+     */
+    public io.summit.dr.access.Policy policy() {
+      return accessFile == null ? ApiServer.CHANGES_ONLY : ApiServer.POLICY;
+    }
+
     /** The token this orchestrator sends to the router and the observers, if any. */
     public java.util.Optional<BearerToken> token() {
       return java.util.Optional.ofNullable(tokenFile).map(f -> BearerToken.read("--token-file", f));
@@ -413,7 +422,7 @@ public final class OrchestratorMain {
           o.listen());
       return api;
     }
-    return api.require(access.get());
+    return api.require(access.get(), o.policy());
   }
 
   private static ApiServer unauthenticated(Options o, Orchestrator orchestrator) {

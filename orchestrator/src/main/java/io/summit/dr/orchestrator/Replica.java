@@ -88,7 +88,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
             new InetSocketAddress(options.listen().host(), options.listen().port()),
             options.id(),
             this::leaderApi);
-    options.access().ifPresent(server::require);
+    options.access().ifPresent(a -> server.require(a, options.policy()));
   }
 
   /**

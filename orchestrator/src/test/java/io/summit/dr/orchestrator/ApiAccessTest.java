@@ -196,6 +196,20 @@ class ApiAccessTest {
   }
 
   @Test
+  void withOnlyTheAlarmHooksTokenReadsStayOpenAndAPlanNeedsTheToken() throws Exception {
+    OrchestratorMain.Options hookOnly =
+        new OrchestratorMain.Options(
+                Path.of("x.yaml"), state, Endpoint.parse("127.0.0.1:1"), null, null, Map.of())
+            .withApiTokenFile(tokenFile(HOOK_TOKEN, "rw-------"));
+    api.require(hookOnly.access().orElseThrow(), hookOnly.policy());
+
+    assertThat(call("GET", "/v1/status", null).statusCode()).isEqualTo(200);
+    assertThat(call("POST", "/v1/plans", null).statusCode()).isEqualTo(401);
+    assertThat(call("POST", "/v1/plans", bearer("oscar")).statusCode()).isEqualTo(401);
+    assertThat(call("POST", "/v1/plans", "Bearer " + HOOK_TOKEN).statusCode()).isEqualTo(202);
+  }
+
+  @Test
   void aFollowerReplicaRefusesBeforeItRedirects() throws Exception {
     ReplicaServer follower =
         new ReplicaServer(

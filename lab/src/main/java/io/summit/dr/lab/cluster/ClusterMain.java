@@ -1,5 +1,6 @@
 package io.summit.dr.lab.cluster;
 
+import io.summit.dr.access.AccessOptions;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.TopologyLoader;
 import io.summit.dr.workload.Flags;
@@ -27,18 +28,36 @@ import org.jspecify.annotations.Nullable;
 public final class ClusterMain {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterMain.class);
 
+  /** The token file each instance reads discovery with (a viewer's). */
+  public static final String SERVICE_TOKEN_FILE = "--service-token-file";
+
   private ClusterMain() {}
 
   public static void main(String[] args) throws Exception {
     ClusterConfig config;
+    AccessOptions access;
+    java.nio.file.Path instanceToken = null;
     try {
-      config = parse(args);
+      access = AccessOptions.split(List.of(args));
+      List<String> rest = new java.util.ArrayList<>(access.rest());
+      int at = rest.indexOf(SERVICE_TOKEN_FILE);
+      if (at >= 0) {
+        if (at + 1 >= rest.size()) {
+          throw new IllegalArgumentException(SERVICE_TOKEN_FILE + ": missing value");
+        }
+        instanceToken = java.nio.file.Path.of(rest.get(at + 1));
+        io.summit.dr.access.BearerToken.read(SERVICE_TOKEN_FILE, instanceToken);
+        rest.subList(at, at + 2).clear();
+      }
+      config = parse(rest.toArray(String[]::new));
     } catch (IllegalArgumentException e) {
       System.err.println("cluster: " + e.getMessage());
       System.exit(2);
       return;
     }
-    RegionCluster cluster = new RegionCluster(config, Clock.systemUTC());
+    RegionCluster cluster =
+        new RegionCluster(config, Clock.systemUTC())
+            .secure(access.access().orElse(null), access.token().orElse(null), instanceToken);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.BearerToken;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Role;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.replication.Endpoint;
@@ -110,6 +116,9 @@ public final class RegionCluster implements AutoCloseable {
   private long lastRegisterNanos;
   private List<String> registered = List.of();
   private boolean started;
+  private volatile Guard guard = Guard.open();
+  private volatile @Nullable BearerToken token;
+  private volatile @Nullable Path instanceToken;
   private volatile ObjectNode view = JSON.createObjectNode();
   private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
 
@@ -130,6 +139,19 @@ public final class RegionCluster implements AutoCloseable {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     Files.createDirectories(config.logDir());
+  }
+
+  /**
+   * Secures this cluster before {@link #start}: its API then needs a token of {@code access} (a
+   * viewer's to read, an operator's to scale), it registers instances with the router under {@code
+   * token}, and each instance it starts reads discovery with the token in {@code instanceToken}.
+   */
+  public RegionCluster secure(
+      @Nullable AccessList access, @Nullable BearerToken token, @Nullable Path instanceToken) {
+    this.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.OPERATOR));
+    this.token = token;
+    this.instanceToken = instanceToken;
+    return this;
   }
 
   public void start() {
@@ -253,7 +275,9 @@ public final class RegionCluster implements AutoCloseable {
       // renewal deadline in a test drill (its primaries fenced, the failover's verify refused).
       command.add(SETSID.toString());
     }
-    command.addAll(Lab.javaCommand(WorkloadMain.class.getName(), o.arguments()));
+    List<String> arguments = new ArrayList<>(o.arguments());
+    arguments.addAll(AccessOptions.arguments(null, instanceToken));
+    command.addAll(Lab.javaCommand(WorkloadMain.class.getName(), arguments));
     try {
       Process p =
           new ProcessBuilder(command)
@@ -364,13 +388,14 @@ public final class RegionCluster implements AutoCloseable {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode list = body.putArray("instances");
     addresses.forEach(list::add);
-    HttpRequest r =
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(
                 URI.create("http://" + admin + "/v1/regions/" + config.region() + "/instances"))
             .timeout(Duration.ofSeconds(1))
             .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()))
-            .build();
+            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()));
+    BearerToken t = token;
+    HttpRequest r = (t == null ? b : t.sign(b)).build();
     try {
       HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
       if (answer.statusCode() == 200) {
@@ -450,6 +475,9 @@ public final class RegionCluster implements AutoCloseable {
 
   private void handle(HttpExchange x) throws IOException {
     try (x) {
+      if (!guard.admit(x)) {
+        return;
+      }
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
       if (path.equals("/metrics")) {

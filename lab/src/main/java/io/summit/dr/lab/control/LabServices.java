@@ -2,7 +2,9 @@ package io.summit.dr.lab.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.orchestrator.Services;
 import java.io.IOException;
@@ -62,7 +64,7 @@ public final class LabServices implements Services {
 
   private JsonNode send(LabComponent c, String method, String path, @Nullable String body)
       throws IOException {
-    HttpRequest request =
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://" + c.host() + ":" + c.port() + path))
             .timeout(Duration.ofSeconds(2))
             .header("Content-Type", "application/json")
@@ -70,8 +72,10 @@ public final class LabServices implements Services {
                 method,
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .build();
+                    : HttpRequest.BodyPublishers.ofString(body));
+    // The orchestrator's token (an operator's: it scales), when the lab has credentials.
+    BearerToken token = LabAccess.token(lab.dir(), LabAccess.ORCHESTRATOR);
+    HttpRequest request = (token == null ? b : token.sign(b)).build();
     try {
       HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() / 100 != 2) {

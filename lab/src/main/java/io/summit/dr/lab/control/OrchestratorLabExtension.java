@@ -1,6 +1,8 @@
 package io.summit.dr.lab.control;
 
+import io.summit.dr.access.AccessOptions;
 import io.summit.dr.agent.AgentMain;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
 import io.summit.dr.orchestrator.detection.ObserverDaemon;
@@ -26,19 +28,26 @@ public final class OrchestratorLabExtension implements LabExtension {
   public List<Daemon> daemons(Topology topology, LabLayout layout, Path labDir, Path config) {
     List<Daemon> out = new ArrayList<>();
     boolean router = topology.lab().edgeRouter() && !topology.services().isEmpty();
+    List<String> secured = AccessOptions.arguments(LabAccess.accessList(labDir), null);
     for (String location : observerLocations(layout)) {
-      out.add(observer(topology, layout, location, router));
+      out.add(withArguments(observer(topology, layout, location, router), secured));
     }
     if (router) {
-      out.add(edgeRouter(topology, layout, config));
+      out.add(withArguments(edgeRouter(topology, layout, config), secured));
     }
     for (String region : layout.regions()) {
-      out.add(agent(topology, layout, region, config));
+      out.add(withArguments(agent(topology, layout, region, config), secured));
     }
     for (String location : replicaLocations(topology, layout)) {
       out.add(replica(topology, layout, labDir, config, location, router));
     }
     return out;
+  }
+
+  private static Daemon withArguments(Daemon d, List<String> more) {
+    List<String> args = new ArrayList<>(d.arguments());
+    args.addAll(more);
+    return new Daemon(d.kind(), d.region(), d.mainClass(), args, d.address(), d.healthPath());
   }
 
   /**
@@ -100,6 +109,9 @@ public final class OrchestratorLabExtension implements LabExtension {
       args.addAll(List.of("--router-admin", layout.edgeRouterAdmin().toString()));
       args.addAll(List.of("--router", layout.edgeRouter().toString()));
     }
+    args.addAll(
+        AccessOptions.arguments(
+            LabAccess.accessList(labDir), LabAccess.tokenFile(labDir, LabAccess.ORCHESTRATOR)));
     return new Daemon(
         "orchestrator",
         location,
@@ -162,7 +174,7 @@ public final class OrchestratorLabExtension implements LabExtension {
             "--io-threads",
             "2"),
         layout.edgeRouterAdmin(),
-        "/v1/routing");
+        "/healthz");
   }
 
   /**
@@ -208,6 +220,6 @@ public final class OrchestratorLabExtension implements LabExtension {
         ObserverDaemon.class.getName(),
         ObserverDaemon.arguments(config),
         at,
-        "/v1/view");
+        "/healthz");
   }
 }

@@ -1,5 +1,7 @@
 package io.summit.dr.lab.control;
 
+import io.summit.dr.access.AccessOptions;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
 import io.summit.dr.lab.cluster.ClusterMain;
@@ -50,6 +52,14 @@ public final class ServiceLabExtension implements LabExtension {
               labDir.resolve(region),
               router,
               wanRoutes(topology, layout, region));
+      args = new ArrayList<>(args);
+      args.addAll(
+          AccessOptions.arguments(
+              LabAccess.accessList(labDir), LabAccess.tokenFile(labDir, LabAccess.CLUSTER)));
+      Path serviceToken = LabAccess.tokenFile(labDir, LabAccess.SERVICE);
+      if (serviceToken != null) {
+        args.addAll(List.of(ClusterMain.SERVICE_TOKEN_FILE, serviceToken.toString()));
+      }
       out.add(
           new Daemon(
               "cluster",

@@ -1,5 +1,6 @@
 package io.summit.dr.lab.wan;
 
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.replication.Endpoint;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Drives a running {@link WanDaemon} through its admin API. */
 public final class WanClient {
@@ -15,8 +17,18 @@ public final class WanClient {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final URI base;
 
+  private final @Nullable BearerToken token;
+
   public WanClient(Endpoint admin) {
+    this(admin, null);
+  }
+
+  /**
+   * @param token sent with every request, when the daemon requires one (an admin's: links change)
+   */
+  public WanClient(Endpoint admin, @Nullable BearerToken token) {
     this.base = URI.create("http://" + admin.host() + ":" + admin.port());
+    this.token = token;
   }
 
   public String links() {
@@ -53,11 +65,11 @@ public final class WanClient {
   }
 
   private String send(String method, String path) {
-    HttpRequest request =
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(5))
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .build();
+            .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest request = (token == null ? b : token.sign(b)).build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {

@@ -5,6 +5,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Role;
 import io.summit.dr.router.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lab's WAN: one {@link LinkState} per pair of locations, every route of a {@link WanSpec} over
@@ -52,6 +58,8 @@ public final class WanDaemon implements AutoCloseable {
   // by-source routes look their clients up in /proc, which blocks: one thread, off the event loops
   private final ExecutorService locating =
       Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("wan-locate").factory());
+
+  private volatile Guard guard = Guard.open();
 
   private WanDaemon(WanSpec spec) throws IOException {
     this.spec = spec;
@@ -92,18 +100,36 @@ public final class WanDaemon implements AutoCloseable {
 
   /** Binds every route and the admin API. */
   public static WanDaemon start(WanSpec spec) throws IOException {
+    return start(spec, null);
+  }
+
+  /**
+   * A daemon whose admin API needs a token of {@code access} (a viewer's to read, an admin's to
+   * change a link); open when {@code access} is null.
+   */
+  public static WanDaemon start(WanSpec spec, @Nullable AccessList access) throws IOException {
     WanDaemon daemon = new WanDaemon(spec);
+    daemon.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.ADMIN));
     daemon.admin.start();
     return daemon;
   }
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 2 || !args[0].equals("--spec")) {
-      System.err.println("usage: WanDaemon --spec FILE");
+    AccessOptions access;
+    try {
+      access = AccessOptions.split(List.of(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println("wan: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    List<String> rest = access.rest();
+    if (rest.size() != 2 || !rest.get(0).equals("--spec")) {
+      System.err.println("usage: WanDaemon --spec FILE [--access-file FILE]");
       System.exit(2);
     }
-    WanSpec spec = JSON.readValue(Path.of(args[1]).toFile(), WanSpec.class);
-    WanDaemon daemon = start(spec);
+    WanSpec spec = JSON.readValue(Path.of(rest.get(1)).toFile(), WanSpec.class);
+    WanDaemon daemon = start(spec, access.access().orElse(null));
     LOG.info(
         "wan: "
             + daemon.routes.size()
@@ -188,6 +214,9 @@ public final class WanDaemon implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      if (!guard.admit(exchange)) {
+        return;
+      }
       URI uri = exchange.getRequestURI();
       String[] parts = uri.getPath().replaceAll("^/+|/+$", "").split("/");
       String method = exchange.getRequestMethod();

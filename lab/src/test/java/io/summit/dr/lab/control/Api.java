@@ -16,11 +16,12 @@ final class Api {
   record Reply(int status, JsonNode body) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  // Followers redirect (307) to the leader; the client follows, body and method kept.
+  // Followers redirect (307) to the leader; send() follows, body, method and token kept (the JDK
+  // client drops Authorization on a redirect to another origin, and the leader has another port).
   private final HttpClient http =
       HttpClient.newBuilder()
           .connectTimeout(Duration.ofSeconds(2))
-          .followRedirects(HttpClient.Redirect.NORMAL)
+          .followRedirects(HttpClient.Redirect.NEVER)
           .build();
   private final Lab lab;
 
@@ -71,9 +72,14 @@ final class Api {
   private Reply send(
       URI base, String method, String path, @org.jspecify.annotations.Nullable String body)
       throws IOException, InterruptedException {
+    io.summit.dr.access.BearerToken token =
+        io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.OPERATOR);
+    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+    if (token != null) {
+      token.sign(b);
+    }
     HttpRequest r =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
+        b.timeout(Duration.ofSeconds(30))
             .method(
                 method,
                 body == null
@@ -81,6 +87,13 @@ final class Api {
                     : HttpRequest.BodyPublishers.ofString(body))
             .build();
     HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
+    for (int hops = 0; hops < 3 && response.statusCode() == 307; hops++) {
+      URI to = base.resolve(response.headers().firstValue("Location").orElseThrow());
+      response =
+          http.send(
+              HttpRequest.newBuilder(r, (name, value) -> true).uri(to).build(),
+              HttpResponse.BodyHandlers.ofString());
+    }
     return new Reply(response.statusCode(), JSON.readTree(response.body()));
   }
 

@@ -140,7 +140,15 @@ class OrchestratorDetectionTest {
     try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
       String body =
           http.send(
-                  java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                  java.net.http.HttpRequest.newBuilder(uri)
+                      .timeout(Duration.ofSeconds(2))
+                      .header(
+                          "Authorization",
+                          java.util.Objects.requireNonNull(
+                                  io.summit.dr.lab.LabAccess.token(
+                                      lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
+                              .authorization())
+                      .build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString())
               .body();
       return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);

@@ -51,6 +51,68 @@ class OrchestratorLabTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/v1/status").status() == 200);
   }
 
+  @Test
+  @Order(0)
+  void everyControlDaemonOfTheLabRefusesACallerWithoutATokenAndAnswersAViewer() throws Exception {
+    Map<String, String> reads =
+        Map.of(
+            "orchestrator", "/v1/replica",
+            "router", "/v1/routing",
+            "observer", "/v1/view",
+            "agent", "/v1/agent",
+            "cluster", "/v1/cluster",
+            "wan", "/v1/links");
+    String viewer =
+        java.util.Objects.requireNonNull(
+                io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
+            .authorization();
+    Set<String> seen = new HashSet<>();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      for (io.summit.dr.lab.LabComponent c : lab.requireState().components()) {
+        String path = reads.get(c.kind());
+        if (path == null) {
+          continue;
+        }
+        seen.add(c.kind());
+        java.net.URI at = java.net.URI.create("http://" + c.host() + ":" + c.port());
+        java.net.http.HttpRequest.Builder read =
+            java.net.http.HttpRequest.newBuilder(at.resolve(path)).timeout(Duration.ofSeconds(5));
+        assertThat(
+                http.send(read.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode())
+            .as(c.name() + " " + path + " without a token")
+            .isEqualTo(401);
+        assertThat(
+                http.send(
+                        read.copy().header("Authorization", viewer).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode())
+            .as(c.name() + " " + path + " as lab-viewer")
+            .isEqualTo(200);
+        if (!c.kind().equals("wan")) {
+          assertThat(
+                  http.send(
+                          java.net.http.HttpRequest.newBuilder(at.resolve("/healthz")).build(),
+                          java.net.http.HttpResponse.BodyHandlers.discarding())
+                      .statusCode())
+              .as(c.name() + " /healthz without a token")
+              .isEqualTo(200);
+        }
+      }
+    }
+    assertThat(seen).containsAll(reads.keySet());
+    java.nio.file.Path access = io.summit.dr.lab.LabAccess.directory(lab.dir());
+    assertThat(java.nio.file.Files.getPosixFilePermissions(access))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    try (var files = java.nio.file.Files.list(access)) {
+      for (java.nio.file.Path f : files.toList()) {
+        assertThat(java.nio.file.Files.getPosixFilePermissions(f))
+            .as(f.toString())
+            .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
+    }
+  }
+
   @AfterAll
   void down() {
     if (lab != null) {

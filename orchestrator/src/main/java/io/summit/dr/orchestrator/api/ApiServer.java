@@ -119,7 +119,19 @@ public final class ApiServer implements AutoCloseable {
    * caller's name.
    */
   public ApiServer require(AccessList access) {
-    this.guard = Guard.of(access, POLICY);
+    return require(access, POLICY);
+  }
+
+  /**
+   * The policy of an orchestrator given only the AWS alarm hook's {@code --api-token-file}: reads
+   * open (the deployments that use it distribute no viewer tokens), changes an operator's.
+   */
+  public static final Policy CHANGES_ONLY =
+      (method, path) -> method.equals("GET") || method.equals("HEAD") ? null : Role.OPERATOR;
+
+  /** {@link #require(AccessList)} under another policy. */
+  public ApiServer require(AccessList access, Policy policy) {
+    this.guard = Guard.of(access, policy);
     return this;
   }
 

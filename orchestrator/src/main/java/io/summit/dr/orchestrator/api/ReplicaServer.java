@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -66,7 +67,12 @@ public final class ReplicaServer implements AutoCloseable {
    * {@code /metrics}).
    */
   public ReplicaServer require(AccessList access) {
-    this.guard = Guard.of(access, ApiServer.POLICY);
+    return require(access, ApiServer.POLICY);
+  }
+
+  /** {@link #require(AccessList)} under another policy ({@link ApiServer#CHANGES_ONLY}). */
+  public ReplicaServer require(AccessList access, Policy policy) {
+    this.guard = Guard.of(access, policy);
     return this;
   }
 

@@ -2,6 +2,11 @@ package io.summit.dr.orchestrator.detection;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Role;
 import io.summit.dr.topology.Durations;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,6 +66,7 @@ public final class ObserverDaemon implements AutoCloseable {
   private final Map<String, Integer> inARow = new java.util.HashMap<>();
   private final ObserverMetrics metrics = new ObserverMetrics();
   private volatile @Nullable HttpServer server;
+  private volatile Guard guard = Guard.open();
   private volatile @Nullable ScheduledFuture<?> task;
 
   public ObserverDaemon(
@@ -176,7 +182,29 @@ public final class ObserverDaemon implements AutoCloseable {
     return counts;
   }
 
+  /**
+   * From now on every request but {@code GET /healthz} needs a viewer's token (or above) of {@code
+   * access}: 401 without one.
+   */
+  public ObserverDaemon require(AccessList access) {
+    this.guard = Guard.of(access, Policy.readsAndChanges(Role.ADMIN));
+    return this;
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
+    if (!guard.admit(exchange)) {
+      exchange.close();
+      return;
+    }
+    if (exchange.getRequestURI().getPath().equals("/healthz")) {
+      try (exchange) {
+        byte[] ok = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, ok.length);
+        exchange.getResponseBody().write(ok);
+      }
+      return;
+    }
     if (exchange.getRequestURI().getPath().equals("/metrics")) {
       metrics.serve(exchange, view);
       return;
@@ -191,7 +219,7 @@ public final class ObserverDaemon implements AutoCloseable {
               : "{\"error\":\""
                   + exchange.getRequestMethod()
                   + " "
-                  + "not served (expected: GET /v1/view or /metrics)\"}";
+                  + "not served (expected: GET /v1/view, /healthz or /metrics)\"}";
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(status, bytes.length);
@@ -204,8 +232,10 @@ public final class ObserverDaemon implements AutoCloseable {
   /** Runs a daemon until the process is stopped; exit status 2 on bad arguments. */
   public static void main(String[] args) throws InterruptedException {
     ObserverDaemonConfig config;
+    AccessOptions access;
     try {
-      config = ObserverDaemonConfig.parse(List.of(args));
+      access = AccessOptions.split(List.of(args));
+      config = ObserverDaemonConfig.parse(access.rest());
     } catch (IllegalArgumentException e) {
       System.err.println("observer: " + e.getMessage());
       System.exit(2);
@@ -213,6 +243,7 @@ public final class ObserverDaemon implements AutoCloseable {
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     ObserverDaemon daemon = new ObserverDaemon(config, Clock.systemUTC(), scheduler);
+    access.access().ifPresent(daemon::require);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

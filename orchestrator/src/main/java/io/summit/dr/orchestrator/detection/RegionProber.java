@@ -150,7 +150,7 @@ public final class RegionProber implements AutoCloseable {
       socket.setSoTimeout(millis);
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("GET /v1/routing HTTP/1.1\r\nHost: " + address.host() + "\r\nConnection: close\r\n\r\n")
+          ("GET /healthz HTTP/1.1\r\nHost: " + address.host() + "\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return readLine(socket.getInputStream()).startsWith("HTTP/1.");

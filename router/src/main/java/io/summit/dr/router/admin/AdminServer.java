@@ -165,7 +165,10 @@ public final class AdminServer implements AutoCloseable {
 
   private void route(HttpExchange ex, String method, String path) throws IOException {
     List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
-    if (path.equals("/metrics")) {
+    if (path.equals("/healthz")) {
+      allow(method, "GET");
+      respond(ex, 200, "application/json", "{\"status\":\"ok\"}");
+    } else if (path.equals("/metrics")) {
       allow(method, "GET");
       respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
     } else if (path.equals("/v1/routing")) {
@@ -192,7 +195,7 @@ public final class AdminServer implements AutoCloseable {
         404,
         "path: '"
             + path
-            + "' (expected: /v1/routing, /v1/writer, /v1/regions/{region}/drain|undrain|instances,"
+            + "' (expected: /healthz, /v1/routing, /v1/writer, /v1/regions/{region}/drain|undrain|instances,"
             + " /metrics)");
   }
 

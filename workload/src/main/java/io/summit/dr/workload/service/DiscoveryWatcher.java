@@ -1,6 +1,7 @@
 package io.summit.dr.workload.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.BearerToken;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,6 +59,7 @@ final class DiscoveryWatcher implements AutoCloseable {
   private final AtomicReference<URI> current;
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile @Nullable Thread poller;
+  private final @Nullable BearerToken token;
 
   /**
    * @param replicas every orchestrator replica's API (http://HOST:PORT); the first is asked first
@@ -66,6 +68,18 @@ final class DiscoveryWatcher implements AutoCloseable {
    *     {@link #refresh})
    */
   DiscoveryWatcher(List<URI> replicas, LongSupplier known, Consumer<Endpoints> listener) {
+    this(replicas, known, listener, null);
+  }
+
+  /**
+   * @param token sent with every request, when the orchestrator requires one (a viewer's)
+   */
+  DiscoveryWatcher(
+      List<URI> replicas,
+      LongSupplier known,
+      Consumer<Endpoints> listener,
+      @Nullable BearerToken token) {
+    this.token = token;
     if (replicas.isEmpty()) {
       throw new IllegalArgumentException(
           "--discovery: empty (expected: at least one orchestrator API, http://HOST:PORT)");
@@ -130,6 +144,11 @@ final class DiscoveryWatcher implements AutoCloseable {
    * Asks the current replica once; true when it answered with a version at or above the one held
    * (applied when above), false when the watcher moved on to another replica.
    */
+  private HttpRequest signed(HttpRequest.Builder b) {
+    BearerToken t = token;
+    return (t == null ? b : t.sign(b)).build();
+  }
+
   private boolean askOnce(long version, Duration wait) throws InterruptedException {
     URI target = current.get();
     String query = version < 0 ? "" : "?version=" + version + "&wait=" + wait.toSeconds() + "s";
@@ -137,9 +156,9 @@ final class DiscoveryWatcher implements AutoCloseable {
     try {
       r =
           http.send(
-              HttpRequest.newBuilder(target.resolve("/v1/endpoints" + query))
-                  .timeout(wait.plusSeconds(2))
-                  .build(),
+              signed(
+                  HttpRequest.newBuilder(target.resolve("/v1/endpoints" + query))
+                      .timeout(wait.plusSeconds(2))),
               HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return moveOn(target, e.toString());

@@ -1,5 +1,6 @@
 package io.summit.dr.workload.service;
 
+import io.summit.dr.access.AccessOptions;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
@@ -75,8 +76,10 @@ public final class WorkloadMain {
   public static void main(String[] args) throws Exception {
     Options o;
     Topology topology;
+    AccessOptions access;
     try {
-      o = parse(args);
+      access = AccessOptions.split(List.of(args));
+      o = parse(access.rest().toArray(String[]::new));
       topology = TopologyLoader.load(o.config());
     } catch (IllegalArgumentException e) {
       System.err.println("workload: " + e.getMessage());
@@ -90,7 +93,8 @@ public final class WorkloadMain {
             o.name(),
             new InetSocketAddress(o.listen().host(), o.listen().port()),
             o.discovery(),
-            e -> o.via().getOrDefault(e, e));
+            e -> o.via().getOrDefault(e, e),
+            access.token().orElse(null));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
@@ -120,6 +121,21 @@ public final class WorkloadService implements AutoCloseable {
       List<URI> orchestrators,
       UnaryOperator<Endpoint> route)
       throws IOException {
+    this(topology, region, name, listen, orchestrators, route, null);
+  }
+
+  /**
+   * @param token sent to the orchestrator's discovery, when it requires one (a viewer's)
+   */
+  public WorkloadService(
+      Topology topology,
+      String region,
+      String name,
+      InetSocketAddress listen,
+      List<URI> orchestrators,
+      UnaryOperator<Endpoint> route,
+      @Nullable BearerToken token)
+      throws IOException {
     if (!topology.regions().stream().anyMatch(r -> r.name().equals(region))) {
       throw new IllegalArgumentException("--region: '" + region + "' is not in the topology");
     }
@@ -128,7 +144,7 @@ public final class WorkloadService implements AutoCloseable {
     this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
     this.residency = topology.residency();
     this.registers = new RegisterStore(store);
-    this.discovery = new DiscoveryWatcher(orchestrators, store::version, store::apply);
+    this.discovery = new DiscoveryWatcher(orchestrators, store::version, store::apply, token);
     this.server = HttpServer.create(listen, 256);
     server.setExecutor(executor);
     server.createContext("/", this::handle);

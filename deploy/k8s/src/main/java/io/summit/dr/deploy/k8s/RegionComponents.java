@@ -89,7 +89,7 @@ final class RegionComponents {
         "summit-dr",
         args,
         Map.of("admin", ROUTER_ADMIN_PORT, "http", ROUTER_PORT),
-        "/v1/routing",
+        "/healthz",
         "admin",
         2,
         false,

@@ -1,0 +1,67 @@
+package io.summit.dr.access;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The two options every control daemon takes, {@code --access-file FILE} (who may call it) and
+ * {@code --token-file FILE} (its own token for the servers it calls), taken out of a command line
+ * before the daemon reads the rest. Both files are read at once, so a bad one stops the daemon
+ * before it listens, naming the option.
+ *
+ * @param access who may call the daemon; empty: its API is open
+ * @param token what the daemon sends to the control APIs it calls; empty: nothing
+ * @param rest the other arguments, in order
+ */
+public record AccessOptions(
+    Optional<AccessList> access, Optional<BearerToken> token, List<String> rest) {
+  public static final String ACCESS_FILE = "--access-file";
+  public static final String TOKEN_FILE = "--token-file";
+
+  public AccessOptions {
+    rest = List.copyOf(rest);
+  }
+
+  /**
+   * Splits {@code args}.
+   *
+   * @throws IllegalArgumentException naming the option when its value is missing or its file bad
+   */
+  public static AccessOptions split(List<String> args) {
+    AccessList access = null;
+    BearerToken token = null;
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals(ACCESS_FILE) || a.equals(TOKEN_FILE)) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException(a + ": missing value (expected: a file)");
+        }
+        Path file = Path.of(args.get(++i));
+        if (a.equals(ACCESS_FILE)) {
+          access = AccessList.read(a, file);
+        } else {
+          token = BearerToken.read(a, file);
+        }
+      } else {
+        rest.add(a);
+      }
+    }
+    return new AccessOptions(Optional.ofNullable(access), Optional.ofNullable(token), rest);
+  }
+
+  /** The arguments that pass {@code access} and {@code token} to a daemon (either may be null). */
+  public static List<String> arguments(@Nullable Path access, @Nullable Path token) {
+    List<String> out = new ArrayList<>();
+    if (access != null) {
+      out.addAll(List.of(ACCESS_FILE, access.toString()));
+    }
+    if (token != null) {
+      out.addAll(List.of(TOKEN_FILE, token.toString()));
+    }
+    return out;
+  }
+}
