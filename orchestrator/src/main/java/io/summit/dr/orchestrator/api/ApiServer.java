@@ -46,6 +46,7 @@ import org.jspecify.annotations.Nullable;
  * GET  /v1/events/recent             the last 1000 events as JSON
  * GET  /v1/audit                     who asked for what, when, with what result
  * GET  /metrics                      Prometheus
+ * GET  /  (or /dashboard)            the live dashboard (a page that asks this API with a token)
  * </pre>
  *
  * Bad requests get a 4xx RFC 9457 problem ({@code application/problem+json}: type, title, status,
@@ -106,11 +107,18 @@ public final class ApiServer implements AutoCloseable {
     this.orchestratorMetrics = new OrchestratorMetrics(metrics, orchestrator, regionsView);
   }
 
+  /** Where the dashboard page is served (it holds no data: it asks the API with the token). */
+  public static final Set<String> DASHBOARD_PATHS = Set.of("/", "/dashboard");
+
   /**
    * The roles this API's requests need: {@code GET /healthz} none; every other read (status, plans,
    * discovery, events, audit, metrics) a viewer's; starting a plan or approving one an operator's.
    */
-  public static final Policy POLICY = Policy.readsAndChanges(Role.OPERATOR);
+  public static final Policy POLICY =
+      (method, path) ->
+          DASHBOARD_PATHS.contains(path) && method.equals("GET")
+              ? null
+              : Policy.readsAndChanges(Role.OPERATOR).required(method, path);
 
   /**
    * From now on every request but {@code GET /healthz} must carry {@code Authorization: Bearer
@@ -200,6 +208,8 @@ public final class ApiServer implements AutoCloseable {
     String[] p = path.replaceAll("^/+|/+$", "").split("/");
     if (method.equals("GET") && path.equals("/healthz")) {
       reply(x, 200, Map.of("status", "ok"));
+    } else if (method.equals("GET") && DASHBOARD_PATHS.contains(path)) {
+      dashboard(x);
     } else if (method.equals("GET") && path.equals("/v1/status")) {
       reply(x, 200, status());
     } else if (method.equals("GET") && path.equals("/v1/plans")) {
@@ -246,6 +256,25 @@ public final class ApiServer implements AutoCloseable {
                   + path
                   + ": no such resource (expected: see GET /v1/status, /v1/plans, /v1/endpoints, /v1/events, /v1/audit, /metrics)"));
     }
+  }
+
+  private static void dashboard(HttpExchange x) throws IOException {
+    byte[] page;
+    try (java.io.InputStream in = ApiServer.class.getResourceAsStream("dashboard.html")) {
+      if (in == null) {
+        throw new IOException("dashboard.html is missing from the jar");
+      }
+      page = in.readAllBytes();
+    }
+    x.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+    x.getResponseHeaders().set("Cache-Control", "no-store");
+    x.getResponseHeaders()
+        .set(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
+                + " frame-ancestors 'none'");
+    x.sendResponseHeaders(200, page.length);
+    x.getResponseBody().write(page);
   }
 
   private Map<String, Object> status() {
