@@ -195,7 +195,11 @@ class EtcdLabTest {
   private com.fasterxml.jackson.databind.JsonNode links() {
     try {
       return new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(new io.summit.dr.lab.wan.WanClient(lab.layout().wanAdmin()).links());
+          .readTree(
+              new io.summit.dr.lab.wan.WanClient(
+                      lab.layout().wanAdmin(),
+                      io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.ADMIN))
+                  .links());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
