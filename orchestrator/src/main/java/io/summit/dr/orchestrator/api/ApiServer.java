@@ -24,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -47,6 +48,7 @@ import org.jspecify.annotations.Nullable;
  * GET  /v1/audit                     who asked for what, when, with what result
  * GET  /metrics                      Prometheus
  * GET  /  (or /dashboard)            the live dashboard (a page that asks this API with a token)
+ * GET  /v1/openapi.yaml (or .json)   this API's OpenAPI 3.1 description (the committed openapi.yaml)
  * </pre>
  *
  * Bad requests get a 4xx RFC 9457 problem ({@code application/problem+json}: type, title, status,
@@ -73,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final @Nullable HttpServer server;
   private volatile Guard guard = Guard.open();
+  private final List<Route> routes;
 
   /**
    * @param regionsView per region: role, failed flag and each observer's view (from detection)
@@ -100,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
     this.orchestrator = orchestrator;
     this.regionsView = regionsView;
     this.server = server;
+    this.routes = routes();
     if (server != null) {
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.createContext("/", this::handle);
@@ -110,13 +114,17 @@ public final class ApiServer implements AutoCloseable {
   /** Where the dashboard page is served (it holds no data: it asks the API with the token). */
   public static final Set<String> DASHBOARD_PATHS = Set.of("/", "/dashboard");
 
+  /** What anyone may read without a token: the dashboard page and the API's description. */
+  private static final Set<String> OPEN_PATHS =
+      Set.of("/", "/dashboard", "/v1/openapi.yaml", "/v1/openapi.json");
+
   /**
    * The roles this API's requests need: {@code GET /healthz} none; every other read (status, plans,
    * discovery, events, audit, metrics) a viewer's; starting a plan or approving one an operator's.
    */
   public static final Policy POLICY =
       (method, path) ->
-          DASHBOARD_PATHS.contains(path) && method.equals("GET")
+          OPEN_PATHS.contains(path) && method.equals("GET")
               ? null
               : Policy.readsAndChanges(Role.OPERATOR).required(method, path);
 
@@ -204,58 +212,176 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private void route(HttpExchange x, String method, String path) throws IOException {
-    String[] p = path.replaceAll("^/+|/+$", "").split("/");
-    if (method.equals("GET") && path.equals("/healthz")) {
-      reply(x, 200, Map.of("status", "ok"));
-    } else if (method.equals("GET") && DASHBOARD_PATHS.contains(path)) {
-      dashboard(x);
-    } else if (method.equals("GET") && path.equals("/v1/status")) {
-      reply(x, 200, status());
-    } else if (method.equals("GET") && path.equals("/v1/plans")) {
-      reply(x, 200, Map.of("plans", orchestrator.plans().plans()));
-    } else if (method.equals("GET") && p.length == 3 && p[0].equals("v1") && p[1].equals("plans")) {
-      PlanStatus plan = orchestrator.plans().plan(p[2]).orElse(null);
-      if (plan == null) {
-        reply(
-            x,
-            404,
-            Map.of("error", "plan: '" + p[2] + "' not found (expected: an id from GET /v1/plans)"));
-      } else {
-        reply(x, 200, plan);
+  /** One operation's handler: the exchange and the path's {@code {id}} segment, if any. */
+  @FunctionalInterface
+  private interface Handler {
+    void handle(HttpExchange x, @Nullable String id) throws IOException;
+  }
+
+  /** One operation: a method and a path template whose {@code {id}} matches one segment. */
+  private record Route(String method, String template, Handler handler) {
+    @Nullable String match(String m, String path) {
+      if (!method.equals(m)) {
+        return null;
       }
-    } else if (method.equals("POST") && path.equals("/v1/plans")) {
-      reply(x, 202, startPlan(x, body(x)));
-    } else if (method.equals("POST")
-        && p.length == 4
-        && p[1].equals("plans")
-        && p[3].equals("approve")) {
-      JsonNode b = body(x);
-      reply(x, 200, orchestrator.approve(p[2], who(x, b.path("by").asText(""))));
-    } else if (method.equals("GET") && path.equals("/v1/endpoints")) {
-      endpoints(x);
-    } else if (method.equals("GET") && path.equals("/v1/events/recent")) {
-      reply(x, 200, Map.of("events", orchestrator.events().recent()));
-    } else if (method.equals("GET") && path.equals("/v1/events")) {
-      stream(x);
-    } else if (method.equals("GET") && path.equals("/v1/audit")) {
-      reply(x, 200, Map.of("entries", orchestrator.audit().entries()));
-    } else if (method.equals("GET") && path.equals("/metrics")) {
-      byte[] bytes = scrape().getBytes(StandardCharsets.UTF_8);
-      x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-      x.sendResponseHeaders(200, bytes.length);
-      x.getResponseBody().write(bytes);
-    } else {
+      String[] want = template.split("/", -1);
+      String[] got = path.split("/", -1);
+      if (want.length != got.length) {
+        return null;
+      }
+      String id = "";
+      for (int i = 0; i < want.length; i++) {
+        if (want[i].equals("{id}")) {
+          if (got[i].isEmpty()) {
+            return null;
+          }
+          id = got[i];
+        } else if (!want[i].equals(got[i])) {
+          return null;
+        }
+      }
+      return id;
+    }
+  }
+
+  /** Every operation this API serves, in the order it matches them. */
+  private List<Route> routes() {
+    return List.of(
+        new Route("GET", "/healthz", (x, id) -> reply(x, 200, Map.of("status", "ok"))),
+        new Route("GET", "/", (x, id) -> dashboard(x)),
+        new Route("GET", "/dashboard", (x, id) -> dashboard(x)),
+        new Route("GET", OPENAPI_YAML, (x, id) -> openApi(x, false)),
+        new Route("GET", OPENAPI_JSON, (x, id) -> openApi(x, true)),
+        new Route("GET", "/v1/status", (x, id) -> reply(x, 200, status())),
+        new Route(
+            "GET",
+            "/v1/plans",
+            (x, id) -> reply(x, 200, Map.of("plans", orchestrator.plans().plans()))),
+        new Route("POST", "/v1/plans", (x, id) -> reply(x, 202, startPlan(x, body(x)))),
+        new Route("GET", "/v1/plans/{id}", this::plan),
+        new Route(
+            "POST",
+            "/v1/plans/{id}/approve",
+            (x, id) ->
+                reply(
+                    x,
+                    200,
+                    orchestrator.approve(
+                        String.valueOf(id), who(x, body(x).path("by").asText(""))))),
+        new Route("GET", "/v1/endpoints", (x, id) -> endpoints(x)),
+        new Route(
+            "GET",
+            "/v1/events/recent",
+            (x, id) -> reply(x, 200, Map.of("events", orchestrator.events().recent()))),
+        new Route("GET", "/v1/events", (x, id) -> stream(x)),
+        new Route(
+            "GET",
+            "/v1/audit",
+            (x, id) -> reply(x, 200, Map.of("entries", orchestrator.audit().entries()))),
+        new Route("GET", "/metrics", (x, id) -> metricsText(x)));
+  }
+
+  /**
+   * Every operation of this API as {@code "METHOD /template"} (a path segment {@code {id}}), the
+   * list the OpenAPI description is checked against.
+   */
+  public List<String> operations() {
+    return routes.stream().map(r -> r.method() + " " + r.template()).toList();
+  }
+
+  private void route(HttpExchange x, String method, String path) throws IOException {
+    for (Route r : routes) {
+      String id = r.match(method, path);
+      if (id != null) {
+        r.handler().handle(x, id.isEmpty() ? null : id);
+        return;
+      }
+    }
+    boolean known = routes.stream().anyMatch(r -> r.match(r.method(), path) != null);
+    if (known) {
+      x.getResponseHeaders()
+          .set(
+              "Allow",
+              String.join(
+                  ", ",
+                  routes.stream()
+                      .filter(r -> r.match(r.method(), path) != null)
+                      .map(Route::method)
+                      .toList()));
       reply(
           x,
-          404,
+          405,
           Map.of(
               "error",
               method
                   + " "
                   + path
-                  + ": no such resource (expected: see GET /v1/status, /v1/plans, /v1/endpoints, /v1/events, /v1/audit, /metrics)"));
+                  + ": method not allowed (expected: "
+                  + x.getResponseHeaders().getFirst("Allow")
+                  + ")"));
+      return;
     }
+    reply(
+        x,
+        404,
+        Map.of(
+            "error",
+            method
+                + " "
+                + path
+                + ": no such resource (expected: see GET /v1/status, /v1/plans, /v1/endpoints,"
+                + " /v1/events, /v1/audit, /metrics, or the API's description at "
+                + OPENAPI_YAML
+                + ")"));
+  }
+
+  private void plan(HttpExchange x, @Nullable String id) throws IOException {
+    PlanStatus plan = orchestrator.plans().plan(String.valueOf(id)).orElse(null);
+    if (plan == null) {
+      reply(
+          x,
+          404,
+          Map.of("error", "plan: '" + id + "' not found (expected: an id from GET /v1/plans)"));
+    } else {
+      reply(x, 200, plan);
+    }
+  }
+
+  private void metricsText(HttpExchange x) throws IOException {
+    byte[] bytes = scrape().getBytes(StandardCharsets.UTF_8);
+    x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+    x.sendResponseHeaders(200, bytes.length);
+    x.getResponseBody().write(bytes);
+  }
+
+  /** Where the API's OpenAPI 3.1 description is served, as YAML (the committed file) and JSON. */
+  public static final String OPENAPI_YAML = "/v1/openapi.yaml";
+
+  public static final String OPENAPI_JSON = "/v1/openapi.json";
+
+  /** The committed OpenAPI 3.1 description of this API (a resource of the jar). */
+  public static byte[] openApiYaml() throws IOException {
+    try (java.io.InputStream in = ApiServer.class.getResourceAsStream("openapi.yaml")) {
+      if (in == null) {
+        throw new IOException("openapi.yaml is missing from the jar");
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  private static void openApi(HttpExchange x, boolean json) throws IOException {
+    byte[] yaml = openApiYaml();
+    byte[] bytes =
+        json
+            ? JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(
+                    new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                        .readTree(yaml))
+            : yaml;
+    x.getResponseHeaders()
+        .set("Content-Type", json ? "application/json" : "application/yaml; charset=utf-8");
+    x.sendResponseHeaders(200, bytes.length);
+    x.getResponseBody().write(bytes);
   }
 
   private static void dashboard(HttpExchange x) throws IOException {
@@ -393,6 +519,10 @@ public final class ApiServer implements AutoCloseable {
     x.sendResponseHeaders(200, 0);
     BlockingQueue<Events.Event> q = orchestrator.events().subscribe();
     try (OutputStream out = x.getResponseBody()) {
+      // A comment first: the headers leave now, not with the first event (a quiet orchestrator
+      // would otherwise hold them up to the first keep-alive, 15 s, past a client's timeout).
+      out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
       for (Events.Event e : orchestrator.events().recent()) {
         send(out, e);
       }

@@ -31,6 +31,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The operations a replica answers itself, beside the {@link ApiServer#operations()}. */
+  public static final java.util.List<String> OPERATIONS = java.util.List.of("GET /v1/replica");
+
   private final HttpServer server;
   private final String id;
   private final Supplier<Optional<String>> leaderApi;
@@ -102,7 +106,7 @@ public final class ReplicaServer implements AutoCloseable {
       x.close();
       return;
     }
-    if (path.equals("/v1/replica")) {
+    if (path.equals("/v1/replica") && x.getRequestMethod().equals("GET")) {
       try (x) {
         reply(x, 200, role(leading != null));
       }
