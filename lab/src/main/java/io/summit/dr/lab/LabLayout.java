@@ -21,7 +21,8 @@ import java.util.List;
  * port at +60 and peer port at +61, an orchestrator replica at +70 (in the regions that run one),
  * its region agent at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61,
  * its orchestrator replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10,
- * the edge router at +20 (admin API +21), the WAN links' admin API at +50, Prometheus at +60.
+ * the edge router at +20 (admin API +21), the WAN links' admin API at +50, Prometheus at +60, the
+ * lab's notification receiver (the pager) at +70.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -324,6 +325,11 @@ public record LabLayout(String host, int base, List<String> regions) {
   /** The failure observer of {@code region}. */
   public Endpoint observer(String region) {
     return new Endpoint(host, base + 100 * index(region) + 30);
+  }
+
+  /** The lab's notification receiver, where the orchestrators' notices go (not through the WAN). */
+  public Endpoint pager() {
+    return new Endpoint(host, base + 970);
   }
 
   /** The edge router's proxy port: the global entry point users (and the canary) call. */

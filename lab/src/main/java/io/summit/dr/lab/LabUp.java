@@ -148,6 +148,23 @@ final class LabUp {
       awaitEtcd(members);
     }
     startDaemons();
+    lab.orchestratorLeader()
+        .ifPresent(
+            leader ->
+                progress.accept(
+                    "  dashboard: http://"
+                        + leader.host()
+                        + ":"
+                        + leader.port()
+                        + "/ (the leading orchestrator; sign in with a token above)"));
+    if (state
+        .component(Lab.componentName(io.summit.dr.lab.pager.LabPager.KIND, "edge"))
+        .isPresent()) {
+      progress.accept(
+          "  pager: the orchestrators' notices go to the lab's pager at http://"
+              + layout.pager()
+              + " (summit-dr lab pages)");
+    }
     progress.accept(
         String.format(Locale.ROOT, "lab: up in %.1fs", (System.nanoTime() - started) / 1e9));
   }

@@ -5,6 +5,7 @@ import io.summit.dr.agent.AgentMain;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.pager.LabPager;
 import io.summit.dr.orchestrator.detection.ObserverDaemon;
 import io.summit.dr.orchestrator.detection.ObserverDaemonConfig;
 import io.summit.dr.orchestrator.detection.ProbeTarget;
@@ -18,10 +19,10 @@ import java.util.List;
 
 /**
  * Puts the control plane into the lab: an observer and a region agent in each region, the edge
- * router (when {@code lab.edge_router} is set), and the orchestrator replicas (every region but the
- * primary, and the witness) that elect a leader through the lab's etcd. The edge router starts with
- * no instances: the regions' service clusters register theirs through its admin API once they are
- * ready.
+ * router (when {@code lab.edge_router} is set), the orchestrator replicas (every region but the
+ * primary, and the witness) that elect a leader through the lab's etcd, and the pager their
+ * notifications go to. The edge router starts with no instances: the regions' service clusters
+ * register theirs through its admin API once they are ready.
  */
 public final class OrchestratorLabExtension implements LabExtension {
   @Override
@@ -38,8 +39,14 @@ public final class OrchestratorLabExtension implements LabExtension {
     for (String region : layout.regions()) {
       out.add(withArguments(agent(topology, layout, region, config), secured));
     }
+    // The replicas read the lab's topology with the pager's receivers added (unless it has its
+    // own): the leader's notices go to the lab's pager (summit-dr lab pages).
+    Path orchestratorConfig = LabPager.orchestratorTopology(topology, config, labDir, layout);
+    if (!orchestratorConfig.equals(config)) {
+      out.add(LabPager.daemon(layout, labDir));
+    }
     for (String location : replicaLocations(topology, layout)) {
-      out.add(replica(topology, layout, labDir, config, location, router));
+      out.add(replica(topology, layout, labDir, orchestratorConfig, location, router));
     }
     return out;
   }

@@ -1,0 +1,207 @@
+package io.summit.dr.lab.pager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.lab.LabLayout;
+import io.summit.dr.orchestrator.Events;
+import io.summit.dr.orchestrator.notify.Notifier;
+import io.summit.dr.topology.Topology;
+import io.summit.dr.topology.TopologyLoader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lab's pager against the orchestrator's real notifier: the lab's topology gets the three
+ * receivers, each format's payload is checked and kept, PagerDuty's incidents open and resolve by
+ * their keys, and a payload with a wrong secret or a bad field is refused, naming it, and not kept.
+ */
+class PagerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path labDir;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Pager pager;
+  private Pager.Secrets secrets;
+  private LabLayout layout;
+  private Topology lab;
+
+  @BeforeEach
+  void start() throws Exception {
+    lab = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // a layout whose pager port is the free one found above
+    layout = new LabLayout("127.0.0.1", port - 970, lab.servingRegions());
+    secrets = LabPager.prepare(labDir, layout.pager());
+    pager =
+        Pager.start(
+            new InetSocketAddress("127.0.0.1", layout.pager().port()),
+            secrets,
+            LabPager.received(labDir),
+            null);
+  }
+
+  @AfterEach
+  void stop() {
+    pager.close();
+  }
+
+  @Test
+  void theSecretsAreOwnerOnlyAndKeptAcrossAnotherPrepare() throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(LabPager.dir(labDir))))
+        .isEqualTo("rwx------");
+    for (Path f :
+        List.of(
+            LabPager.routingKeyFile(labDir),
+            LabPager.slackUrlFile(labDir),
+            LabPager.webhookTokenFile(labDir))) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+          .as(f.toString())
+          .isEqualTo("rw-------");
+    }
+    assertThat(LabPager.prepare(labDir, layout.pager())).isEqualTo(secrets);
+  }
+
+  @Test
+  void aRegionFailureAndAPlanReachThePagerInEveryFormatAndOpenThenResolveTheirIncidents()
+      throws Exception {
+    Path derived =
+        LabPager.orchestratorTopology(lab, Path.of("..", "examples", "lab.yaml"), labDir, layout);
+    assertThat(derived).isNotEqualTo(Path.of("..", "examples", "lab.yaml"));
+    Topology wired = TopologyLoader.load(derived);
+    assertThat(wired.notifications().receivers())
+        .extracting(r -> r.name())
+        .containsExactly("lab-pagerduty", "lab-slack", "lab-webhook");
+    Events events = new Events(Clock.systemUTC());
+    try (Notifier notifier =
+        Notifier.start(wired.notifications(), wired.name(), "orchestrator-test", labDir, events)) {
+      events.publish(
+          "region-failed",
+          Map.of("region", "us-west-2", "observers", List.of("observer-us-east-1", "witness")));
+      events.publish(
+          "plan-started",
+          Map.of(
+              "plan",
+              "failover-1",
+              "kind",
+              "failover",
+              "from",
+              "us-west-2",
+              "to",
+              "us-east-1",
+              "forced",
+              false,
+              "by",
+              "detector"));
+      events.publish(
+          "plan-succeeded",
+          Map.of("plan", "failover-1", "kind", "failover", "from", "us-west-2", "to", "us-east-1"));
+      events.publish("region-recovered", Map.of("region", "us-west-2"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> PagerLog.read(LabPager.received(labDir)).size() == 12);
+    }
+    List<PagerLog.Notice> notices = PagerLog.read(LabPager.received(labDir));
+    assertThat(notices)
+        .extracting(PagerLog.Notice::receiver)
+        .containsOnly("pagerduty", "slack", "webhook");
+    assertThat(notices.stream().filter(n -> n.receiver().equals("webhook")))
+        .extracting(PagerLog.Notice::type)
+        .containsExactly("region-failed", "plan-started", "plan-succeeded", "region-recovered");
+    assertThat(notices.stream().filter(n -> n.receiver().equals("slack")))
+        .allSatisfy(n -> assertThat(n.summary()).contains("[summit-lab]"));
+    List<PagerLog.Incident> incidents = PagerLog.incidents(notices);
+    assertThat(incidents)
+        .extracting(PagerLog.Incident::status)
+        .as("the region's incident and the plan's, both resolved")
+        .containsExactly("resolved", "resolved");
+    assertThat(incidents.get(0).summary()).contains("region us-west-2 failed");
+    assertThat(incidents.get(0).severity()).isEqualTo("critical");
+    assertThat(events.recent())
+        .as("nothing refused")
+        .noneMatch(e -> e.type().equals("notification-failed"));
+  }
+
+  @Test
+  void aWrongSecretOrABadFieldIsRefusedNamingItAndNothingIsKept() throws Exception {
+    String base = "http://" + layout.pager();
+    HttpResponse<String> r =
+        post(
+            base + "/v2/enqueue",
+            Map.of(
+                "routing_key", "x".repeat(32),
+                "event_action", "trigger",
+                "payload", Map.of("summary", "s", "source", "me", "severity", "fatal")),
+            null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    JsonNode errors = JSON.readTree(r.body()).path("errors");
+    assertThat(errors.toString())
+        .contains("routing_key: not the lab's integration key")
+        .contains("payload.severity: 'fatal' (expected: critical, error, warning or info)");
+    r =
+        post(
+            base + "/v2/enqueue",
+            Map.of("routing_key", secrets.routingKey(), "event_action", "resolve"),
+            null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("dedup_key: missing");
+    r = post(base + "/slack/not-the-secret", Map.of("text", "hi"), null);
+    assertThat(r.statusCode()).isEqualTo(404);
+    r = post(base + "/slack/" + secrets.slackPath(), Map.of("blocks", List.of(Map.of())), null);
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("text: missing").contains("blocks[0].type: missing");
+    r = post(base + "/webhook", Map.of("type", "region-failed"), "Bearer wrong");
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).isPresent();
+    r =
+        post(
+            base + "/webhook", Map.of("type", "region-failed"), "Bearer " + secrets.webhookToken());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(r.body()).path("detail").asText()).contains("summary: missing");
+    assertThat(PagerLog.read(LabPager.received(labDir))).isEmpty();
+  }
+
+  @Test
+  void aTopologyWithItsOwnReceiversIsLeftAsItIs() throws Exception {
+    Path own = labDir.resolve("own.yaml");
+    Files.writeString(
+        own,
+        Files.readString(Path.of("..", "examples", "lab.yaml"))
+            + "\nnotifications:\n  receivers:\n"
+            + "    - {name: hook, kind: webhook, url: 'http://127.0.0.1:9/x'}\n");
+    assertThat(LabPager.orchestratorTopology(TopologyLoader.load(own), own, labDir, layout))
+        .isEqualTo(own);
+  }
+
+  private HttpResponse<String> post(String url, Object body, @Nullable String authorization)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
