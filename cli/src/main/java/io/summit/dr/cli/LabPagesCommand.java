@@ -111,7 +111,7 @@ final class LabPagesCommand implements Callable<Integer> {
             n.receiver(),
             n.action(),
             n.type().isEmpty() ? "-" : n.type(),
-            n.summary());
+            n.summary().isEmpty() ? "incident " + n.dedupKey() : n.summary());
       }
     }
     return 0;
