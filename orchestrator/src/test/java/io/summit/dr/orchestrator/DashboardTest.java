@@ -178,7 +178,9 @@ class DashboardTest {
     signIn("oscar");
     within(Duration.ofSeconds(15)).until(d -> text(d, "writer").equals("us-west-2"));
     assertThat(browser.findElements(By.cssSelector("#stores tr"))).hasSize(5);
-    assertThat(text(browser, "regions")).contains("us-west-2", "us-east-1");
+    assertThat(text(browser, "regions")).contains("us-west-2", "us-east-1", "us-west-2a");
+    String termBefore = text(browser, "term");
+    assertThat(termBefore).isEqualTo(String.valueOf(orchestrator.discovery().snapshot().term()));
 
     // The fault: the observers lose us-east-1, and detection says so on the event stream.
     long injected = System.nanoTime();
@@ -215,6 +217,9 @@ class DashboardTest {
                     && text(d, "plan-title").contains("succeeded"));
     assertThat(text(browser, "plan-title")).contains("switchover").contains("oscar");
     assertThat(text(browser, "steps")).contains("promote/postgres");
+    within(Duration.ofSeconds(5))
+        .withMessage(() -> "term before " + termBefore + ", now " + text(browser, "term"))
+        .until(d -> Long.parseLong(text(d, "term")) > Long.parseLong(termBefore));
     assertThat(orchestrator.writerRegion()).isEqualTo("us-east-1");
     Path shot = Path.of("target", "dashboard.png");
     Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));

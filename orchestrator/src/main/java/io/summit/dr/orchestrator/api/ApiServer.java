@@ -406,11 +406,34 @@ public final class ApiServer implements AutoCloseable {
   private Map<String, Object> status() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("writer_region", orchestrator.writerRegion());
-    s.put("regions", regionsView.get());
+    // the term discovery publishes the writer under (a new writer gets a higher one)
+    s.put("writer_term", orchestrator.discovery().snapshot().term());
+    s.put("regions", withZones(regionsView.get()));
     s.put("stores", orchestrator.storeStatus());
     s.put("running_plan", orchestrator.plans().running().map(PlanStatus::id).orElse(null));
     s.put("last_plan", orchestrator.plans().last().orElse(null));
     return s;
+  }
+
+  /** Each region's view with its zones from the topology added. */
+  private Map<String, Object> withZones(Map<String, Object> regions) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    regions.forEach(
+        (name, view) -> {
+          Map<String, Object> r = new LinkedHashMap<>();
+          if (view instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> r.put(String.valueOf(k), v));
+          }
+          r.put(
+              "zones",
+              orchestrator.topology().regions().stream()
+                  .filter(reg -> reg.name().equals(name))
+                  .findFirst()
+                  .map(io.summit.dr.topology.Region::zones)
+                  .orElse(List.of()));
+          out.put(name, r);
+        });
+    return out;
   }
 
   /**
