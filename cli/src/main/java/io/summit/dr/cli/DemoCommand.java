@@ -1,10 +1,15 @@
 package io.summit.dr.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.summit.dr.drill.Drill;
+import io.summit.dr.drill.DrillReport;
 import io.summit.dr.drill.DrillResult;
 import io.summit.dr.drill.Scenario;
 import io.summit.dr.lab.Lab;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -56,9 +61,12 @@ final class DemoCommand implements Callable<Integer> {
 
   @CommandLine.Mixin DrillOptions drill = new DrillOptions();
 
+  @CommandLine.Mixin JsonOption json = new JsonOption();
+
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
+    // With --json the runs' details go to stderr with the progress, the summary is the JSON.
+    PrintWriter out = json.progress(spec);
     // Options first: a bad one is refused before anything starts.
     // The warm-up waits for steady write latency whatever its floor; the floor is the three
     // one-second buckets steadiness is judged on.
@@ -98,8 +106,70 @@ final class DemoCommand implements Callable<Integer> {
     // it would add seconds the demo's budget does not have; the next drill's preparation does).
     DrillResult second = new Drill(lab, warmOptions, progress).run(2, false);
     DrillCommand.printRun(out, second);
-    summary(out, started, first, second, failback, (System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (json.enabled) {
+      JsonOption.print(spec, Report.of(lab.dir(), started, first, second, failback, seconds));
+    } else {
+      summary(out, started, first, second, failback, seconds);
+    }
     return Stream.of(first, second, failback).allMatch(DrillCommand::safe) ? 0 : Main.FAILED;
+  }
+
+  /**
+   * What {@code demo --json} prints: the lab directory and whether the demo started the lab, the
+   * seconds it took, each drill run's summary (as {@code drill --json} prints it, with its read
+   * window, warm-up and both report paths), the targets the region failures are judged on, where
+   * the writer is at the end and which region is still down, whether every run was safe, and the
+   * HTML reports.
+   */
+  record Report(
+      Path labDir,
+      boolean labStarted,
+      double seconds,
+      RegionFailure regionFailure,
+      JsonNode failback,
+      Targets targets,
+      String writerRegion,
+      String downRegion,
+      boolean safe,
+      List<Path> reports) {
+    static Report of(
+        Path labDir,
+        boolean started,
+        DrillResult first,
+        DrillResult second,
+        DrillResult failback,
+        double seconds) {
+      return new Report(
+          labDir,
+          started,
+          Math.round(seconds * 10) / 10.0,
+          new RegionFailure(run(first), run(second)),
+          run(failback),
+          Targets.DESIGN,
+          second.writerAfter(),
+          second.writerBefore(),
+          Stream.of(first, second, failback).allMatch(DrillCommand::safe),
+          List.of(first.reportHtml(), second.reportHtml(), failback.reportHtml()));
+    }
+
+    private static JsonNode run(DrillResult r) {
+      ObjectNode o = DrillReport.summary(r);
+      o.put("window_s", r.settings().windowS());
+      o.put("warmup_s", r.settings().warmupS());
+      o.put("warmup_steady", r.settings().warmupSteady());
+      o.put("report_json", r.reportJson().toString());
+      return o;
+    }
+  }
+
+  /** The region failure run twice: the first run (on a cold lab when the demo started it). */
+  record RegionFailure(JsonNode first, JsonNode second) {}
+
+  /** The targets a region failure is judged on, as the text summary's last column gives them. */
+  record Targets(
+      double rtoWriteS, double readAvailability, double rpoWindowS, long splitBrainWrites) {
+    static final Targets DESIGN = new Targets(2.0, 0.999, 0.5, 0);
   }
 
   /** {@code options} with reads counted over at most {@link #SHORT_WINDOW}. */

@@ -63,6 +63,8 @@ final class K8sCommand implements Runnable {
         description = "Image tag (default: ${DEFAULT-VALUE}).")
     String tag;
 
+    @CommandLine.Mixin JsonOption json = new JsonOption();
+
     @Override
     public Integer call() throws IOException {
       if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -77,6 +79,10 @@ final class K8sCommand implements Runnable {
       List<ManifestWriter.Written> written =
           ManifestWriter.write(regions, namespace, Files.readString(config), out);
       long millis = (System.nanoTime() - start) / 1_000_000;
+      if (json.enabled) {
+        JsonOption.print(spec, Report.of(config, out, options, regions, written, millis));
+        return 0;
+      }
       for (int i = 0; i < regions.size(); i++) {
         spec.commandLine()
             .getOut()
@@ -87,5 +93,44 @@ final class K8sCommand implements Runnable {
       spec.commandLine().getOut().printf("rendered in %d ms%n", millis);
       return 0;
     }
+
+    /**
+     * What {@code k8s render --json} prints: the topology, the output folder, the render options,
+     * the milliseconds it took, and per region the number of resources, its folder and the files
+     * written in it.
+     */
+    record Report(
+        Path config,
+        Path out,
+        String namespace,
+        String registry,
+        String tag,
+        long millis,
+        List<Region> regions) {
+      static Report of(
+          Path config,
+          Path out,
+          RenderOptions options,
+          List<KubernetesManifests.RegionManifests> regions,
+          List<ManifestWriter.Written> written,
+          long millis) {
+        List<Region> each = new java.util.ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+          ManifestWriter.Written w = written.get(i);
+          each.add(new Region(w.region(), regions.get(i).resources().size(), w.dir(), w.files()));
+        }
+        return new Report(
+            config,
+            out,
+            options.namespace(),
+            options.registry(),
+            options.tag(),
+            millis,
+            List.copyOf(each));
+      }
+    }
+
+    /** One region's Kustomize base: its resources, folder and files. */
+    record Region(String region, int resources, Path dir, List<Path> files) {}
   }
 }

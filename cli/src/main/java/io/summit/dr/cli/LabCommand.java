@@ -1,23 +1,23 @@
 package io.summit.dr.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.lab.ComponentStatus;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
-import io.summit.dr.topology.Durations;
+import io.summit.dr.lab.process.OsProcesses;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code summit-dr lab ...}: the local two-region lab. */
 @Command(
@@ -30,10 +30,11 @@ import picocli.CommandLine.Parameters;
       LabCommand.Up.class,
       LabCommand.Status.class,
       LabCommand.Down.class,
-      LabCommand.Fault.class,
+      LabFaultCommand.class,
       LabStoreCommand.class,
-      LabCommand.MeasureLag.class,
-      LabSnapshotCommand.class
+      LabMeasureLagCommand.class,
+      LabSnapshotCommand.class,
+      LabPagesCommand.class
     })
 final class LabCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -79,25 +80,84 @@ final class LabCommand implements Runnable {
                 + " port +60, with the rules of deploy/prometheus/rules.yml when found.")
     boolean prometheus;
 
+    @CommandLine.Mixin JsonOption json = new JsonOption();
+
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
       Lab lab = dir.lab();
-      java.util.function.Consumer<String> progress =
-          line -> {
-            out.println(line);
-            out.flush();
-          };
-      lab.up(config, progress);
+      Consumer<String> progress = progress(json.progress(spec));
+      long start = System.nanoTime();
+      boolean started = lab.up(config, progress);
       if (prometheus
           && lab.requireState().components().stream()
               .noneMatch(c -> c.kind().equals("prometheus"))) {
         Path rules = Path.of("deploy/prometheus/rules.yml");
         io.summit.dr.lab.LabPrometheus.start(lab, Files.exists(rules) ? rules : null, progress);
       }
+      List<ComponentStatus> status = lab.status();
+      if (json.enabled) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        JsonOption.print(spec, Report.of(lab, config, started, seconds, status));
+        return 0;
+      }
+      PrintWriter out = spec.commandLine().getOut();
       out.println();
-      printStatus(out, lab.status());
+      printStatus(out, status);
       return 0;
+    }
+
+    /**
+     * What {@code lab up --json} prints: the lab directory, the topology, whether this command
+     * started the lab (false: it was up already), the seconds it took, every component as {@code
+     * lab status} shows it, and where the lab's credentials are (paths only; null for a lab without
+     * them).
+     */
+    record Report(
+        Path dir,
+        Path config,
+        boolean started,
+        double seconds,
+        List<ComponentStatus> components,
+        @Nullable Access access) {
+      static Report of(
+          Lab lab, Path config, boolean started, double seconds, List<ComponentStatus> status) {
+        return new Report(
+            lab.dir(),
+            config,
+            started,
+            Math.round(seconds * 1000) / 1000.0,
+            status,
+            Access.of(lab.dir()));
+      }
+    }
+
+    /** The lab's access list and the token file of each caller that has one. */
+    record Access(Path directory, Path accessList, Map<String, Path> tokenFiles) {
+      private static final List<String> CALLERS =
+          List.of(
+              LabAccess.ADMIN,
+              LabAccess.OPERATOR,
+              LabAccess.VIEWER,
+              LabAccess.ORCHESTRATOR,
+              LabAccess.DRILL,
+              LabAccess.CLUSTER,
+              LabAccess.SERVICE,
+              LabAccess.PROMETHEUS);
+
+      static @Nullable Access of(Path labDir) {
+        Path list = LabAccess.accessList(labDir);
+        if (list == null) {
+          return null;
+        }
+        Map<String, Path> tokens = new LinkedHashMap<>();
+        for (String caller : CALLERS) {
+          Path file = LabAccess.tokenFile(labDir, caller);
+          if (file != null && Files.exists(file)) {
+            tokens.put(caller, file);
+          }
+        }
+        return new Access(LabAccess.directory(labDir), list, tokens);
+      }
     }
   }
 
@@ -109,20 +169,15 @@ final class LabCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @CommandLine.Mixin DirOption dir = new DirOption();
 
-    @Option(names = "--json", description = "Print {\"components\": [...]} as JSON.")
-    boolean json;
+    @CommandLine.Mixin JsonOption json = new JsonOption();
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() {
       List<ComponentStatus> status = dir.lab().status();
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
-        out.println(
-            new ObjectMapper()
-                .writerWithDefaultPrettyPrinter()
-                .writeValueAsString(Map.of("components", status)));
+      if (json.enabled) {
+        JsonOption.print(spec, Map.of("components", status));
       } else {
-        printStatus(out, status);
+        printStatus(spec.commandLine().getOut(), status);
       }
       return status.stream().allMatch(ComponentStatus::healthy) ? 0 : 1;
     }
@@ -139,308 +194,47 @@ final class LabCommand implements Runnable {
     @Option(names = "--purge", description = "Also delete the lab directory and its data.")
     boolean purge;
 
-    @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      dir.lab()
-          .down(
-              purge,
-              line -> {
-                out.println(line);
-                out.flush();
-              });
-      return 0;
-    }
-  }
-
-  @Command(
-      name = "fault",
-      mixinStandardHelpOptions = true,
-      description = "Inject a fault into the running lab.",
-      subcommands = {
-        Fault.KillRegion.class,
-        Fault.Partition.class,
-        Fault.Isolate.class,
-        Fault.Heal.class,
-        Fault.SlowLink.class,
-        Fault.Kill.class,
-        Fault.Restart.class
-      })
-  static final class Fault implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    @Command(
-        name = "kill-region",
-        mixinStandardHelpOptions = true,
-        description = "SIGKILL every process of REGION and cut its WAN links.")
-    static final class KillRegion implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Parameters(paramLabel = "REGION")
-      String region = "";
-
-      @Override
-      public Integer call() {
-        io.summit.dr.lab.Fault fault = dir.lab().crashRegion(region);
-        List<LabComponent> killed = fault.killed();
-        spec.commandLine()
-            .getOut()
-            .println(
-                "fault: "
-                    + region
-                    + " killed ("
-                    + String.join(
-                        ", ", killed.stream().map(c -> c.name() + " pid " + c.pid()).toList())
-                    + "), its WAN links cut at "
-                    + fault.tookEffect()
-                    + " (T0)");
-        return 0;
-      }
-    }
-
-    @Command(
-        name = "partition",
-        mixinStandardHelpOptions = true,
-        description =
-            "Cut the WAN link between two locations (us-west-2, us-east-1, witness, edge); both"
-                + " stay up.")
-    static final class Partition implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Parameters(index = "0", paramLabel = "LOCATION_A")
-      String a = "";
-
-      @Parameters(index = "1", paramLabel = "LOCATION_B")
-      String b = "";
-
-      @Override
-      public Integer call() {
-        io.summit.dr.lab.Fault fault = dir.lab().partition(a, b);
-        spec.commandLine()
-            .getOut()
-            .println("fault: link " + a + " <-> " + b + " cut at " + fault.tookEffect() + " (T0)");
-        return 0;
-      }
-    }
-
-    @Command(
-        name = "isolate",
-        mixinStandardHelpOptions = true,
-        description = "Cut every WAN link of LOCATION at once (it keeps running, alone).")
-    static final class Isolate implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Parameters(paramLabel = "LOCATION")
-      String location = "";
-
-      @Override
-      public Integer call() {
-        io.summit.dr.lab.Fault fault = dir.lab().isolate(location);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "fault: "
-                    + location
-                    + " cut from every other location at "
-                    + fault.tookEffect()
-                    + " (T0)");
-        return 0;
-      }
-    }
-
-    @Command(
-        name = "heal",
-        mixinStandardHelpOptions = true,
-        description = "Restore every WAN link at its configured latency.")
-    static final class Heal implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Override
-      public Integer call() {
-        dir.lab().heal();
-        spec.commandLine().getOut().println("fault: every link restored");
-        return 0;
-      }
-    }
-
-    @Command(
-        name = "slow-link",
-        mixinStandardHelpOptions = true,
-        description = "Set the one-way latency of the link between two locations.")
-    static final class SlowLink implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Parameters(index = "0", paramLabel = "LOCATION_A")
-      String a = "";
-
-      @Parameters(index = "1", paramLabel = "LOCATION_B")
-      String b = "";
-
-      @Option(
-          names = "--latency",
-          required = true,
-          paramLabel = "DURATION",
-          description = "One-way latency, e.g. 200ms.")
-      String latency = "";
-
-      @Override
-      public Integer call() {
-        Duration d;
-        try {
-          d = Durations.parse(latency);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--latency: " + e.getMessage(), e);
-        }
-        dir.lab().slowLink(a, b, d);
-        spec.commandLine()
-            .getOut()
-            .println("fault: link " + a + " <-> " + b + " one-way latency " + Durations.format(d));
-        return 0;
-      }
-    }
-
-    @Command(
-        name = "kill",
-        mixinStandardHelpOptions = true,
-        description = "SIGKILL one component (e.g. postgres-us-west-2, etcd-witness).")
-    static final class Kill implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Parameters(paramLabel = "COMPONENT")
-      String component = "";
-
-      @Override
-      public Integer call() {
-        io.summit.dr.lab.Fault fault = dir.lab().killComponent(component);
-        LabComponent c = fault.killed().get(0);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "fault: "
-                    + c.name()
-                    + " (pid "
-                    + c.pid()
-                    + ") killed at "
-                    + fault.tookEffect()
-                    + " (T0)");
-        return 0;
-      }
-    }
-
-    @Command(
-        name = "restart",
-        mixinStandardHelpOptions = true,
-        description =
-            "Start a stopped component again from its own data (an etcd member rejoins its"
-                + " cluster).")
-    static final class Restart implements Callable<Integer> {
-      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-      @CommandLine.Mixin DirOption dir = new DirOption();
-
-      @Parameters(paramLabel = "COMPONENT")
-      String component = "";
-
-      @Override
-      public Integer call() {
-        LabComponent c = dir.lab().restart(component);
-        spec.commandLine()
-            .getOut()
-            .println("fault: " + c.name() + " running (pid " + c.pid() + ")");
-        return 0;
-      }
-    }
-  }
-
-  @Command(
-      name = "measure-lag",
-      mixinStandardHelpOptions = true,
-      description =
-          "Time writes on each primary until the replica shows them (WAN latency included).")
-  static final class MeasureLag implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-    @CommandLine.Mixin DirOption dir = new DirOption();
-
-    @Option(
-        names = "--samples",
-        defaultValue = "50",
-        description = "Writes per store (default: ${DEFAULT-VALUE}).")
-    int samples = 50;
+    @CommandLine.Mixin JsonOption json = new JsonOption();
 
     @Override
     public Integer call() {
-      if (samples < 1 || samples > 100_000) {
-        throw new IllegalArgumentException("--samples: " + samples + " (expected: 1..100000)");
-      }
       Lab lab = dir.lab();
-      PrintWriter out = spec.commandLine().getOut();
-      String primary = lab.topology().primary().name();
-      String secondary = lab.topology().secondaries().get(0).name();
-      out.println(
-          "replication delay "
-              + primary
-              + " -> "
-              + secondary
-              + " (write acknowledged on the primary until readable on the replica):");
-      out.println(
-          "  "
-              + io.summit.dr.lab.ReplicationProbe.postgres(
-                      lab.component("postgres-" + primary),
-                      lab.component("postgres-" + secondary),
-                      samples,
-                      Duration.ofSeconds(10))
-                  .summary());
-      out.println(
-          "  "
-              + io.summit.dr.lab.ReplicationProbe.redis(
-                      lab.component("redis-" + primary),
-                      lab.component("redis-" + secondary),
-                      samples,
-                      Duration.ofSeconds(10))
-                  .summary());
-      for (io.summit.dr.topology.Store store : lab.topology().stores()) {
-        if (store.kind() == io.summit.dr.topology.StoreKind.OBJECTS
-            && store.primaryRegion().equals(primary)
-            && store.involves(secondary)) {
-          io.summit.dr.topology.ObjectRule rule = store.objectRule();
-          out.println(
-              "  "
-                  + io.summit.dr.lab.ReplicationProbe.objects(
-                          lab.component("objects-" + primary),
-                          rule.bucket(primary),
-                          lab.component("objects-" + secondary),
-                          rule.bucket(secondary),
-                          rule.prefix(),
-                          samples,
-                          Duration.ofSeconds(10))
-                      .summary());
-        }
-      }
-      boolean neo4j =
-          lab.topology().stores().stream()
-              .anyMatch(s -> s.kind() == io.summit.dr.topology.StoreKind.NEO4J);
-      if (neo4j) {
-        out.println(
-            "  "
-                + io.summit.dr.lab.ReplicationProbe.neo4j(
-                        lab.component("neo4j-" + primary),
-                        lab.component("neo4j-" + secondary),
-                        samples,
-                        Duration.ofSeconds(10))
-                    .summary());
+      // What down is about to stop, seen before it does (requireState reads PostgreSQL's pids).
+      List<Stopped> recorded =
+          lab.state().isEmpty()
+              ? List.of()
+              : lab.requireState().components().stream().map(Stopped::of).toList();
+      lab.down(purge, progress(json.progress(spec)));
+      if (json.enabled) {
+        JsonOption.print(
+            spec,
+            new Report(
+                lab.dir(), recorded, purge ? List.of(lab.dir(), lab.postgresDir()) : List.of()));
       }
       return 0;
     }
+
+    /**
+     * What {@code lab down --json} prints: the lab directory, each component it recorded (empty
+     * when none was) and whether it was running when stopped, and the directories removed ({@code
+     * --purge}).
+     */
+    record Report(Path dir, List<Stopped> components, List<Path> removed) {}
+
+    /** A recorded component: name, kind, location, pid, and whether it was running. */
+    record Stopped(String name, String kind, String region, long pid, boolean wasRunning) {
+      static Stopped of(LabComponent c) {
+        return new Stopped(c.name(), c.kind(), c.region(), c.pid(), OsProcesses.isAlive(c.pid()));
+      }
+    }
+  }
+
+  /** Progress lines to {@code out}, each flushed as it comes. */
+  static Consumer<String> progress(PrintWriter out) {
+    return line -> {
+      out.println(line);
+      out.flush();
+    };
   }
 
   static void printStatus(PrintWriter out, List<ComponentStatus> status) {

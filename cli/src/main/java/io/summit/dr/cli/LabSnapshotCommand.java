@@ -2,6 +2,7 @@ package io.summit.dr.cli;
 
 import io.summit.dr.lab.LabSnapshots;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Parameters;
 final class LabSnapshotCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
+  @CommandLine.Mixin JsonOption json = new JsonOption();
 
   @Parameters(index = "0", paramLabel = "STORE", description = "A neo4j store, e.g. neo4j.")
   String store = "";
@@ -43,10 +45,28 @@ final class LabSnapshotCommand implements Callable<Integer> {
       if (region != null) {
         throw new IllegalArgumentException("--region: only with --restore");
       }
-      out.println(snapshots.take(store));
+      LabSnapshots.Answer taken = snapshots.take(store);
+      if (json.enabled) {
+        JsonOption.print(spec, new Report(store, "take", null, List.of(taken)));
+      } else {
+        out.println(taken.component() + ": " + taken.body());
+      }
     } else {
-      snapshots.restore(store, restore, region).forEach(out::println);
+      List<LabSnapshots.Answer> restored = snapshots.restore(store, restore, region);
+      if (json.enabled) {
+        JsonOption.print(spec, new Report(store, "restore", restore, restored));
+      } else {
+        restored.forEach(a -> out.println(a.component() + ": restored " + a.body()));
+      }
     }
     return 0;
   }
+
+  /**
+   * What {@code lab snapshot --json} prints: the store, the action ({@code take} or {@code
+   * restore}), the snapshot restored (null for take), and each node's answer: the component and
+   * what its admin API said (the snapshot's manifest, or what the restore did), as JSON.
+   */
+  record Report(
+      String store, String action, @Nullable String snapshot, List<LabSnapshots.Answer> nodes) {}
 }

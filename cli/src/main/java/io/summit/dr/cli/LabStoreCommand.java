@@ -33,6 +33,7 @@ import picocli.CommandLine.Parameters;
 final class LabStoreCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
+  @CommandLine.Mixin JsonOption json = new JsonOption();
 
   enum Action {
     observe,
@@ -67,6 +68,11 @@ final class LabStoreCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       if (action == Action.observe) {
         StoreObservation o = adapter.observe();
+        double millis = (System.nanoTime() - t0) / 1e6;
+        if (json.enabled) {
+          JsonOption.print(spec, Observed.of(component, o, millis));
+          return o.reachable() ? 0 : 1;
+        }
         out.printf(
             Locale.ROOT,
             "%s: %s, role %s, lag %s B / %s s, position %s%s (%.0f ms)%n",
@@ -77,7 +83,7 @@ final class LabStoreCommand implements Callable<Integer> {
             o.lagSeconds(),
             o.position(),
             o.detail() == null ? "" : ", " + o.detail(),
-            (System.nanoTime() - t0) / 1e6);
+            millis);
         return o.reachable() ? 0 : 1;
       }
       StoreResult result =
@@ -86,6 +92,11 @@ final class LabStoreCommand implements Callable<Integer> {
             case promote -> adapter.promote();
             default -> adapter.rejoin(rejoinTarget(lab));
           };
+      double millis = (System.nanoTime() - t0) / 1e6;
+      if (json.enabled) {
+        JsonOption.print(spec, Acted.of(component, action, result, millis));
+        return result.succeeded() ? 0 : 1;
+      }
       out.printf(
           Locale.ROOT,
           "%s %s: %s: %s (%.0f ms)%n",
@@ -93,8 +104,60 @@ final class LabStoreCommand implements Callable<Integer> {
           action,
           result.getClass().getSimpleName(),
           result.detail(),
-          (System.nanoTime() - t0) / 1e6);
+          millis);
       return result.succeeded() ? 0 : 1;
+    }
+  }
+
+  /**
+   * What {@code lab store observe --json} prints: the component, what it showed (role in lower
+   * case, lag in bytes and seconds, position, detail; null when not known) and how long the look
+   * took.
+   */
+  record Observed(
+      String component,
+      String action,
+      boolean reachable,
+      String role,
+      @Nullable Long lagBytes,
+      @Nullable Double lagSeconds,
+      @Nullable String position,
+      @Nullable String detail,
+      double millis) {
+    static Observed of(String component, StoreObservation o, double millis) {
+      return new Observed(
+          component,
+          Action.observe.name(),
+          o.reachable(),
+          o.role().name().toLowerCase(Locale.ROOT),
+          o.lagBytes(),
+          o.lagSeconds(),
+          o.position(),
+          o.detail(),
+          Math.round(millis * 10) / 10.0);
+    }
+  }
+
+  /**
+   * What {@code lab store fence|promote|rejoin --json} prints: the component, the action, its
+   * result ({@code Applied}, {@code AlreadyDone}, {@code Retry} or {@code Fatal}), whether that is
+   * a success, the adapter's detail and how long it took.
+   */
+  record Acted(
+      String component,
+      String action,
+      String result,
+      boolean succeeded,
+      String detail,
+      double millis) {
+    static Acted of(String component, Action action, StoreResult r, double millis) {
+      return new Acted(
+          component,
+          action.name(),
+          r.getClass().getSimpleName(),
+          r.succeeded(),
+          r.detail(),
+          Math.round(millis * 10) / 10.0);
     }
   }
 

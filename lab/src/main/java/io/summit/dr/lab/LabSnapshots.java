@@ -29,6 +29,9 @@ public final class LabSnapshots {
     this.lab = lab;
   }
 
+  /** What a node's admin API answered: a snapshot's manifest, or what a restore did. */
+  public record Answer(String component, JsonNode body) {}
+
   private Store neo4jStore(String name) {
     List<Store> neo4j =
         lab.topology().stores().stream().filter(s -> s.kind() == StoreKind.NEO4J).toList();
@@ -61,12 +64,12 @@ public final class LabSnapshots {
   /**
    * Takes a snapshot on the node that is primary now; returns its manifest as the server gave it.
    */
-  public String take(String storeName) {
+  public Answer take(String storeName) {
     Store store = neo4jStore(storeName);
     for (LabComponent c : nodes(store)) {
       if (OsProcesses.isAlive(c.pid())
           && call(c, "GET", "/v1/status").path("role").asText().equals("primary")) {
-        return c.name() + ": " + call(c, "POST", "/v1/snapshots");
+        return new Answer(c.name(), call(c, "POST", "/v1/snapshots"));
       }
     }
     throw new LabException(storeName + ": no node is primary now; nothing taken");
@@ -75,9 +78,9 @@ public final class LabSnapshots {
   /**
    * Restores snapshot {@code id} onto {@code region}'s node, or onto every replica when null.
    *
-   * @return one line per node restored
+   * @return one answer per node restored
    */
-  public List<String> restore(String storeName, String id, @Nullable String region) {
+  public List<Answer> restore(String storeName, String id, @Nullable String region) {
     Store store = neo4jStore(storeName);
     if (region != null) {
       lab.layout().index(region);
@@ -93,9 +96,9 @@ public final class LabSnapshots {
     if (targets.isEmpty()) {
       throw new LabException(storeName + ": no replica to restore onto (name one with --region)");
     }
-    List<String> out = new ArrayList<>();
+    List<Answer> out = new ArrayList<>();
     for (LabComponent c : targets) {
-      out.add(c.name() + ": restored " + call(c, "POST", "/v1/restore?id=" + id));
+      out.add(new Answer(c.name(), call(c, "POST", "/v1/restore?id=" + id)));
     }
     return out;
   }

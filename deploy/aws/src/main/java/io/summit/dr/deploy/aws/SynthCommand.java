@@ -2,11 +2,14 @@ package io.summit.dr.deploy.aws;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +53,13 @@ final class SynthCommand implements Callable<Integer> {
       description = "CDK context value; overrides cdk.json and $CDK_CONTEXT_JSON.")
   Map<String, String> context = new LinkedHashMap<>();
 
+  @Option(
+      names = "--json",
+      description =
+          "Print what was written as one JSON document (stacks with their region, template and"
+              + " resource count; the topology's regions and account); the exit code is the same.")
+  boolean json;
+
   private static String text(Path file) {
     try {
       return java.nio.file.Files.readString(file);
@@ -69,17 +79,35 @@ final class SynthCommand implements Callable<Integer> {
     SummitApp summit = SummitApp.of(app, aws, text(config));
     CloudAssembly assembly = summit.synth();
     PrintWriter stdout = spec.commandLine().getOut();
-    int resources = 0;
+    List<Stack> stacks = new ArrayList<>();
     for (var built : summit.stacks()) {
       CloudFormationStackArtifact stack = assembly.getStackArtifact(built.getArtifactId());
-      int count = resourceCount(stack);
-      resources += count;
+      stacks.add(
+          new Stack(
+              stack.getStackName(),
+              stack.getEnvironment().getRegion(),
+              stack.getTemplateFullPath(),
+              resourceCount(stack)));
+    }
+    int resources = stacks.stream().mapToInt(Stack::resources).sum();
+    if (json) {
+      stdout.println(
+          Report.text(
+              new Report(
+                  config.toString(),
+                  assembly.getDirectory(),
+                  aws.name(),
+                  aws.primary().name(),
+                  aws.secondary().name(),
+                  aws.settings().account(),
+                  resources,
+                  stacks)));
+      stdout.flush();
+      return 0;
+    }
+    for (Stack s : stacks) {
       stdout.printf(
-          "wrote %s (%s, %s, %d resources)%n",
-          stack.getTemplateFullPath(),
-          stack.getStackName(),
-          stack.getEnvironment().getRegion(),
-          count);
+          "wrote %s (%s, %s, %d resources)%n", s.template(), s.name(), s.region(), s.resources());
     }
     stdout.printf(
         "synthesised %d stacks, %d resources, for topology '%s' (primary %s, secondary %s,"
@@ -93,6 +121,34 @@ final class SynthCommand implements Callable<Integer> {
         assembly.getDirectory());
     return 0;
   }
+
+  /**
+   * What {@code aws synth --json} prints: the topology file, the cloud assembly's directory, the
+   * topology's name, regions and account, the resources in all, and each stack written.
+   */
+  record Report(
+      String config,
+      String out,
+      String topology,
+      String primary,
+      String secondary,
+      String account,
+      int resources,
+      List<Stack> stacks) {
+    private static final ObjectMapper JSON =
+        new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    static String text(Report r) {
+      try {
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** One stack: its name, region, template file and resource count. */
+  record Stack(String name, String region, String template, int resources) {}
 
   private Path outdir() {
     if (out != null) {

@@ -56,6 +56,57 @@ class SynthCommandTest {
   }
 
   @Test
+  void jsonDescribesEveryStackWrittenAsOneDocument() throws IOException {
+    Path cdkOut = dir.resolve("cdk.out");
+
+    int code =
+        run(
+            "aws",
+            "synth",
+            "--json",
+            "--config",
+            ExampleApp.EXAMPLE.toString(),
+            "--out",
+            cdkOut.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+    assertThat(json.get("config").asText()).isEqualTo(ExampleApp.EXAMPLE.toString());
+    assertThat(json.get("primary").asText()).isEqualTo("us-west-2");
+    assertThat(json.get("secondary").asText()).isEqualTo("us-east-1");
+    assertThat(json.get("account").asText()).isEqualTo("111111111111");
+    assertThat(json.get("stacks")).hasSize(11);
+    int resources = 0;
+    for (var stack : json.get("stacks")) {
+      assertThat(Path.of(stack.get("template").asText())).isRegularFile();
+      assertThat(stack.get("region").asText()).matches("[a-z]{2}-[a-z]+-\\d");
+      resources += stack.get("resources").asInt();
+    }
+    assertThat(json.get("resources").asInt()).isEqualTo(resources).isPositive();
+    assertThat(json.get("stacks").findValuesAsText("name")).contains("summit-global");
+    assertThat(json.get("stacks").findValuesAsText("region")).contains("us-west-2", "us-east-1");
+  }
+
+  @Test
+  void jsonWithABadContextValueIsBadInputAndPrintsNoJson() {
+    int code =
+        run(
+            "aws",
+            "synth",
+            "--json",
+            "--config",
+            ExampleApp.EXAMPLE.toString(),
+            "--out",
+            dir.resolve("o").toString(),
+            "-c",
+            "account=12");
+
+    assertThat(code).isEqualTo(AwsMain.BAD_INPUT);
+    assertThat(out.toString()).isEmpty();
+    assertThat(err.toString()).contains("context account: '12'");
+  }
+
+  @Test
   void topologyThatDoesNotMapOntoAwsExitsTwoNamingTheFieldAndWritesNothing() throws IOException {
     Path config = dir.resolve("mars.yaml");
     Files.writeString(config, ExampleApp.exampleText().replace("us-east-1", "mars-east-1"));
