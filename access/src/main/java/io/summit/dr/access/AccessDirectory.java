@@ -71,6 +71,75 @@ public final class AccessDirectory {
     return dir;
   }
 
+  /**
+   * A token rotation's first half: a new token for {@code name}, listed beside the one it holds
+   * (same role), so that servers accept both once they read the list again. The token file is not
+   * changed yet; see {@link #writeToken} and {@link #dropOtherTokens}.
+   *
+   * @return the new token
+   * @throws IllegalArgumentException naming {@code name} when the list does not name it
+   */
+  public String addToken(String name) {
+    List<String> lines = lines();
+    String role = role(lines, name);
+    String token = AccessList.newToken();
+    lines.add(AccessList.line(new Principal(name, Role.parse("role", role)), token));
+    writeList(lines);
+    return token;
+  }
+
+  /** A token rotation's second step: {@code name}'s token file holds {@code token} (mode 0600). */
+  public void writeToken(String name, String token) {
+    try {
+      write(tokenFile(name), token + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(tokenFile(name) + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A token rotation's last step, once {@code name}'s clients send {@code token}: the list keeps
+   * only that token for {@code name}.
+   */
+  public void dropOtherTokens(String name, String token) {
+    List<String> lines = lines();
+    String role = role(lines, name);
+    String keep = AccessList.line(new Principal(name, Role.parse("role", role)), token);
+    List<String> out = new java.util.ArrayList<>();
+    for (String l : lines) {
+      if (!l.strip().startsWith(name + " ") || l.strip().equals(keep)) {
+        out.add(l);
+      }
+    }
+    writeList(out);
+  }
+
+  private List<String> lines() {
+    return new java.util.ArrayList<>(
+        java.util.Arrays.asList(
+            SecretFile.readText(accessList().toString(), accessList(), "an access list")
+                .split("\n")));
+  }
+
+  private String role(List<String> lines, String name) {
+    for (String l : lines) {
+      String[] f = l.strip().split("\\s+");
+      if (f.length == 3 && f[0].equals(name)) {
+        return f[1];
+      }
+    }
+    throw new IllegalArgumentException(
+        "name: '" + name + "' is not in " + accessList() + " (expected: a caller it lists)");
+  }
+
+  private void writeList(List<String> lines) {
+    try {
+      write(accessList(), String.join("\n", lines).strip() + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(accessList() + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
   /** The servers' access list. */
   public Path accessList() {
     return dir.resolve(ACCESS_LIST);

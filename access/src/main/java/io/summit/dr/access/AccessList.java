@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -36,10 +37,40 @@ public final class AccessList {
 
   private final List<Entry> entries;
   private final String source;
+  // How to read this list again from its files (null: it has none), and those files.
+  private final @Nullable Supplier<AccessList> reread;
+  private final List<Path> files;
 
-  private AccessList(List<Entry> entries, String source) {
+  private AccessList(
+      List<Entry> entries, String source, @Nullable Supplier<AccessList> reread, List<Path> files) {
     this.entries = List.copyOf(entries);
     this.source = source;
+    this.reread = reread;
+    this.files = List.copyOf(files);
+  }
+
+  /** The files this list was read from (watched by {@link #reloading}). */
+  List<Path> files() {
+    return files;
+  }
+
+  /**
+   * This list, read again from its files now.
+   *
+   * @throws IllegalArgumentException as {@link #read} when a file is now missing or malformed
+   */
+  AccessList readAgain() {
+    Supplier<AccessList> r = reread;
+    return r == null ? this : r.get();
+  }
+
+  /**
+   * A source of this list that reads its files again when they change (checked at most once a
+   * second): a token added to the access list, or a token file rewritten, takes effect without a
+   * restart. A file that turns missing or malformed is reported and the last good list stays.
+   */
+  public Supplier<AccessList> reloading() {
+    return new Reloading(this);
   }
 
   /**
@@ -60,9 +91,28 @@ public final class AccessList {
       }
       String at = file + ":" + (i + 1) + ": ";
       Entry e = parse(at, line);
+      // A name may hold two tokens of one role while one of them is rotated.
       if (!names.add(e.principal().name())) {
-        throw new IllegalArgumentException(
-            at + "name: '" + e.principal().name() + "' is listed twice (expected: unique names)");
+        for (Entry x : entries) {
+          if (!x.principal().name().equals(e.principal().name())) {
+            continue;
+          }
+          if (x.principal().role() != e.principal().role()) {
+            throw new IllegalArgumentException(
+                at
+                    + "name: '"
+                    + e.principal().name()
+                    + "' is listed twice with two roles (expected: one role per name; a second"
+                    + " line of the same role is a second token while one is rotated)");
+          }
+          if (MessageDigest.isEqual(x.sha256(), e.sha256())) {
+            throw new IllegalArgumentException(
+                at
+                    + "name: '"
+                    + e.principal().name()
+                    + "' is listed twice with the same token (expected: unique lines)");
+          }
+        }
       }
       entries.add(e);
     }
@@ -70,7 +120,7 @@ public final class AccessList {
       throw new IllegalArgumentException(
           field + ": " + file + " lists nobody (expected: lines of NAME ROLE sha256:HEX)");
     }
-    return new AccessList(entries, file.toString());
+    return new AccessList(entries, file.toString(), () -> read(field, file), List.of(file));
   }
 
   private static Entry parse(String at, String line) {
@@ -91,8 +141,12 @@ public final class AccessList {
 
   /** An access list of one caller holding {@code token} (the orchestrator's --api-token-file). */
   public static AccessList of(Principal principal, BearerToken token) {
+    Path file = token.file();
     return new AccessList(
-        List.of(new Entry(principal, sha256(token.secret()))), token.file().toString());
+        List.of(new Entry(principal, sha256(token.secret()))),
+        file.toString(),
+        () -> of(principal, BearerToken.read(file.toString(), file)),
+        List.of(file));
   }
 
   /** This list and {@code other}'s entries; the names must differ. */
@@ -110,7 +164,15 @@ public final class AccessList {
       }
       all.add(e);
     }
-    return new AccessList(all, source + ", " + other.source);
+    Supplier<AccessList> mine = reread;
+    Supplier<AccessList> theirs = other.reread;
+    List<Path> both = new ArrayList<>(files);
+    both.addAll(other.files);
+    return new AccessList(
+        all,
+        source + ", " + other.source,
+        mine == null || theirs == null ? null : () -> mine.get().and(theirs.get()),
+        both);
   }
 
   /**

@@ -17,11 +17,12 @@ import org.jspecify.annotations.Nullable;
 public final class Guard {
   private static final String CALLER = "io.summit.dr.access.caller";
 
-  private final @Nullable AccessList access;
+  // The access list, read again when its files change (null: every request is admitted).
+  private final java.util.function.@Nullable Supplier<AccessList> access;
   private final Policy policy;
 
   private Guard(@Nullable AccessList access, Policy policy) {
-    this.access = access;
+    this.access = access == null ? null : access.reloading();
     this.policy = policy;
   }
 
@@ -55,11 +56,12 @@ public final class Guard {
   public record Refused(int status, String detail) implements Decision {}
 
   public Decision decide(String method, String path, @Nullable String authorization) {
-    AccessList list = access;
+    java.util.function.Supplier<AccessList> source = access;
     Role needed = policy.required(method, path);
-    if (list == null) {
+    if (source == null) {
       return new Admitted(Optional.empty());
     }
+    AccessList list = source.get();
     Optional<Principal> caller = list.authenticate(authorization);
     if (needed == null) {
       return new Admitted(caller);

@@ -73,7 +73,13 @@ class AccessListTest {
         .hasMessageContaining(":1: hash: not shown (expected: sha256:")
         .hasMessageNotContaining(TOKEN);
     assertThatThrownBy(() -> AccessList.read("--access-file", twice))
-        .hasMessageContaining(":2: name: 'ann' is listed twice");
+        .hasMessageContaining(":2: name: 'ann' is listed twice with the same token");
+    Path twoRoles =
+        file(
+            good + "\n" + AccessList.line(new Principal("ann", Role.ADMIN), TOKEN + "2") + "\n",
+            "rw-------");
+    assertThatThrownBy(() -> AccessList.read("--access-file", twoRoles))
+        .hasMessageContaining(":2: name: 'ann' is listed twice with two roles");
     assertThatThrownBy(() -> AccessList.read("--access-file", fields))
         .hasMessageContaining(":1: 2 fields (expected: NAME ROLE sha256:HEX)");
     assertThatThrownBy(() -> AccessList.read("--access-file", badName))
@@ -126,5 +132,77 @@ class AccessListTest {
     assertThat(guard.decide("PUT", "/v1/x", ann))
         .isEqualTo(
             new Guard.Refused(403, "PUT /v1/x: ann has role viewer (expected: admin or above)"));
+  }
+
+  /** Rewrites {@code f} as an editor or the lab's rotation does: a new file moved into place. */
+  private static void replace(Path f, String content, String mode) throws Exception {
+    Path tmp = f.resolveSibling(f.getFileName() + ".new");
+    Files.writeString(tmp, content);
+    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(mode));
+    Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void aGuardFollowsItsAccessListWithoutARestartAndKeepsTheLastGoodOne() throws Exception {
+    String oldLine = AccessList.line(new Principal("oscar", Role.OPERATOR), TOKEN);
+    String newLine = AccessList.line(new Principal("oscar", Role.OPERATOR), TOKEN + "new");
+    Path f = file(oldLine + "\n", "rw-------");
+    AccessList initial = AccessList.read("--access-file", f);
+    Guard guard = Guard.of(initial, Policy.readsAndChanges(Role.OPERATOR));
+    // the same reloading the guard does, looked at from here
+    Reloading list = (Reloading) initial.reloading();
+    assertThat(guard.decide("POST", "/v1/plans", "Bearer " + TOKEN + "new"))
+        .isInstanceOf(Guard.Refused.class);
+
+    // the rotation's first half: both tokens of oscar listed
+    replace(f, oldLine + "\n" + newLine + "\n", "rw-------");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(
+            () ->
+                guard.decide("POST", "/v1/plans", "Bearer " + TOKEN + "new")
+                    instanceof Guard.Admitted);
+    assertThat(guard.decide("POST", "/v1/plans", "Bearer " + TOKEN))
+        .isInstanceOf(Guard.Admitted.class);
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> list.get().authenticate("Bearer " + TOKEN + "new").isPresent());
+    assertThat(list.reads()).isEqualTo(1);
+
+    // a slip: a file others may read is not taken, the last good list stays
+    replace(f, newLine + "\n", "rw-r--r--");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> list.get().principals().size() > 0 && list.reads() == 2);
+    assertThat(list.get().authenticate("Bearer " + TOKEN)).isPresent();
+    assertThat(guard.decide("POST", "/v1/plans", "Bearer " + TOKEN))
+        .isInstanceOf(Guard.Admitted.class);
+    assertThat(guard.decide("POST", "/v1/plans", "Bearer " + TOKEN + "new"))
+        .isInstanceOf(Guard.Admitted.class);
+
+    // the second half: the old token removed
+    replace(f, newLine + "\n", "rw-------");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> guard.decide("POST", "/v1/plans", "Bearer " + TOKEN) instanceof Guard.Refused);
+    assertThat(guard.decide("POST", "/v1/plans", "Bearer " + TOKEN + "new"))
+        .isInstanceOf(Guard.Admitted.class);
+  }
+
+  @Test
+  void aClientSendsTheTokenItsFileHoldsNowAndKeepsTheLastGoodOneOnASlip() throws Exception {
+    Path f = file(TOKEN + "\n", "rw-------");
+    BearerToken token = BearerToken.read("--token-file", f);
+    assertThat(token.authorization()).isEqualTo("Bearer " + TOKEN);
+    replace(f, TOKEN + "new\n", "rw-------");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> token.authorization().equals("Bearer " + TOKEN + "new"));
+    replace(f, "short\n", "rw-------");
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> !token.authorization().isEmpty() && token.reads() == 2);
+    assertThat(token.authorization()).isEqualTo("Bearer " + TOKEN + "new");
   }
 }

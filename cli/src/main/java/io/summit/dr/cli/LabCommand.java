@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
       LabStoreCommand.class,
       LabMeasureLagCommand.class,
       LabSnapshotCommand.class,
-      LabPagesCommand.class
+      LabPagesCommand.class,
+      LabRotateTokenCommand.class
     })
 final class LabCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,8 @@ import io.summit.dr.access.AccessDirectory;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.access.Principal;
 import io.summit.dr.access.Role;
+import io.summit.dr.lab.process.LabException;
+import io.summit.dr.lab.process.OsProcesses;
 import java.nio.file.Path;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +70,126 @@ public final class LabAccess {
   public static @Nullable Path tokenFile(Path labDir, String caller) {
     AccessDirectory d = AccessDirectory.at(directory(labDir));
     return d.exists() ? d.tokenFile(caller) : null;
+  }
+
+  /** How long after a token file changes its clients send the new token (twice their look). */
+  static final java.time.Duration CLIENTS_SWITCHED = java.time.Duration.ofSeconds(2);
+
+  /** The lab's components that guard an HTTP API with the access list. */
+  static final java.util.Set<String> GUARDED =
+      java.util.Set.of("orchestrator", "observer", "agent", "router", "cluster", "wan", "pager");
+
+  /** What a rotation did: the callers' new token file and how long each half took. */
+  public record Rotation(
+      String caller, Path tokenFile, int servers, double acceptedAfterS, double oldRefusedAfterS) {}
+
+  /**
+   * Rotates {@code caller}'s token without restarting anything: a second token is listed (every
+   * guarded daemon of {@code lab} is asked until it accepts it: they read the list again at most a
+   * second after it changes), the caller's token file gets it (clients read it again at most a
+   * second after it changes, at their next request), and 2 s later the old token is dropped from
+   * the list, and every daemon is asked until it refuses the old one.
+   *
+   * @throws IllegalArgumentException naming the caller when the lab's list does not name it
+   * @throws LabException when a daemon did not take the change within 10 s
+   */
+  public static Rotation rotate(
+      Lab lab, String caller, java.util.function.Consumer<String> progress) {
+    AccessDirectory d = AccessDirectory.at(directory(lab.dir()));
+    if (!d.exists()) {
+      throw new LabException(
+          lab.dir()
+              + ": this lab has no access list (expected: a lab started by"
+              + " this version of summit-dr lab up)");
+    }
+    String old = d.token(caller).authorization();
+    List<LabComponent> guarded =
+        lab.state().map(LabState::components).orElse(List.of()).stream()
+            .filter(c -> GUARDED.contains(c.kind()) && OsProcesses.isAlive(c.pid()))
+            .toList();
+    long t0 = System.nanoTime();
+    String fresh = d.addToken(caller);
+    awaitAll(guarded, "Bearer " + fresh, true, "accept the new token of " + caller);
+    double accepted = (System.nanoTime() - t0) / 1e9;
+    progress.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "  %s: a second token listed; %d daemons accept it after %.2f s",
+            caller,
+            guarded.size(),
+            accepted));
+    d.writeToken(caller, fresh);
+    long t1 = System.nanoTime();
+    progress.accept("  " + caller + ": " + d.tokenFile(caller) + " holds the new token");
+    // Clients look at their token file again at most a second after their last look, at their
+    // next request: from 1 s on, every request carries the new token. The old one goes after 2 s.
+    try {
+      Thread.sleep(CLIENTS_SWITCHED.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabException("interrupted while the clients take the new token of " + caller);
+    }
+    d.dropOtherTokens(caller, fresh);
+    awaitAll(guarded, old, false, "refuse the old token of " + caller);
+    double refused = (System.nanoTime() - t1) / 1e9;
+    awaitAll(guarded, "Bearer " + fresh, true, "accept the new token of " + caller);
+    progress.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "  %s: the old token dropped 2 s after; %d daemons refuse it %.2f s after the token"
+                + " file changed",
+            caller,
+            guarded.size(),
+            refused));
+    return new Rotation(caller, d.tokenFile(caller), guarded.size(), accepted, refused);
+  }
+
+  /**
+   * Asks each daemon {@code GET /v1/access-check} with {@code authorization} until it accepts (any
+   * answer but 401) or refuses (401) it, as {@code accept} says; at most 10 s in all.
+   */
+  private static void awaitAll(
+      List<LabComponent> daemons, String authorization, boolean accept, String what) {
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(2))
+            .build();
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    for (LabComponent c : daemons) {
+      int status = -1;
+      while (true) {
+        try {
+          status =
+              http.send(
+                      java.net.http.HttpRequest.newBuilder(
+                              java.net.URI.create(
+                                  "http://" + c.host() + ":" + c.port() + "/v1/access-check"))
+                          .timeout(java.time.Duration.ofSeconds(2))
+                          .header("Authorization", authorization)
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+        } catch (java.io.IOException e) {
+          status = -1;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LabException("interrupted while waiting for " + c.name() + " to " + what);
+        }
+        if (status != -1 && (status != 401) == accept) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new LabException(
+              c.name() + " did not " + what + " within 10 s (last answer: " + status + ")");
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LabException("interrupted while waiting for " + c.name() + " to " + what);
+        }
+      }
+    }
   }
 
   /** The token of {@code caller}, or null for a lab without credentials. */

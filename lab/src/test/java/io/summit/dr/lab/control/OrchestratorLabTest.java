@@ -61,7 +61,8 @@ class OrchestratorLabTest {
             "observer", "/v1/view",
             "agent", "/v1/agent",
             "cluster", "/v1/cluster",
-            "wan", "/v1/links");
+            "wan", "/v1/links",
+            "pager", "/v1/notices");
     String viewer =
         java.util.Objects.requireNonNull(
                 io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
@@ -111,6 +112,39 @@ class OrchestratorLabTest {
             .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       }
     }
+
+    // lab-viewer's token rotated with every daemon running: the new one is taken, the old refused
+    io.summit.dr.lab.LabAccess.Rotation r =
+        io.summit.dr.lab.LabAccess.rotate(lab, io.summit.dr.lab.LabAccess.VIEWER, line -> {});
+    String rotated =
+        java.util.Objects.requireNonNull(
+                io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
+            .authorization();
+    assertThat(rotated).isNotEqualTo(viewer);
+    int guarded = 0;
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      for (io.summit.dr.lab.LabComponent c : lab.requireState().components()) {
+        String path = reads.get(c.kind());
+        if (path == null) {
+          continue;
+        }
+        guarded++;
+        java.net.http.HttpRequest.Builder read =
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + c.host() + ":" + c.port() + path))
+                .timeout(Duration.ofSeconds(5));
+        for (String[] token : new String[][] {{viewer, "401"}, {rotated, "200"}}) {
+          assertThat(
+                  http.send(
+                          read.copy().header("Authorization", token[0]).build(),
+                          java.net.http.HttpResponse.BodyHandlers.discarding())
+                      .statusCode())
+              .as(c.name() + " " + path + " after the rotation")
+              .isEqualTo(Integer.parseInt(token[1]));
+        }
+      }
+    }
+    assertThat(r.servers()).isEqualTo(guarded);
   }
 
   @AfterAll
