@@ -111,8 +111,28 @@ final class DemoCommand implements Callable<Integer> {
       JsonOption.print(spec, Report.of(lab.dir(), started, first, second, failback, seconds));
     } else {
       summary(out, started, first, second, failback, seconds);
+      paged(out, lab.dir());
     }
     return Stream.of(first, second, failback).allMatch(DrillCommand::safe) ? 0 : Main.FAILED;
+  }
+
+  /** What the lab's pager received during the demo (when the lab runs it). */
+  private static void paged(PrintWriter out, Path labDir) {
+    if (!java.nio.file.Files.isDirectory(io.summit.dr.lab.pager.LabPager.dir(labDir))) {
+      return;
+    }
+    List<io.summit.dr.lab.pager.PagerLog.Notice> notices =
+        io.summit.dr.lab.pager.PagerLog.read(io.summit.dr.lab.pager.LabPager.received(labDir));
+    List<io.summit.dr.lab.pager.PagerLog.Incident> incidents =
+        io.summit.dr.lab.pager.PagerLog.incidents(notices);
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "  paged: %d notices on the lab's pager (PagerDuty, Slack, webhook), %d incidents, %d"
+                + " open ('./summit-dr lab pages' lists them)",
+            notices.size(),
+            incidents.size(),
+            incidents.stream().filter(i -> !i.status().equals("resolved")).count()));
   }
 
   /**
