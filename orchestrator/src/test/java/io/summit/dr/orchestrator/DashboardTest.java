@@ -3,14 +3,8 @@ package io.summit.dr.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.summit.dr.access.AccessDirectory;
-import io.summit.dr.access.AccessList;
-import io.summit.dr.access.Principal;
-import io.summit.dr.access.Role;
-import io.summit.dr.orchestrator.api.ApiServer;
-import io.summit.dr.replication.StoreRole;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.File;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,8 +42,8 @@ class DashboardTest {
   @TempDir Path state;
   @TempDir Path secrets;
   private final FakeStores stores = new FakeStores(Clock.systemUTC());
+  private GuardedApi fixture;
   private Orchestrator orchestrator;
-  private ApiServer api;
   private AccessDirectory creds;
   private URI base;
   private ChromeDriver browser;
@@ -76,28 +70,16 @@ class DashboardTest {
 
   @BeforeEach
   void start() throws Exception {
-    for (String store : List.of("postgres", "redis")) {
-      stores.node(store, "us-west-2").role = StoreRole.PRIMARY;
-      stores.node(store, "us-east-1").role = StoreRole.REPLICA;
-    }
-    orchestrator =
-        new Orchestrator(
+    fixture =
+        GuardedApi.start(
             TopologyLoader.load(Path.of("..", "examples", "lab.yaml")),
             stores,
-            null,
-            null,
             state,
-            Clock.systemUTC());
-    orchestrator.resume();
-    creds =
-        AccessDirectory.create(
-            secrets.resolve("access"),
-            List.of(new Principal("ann", Role.VIEWER), new Principal("oscar", Role.OPERATOR)));
-    api =
-        new ApiServer(orchestrator, new InetSocketAddress("127.0.0.1", 0), this::regionsView)
-            .require(AccessList.read("--access-file", creds.accessList()));
-    api.start();
-    base = URI.create("http://127.0.0.1:" + api.address().orElseThrow().getPort() + "/");
+            secrets,
+            o -> regionsView());
+    orchestrator = fixture.orchestrator;
+    creds = fixture.creds;
+    base = fixture.base.resolve("/");
     browser = chromium();
   }
 
@@ -106,8 +88,7 @@ class DashboardTest {
     if (browser != null) {
       browser.quit();
     }
-    api.close();
-    orchestrator.close();
+    fixture.close();
   }
 
   private static ChromeDriver chromium() {

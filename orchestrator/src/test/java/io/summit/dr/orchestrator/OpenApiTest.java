@@ -11,11 +11,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.summit.dr.access.AccessDirectory;
 import io.summit.dr.access.AccessList;
-import io.summit.dr.access.Principal;
 import io.summit.dr.access.Role;
 import io.summit.dr.orchestrator.api.ApiServer;
 import io.summit.dr.orchestrator.api.ReplicaServer;
-import io.summit.dr.replication.StoreRole;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -61,6 +59,7 @@ class OpenApiTest {
   private final FakeStores stores = new FakeStores(Clock.systemUTC());
   private final HttpClient http = HttpClient.newHttpClient();
   private final Set<String> answered = new TreeSet<>();
+  private GuardedApi fixture;
   private Orchestrator orchestrator;
   private ApiServer api;
   private URI base;
@@ -70,12 +69,8 @@ class OpenApiTest {
   @BeforeEach
   void start() throws Exception {
     spec = YAML.readTree(ApiServer.openApiYaml());
-    for (String store : List.of("postgres", "redis")) {
-      stores.node(store, "us-west-2").role = StoreRole.PRIMARY;
-      stores.node(store, "us-east-1").role = StoreRole.REPLICA;
-    }
-    orchestrator =
-        new Orchestrator(
+    fixture =
+        GuardedApi.start(
             // the promotion waits for an approval, so that the session approves a plan
             TopologyLoader.parse(
                 "lab.yaml",
@@ -85,26 +80,18 @@ class OpenApiTest {
                         "{name: promote, action: promote, parallel_group: promote, timeout: 5s,"
                             + " approval: true}")),
             stores,
-            null,
-            null,
             state,
-            Clock.systemUTC());
-    orchestrator.resume();
-    creds =
-        AccessDirectory.create(
-            secrets.resolve("access"),
-            List.of(new Principal("ann", Role.VIEWER), new Principal("oscar", Role.OPERATOR)));
-    api =
-        new ApiServer(orchestrator, new InetSocketAddress("127.0.0.1", 0), this::regionsView)
-            .require(AccessList.read("--access-file", creds.accessList()));
-    api.start();
-    base = URI.create("http://127.0.0.1:" + api.address().orElseThrow().getPort());
+            secrets,
+            o -> regionsView());
+    orchestrator = fixture.orchestrator;
+    api = fixture.api;
+    creds = fixture.creds;
+    base = fixture.base;
   }
 
   @AfterEach
   void stop() {
-    api.close();
-    orchestrator.close();
+    fixture.close();
   }
 
   private Map<String, Object> regionsView() {
