@@ -90,6 +90,15 @@ class ApiAccessTest {
 
   @AfterEach
   void stop() {
+    // A plan a test started keeps writing to the state directory until it ends: let it end before
+    // the directory is deleted (the orchestrator's close does not stop a running plan).
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> orchestrator.plans().running().isEmpty());
+    } catch (org.awaitility.core.ConditionTimeoutException stillRunning) {
+      // a plan waiting for an approval the test never gave: the test's own failure says why
+    }
     api.close();
     orchestrator.close();
   }

@@ -67,6 +67,14 @@ final class GuardedApi implements AutoCloseable {
 
   @Override
   public void close() {
+    // a plan a test started writes to the state directory until it ends: let it end first
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(() -> orchestrator.plans().running().isEmpty());
+    } catch (org.awaitility.core.ConditionTimeoutException stillRunning) {
+      // a plan waiting for an approval the test never gave: the test's own failure says why
+    }
     api.close();
     orchestrator.close();
   }
