@@ -8,8 +8,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.summit.dr.replication.Endpoint;
 import io.summit.dr.router.Transport;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  *       reset;
  *   <li>a connection accepted while the link is cut is connected to its target only once the link
  *       is restored, and dropped if its client gives up first (as SYN retries would end);
- *   <li>when one side closes, what it sent before is still delivered, then both are closed.
+ *   <li>when one side closes, what it sent before is still delivered, then both are closed;
+ *   <li>{@link #drop()} closes both at once, from any thread, dropping what is queued.
  * </ul>
  */
 final class Relay {
@@ -40,8 +44,10 @@ final class Relay {
   private final Channel client;
   private final LinkState link;
   private final Transport transport;
-  private final String targetHost;
-  private final int targetPort;
+  private final Endpoint destination;
+  // the live relays of a route that tracks them (one whose target moves), which this one leaves
+  // when closed; null for a route with a fixed target
+  private final @Nullable Set<Relay> live;
   private final Pipe up;
   private final Pipe down;
   private @Nullable Channel target;
@@ -49,12 +55,17 @@ final class Relay {
   private boolean waiting;
   private boolean closed;
 
-  Relay(Channel client, LinkState link, Transport transport, String targetHost, int targetPort) {
+  Relay(
+      Channel client,
+      LinkState link,
+      Transport transport,
+      Endpoint destination,
+      @Nullable Set<Relay> live) {
     this.client = client;
     this.link = link;
     this.transport = transport;
-    this.targetHost = targetHost;
-    this.targetPort = targetPort;
+    this.destination = destination;
+    this.live = live;
     this.up = new Pipe(client);
     this.down = new Pipe(null);
     up.partner = down;
@@ -93,7 +104,7 @@ final class Relay {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.AUTO_READ, false)
             .handler(down)
-            .connect(targetHost, targetPort);
+            .connect(destination.host(), destination.port());
     target = f.channel();
     f.addListener(
         done -> {
@@ -112,12 +123,29 @@ final class Relay {
         });
   }
 
+  /** The address this relay connects its client to. */
+  Endpoint destination() {
+    return destination;
+  }
+
+  /**
+   * Closes both sides now, from any thread (on the relay's event loop); data still queued in either
+   * direction is dropped. The future completes once both closes are issued.
+   */
+  Future<?> drop() {
+    return client.eventLoop().submit(this::close);
+  }
+
   /** Closes both sides once; data still queued in either direction is dropped. */
   private void close() {
     if (closed) {
       return;
     }
     closed = true;
+    Set<Relay> tracked = live;
+    if (tracked != null) {
+      tracked.remove(this);
+    }
     stopWaiting();
     if (connected) {
       link.connections().decrementAndGet();

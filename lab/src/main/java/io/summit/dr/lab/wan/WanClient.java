@@ -1,5 +1,7 @@
 package io.summit.dr.lab.wan;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.replication.Endpoint;
@@ -9,10 +11,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Drives a running {@link WanDaemon} through its admin API. */
+/**
+ * Drives a running {@link WanDaemon} through its admin API. Each method answers the daemon's JSON
+ * and throws a {@link LabException} carrying the daemon's error when it refuses.
+ */
 public final class WanClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final URI base;
@@ -24,7 +31,8 @@ public final class WanClient {
   }
 
   /**
-   * @param token sent with every request, when the daemon requires one (an admin's: links change)
+   * @param token sent with every request, when the daemon requires one (an admin's to change links,
+   *     an operator's at least to move endpoints)
    */
   public WanClient(Endpoint admin, @Nullable BearerToken token) {
     this.base = URI.create("http://" + admin.host() + ":" + admin.port());
@@ -55,6 +63,21 @@ public final class WanClient {
     return send("POST", "/v1/heal");
   }
 
+  /** The region endpoints: name, listen, target, targets, connections. */
+  public String endpoints() {
+    return send("GET", "/v1/endpoints");
+  }
+
+  /**
+   * Moves region endpoint {@code name} to {@code target}, one of its targets: new connections go
+   * there, and those relayed to the target before are closed. Moving it to its target is harmless.
+   *
+   * @return the endpoint's JSON after the move
+   */
+  public String moveEndpoint(String name, Endpoint target) {
+    return send("PUT", "/v1/endpoints/" + name, json(Map.of("target", target.toString())));
+  }
+
   public boolean isUp() {
     try {
       links();
@@ -65,10 +88,21 @@ public final class WanClient {
   }
 
   private String send(String method, String path) {
+    return send(method, path, null);
+  }
+
+  private String send(String method, String path, @Nullable String json) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(Duration.ofSeconds(5))
-            .method(method, HttpRequest.BodyPublishers.noBody());
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
     HttpRequest request = (token == null ? b : token.sign(b)).build();
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -82,6 +116,14 @@ public final class WanClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabException("wan: interrupted", e);
+    }
+  }
+
+  private static String json(Map<String, String> body) {
+    try {
+      return JSON.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a string that Jackson cannot write: " + e.getMessage(), e);
     }
   }
 }

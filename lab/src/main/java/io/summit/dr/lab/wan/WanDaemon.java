@@ -28,28 +28,51 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lab's WAN: one {@link LinkState} per pair of locations, every route of a {@link WanSpec} over
- * one of them, and an admin API to cut, restore and slow the links.
+ * The lab's WAN: one {@link LinkState} per pair of locations and per {@link WanSpec.ZoneLink zone
+ * link}, every route of a {@link WanSpec} over one of them, its {@link WanSpec.RegionEndpoint
+ * region endpoints} (each relaying without delay to a target the region's control moves), and an
+ * admin API to cut, restore and slow the links and to move the endpoints.
  *
  * <pre>
- * GET  /v1/links                         the links: locations, cut, latency_ms, jitter_ms, connections,
- *                                        waiting (accepted, held until the cut link is restored)
+ * GET  /v1/links                         the links (zone links included): a, b, cut, latency_ms,
+ *                                        jitter_ms, connections, waiting (accepted, held until the
+ *                                        cut link is restored)
  * POST /v1/links/{a}/{b}/cut             partition a from b
  * POST /v1/links/{a}/{b}/restore         heal that link
  * POST /v1/links/{a}/{b}/latency?ms=N    set its one-way latency (jitter kept)
  * POST /v1/locations/{l}/isolate         cut every link of l at once
- * POST /v1/heal                          restore every link and its default latency
+ * POST /v1/heal                          restore every link and its own latency (the spec's for a
+ *                                        zone link, the WAN's default for the others)
+ * GET  /v1/endpoints                     the endpoints: name, listen, target, targets, connections
+ * PUT  /v1/endpoints/{name}              body {"target":"host:port"}, one of its targets: new
+ *                                        connections go there, those to the target before are
+ *                                        closed; 404 for an unknown name, 400 for a bad body
  * </pre>
  *
- * Runs as its own process ({@code main}) in the lab, or in-process through {@link #start}.
+ * With an access list, reads need a viewer's token, an endpoint's move an operator's (region agents
+ * move endpoints) and every other change an admin's. Errors are JSON {@code {"error": "..."}}.
+ *
+ * <p>Runs as its own process ({@code main}) in the lab, or in-process through {@link #start}.
  */
 public final class WanDaemon implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WanDaemon.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ENDPOINTS = "/v1/endpoints";
+  private static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** Operators move endpoints; every other change is an admin's. */
+  private static final Policy POLICY =
+      (method, path) ->
+          method.equals("PUT") && path.startsWith(ENDPOINTS + "/")
+              ? Role.OPERATOR
+              : Policy.readsAndChanges(Role.ADMIN).required(method, path);
 
   private final WanSpec spec;
   private final Map<String, LinkState> links = new LinkedHashMap<>();
+  // the latency each zone link heals back to, by link key
+  private final Map<String, Long> zoneLatencies = new LinkedHashMap<>();
   private final List<Route> routes = new ArrayList<>();
+  private final RegionEndpoints endpoints;
   private final HttpServer admin;
   private final Transport transport = Transport.best();
   // the routes' event loops: two, one per core of the lab machine
@@ -69,9 +92,17 @@ public final class WanDaemon implements AutoCloseable {
         link(locations.get(i), locations.get(j));
       }
     }
+    // before the routes: a route between two zones must cross the zone link, not a default one
+    for (WanSpec.ZoneLink z : spec.zoneLinks()) {
+      String k = key(z.a(), z.b());
+      links.put(k, new LinkState(first(z.a(), z.b()), second(z.a(), z.b()), z.latencyMillis(), 0));
+      zoneLatencies.put(k, z.latencyMillis());
+    }
     SourceLocator locator = new SourceLocator(spec.sources());
     try {
       bind(locator);
+      // binds all or none
+      endpoints = RegionEndpoints.bind(spec.endpoints(), loops, transport);
     } catch (IOException | RuntimeException e) {
       closeRoutes();
       throw e;
@@ -104,12 +135,12 @@ public final class WanDaemon implements AutoCloseable {
   }
 
   /**
-   * A daemon whose admin API needs a token of {@code access} (a viewer's to read, an admin's to
-   * change a link); open when {@code access} is null.
+   * A daemon whose admin API needs a token of {@code access} (a viewer's to read, an operator's to
+   * move an endpoint, an admin's to change a link); open when {@code access} is null.
    */
   public static WanDaemon start(WanSpec spec, @Nullable AccessList access) throws IOException {
     WanDaemon daemon = new WanDaemon(spec);
-    daemon.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.ADMIN));
+    daemon.guard = Guard.ofNullable(access, POLICY);
     daemon.admin.start();
     return daemon;
   }
@@ -135,7 +166,9 @@ public final class WanDaemon implements AutoCloseable {
             + daemon.routes.size()
             + " routes over "
             + daemon.links.size()
-            + " links, admin on "
+            + " links, "
+            + spec.endpoints().size()
+            + " endpoints, admin on "
             + spec.host()
             + ":"
             + spec.adminPort()
@@ -225,14 +258,17 @@ public final class WanDaemon implements AutoCloseable {
       } else if (method.equals("GET") && uri.getPath().equals("/v1/links")) {
         reply(exchange, 200, linksJson());
       } else if (method.equals("POST") && uri.getPath().equals("/v1/heal")) {
-        links
-            .values()
-            .forEach(
-                l -> {
-                  l.setLatency(spec.latencyMillis(), spec.jitterMillis());
-                  l.restore();
-                });
+        heal();
         reply(exchange, 200, linksJson());
+      } else if (method.equals("GET") && uri.getPath().equals(ENDPOINTS)) {
+        reply(exchange, 200, endpoints.json());
+      } else if (method.equals("PUT")
+          && parts.length == 3
+          && parts[0].equals("v1")
+          && parts[1].equals("endpoints")) {
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES);
+        RegionEndpoints.Reply r = endpoints.move(parts[2], body);
+        reply(exchange, r.status(), r.body());
       } else if (method.equals("POST")
           && parts.length == 4
           && parts[0].equals("v1")
@@ -264,6 +300,20 @@ public final class WanDaemon implements AutoCloseable {
         reply(exchange, 404, Map.of("error", method + " " + uri.getPath() + ": no such endpoint"));
       }
     }
+  }
+
+  /** Restores every link and its own latency: a zone link's from the spec, the WAN's default. */
+  private void heal() {
+    links.forEach(
+        (k, l) -> {
+          Long zone = zoneLatencies.get(k);
+          if (zone != null) {
+            l.setLatency(zone, 0);
+          } else {
+            l.setLatency(spec.latencyMillis(), spec.jitterMillis());
+          }
+          l.restore();
+        });
   }
 
   private void isolate(HttpExchange exchange, String location) throws IOException {
@@ -346,6 +396,7 @@ public final class WanDaemon implements AutoCloseable {
   @Override
   public void close() throws IOException {
     admin.stop(0);
+    endpoints.close();
     closeRoutes();
   }
 
