@@ -2,12 +2,17 @@ package io.summit.dr.agent;
 
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.BearerToken;
+import io.summit.dr.agent.zones.ZoneFailover;
+import io.summit.dr.agent.zones.ZoneNode;
+import io.summit.dr.agent.zones.ZoneSettings;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.neo4j.Neo4jAdapter;
 import io.summit.dr.replication.objects.ObjectsAdapter;
 import io.summit.dr.replication.objects.S3Clients;
 import io.summit.dr.replication.postgres.PostgresAdapter;
+import io.summit.dr.replication.postgres.PostgresControl;
 import io.summit.dr.replication.redis.RedisAdapter;
 import io.summit.dr.topology.Durations;
 import io.summit.dr.topology.Region;
@@ -28,9 +33,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +51,35 @@ import org.slf4j.LoggerFactory;
  * {@code postgres}, {@code redis}, {@code objects} (the region's bucket, named by the topology) or
  * {@code neo4j} (its Bolt address; the admin API three ports above), reached directly. Bad
  * arguments exit 2 with the flag named.
+ *
+ * <p>In-region (Multi-AZ) failover of the region's PostgreSQL store, when the topology gives it
+ * {@code multi_az} zones for the region ({@link ZoneFailover}): {@code --zone-node
+ * postgres=ZONE,HOST:PORT,PEER_HOST:PORT} once for each of the region's two zones (the node's
+ * direct address, and the address the other zone's node reaches it at), {@code --zone-endpoint
+ * postgres=URL} (the region endpoint the agent moves to the writer node, e.g. {@code
+ * http://127.0.0.1:26950/v1/endpoints/postgres-us-west-2}), {@code --token-file FILE} (the bearer
+ * token sent to it, operator role) and {@code [--zone-probe-interval 100ms]}; probe timeout and
+ * failure threshold come from the topology's {@code health}. Without {@code --zone-node} the agent
+ * runs no zone failover (on AWS, RDS Multi-AZ does it).
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
   private static final Duration STORE_TIMEOUT = Duration.ofSeconds(1);
   private static final String FLAGS =
       "--config, --region, --etcd, --listen, --store, --lease-ttl, --renew-interval,"
-          + " --fence-budget, --check-interval, --access-file";
+          + " --fence-budget, --check-interval, --access-file, --zone-node, --zone-endpoint,"
+          + " --token-file, --zone-probe-interval";
 
-  /** The parsed command line. */
+  /** The default of {@code --zone-probe-interval}. */
+  public static final Duration DEFAULT_ZONE_PROBE_INTERVAL = Duration.ofMillis(100);
+
+  /**
+   * The parsed command line.
+   *
+   * @param zoneNodes by store kind ({@code postgres}), the nodes of {@code --zone-node}
+   * @param zoneEndpoints by store kind, the region endpoint of {@code --zone-endpoint}
+   * @param token the bearer token of {@code --token-file}
+   */
   public record Options(
       Path config,
       String region,
@@ -59,11 +87,19 @@ public final class AgentMain {
       Endpoint listen,
       Map<String, Endpoint> stores,
       Map<String, Duration> timings,
-      Optional<AccessList> access) {
+      Optional<AccessList> access,
+      Map<String, List<ZoneNode>> zoneNodes,
+      Map<String, URI> zoneEndpoints,
+      Optional<BearerToken> token,
+      Duration zoneProbeInterval) {
     public Options {
       etcd = List.copyOf(etcd);
       stores = Map.copyOf(stores);
       timings = Map.copyOf(timings);
+      Map<String, List<ZoneNode>> nodes = new LinkedHashMap<>();
+      zoneNodes.forEach((kind, list) -> nodes.put(kind, List.copyOf(list)));
+      zoneNodes = Map.copyOf(nodes);
+      zoneEndpoints = Map.copyOf(zoneEndpoints);
     }
   }
 
@@ -112,6 +148,9 @@ public final class AgentMain {
     Endpoint listen = null;
     Map<String, Endpoint> stores = new LinkedHashMap<>();
     Map<String, Duration> timings = new LinkedHashMap<>();
+    Map<String, List<ZoneNode>> zoneNodes = new LinkedHashMap<>();
+    Map<String, URI> zoneEndpoints = new LinkedHashMap<>();
+    Duration zoneProbeInterval = DEFAULT_ZONE_PROBE_INTERVAL;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
@@ -126,6 +165,9 @@ public final class AgentMain {
         case "--store" -> store(value, stores);
         case "--lease-ttl", "--renew-interval", "--fence-budget", "--check-interval" ->
             timings.put(flag, duration(flag, value));
+        case "--zone-node" -> ZoneFlags.node(value, zoneNodes);
+        case "--zone-endpoint" -> ZoneFlags.endpoint(value, zoneEndpoints);
+        case "--zone-probe-interval" -> zoneProbeInterval = positive(flag, value);
         default ->
             throw new IllegalArgumentException(flag + ": unknown option (expected: " + FLAGS + ")");
       }
@@ -144,7 +186,19 @@ public final class AgentMain {
       throw new IllegalArgumentException(
           String.join(", ", missing) + ": required (expected: a value)");
     }
-    return new Options(config, region, etcd, listen, stores, timings, split.access());
+    ZoneFlags.together(zoneNodes, zoneEndpoints, storesFlagged);
+    return new Options(
+        config,
+        region,
+        etcd,
+        listen,
+        stores,
+        timings,
+        split.access(),
+        zoneNodes,
+        zoneEndpoints,
+        split.token(),
+        zoneProbeInterval);
   }
 
   /** The agent's configuration: the topology's name and region, the timings given or defaults. */
@@ -164,6 +218,7 @@ public final class AgentMain {
       throw new IllegalArgumentException(
           "--region: '" + o.region() + "' is a witness (expected: a region with stores)");
     }
+    var unused = ZoneFlags.settings(o, topology); // refused before anything starts
     AgentConfig defaults = AgentConfig.of(topology.name(), o.region());
     try {
       return defaults.withTimings(
@@ -181,32 +236,93 @@ public final class AgentMain {
    * the region's bucket when an objects store is guarded.
    */
   public static Running run(Options o, AgentConfig config, Topology topology) throws IOException {
-    List<StoreAdapter> stores = new ArrayList<>();
-    o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology)));
-    return run(o, config, stores);
+    return run(o, config, topology, e -> null);
   }
 
-  /** Starts the agent guarding {@code stores} (its region's primaries); the caller closes it. */
+  /**
+   * Starts the agent, its HTTP server and the zone failovers of {@code --zone-node}; {@code
+   * controls} gives the local control of a zone node by its direct address (null: that node cannot
+   * be rejoined, which the agent's status then says). The caller closes what it returns.
+   */
+  public static Running run(
+      Options o,
+      AgentConfig config,
+      Topology topology,
+      Function<Endpoint, @Nullable PostgresControl> controls)
+      throws IOException {
+    List<StoreAdapter> stores = new ArrayList<>();
+    o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology)));
+    return start(o, config, stores, ZoneFlags.settings(o, topology), controls);
+  }
+
+  /**
+   * Starts the agent guarding {@code stores} (its region's primaries), without zone failovers; the
+   * caller closes it.
+   *
+   * @throws IllegalArgumentException when {@code o} has {@code --zone-node} flags
+   */
   public static Running run(Options o, AgentConfig config, List<StoreAdapter> stores)
       throws IOException {
+    if (!o.zoneNodes().isEmpty()) {
+      throw new IllegalArgumentException(
+          "--zone-node: not taken with stores given (expected: run with the topology)");
+    }
+    return start(o, config, stores, Map.of(), e -> null);
+  }
+
+  private static Running start(
+      Options o,
+      AgentConfig config,
+      List<StoreAdapter> stores,
+      Map<String, ZoneSettings> zones,
+      Function<Endpoint, @Nullable PostgresControl> controls)
+      throws IOException {
     Coordination etcd = Coordination.etcd(o.etcd(), config.requestTimeout());
+    // a zone failover's tick may wait a probe timeout, or a promotion, on its thread
     ScheduledExecutorService scheduler =
         Executors.newScheduledThreadPool(
-            3, Thread.ofPlatform().daemon().name("agent-", 0).factory());
+            3 + zones.size(), Thread.ofPlatform().daemon().name("agent-", 0).factory());
+    List<ZoneFailover> failovers = new CopyOnWriteArrayList<>();
     RegionAgent agent =
-        new RegionAgent(config, etcd, stores, System::nanoTime, Clock.systemUTC(), scheduler);
+        new RegionAgent(
+            config,
+            etcd,
+            stores,
+            System::nanoTime,
+            Clock.systemUTC(),
+            scheduler,
+            () -> failovers.stream().map(ZoneFailover::status).toList());
+    BooleanSupplier holding = () -> holds(agent.status());
+    zones.forEach(
+        (kind, z) ->
+            failovers.add(
+                ZoneFailover.postgres(
+                    z,
+                    ZoneFailover.endpoint(
+                        java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)), o.token()),
+                    controls,
+                    holding,
+                    scheduler)));
     AgentServer server =
         new AgentServer(agent, new InetSocketAddress(o.listen().host(), o.listen().port()));
     o.access().ifPresent(server::require);
     server.start();
     agent.start();
+    failovers.forEach(ZoneFailover::start);
     LOG.info(
-        "{}: API on {}, etcd {}, stores {}",
+        "{}: API on {}, etcd {}, stores {}, zone failovers {}",
         config.agentId(),
         server.address(),
         o.etcd(),
-        stores.stream().map(StoreAdapter::id).toList());
-    return new Running(agent, server, etcd, stores, scheduler);
+        stores.stream().map(StoreAdapter::id).toList(),
+        zones.values().stream().map(ZoneSettings::store).toList());
+    return new Running(agent, server, etcd, stores, scheduler, List.copyOf(failovers));
+  }
+
+  /** Holding the authority with the local deadline not passed: the region is the writer. */
+  private static boolean holds(AgentStatus s) {
+    Long left = s.deadlineInMillis();
+    return s.state() == AgentState.HOLDING && left != null && left > 0;
   }
 
   /** A running agent process. */
@@ -215,10 +331,16 @@ public final class AgentMain {
       AgentServer server,
       Coordination etcd,
       List<StoreAdapter> stores,
-      ScheduledExecutorService scheduler)
+      ScheduledExecutorService scheduler,
+      List<ZoneFailover> zones)
       implements AutoCloseable {
+    public Running {
+      zones = List.copyOf(zones);
+    }
+
     @Override
     public void close() {
+      zones.forEach(ZoneFailover::close);
       agent.close();
       server.close();
       scheduler.shutdownNow();
@@ -279,6 +401,14 @@ public final class AgentMain {
       throw new IllegalArgumentException(
           "--store: '" + kind + "' given twice (expected: one store of each kind per region)");
     }
+  }
+
+  private static Duration positive(String flag, String value) {
+    Duration d = duration(flag, value);
+    if (d.isZero()) {
+      throw new IllegalArgumentException(flag + ": " + value + " (expected: > 0)");
+    }
+    return d;
   }
 
   private static List<URI> etcd(String value) {

@@ -25,7 +25,9 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>
  * GET /v1/agent   the {@link AgentStatus} as JSON (snake_case): region, state, writer, term, lease id,
- *                 last renewal age, time to the deadline, stores fenced by this agent, fence count
+ *                 last renewal age, time to the deadline, stores fenced by this agent, fence count,
+ *                 and under "zones" the in-region failovers (writer zone, standby state, last
+ *                 failover, why one was refused, alerts)
  * GET /healthz    200 "ok" while the agent's loops run cleanly, 503 otherwise
  * GET /metrics    Prometheus text: summit_dr_agent_state{state}, summit_dr_agent_fences_total,
  *                 summit_dr_agent_last_renewal_age_seconds, summit_dr_agent_deadline_remaining_seconds,

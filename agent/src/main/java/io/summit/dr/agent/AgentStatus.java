@@ -1,5 +1,6 @@
 package io.summit.dr.agent;
 
+import io.summit.dr.agent.zones.ZoneStatus;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastRegainToUnfenceMillis at the last regain: from the send of the new grant until every
  *     store it had fenced was unfenced
  * @param healthy false while its loops fail unexpectedly (they keep running)
+ * @param zones the in-region (Multi-AZ) failovers of its region's stores, one per store with nodes
+ *     in two zones that the agent watches; empty when none
  */
 public record AgentStatus(
     String agent,
@@ -36,8 +39,46 @@ public record AgentStatus(
     long fences,
     @Nullable Long lastLapseToFenceMillis,
     @Nullable Long lastRegainToUnfenceMillis,
-    boolean healthy) {
+    boolean healthy,
+    List<ZoneStatus> zones) {
   public AgentStatus {
     fencedStores = List.copyOf(fencedStores);
+    zones = List.copyOf(zones);
+  }
+
+  /** A snapshot without zone failovers. */
+  public AgentStatus(
+      String agent,
+      String region,
+      AgentState state,
+      @Nullable String writerRegion,
+      @Nullable Long term,
+      @Nullable Long leaseId,
+      @Nullable Long lastRenewalAgeMillis,
+      @Nullable Long deadlineInMillis,
+      long ttlMillis,
+      long fenceBudgetMillis,
+      List<String> fencedStores,
+      long fences,
+      @Nullable Long lastLapseToFenceMillis,
+      @Nullable Long lastRegainToUnfenceMillis,
+      boolean healthy) {
+    this(
+        agent,
+        region,
+        state,
+        writerRegion,
+        term,
+        leaseId,
+        lastRenewalAgeMillis,
+        deadlineInMillis,
+        ttlMillis,
+        fenceBudgetMillis,
+        fencedStores,
+        fences,
+        lastLapseToFenceMillis,
+        lastRegainToUnfenceMillis,
+        healthy,
+        List.of());
   }
 }

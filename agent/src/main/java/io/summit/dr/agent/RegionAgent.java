@@ -6,6 +6,7 @@ import io.summit.dr.agent.Coordination.LeaseGone;
 import io.summit.dr.agent.Coordination.Renewal;
 import io.summit.dr.agent.Coordination.Renewed;
 import io.summit.dr.agent.Coordination.Versioned;
+import io.summit.dr.agent.zones.ZoneStatus;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreResult;
 import java.time.InstantSource;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -108,6 +110,7 @@ public final class RegionAgent implements AutoCloseable {
   private final LongSupplier nanoTime;
   private final InstantSource wallClock;
   private final ScheduledExecutorService scheduler;
+  private final Supplier<List<ZoneStatus>> zones;
   private final long ttlNanos;
   private final long budgetNanos;
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
@@ -149,6 +152,22 @@ public final class RegionAgent implements AutoCloseable {
       LongSupplier nanoTime,
       InstantSource wallClock,
       ScheduledExecutorService scheduler) {
+    this(config, etcd, stores, nanoTime, wallClock, scheduler, List::of);
+  }
+
+  /**
+   * An agent whose {@link #status()} also shows {@code zones}, the statuses of the in-region
+   * failovers run beside it (read on every call, so they must not block).
+   */
+  public RegionAgent(
+      AgentConfig config,
+      Coordination etcd,
+      List<StoreAdapter> stores,
+      LongSupplier nanoTime,
+      InstantSource wallClock,
+      ScheduledExecutorService scheduler,
+      Supplier<List<ZoneStatus>> zones) {
+    this.zones = zones;
     this.config = config;
     this.id = config.agentId();
     this.etcd = etcd;
@@ -214,7 +233,8 @@ public final class RegionAgent implements AutoCloseable {
         v.fences,
         v.lastLapseToFence == null ? null : millis(v.lastLapseToFence),
         v.lastRegainToUnfence == null ? null : millis(v.lastRegainToUnfence),
-        healthy);
+        healthy,
+        zones.get());
   }
 
   /**
