@@ -106,6 +106,15 @@ public final class AgentMain {
   private AgentMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    main(args, e -> null);
+  }
+
+  /**
+   * The agent process with {@code controls}: the local control of a zone node by its direct
+   * address, which a rejoin needs (the lab's launcher gives its servers; null for none).
+   */
+  public static void main(String[] args, Function<Endpoint, @Nullable PostgresControl> controls)
+      throws InterruptedException {
     Options options;
     Topology topology;
     AgentConfig config;
@@ -119,7 +128,7 @@ public final class AgentMain {
       return;
     }
     try {
-      Running running = run(options, config, topology);
+      Running running = run(options, config, topology, controls);
       Runtime.getRuntime().addShutdownHook(new Thread(running::close));
     } catch (IOException e) {
       System.err.println("agent: --listen " + options.listen() + ": " + e.getMessage());
@@ -252,7 +261,20 @@ public final class AgentMain {
       throws IOException {
     List<StoreAdapter> stores = new ArrayList<>();
     o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology)));
-    return start(o, config, stores, ZoneFlags.settings(o, topology), controls);
+    // The physical slots the other regions' replicas stream through (node_<region>): slots are
+    // not replicated, so a promoted zone node creates them for the cross-region replicas.
+    List<String> slots =
+        topology.stores().stream()
+            .filter(s -> s.kind() == StoreKind.POSTGRES && s.involves(config.region()))
+            .flatMap(
+                s ->
+                    java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(s.primaryRegion()), s.replicaRegions().stream()))
+            .filter(r -> !r.equals(config.region()))
+            .distinct()
+            .map(r -> "node_" + r.replace('-', '_'))
+            .toList();
+    return start(o, config, stores, ZoneFlags.settings(o, topology), controls, slots);
   }
 
   /**
@@ -267,7 +289,7 @@ public final class AgentMain {
       throw new IllegalArgumentException(
           "--zone-node: not taken with stores given (expected: run with the topology)");
     }
-    return start(o, config, stores, Map.of(), e -> null);
+    return start(o, config, stores, Map.of(), e -> null, List.of());
   }
 
   private static Running start(
@@ -275,7 +297,8 @@ public final class AgentMain {
       AgentConfig config,
       List<StoreAdapter> stores,
       Map<String, ZoneSettings> zones,
-      Function<Endpoint, @Nullable PostgresControl> controls)
+      Function<Endpoint, @Nullable PostgresControl> controls,
+      List<String> slots)
       throws IOException {
     Coordination etcd = Coordination.etcd(o.etcd(), config.requestTimeout());
     // a zone failover's tick may wait a probe timeout, or a promotion, on its thread
@@ -301,6 +324,7 @@ public final class AgentMain {
                     ZoneFailover.endpoint(
                         java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)), o.token()),
                     controls,
+                    slots,
                     holding,
                     scheduler)));
     AgentServer server =

@@ -25,6 +25,8 @@ import picocli.CommandLine.Parameters;
     description = "Inject a fault into the running lab.",
     subcommands = {
       LabFaultCommand.KillRegion.class,
+      LabFaultCommand.KillZone.class,
+      LabFaultCommand.RestartZone.class,
       LabFaultCommand.Partition.class,
       LabFaultCommand.Isolate.class,
       LabFaultCommand.Heal.class,
@@ -118,11 +120,78 @@ final class LabFaultCommand implements Runnable {
   }
 
   @Command(
+      name = "kill-zone",
+      mixinStandardHelpOptions = true,
+      description =
+          "SIGKILL every process of ZONE (a zone of a multi-AZ store, e.g. us-west-2a) at once;"
+              + " the region's other zone, agent and services run on.")
+  static final class KillZone implements Callable<Integer> {
+    @CommandLine.Spec CommandSpec spec;
+    @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
+    @CommandLine.Mixin JsonOption json = new JsonOption();
+
+    @Parameters(paramLabel = "ZONE")
+    String zone = "";
+
+    @Override
+    public Integer call() {
+      Fault fault = dir.lab().crashZone(zone);
+      return done(
+          spec,
+          json,
+          Report.of("kill-zone", List.of(zone), fault),
+          "fault: "
+              + zone
+              + " killed ("
+              + String.join(
+                  ", ", fault.killed().stream().map(c -> c.name() + " pid " + c.pid()).toList())
+              + ") at "
+              + fault.tookEffect()
+              + " (T0)");
+    }
+  }
+
+  @Command(
+      name = "restart-zone",
+      mixinStandardHelpOptions = true,
+      description =
+          "Start the stopped processes of ZONE again from their own data (the region agent rejoins"
+              + " an old writer node as the standby).")
+  static final class RestartZone implements Callable<Integer> {
+    @CommandLine.Spec CommandSpec spec;
+    @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
+    @CommandLine.Mixin JsonOption json = new JsonOption();
+
+    @Parameters(paramLabel = "ZONE")
+    String zone = "";
+
+    @Override
+    public Integer call() {
+      List<LabComponent> running = dir.lab().restartZone(zone);
+      return done(
+          spec,
+          json,
+          new Report(
+              "restart-zone",
+              List.of(zone),
+              null,
+              List.of(),
+              running.isEmpty() ? null : Component.of(running.get(0)),
+              null),
+          "fault: "
+              + zone
+              + " running ("
+              + String.join(", ", running.stream().map(c -> c.name() + " pid " + c.pid()).toList())
+              + ")");
+    }
+  }
+
+  @Command(
       name = "partition",
       mixinStandardHelpOptions = true,
       description =
-          "Cut the WAN link between two locations (us-west-2, us-east-1, witness, edge); both"
-              + " stay up.")
+          "Cut the WAN link between two locations (us-west-2, us-east-1, witness, edge), or the"
+              + " link between two zones of one region (us-west-2a, us-west-2b); both stay up.")
   static final class Partition implements Callable<Integer> {
     @CommandLine.Spec CommandSpec spec;
     @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();

@@ -527,6 +527,19 @@ public final class Drill {
                 + residency.line()
                 + (residency.samples().isEmpty() ? "" : "; " + residency.samples()));
       }
+      if (options.scenario() == Scenario.ZONE_FAILURE) {
+        notes.add(
+            plan == null && writerAfter.equals(writerBefore)
+                ? "no regional failover: the writer region stayed "
+                    + writerAfter
+                    + "; "
+                    + lab.zoneFailovers(writerAfter)
+                : "A REGIONAL FAILOVER RAN for a zone's loss: writer region "
+                    + writerBefore
+                    + " -> "
+                    + writerAfter
+                    + (plan == null ? "" : " (plan " + plan.id() + ")"));
+      }
       if (options.scenario() == Scenario.PARTITION) {
         notes.add(
             plan == null
@@ -732,6 +745,9 @@ public final class Drill {
                 problems.add("detection: " + region + " still declared failed");
               }
             });
+    if (replicated) {
+      problems.addAll(lab.zoneStandbyProblems());
+    }
     for (StoreStatus s : status.stores()) {
       String role = s.role();
       boolean writer = s.region().equals(status.writerRegion());
@@ -971,6 +987,27 @@ public final class Drill {
                 + ")",
             killed);
       }
+      case ZONE_FAILURE -> {
+        String zone =
+            lab.writerZone(writer)
+                .orElseThrow(
+                    () ->
+                        new DrillException(
+                            "zone-failure: the writer region "
+                                + writer
+                                + " has no multi-AZ store (expected: a topology whose postgres"
+                                + " store has multi_az, e.g. examples/lab-zones.yaml)"));
+        io.summit.dr.lab.Fault killed = lab.crashZone(zone);
+        yield Fault.of(
+            "killed zone "
+                + zone
+                + " of "
+                + writer
+                + " (SIGKILL to "
+                + killed.killed().stream().map(LabComponent::name).toList()
+                + ")",
+            killed);
+      }
       case PARTITION ->
           Fault.of(
               "cut the link "
@@ -1155,6 +1192,10 @@ public final class Drill {
 
   /** After a region failure, the killed region comes back (its old primary fenced on return). */
   private void recover(String writerBefore) {
+    if (options.scenario() == Scenario.ZONE_FAILURE) {
+      say("recover: restarting the killed zone (its agent rejoins its node as the standby)");
+      restartDeadComponents();
+    }
     if (options.scenario() == Scenario.REGION_FAILURE) {
       say(
           "recover: restarting "

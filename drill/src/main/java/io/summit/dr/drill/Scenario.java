@@ -8,6 +8,11 @@ import java.util.Locale;
 public enum Scenario {
   /** Kill the writer region: SIGKILL to every process of it, and its WAN links cut. */
   REGION_FAILURE,
+  /**
+   * Kill the writer zone of the writer region (SIGKILL to its store nodes at once): the region's
+   * agent promotes the standby of the other zone, with no regional failover.
+   */
+  ZONE_FAILURE,
   /** Cut the link between the two regions (both stay reachable from the edge), then heal it. */
   PARTITION,
   /** A planned switchover of the writer to the other region. */

@@ -31,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -463,8 +464,100 @@ public final class Lab {
     return record(new Fault("kill-region " + region, cut, killed));
   }
 
+  /** The region of {@code zone}, when a multi-AZ store has a node there. */
+  private Optional<String> regionOfZone(String zone) {
+    return topology().stores().stream()
+        .filter(st -> st.multiAz() != null)
+        .flatMap(st -> st.multiAz().zones().entrySet().stream())
+        .filter(e -> e.getValue().contains(zone))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
+  private List<String> labZones() {
+    return topology().stores().stream()
+        .filter(st -> st.multiAz() != null)
+        .flatMap(st -> st.multiAz().zones().values().stream())
+        .flatMap(List::stream)
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  private String requireZone(String argument, String zone) {
+    return regionOfZone(zone)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    argument
+                        + ": '"
+                        + zone
+                        + "' (expected: a zone that holds a multi-AZ store's node, one of "
+                        + (labZones().isEmpty() ? "none in this lab's topology" : labZones())
+                        + ")"));
+  }
+
+  /** The components that run in {@code zone}: the zone's store nodes ({@code postgres-ZONE}). */
+  private List<LabComponent> zoneComponents(String zone) {
+    return requireState().components().stream().filter(c -> c.name().endsWith("-" + zone)).toList();
+  }
+
+  /**
+   * SIGKILL to every process of {@code zone} at once (its store nodes); the region's other zone,
+   * its agent, etcd member and services run on.
+   */
+  public Fault crashZone(String zone) {
+    requireZone("ZONE", zone);
+    List<LabComponent> killed = zoneComponents(zone);
+    List<ProcessHandle> processes = new java.util.ArrayList<>();
+    for (LabComponent c : killed) {
+      ProcessHandle.of(c.pid())
+          .ifPresent(
+              h -> {
+                processes.add(h);
+                processes.addAll(h.descendants().toList());
+              });
+    }
+    java.time.Instant at = clock.instant();
+    processes.forEach(ProcessHandle::destroyForcibly);
+    killed.forEach(c -> OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5)));
+    return record(new Fault("kill-zone " + zone, at, killed));
+  }
+
+  /** Starts the stopped processes of {@code zone} again from their own files. */
+  public List<LabComponent> restartZone(String zone) {
+    requireZone("ZONE", zone);
+    return zoneComponents(zone).stream().map(c -> restart(c.name())).toList();
+  }
+
+  /** Cuts the link between two zones of one region (both stay up). */
+  public Fault partitionZones(String a, String b) {
+    String regionA = requireZone("ZONE_A", a);
+    String regionB = requireZone("ZONE_B", b);
+    if (a.equals(b) || !regionA.equals(regionB)) {
+      throw new IllegalArgumentException(
+          "ZONE_B: '"
+              + b
+              + "' (expected: the other zone of "
+              + regionA
+              + ", not "
+              + (a.equals(b) ? "ZONE_A itself" : "a zone of " + regionB)
+              + ")");
+    }
+    wan(layout()).cut(a, b);
+    return record(Fault.link("partition " + a + " " + b, clock.instant()));
+  }
+
+  /** Whether {@code name} is a zone of this lab's multi-AZ stores. */
+  public boolean isZone(String name) {
+    return state().isPresent() && regionOfZone(name).isPresent();
+  }
+
   /** Cuts the link between two locations (both stay up). */
   public Fault partition(String a, String b) {
+    if (isZone(a) || isZone(b)) {
+      return partitionZones(a, b);
+    }
     LabLayout layout = layout();
     layout.locationIndex("LOCATION_A", a);
     layout.locationIndex("LOCATION_B", b);
@@ -582,9 +675,14 @@ public final class Lab {
     return restarted;
   }
 
+  /**
+   * The component called {@code name}; for a multi-AZ store's region ({@code postgres-us-west-2}),
+   * the zone node its region endpoint leads to now.
+   */
   public LabComponent component(String name) {
     LabState s = requireState();
     return s.component(name)
+        .or(() -> regionEndpointNode(name))
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
@@ -594,6 +692,19 @@ public final class Lab {
                         + String.join(
                             ", ", s.components().stream().map(LabComponent::name).toList())
                         + ")"));
+  }
+
+  /** The local control of the lab's PostgreSQL node at {@code address} (its own address). */
+  public Optional<io.summit.dr.replication.postgres.PostgresControl> postgresControl(
+      Endpoint address) {
+    return requireState().components().stream()
+        .filter(
+            c ->
+                c.kind().equals("postgres")
+                    && c.host().equals(address.host())
+                    && c.port() == address.port())
+        .findFirst()
+        .map(this::postgresServer);
   }
 
   PostgresServer postgresServer(LabComponent c) {
@@ -627,19 +738,21 @@ public final class Lab {
    * location reaches it), with {@code timeout} for each of its connections.
    */
   public StoreAdapter adapter(String name, Duration timeout, Endpoint via) {
+    LabState s = requireState();
+    // A multi-AZ store's region has no node of its own name: its address is the region endpoint,
+    // and the node it leads to now (the writer zone's) is the one controlled. The slot stays the
+    // region's (the cross-region replica's on the other region's writer).
     LabComponent c = component(name);
     Endpoint endpoint = via;
     String id = c.kind() + "@" + c.region();
+    String slot =
+        s.component(name).isPresent()
+            ? slotName(c.name().substring(c.kind().length() + 1))
+            : slotName(c.region());
     return switch (c.kind()) {
       case "postgres" ->
           new PostgresAdapter(
-              id,
-              endpoint,
-              slotName(c.region()),
-              postgresServer(c),
-              clock,
-              timeout,
-              layout()::direct);
+              id, endpoint, slot, postgresServer(c), clock, timeout, layout()::direct);
       case "redis" -> new RedisAdapter(id, endpoint, clock, timeout, layout()::direct);
       case LabObjects.KIND -> objectsAdapter(c, id, endpoint, timeout);
       case "neo4j" ->
@@ -687,6 +800,124 @@ public final class Lab {
         replicators,
         clock,
         timeout);
+  }
+
+  /**
+   * The zone node a region endpoint ({@code postgres-us-west-2}, a multi-AZ store's region) leads
+   * to now, as the WAN daemon says; empty when {@code name} is no region endpoint.
+   */
+  Optional<LabComponent> regionEndpointNode(String name) {
+    LabState s = requireState();
+    if (s.components().stream().noneMatch(c -> c.kind().equals("wan"))) {
+      return Optional.empty();
+    }
+    String target;
+    try {
+      com.fasterxml.jackson.databind.JsonNode endpoints = JSON.readTree(wan(layout()).endpoints());
+      target = null;
+      for (com.fasterxml.jackson.databind.JsonNode e : endpoints) {
+        if (e.path("name").asText().equals(name)) {
+          target = e.path("target").asText();
+        }
+      }
+    } catch (IOException | LabException e) {
+      return Optional.empty();
+    }
+    if (target == null) {
+      return Optional.empty();
+    }
+    String at = target;
+    return s.components().stream()
+        .filter(c -> (c.host() + ":" + c.port()).equals(at) && STORE_KINDS.contains(c.kind()))
+        .findFirst();
+  }
+
+  /** The multi-AZ stores' regions: store name and region, for each region a store has zones in. */
+  private List<Map.Entry<Store, String>> zonedRegions() {
+    List<Map.Entry<Store, String>> out = new ArrayList<>();
+    for (Store st : topology().stores()) {
+      if (st.multiAz() != null) {
+        new java.util.TreeSet<>(st.multiAz().zones().keySet())
+            .forEach(r -> out.add(Map.entry(st, r)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The zone whose node the first multi-AZ store's region endpoint in {@code region} leads to now
+   * (the writer zone); empty when the region has no multi-AZ store.
+   */
+  public Optional<String> writerZone(String region) {
+    for (Map.Entry<Store, String> e : zonedRegions()) {
+      if (e.getValue().equals(region)) {
+        return regionEndpointNode(e.getKey().name() + "-" + region)
+            .map(c -> c.name().substring(c.kind().length() + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Which zone's node each multi-AZ store of {@code region} writes on now, in one line. */
+  public String zoneFailovers(String region) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<Store, String> e : zonedRegions()) {
+      if (e.getValue().equals(region)) {
+        String name = e.getKey().name() + "-" + region;
+        parts.add(
+            name
+                + " leads to "
+                + regionEndpointNode(name).map(LabComponent::name).orElse("no known node"));
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  /**
+   * What keeps the multi-AZ stores from having both zones serving: for each region, the node behind
+   * the region endpoint must have the other zone's node streaming from it, and, for a synchronous
+   * standby of a primary, synchronously. Empty when all are.
+   */
+  public List<String> zoneStandbyProblems() {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<Store, String> e : zonedRegions()) {
+      Store st = e.getKey();
+      String region = e.getValue();
+      String name = st.name() + "-" + region;
+      Optional<LabComponent> writer = regionEndpointNode(name);
+      if (writer.isEmpty()) {
+        problems.add(name + ": no node behind the region endpoint");
+        continue;
+      }
+      String writerZone = writer.get().name().substring(writer.get().kind().length() + 1);
+      io.summit.dr.topology.MultiAz multiAz = Objects.requireNonNull(st.multiAz());
+      List<String> zones = Objects.requireNonNull(multiAz.zones().get(region));
+      String standbyZone = zones.get(0).equals(writerZone) ? zones.get(1) : zones.get(0);
+      boolean synchronous = multiAz.standby() == io.summit.dr.topology.StandbyMode.SYNCHRONOUS;
+      try (StoreAdapter a = adapter(writer.get().name(), Duration.ofSeconds(2));
+          java.sql.Connection c = ((PostgresAdapter) a).connect();
+          java.sql.Statement q = c.createStatement();
+          java.sql.ResultSet rs =
+              q.executeQuery(
+                  "select pg_is_in_recovery(), (select state || ' ' || sync_state from"
+                      + " pg_stat_replication where application_name = '"
+                      + slotName(standbyZone)
+                      + "' limit 1)")) {
+        rs.next();
+        boolean primary = !rs.getBoolean(1);
+        String seen = rs.getString(2);
+        if (seen == null || !seen.startsWith("streaming")) {
+          problems.add(
+              name + ": the standby in " + standbyZone + " is not streaming (" + seen + ")");
+        } else if (primary && synchronous && !seen.endsWith(" sync")) {
+          problems.add(name + ": the standby in " + standbyZone + " is " + seen + ", not sync");
+        }
+      } catch (java.sql.SQLException | RuntimeException ex) {
+        problems.add(
+            name + ": " + writer.get().name() + " does not answer (" + ex.getMessage() + ")");
+      }
+    }
+    return problems;
   }
 
   /** The replication slot (and application name) of a region's PostgreSQL node. */

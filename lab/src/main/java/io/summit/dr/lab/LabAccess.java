@@ -24,7 +24,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code drill} (operator): the drills' plans and reads;
  *   <li>{@code cluster} (admin): the service clusters, registering instances with the router;
  *   <li>{@code service} (viewer): the service instances, reading discovery;
- *   <li>{@code prometheus} (viewer): the lab's Prometheus, scraping {@code /metrics}.
+ *   <li>{@code prometheus} (viewer): the lab's Prometheus, scraping {@code /metrics};
+ *   <li>{@code agent} (operator): the region agents, moving a region endpoint to the zone node they
+ *       promoted.
  * </ul>
  */
 public final class LabAccess {
@@ -36,6 +38,7 @@ public final class LabAccess {
   public static final String CLUSTER = "cluster";
   public static final String SERVICE = "service";
   public static final String PROMETHEUS = "prometheus";
+  public static final String AGENT = "agent";
 
   static final List<Principal> CALLERS =
       List.of(
@@ -46,7 +49,8 @@ public final class LabAccess {
           new Principal(DRILL, Role.OPERATOR),
           new Principal(CLUSTER, Role.ADMIN),
           new Principal(SERVICE, Role.VIEWER),
-          new Principal(PROMETHEUS, Role.VIEWER));
+          new Principal(PROMETHEUS, Role.VIEWER),
+          new Principal(AGENT, Role.OPERATOR));
 
   private LabAccess() {}
 

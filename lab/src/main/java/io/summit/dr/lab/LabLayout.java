@@ -16,13 +16,15 @@ import java.util.List;
  * <p>Home ports: region {@code i} owns {@code base + 100 i ...}: stores at +10 (postgres), +11
  * (redis), +12 (neo4j's Bolt), +13 (objects), +15 (the neo4j server's admin API, always three ports
  * above its Bolt port, at home and through the WAN), +17 (the object store's HTTPS connector), +18
- * (the object replicator's admin API); its gateway router at +20, its failure observer at +30, its
- * service cluster at +40, the cluster's service instances at +50 to +59, its etcd member's client
- * port at +60 and peer port at +61, an orchestrator replica at +70 (in the regions that run one),
- * its region agent at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61,
- * its orchestrator replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10,
- * the edge router at +20 (admin API +21), the WAN links' admin API at +50, Prometheus at +60, the
- * lab's notification receiver (the pager) at +70.
+ * (the object replicator's admin API), a multi-AZ PostgreSQL store's zone nodes at +14 and +16 (the
+ * store's +10 is then the region endpoint, a relay in the WAN daemon) and the zone links' ports to
+ * them at +24 and +26; its gateway router at +20, its failure observer at +30, its service cluster
+ * at +40, the cluster's service instances at +50 to +59, its etcd member's client port at +60 and
+ * peer port at +61, an orchestrator replica at +70 (in the regions that run one), its region agent
+ * at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61, its orchestrator
+ * replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10, the edge router
+ * at +20 (admin API +21), the WAN links' admin API at +50, Prometheus at +60, the lab's
+ * notification receiver (the pager) at +70.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -140,6 +142,34 @@ public record LabLayout(String host, int base, List<String> regions) {
   /** The store's own address in its region. */
   public Endpoint store(StoreKind kind, String region) {
     return new Endpoint(host, base + 100 * index(region) + offset(kind));
+  }
+
+  /**
+   * The PostgreSQL node of a zone of {@code region} (a store with {@code multi_az}): the writer
+   * zone's (zone index 0) at +14, the standby zone's (1) at +16. The store's own address ({@link
+   * #store}, +10) is then the region endpoint, a relay the region agent moves between the two.
+   */
+  public Endpoint zoneNode(String region, int zoneIndex) {
+    return new Endpoint(host, base + 100 * index(region) + zoneOffset(zoneIndex, ZONE_NODE));
+  }
+
+  /**
+   * How the node of the other zone reaches the node of zone {@code zoneIndex} of {@code region}:
+   * through their zone link (+24 for the writer zone's node, +26 for the standby zone's), so that a
+   * partition between the two zones cuts their replication.
+   */
+  public Endpoint zonePeer(String region, int zoneIndex) {
+    return new Endpoint(host, base + 100 * index(region) + zoneOffset(zoneIndex, ZONE_PEER));
+  }
+
+  private static final int ZONE_NODE = 14;
+  private static final int ZONE_PEER = 24;
+
+  private static int zoneOffset(int zoneIndex, int first) {
+    if (zoneIndex != 0 && zoneIndex != 1) {
+      throw new IllegalArgumentException("zone index: " + zoneIndex + " (expected: 0 or 1)");
+    }
+    return first + 2 * zoneIndex;
   }
 
   /** The admin API of the Neo4j server of {@code region}, at home. */

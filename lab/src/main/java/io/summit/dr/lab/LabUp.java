@@ -96,7 +96,7 @@ final class LabUp {
             + ", act with "
             + access.tokenFile(LabAccess.OPERATOR)
             + " (docs/access.md)");
-    Path wanSpec = writeWanSpec(routes);
+    Path wanSpec = writeWanSpec(routes, stores);
     // The WAN daemon carries every cross-location byte, etcd's heartbeats included: starved, it
     // stalls the network itself (an etcd leader then loses its quorum and leases stall).
     // Its heap is larger than the other daemons': with 192 MB (64 MB young) it promoted the
@@ -303,6 +303,12 @@ final class LabUp {
         if (s.kind() == StoreKind.NEO4J) {
           needed.add(layout.neo4jAdmin(region));
         }
+        if (zoned(s, region)) {
+          for (int zone = 0; zone < 2; zone++) {
+            needed.add(layout.zoneNode(region, zone));
+            needed.add(layout.zonePeer(region, zone));
+          }
+        }
       }
     }
     for (String location : layout.etcdLocations()) {
@@ -400,7 +406,60 @@ final class LabUp {
     };
   }
 
-  private Path writeWanSpec(List<WanSpec.Route> routes) {
+  /** One-way latency of the link between two zones of a region (AWS: under a millisecond). */
+  static final long ZONE_LATENCY_MILLIS = 1;
+
+  /**
+   * For each multi-AZ PostgreSQL store and region: the link between its two zones, a route each way
+   * to the other zone's node over it, and the region endpoint at the store's address, relayed to
+   * the writer zone's node first.
+   */
+  private void zones(
+      List<Store> stores,
+      List<WanSpec.Route> routes,
+      List<WanSpec.ZoneLink> links,
+      List<WanSpec.RegionEndpoint> endpoints) {
+    for (Store store : stores) {
+      for (String region : layout.regions()) {
+        if (!zoned(store, region)) {
+          continue;
+        }
+        io.summit.dr.topology.MultiAz multiAz = java.util.Objects.requireNonNull(store.multiAz());
+        List<String> zones = List.of(multiAz.writerZone(region), multiAz.standbyZone(region));
+        links.add(new WanSpec.ZoneLink(zones.get(0), zones.get(1), ZONE_LATENCY_MILLIS));
+        for (int i = 0; i < 2; i++) {
+          Endpoint node = layout.zoneNode(region, i);
+          routes.add(
+              new WanSpec.Route(
+                  zones.get(1 - i),
+                  zones.get(i),
+                  store.name() + "-zone",
+                  layout.zonePeer(region, i).port(),
+                  node.host(),
+                  node.port()));
+        }
+        Endpoint at = layout.store(StoreKind.POSTGRES, region);
+        endpoints.add(
+            new WanSpec.RegionEndpoint(
+                regionEndpointName(store, region),
+                at.host(),
+                at.port(),
+                List.of(
+                    layout.zoneNode(region, 0).toString(), layout.zoneNode(region, 1).toString())));
+      }
+    }
+  }
+
+  /** The region endpoint's name in the WAN daemon: {@code postgres-us-west-2}. */
+  static String regionEndpointName(Store store, String region) {
+    return store.name() + "-" + region;
+  }
+
+  private Path writeWanSpec(List<WanSpec.Route> given, List<Store> stores) {
+    List<WanSpec.Route> routes = new ArrayList<>(given);
+    List<WanSpec.ZoneLink> zoneLinks = new ArrayList<>();
+    List<WanSpec.RegionEndpoint> endpoints = new ArrayList<>();
+    zones(stores, routes, zoneLinks, endpoints);
     WanSpec spec =
         new WanSpec(
             layout.host(),
@@ -409,7 +468,9 @@ final class LabUp {
             topology.lab().wanJitter().toMillis(),
             layout.locations(),
             etcd.sources(),
-            routes);
+            routes,
+            zoneLinks,
+            endpoints);
     Path file = lab.dir().resolve("wan.json");
     Lab.writeSpec(file, spec);
     return file;
@@ -462,6 +523,10 @@ final class LabUp {
     Endpoint endpoint = layout.store(store.kind(), region);
     if (store.kind() == StoreKind.NEO4J) {
       startNeo4j(store, region, endpoint, upstream);
+      return;
+    }
+    if (store.kind() == StoreKind.POSTGRES && zoned(store, region)) {
+      startZoneNodes(store, region, upstream);
       return;
     }
     if (store.kind() == StoreKind.POSTGRES) {
@@ -538,6 +603,84 @@ final class LabUp {
     }
   }
 
+  /** Whether {@code store} has a node in each of two zones of {@code region}. */
+  static boolean zoned(Store store, String region) {
+    return store.kind() == StoreKind.POSTGRES
+        && store.multiAz() != null
+        && store.multiAz().zones().containsKey(region);
+  }
+
+  /**
+   * A multi-AZ PostgreSQL store in {@code region}: the writer zone's node (a new primary, or the
+   * cross-region replica of {@code upstream}) and the standby zone's node, a standby of the first
+   * through the zone link (cascading, in a replica region). The store's address in the region is
+   * the region endpoint, which the WAN daemon relays to the writer zone's node until the region
+   * agent moves it. Commits wait for the standby's flush when the standby is synchronous.
+   */
+  private void startZoneNodes(Store store, String region, @Nullable Endpoint upstream) {
+    io.summit.dr.topology.MultiAz multiAz = java.util.Objects.requireNonNull(store.multiAz());
+    String writerZone = multiAz.writerZone(region);
+    String standbyZone = multiAz.standbyZone(region);
+    boolean synchronous = multiAz.standby() == io.summit.dr.topology.StandbyMode.SYNCHRONOUS;
+    PostgresServer writer = zoneNode(region, writerZone, layout.zoneNode(region, 0));
+    LongSupplier startWriter =
+        () -> {
+          if (upstream == null) {
+            writer.initPrimary();
+          } else {
+            writer.cloneFrom(upstream, Lab.slotName(region));
+          }
+          writer.addSettings(zoneSettings(synchronous ? standbyZone : null));
+          return writer.startServer();
+        };
+    step(
+        store.name(),
+        "postgres",
+        region,
+        writerZone,
+        writer.endpoint(),
+        writer.dataDirectory(),
+        writer.log(),
+        startWriter);
+    PostgresServer standby = zoneNode(region, standbyZone, layout.zoneNode(region, 1));
+    LongSupplier startStandby =
+        () -> {
+          standby.cloneFrom(layout.zonePeer(region, 0), Lab.slotName(standbyZone));
+          return standby.startServer();
+        };
+    step(
+        store.name(),
+        "postgres",
+        region,
+        standbyZone,
+        standby.endpoint(),
+        standby.dataDirectory(),
+        standby.log(),
+        startStandby);
+  }
+
+  /**
+   * The settings of a zone node: every commit waits for the standby's flush ({@code on}, the RDS
+   * Multi-AZ model) when {@code synchronousStandby} is given, else none do; the region agent keeps
+   * {@code synchronous_standby_names} from then on.
+   */
+  static String zoneSettings(@Nullable String synchronousStandby) {
+    return "\n# summit-dr zone node: the in-region standby\n"
+        + (synchronousStandby == null
+            ? "synchronous_standby_names = ''\nsynchronous_commit = local\n"
+            : "synchronous_standby_names = '\""
+                + Lab.slotName(synchronousStandby)
+                + "\"'\n"
+                + "synchronous_commit = on\n");
+  }
+
+  private PostgresServer zoneNode(String region, String zone, Endpoint endpoint) {
+    regionDir(region);
+    Path home = lab.postgresDir();
+    return new PostgresServer(
+        binaries, home.resolve(zone + "-postgres"), home.resolve(zone + "-postgres.log"), endpoint);
+  }
+
   /** A region's PostgreSQL node, its data and log where the postgres OS user reaches them. */
   private PostgresServer postgres(String region, Endpoint endpoint) {
     Path home = lab.postgresDir();
@@ -567,8 +710,21 @@ final class LabUp {
       Path dir,
       Path log,
       LongSupplier start) {
+    step(store, kind, region, region, endpoint, dir, log, start);
+  }
+
+  /** One component; {@code place} is its region, or its zone for a zone's node. */
+  private void step(
+      String store,
+      String kind,
+      String region,
+      String place,
+      Endpoint endpoint,
+      Path dir,
+      Path log,
+      LongSupplier start) {
     long t0 = System.nanoTime();
-    String name = Lab.componentName(kind, region);
+    String name = Lab.componentName(kind, place);
     long pid = start.getAsLong();
     state =
         state.with(

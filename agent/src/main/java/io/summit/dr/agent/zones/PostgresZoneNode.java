@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -42,12 +43,17 @@ final class PostgresZoneNode implements ZoneNodeClient {
    * @param peerName the other node's application name, whose {@code pg_stat_replication} row is
    *     read
    */
+  // the physical slots the other regions' replicas stream through, created on promotion
+  private final List<String> slots;
+
   PostgresZoneNode(
       String store,
       ZoneNode node,
       String peerName,
       @Nullable PostgresControl control,
-      Duration timeout) {
+      Duration timeout,
+      List<String> slots) {
+    this.slots = List.copyOf(slots);
     this.node = node;
     this.peerName = sqlName(peerName);
     this.control = control;
@@ -132,7 +138,33 @@ final class PostgresZoneNode implements ZoneNodeClient {
 
   @Override
   public StoreResult promote() {
-    return adapter.promote();
+    StoreResult promoted = adapter.promote();
+    if (!(promoted instanceof StoreResult.Applied)
+        && !(promoted instanceof StoreResult.AlreadyDone)) {
+      return promoted;
+    }
+    // Replication slots are not replicated: the other regions' replicas find theirs on the new
+    // writer, reserved from now (their next WAL is still in pg_wal: wal_keep_size keeps it).
+    try (Connection c = adapter.connect();
+        Statement s = c.createStatement()) {
+      for (String slot : slots) {
+        s.execute(
+            "select pg_create_physical_replication_slot('"
+                + slot.replace("'", "''")
+                + "', true) where not exists (select 1 from pg_replication_slots where slot_name"
+                + " = '"
+                + slot.replace("'", "''")
+                + "')");
+      }
+    } catch (SQLException e) {
+      return new StoreResult.Retry(
+          adapter.id()
+              + ": promoted, but creating the slots "
+              + slots
+              + " failed: "
+              + e.getMessage());
+    }
+    return promoted;
   }
 
   @Override

@@ -187,6 +187,7 @@ public final class ZoneFailover implements AutoCloseable {
       ZoneSettings settings,
       RegionEndpoint endpoint,
       Function<Endpoint, @Nullable PostgresControl> controls,
+      List<String> slots,
       BooleanSupplier holding,
       ScheduledExecutorService scheduler) {
     ZoneNode a = settings.first();
@@ -199,13 +200,15 @@ public final class ZoneFailover implements AutoCloseable {
             a,
             b.applicationName(),
             controls.apply(a.address()),
-            settings.probeTimeout()),
+            settings.probeTimeout(),
+            slots),
         new PostgresZoneNode(
             settings.store(),
             b,
             a.applicationName(),
             controls.apply(b.address()),
-            settings.probeTimeout()),
+            settings.probeTimeout(),
+            slots),
         endpoint,
         holding,
         System::nanoTime,

@@ -1,7 +1,6 @@
 package io.summit.dr.lab.control;
 
 import io.summit.dr.access.AccessOptions;
-import io.summit.dr.agent.AgentMain;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
@@ -37,7 +36,7 @@ public final class OrchestratorLabExtension implements LabExtension {
       out.add(withArguments(edgeRouter(topology, layout, config), secured));
     }
     for (String region : layout.regions()) {
-      out.add(withArguments(agent(topology, layout, region, config), secured));
+      out.add(withArguments(agent(topology, layout, region, config, labDir), secured));
     }
     // The replicas read the lab's topology with the pager's receivers added (unless it has its
     // own): the leader's notices go to the lab's pager (summit-dr lab pages).
@@ -129,8 +128,10 @@ public final class OrchestratorLabExtension implements LabExtension {
   }
 
   /** The region agent beside {@code region}'s stores: its lease, and self-fencing. */
-  private static Daemon agent(Topology topology, LabLayout layout, String region, Path config) {
+  private static Daemon agent(
+      Topology topology, LabLayout layout, String region, Path config, Path labDir) {
     List<String> args = new ArrayList<>();
+    args.addAll(List.of("--lab-dir", labDir.toString()));
     args.addAll(
         List.of(
             "--config",
@@ -153,8 +154,35 @@ public final class OrchestratorLabExtension implements LabExtension {
                     + layout.store(s.kind(), region)));
       }
     }
+    // A multi-AZ PostgreSQL store's two zone nodes in the region: the agent fails over between
+    // them and moves the region endpoint (a relay of the WAN daemon) to the writer.
+    for (Store s : topology.stores()) {
+      io.summit.dr.topology.MultiAz multiAz = s.multiAz();
+      if (s.kind() != io.summit.dr.topology.StoreKind.POSTGRES
+          || multiAz == null
+          || !multiAz.zones().containsKey(region)) {
+        continue;
+      }
+      List<String> zones = List.of(multiAz.writerZone(region), multiAz.standbyZone(region));
+      for (int i = 0; i < 2; i++) {
+        args.addAll(
+            List.of(
+                "--zone-node",
+                "postgres="
+                    + zones.get(i)
+                    + ","
+                    + layout.zoneNode(region, i)
+                    + ","
+                    + layout.zonePeer(region, i)));
+      }
+      args.addAll(
+          List.of(
+              "--zone-endpoint",
+              "postgres=http://" + layout.wanAdmin() + "/v1/endpoints/" + s.name() + "-" + region));
+      args.addAll(AccessOptions.arguments(null, LabAccess.tokenFile(labDir, LabAccess.AGENT)));
+    }
     return new Daemon(
-        "agent", region, AgentMain.class.getName(), args, layout.agent(region), "/healthz");
+        "agent", region, LabAgentMain.class.getName(), args, layout.agent(region), "/healthz");
   }
 
   private static String urls(List<Endpoint> endpoints) {

@@ -220,6 +220,11 @@ public final class PostgresServer implements PostgresControl {
     write(name, content, false);
   }
 
+  /** Appends settings to the node's {@code postgresql.conf} (later lines win over earlier ones). */
+  public void addSettings(String lines) {
+    append("postgresql.conf", lines);
+  }
+
   private void append(String name, String content) {
     write(name, content, true);
   }
