@@ -58,9 +58,12 @@ import org.slf4j.LoggerFactory;
  * direct address, and the address the other zone's node reaches it at), {@code --zone-endpoint
  * postgres=URL} (the region endpoint the agent moves to the writer node, e.g. {@code
  * http://127.0.0.1:26950/v1/endpoints/postgres-us-west-2}), {@code --token-file FILE} (the bearer
- * token sent to it, operator role) and {@code [--zone-probe-interval 100ms]}; probe timeout and
- * failure threshold come from the topology's {@code health}. Without {@code --zone-node} the agent
- * runs no zone failover (on AWS, RDS Multi-AZ does it).
+ * token sent to it, operator role), {@code [--zone-source-endpoint postgres=URL]} (the region's
+ * replication source, which the agent keeps on the standby while it streams, else on the writer:
+ * the other regions' replicas cascade from the standby, so they never hold WAL it lacks) and {@code
+ * [--zone-probe-interval 100ms]}; probe timeout and failure threshold come from the topology's
+ * {@code health}. Without {@code --zone-node} the agent runs no zone failover (on AWS, RDS Multi-AZ
+ * does it).
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -68,7 +71,7 @@ public final class AgentMain {
   private static final String FLAGS =
       "--config, --region, --etcd, --listen, --store, --lease-ttl, --renew-interval,"
           + " --fence-budget, --check-interval, --access-file, --zone-node, --zone-endpoint,"
-          + " --token-file, --zone-probe-interval";
+          + " --token-file, --zone-probe-interval, --zone-source-endpoint";
 
   /** The default of {@code --zone-probe-interval}. */
   public static final Duration DEFAULT_ZONE_PROBE_INTERVAL = Duration.ofMillis(100);
@@ -91,7 +94,8 @@ public final class AgentMain {
       Map<String, List<ZoneNode>> zoneNodes,
       Map<String, URI> zoneEndpoints,
       Optional<BearerToken> token,
-      Duration zoneProbeInterval) {
+      Duration zoneProbeInterval,
+      Map<String, URI> zoneSourceEndpoints) {
     public Options {
       etcd = List.copyOf(etcd);
       stores = Map.copyOf(stores);
@@ -100,6 +104,7 @@ public final class AgentMain {
       zoneNodes.forEach((kind, list) -> nodes.put(kind, List.copyOf(list)));
       zoneNodes = Map.copyOf(nodes);
       zoneEndpoints = Map.copyOf(zoneEndpoints);
+      zoneSourceEndpoints = Map.copyOf(zoneSourceEndpoints);
     }
   }
 
@@ -159,6 +164,7 @@ public final class AgentMain {
     Map<String, Duration> timings = new LinkedHashMap<>();
     Map<String, List<ZoneNode>> zoneNodes = new LinkedHashMap<>();
     Map<String, URI> zoneEndpoints = new LinkedHashMap<>();
+    Map<String, URI> zoneSourceEndpoints = new LinkedHashMap<>();
     Duration zoneProbeInterval = DEFAULT_ZONE_PROBE_INTERVAL;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -176,6 +182,7 @@ public final class AgentMain {
             timings.put(flag, duration(flag, value));
         case "--zone-node" -> ZoneFlags.node(value, zoneNodes);
         case "--zone-endpoint" -> ZoneFlags.endpoint(value, zoneEndpoints);
+        case "--zone-source-endpoint" -> ZoneFlags.sourceEndpoint(value, zoneSourceEndpoints);
         case "--zone-probe-interval" -> zoneProbeInterval = positive(flag, value);
         default ->
             throw new IllegalArgumentException(flag + ": unknown option (expected: " + FLAGS + ")");
@@ -207,7 +214,8 @@ public final class AgentMain {
         zoneNodes,
         zoneEndpoints,
         split.token(),
-        zoneProbeInterval);
+        zoneProbeInterval,
+        zoneSourceEndpoints);
   }
 
   /** The agent's configuration: the topology's name and region, the timings given or defaults. */
@@ -323,6 +331,8 @@ public final class AgentMain {
                     z,
                     ZoneFailover.endpoint(
                         java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)), o.token()),
+                    Optional.ofNullable(o.zoneSourceEndpoints().get(kind))
+                        .map(url -> ZoneFailover.endpoint(url, o.token())),
                     controls,
                     slots,
                     holding,

@@ -118,28 +118,37 @@ final class ZoneFlags {
   }
 
   static void endpoint(String value, Map<String, URI> zoneEndpoints) {
+    endpoint("--zone-endpoint", value, zoneEndpoints);
+  }
+
+  /**
+   * {@code --zone-source-endpoint}: the region's replication source, as {@code --zone-endpoint}.
+   */
+  static void sourceEndpoint(String value, Map<String, URI> zoneEndpoints) {
+    endpoint("--zone-source-endpoint", value, zoneEndpoints);
+  }
+
+  private static void endpoint(String flag, String value, Map<String, URI> zoneEndpoints) {
     int eq = value.indexOf('=');
     String expected = "postgres=http://HOST:PORT/v1/endpoints/NAME";
     if (eq <= 0) {
-      throw new IllegalArgumentException(
-          "--zone-endpoint: '" + value + "' (expected: " + expected + ")");
+      throw new IllegalArgumentException(flag + ": '" + value + "' (expected: " + expected + ")");
     }
-    String kind = kind("--zone-endpoint", value.substring(0, eq));
+    String kind = kind(flag, value.substring(0, eq));
     URI url;
     try {
       url = URI.create(value.substring(eq + 1));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--zone-endpoint: '" + value + "' (expected: " + expected + ")", e);
+          flag + ": '" + value + "' (expected: " + expected + ")", e);
     }
     if (!List.of("http", "https").contains(String.valueOf(url.getScheme()))
         || url.getHost() == null) {
-      throw new IllegalArgumentException(
-          "--zone-endpoint: '" + value + "' (expected: " + expected + ")");
+      throw new IllegalArgumentException(flag + ": '" + value + "' (expected: " + expected + ")");
     }
     if (zoneEndpoints.put(kind, url) != null) {
       throw new IllegalArgumentException(
-          "--zone-endpoint: '" + kind + "' given twice (expected: one endpoint per store)");
+          flag + ": '" + kind + "' given twice (expected: one endpoint per store)");
     }
   }
 

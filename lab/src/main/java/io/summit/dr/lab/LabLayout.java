@@ -17,14 +17,14 @@ import java.util.List;
  * (redis), +12 (neo4j's Bolt), +13 (objects), +15 (the neo4j server's admin API, always three ports
  * above its Bolt port, at home and through the WAN), +17 (the object store's HTTPS connector), +18
  * (the object replicator's admin API), a multi-AZ PostgreSQL store's zone nodes at +14 and +16 (the
- * store's +10 is then the region endpoint, a relay in the WAN daemon) and the zone links' ports to
- * them at +24 and +26; its gateway router at +20, its failure observer at +30, its service cluster
- * at +40, the cluster's service instances at +50 to +59, its etcd member's client port at +60 and
- * peer port at +61, an orchestrator replica at +70 (in the regions that run one), its region agent
- * at +80. The witness owns {@code base + 800 ...} (its etcd member at +60 and +61, its orchestrator
- * replica at +70). The edge owns {@code base + 900 ...}: the orchestrator at +10, the edge router
- * at +20 (admin API +21), the WAN links' admin API at +50, Prometheus at +60, the lab's
- * notification receiver (the pager) at +70.
+ * store's +10 is then the region endpoint, a relay in the WAN daemon, and +19 its replication
+ * source, another) and the zone links' ports to them at +24 and +26; its gateway router at +20, its
+ * failure observer at +30, its service cluster at +40, the cluster's service instances at +50 to
+ * +59, its etcd member's client port at +60 and peer port at +61, an orchestrator replica at +70
+ * (in the regions that run one), its region agent at +80. The witness owns {@code base + 800 ...}
+ * (its etcd member at +60 and +61, its orchestrator replica at +70). The edge owns {@code base +
+ * 900 ...}: the orchestrator at +10, the edge router at +20 (admin API +21), the WAN links' admin
+ * API at +50, Prometheus at +60, the lab's notification receiver (the pager) at +70.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -162,6 +162,21 @@ public record LabLayout(String host, int base, List<String> regions) {
     return new Endpoint(host, base + 100 * index(region) + zoneOffset(zoneIndex, ZONE_PEER));
   }
 
+  /**
+   * A multi-AZ PostgreSQL store's replication source in {@code region}: a second region endpoint
+   * (+19), which the region agent keeps on the standby zone's node while it streams, else on the
+   * writer's; the other regions' replicas stream from it, through the WAN.
+   */
+  public Endpoint zoneSource(String region) {
+    return new Endpoint(host, base + 100 * index(region) + ZONE_SOURCE);
+  }
+
+  /** How {@code from} reaches the replication source of {@code region}, through the WAN. */
+  public Endpoint zoneSourceFrom(String from, String region) {
+    return wan(from, region, ZONE_SOURCE);
+  }
+
+  static final int ZONE_SOURCE = 19;
   private static final int ZONE_NODE = 14;
   private static final int ZONE_PEER = 24;
 
@@ -207,6 +222,7 @@ public record LabLayout(String host, int base, List<String> regions) {
         NEO4J_ADMIN,
         offset(StoreKind.OBJECTS),
         OBJECTS_REPLICATOR,
+        ZONE_SOURCE,
         OBSERVER,
         ETCD_CLIENT);
   }

@@ -304,6 +304,7 @@ final class LabUp {
           needed.add(layout.neo4jAdmin(region));
         }
         if (zoned(s, region)) {
+          needed.add(layout.zoneSource(region));
           for (int zone = 0; zone < 2; zone++) {
             needed.add(layout.zoneNode(region, zone));
             needed.add(layout.zonePeer(region, zone));
@@ -394,6 +395,10 @@ final class LabUp {
         return java.util.Optional.of(s.name() + "-admin");
       }
     }
+    if (offset == LabLayout.ZONE_SOURCE
+        && stores.stream().anyMatch(s -> s.kind() == StoreKind.POSTGRES && s.multiAz() != null)) {
+      return java.util.Optional.of("postgres-source");
+    }
     if (offset == LabLayout.OBJECTS_REPLICATOR
         && stores.stream().anyMatch(s -> s.kind() == StoreKind.OBJECTS)) {
       return java.util.Optional.of("objects-replicator");
@@ -446,6 +451,15 @@ final class LabUp {
                 at.port(),
                 List.of(
                     layout.zoneNode(region, 0).toString(), layout.zoneNode(region, 1).toString())));
+        // the replication source: the standby's node first (the replicas cascade from it)
+        Endpoint source = layout.zoneSource(region);
+        endpoints.add(
+            new WanSpec.RegionEndpoint(
+                regionEndpointName(store, region) + "-source",
+                source.host(),
+                source.port(),
+                List.of(
+                    layout.zoneNode(region, 1).toString(), layout.zoneNode(region, 0).toString())));
       }
     }
   }
@@ -515,7 +529,12 @@ final class LabUp {
   }
 
   private void startReplica(Store store, String region) {
-    startNode(store, region, layout.wan(region, store.primaryRegion(), store.kind()));
+    startNode(
+        store,
+        region,
+        zoned(store, store.primaryRegion())
+            ? layout.zoneSourceFrom(region, store.primaryRegion())
+            : layout.wan(region, store.primaryRegion(), store.kind()));
   }
 
   /** One store node: a new primary when {@code upstream} is null, else a replica of it. */

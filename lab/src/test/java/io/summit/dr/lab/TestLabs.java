@@ -62,11 +62,22 @@ public final class TestLabs {
    */
   public static Lab prepareIn(
       Path parent, String name, java.util.function.UnaryOperator<String> edit) throws IOException {
+    return prepareIn(parent, name, "lab.yaml", edit);
+  }
+
+  /** As {@link #prepare(String)}, from another example topology ({@code lab-zones.yaml}). */
+  public static Lab prepareExample(String name, String example) throws IOException {
+    return prepareIn(Path.of("target", "labs"), name, example, yaml -> yaml);
+  }
+
+  private static Lab prepareIn(
+      Path parent, String name, String example, java.util.function.UnaryOperator<String> edit)
+      throws IOException {
     Path dir = parent.resolve(name + "-" + ProcessHandle.current().pid()).toAbsolutePath();
     Files.createDirectories(dir);
     int base = freeBase();
     String yaml =
-        edit.apply(Files.readString(Path.of("..", "examples", "lab.yaml")))
+        edit.apply(Files.readString(Path.of("..", "examples", example)))
             .replace("base_port: 26000", "base_port: " + base);
     Files.writeString(dir.resolve("topology.yaml"), yaml);
     return Lab.at(dir);
@@ -118,7 +129,9 @@ public final class TestLabs {
     java.util.List<Integer> ports = new java.util.ArrayList<>();
     for (int region = 0; region < layout.regions().size(); region++) {
       for (int offset :
-          new int[] {10, 11, 13, 17, 18, 20, 30, 40, 50, 51, 52, 53, 60, 61, 70, 80}) {
+          new int[] {
+            10, 11, 13, 14, 16, 17, 18, 19, 20, 24, 26, 30, 40, 50, 51, 52, 53, 60, 61, 70, 80
+          }) {
         ports.add(base + 100 * region + offset);
       }
     }

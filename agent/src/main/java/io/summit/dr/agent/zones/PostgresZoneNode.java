@@ -139,12 +139,19 @@ final class PostgresZoneNode implements ZoneNodeClient {
   @Override
   public StoreResult promote() {
     StoreResult promoted = adapter.promote();
-    if (!(promoted instanceof StoreResult.Applied)
-        && !(promoted instanceof StoreResult.AlreadyDone)) {
+    if (!promoted.succeeded()) {
       return promoted;
     }
     // Replication slots are not replicated: the other regions' replicas find theirs on the new
     // writer, reserved from now (their next WAL is still in pg_wal: wal_keep_size keeps it).
+    StoreResult slotted = ensureSlots();
+    return slotted.succeeded()
+        ? promoted
+        : new StoreResult.Retry(adapter.id() + ": promoted, but " + slotted.detail());
+  }
+
+  @Override
+  public StoreResult ensureSlots() {
     try (Connection c = adapter.connect();
         Statement s = c.createStatement()) {
       for (String slot : slots) {
@@ -156,15 +163,29 @@ final class PostgresZoneNode implements ZoneNodeClient {
                 + slot.replace("'", "''")
                 + "')");
       }
+      return new StoreResult.Applied(adapter.id() + ": slots " + slots + " kept");
     } catch (SQLException e) {
       return new StoreResult.Retry(
-          adapter.id()
-              + ": promoted, but creating the slots "
-              + slots
-              + " failed: "
-              + e.getMessage());
+          adapter.id() + ": creating the slots " + slots + " failed: " + e.getMessage());
     }
-    return promoted;
+  }
+
+  @Override
+  public StoreResult dropIdleSlots() {
+    try (Connection c = adapter.connect();
+        Statement s = c.createStatement()) {
+      for (String slot : slots) {
+        s.execute(
+            "select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name"
+                + " = '"
+                + slot.replace("'", "''")
+                + "' and not active");
+      }
+      return new StoreResult.Applied(adapter.id() + ": idle slots of " + slots + " dropped");
+    } catch (SQLException e) {
+      return new StoreResult.Retry(
+          adapter.id() + ": dropping the idle slots " + slots + " failed: " + e.getMessage());
+    }
   }
 
   @Override

@@ -99,6 +99,7 @@ public final class ZoneFailover implements AutoCloseable {
   private final List<ZoneNode> nodes;
   private final List<ZoneNodeClient> clients;
   private final RegionEndpoint endpoint;
+  private final Optional<RegionEndpoint> source;
   private final BooleanSupplier holding;
   private final LongSupplier nanoTime;
   private final InstantSource wallClock;
@@ -119,6 +120,8 @@ public final class ZoneFailover implements AutoCloseable {
   private @Nullable Failover lastFailover;
   private final Map<String, String> logged = new HashMap<>();
   private volatile ZoneStatus status;
+  // the node the replication source endpoint targets (-1: not known yet); guarded by lock
+  private int sourceAt = -1;
 
   /**
    * @param first the client of {@code settings.first()}'s node, the writer node at start
@@ -145,6 +148,7 @@ public final class ZoneFailover implements AutoCloseable {
         first,
         second,
         endpoint,
+        Optional.empty(),
         holding,
         nanoTime,
         wallClock,
@@ -158,12 +162,14 @@ public final class ZoneFailover implements AutoCloseable {
       ZoneNodeClient first,
       ZoneNodeClient second,
       RegionEndpoint endpoint,
+      Optional<RegionEndpoint> source,
       BooleanSupplier holding,
       LongSupplier nanoTime,
       InstantSource wallClock,
       ScheduledExecutorService scheduler,
       Executor operations,
       @Nullable ExecutorService ownedOperations) {
+    this.source = source;
     this.settings = settings;
     this.id = settings.store();
     this.nodes = List.of(settings.first(), settings.second());
@@ -186,6 +192,7 @@ public final class ZoneFailover implements AutoCloseable {
   public static ZoneFailover postgres(
       ZoneSettings settings,
       RegionEndpoint endpoint,
+      Optional<RegionEndpoint> source,
       Function<Endpoint, @Nullable PostgresControl> controls,
       List<String> slots,
       BooleanSupplier holding,
@@ -210,6 +217,7 @@ public final class ZoneFailover implements AutoCloseable {
             settings.probeTimeout(),
             slots),
         endpoint,
+        source,
         holding,
         System::nanoTime,
         InstantSource.system(),
@@ -308,9 +316,61 @@ public final class ZoneFailover implements AutoCloseable {
         writerAnswers(answered, holds, now);
       }
       watch.takeRejoinOutcome(now);
+      if (move == null) {
+        keepSource();
+      }
       publish();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * The replication source (when given): the other regions' replicas stream from the standby while
+   * it streams from the writer (synchronously, when the standby is synchronous and the writer a
+   * primary), else from the writer. Cascading from the standby, a replica never holds WAL the
+   * standby lacks, so it follows the standby's promotion; re-attached to the writer it could be
+   * ahead of a standby promoted later, and stop there. The slots the replicas use are created on
+   * the new target before the move and dropped, unused, from the old one after it.
+   */
+  private void keepSource() {
+    if (source.isEmpty()) {
+      return;
+    }
+    StandbyState standby = standbyState();
+    boolean writerIsPrimary = tracks[writer].last instanceof Answered w && !w.inRecovery();
+    boolean standbyServes =
+        standby == StandbyState.SYNC
+            || (standby == StandbyState.ASYNC
+                && (!writerIsPrimary || settings.standby() == StandbyMode.ASYNCHRONOUS));
+    int wanted = standbyServes ? other() : writer;
+    if (wanted == sourceAt || !(tracks[wanted].last instanceof Answered)) {
+      return;
+    }
+    StoreResult slots = clients.get(wanted).ensureSlots();
+    if (!slots.succeeded()) {
+      logOnce("source", slots.detail(), id + ": replication source: " + slots.detail());
+      return;
+    }
+    StoreResult moved = source.get().moveTo(nodes.get(wanted).address());
+    if (!moved.succeeded()) {
+      logOnce("source", moved.detail(), id + ": replication source: " + moved.detail());
+      return;
+    }
+    int before = sourceAt;
+    sourceAt = wanted;
+    logged.remove("source");
+    LOG.info(
+        "{}: replication source now zone {}'s node ({}): {}",
+        id,
+        zone(wanted),
+        standbyServes ? "the streaming standby" : "the writer",
+        moved.detail());
+    if (before >= 0 && tracks[before].last instanceof Answered) {
+      StoreResult dropped = clients.get(before).dropIdleSlots();
+      if (!dropped.succeeded()) {
+        LOG.info("{}: {}", id, dropped.detail());
+      }
     }
   }
 

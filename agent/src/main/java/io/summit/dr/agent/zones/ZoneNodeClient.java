@@ -32,6 +32,19 @@ public interface ZoneNodeClient extends AutoCloseable {
    */
   StoreResult rejoin(Endpoint writerPeer);
 
+  /**
+   * Creates the other regions' replication slots on this node where missing (before the region's
+   * replication source is moved to it; on a standby too, for replicas that cascade from it).
+   */
+  default StoreResult ensureSlots() {
+    return new StoreResult.AlreadyDone("no slots to keep");
+  }
+
+  /** Drops the other regions' replication slots that no replica uses on this node any more. */
+  default StoreResult dropIdleSlots() {
+    return new StoreResult.AlreadyDone("no slots to drop");
+  }
+
   /** Releases its sessions; a second close does nothing. */
   @Override
   void close();

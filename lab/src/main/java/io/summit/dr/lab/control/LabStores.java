@@ -59,6 +59,14 @@ public final class LabStores implements Stores {
 
   @Override
   public Endpoint replicationSource(String store, String replicaRegion, String primaryRegion) {
+    // A multi-AZ PostgreSQL store's replicas cascade from the region's replication source.
+    io.summit.dr.topology.Store s = topology.store(store).orElseThrow();
+    io.summit.dr.topology.MultiAz multiAz = s.multiAz();
+    if (s.kind() == StoreKind.POSTGRES
+        && multiAz != null
+        && multiAz.zones().containsKey(primaryRegion)) {
+      return layout.zoneSourceFrom(replicaRegion, primaryRegion);
+    }
     return layout.wan(replicaRegion, primaryRegion, kind(store));
   }
 

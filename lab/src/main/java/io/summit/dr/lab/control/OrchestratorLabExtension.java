@@ -179,6 +179,16 @@ public final class OrchestratorLabExtension implements LabExtension {
           List.of(
               "--zone-endpoint",
               "postgres=http://" + layout.wanAdmin() + "/v1/endpoints/" + s.name() + "-" + region));
+      args.addAll(
+          List.of(
+              "--zone-source-endpoint",
+              "postgres=http://"
+                  + layout.wanAdmin()
+                  + "/v1/endpoints/"
+                  + s.name()
+                  + "-"
+                  + region
+                  + "-source"));
       args.addAll(AccessOptions.arguments(null, LabAccess.tokenFile(labDir, LabAccess.AGENT)));
     }
     return new Daemon(

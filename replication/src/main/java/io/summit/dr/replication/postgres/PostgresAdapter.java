@@ -265,17 +265,21 @@ public final class PostgresAdapter implements StoreAdapter {
 
   /**
    * The lag as the primary sees it in {@code pg_stat_replication}. Bytes: the primary's WAL
-   * position minus the replica's last reported replay position. Seconds: {@code replay_lag}, or 0
-   * when nothing is missing; unknown (null) when WAL is missing and PostgreSQL has no figure. Both
-   * are as old as the replica's last report ({@code reply_time}) and the last message it received:
-   * a silent link freezes them, which {@code lagMeasuredAt} shows. A missing row is "not streaming"
-   * (the row goes after {@code wal_sender_timeout}), with the lag unknown.
+   * position (a cascading upstream's: its received position) minus the replica's last reported
+   * replay position. Seconds: {@code replay_lag}, or 0 when nothing is missing; unknown (null) when
+   * WAL is missing and PostgreSQL has no figure. Both are as old as the replica's last report
+   * ({@code reply_time}) and the last message it received: a silent link freezes them, which {@code
+   * lagMeasuredAt} shows. A missing row is "not streaming" (the row goes after {@code
+   * wal_sender_timeout}), with the lag unknown.
    */
   private StoreObservation fromPrimary(
       Statement ps, String replay, Receiver receiver, Endpoint upstream) throws SQLException {
     try (ResultSet rs =
         ps.executeQuery(
-            "select pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint,"
+            // an upstream that is itself a standby (a replica cascading from a zone's standby)
+            // has no current WAL position: its received one stands for it
+            "select pg_wal_lsn_diff(case when pg_is_in_recovery() then pg_last_wal_receive_lsn()"
+                + " else pg_current_wal_lsn() end, replay_lsn)::bigint,"
                 + " extract(epoch from replay_lag)::float8, state,"
                 + " extract(epoch from now() - reply_time)::float8"
                 + " from pg_stat_replication where application_name = '"
