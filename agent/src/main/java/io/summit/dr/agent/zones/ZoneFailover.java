@@ -49,10 +49,12 @@ import org.slf4j.LoggerFactory;
  *       be lost. When a condition fails it does nothing, logs why once and shows it in the status
  *       ({@link ZoneStatus#refusedBecause()}). Once started, a failover is carried to its end,
  *       retried step by step; one loss gets one failover.
- *   <li><b>Rejoin.</b> While holding and the writer node is a primary, the other node must be a
- *       standby streaming from it: when it answers as a primary, or answers without streaming for
- *       {@code rejoinAfter}, it is rejoined to the writer's peer address (pg_rewind, in the
- *       background), at most once per {@code rejoinAfter}.
+ *   <li><b>Rejoin.</b> While holding and the writer node is a primary, or without the authority and
+ *       both nodes standbys (a replica region: the other node cascades from the cross-region
+ *       replica, and is never rejoined while a primary), the other node must be a standby streaming
+ *       from it: when it answers as a primary, or answers without streaming for {@code
+ *       rejoinAfter}, it is rejoined to the writer's peer address (pg_rewind, in the background),
+ *       at most once per {@code rejoinAfter}.
  *   <li><b>Synchronous standby upkeep</b> (synchronous mode, while holding): when the writer node
  *       is a primary and the other node streams from it, the writer's {@code
  *       synchronous_standby_names} is the other node's quoted application name.
@@ -538,6 +540,12 @@ public final class ZoneFailover implements AutoCloseable {
     if (primary) {
       watch.rejoinIfDue(w, s, standby, clients.get(other()), nodes.get(writer).peer(), now);
       watch.keepSynchronousStandby(w, s, standby, clients.get(writer));
+    } else if (!holds && w.inRecovery() && s.last instanceof Answered a && a.inRecovery()) {
+      // A replica region: the other zone's node cascades from the cross-region replica. After a
+      // failback rewound that replica, the cascading node is on the abandoned timeline (and its
+      // slot is gone): a standby there is rejoined like a writer region's; a primary never is
+      // without the authority.
+      watch.rejoinIfDue(w, s, standby, clients.get(other()), nodes.get(writer).peer(), now);
     }
   }
 

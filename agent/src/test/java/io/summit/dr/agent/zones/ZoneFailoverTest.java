@@ -311,6 +311,24 @@ class ZoneFailoverTest {
   }
 
   @Test
+  void aReplicaRegionRejoinsItsCascadingStandbyWhenItStopsStreaming() {
+    holding.set(false);
+    a.inRecovery = true; // the cross-region replica, rewound by a failback
+    a.receiver = "streaming";
+    a.loseStandby();
+    a.synchronousStandbyNames = "";
+    b.receiver = "waiting"; // on the abandoned timeline
+
+    ticks(30);
+    assertThat(b.rejoins).isEmpty();
+
+    ticks(1);
+    assertThat(b.rejoins).containsExactly(A.peer());
+    assertThat(a.namesSet).isEmpty();
+    assertThat(endpoint.asked).isEmpty();
+  }
+
+  @Test
   void aReplicaRegionIsObservedOnly() {
     holding.set(false);
     a.inRecovery = true; // the cross-region replica; b cascades from it
