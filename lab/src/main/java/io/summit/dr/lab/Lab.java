@@ -448,15 +448,7 @@ public final class Lab {
     // /proc), so that the links are cut and every process is SIGKILLed within milliseconds: one
     // kill after another let the region's primary acknowledge writes for a third of a second
     // after its replication link was cut.
-    List<ProcessHandle> processes = new java.util.ArrayList<>();
-    for (LabComponent c : killed) {
-      ProcessHandle.of(c.pid())
-          .ifPresent(
-              h -> {
-                processes.add(h);
-                processes.addAll(h.descendants().toList());
-              });
-    }
+    List<ProcessHandle> processes = processesOf(killed);
     wan.isolate(region);
     java.time.Instant cut = clock.instant();
     processes.forEach(ProcessHandle::destroyForcibly);
@@ -509,15 +501,7 @@ public final class Lab {
   public Fault crashZone(String zone) {
     requireZone("ZONE", zone);
     List<LabComponent> killed = zoneComponents(zone);
-    List<ProcessHandle> processes = new java.util.ArrayList<>();
-    for (LabComponent c : killed) {
-      ProcessHandle.of(c.pid())
-          .ifPresent(
-              h -> {
-                processes.add(h);
-                processes.addAll(h.descendants().toList());
-              });
-    }
+    List<ProcessHandle> processes = processesOf(killed);
     java.time.Instant at = clock.instant();
     processes.forEach(ProcessHandle::destroyForcibly);
     killed.forEach(c -> OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5)));
@@ -551,6 +535,20 @@ public final class Lab {
   /** Whether {@code name} is a zone of this lab's multi-AZ stores. */
   public boolean isZone(String name) {
     return state().isPresent() && regionOfZone(name).isPresent();
+  }
+
+  /** The live processes of {@code components} and their descendants. */
+  private static List<ProcessHandle> processesOf(List<LabComponent> components) {
+    List<ProcessHandle> processes = new java.util.ArrayList<>();
+    for (LabComponent c : components) {
+      ProcessHandle.of(c.pid())
+          .ifPresent(
+              h -> {
+                processes.add(h);
+                processes.addAll(h.descendants().toList());
+              });
+    }
+    return processes;
   }
 
   /** Cuts the link between two locations (both stay up). */
