@@ -40,7 +40,9 @@ import picocli.CommandLine.Option;
           + " acknowledged write is checked in every store afterwards, and a JSON and an HTML"
           + " report are written per run under --reports.",
       "",
-      "Scenarios: region-failure (SIGKILL the writer region, cut its links), partition (cut the"
+      "Scenarios: region-failure (SIGKILL the writer region, cut its links), zone-failure"
+          + " (SIGKILL the writer region's writer zone: a multi-AZ store fails over inside the"
+          + " region, examples/lab-zones.yaml), partition (cut the"
           + " link between the regions for half the window), switchover (planned), failback"
           + " (after a region failure it sets up first), isolate (cut the writer region from"
           + " every location for half the window), edge-isolation (cut it from the edge and the"
@@ -62,7 +64,8 @@ final class DrillCommand implements Callable<Integer> {
       required = true,
       paramLabel = "NAME",
       description =
-          "region-failure, partition, switchover, failback, isolate, edge-isolation or chaos.")
+          "region-failure, zone-failure, partition, switchover, failback, isolate,"
+              + " edge-isolation or chaos.")
   String scenario;
 
   @Option(names = "--runs", paramLabel = "N", defaultValue = "1", description = "Runs (default 1).")

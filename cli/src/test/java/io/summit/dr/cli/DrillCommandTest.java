@@ -27,8 +27,8 @@ class DrillCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .contains(
-            "--scenario: 'teleport' (expected: one of region-failure, partition, switchover,"
-                + " failback, isolate, edge-isolation, chaos)");
+            "--scenario: 'teleport' (expected: one of region-failure, zone-failure, partition,"
+                + " switchover, failback, isolate, edge-isolation, chaos)");
     assertThat(Files.exists(dir.resolve("lab"))).isFalse();
   }
 
