@@ -52,18 +52,19 @@ import org.slf4j.LoggerFactory;
  * {@code neo4j} (its Bolt address; the admin API three ports above), reached directly. Bad
  * arguments exit 2 with the flag named.
  *
- * <p>In-region (Multi-AZ) failover of the region's PostgreSQL store, when the topology gives it
- * {@code multi_az} zones for the region ({@link ZoneFailover}): {@code --zone-node
- * postgres=ZONE,HOST:PORT,PEER_HOST:PORT} once for each of the region's two zones (the node's
- * direct address, and the address the other zone's node reaches it at), {@code --zone-endpoint
- * postgres=URL} (the region endpoint the agent moves to the writer node, e.g. {@code
- * http://127.0.0.1:26950/v1/endpoints/postgres-us-west-2}), {@code --token-file FILE} (the bearer
- * token sent to it, operator role), {@code [--zone-source-endpoint postgres=URL]} (the region's
- * replication source, which the agent keeps on the standby while it streams, else on the writer:
- * the other regions' replicas cascade from the standby, so they never hold WAL it lacks) and {@code
- * [--zone-probe-interval 100ms]}; probe timeout and failure threshold come from the topology's
- * {@code health}. Without {@code --zone-node} the agent runs no zone failover (on AWS, RDS Multi-AZ
- * does it).
+ * <p>In-region (Multi-AZ) failover of the region's PostgreSQL and Redis stores, when the topology
+ * gives them {@code multi_az} zones for the region ({@link ZoneFailover}): {@code --zone-node
+ * postgres=ZONE,HOST:PORT,PEER_HOST:PORT} (or {@code redis=...}) once for each of the region's two
+ * zones (the node's direct address, and the address the other zone's node reaches it at), {@code
+ * --zone-endpoint postgres=URL} (the region endpoint the agent moves to the writer node, e.g.
+ * {@code http://127.0.0.1:26950/v1/endpoints/postgres-us-west-2}), {@code --token-file FILE} (the
+ * bearer token sent to it, operator role), {@code [--zone-source-endpoint postgres=URL]} (the
+ * region's replication source, which the agent keeps on the standby while it streams, else on the
+ * writer: the other regions' replicas cascade from the standby, so they never hold WAL it lacks)
+ * and {@code [--zone-probe-interval 100ms]}; Redis takes no source endpoint (the other regions'
+ * replicas follow its region endpoint); probe timeout and failure threshold come from the
+ * topology's {@code health}. Without {@code --zone-node} the agent runs no zone failover (on AWS,
+ * RDS Multi-AZ does it).
  */
 public final class AgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
@@ -325,18 +326,23 @@ public final class AgentMain {
             () -> failovers.stream().map(ZoneFailover::status).toList());
     BooleanSupplier holding = () -> holds(agent.status());
     zones.forEach(
-        (kind, z) ->
-            failovers.add(
-                ZoneFailover.postgres(
-                    z,
-                    ZoneFailover.endpoint(
-                        java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)), o.token()),
-                    Optional.ofNullable(o.zoneSourceEndpoints().get(kind))
-                        .map(url -> ZoneFailover.endpoint(url, o.token())),
-                    controls,
-                    slots,
-                    holding,
-                    scheduler)));
+        (kind, z) -> {
+          var endpoint =
+              ZoneFailover.endpoint(
+                  java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)), o.token());
+          failovers.add(
+              kind.equals("redis")
+                  ? ZoneFailover.redis(z, endpoint, holding, scheduler)
+                  : ZoneFailover.postgres(
+                      z,
+                      endpoint,
+                      Optional.ofNullable(o.zoneSourceEndpoints().get(kind))
+                          .map(url -> ZoneFailover.endpoint(url, o.token())),
+                      controls,
+                      slots,
+                      holding,
+                      scheduler));
+        });
     AgentServer server =
         new AgentServer(agent, new InetSocketAddress(o.listen().host(), o.listen().port()));
     o.access().ifPresent(server::require);

@@ -17,7 +17,7 @@ import java.util.Objects;
  * their check against the topology. Every problem names the flag.
  */
 final class ZoneFlags {
-  static final String ZONE_NODE = "postgres=ZONE,HOST:PORT,PEER_HOST:PORT";
+  static final String ZONE_NODE = "postgres|redis=ZONE,HOST:PORT,PEER_HOST:PORT";
 
   private ZoneFlags() {}
 
@@ -125,6 +125,12 @@ final class ZoneFlags {
    * {@code --zone-source-endpoint}: the region's replication source, as {@code --zone-endpoint}.
    */
   static void sourceEndpoint(String value, Map<String, URI> zoneEndpoints) {
+    int eq = value.indexOf('=');
+    if (eq > 0 && value.substring(0, eq).equalsIgnoreCase("redis")) {
+      throw new IllegalArgumentException(
+          "--zone-source-endpoint: kind 'redis' (expected: postgres: the other regions' Redis"
+              + " replicas follow the region endpoint)");
+    }
     endpoint("--zone-source-endpoint", value, zoneEndpoints);
   }
 
@@ -153,10 +159,12 @@ final class ZoneFlags {
   }
 
   private static String kind(String flag, String kind) {
-    if (!kind.equalsIgnoreCase("postgres")) {
-      throw new IllegalArgumentException(flag + ": kind '" + kind + "' (expected: postgres)");
+    String k = kind.toLowerCase(java.util.Locale.ROOT);
+    if (!k.equals("postgres") && !k.equals("redis")) {
+      throw new IllegalArgumentException(
+          flag + ": kind '" + kind + "' (expected: postgres or redis)");
     }
-    return "postgres";
+    return k;
   }
 
   /** {@code --zone-node} and {@code --zone-endpoint} go together, and only with flagged stores. */
@@ -185,8 +193,8 @@ final class ZoneFlags {
             "--zone-node: required with --zone-endpoint "
                 + kind
                 + " (expected: one per zone, "
-                + ZONE_NODE
-                + ")");
+                + kind
+                + "=ZONE,HOST:PORT,PEER_HOST:PORT)");
       }
     }
   }

@@ -104,9 +104,13 @@ class ZoneFlagsTest {
     assertThatThrownBy(() -> AgentMain.parse(args("--zone-node", "us-west-2a,127.0.0.1:5432")))
         .hasMessage(
             "--zone-node: 'us-west-2a,127.0.0.1:5432'"
-                + " (expected: postgres=ZONE,HOST:PORT,PEER_HOST:PORT)");
-    assertThatThrownBy(() -> AgentMain.parse(args("--zone-node", "redis=us-west-2a,h:1,h:2")))
-        .hasMessage("--zone-node: kind 'redis' (expected: postgres)");
+                + " (expected: postgres|redis=ZONE,HOST:PORT,PEER_HOST:PORT)");
+    assertThatThrownBy(() -> AgentMain.parse(args("--zone-node", "neo4j=us-west-2a,h:1,h:2")))
+        .hasMessage("--zone-node: kind 'neo4j' (expected: postgres or redis)");
+    assertThatThrownBy(() -> AgentMain.parse(args("--zone-source-endpoint", "redis=" + URL)))
+        .hasMessage(
+            "--zone-source-endpoint: kind 'redis' (expected: postgres: the other regions' Redis"
+                + " replicas follow the region endpoint)");
     assertThatThrownBy(() -> AgentMain.parse(args("--zone-node", "postgres=us-west-2a,h:1")))
         .hasMessage("--zone-node: 'us-west-2a,h:1' (expected: ZONE,HOST:PORT,PEER_HOST:PORT)");
     assertThatThrownBy(() -> AgentMain.parse(args("--zone-node", "postgres=us-west-2a,h:1,peer")))

@@ -892,6 +892,10 @@ public final class Lab {
       List<String> zones = Objects.requireNonNull(multiAz.zones().get(region));
       String standbyZone = zones.get(0).equals(writerZone) ? zones.get(1) : zones.get(0);
       boolean synchronous = multiAz.standby() == io.summit.dr.topology.StandbyMode.SYNCHRONOUS;
+      if (st.kind() == StoreKind.REDIS) {
+        redisStandbyProblem(name, writer.get(), standbyZone).ifPresent(problems::add);
+        continue;
+      }
       try (StoreAdapter a = adapter(writer.get().name(), Duration.ofSeconds(2));
           java.sql.Connection c = ((PostgresAdapter) a).connect();
           java.sql.Statement q = c.createStatement();
@@ -916,6 +920,45 @@ public final class Lab {
       }
     }
     return problems;
+  }
+
+  /**
+   * Whether the Redis node {@code writer} lists the node of {@code standbyZone} as an online
+   * replica (by the port it listens on); a problem line when not.
+   */
+  private Optional<String> redisStandbyProblem(
+      String name, LabComponent writer, String standbyZone) {
+    Optional<LabComponent> standby = requireState().component(componentName("redis", standbyZone));
+    if (standby.isEmpty()) {
+      return Optional.of(name + ": no node in " + standbyZone);
+    }
+    io.lettuce.core.RedisClient client =
+        io.lettuce.core.RedisClient.create(RedisAdapter.sharedResources());
+    try (var c =
+        client.connect(
+            io.lettuce.core.RedisURI.builder()
+                .withHost(writer.host())
+                .withPort(writer.port())
+                .withTimeout(Duration.ofSeconds(2))
+                .build())) {
+      Map<String, String> info = RedisAdapter.parseInfo(c.sync().info("replication"));
+      String port = "port=" + standby.get().port() + ",";
+      boolean online =
+          info.entrySet().stream()
+              .anyMatch(
+                  e ->
+                      e.getKey().matches("slave\\d+")
+                          && e.getValue().contains(port)
+                          && e.getValue().contains("state=online"));
+      return online
+          ? Optional.empty()
+          : Optional.of(name + ": the replica in " + standbyZone + " is not online");
+    } catch (RuntimeException ex) {
+      return Optional.of(
+          name + ": " + writer.name() + " does not answer (" + ex.getMessage() + ")");
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
   }
 
   /** The replication slot (and application name) of a region's PostgreSQL node. */

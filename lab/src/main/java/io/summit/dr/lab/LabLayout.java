@@ -18,13 +18,15 @@ import java.util.List;
  * above its Bolt port, at home and through the WAN), +17 (the object store's HTTPS connector), +18
  * (the object replicator's admin API), a multi-AZ PostgreSQL store's zone nodes at +14 and +16 (the
  * store's +10 is then the region endpoint, a relay in the WAN daemon, and +19 its replication
- * source, another) and the zone links' ports to them at +24 and +26; its gateway router at +20, its
- * failure observer at +30, its service cluster at +40, the cluster's service instances at +50 to
- * +59, its etcd member's client port at +60 and peer port at +61, an orchestrator replica at +70
- * (in the regions that run one), its region agent at +80. The witness owns {@code base + 800 ...}
- * (its etcd member at +60 and +61, its orchestrator replica at +70). The edge owns {@code base +
- * 900 ...}: the orchestrator at +10, the edge router at +20 (admin API +21), the WAN links' admin
- * API at +50, Prometheus at +60, the lab's notification receiver (the pager) at +70.
+ * source, another) and the zone links' ports to them at +24 and +26, a multi-AZ Redis store's zone
+ * nodes at +31 and +33 (the store's +11 a region endpoint) and its zone links' ports at +35 and
+ * +37; its gateway router at +20, its failure observer at +30, its service cluster at +40, the
+ * cluster's service instances at +50 to +59, its etcd member's client port at +60 and peer port at
+ * +61, an orchestrator replica at +70 (in the regions that run one), its region agent at +80. The
+ * witness owns {@code base + 800 ...} (its etcd member at +60 and +61, its orchestrator replica at
+ * +70). The edge owns {@code base + 900 ...}: the orchestrator at +10, the edge router at +20
+ * (admin API +21), the WAN links' admin API at +50, Prometheus at +60, the lab's notification
+ * receiver (the pager) at +70.
  *
  * <p>WAN ports: the port by which location {@code s} reaches the component at offset {@code o} of
  * location {@code d} is {@code base + 1000 (1 + s) + 100 d + o} (location indexes; for two regions
@@ -150,7 +152,35 @@ public record LabLayout(String host, int base, List<String> regions) {
    * #store}, +10) is then the region endpoint, a relay the region agent moves between the two.
    */
   public Endpoint zoneNode(String region, int zoneIndex) {
-    return new Endpoint(host, base + 100 * index(region) + zoneOffset(zoneIndex, ZONE_NODE));
+    return zoneNode(StoreKind.POSTGRES, region, zoneIndex);
+  }
+
+  /**
+   * The zone node of a multi-AZ store of {@code kind} in {@code region}: PostgreSQL's at +14 and
+   * +16 ({@link #zoneNode(String, int)}), Redis's at +31 (writer zone) and +33 (standby zone).
+   */
+  public Endpoint zoneNode(StoreKind kind, String region, int zoneIndex) {
+    return new Endpoint(
+        host, base + 100 * index(region) + zoneOffset(zoneIndex, zoneFirst(kind, ZONE_NODE)));
+  }
+
+  /**
+   * How the other zone's node reaches a zone node of {@code kind}: PostgreSQL +24/+26, Redis
+   * +35/+37.
+   */
+  public Endpoint zonePeer(StoreKind kind, String region, int zoneIndex) {
+    return new Endpoint(
+        host, base + 100 * index(region) + zoneOffset(zoneIndex, zoneFirst(kind, ZONE_PEER)));
+  }
+
+  private static int zoneFirst(StoreKind kind, int postgres) {
+    return switch (kind) {
+      case POSTGRES -> postgres;
+      case REDIS -> postgres == ZONE_NODE ? REDIS_ZONE_NODE : REDIS_ZONE_PEER;
+      default ->
+          throw new IllegalArgumentException(
+              "kind: " + kind + " (expected: postgres or redis, the kinds with zone nodes)");
+    };
   }
 
   /**
@@ -159,7 +189,7 @@ public record LabLayout(String host, int base, List<String> regions) {
    * partition between the two zones cuts their replication.
    */
   public Endpoint zonePeer(String region, int zoneIndex) {
-    return new Endpoint(host, base + 100 * index(region) + zoneOffset(zoneIndex, ZONE_PEER));
+    return zonePeer(StoreKind.POSTGRES, region, zoneIndex);
   }
 
   /**
@@ -179,6 +209,8 @@ public record LabLayout(String host, int base, List<String> regions) {
   static final int ZONE_SOURCE = 19;
   private static final int ZONE_NODE = 14;
   private static final int ZONE_PEER = 24;
+  private static final int REDIS_ZONE_NODE = 31;
+  private static final int REDIS_ZONE_PEER = 35;
 
   private static int zoneOffset(int zoneIndex, int first) {
     if (zoneIndex != 0 && zoneIndex != 1) {

@@ -304,10 +304,12 @@ final class LabUp {
           needed.add(layout.neo4jAdmin(region));
         }
         if (zoned(s, region)) {
-          needed.add(layout.zoneSource(region));
+          if (s.kind() == StoreKind.POSTGRES) {
+            needed.add(layout.zoneSource(region));
+          }
           for (int zone = 0; zone < 2; zone++) {
-            needed.add(layout.zoneNode(region, zone));
-            needed.add(layout.zonePeer(region, zone));
+            needed.add(layout.zoneNode(s.kind(), region, zone));
+            needed.add(layout.zonePeer(s.kind(), region, zone));
           }
         }
       }
@@ -415,9 +417,9 @@ final class LabUp {
   static final long ZONE_LATENCY_MILLIS = 1;
 
   /**
-   * For each multi-AZ PostgreSQL store and region: the link between its two zones, a route each way
-   * to the other zone's node over it, and the region endpoint at the store's address, relayed to
-   * the writer zone's node first.
+   * For each multi-AZ store (PostgreSQL, Redis) and region: the link between its two zones, a route
+   * each way to the other zone's node over it, and the region endpoint at the store's address,
+   * relayed to the writer zone's node first.
    */
   private void zones(
       List<Store> stores,
@@ -431,26 +433,38 @@ final class LabUp {
         }
         io.summit.dr.topology.MultiAz multiAz = java.util.Objects.requireNonNull(store.multiAz());
         List<String> zones = List.of(multiAz.writerZone(region), multiAz.standbyZone(region));
-        links.add(new WanSpec.ZoneLink(zones.get(0), zones.get(1), ZONE_LATENCY_MILLIS));
+        // one link per pair of zones, whichever stores cross it
+        if (links.stream()
+            .noneMatch(
+                l ->
+                    java.util.Set.of(l.a(), l.b())
+                        .equals(java.util.Set.of(zones.get(0), zones.get(1))))) {
+          links.add(new WanSpec.ZoneLink(zones.get(0), zones.get(1), ZONE_LATENCY_MILLIS));
+        }
+        StoreKind kind = store.kind();
         for (int i = 0; i < 2; i++) {
-          Endpoint node = layout.zoneNode(region, i);
+          Endpoint node = layout.zoneNode(kind, region, i);
           routes.add(
               new WanSpec.Route(
                   zones.get(1 - i),
                   zones.get(i),
                   store.name() + "-zone",
-                  layout.zonePeer(region, i).port(),
+                  layout.zonePeer(kind, region, i).port(),
                   node.host(),
                   node.port()));
         }
-        Endpoint at = layout.store(StoreKind.POSTGRES, region);
+        Endpoint at = layout.store(kind, region);
         endpoints.add(
             new WanSpec.RegionEndpoint(
                 regionEndpointName(store, region),
                 at.host(),
                 at.port(),
                 List.of(
-                    layout.zoneNode(region, 0).toString(), layout.zoneNode(region, 1).toString())));
+                    layout.zoneNode(kind, region, 0).toString(),
+                    layout.zoneNode(kind, region, 1).toString())));
+        if (kind != StoreKind.POSTGRES) {
+          continue; // Redis's cross-region replicas follow the region endpoint itself
+        }
         // the replication source: the standby's node first (the replicas cascade from it)
         Endpoint source = layout.zoneSource(region);
         endpoints.add(
@@ -532,7 +546,7 @@ final class LabUp {
     startNode(
         store,
         region,
-        zoned(store, store.primaryRegion())
+        store.kind() == StoreKind.POSTGRES && zoned(store, store.primaryRegion())
             ? layout.zoneSourceFrom(region, store.primaryRegion())
             : layout.wan(region, store.primaryRegion(), store.kind()));
   }
@@ -546,6 +560,10 @@ final class LabUp {
     }
     if (store.kind() == StoreKind.POSTGRES && zoned(store, region)) {
       startZoneNodes(store, region, upstream);
+      return;
+    }
+    if (store.kind() == StoreKind.REDIS && zoned(store, region)) {
+      startRedisZoneNodes(store, region, upstream);
       return;
     }
     if (store.kind() == StoreKind.POSTGRES) {
@@ -622,9 +640,38 @@ final class LabUp {
     }
   }
 
+  /**
+   * A multi-AZ Redis store in {@code region}: the writer zone's node (a new primary, or the
+   * cross-region replica of {@code upstream}, the primary region's endpoint through the WAN) and
+   * the standby zone's node, a replica of the first through the zone link. The store's address is
+   * the region endpoint, relayed to the writer zone's node until the region agent moves it.
+   */
+  private void startRedisZoneNodes(Store store, String region, @Nullable Endpoint upstream) {
+    io.summit.dr.topology.MultiAz multiAz = java.util.Objects.requireNonNull(store.multiAz());
+    List<String> zones = List.of(multiAz.writerZone(region), multiAz.standbyZone(region));
+    for (int i = 0; i < 2; i++) {
+      Endpoint node = layout.zoneNode(StoreKind.REDIS, region, i);
+      Path dir = regionDir(region).resolve(zones.get(i) + "-redis");
+      RedisServer redis = new RedisServer(binaries, dir, node);
+      Endpoint replicaOf = i == 0 ? upstream : layout.zonePeer(StoreKind.REDIS, region, 0);
+      step(
+          store.name(),
+          "redis",
+          region,
+          zones.get(i),
+          node,
+          dir,
+          redis.log(),
+          () -> {
+            redis.configure(replicaOf);
+            return redis.start(Duration.ofSeconds(20));
+          });
+    }
+  }
+
   /** Whether {@code store} has a node in each of two zones of {@code region}. */
   static boolean zoned(Store store, String region) {
-    return store.kind() == StoreKind.POSTGRES
+    return (store.kind() == StoreKind.POSTGRES || store.kind() == StoreKind.REDIS)
         && store.multiAz() != null
         && store.multiAz().zones().containsKey(region);
   }

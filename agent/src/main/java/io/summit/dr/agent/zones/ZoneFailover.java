@@ -228,6 +228,34 @@ public final class ZoneFailover implements AutoCloseable {
         operations);
   }
 
+  /**
+   * A zone failover of two Redis nodes reached over Lettuce (asynchronous: the topology refuses a
+   * synchronous Redis standby). No replication source: the other regions' replicas follow the
+   * region endpoint itself, and Redis's partial resynchronisation (the promoted node keeps its
+   * predecessor's replication id as its second one) lets them go on after a move.
+   */
+  public static ZoneFailover redis(
+      ZoneSettings settings,
+      RegionEndpoint endpoint,
+      BooleanSupplier holding,
+      ScheduledExecutorService scheduler) {
+    ZoneNode a = settings.first();
+    ZoneNode b = settings.second();
+    ExecutorService operations = Executors.newVirtualThreadPerTaskExecutor();
+    return new ZoneFailover(
+        settings,
+        new RedisZoneNode(settings.store(), a, b.address().port(), settings.probeTimeout()),
+        new RedisZoneNode(settings.store(), b, a.address().port(), settings.probeTimeout()),
+        endpoint,
+        Optional.empty(),
+        holding,
+        System::nanoTime,
+        InstantSource.system(),
+        scheduler,
+        operations,
+        operations);
+  }
+
   /** The endpoint client {@link #postgres} callers use: {@code RegionEndpoint.http} with 2 s. */
   public static RegionEndpoint endpoint(
       java.net.URI url, Optional<io.summit.dr.access.BearerToken> token) {

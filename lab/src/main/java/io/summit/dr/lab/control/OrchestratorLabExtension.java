@@ -154,31 +154,37 @@ public final class OrchestratorLabExtension implements LabExtension {
                     + layout.store(s.kind(), region)));
       }
     }
-    // A multi-AZ PostgreSQL store's two zone nodes in the region: the agent fails over between
-    // them and moves the region endpoint (a relay of the WAN daemon) to the writer.
+    // A multi-AZ PostgreSQL or Redis store's two zone nodes in the region: the agent fails over
+    // between them and moves the region endpoint (a relay of the WAN daemon) to the writer.
     for (Store s : topology.stores()) {
       io.summit.dr.topology.MultiAz multiAz = s.multiAz();
-      if (s.kind() != io.summit.dr.topology.StoreKind.POSTGRES
+      boolean redis = s.kind() == io.summit.dr.topology.StoreKind.REDIS;
+      if ((s.kind() != io.summit.dr.topology.StoreKind.POSTGRES && !redis)
           || multiAz == null
           || !multiAz.zones().containsKey(region)) {
         continue;
       }
+      String kind = redis ? "redis" : "postgres";
       List<String> zones = List.of(multiAz.writerZone(region), multiAz.standbyZone(region));
       for (int i = 0; i < 2; i++) {
         args.addAll(
             List.of(
                 "--zone-node",
-                "postgres="
+                kind
+                    + "="
                     + zones.get(i)
                     + ","
-                    + layout.zoneNode(region, i)
+                    + layout.zoneNode(s.kind(), region, i)
                     + ","
-                    + layout.zonePeer(region, i)));
+                    + layout.zonePeer(s.kind(), region, i)));
       }
       args.addAll(
           List.of(
               "--zone-endpoint",
-              "postgres=http://" + layout.wanAdmin() + "/v1/endpoints/" + s.name() + "-" + region));
+              kind + "=http://" + layout.wanAdmin() + "/v1/endpoints/" + s.name() + "-" + region));
+      if (redis) {
+        continue; // its cross-region replicas follow the region endpoint: no source to keep
+      }
       args.addAll(
           List.of(
               "--zone-source-endpoint",

@@ -7,6 +7,7 @@ import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabLayout;
 import io.summit.dr.lab.TestLabs;
 import io.summit.dr.replication.Endpoint;
+import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.topology.StoreKind;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,10 +32,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A real lab of {@code examples/lab-zones.yaml} (PostgreSQL on two nodes per region, the second a
- * synchronous standby in another zone; region agents, etcd and the orchestrators; no services): the
- * writer zone killed with writes in flight loses none of them and moves no writer region; the
- * returning zone's node rejoins as the synchronous standby; a partition between the two zones
- * leaves one primary and, under the {@code wait} policy, holds commits until it heals.
+ * synchronous standby in another zone; Redis likewise, the second an asynchronous replica; region
+ * agents, etcd and the orchestrators; no services): the writer zone killed with writes in flight
+ * loses none of them and moves no writer region, and Redis's endpoint follows to its replica, which
+ * takes writes; the returning zone's nodes rejoin as standbys; a partition between the two zones
+ * leaves one primary of each store and, under the {@code wait} policy, holds commits until it
+ * heals.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -89,6 +92,18 @@ class ZoneFailoverLabTest {
       assertThat(writes.missing()).isEmpty();
       assertThat(writes.acked).hasSizeGreaterThan(atFault + 100);
     }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () -> {
+              assertThat(lab.component("redis-" + WEST).name()).isEqualTo("redis-us-west-2b");
+              try (StoreAdapter redis = lab.adapter("redis-" + WEST, Duration.ofSeconds(2))) {
+                assertThat(redis.verifyWrite().succeeded())
+                    .as("a write through the endpoint")
+                    .isTrue();
+              }
+            });
     assertThat(api.get("/v1/status").body().path("writer_region").asText()).isEqualTo(WEST);
     assertThat(api.get("/v1/plans").body().path("plans")).isEmpty();
   }
@@ -116,6 +131,7 @@ class ZoneFailoverLabTest {
           .as("commits acknowledged during the partition")
           .isEqualTo(held);
       assertThat(primaries()).as("primaries in " + WEST).isEqualTo(1);
+      assertThat(redisPrimaries()).as("Redis primaries in " + WEST).isEqualTo(1);
       lab.heal();
       await()
           .atMost(Duration.ofSeconds(20))
@@ -138,6 +154,26 @@ class ZoneFailoverLabTest {
           ResultSet rs = s.executeQuery("select pg_is_in_recovery()")) {
         rs.next();
         n += rs.getBoolean(1) ? 0 : 1;
+      }
+    }
+    return n;
+  }
+
+  /** How many of the region's two Redis zone nodes are primaries. */
+  private int redisPrimaries() {
+    LabLayout layout = LabLayout.of(lab.topology());
+    int n = 0;
+    for (int zone = 0; zone < 2; zone++) {
+      Endpoint at = layout.zoneNode(StoreKind.REDIS, WEST, zone);
+      io.lettuce.core.RedisClient client =
+          io.lettuce.core.RedisClient.create(
+              io.summit.dr.replication.redis.RedisAdapter.sharedResources());
+      try (var c =
+          client.connect(
+              io.lettuce.core.RedisURI.create("redis://" + at.host() + ":" + at.port()))) {
+        n += c.sync().info("replication").contains("role:master") ? 1 : 0;
+      } finally {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
       }
     }
     return n;

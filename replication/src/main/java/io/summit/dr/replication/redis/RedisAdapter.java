@@ -127,7 +127,10 @@ public final class RedisAdapter implements StoreAdapter {
         });
   }
 
-  static Map<String, String> parseInfo(String info) {
+  /**
+   * The fields of an {@code INFO} answer ({@code name:value} lines; sections and blanks skipped).
+   */
+  public static Map<String, String> parseInfo(String info) {
     Map<String, String> out = new HashMap<>();
     for (String line : info.split("\r?\n")) {
       int colon = line.indexOf(':');
@@ -466,6 +469,14 @@ public final class RedisAdapter implements StoreAdapter {
    * threads: measured on an idle lab, the orchestrator replicas created 16.6 and 6.6 threads a
    * second. Lettuce's documentation: client resources are expensive and meant to be shared.
    */
+  /**
+   * The Lettuce resources (event loops) every Redis client of this process shares: a client made
+   * with them must be shut down, the resources never.
+   */
+  public static io.lettuce.core.resource.ClientResources sharedResources() {
+    return SharedResources.RESOURCES;
+  }
+
   private static final class SharedResources {
     static final io.lettuce.core.resource.ClientResources RESOURCES =
         io.lettuce.core.resource.DefaultClientResources.builder()
