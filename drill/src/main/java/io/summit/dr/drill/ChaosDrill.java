@@ -158,7 +158,22 @@ public final class ChaosDrill {
         names(all, "postgres", "redis"),
         names(all, "etcd"),
         names(all, "agent"),
-        all.stream().anyMatch(c -> c.kind().equals("orchestrator")));
+        all.stream().anyMatch(c -> c.kind().equals("orchestrator")),
+        zones(lab));
+  }
+
+  /** By region, the two zones of the lab's multi-AZ stores (writer zone first). */
+  private static Map<String, List<String>> zones(Lab lab) {
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    for (io.summit.dr.topology.Store st : lab.topology().stores()) {
+      io.summit.dr.topology.MultiAz multiAz = st.multiAz();
+      if (multiAz != null) {
+        for (String region : multiAz.zones().keySet()) {
+          out.putIfAbsent(region, List.of(multiAz.writerZone(region), multiAz.standbyZone(region)));
+        }
+      }
+    }
+    return out;
   }
 
   private static List<String> names(List<LabComponent> all, String... kinds) {
@@ -288,8 +303,17 @@ public final class ChaosDrill {
         // The loss window: how long before the fault that explains the loss (the writer
         // region's or store's kill; for a failover, the first fault) the oldest lost write was
         // acknowledged. An asynchronous loss explains it only inside the RPO budget.
-        String cause = cause(s, writerBefore, writerAfter);
-        double at = causeAtS(s, faults, writerBefore);
+        String cause = cause(s, writerBefore, writerAfter, faultSet);
+        double at = causeAtS(s, faults, writerBefore, faultSet);
+        List<String> synchronous = synchronousLosses(lab.topology().stores(), missing);
+        if (cause.startsWith(ZONE_WINDOW) && !synchronous.isEmpty()) {
+          notes.add(
+              "lost writes in "
+                  + synchronous
+                  + ", whose zone standby is synchronous: not explained by "
+                  + cause);
+          cause = UNEXPLAINED;
+        }
         double window = lossWindowS(lost, at, t0);
         double budget = lab.topology().objectives().rpo().toNanos() / 1e9;
         if (!cause.equals(UNEXPLAINED) && window > budget) {
@@ -370,6 +394,8 @@ public final class ChaosDrill {
         lab.slowLink(t.get(0), t.get(1), Duration.ofMillis(f.latencyMs()));
         yield null;
       }
+      case KILL_ZONE -> lab.crashZone(t.get(0)).tookEffect();
+      case PARTITION_ZONES -> lab.partitionZones(t.get(0), t.get(1)).tookEffect();
     };
   }
 
@@ -445,13 +471,13 @@ public final class ChaosDrill {
    * of its stores; for a failover (or nothing), the first fault that took effect. {@code faults}
    * are {@code s}'s faults as they ran, in order.
    */
-  static double causeAtS(Schedule s, List<FaultRun> faults, String writerBefore) {
+  static double causeAtS(Schedule s, List<FaultRun> faults, String writerBefore, FaultSet set) {
     for (int i = 0; i < s.faults().size() && i < faults.size(); i++) {
       Schedule.Fault f = s.faults().get(i);
       boolean kills =
           (f.kind() == FaultSet.Kind.KILL_REGION && f.targets().contains(writerBefore))
-              || (f.kind() == FaultSet.Kind.KILL_STORE
-                  && f.targets().get(0).endsWith(writerBefore));
+              || (f.kind() == FaultSet.Kind.KILL_STORE && f.targets().get(0).endsWith(writerBefore))
+              || killsWriterZone(f, writerBefore, set);
       if (kills && faults.get(i).error() == null) {
         return faults.get(i).atS();
       }
@@ -467,8 +493,11 @@ public final class ChaosDrill {
    * What explains lost writes: the loss of the writer region's stores (a region or one of its
    * stores killed: asynchronous replication loses its window), else nothing.
    */
-  static String cause(Schedule s, String writerBefore, String writerAfter) {
+  static String cause(Schedule s, String writerBefore, String writerAfter, FaultSet set) {
     for (Schedule.Fault f : s.faults()) {
+      if (killsWriterZone(f, writerBefore, set)) {
+        return ZONE_WINDOW + f.targets().get(0);
+      }
       if (f.kind() == FaultSet.Kind.KILL_REGION && f.targets().contains(writerBefore)) {
         return "asynchronous window: kill-region " + writerBefore;
       }
@@ -480,6 +509,30 @@ public final class ChaosDrill {
       return "asynchronous window: failover " + writerBefore + " -> " + writerAfter;
     }
     return UNEXPLAINED;
+  }
+
+  /** The cause of losses a zone's kill explains: only in its asynchronous stores (Redis). */
+  static final String ZONE_WINDOW = "asynchronous window of the zone replicas: kill-zone ";
+
+  private static boolean killsWriterZone(Schedule.Fault f, String writerBefore, FaultSet set) {
+    return f.kind() == FaultSet.Kind.KILL_ZONE
+        && set.regionOfZone(f.targets().get(0)).filter(writerBefore::equals).isPresent();
+  }
+
+  /**
+   * The stores whose zone standby is synchronous and that miss acknowledged writes: a zone's loss
+   * must lose nothing there, so those losses are never explained by it.
+   */
+  static List<String> synchronousLosses(
+      List<io.summit.dr.topology.Store> stores, Map<String, Set<String>> missing) {
+    return stores.stream()
+        .filter(
+            st ->
+                st.multiAz() != null
+                    && st.multiAz().standby() == io.summit.dr.topology.StandbyMode.SYNCHRONOUS
+                    && !missing.getOrDefault(st.name(), Set.of()).isEmpty())
+        .map(io.summit.dr.topology.Store::name)
+        .toList();
   }
 
   private void sayResult(Schedule s, ScheduleResult r, long t0) {

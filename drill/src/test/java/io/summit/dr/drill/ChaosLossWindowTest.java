@@ -63,7 +63,60 @@ class ChaosLossWindowTest {
         List.of(
             new ChaosDrill.FaultRun(3.0, "partition us-east-1 us-west-2", null),
             new ChaosDrill.FaultRun(7.0, "kill-region us-west-2", null));
-    assertThat(ChaosDrill.causeAtS(s, ran, "us-west-2")).isEqualTo(7.0);
+    assertThat(ChaosDrill.causeAtS(s, ran, "us-west-2", ZONED)).isEqualTo(7.0);
+  }
+
+  private static final FaultSet ZONED =
+      new FaultSet(
+          List.of("us-west-2", "us-east-1"),
+          List.of("us-west-2", "us-east-1", "edge", "witness"),
+          List.of(),
+          List.of(),
+          List.of(),
+          false,
+          java.util.Map.of(
+              "us-west-2", List.of("us-west-2a", "us-west-2b"),
+              "us-east-1", List.of("us-east-1a", "us-east-1b")));
+
+  @Test
+  void theKillOfAZoneOfTheWriterRegionExplainsLossesThereAndIsTheirTime() {
+    Schedule s =
+        new Schedule(
+            1L,
+            1,
+            List.of(
+                new Schedule.Fault(
+                    1, FaultSet.Kind.PARTITION_ZONES, List.of("us-west-2a", "us-west-2b"), 0),
+                new Schedule.Fault(4, FaultSet.Kind.KILL_ZONE, List.of("us-west-2b"), 0)),
+            9);
+    List<ChaosDrill.FaultRun> ran =
+        List.of(
+            new ChaosDrill.FaultRun(1.0, "partition-zones us-west-2a us-west-2b", null),
+            new ChaosDrill.FaultRun(4.0, "kill-zone us-west-2b", null));
+
+    assertThat(ChaosDrill.causeAtS(s, ran, "us-west-2", ZONED)).isEqualTo(4.0);
+    assertThat(ChaosDrill.cause(s, "us-west-2", "us-west-2", ZONED))
+        .isEqualTo(ChaosDrill.ZONE_WINDOW + "us-west-2b");
+    // a zone of the other region explains nothing in the writer region
+    assertThat(ChaosDrill.cause(s, "us-east-1", "us-east-1", ZONED))
+        .isEqualTo(ChaosDrill.UNEXPLAINED);
+  }
+
+  @Test
+  void onlyStoresWithASynchronousZoneStandbyCountAsLossesAZoneMustNotHave() throws Exception {
+    var topology =
+        io.summit.dr.topology.TopologyLoader.load(
+            java.nio.file.Path.of("..", "examples", "lab-zones.yaml"));
+    var missing =
+        java.util.Map.<String, java.util.Set<String>>of(
+            "postgres", java.util.Set.of(), "redis", java.util.Set.of("w-7"));
+
+    assertThat(ChaosDrill.synchronousLosses(topology.stores(), missing)).isEmpty();
+    assertThat(
+            ChaosDrill.synchronousLosses(
+                topology.stores(),
+                java.util.Map.of("postgres", java.util.Set.of("w-9"), "redis", java.util.Set.of())))
+        .containsExactly("postgres");
   }
 
   @Test

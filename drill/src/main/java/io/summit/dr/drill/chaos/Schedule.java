@@ -71,6 +71,10 @@ public record Schedule(long seed, int index, List<Fault> faults, double endS) {
       case KILL_AGENT -> List.of(pick(set.agents(), r));
       case ISOLATE -> List.of(pick(set.locations(), r));
       case PARTITION, SLOW_LINK -> pair(set.locations(), r);
+      case KILL_ZONE -> List.of(pick(set.allZones(), r));
+      case PARTITION_ZONES ->
+          java.util.Objects.requireNonNull(
+              set.zones().get(pick(List.copyOf(set.zones().keySet()), r)));
     };
   }
 

@@ -64,6 +64,59 @@ class ScheduleTest {
     assertThat(drawn).containsExactlyInAnyOrderElementsOf(LAB.kinds());
   }
 
+  private static final FaultSet ZONED =
+      new FaultSet(
+          LAB.regions(),
+          LAB.locations(),
+          LAB.stores(),
+          LAB.etcd(),
+          LAB.agents(),
+          true,
+          java.util.Map.of(
+              "us-west-2", List.of("us-west-2a", "us-west-2b"),
+              "us-east-1", List.of("us-east-1a", "us-east-1b")));
+
+  @Test
+  void aLabWithZonesAlsoDrawsZoneKillsAndPartitionsBetweenTheZonesOfOneRegion() {
+    assertThat(LAB.kinds()).doesNotContain(FaultSet.Kind.KILL_ZONE, FaultSet.Kind.PARTITION_ZONES);
+    assertThat(ZONED.kinds()).contains(FaultSet.Kind.KILL_ZONE, FaultSet.Kind.PARTITION_ZONES);
+    var zoneFaults =
+        IntStream.rangeClosed(1, 300)
+            .boxed()
+            .flatMap(i -> Schedule.draw(5, i, ZONED, 3).faults().stream())
+            .filter(
+                f ->
+                    f.kind() == FaultSet.Kind.KILL_ZONE
+                        || f.kind() == FaultSet.Kind.PARTITION_ZONES)
+            .toList();
+    assertThat(zoneFaults).isNotEmpty();
+    for (Schedule.Fault f : zoneFaults) {
+      if (f.kind() == FaultSet.Kind.KILL_ZONE) {
+        assertThat(ZONED.allZones()).contains(f.targets().get(0));
+      } else {
+        assertThat(f.targets()).hasSize(2);
+        assertThat(ZONED.regionOfZone(f.targets().get(0)))
+            .isEqualTo(ZONED.regionOfZone(f.targets().get(1)));
+        assertThat(f.targets().get(0)).isNotEqualTo(f.targets().get(1));
+      }
+    }
+  }
+
+  @Test
+  void zonesOfAnUnknownRegionAreRefused() {
+    assertThatThrownBy(
+            () ->
+                new FaultSet(
+                    LAB.regions(),
+                    LAB.locations(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    false,
+                    java.util.Map.of("eu-west-1", List.of("eu-west-1a", "eu-west-1b"))))
+        .hasMessageContaining("zones of eu-west-1");
+  }
+
   @Test
   void aBoundBelowOneIsRefusedNamingTheOption() {
     assertThatThrownBy(() -> Schedule.draw(1, 1, LAB, 0)).hasMessageContaining("--max-faults");
