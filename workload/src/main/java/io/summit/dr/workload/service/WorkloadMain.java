@@ -12,37 +12,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one instance of the sample service until SIGTERM:
  *
  * <pre>
  * WorkloadMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT[,http://HOST:PORT...]
- *              [--name NAME] [--via HOST:PORT=HOST:PORT ...]
+ *              [--name NAME] [--zone ZONE] [--via HOST:PORT=HOST:PORT ...]
  * </pre>
  *
- * {@code --via} maps a store address discovery names to the address this process reaches it by (in
- * the lab: another region's store through the WAN link from this region). Bad arguments exit 2 with
- * a message naming the option.
+ * {@code --zone} names the availability zone the instance runs in, one of its region's {@code
+ * zones} in the topology: the instance then answers every request with {@value
+ * WorkloadService#ZONE_HEADER} and names the zone in {@code /healthz} and {@code /readyz}. {@code
+ * --via} maps a store address discovery names to the address this process reaches it by (in the
+ * lab: another region's store through the WAN link from this region). Bad arguments exit 2 with a
+ * message naming the option.
  */
 public final class WorkloadMain {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkloadMain.class);
 
-  /** The parsed command line. */
+  /** The flag that names the instance's zone; its value follows it as the next argument. */
+  public static final String ZONE_FLAG = "--zone";
+
+  /**
+   * The parsed command line.
+   *
+   * @param zone the availability zone the instance runs in, or null when its region has none
+   */
   public record Options(
       Path config,
       String region,
       Endpoint listen,
       List<URI> discovery,
       String name,
-      Map<Endpoint, Endpoint> via) {
+      Map<Endpoint, Endpoint> via,
+      @Nullable String zone) {
     public Options {
       if (discovery.isEmpty()) {
         throw new IllegalArgumentException(
             "--discovery: empty (expected: http://HOST:PORT, several separated by commas)");
       }
+      if (zone != null && (zone.isBlank() || zone.startsWith("-"))) {
+        throw new IllegalArgumentException(
+            ZONE_FLAG + ": '" + zone + "' (expected: a zone name of region " + region + ")");
+      }
       discovery = List.copyOf(discovery);
       via = Map.copyOf(via);
+    }
+
+    /** Without a zone. */
+    public Options(
+        Path config,
+        String region,
+        Endpoint listen,
+        List<URI> discovery,
+        String name,
+        Map<Endpoint, Endpoint> via) {
+      this(config, region, listen, discovery, name, via, null);
     }
 
     /** One orchestrator replica's discovery endpoint. */
@@ -53,7 +80,7 @@ public final class WorkloadMain {
         URI discovery,
         String name,
         Map<Endpoint, Endpoint> via) {
-      this(config, region, listen, List.of(discovery), name, via);
+      this(config, region, listen, List.of(discovery), name, via, null);
     }
 
     /** The command-line arguments that parse back to these options. */
@@ -62,6 +89,9 @@ public final class WorkloadMain {
       out.addAll(List.of("--config", config.toString(), "--region", region));
       out.addAll(List.of("--listen", listen.toString(), "--discovery", joined(discovery)));
       out.addAll(List.of("--name", name));
+      if (zone != null) {
+        out.addAll(List.of(ZONE_FLAG, zone));
+      }
       via.forEach((from, to) -> out.addAll(List.of("--via", from + "=" + to)));
       return out;
     }
@@ -94,7 +124,8 @@ public final class WorkloadMain {
             new InetSocketAddress(o.listen().host(), o.listen().port()),
             o.discovery(),
             e -> o.via().getOrDefault(e, e),
-            access.token().orElse(null));
+            access.token().orElse(null),
+            o.zone());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -104,14 +135,21 @@ public final class WorkloadMain {
                   stopped.countDown();
                 }));
     service.start();
-    LOG.info("{}: serving {} on {}", o.name(), o.region(), o.listen());
+    LOG.info(
+        "{}: serving {}{} on {}",
+        o.name(),
+        o.region(),
+        o.zone() == null ? "" : " in zone " + o.zone(),
+        o.listen());
     stopped.await();
   }
 
   static Options parse(String[] args) {
     Flags f =
         Flags.parse(
-            args, Set.of("--config", "--region", "--listen", "--discovery", "--name", "--via"));
+            args,
+            Set.of(
+                "--config", "--region", "--listen", "--discovery", "--name", ZONE_FLAG, "--via"));
     String region = f.required("--region");
     String name = f.optional("--name");
     return new Options(
@@ -120,7 +158,8 @@ public final class WorkloadMain {
         Flags.endpoint("--listen", f.required("--listen")),
         uris(f.required("--discovery")),
         name == null ? "service-" + region : name,
-        f.routes("--via"));
+        f.routes("--via"),
+        f.optional(ZONE_FLAG));
   }
 
   private static List<URI> uris(String list) {

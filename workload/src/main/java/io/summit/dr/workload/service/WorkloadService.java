@@ -52,6 +52,11 @@ import org.jspecify.annotations.Nullable;
  *                       (every 100 ms, off the request path); 503 with the problems otherwise
  * </pre>
  *
+ * <p>An instance given a zone (one of its region's {@code zones} in the topology) answers every
+ * request, whatever its status, with the header {@code X-Summit-Zone: ZONE} ({@link #ZONE_HEADER})
+ * and names it as {@code "zone"} in the bodies of {@code /healthz} and {@code /readyz}; an instance
+ * without a zone sends neither, as before zones.
+ *
  * <p>A write that fails asks discovery once whether the writer moved, and if it did, is tried once
  * more on the new writer (the insert is idempotent by id). Store failures answer 503 naming the
  * node; bad requests 400 naming the field. Lifecycle {@code NEW -> STARTED -> CLOSED}.
@@ -59,6 +64,9 @@ import org.jspecify.annotations.Nullable;
 public final class WorkloadService implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY = 64 * 1024;
+
+  /** The response header naming the zone of the instance that answered. */
+  public static final String ZONE_HEADER = "X-Summit-Zone";
 
   /**
    * How often the instance checks its own region's nodes for {@code /readyz}. The probe reads the
@@ -78,6 +86,7 @@ public final class WorkloadService implements AutoCloseable {
   }
 
   private final String region;
+  private final @Nullable String zone;
   private final ServiceMetrics metrics = new ServiceMetrics();
   private final String name;
   private final EntityStore store;
@@ -136,10 +145,47 @@ public final class WorkloadService implements AutoCloseable {
       UnaryOperator<Endpoint> route,
       @Nullable BearerToken token)
       throws IOException {
-    if (!topology.regions().stream().anyMatch(r -> r.name().equals(region))) {
-      throw new IllegalArgumentException("--region: '" + region + "' is not in the topology");
+    this(topology, region, name, listen, orchestrators, route, token, null);
+  }
+
+  /**
+   * @param token sent to the orchestrator's discovery, when it requires one (a viewer's)
+   * @param zone the zone this instance runs in, one of the region's {@code zones}; null for none
+   * @throws IllegalArgumentException naming {@code --region} or {@code --zone} when the topology
+   *     has no such region, or the region no such zone
+   */
+  public WorkloadService(
+      Topology topology,
+      String region,
+      String name,
+      InetSocketAddress listen,
+      List<URI> orchestrators,
+      UnaryOperator<Endpoint> route,
+      @Nullable BearerToken token,
+      @Nullable String zone)
+      throws IOException {
+    io.summit.dr.topology.Region r =
+        topology.regions().stream()
+            .filter(x -> x.name().equals(region))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "--region: '" + region + "' is not in the topology"));
+    if (zone != null && !r.zones().contains(zone)) {
+      throw new IllegalArgumentException(
+          "--zone: '"
+              + zone
+              + "' is not a zone of "
+              + region
+              + " (expected: "
+              + (r.zones().isEmpty()
+                  ? "no --zone, the region has no zones in the topology"
+                  : "one of " + String.join(", ", r.zones()))
+              + ")");
     }
     this.region = region;
+    this.zone = zone;
     this.name = name;
     this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
     this.residency = topology.residency();
@@ -189,15 +235,23 @@ public final class WorkloadService implements AutoCloseable {
     return server.getAddress();
   }
 
+  /** The zone this instance runs in, or null. */
+  public @Nullable String zone() {
+    return zone;
+  }
+
   private void handle(HttpExchange x) throws IOException {
     try (x) {
+      if (zone != null) {
+        x.getResponseHeaders().set(ZONE_HEADER, zone);
+      }
       String path = x.getRequestURI().getPath();
       String method = x.getRequestMethod();
       metrics.request(path, method);
       if (path.equals("/metrics")) {
         metrics.serve(x);
       } else if (path.equals("/healthz")) {
-        reply(x, 200, Map.of("status", "alive", "instance", name));
+        reply(x, 200, zoned(Map.of("status", "alive", "instance", name)));
       } else if (path.equals("/readyz")) {
         ready(x);
       } else if (path.equals("/entities") && method.equals("POST")) {
@@ -257,19 +311,32 @@ public final class WorkloadService implements AutoCloseable {
                   + " ms): the check is stuck");
     }
     if (problems.isEmpty()) {
-      reply(x, 200, Map.of("status", "ready", "writer_region", store.writerRegion().orElse("")));
+      reply(
+          x,
+          200,
+          zoned(Map.of("status", "ready", "writer_region", store.writerRegion().orElse(""))));
     } else {
       reply(
           x,
           503,
-          Map.of(
-              "status",
-              "not ready",
-              "writer_region",
-              store.writerRegion().orElse(""),
-              "problems",
-              problems));
+          zoned(
+              Map.of(
+                  "status",
+                  "not ready",
+                  "writer_region",
+                  store.writerRegion().orElse(""),
+                  "problems",
+                  problems)));
     }
+  }
+
+  /** {@code body} with {@code "zone"} when this instance has one. */
+  private Map<String, Object> zoned(Map<String, ?> body) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>(body);
+    if (zone != null) {
+      out.put("zone", zone);
+    }
+    return out;
   }
 
   private void create(HttpExchange x) throws IOException {
