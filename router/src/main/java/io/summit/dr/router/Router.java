@@ -82,6 +82,7 @@ public final class Router implements AutoCloseable {
     RoutingTable table =
         new RoutingTable(
             config.regions(),
+            config.zones(),
             config.writer(),
             config.role() == Role.GATEWAY ? config.region() : null,
             config.routing());

@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param region the gateway's own region (reads stay there); null for the edge
  * @param service the service routed (health path, write rules)
  * @param regions the regions routed to, the primary first (ties in RTT go to the earlier)
+ * @param zones each region's availability zones (from the topology; a region without an entry, or
+ *     with an empty list, has none): an instance may be registered in one of its region's zones
  * @param writer the initial writer region (the topology's primary), or null for none
  * @param listen where the proxy listens (port 0: any free port)
  * @param admin where the admin API listens (port 0: any free port)
@@ -40,6 +42,7 @@ public record RouterConfig(
     @Nullable String region,
     Service service,
     List<String> regions,
+    Map<String, List<String>> zones,
     @Nullable String writer,
     RoutingPolicy routing,
     HealthPolicy health,
@@ -54,6 +57,9 @@ public record RouterConfig(
 
   public RouterConfig {
     regions = List.copyOf(regions);
+    Map<String, List<String>> zoneCopy = new LinkedHashMap<>();
+    zones.forEach((k, v) -> zoneCopy.put(k, List.copyOf(v)));
+    zones = java.util.Collections.unmodifiableMap(zoneCopy);
     Map<String, List<Endpoint>> copy = new LinkedHashMap<>();
     backends.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     backends = java.util.Collections.unmodifiableMap(copy);
@@ -70,6 +76,15 @@ public record RouterConfig(
     }
     if (writer != null && !regions.contains(writer)) {
       problems.add("writer: '" + writer + "' is not a region (expected: " + expectedRegions + ")");
+    }
+    for (Map.Entry<String, List<String>> e : zones.entrySet()) {
+      if (!regions.contains(e.getKey())) {
+        problems.add(
+            "zones: '" + e.getKey() + "' is not a region (expected: " + expectedRegions + ")");
+      }
+      if (e.getValue().stream().distinct().count() != e.getValue().size()) {
+        problems.add("zones." + e.getKey() + ": " + e.getValue() + " (expected: no duplicates)");
+      }
     }
     for (Map.Entry<String, List<Endpoint>> e : backends.entrySet()) {
       if (!regions.contains(e.getKey())) {
@@ -98,9 +113,9 @@ public record RouterConfig(
   }
 
   /**
-   * A configuration from a topology: its primary and secondary regions (primary first), the primary
-   * as initial writer, its routing and health policy, and the named service. Timeouts default to
-   * connect 1 s, response 30 s, idle 20 s; Netty's default thread count.
+   * A configuration from a topology: its primary and secondary regions (primary first) with their
+   * zones, the primary as initial writer, its routing and health policy, and the named service.
+   * Timeouts default to connect 1 s, response 30 s, idle 20 s; Netty's default thread count.
    *
    * @throws IllegalArgumentException naming the field, e.g. an unknown service or region
    */
@@ -130,11 +145,16 @@ public record RouterConfig(
     List<String> regions = new ArrayList<>();
     regions.add(topology.primary().name());
     topology.secondaries().stream().map(Region::name).forEach(regions::add);
+    Map<String, List<String>> zones = new LinkedHashMap<>();
+    topology.regions().stream()
+        .filter(r -> regions.contains(r.name()))
+        .forEach(r -> zones.put(r.name(), r.zones()));
     return new RouterConfig(
         role,
         region,
         service,
         regions,
+        zones,
         topology.primary().name(),
         topology.routing(),
         topology.health(),
@@ -155,6 +175,7 @@ public record RouterConfig(
         region,
         service,
         regions,
+        zones,
         writer,
         routing,
         health,
@@ -175,6 +196,7 @@ public record RouterConfig(
         region,
         service,
         regions,
+        zones,
         writer,
         routing,
         health,

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *       none} when no instance was picked (e.g. 503 without a writer); status 499 when the client
  *       left first
  *   <li>{@code summit_router_request_duration_seconds{region,class}}: latency histogram
- *   <li>{@code summit_router_health_transitions_total{region,instance,to}}: to = up, down, ejected,
- *       restored
+ *   <li>{@code summit_router_health_transitions_total{region,instance,zone,to}}: to = up, down,
+ *       ejected, restored; zone the instance's availability zone, {@code none} when its
+ *       registration named none
  *   <li>{@code summit_router_retries_total{class}}, {@code
  *       summit_router_aborted_responses_total{region,class}} (failed after the response started),
  *       {@code summit_router_bad_requests_total}
@@ -167,6 +168,8 @@ final class RouterMetrics implements HealthListener {
             instance.region(),
             "instance",
             instance.endpoint().toString(),
+            "zone",
+            instance.zone() == null ? "none" : instance.zone(),
             "to",
             transition.label())
         .register(registry)

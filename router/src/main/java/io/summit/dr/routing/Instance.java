@@ -1,6 +1,7 @@
 package io.summit.dr.routing;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One backend of a region and its live state: active health (set by the prober), passive ejection
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Instance {
   private final String region;
   private final Endpoint endpoint;
+  private final @Nullable String zone;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger consecutiveErrors = new AtomicInteger();
   private volatile boolean up = true;
@@ -21,8 +23,14 @@ public final class Instance {
 
   /** A new instance starts up (optimistic): the first failed probes or requests take it out. */
   public Instance(String region, Endpoint endpoint) {
+    this(region, endpoint, null);
+  }
+
+  /** A new instance in {@code zone} (null: not known). */
+  public Instance(String region, Endpoint endpoint, @Nullable String zone) {
     this.region = region;
     this.endpoint = endpoint;
+    this.zone = zone;
   }
 
   public String region() {
@@ -31,6 +39,11 @@ public final class Instance {
 
   public Endpoint endpoint() {
     return endpoint;
+  }
+
+  /** The availability zone its registration named, or null. */
+  public @Nullable String zone() {
+    return zone;
   }
 
   /** Requests currently sent to this instance and not yet answered. */
@@ -101,6 +114,7 @@ public final class Instance {
     return region
         + "/"
         + endpoint
+        + (zone == null ? "" : "@" + zone)
         + "(up="
         + up
         + ", ejected="

@@ -14,20 +14,27 @@ public final class RegionState {
   private static final long NO_SAMPLE = Double.doubleToRawLongBits(Double.NaN);
 
   private final String name;
+  private final List<String> zones;
   private final int index;
   private final double alpha;
   private final AtomicLong rttMillisBits = new AtomicLong(NO_SAMPLE);
   private volatile List<Instance> instances = List.of();
   private volatile boolean drained;
 
-  RegionState(String name, int index, double alpha) {
+  RegionState(String name, List<String> zones, int index, double alpha) {
     this.name = name;
+    this.zones = List.copyOf(zones);
     this.index = index;
     this.alpha = alpha;
   }
 
   public String name() {
     return name;
+  }
+
+  /** The region's availability zones in the topology (empty when it has none). */
+  public List<String> zones() {
+    return zones;
   }
 
   /** Position of the region in the router's region list (stable; used to index metrics). */

@@ -49,9 +49,28 @@ public final class RoutingTable {
       @Nullable String writer,
       @Nullable String readRegion,
       RoutingPolicy policy) {
+    this(regionNames, Map.of(), writer, readRegion, policy);
+  }
+
+  /**
+   * @param regionNames every region the router knows, in preference order for ties
+   * @param zones the availability zones of each region (a region without an entry has none): an
+   *     instance may only be registered in one of its region's zones
+   * @param writer the initial writer region (usually the topology's primary), or null
+   * @param readRegion if set, the only region reads go to (the local region of a gateway)
+   */
+  public RoutingTable(
+      List<String> regionNames,
+      Map<String, List<String>> zones,
+      @Nullable String writer,
+      @Nullable String readRegion,
+      RoutingPolicy policy) {
     Map<String, RegionState> map = new LinkedHashMap<>();
     for (String name : regionNames) {
-      if (map.put(name, new RegionState(name, map.size(), policy.rttSmoothing())) != null) {
+      RegionState state =
+          new RegionState(
+              name, zones.getOrDefault(name, List.of()), map.size(), policy.rttSmoothing());
+      if (map.put(name, state) != null) {
         throw new IllegalArgumentException("regions: '" + name + "' twice (expected: unique)");
       }
     }
@@ -97,22 +116,53 @@ public final class RoutingTable {
   }
 
   /**
-   * Replaces the instances of a region. Instances whose endpoint stays keep their state; removed
-   * ones are retired (their idle connections are closed, their in-flight requests finish).
+   * Replaces the instances of a region with backends of unknown zone; see {@link #replaceBackends}.
    *
    * @return the instances removed
    */
   public List<Instance> replaceInstances(String region, List<Endpoint> endpoints) {
+    return replaceBackends(region, endpoints.stream().map(Backend::of).toList());
+  }
+
+  /**
+   * Replaces the instances of a region. Instances whose endpoint and zone stay keep their state;
+   * removed ones are retired (their idle connections are closed, their in-flight requests finish).
+   * An endpoint registered again in another zone is another instance (a new process on a reused
+   * address): the old one is retired, the new one starts up.
+   *
+   * @return the instances removed
+   * @throws IllegalArgumentException naming the zone when it is not one of the region's zones
+   */
+  public List<Instance> replaceBackends(String region, List<Backend> backends) {
     RegionState state = require(region, "region");
+    for (Backend b : backends) {
+      if (b.zone() != null && !state.zones().contains(b.zone())) {
+        throw new IllegalArgumentException(
+            "zone: '"
+                + b.zone()
+                + "' of "
+                + b.endpoint()
+                + " is not a zone of "
+                + region
+                + " (expected: one of "
+                + state.zones()
+                + ")");
+      }
+    }
     synchronized (state) {
       Map<Endpoint, Instance> old = new HashMap<>();
       for (Instance i : state.instances()) {
         old.put(i.endpoint(), i);
       }
       List<Instance> next = new ArrayList<>();
-      for (Endpoint e : endpoints) {
-        Instance kept = old.remove(e);
-        next.add(kept != null ? kept : new Instance(state.name(), e));
+      for (Backend b : backends) {
+        Instance kept = old.get(b.endpoint());
+        if (kept != null && java.util.Objects.equals(kept.zone(), b.zone())) {
+          old.remove(b.endpoint());
+          next.add(kept);
+        } else {
+          next.add(new Instance(state.name(), b.endpoint(), b.zone()));
+        }
       }
       state.setInstances(next);
       for (Instance removed : old.values()) {

@@ -224,7 +224,7 @@ class FailoverTest {
           .contains(
               "summit_router_health_transitions_total{instance=\""
                   + west2.endpoint()
-                  + "\",region=\"us-west-2\",to=\"ejected\"}");
+                  + "\",region=\"us-west-2\",to=\"ejected\",zone=\"none\"}");
     }
   }
 

@@ -27,6 +27,71 @@ class RoutingTableTest {
     return Objects.requireNonNull(table.region(name));
   }
 
+  private static final Endpoint ONE = new Endpoint("127.0.0.1", 1);
+
+  private static List<Instance> instances(RoutingTable t, String region) {
+    return Objects.requireNonNull(t.region(region)).instances();
+  }
+
+  private static RoutingTable zoned() {
+    return new RoutingTable(
+        List.of("west", "east"),
+        java.util.Map.of("west", List.of("west-a", "west-b")),
+        "west",
+        null,
+        RoutingPolicy.defaults());
+  }
+
+  @Test
+  void anInstanceKeepsItsStateWhileRegisteredAgainInTheSameZone() {
+    RoutingTable t = zoned();
+    t.replaceBackends("west", List.of(new Backend(ONE, "west-a")));
+    Instance first = instances(t, "west").get(0);
+    first.setUp(false);
+
+    List<Instance> removed = t.replaceBackends("west", List.of(new Backend(ONE, "west-a")));
+
+    assertThat(removed).isEmpty();
+    assertThat(instances(t, "west")).containsExactly(first);
+    assertThat(first.zone()).isEqualTo("west-a");
+  }
+
+  @Test
+  void anAddressRegisteredAgainInAnotherZoneIsANewInstanceAndTheOldOneIsRetired() {
+    RoutingTable t = zoned();
+    t.replaceBackends("west", List.of(new Backend(ONE, "west-a")));
+    Instance before = instances(t, "west").get(0);
+
+    List<Instance> removed = t.replaceBackends("west", List.of(new Backend(ONE, "west-b")));
+
+    assertThat(removed).containsExactly(before);
+    assertThat(before.isRetired()).isTrue();
+    Instance after = instances(t, "west").get(0);
+    assertThat(after).isNotSameAs(before);
+    assertThat(after.zone()).isEqualTo("west-b");
+    assertThat(after.isAvailable()).isTrue();
+  }
+
+  @Test
+  void aZoneNotOfTheRegionIsRefusedAndNothingChanges() {
+    RoutingTable t = zoned();
+    t.replaceInstances("west", List.of(ONE));
+    Endpoint two = new Endpoint("127.0.0.1", 2);
+
+    assertThatThrownBy(
+            () -> t.replaceBackends("west", List.of(Backend.of(ONE), new Backend(two, "east-a"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "zone: 'east-a' of 127.0.0.1:2 is not a zone of west (expected: one of [west-a,"
+                + " west-b])");
+    assertThatThrownBy(() -> t.replaceBackends("east", List.of(new Backend(ONE, "west-a"))))
+        .hasMessageContaining("is not a zone of east");
+    assertThatThrownBy(() -> new Backend(ONE, " "))
+        .hasMessage("zone: ' ' (expected: a zone name, or none)");
+    assertThat(instances(t, "west")).extracting(Instance::endpoint).containsExactly(ONE);
+    assertThat(instances(t, "west").get(0).zone()).isNull();
+  }
+
   @Test
   void readsGoToTheRegionWithTheLowestSmoothedRtt() {
     add("west", 1);

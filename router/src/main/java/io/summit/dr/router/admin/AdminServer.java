@@ -13,6 +13,7 @@ import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
 import io.summit.dr.access.Role;
+import io.summit.dr.routing.Backend;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.routing.Instance;
 import io.summit.dr.routing.RegionState;
@@ -43,7 +44,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/routing}: the routing table as JSON
  *   <li>{@code PUT /v1/writer {"region": "us-east-1"}} ({@code null} clears the writer)
  *   <li>{@code POST /v1/regions/{region}/drain} and {@code /undrain}
- *   <li>{@code PUT /v1/regions/{region}/instances {"instances": ["127.0.0.1:1234", ...]}}
+ *   <li>{@code PUT /v1/regions/{region}/instances {"instances": ["127.0.0.1:1234", ...]}}; an
+ *       instance may name its availability zone: {@code {"address": "127.0.0.1:1234", "zone":
+ *       "us-west-2a"}} (a zone of the region in the topology; {@code "zone": null} or a plain
+ *       {@code "host:port"}: not known). {@code /v1/routing} shows each instance's {@code zone}
+ *       (null when not known) and each region's {@code zones}.
  *   <li>{@code GET /metrics}: Prometheus text
  * </ul>
  *
@@ -235,7 +240,7 @@ public final class AdminServer implements AutoCloseable {
 
   private void putInstances(HttpExchange ex, String method, String region) throws IOException {
     allow(method, "PUT");
-    requireRegion(region, 404);
+    RegionState state = requireRegion(region, 404);
     ObjectNode body = readObject(ex, Set.of("instances"));
     JsonNode list = body.get("instances");
     if (list == null || !list.isArray()) {
@@ -245,28 +250,86 @@ public final class AdminServer implements AutoCloseable {
               + (list == null ? "missing" : list.toString())
               + " (expected: an array of \"host:port\")");
     }
-    List<Endpoint> endpoints = new ArrayList<>();
+    List<Backend> backends = new ArrayList<>();
     Set<Endpoint> seen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
-      JsonNode item = list.get(i);
-      if (!item.isTextual()) {
-        throw new BadRequest(400, "instances[" + i + "]: " + item + " (expected: \"host:port\")");
+      Backend b = backend(list.get(i), "instances[" + i + "]", state);
+      if (!seen.add(b.endpoint())) {
+        throw new BadRequest(
+            400, "instances[" + i + "]: '" + b.endpoint() + "' twice (expected: unique)");
       }
-      Endpoint e;
-      try {
-        e = Endpoint.parse(item.asText());
-      } catch (IllegalArgumentException bad) {
-        throw new BadRequest(400, "instances[" + i + "]: " + String.valueOf(bad.getMessage()));
-      }
-      if (!seen.add(e)) {
-        throw new BadRequest(400, "instances[" + i + "]: '" + e + "' twice (expected: unique)");
-      }
-      endpoints.add(e);
+      backends.add(b);
     }
-    List<Instance> removed = table.replaceInstances(region, endpoints);
+    List<Instance> removed = table.replaceBackends(region, backends);
     retired.accept(removed);
-    log.info("admin: region {} instances {} ({} removed)", region, endpoints, removed.size());
+    log.info(
+        "admin: region {} instances {} ({} removed)", region, describe(backends), removed.size());
     respondJson(ex, 200, routing());
+  }
+
+  /** One registered instance: {@code "host:port"} or {@code {"address": ..., "zone": ...}}. */
+  private static Backend backend(JsonNode item, String field, RegionState region) {
+    String expected = " (expected: \"host:port\" or {\"address\": \"host:port\", \"zone\": ZONE})";
+    if (item.isTextual()) {
+      return Backend.of(endpoint(item.asText(), field));
+    }
+    if (!item.isObject()) {
+      throw new BadRequest(400, field + ": " + item + expected);
+    }
+    for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("address") && !f.equals("zone")) {
+        throw new BadRequest(400, field + "." + f + ": unknown field (expected: address, zone)");
+      }
+    }
+    JsonNode address = item.get("address");
+    if (address == null || !address.isTextual()) {
+      throw new BadRequest(
+          400,
+          field
+              + ".address: "
+              + (address == null ? "missing" : address.toString())
+              + " (expected: \"host:port\")");
+    }
+    return new Backend(endpoint(address.asText(), field), zone(item.get("zone"), field, region));
+  }
+
+  private static Endpoint endpoint(String text, String field) {
+    try {
+      return Endpoint.parse(text);
+    } catch (IllegalArgumentException bad) {
+      throw new BadRequest(400, field + ": " + String.valueOf(bad.getMessage()));
+    }
+  }
+
+  /** The zone an instance names: null when none; else one of its region's zones. */
+  private static @Nullable String zone(@Nullable JsonNode zone, String field, RegionState region) {
+    if (zone == null || zone.isNull()) {
+      return null;
+    }
+    String expected =
+        region.zones().isEmpty()
+            ? "no zone: " + region.name() + " has no zones in the topology"
+            : "one of " + String.join(", ", region.zones()) + ", or null";
+    if (!zone.isTextual() || !region.zones().contains(zone.asText())) {
+      throw new BadRequest(
+          400,
+          field
+              + ".zone: "
+              + (zone.isTextual() ? "'" + zone.asText() + "'" : zone.toString())
+              + " is not a zone of "
+              + region.name()
+              + " (expected: "
+              + expected
+              + ")");
+    }
+    return zone.asText();
+  }
+
+  private static List<String> describe(List<Backend> backends) {
+    return backends.stream()
+        .map(b -> b.zone() == null ? b.endpoint().toString() : b.endpoint() + " in " + b.zone())
+        .toList();
   }
 
   private RegionState requireRegion(String name, int status) {
@@ -334,10 +397,13 @@ public final class AdminServer implements AutoCloseable {
       } else {
         o.put("rtt_ms", Math.round(rtt * 1000) / 1000.0);
       }
+      ArrayNode zones = o.putArray("zones");
+      r.zones().forEach(zones::add);
       ArrayNode instances = o.putArray("instances");
       for (Instance i : r.instances()) {
         ObjectNode io = instances.addObject();
         io.put("address", i.endpoint().toString());
+        io.put("zone", i.zone());
         io.put("healthy", i.isUp());
         io.put("ejected", i.isEjected());
         io.put("in_flight", i.inFlight());

@@ -110,6 +110,31 @@ class AdminApiTest {
     assertThat(routing().get("regions").get(0).get("instances")).hasSize(2);
   }
 
+  @Test
+  void anInstanceRegisteredWithAZoneShowsItAndOneWithoutShowsNone() throws Exception {
+    HttpResponse<String> r =
+        send(
+            "PUT",
+            "/v1/regions/us-west-2/instances",
+            "{\"instances\":[{\"address\":\"127.0.0.1:1\",\"zone\":\"a\"},"
+                + "\"127.0.0.1:2\",{\"address\":\"127.0.0.1:3\",\"zone\":null}]}");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode west = routing().get("regions").get(0);
+    assertThat(west.get("zones")).hasSize(1);
+    assertThat(west.get("zones").get(0).asText()).isEqualTo("a");
+    JsonNode instances = west.get("instances");
+    assertThat(instances.get(0).get("zone").asText()).isEqualTo("a");
+    assertThat(instances.get(1).get("zone").isNull()).isTrue();
+    assertThat(instances.get(2).get("zone").isNull()).isTrue();
+    assertThat(
+            java.util.Objects.requireNonNull(router.table().region("us-west-2"))
+                .instances()
+                .get(0)
+                .zone())
+        .isEqualTo("a");
+  }
+
   @ParameterizedTest(name = "{0} {1} {2} -> {3}")
   @CsvSource(
       delimiter = '|',
@@ -131,6 +156,13 @@ class AdminApiTest {
         "PUT|/v1/regions/us-west-2/instances|{\"instances\":\"h:1\"}|400|instances: \"h:1\"",
         "PUT|/v1/regions/us-west-2/instances|{\"hosts\":[]}|400|hosts: unknown field",
         "PUT|/v1/regions/mars/instances|{\"instances\":[]}|404|region: 'mars'",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h:1\",\"zone\":\"b\"}]}|400|instances[0].zone: 'b' is not a zone of us-west-2 (expected: one of a, or null)",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[\"h:1\",{\"address\":\"h:2\",\"zone\":\"us-east-1a\"}]}|400|instances[1].zone: 'us-east-1a'",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h:1\",\"zone\":7}]}|400|instances[0].zone: 7 is not a zone",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h:1\",\"zone\":\"\"}]}|400|instances[0].zone: ",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"zone\":\"a\"}]}|400|instances[0].address: missing",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h:1\",\"rack\":\"r1\"}]}|400|instances[0].rack: unknown field (expected: address, zone)",
+        "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h\",\"zone\":\"a\"}]}|400|instances[0]: 'h' (expected: host:port)",
         "GET|/v1/nothing||404|path: '/v1/nothing'",
       })
   void aBadRequestGetsA4xxNamingTheFieldAndChangesNothing(
