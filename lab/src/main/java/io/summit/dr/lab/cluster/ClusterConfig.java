@@ -102,6 +102,18 @@ public record ClusterConfig(
     return topology.services().get(0);
   }
 
+  /**
+   * The region's availability zones in the topology, in its order (the instances spread over them);
+   * empty when it has none.
+   */
+  public List<String> zones() {
+    return topology.regions().stream()
+        .filter(r -> r.name().equals(region))
+        .findFirst()
+        .map(io.summit.dr.topology.Region::zones)
+        .orElse(List.of());
+  }
+
   /** The instances the region starts with (the topology's replicas). */
   public int initialReplicas() {
     Integer r = service().replicas().get(region);

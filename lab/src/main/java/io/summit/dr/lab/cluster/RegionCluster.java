@@ -56,6 +56,18 @@ import org.slf4j.LoggerFactory;
  * /v1/prometheus-targets} (the running instances in Prometheus' HTTP service-discovery format, so
  * the lab's Prometheus scrapes instances as the autoscaler adds and removes them).
  *
+ * <p>Zones: when the region has {@code zones} in the topology, every instance runs in one of them,
+ * spread as EKS spreads pods with a topology spread constraint of skew one ({@link ZoneSpread}): a
+ * new instance, a replacement for one that exited included, goes to the zone with the fewest live
+ * instances, ties to the first zone; scaling down removes an instance from the zone with the most.
+ * The instance is started with the program arguments {@code --zone ZONE} (two arguments, {@link
+ * WorkloadMain#ZONE_FLAG} then the zone), answers with {@code X-Summit-Zone}, and is registered
+ * with the router with its zone. The lab finds a zone's instances among this cluster's descendant
+ * processes by those arguments: {@link #runsInZone}. The cluster cannot know that a zone is down:
+ * it sees only whether its instance processes live, so the replacement of an instance killed with
+ * its zone goes straight back to that zone (it has the fewest), where in the lab it starts and
+ * serves. Without zones every instance runs without {@code --zone}, as before zones.
+ *
  * <p>Lifecycle {@code NEW -> STARTED -> CLOSED}; close stops every instance. Thread-safe: the
  * control loop runs on one thread; the API takes the same lock to change the floor.
  */
@@ -78,6 +90,7 @@ public final class RegionCluster implements AutoCloseable {
   private static final class Instance {
     final String name;
     final Endpoint address;
+    final @Nullable String zone;
     final Process process;
     final long startedNanos;
     boolean answered;
@@ -85,11 +98,21 @@ public final class RegionCluster implements AutoCloseable {
     boolean ready;
     long cpuNanos = -1;
 
-    Instance(String name, Endpoint address, Process process, long startedNanos) {
+    Instance(
+        String name, Endpoint address, @Nullable String zone, Process process, long startedNanos) {
       this.name = name;
       this.address = address;
+      this.zone = zone;
       this.process = process;
       this.startedNanos = startedNanos;
+    }
+  }
+
+  /** What the router is told of one instance: the address it reaches it at, and its zone. */
+  private record Registration(String address, @Nullable String zone) {
+    @Override
+    public String toString() {
+      return zone == null ? address : address + " in " + zone;
     }
   }
 
@@ -114,7 +137,7 @@ public final class RegionCluster implements AutoCloseable {
   private int desired;
   private long lastScaleNanos;
   private long lastRegisterNanos;
-  private List<String> registered = List.of();
+  private List<Registration> registered = List.of();
   private boolean started;
   private volatile Guard guard = Guard.open();
   private volatile @Nullable BearerToken token;
@@ -241,12 +264,49 @@ public final class RegionCluster implements AutoCloseable {
       if (slot == null) {
         break;
       }
-      instances.add(launch(slot));
+      instances.add(launch(slot, ZoneSpread.place(config.zones(), liveZones())));
     }
     while (instances.size() > desired) {
-      Instance last = instances.remove(instances.size() - 1);
+      Instance last =
+          instances.remove(lastOfZone(ZoneSpread.removeFrom(config.zones(), liveZones())));
       Thread.ofVirtual().start(() -> stop(last));
     }
+  }
+
+  /** The zones of the instances this cluster runs (every one that was not reaped). */
+  private List<String> liveZones() {
+    List<String> zones = new ArrayList<>();
+    for (Instance i : instances) {
+      if (i.zone != null) {
+        zones.add(i.zone);
+      }
+    }
+    return zones;
+  }
+
+  /** The index of the newest instance in {@code zone}; the newest of all when zone is null. */
+  private int lastOfZone(@Nullable String zone) {
+    for (int k = instances.size() - 1; k >= 0; k--) {
+      if (zone == null || zone.equals(instances.get(k).zone)) {
+        return k;
+      }
+    }
+    return instances.size() - 1;
+  }
+
+  /**
+   * Whether the program arguments of a process ({@code ProcessHandle.info().arguments()}) are an
+   * instance's running in {@code zone}: they hold {@link WorkloadMain#ZONE_FLAG} immediately
+   * followed by {@code zone}. The lab's {@code kill-zone} finds a zone's instances among a
+   * cluster's descendant processes with it.
+   */
+  public static boolean runsInZone(List<String> arguments, String zone) {
+    for (int k = 0; k + 1 < arguments.size(); k++) {
+      if (arguments.get(k).equals(WorkloadMain.ZONE_FLAG) && arguments.get(k + 1).equals(zone)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private @Nullable Endpoint freeSlot() {
@@ -258,12 +318,12 @@ public final class RegionCluster implements AutoCloseable {
     return null;
   }
 
-  private Instance launch(Endpoint slot) {
+  private Instance launch(Endpoint slot, @Nullable String zone) {
     String name =
         config.service().name() + "-" + config.region() + "-" + config.slots().indexOf(slot);
     WorkloadMain.Options o =
         new WorkloadMain.Options(
-            config.config(), config.region(), slot, config.discovery(), name, config.via());
+            config.config(), config.region(), slot, config.discovery(), name, config.via(), zone);
     List<String> command = new ArrayList<>();
     if (java.nio.file.Files.isExecutable(SETSID)) {
       // Each instance in a session of its own: where the kernel schedules by autogroup (one per
@@ -285,9 +345,14 @@ public final class RegionCluster implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logOf(name).toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
-      log.info("{}: started on {} (pid {})", name, slot, p.pid());
+      log.info(
+          "{}: started on {}{} (pid {})",
+          name,
+          slot,
+          zone == null ? "" : " in zone " + zone,
+          p.pid());
       OsProcesses.weighSession(p.pid(), STARTING_NICENESS);
-      return new Instance(name, slot, p, System.nanoTime());
+      return new Instance(name, slot, zone, p, System.nanoTime());
     } catch (IOException e) {
       throw new IllegalStateException(name + ": cannot start: " + e.getMessage(), e);
     }
@@ -367,27 +432,28 @@ public final class RegionCluster implements AutoCloseable {
     }
   }
 
-  /** Tells the edge router which instances this region has (those that have been ready). */
+  /**
+   * Tells the edge router which instances this region has (those that have been ready): {@code
+   * "host:port"} each, or {@code {"address": "host:port", "zone": ZONE}} for an instance in a zone.
+   */
   private void register() {
     Endpoint admin = config.routerAdmin();
     if (admin == null) {
       return;
     }
-    List<String> addresses;
+    List<Registration> addresses;
     synchronized (this) {
       addresses =
           instances.stream()
               .filter(i -> i.everReady)
-              .map(i -> config.advertisedAddress(i.address).toString())
+              .map(i -> new Registration(config.advertisedAddress(i.address).toString(), i.zone))
               .toList();
     }
     long now = System.nanoTime();
     if (addresses.equals(registered) && now - lastRegisterNanos < REGISTER_EVERY.toNanos()) {
       return;
     }
-    ObjectNode body = JSON.createObjectNode();
-    ArrayNode list = body.putArray("instances");
-    addresses.forEach(list::add);
+    ObjectNode body = registration(addresses);
     HttpRequest.Builder b =
         HttpRequest.newBuilder(
                 URI.create("http://" + admin + "/v1/regions/" + config.region() + "/instances"))
@@ -429,6 +495,9 @@ public final class RegionCluster implements AutoCloseable {
       ObjectNode o = list.addObject();
       o.put("name", i.name);
       o.put("address", i.address.toString());
+      if (i.zone != null) {
+        o.put("zone", i.zone);
+      }
       o.put("pid", i.process.pid());
       o.put("ready", i.ready);
       o.put("age_s", Math.round((now - i.startedNanos) / 1e8) / 10.0);
@@ -450,8 +519,25 @@ public final class RegionCluster implements AutoCloseable {
       labels.put("location", view.path("region").asText());
       labels.put("component", i.path("name").asText());
       labels.put("service", view.path("service").asText());
+      if (i.hasNonNull("zone")) {
+        labels.put("zone", i.path("zone").asText());
+      }
     }
     return groups;
+  }
+
+  /** The router's registration body for {@code instances}. */
+  private static ObjectNode registration(List<Registration> instances) {
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode list = body.putArray("instances");
+    for (Registration r : instances) {
+      if (r.zone() == null) {
+        list.add(r.address());
+      } else {
+        list.addObject().put("address", r.address()).put("zone", r.zone());
+      }
+    }
+    return body;
   }
 
   /** The autoscaler's floor, ceiling and ready instances, from the cluster's view. */

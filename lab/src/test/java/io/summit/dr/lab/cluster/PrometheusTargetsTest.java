@@ -31,6 +31,22 @@ class PrometheusTargetsTest {
   }
 
   @Test
+  void anInstanceInAZoneIsLabelledWithItOthersHaveNoZoneLabel() throws Exception {
+    JsonNode view =
+        JSON.readTree(
+            """
+            {"region": "us-west-2", "service": "api", "instances": [
+              {"name": "api-us-west-2-0", "address": "127.0.0.1:26050", "zone": "us-west-2a"},
+              {"name": "api-us-west-2-1", "address": "127.0.0.1:26051"}]}
+            """);
+
+    JsonNode groups = RegionCluster.prometheusTargets(view);
+
+    assertThat(groups.get(0).path("labels").path("zone").asText()).isEqualTo("us-west-2a");
+    assertThat(groups.get(1).path("labels").has("zone")).isFalse();
+  }
+
+  @Test
   void aClusterWithoutInstancesAnswersAnEmptyList() throws Exception {
     assertThat(RegionCluster.prometheusTargets(JSON.readTree("{\"region\": \"us-west-2\"}")))
         .isEmpty();

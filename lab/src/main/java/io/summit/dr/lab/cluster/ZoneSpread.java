@@ -1,0 +1,56 @@
+package io.summit.dr.lab.cluster;
+
+import java.util.Collection;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where a region's service instances go among its zones, the EKS topology-spread model with a skew
+ * of one: a new instance goes to the zone with the fewest live instances, ties to the first zone in
+ * the topology's order; scaling down removes from the zone with the most, ties to the last zone.
+ * Only what the cluster sees counts (which instance processes live): a zone whose instances were
+ * all killed has the fewest and gets the next one.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class ZoneSpread {
+  private ZoneSpread() {}
+
+  /**
+   * The zone of the next instance, given the zones of the live ones; null when the region has no
+   * zones.
+   */
+  static @Nullable String place(List<String> zones, Collection<String> live) {
+    String best = null;
+    long fewest = Long.MAX_VALUE;
+    for (String z : zones) {
+      long n = count(live, z);
+      if (n < fewest) {
+        best = z;
+        fewest = n;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The zone to remove an instance from, given the zones of the live ones; null when the region has
+   * no zones or no instance has a zone.
+   */
+  static @Nullable String removeFrom(List<String> zones, Collection<String> live) {
+    String best = null;
+    long most = 0;
+    for (String z : zones) {
+      long n = count(live, z);
+      if (n > 0 && n >= most) {
+        best = z;
+        most = n;
+      }
+    }
+    return best;
+  }
+
+  private static long count(Collection<String> live, String zone) {
+    return live.stream().filter(zone::equals).count();
+  }
+}
