@@ -485,6 +485,7 @@ public final class Drill {
               notes);
       Map<String, Set<String>> missing = audit(writerAfter, looked, auditProblems);
       @Nullable ResidencyFigures residency = residency(recorded, pinned);
+      @Nullable ZoneFigures zones = ZoneFigures.of(outcomes);
       Path historyFile =
           HistoryFile.write(
               ops,
@@ -526,6 +527,10 @@ public final class Drill {
             (residency.violations() > 0 ? "RESIDENCY VIOLATED: " : "")
                 + residency.line()
                 + (residency.samples().isEmpty() ? "" : "; " + residency.samples()));
+      }
+      if (zones != null) {
+        notes.add(zones.line());
+        say(zones.line());
       }
       if (options.scenario() == Scenario.ZONE_FAILURE) {
         notes.add(
@@ -579,7 +584,8 @@ public final class Drill {
               Path.of(""),
               checks,
               leaderKilled,
-              residency);
+              residency,
+              zones);
       DrillResult written = DrillReport.write(result, options.reports());
       say(
           "report: "

@@ -63,7 +63,8 @@ public final class DrillReport {
             html,
             r.checks(),
             r.leaderKill(),
-            r.residency());
+            r.residency(),
+            r.zones());
     try {
       Files.createDirectories(dir);
       String data = JSON.writeValueAsString(done);
@@ -136,6 +137,12 @@ public final class DrillReport {
       o.putNull("residency");
     } else {
       o.set("residency", JSON.valueToTree(residency));
+    }
+    ZoneFigures zones = r.zones();
+    if (zones == null) {
+      o.putNull("requests_by_zone");
+    } else {
+      o.set("requests_by_zone", JSON.valueToTree(zones));
     }
     o.put("report", r.reportHtml().toString());
     return o;

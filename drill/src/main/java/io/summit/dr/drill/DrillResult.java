@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param notes what a reader should know about this run (a missed target, a slow recovery)
  * @param checks the history checkers' results (the history is written beside the report)
  * @param residency the data residency figures; null when the topology has no data classes
+ * @param zones the canary's requests by the zone of the instance that answered; null when no answer
+ *     named a zone
  */
 public record DrillResult(
     Scenario scenario,
@@ -40,7 +42,52 @@ public record DrillResult(
     Path reportHtml,
     HistoryChecks checks,
     LeaderKill.@Nullable Result leaderKill,
-    @Nullable ResidencyFigures residency) {
+    @Nullable ResidencyFigures residency,
+    @Nullable ZoneFigures zones) {
+
+  /** Without zones named by the answers. */
+  public DrillResult(
+      Scenario scenario,
+      int run,
+      Instant t0,
+      Settings settings,
+      String writerBefore,
+      String writerAfter,
+      @Nullable PlanSummary plan,
+      DrillMetrics metrics,
+      List<Step> steps,
+      List<Event> events,
+      Timeline timeline,
+      List<Failure> failures,
+      List<String> notes,
+      boolean audited,
+      Path reportJson,
+      Path reportHtml,
+      HistoryChecks checks,
+      LeaderKill.@Nullable Result leaderKill,
+      @Nullable ResidencyFigures residency) {
+    this(
+        scenario,
+        run,
+        t0,
+        settings,
+        writerBefore,
+        writerAfter,
+        plan,
+        metrics,
+        steps,
+        events,
+        timeline,
+        failures,
+        notes,
+        audited,
+        reportJson,
+        reportHtml,
+        checks,
+        leaderKill,
+        residency,
+        null);
+  }
 
   /** Without data classes in the topology. */
   public DrillResult(
@@ -81,6 +128,7 @@ public record DrillResult(
         reportHtml,
         checks,
         leaderKill,
+        null,
         null);
   }
 

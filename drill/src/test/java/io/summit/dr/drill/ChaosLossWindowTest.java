@@ -29,6 +29,7 @@ class ChaosLossWindowTest {
         1L,
         "us-west-2",
         "edge",
+        null,
         null);
   }
 

@@ -191,6 +191,56 @@ class DrillReportTest {
   }
 
   @Test
+  void theRequestsByZoneAreInTheReportAndTheSummaryWhenAZoneWasNamedElseNull() throws Exception {
+    DrillResult without = sample(dir);
+    ZoneFigures zones =
+        new ZoneFigures(
+            java.util.Map.of("us-west-2a", new ZoneFigures.Counts(10, 1, 20, 0)),
+            new ZoneFigures.Counts(0, 5, 0, 2));
+    DrillResult with =
+        DrillReport.write(
+            new DrillResult(
+                without.scenario(),
+                without.run(),
+                without.t0(),
+                without.settings(),
+                without.writerBefore(),
+                without.writerAfter(),
+                without.plan(),
+                without.metrics(),
+                without.steps(),
+                without.events(),
+                without.timeline(),
+                without.failures(),
+                without.notes(),
+                without.audited(),
+                without.reportJson(),
+                without.reportHtml(),
+                without.checks(),
+                without.leaderKill(),
+                without.residency(),
+                zones),
+            dir);
+
+    assertThat(DrillReport.summary(without).get("requests_by_zone").isNull()).isTrue();
+    JsonNode summary = DrillReport.summary(with);
+    assertThat(summary.at("/requests_by_zone/zones/us-west-2a/writes_ok").asLong()).isEqualTo(10);
+    assertThat(summary.at("/requests_by_zone/zones/us-west-2a/writes_failed").asLong())
+        .isEqualTo(1);
+    assertThat(summary.at("/requests_by_zone/no_zone/reads_failed").asLong()).isEqualTo(2);
+    JsonNode json = DrillReport.JSON.readTree(Files.readString(with.reportJson()));
+    assertThat(json.at("/zones/zones/us-west-2a/reads_ok").asLong()).isEqualTo(20);
+    try (Chromium browser = new Chromium()) {
+      Chromium.Page page = browser.open(with.reportHtml());
+
+      assertThat(page.error()).isEmpty();
+      assertThat(browser.count("#figures tbody tr"))
+          .as("9 figures, one per zone, no zone")
+          .isEqualTo(11);
+    }
+  }
+
+  @Test
   void theResidencyViolationsAreInTheSummaryAndFailTheirCardWithoutClassesThereIsNone()
       throws Exception {
     DrillResult without = sample(dir);

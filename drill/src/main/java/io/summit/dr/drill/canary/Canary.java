@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * The canary: through the global entry point, writes sequence-numbered records with unique keys
  * ({@code RUN-w1}, {@code RUN-w2}, ...) and reads records it seeded first, each at a fixed rate
  * (open loop: a slow answer never delays the next request, as real users do not wait for each
- * other). Every request is recorded as an {@link Outcome}.
+ * other). Every request is recorded as an {@link Outcome}, and in the history, with the zone of the
+ * instance that answered it ({@link Outcome#ZONE_HEADER}) when the answer names one.
  *
  * <p>With {@link Settings#documentsPerSecond} above 0, only that share of the writes asks the
  * service for a document in object storage ({@code "document": true}, spread evenly over the
@@ -504,18 +505,22 @@ public final class Canary implements AutoCloseable {
     JsonNode json = parse(body);
     if (o.kind() == Outcome.Kind.WRITE) {
       if (o.ok()) {
-        op.ok(null, json.hasNonNull("term") ? json.get("term").asLong() : null, o.writerRegion());
+        op.ok(
+            null,
+            json.hasNonNull("term") ? json.get("term").asLong() : null,
+            o.writerRegion(),
+            o.zone());
       } else if (o.refusedByResidency() || surelyNotDone(o.status(), e)) {
-        op.fail(error);
+        op.fail(error, o.zone());
       } else {
-        op.info(error);
+        op.info(error, o.zone());
       }
     } else if (o.status() == 200 && json.hasNonNull("seq")) {
-      op.ok(json.get("seq").asLong(), null, o.servedRegion());
+      op.ok(json.get("seq").asLong(), null, o.servedRegion(), o.zone());
     } else if (o.status() == 404 && json.path("error").asText().contains("not found")) {
-      op.ok(null, null, text(json, "region"));
+      op.ok(null, null, text(json, "region"), o.zone());
     } else {
-      op.fail(error);
+      op.fail(error, o.zone());
     }
   }
 
@@ -552,12 +557,13 @@ public final class Canary implements AutoCloseable {
       @Nullable Seed expected,
       @Nullable String dataClass) {
     long done = System.nanoTime();
+    String zone = r.headers().firstValue(Outcome.ZONE_HEADER).orElse(null);
     JsonNode body;
     try {
       body = JSON.readTree(r.body());
     } catch (IOException | RuntimeException e) {
       return new Outcome(
-          kind, seq, id, issued, done, r.statusCode(), null, null, "body: " + e, dataClass);
+          kind, seq, id, issued, done, r.statusCode(), null, null, "body: " + e, dataClass, zone);
     }
     String served = text(body, "region");
     int status = r.statusCode();
@@ -569,7 +575,17 @@ public final class Canary implements AutoCloseable {
       error = "read " + id + ": seq " + body.path("seq") + " (expected " + expected.seq() + ")";
     }
     return new Outcome(
-        kind, seq, id, issued, done, status, text(body, "writer_region"), served, error, dataClass);
+        kind,
+        seq,
+        id,
+        issued,
+        done,
+        status,
+        text(body, "writer_region"),
+        served,
+        error,
+        dataClass,
+        zone);
   }
 
   private static @Nullable String text(@Nullable JsonNode body, String field) {

@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param servedRegion the region of the instance that answered
  * @param dataClass for pinned traffic (a request carrying a tenant of a data class), the class's
  *     name; null for every other request
+ * @param zone the availability zone of the instance that answered, from its {@code X-Summit-Zone}
+ *     header; null when no answer came or it named none
  */
 public record Outcome(
     Kind kind,
@@ -22,10 +24,40 @@ public record Outcome(
     @Nullable String writerRegion,
     @Nullable String servedRegion,
     @Nullable String error,
-    @Nullable String dataClass) {
+    @Nullable String dataClass,
+    @Nullable String zone) {
+
+  /** The response header naming the zone of the instance that answered. */
+  public static final String ZONE_HEADER = "X-Summit-Zone";
 
   /** What the router answers, in its body, when it refuses a request for data residency. */
   public static final String RESIDENCY_REFUSAL = "(data residency)";
+
+  /** A request answered by no instance in a known zone. */
+  public Outcome(
+      Kind kind,
+      long seq,
+      String id,
+      long issuedNanos,
+      long doneNanos,
+      int status,
+      @Nullable String writerRegion,
+      @Nullable String servedRegion,
+      @Nullable String error,
+      @Nullable String dataClass) {
+    this(
+        kind,
+        seq,
+        id,
+        issuedNanos,
+        doneNanos,
+        status,
+        writerRegion,
+        servedRegion,
+        error,
+        dataClass,
+        null);
+  }
 
   /** An unpinned request. */
   public Outcome(

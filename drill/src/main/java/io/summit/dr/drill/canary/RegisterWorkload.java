@@ -162,17 +162,19 @@ public final class RegisterWorkload implements AutoCloseable {
     try {
       HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
       JsonNode body = parse(answer.body());
+      String zone = zone(answer);
       if (answer.statusCode() == okStatus) {
         return p.ok(
             null,
             body.hasNonNull("term") ? body.get("term").asLong() : null,
-            body.path("writer_region").asText(null));
+            body.path("writer_region").asText(null),
+            zone);
       }
       String error = answer.statusCode() + " " + body.path("error").asText("");
       boolean refused = body.path("written").isBoolean() && !body.get("written").asBoolean();
       return refused || Canary.surelyNotDone(answer.statusCode(), null)
-          ? p.fail(error)
-          : p.info(error);
+          ? p.fail(error, zone)
+          : p.info(error, zone);
     } catch (IOException e) {
       return Canary.surelyNotDone(0, e) ? p.fail(e.toString()) : p.info(e.toString());
     } catch (InterruptedException e) {
@@ -195,16 +197,22 @@ public final class RegisterWorkload implements AutoCloseable {
       HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
       JsonNode body = parse(answer.body());
       if (answer.statusCode() != 200) {
-        return p.fail(answer.statusCode() + " " + body.path("error").asText(""));
+        return p.fail(answer.statusCode() + " " + body.path("error").asText(""), zone(answer));
       }
       JsonNode v = body.path("value");
-      return p.ok(v.isNull() || v.isMissingNode() ? null : v.asLong(), null, text(body));
+      return p.ok(
+          v.isNull() || v.isMissingNode() ? null : v.asLong(), null, text(body), zone(answer));
     } catch (IOException e) {
       return p.fail(e.toString()); // a read has no effect: unknown is the same as failed
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return p.fail("interrupted");
     }
+  }
+
+  /** The zone of the instance that answered, or null. */
+  private static @Nullable String zone(HttpResponse<?> answer) {
+    return answer.headers().firstValue(Outcome.ZONE_HEADER).orElse(null);
   }
 
   private static @Nullable String text(JsonNode body) {

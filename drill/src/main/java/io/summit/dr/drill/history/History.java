@@ -77,17 +77,33 @@ public final class History {
 
     /** Done; {@code read} is a read's value (a write keeps the value it wrote). */
     public Op ok(@Nullable Long read, @Nullable Long term, @Nullable String region) {
-      return complete(Op.Type.OK, f.isWrite() ? value : read, term, region, null);
+      return ok(read, term, region, null);
+    }
+
+    /** Done, answered by an instance in {@code zone} (null: the answer named none). */
+    public Op ok(
+        @Nullable Long read, @Nullable Long term, @Nullable String region, @Nullable String zone) {
+      return complete(Op.Type.OK, f.isWrite() ? value : read, term, region, null, zone);
     }
 
     /** Definitely did not happen. */
     public Op fail(String error) {
-      return complete(Op.Type.FAIL, value, null, null, error);
+      return fail(error, null);
+    }
+
+    /** Definitely did not happen; the answer, if any, came from {@code zone}. */
+    public Op fail(String error, @Nullable String zone) {
+      return complete(Op.Type.FAIL, value, null, null, error, zone);
     }
 
     /** Unknown: may have happened, or may yet. */
     public Op info(String error) {
-      return complete(Op.Type.INFO, value, null, null, error);
+      return info(error, null);
+    }
+
+    /** Unknown; the answer, if any, came from {@code zone}. */
+    public Op info(String error, @Nullable String zone) {
+      return complete(Op.Type.INFO, value, null, null, error, zone);
     }
 
     public long process() {
@@ -99,7 +115,8 @@ public final class History {
         @Nullable Long v,
         @Nullable Long term,
         @Nullable String region,
-        @Nullable String error) {
+        @Nullable String error,
+        @Nullable String zone) {
       if (!completed.compareAndSet(false, true)) {
         throw new IllegalStateException("op " + index + ": completed twice");
       }
@@ -117,7 +134,8 @@ public final class History {
               term,
               region,
               client,
-              error);
+              error,
+              zone);
       result = op;
       done.add(op);
       open.remove(this);
@@ -138,7 +156,8 @@ public final class History {
           null,
           null,
           client,
-          "never completed");
+          "never completed",
+          null);
     }
   }
 

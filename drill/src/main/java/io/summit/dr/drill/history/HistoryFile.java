@@ -18,8 +18,9 @@ import java.util.Locale;
  * A history as JSON lines, Jepsen's shape: one line per invocation and one per completion, in time
  * order, each with {@code type} ({@code invoke}, {@code ok}, {@code fail}, {@code info}), {@code
  * process}, {@code f}, {@code key}, {@code value}, {@code time_s} (from T0), {@code wall}, and
- * where known {@code term}, {@code region}, {@code client} and {@code error}; {@code index} pairs a
- * completion with its invocation.
+ * where known {@code term}, {@code region}, {@code client}, {@code error} and {@code zone} (the
+ * {@code X-Summit-Zone} of the instance that answered; omitted when none did); {@code index} pairs
+ * a completion with its invocation.
  */
 public final class HistoryFile {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +76,9 @@ public final class HistoryFile {
       }
       if (o.error() != null) {
         n.put("error", o.error());
+      }
+      if (o.zone() != null) {
+        n.put("zone", o.zone());
       }
     }
     return n;

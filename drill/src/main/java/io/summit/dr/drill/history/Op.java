@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param client where the client stood: {@code edge} (through the global router) or a region
  *     (calling that region's service directly)
  * @param error why it failed or is unknown
+ * @param zone the availability zone of the instance that answered (its {@code X-Summit-Zone}
+ *     header), whatever the answer; null when no answer named one
  */
 public record Op(
     long index,
@@ -35,7 +37,8 @@ public record Op(
     @Nullable Long term,
     @Nullable String region,
     String client,
-    @Nullable String error) {
+    @Nullable String error,
+    @Nullable String zone) {
 
   /** The completion kinds (an invocation is implied by every op). */
   public enum Type {
@@ -79,7 +82,7 @@ public record Op(
   public String describe(long t0Nanos) {
     return String.format(
         java.util.Locale.ROOT,
-        "#%d p%d %s %s %s=%s [%+.3fs, %+.3fs] %s%s%s",
+        "#%d p%d %s %s %s=%s [%+.3fs, %+.3fs] %s%s%s%s",
         index,
         process,
         client,
@@ -90,6 +93,7 @@ public record Op(
         (completeNanos - t0Nanos) / 1e9,
         type.name().toLowerCase(java.util.Locale.ROOT),
         term == null ? "" : " term " + term,
-        region == null ? "" : " by " + region);
+        region == null ? "" : " by " + region,
+        zone == null ? "" : " in " + zone);
   }
 }

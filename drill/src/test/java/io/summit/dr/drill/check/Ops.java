@@ -34,7 +34,8 @@ final class Ops {
             term,
             region,
             client,
-            type == Op.Type.OK ? null : "planted"));
+            type == Op.Type.OK ? null : "planted",
+            null));
     return this;
   }
 

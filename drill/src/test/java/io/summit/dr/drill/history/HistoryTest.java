@@ -57,6 +57,31 @@ class HistoryTest {
     assertThat(lines.get(2).get("error").asText()).isEqualTo("timeout");
   }
 
+  @Test
+  void theZoneThatAnsweredIsOnTheCompletionLineAndOmittedWhenNoneWasNamed() throws Exception {
+    History h = new History();
+    h.invoke(1, Op.F.WRITE, "w1", 1L, "edge").ok(null, 3L, "us-west-2", "us-west-2a");
+    h.invoke(2, Op.F.WRITE, "w2", 2L, "edge").info("status 503", "us-west-2b");
+    h.invoke(3, Op.F.READ, "s1", null, "edge").fail("connection refused");
+
+    Path file =
+        HistoryFile.write(h.ops(), System.nanoTime(), Instant.now(), dir.resolve("z.jsonl"));
+
+    List<JsonNode> completions =
+        Files.readAllLines(file).stream()
+            .map(HistoryTest::json)
+            .filter(l -> !l.get("type").asText().equals("invoke"))
+            .toList();
+    assertThat(completions).hasSize(3);
+    assertThat(completions.get(0).get("zone").asText()).isEqualTo("us-west-2a");
+    assertThat(completions.get(1).get("zone").asText()).isEqualTo("us-west-2b");
+    assertThat(completions.get(2).has("zone")).isFalse();
+    assertThat(Files.readAllLines(file).stream().map(HistoryTest::json))
+        .filteredOn(l -> l.get("type").asText().equals("invoke"))
+        .allSatisfy(l -> assertThat(l.has("zone")).isFalse());
+    assertThat(h.ops().get(0).describe(0)).endsWith(" by us-west-2 in us-west-2a");
+  }
+
   private static JsonNode json(String line) {
     try {
       return new ObjectMapper().readTree(line);
