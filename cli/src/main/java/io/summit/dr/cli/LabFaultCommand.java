@@ -123,8 +123,10 @@ final class LabFaultCommand implements Runnable {
       name = "kill-zone",
       mixinStandardHelpOptions = true,
       description =
-          "SIGKILL every process of ZONE (a zone of a multi-AZ store, e.g. us-west-2a) at once;"
-              + " the region's other zone, agent and services run on.")
+          "SIGKILL every process of ZONE (a zone of a multi-AZ store, e.g. us-west-2a) at once:"
+              + " its store nodes and the service instances there (their cluster is told the zone"
+              + " is down and starts their replacements in the other zone); the region's other"
+              + " zone, agent and cluster run on.")
   static final class KillZone implements Callable<Integer> {
     @CommandLine.Spec CommandSpec spec;
     @CommandLine.Mixin LabCommand.DirOption dir = new LabCommand.DirOption();
@@ -145,7 +147,9 @@ final class LabFaultCommand implements Runnable {
               + " killed ("
               + String.join(
                   ", ", fault.killed().stream().map(c -> c.name() + " pid " + c.pid()).toList())
-              + ") at "
+              + ")"
+              + fault.description().substring(("kill-zone " + zone).length())
+              + " at "
               + fault.tookEffect()
               + " (T0)");
     }

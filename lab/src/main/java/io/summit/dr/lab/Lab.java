@@ -495,23 +495,92 @@ public final class Lab {
   }
 
   /**
-   * SIGKILL to every process of {@code zone} at once (its store nodes); the region's other zone,
-   * its agent, etcd member and services run on.
+   * SIGKILL to every process of {@code zone} at once: its store nodes and the service instances its
+   * region's cluster runs there; the region's other zone, its agent, etcd member and cluster run
+   * on. The cluster is first told the zone is down, so that it places the killed instances'
+   * replacements in the other zone (as EKS reschedules pods away from a lost zone's nodes).
    */
   public Fault crashZone(String zone) {
-    requireZone("ZONE", zone);
+    String region = requireZone("ZONE", zone);
     List<LabComponent> killed = zoneComponents(zone);
-    List<ProcessHandle> processes = processesOf(killed);
+    Optional<LabComponent> cluster = clusterOf(region);
+    String marked = cluster.map(c -> markZone(c, zone, true)).orElse("");
+    List<ProcessHandle> processes = new ArrayList<>(processesOf(killed));
+    List<ProcessHandle> instances = cluster.map(c -> zoneInstances(c, zone)).orElse(List.of());
+    processes.addAll(instances);
     java.time.Instant at = clock.instant();
     processes.forEach(ProcessHandle::destroyForcibly);
     killed.forEach(c -> OsProcesses.awaitExit(c.pid(), Duration.ofSeconds(5)));
-    return record(new Fault("kill-zone " + zone, at, killed));
+    instances.forEach(h -> OsProcesses.awaitExit(h.pid(), Duration.ofSeconds(5)));
+    return record(
+        new Fault(
+            "kill-zone "
+                + zone
+                + (cluster.isEmpty()
+                    ? ""
+                    : " (and " + instances.size() + " service instances" + marked + ")"),
+            at,
+            killed));
   }
 
-  /** Starts the stopped processes of {@code zone} again from their own files. */
+  /** Starts the stopped processes of {@code zone} again; its cluster may place instances there. */
   public List<LabComponent> restartZone(String zone) {
-    requireZone("ZONE", zone);
-    return zoneComponents(zone).stream().map(c -> restart(c.name())).toList();
+    String region = requireZone("ZONE", zone);
+    List<LabComponent> started = zoneComponents(zone).stream().map(c -> restart(c.name())).toList();
+    clusterOf(region).ifPresent(c -> markZone(c, zone, false));
+    return started;
+  }
+
+  private Optional<LabComponent> clusterOf(String region) {
+    return requireState().components().stream()
+        .filter(c -> c.kind().equals("cluster") && c.region().equals(region))
+        .findFirst();
+  }
+
+  /** The service instances {@code cluster} runs in {@code zone}, found by their arguments. */
+  private static List<ProcessHandle> zoneInstances(LabComponent cluster, String zone) {
+    return ProcessHandle.of(cluster.pid()).stream()
+        .flatMap(ProcessHandle::descendants)
+        .filter(
+            h ->
+                h.info()
+                    .arguments()
+                    .map(
+                        a ->
+                            io.summit.dr.lab.cluster.RegionCluster.runsInZone(
+                                java.util.Arrays.asList(a), zone))
+                    .orElse(false))
+        .toList();
+  }
+
+  /**
+   * Tells {@code cluster} that {@code zone} is down (or up again), with the orchestrator's operator
+   * token; returns "" or, when the cluster did not take it, why (the fault goes on regardless).
+   */
+  private String markZone(LabComponent cluster, String zone, boolean down) {
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://" + cluster.host() + ":" + cluster.port() + "/v1/zones/" + zone))
+            .timeout(Duration.ofSeconds(2))
+            .header("Content-Type", "application/json")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"down\":" + down + "}"));
+    io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
+    try (java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+      java.net.http.HttpResponse<String> r =
+          http.send(
+              (token == null ? b : token.sign(b)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200
+          ? ""
+          : "; the cluster did not mark the zone down: " + r.statusCode() + " " + r.body();
+    } catch (IOException e) {
+      return "; the cluster did not mark the zone down: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "; interrupted while marking the zone down";
+    }
   }
 
   /** Cuts the link between two zones of one region (both stay up). */

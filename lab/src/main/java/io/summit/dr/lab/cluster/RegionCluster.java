@@ -143,6 +143,8 @@ public final class RegionCluster implements AutoCloseable {
   private volatile @Nullable BearerToken token;
   private volatile @Nullable Path instanceToken;
   private volatile ObjectNode view = JSON.createObjectNode();
+  // zones marked down (PUT /v1/zones/Z {"down": true}): no new instance is placed there
+  private final java.util.Set<String> downZones = new java.util.concurrent.CopyOnWriteArraySet<>();
   private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
 
   public RegionCluster(ClusterConfig config, Clock clock) throws IOException {
@@ -264,7 +266,7 @@ public final class RegionCluster implements AutoCloseable {
       if (slot == null) {
         break;
       }
-      instances.add(launch(slot, ZoneSpread.place(config.zones(), liveZones())));
+      instances.add(launch(slot, ZoneSpread.place(config.zones(), downZones, liveZones())));
     }
     while (instances.size() > desired) {
       Instance last =
@@ -489,6 +491,8 @@ public final class RegionCluster implements AutoCloseable {
     v.put("desired", desired);
     v.put("ready", (int) instances.stream().filter(i -> i.ready).count());
     v.put("started", started);
+    ArrayNode down = v.putArray("zones_down");
+    config.zones().stream().filter(downZones::contains).forEach(down::add);
     ArrayNode list = v.putArray("instances");
     long now = System.nanoTime();
     for (Instance i : instances) {
@@ -577,6 +581,8 @@ public final class RegionCluster implements AutoCloseable {
         reply(x, 200, prometheusTargets(view));
       } else if (path.equals("/v1/scale") && method.equals("PUT")) {
         scale(x);
+      } else if (path.startsWith("/v1/zones/") && method.equals("PUT")) {
+        zone(x, path.substring("/v1/zones/".length()));
       } else if (path.equals("/v1/cluster")
           || path.equals("/v1/scale")
           || path.equals("/v1/prometheus-targets")) {
@@ -586,7 +592,8 @@ public final class RegionCluster implements AutoCloseable {
             error(
                 "method: "
                     + method
-                    + " (expected: GET /v1/cluster, PUT /v1/scale, GET /v1/prometheus-targets)"));
+                    + " (expected: GET /v1/cluster, PUT /v1/scale, GET /v1/prometheus-targets,"
+                    + " PUT /v1/zones/ZONE)"));
       } else {
         reply(
             x,
@@ -595,9 +602,56 @@ public final class RegionCluster implements AutoCloseable {
                 "path: "
                     + path
                     + " (expected: /healthz, /v1/cluster, /v1/scale, /v1/prometheus-targets,"
-                    + " /metrics)"));
+                    + " /v1/zones/ZONE, /metrics)"));
       }
     }
+  }
+
+  /**
+   * {@code PUT /v1/zones/ZONE {"down": true|false}}: marks one of the region's zones down, so that
+   * no new instance (a replacement of one killed with the zone, or a scale-up) is placed there, or
+   * up again. Instances already running stay where they are (nothing rebalances, as on EKS without
+   * a descheduler).
+   */
+  private void zone(HttpExchange x, String zone) throws IOException {
+    if (!config.zones().contains(zone)) {
+      reply(
+          x,
+          404,
+          error(
+              "zone: '"
+                  + zone
+                  + "' (expected: one of the zones of "
+                  + config.region()
+                  + ": "
+                  + String.join(", ", config.zones())
+                  + ")"));
+      return;
+    }
+    JsonNode body;
+    try (InputStream in = x.getRequestBody()) {
+      body = JSON.readTree(in.readNBytes(4096));
+    } catch (IOException e) {
+      reply(x, 400, error("body: not JSON (expected: {\"down\": true|false})"));
+      return;
+    }
+    if (body == null || !body.isObject() || body.size() != 1 || !body.path("down").isBoolean()) {
+      reply(x, 400, error("body: " + body + " (expected: {\"down\": true|false})"));
+      return;
+    }
+    synchronized (this) {
+      boolean changed =
+          body.path("down").asBoolean() ? downZones.add(zone) : downZones.remove(zone);
+      if (changed) {
+        log.info(
+            "{} cluster: zone {} marked {}",
+            config.region(),
+            zone,
+            body.path("down").asBoolean() ? "down: no new instance goes there" : "up");
+      }
+      publishView();
+    }
+    reply(x, 200, view);
   }
 
   private void scale(HttpExchange x) throws IOException {

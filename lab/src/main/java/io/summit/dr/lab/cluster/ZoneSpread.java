@@ -21,9 +21,20 @@ final class ZoneSpread {
    * zones.
    */
   static @Nullable String place(List<String> zones, Collection<String> live) {
+    return place(zones, java.util.Set.of(), live);
+  }
+
+  /**
+   * As {@link #place(List, Collection)}, among the zones not {@code down} (EKS schedules no pod on
+   * a lost zone's nodes); when every zone is down, among all of them (the instance has to run
+   * somewhere in the lab).
+   */
+  static @Nullable String place(
+      List<String> zones, java.util.Set<String> down, Collection<String> live) {
+    List<String> up = zones.stream().filter(z -> !down.contains(z)).toList();
     String best = null;
     long fewest = Long.MAX_VALUE;
-    for (String z : zones) {
+    for (String z : up.isEmpty() ? zones : up) {
       long n = count(live, z);
       if (n < fewest) {
         best = z;

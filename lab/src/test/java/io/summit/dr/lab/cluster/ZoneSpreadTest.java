@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The spread of a region's instances over its zones: fewest first, ties to the first zone. */
@@ -44,6 +45,19 @@ class ZoneSpreadTest {
     live.add(ZoneSpread.place(ZONES, live));
 
     assertThat(live).containsExactly("us-west-2b", "us-west-2b", "us-west-2a", "us-west-2a");
+  }
+
+  @Test
+  void replacementsOfAZoneMarkedDownGoToTheZonesThatAreUp() {
+    List<String> live = new ArrayList<>(start(4, ZONES));
+    live.removeIf("us-west-2a"::equals); // kill-zone us-west-2a, the zone marked down first
+
+    live.add(ZoneSpread.place(ZONES, Set.of("us-west-2a"), live));
+    live.add(ZoneSpread.place(ZONES, Set.of("us-west-2a"), live));
+
+    assertThat(live).containsOnly("us-west-2b").hasSize(4);
+    // every zone down: the instance still has to run somewhere
+    assertThat(ZoneSpread.place(ZONES, Set.copyOf(ZONES), List.of())).isEqualTo("us-west-2a");
   }
 
   @Test
