@@ -63,10 +63,11 @@ import org.slf4j.LoggerFactory;
  * The instance is started with the program arguments {@code --zone ZONE} (two arguments, {@link
  * WorkloadMain#ZONE_FLAG} then the zone), answers with {@code X-Summit-Zone}, and is registered
  * with the router with its zone. The lab finds a zone's instances among this cluster's descendant
- * processes by those arguments: {@link #runsInZone}. The cluster cannot know that a zone is down:
- * it sees only whether its instance processes live, so the replacement of an instance killed with
- * its zone goes straight back to that zone (it has the fewest), where in the lab it starts and
- * serves. Without zones every instance runs without {@code --zone}, as before zones.
+ * processes by those arguments: {@link #runsInZone}. The cluster sees only whether its instance
+ * processes live; that a zone is down it is told ({@code PUT /v1/zones/ZONE {"down": true}}, which
+ * {@code kill-zone} sends first), and then places no new instance there, so the replacement of an
+ * instance killed with its zone starts in another zone. Without zones every instance runs without
+ * {@code --zone}, as before zones.
  *
  * <p>Lifecycle {@code NEW -> STARTED -> CLOSED}; close stops every instance. Thread-safe: the
  * control loop runs on one thread; the API takes the same lock to change the floor.
