@@ -753,6 +753,7 @@ public final class Drill {
             });
     if (replicated) {
       problems.addAll(lab.zoneStandbyProblems());
+      problems.addAll(lab.zoneSpreadProblems());
     }
     for (StoreStatus s : status.stores()) {
       String role = s.role();

@@ -941,6 +941,44 @@ public final class Lab {
   }
 
   /**
+   * What keeps the service clusters from serving from every zone: one rebalancing its instances
+   * after a zone's return, or with zones marked down. Empty when none is (or there are none).
+   */
+  public List<String> zoneSpreadProblems() {
+    List<String> problems = new ArrayList<>();
+    for (LabComponent c : requireState().components()) {
+      if (!c.kind().equals("cluster")) {
+        continue;
+      }
+      java.net.http.HttpRequest.Builder b =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://" + c.host() + ":" + c.port() + "/v1/cluster"))
+              .timeout(Duration.ofSeconds(2));
+      io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
+      try (java.net.http.HttpClient http =
+          java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        com.fasterxml.jackson.databind.JsonNode view =
+            JSON.readTree(
+                http.send(
+                        (token == null ? b : token.sign(b)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body());
+        if (view.path("rebalancing").asBoolean()) {
+          problems.add(c.name() + ": rebalancing its instances over the zones");
+        } else if (view.path("zones_down").size() > 0) {
+          problems.add(c.name() + ": zones marked down " + view.path("zones_down"));
+        }
+      } catch (IOException e) {
+        problems.add(c.name() + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        problems.add(c.name() + ": interrupted");
+      }
+    }
+    return problems;
+  }
+
+  /**
    * What keeps the multi-AZ stores from having both zones serving: for each region, the node behind
    * the region endpoint must have the other zone's node streaming from it, and, for a synchronous
    * standby of a primary, synchronously. Empty when all are.

@@ -144,6 +144,8 @@ public final class RegionCluster implements AutoCloseable {
   private volatile @Nullable BearerToken token;
   private volatile @Nullable Path instanceToken;
   private volatile ObjectNode view = JSON.createObjectNode();
+  // the instance started to rebalance the zones, until it is ready (guarded by this)
+  private @Nullable Instance surge;
   // zones marked down (PUT /v1/zones/Z {"down": true}): no new instance is placed there
   private final java.util.Set<String> downZones = new java.util.concurrent.CopyOnWriteArraySet<>();
   private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
@@ -269,7 +271,30 @@ public final class RegionCluster implements AutoCloseable {
       }
       instances.add(launch(slot, ZoneSpread.place(config.zones(), downZones, liveZones())));
     }
-    while (instances.size() > desired) {
+    Instance s = surge;
+    if (s != null && (s.ready || !instances.contains(s))) {
+      surge = null; // ready (or gone): the crowded zone may give one up
+    }
+    if (surge == null
+        && instances.size() == desired
+        && ZoneSpread.skewed(config.zones(), downZones, liveZones())) {
+      // Rebalancing, as a descheduler does after a zone's return: one instance at a time, surge
+      // first (the new one in the zone with the fewest is ready before the crowded zone's newest
+      // stops), so the region never serves with fewer instances than desired.
+      Endpoint slot = freeSlot();
+      if (slot != null) {
+        Instance added = launch(slot, ZoneSpread.place(config.zones(), downZones, liveZones()));
+        instances.add(added);
+        surge = added;
+        log.info(
+            "{} cluster: rebalancing over the zones: {} started in {}; the newest of the most"
+                + " crowded zone stops once it is ready",
+            config.region(),
+            added.name,
+            added.zone);
+      }
+    }
+    while (instances.size() > desired && surge == null) {
       Instance last =
           instances.remove(lastOfZone(ZoneSpread.removeFrom(config.zones(), liveZones())));
       Thread.ofVirtual().start(() -> stop(last));
@@ -492,6 +517,7 @@ public final class RegionCluster implements AutoCloseable {
     v.put("desired", desired);
     v.put("ready", (int) instances.stream().filter(i -> i.ready).count());
     v.put("started", started);
+    v.put("rebalancing", surge != null);
     ArrayNode down = v.putArray("zones_down");
     config.zones().stream().filter(downZones::contains).forEach(down::add);
     ArrayNode list = v.putArray("instances");

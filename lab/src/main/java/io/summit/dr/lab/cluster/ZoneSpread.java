@@ -61,6 +61,17 @@ final class ZoneSpread {
     return best;
   }
 
+  /**
+   * Whether the live instances are spread unevenly over the zones that are up: the most and the
+   * fewest in one of them differ by more than one (a topology spread constraint of skew one).
+   */
+  static boolean skewed(List<String> zones, java.util.Set<String> down, Collection<String> live) {
+    List<Long> counts =
+        zones.stream().filter(z -> !down.contains(z)).map(z -> count(live, z)).toList();
+    return counts.size() > 1
+        && java.util.Collections.max(counts) - java.util.Collections.min(counts) > 1;
+  }
+
   private static long count(Collection<String> live, String zone) {
     return live.stream().filter(zone::equals).count();
   }

@@ -61,6 +61,19 @@ class ZoneSpreadTest {
   }
 
   @Test
+  void instancesAllInOneZoneAfterItsNeighboursReturnAreSkewedUntilOneMoves() {
+    List<String> live = new ArrayList<>(List.of("us-west-2b", "us-west-2b"));
+
+    assertThat(ZoneSpread.skewed(ZONES, Set.of("us-west-2a"), live)).isFalse(); // a still down
+    assertThat(ZoneSpread.skewed(ZONES, Set.of(), live)).isTrue(); // a back: 0 against 2
+    live.add(ZoneSpread.place(ZONES, Set.of(), live)); // the surge goes to us-west-2a
+    live.remove(ZoneSpread.removeFrom(ZONES, live)); // then the crowded zone gives one up
+    assertThat(live).containsExactlyInAnyOrder("us-west-2a", "us-west-2b");
+    assertThat(ZoneSpread.skewed(ZONES, Set.of(), live)).isFalse();
+    assertThat(ZoneSpread.skewed(ZONES, Set.of(), List.of("us-west-2a"))).isFalse(); // 1 against 0
+  }
+
+  @Test
   void withEqualCountsTheNextInstanceGoesToTheFirstZone() {
     assertThat(ZoneSpread.place(ZONES, List.of("us-west-2b", "us-west-2a")))
         .isEqualTo("us-west-2a");
