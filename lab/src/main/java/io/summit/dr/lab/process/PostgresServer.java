@@ -216,6 +216,18 @@ public final class PostgresServer implements PostgresControl {
   }
 
   @Override
+  public java.util.Optional<String> readDataFile(String name) {
+    Path file = dataDir.resolve(name);
+    try {
+      return Files.exists(file)
+          ? java.util.Optional.of(Files.readString(file, StandardCharsets.UTF_8))
+          : java.util.Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public void writeDataFile(String name, String content) {
     write(name, content, false);
   }

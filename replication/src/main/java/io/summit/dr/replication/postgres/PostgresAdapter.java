@@ -570,7 +570,12 @@ public final class PostgresAdapter implements StoreAdapter {
     try {
       prepareSource(newPrimary);
       control.stop();
+      // pg_rewind and pg_basebackup copy the source's configuration files over the node's own: a
+      // node's own settings (a zone node's synchronous standby is the one in its own region) are
+      // kept, as Patroni keeps them across a rewind.
+      java.util.Optional<String> ownConfig = control.readDataFile("postgresql.conf");
       String how = rewindOrClone(control, newPrimary);
+      ownConfig.ifPresent(c -> control.writeDataFile("postgresql.conf", c));
       control.writeDataFile("postgresql.auto.conf", standbyConfig(newPrimary, slot));
       control.writeDataFile("standby.signal", "");
       control.start();

@@ -28,6 +28,12 @@ public interface PostgresControl {
    */
   String run(String program, List<String> arguments);
 
+  /**
+   * The content of a file in the data directory; empty when it does not exist (or the directory
+   * does not).
+   */
+  java.util.Optional<String> readDataFile(String name);
+
   /** Replaces a file in the data directory, owned by the data directory's OS user. */
   void writeDataFile(String name, String content);
 
