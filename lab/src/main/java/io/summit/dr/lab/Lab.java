@@ -131,7 +131,21 @@ public final class Lab {
         awaitAll(slow);
       }
     }
+    markRunningZonesUp();
     return stopped.stream().map(LabComponent::name).toList();
+  }
+
+  /**
+   * Tells each region's cluster that the zones whose store nodes all run again are up (a {@code
+   * kill-zone} marked them down); a cluster that does not answer is left as it is.
+   */
+  private void markRunningZonesUp() {
+    for (String zone : labZones()) {
+      List<LabComponent> nodes = zoneComponents(zone);
+      if (!nodes.isEmpty() && nodes.stream().allMatch(c -> OsProcesses.isAlive(c.pid()))) {
+        regionOfZone(zone).flatMap(this::clusterOf).ifPresent(c -> markZone(c, zone, false));
+      }
+    }
   }
 
   /**
