@@ -329,6 +329,26 @@ class ZoneFailoverTest {
   }
 
   @Test
+  void aReplicaRegionsWriterNodeLosesItsSynchronousStandbyNameSoThatAPromotionStartsAlone() {
+    holding.set(false);
+    a.inRecovery = true; // the cross-region replica, rewound by a failback with its own settings
+    a.receiver = "streaming";
+    a.synchronousStandbyNames = B_NAME;
+    b.streamingStandby(); // cascading from it
+
+    ticks(3);
+
+    assertThat(a.namesSet).containsExactly(""); // once: the fake now reports ''
+    assertThat(b.namesSet).isEmpty();
+
+    // promoted by the orchestrator, then the agent takes the authority: the standby is named again
+    a.primaryOf(B_NAME.replace("\"", ""), "async");
+    holding.set(true);
+    tick();
+    assertThat(a.namesSet).containsExactly("", B_NAME);
+  }
+
+  @Test
   void aReplicaRegionIsObservedOnly() {
     holding.set(false);
     a.inRecovery = true; // the cross-region replica; b cascades from it
