@@ -572,28 +572,46 @@ public final class Lab {
    * token; returns "" or, when the cluster did not take it, why (the fault goes on regardless).
    */
   private String markZone(LabComponent cluster, String zone, boolean down) {
-    java.net.http.HttpRequest.Builder b =
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(
-                    "http://" + cluster.host() + ":" + cluster.port() + "/v1/zones/" + zone))
-            .timeout(Duration.ofSeconds(2))
-            .header("Content-Type", "application/json")
-            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"down\":" + down + "}"));
-    io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
-    try (java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+    try {
       java.net.http.HttpResponse<String> r =
-          http.send(
-              (token == null ? b : token.sign(b)).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+          callCluster(
+              cluster,
+              "/v1/zones/" + zone,
+              java.net.http.HttpRequest.BodyPublishers.ofString("{\"down\":" + down + "}"));
       return r.statusCode() == 200
           ? ""
           : "; the cluster did not mark the zone down: " + r.statusCode() + " " + r.body();
     } catch (IOException e) {
       return "; the cluster did not mark the zone down: " + e.getMessage();
+    }
+  }
+
+  /**
+   * One request to a service cluster's API with the orchestrator's (operator) token: a PUT of
+   * {@code body}, or a GET when it is null.
+   *
+   * @throws IOException when it does not answer (or the wait is interrupted)
+   */
+  private java.net.http.HttpResponse<String> callCluster(
+      LabComponent cluster, String path, java.net.http.HttpRequest.@Nullable BodyPublisher body)
+      throws IOException {
+    java.net.http.HttpRequest.Builder b =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://" + cluster.host() + ":" + cluster.port() + path))
+            .timeout(Duration.ofSeconds(2))
+            .header("Content-Type", "application/json");
+    if (body != null) {
+      b.PUT(body);
+    }
+    io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
+    try (java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+      return http.send(
+          (token == null ? b : token.sign(b)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "; interrupted while marking the zone down";
+      throw new IOException(cluster.name() + ": interrupted", e);
     }
   }
 
@@ -964,19 +982,9 @@ public final class Lab {
       if (!c.kind().equals("cluster")) {
         continue;
       }
-      java.net.http.HttpRequest.Builder b =
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create("http://" + c.host() + ":" + c.port() + "/v1/cluster"))
-              .timeout(Duration.ofSeconds(2));
-      io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
-      try (java.net.http.HttpClient http =
-          java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+      try {
         com.fasterxml.jackson.databind.JsonNode view =
-            JSON.readTree(
-                http.send(
-                        (token == null ? b : token.sign(b)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body());
+            JSON.readTree(callCluster(c, "/v1/cluster", null).body());
         if (view.path("rebalancing").asBoolean()) {
           problems.add(c.name() + ": rebalancing its instances over the zones");
         } else if (view.path("zones_down").size() > 0) {
@@ -984,9 +992,6 @@ public final class Lab {
         }
       } catch (IOException e) {
         problems.add(c.name() + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        problems.add(c.name() + ": interrupted");
       }
     }
     return problems;
