@@ -45,7 +45,12 @@ final class EntityStore implements AutoCloseable {
    */
   private static final Duration READER_POOL_WAIT = Duration.ofMillis(250);
 
-  /** The nodes one discovery version names: the writer region's and this region's. */
+  /**
+   * The nodes one discovery version names: the writer region's and this region's, and, when the
+   * PostgreSQL store is Multi-AZ, the PostgreSQL node of every region but the writer's ({@code
+   * replicas}: the nodes a register operation waits for, see {@link RegisterStore}; empty
+   * otherwise).
+   */
   record Wiring(
       long version,
       String writerRegion,
@@ -53,7 +58,8 @@ final class EntityStore implements AutoCloseable {
       PostgresNode pgWriter,
       RedisNode redisWriter,
       PostgresNode pgReader,
-      RedisNode redisReader) {}
+      RedisNode redisReader,
+      Map<String, PostgresNode> replicas) {}
 
   /**
    * A stored entity as a read finds it; {@code cache} says what this region's Redis had: {@code
@@ -74,6 +80,9 @@ final class EntityStore implements AutoCloseable {
   private final String name;
   private final String pgStore;
   private final String redisStore;
+  // Multi-AZ PostgreSQL: the synchronous standby is in the writer's region and the other regions'
+  // replicas cascade from it, so remote_apply no longer waits for another region (RegisterStore)
+  private final boolean pgZoned;
   private final UnaryOperator<Endpoint> route;
   private final Duration timeout;
   private volatile @Nullable Wiring wiring;
@@ -103,6 +112,8 @@ final class EntityStore implements AutoCloseable {
     this.name = name;
     this.pgStore = storeOf(topology, StoreKind.POSTGRES);
     this.redisStore = storeOf(topology, StoreKind.REDIS);
+    this.pgZoned =
+        topology.stores().stream().anyMatch(s -> s.name().equals(pgStore) && s.multiAz() != null);
     this.route = route;
     this.timeout = timeout;
     this.objects =
@@ -178,9 +189,18 @@ final class EntityStore implements AutoCloseable {
     if (graph != null) {
       graph.apply(e);
     }
+    Map<String, PostgresNode> replicas =
+        moved ? replicas(pg, e.writerRegion(), pgReader) : Objects.requireNonNull(old).replicas();
     wiring =
         new Wiring(
-            e.version(), e.writerRegion(), e.term(), pgWriter, redisWriter, pgReader, redisReader);
+            e.version(),
+            e.writerRegion(),
+            e.term(),
+            pgWriter,
+            redisWriter,
+            pgReader,
+            redisReader,
+            replicas);
     if (!e.writerRegion().equals(region)) {
       Endpoint local = route.apply(reader(pg));
       if (waiting != null && waiting.address().equals(local)) {
@@ -204,9 +224,51 @@ final class EntityStore implements AutoCloseable {
                 () -> {
                   old.pgWriter().close();
                   old.redisWriter().close();
+                  closeReplicas(old);
                 });
       }
     }
+  }
+
+  /**
+   * With a Multi-AZ PostgreSQL store, a node for each region other than {@code writerRegion} (this
+   * region's own reader when this region is one of them); otherwise none.
+   */
+  private Map<String, PostgresNode> replicas(
+      Endpoints.StoreAddresses pg, String writerRegion, PostgresNode pgReader) {
+    if (!pgZoned) {
+      return Map.of();
+    }
+    Map<String, PostgresNode> out = new java.util.TreeMap<>();
+    pg.readers()
+        .forEach(
+            (r, address) -> {
+              if (r.equals(writerRegion)) {
+                return;
+              }
+              out.put(
+                  r,
+                  r.equals(region)
+                      ? pgReader
+                      : new PostgresNode(
+                          pgStore + "@" + r,
+                          route.apply(address),
+                          name + "-registers",
+                          timeout,
+                          READER_POOL_WAIT));
+            });
+    return Map.copyOf(out);
+  }
+
+  /** Closes the nodes {@link #replicas} opened for {@code w} (not this region's reader). */
+  private void closeReplicas(Wiring w) {
+    w.replicas()
+        .forEach(
+            (r, node) -> {
+              if (node != w.pgReader()) {
+                node.close();
+              }
+            });
   }
 
   /** The address of the writer pool kept for this region's node; empty when there is none. */
@@ -555,6 +617,7 @@ final class EntityStore implements AutoCloseable {
     if (w != null) {
       w.pgWriter().close();
       w.redisWriter().close();
+      closeReplicas(w);
       w.pgReader().close();
       w.redisReader().close();
     }

@@ -31,6 +31,17 @@ import java.util.OptionalLong;
  * unavailable while only one region serves. Strict operations run on a connection of their own
  * ({@link PostgresNode#strictConnection()}), so their waits never hold up the entity traffic.
  *
+ * <p><b>Multi-AZ.</b> When the PostgreSQL store has a standby in a second zone, the writer's {@code
+ * synchronous_standby_names} names that standby, in the same region, and the other regions'
+ * replicas cascade from it: {@code remote_apply} then waits for the zone standby only, which dies
+ * with the region. So a register operation on a zoned store checks before writing that a replica in
+ * another region streams (else {@link NotWritten}), and after its commit waits until one has
+ * replayed past the commit, reading {@code pg_last_wal_replay_lsn()} on the replica itself (the
+ * cascading standby's walsender does not report to the primary, and PostgreSQL 15 has no wait for
+ * an LSN): within the same {@link #STRICT_TIMEOUT_MS}, after which the outcome is unknown. A
+ * register write there costs a round trip to the other region for the check and at least one for
+ * the wait.
+ *
  * <p>Thread-safe: it holds no state of its own beyond the schema flag.
  */
 final class RegisterStore {
@@ -41,6 +52,22 @@ final class RegisterStore {
   static final String SYNC_STANDBY =
       "select count(*) from pg_stat_replication where state = 'streaming'"
           + " and sync_state in ('sync', 'quorum')";
+
+  /**
+   * On a zoned store: whether the writer's commits may go without a synchronous standby (the agent
+   * cleared the names under {@code on_standby_loss: keep-writing}) or one is streaming.
+   */
+  static final String ZONE_STANDBY_OR_NONE_REQUIRED =
+      "select current_setting('synchronous_standby_names') = '' or exists(select 1 from"
+          + " pg_stat_replication where state = 'streaming' and sync_state in ('sync', 'quorum'))";
+
+  /** On a replica: whether it is in recovery and its WAL receiver streams. */
+  static final String REPLICA_STREAMING =
+      "select pg_is_in_recovery() and exists(select 1 from pg_stat_wal_receiver"
+          + " where status = 'streaming')";
+
+  /** How long a wait for a replica's replay pauses between two reads of its position. */
+  private static final long REPLAY_POLL_MS = 5;
 
   /** A register operation refused before anything was written: surely without effect. */
   static final class NotWritten extends RuntimeException {
@@ -71,6 +98,7 @@ final class RegisterStore {
    * @throws EntityStore.StoreException naming the node, when it fails or holds a newer term
    */
   EntityStore.Ack write(String key, long value) {
+    long started = System.nanoTime();
     EntityStore.Wiring w = entities.current();
     try (Connection c = w.pgWriter().strictConnection()) {
       ensureSchema(c);
@@ -94,6 +122,7 @@ final class RegisterStore {
           }
         }
         c.commit(); // waits for the standby's apply
+        awaitReplicas(c, w, started);
       } catch (NotWritten | SQLException e) {
         rollbackQuietly(c);
         throw e;
@@ -116,15 +145,102 @@ final class RegisterStore {
     c.setNetworkTimeout(Runnable::run, STRICT_TIMEOUT_MS);
     try (Statement s = c.createStatement()) {
       s.execute("set local synchronous_commit = remote_apply");
-      try (ResultSet rs = s.executeQuery(SYNC_STANDBY)) {
+      boolean zoned = !w.replicas().isEmpty();
+      try (ResultSet rs = s.executeQuery(zoned ? ZONE_STANDBY_OR_NONE_REQUIRED : SYNC_STANDBY)) {
         rs.next();
-        if (rs.getLong(1) == 0) {
+        if (zoned ? !rs.getBoolean(1) : rs.getLong(1) == 0) {
           throw new NotWritten(
               w.pgWriter().id()
-                  + ": no synchronous standby streaming (registers need the other region)");
+                  + (zoned
+                      ? ": its zone standby is not streaming (the commit would wait for it)"
+                      : ": no synchronous standby streaming (registers need the other region)"));
         }
       }
     }
+    if (!w.replicas().isEmpty() && streamingReplica(w).isEmpty()) {
+      throw new NotWritten(
+          w.pgWriter().id()
+              + ": no replica streaming in another region "
+              + w.replicas().keySet()
+              + " (registers need the other region)");
+    }
+  }
+
+  /** A replica of {@code w} in another region that answers and streams; empty when none. */
+  private static java.util.Optional<PostgresNode> streamingReplica(EntityStore.Wiring w) {
+    for (PostgresNode node : w.replicas().values()) {
+      try (Connection r = node.strictConnection();
+          Statement s = r.createStatement()) {
+        r.setNetworkTimeout(Runnable::run, STRICT_TIMEOUT_MS);
+        try (ResultSet rs = s.executeQuery(REPLICA_STREAMING)) {
+          if (rs.next() && rs.getBoolean(1)) {
+            return java.util.Optional.of(node);
+          }
+        }
+      } catch (SQLException e) {
+        // this one does not answer: another region's may
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * On a zoned store, after the commit on {@code c}: waits until a replica in another region has
+   * replayed the writer's WAL up to its position after the commit, until {@link #STRICT_TIMEOUT_MS}
+   * after {@code startedNanos}.
+   *
+   * @throws SQLException (the outcome unknown: committed on the writer) when none has in time
+   */
+  private static void awaitReplicas(Connection c, EntityStore.Wiring w, long startedNanos)
+      throws SQLException {
+    if (w.replicas().isEmpty()) {
+      return;
+    }
+    String lsn;
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select pg_current_wal_lsn()::text")) {
+      rs.next();
+      lsn = rs.getString(1);
+    }
+    long deadline = startedNanos + STRICT_TIMEOUT_MS * 1_000_000L;
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      for (PostgresNode node : w.replicas().values()) {
+        try (Connection r = node.strictConnection()) {
+          int left = (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000L);
+          r.setNetworkTimeout(Runnable::run, left);
+          try (PreparedStatement q =
+              r.prepareStatement(
+                  "select pg_last_wal_replay_lsn() >= ?::pg_lsn,"
+                      + " pg_last_wal_replay_lsn()::text")) {
+            q.setString(1, lsn);
+            try (ResultSet rs = q.executeQuery()) {
+              rs.next();
+              if (rs.getBoolean(1)) {
+                return;
+              }
+              last = node.id() + " replayed " + rs.getString(2);
+            }
+          }
+        } catch (SQLException e) {
+          last = node.id() + ": " + e.getMessage();
+        }
+      }
+      try {
+        Thread.sleep(REPLAY_POLL_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    throw new SQLException(
+        "committed, but no replica in another region replayed "
+            + lsn
+            + " within "
+            + STRICT_TIMEOUT_MS
+            + " ms ("
+            + last
+            + "): outcome unknown");
   }
 
   private static void rollbackQuietly(Connection c) {
@@ -163,12 +279,14 @@ final class RegisterStore {
 
   private static OptionalLong strongRead(Connection c, EntityStore.Wiring w, String key)
       throws SQLException {
+    long started = System.nanoTime();
     c.setAutoCommit(false);
     try {
       strict(c, w);
       EntityStore.refuseIfStale(c, w);
       OptionalLong v = select(c, key, " for update");
       c.commit(); // the row lock is logged: the commit waits for the standby like a write's
+      awaitReplicas(c, w, started);
       return v;
     } catch (NotWritten | SQLException e) {
       rollbackQuietly(c);
