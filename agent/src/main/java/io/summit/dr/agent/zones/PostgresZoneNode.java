@@ -171,6 +171,23 @@ final class PostgresZoneNode implements ZoneNodeClient {
   }
 
   @Override
+  public boolean copyInProgress() {
+    try (Connection c = adapter.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(COPYING)) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (SQLException e) {
+      return false; // it does not answer: nothing is copied from it either
+    }
+  }
+
+  /** Sessions of the tools that copy a node: pg_rewind (named by the adapter), pg_basebackup. */
+  static final String COPYING =
+      "select exists(select 1 from pg_stat_activity where application_name in"
+          + " ('pg_rewind', 'pg_basebackup'))";
+
+  @Override
   public StoreResult dropIdleSlots() {
     try (Connection c = adapter.connect();
         Statement s = c.createStatement()) {

@@ -159,6 +159,32 @@ public final class ZoneFailover implements AutoCloseable {
         null);
   }
 
+  /** As the public constructor, with a replication source endpoint to keep (tests). */
+  ZoneFailover(
+      ZoneSettings settings,
+      ZoneNodeClient first,
+      ZoneNodeClient second,
+      RegionEndpoint endpoint,
+      RegionEndpoint source,
+      BooleanSupplier holding,
+      LongSupplier nanoTime,
+      InstantSource wallClock,
+      ScheduledExecutorService scheduler,
+      Executor operations) {
+    this(
+        settings,
+        first,
+        second,
+        endpoint,
+        Optional.of(source),
+        holding,
+        nanoTime,
+        wallClock,
+        scheduler,
+        operations,
+        null);
+  }
+
   private ZoneFailover(
       ZoneSettings settings,
       ZoneNodeClient first,
@@ -375,6 +401,20 @@ public final class ZoneFailover implements AutoCloseable {
                 && (!writerIsPrimary || settings.standby() == StandbyMode.ASYNCHRONOUS));
     int wanted = standbyServes ? other() : writer;
     if (wanted == sourceAt || !(tracks[wanted].last instanceof Answered)) {
+      return;
+    }
+    if (sourceAt >= 0
+        && tracks[sourceAt].last instanceof Answered
+        && clients.get(sourceAt).copyInProgress()) {
+      // a replica is being rewound or re-cloned through the source: moving it now would cut the
+      // copy (a pg_rewind cut this way fell back to a 69 s base backup in a failback)
+      logOnce(
+          "source",
+          "copy",
+          id
+              + ": replication source stays on zone "
+              + zone(sourceAt)
+              + "'s node while a replica copies from it (pg_rewind or pg_basebackup)");
       return;
     }
     StoreResult slots = clients.get(wanted).ensureSlots();

@@ -45,6 +45,15 @@ public interface ZoneNodeClient extends AutoCloseable {
     return new StoreResult.AlreadyDone("no slots to drop");
   }
 
+  /**
+   * Whether a copy of this node is being taken now: a {@code pg_rewind} or {@code pg_basebackup}
+   * session connected to it (a replica being rejoined or re-cloned through the region's replication
+   * source). Moving the source closes its connections and would fail the copy.
+   */
+  default boolean copyInProgress() {
+    return false;
+  }
+
   /** Releases its sessions; a second close does nothing. */
   @Override
   void close();

@@ -20,6 +20,8 @@ final class FakeNode implements ZoneNodeClient {
   volatile @Nullable String receiver;
   volatile @Nullable StoreResult rejoinAnswer;
   volatile @Nullable StoreResult promoteAnswer;
+  // a pg_rewind or pg_basebackup session connected to it
+  volatile boolean copying;
   int promotions;
   final List<String> namesSet = new ArrayList<>();
   final List<Endpoint> rejoins = new ArrayList<>();
@@ -47,6 +49,11 @@ final class FakeNode implements ZoneNodeClient {
   void loseStandby() {
     peerState = null;
     peerSyncState = null;
+  }
+
+  @Override
+  public boolean copyInProgress() {
+    return up && copying;
   }
 
   @Override

@@ -397,4 +397,46 @@ class ZoneFailoverTest {
                 + "\"took_ms\":200,\"from_zone\":\"us-west-2a\",\"to_zone\":\"us-west-2b\"},"
                 + "\"refused_because\":null,\"failovers\":1,\"alerts\":[]}]");
   }
+
+  @Test
+  void theReplicationSourceStaysWhileAReplicaCopiesFromItsNode() {
+    failover.close();
+    FakeEndpoint source = new FakeEndpoint();
+    ZoneSettings settings =
+        new ZoneSettings(
+            "postgres@us-west-2",
+            A,
+            B,
+            StandbyMode.SYNCHRONOUS,
+            StandbyLoss.WAIT,
+            Duration.ofMillis(100),
+            Duration.ofMillis(50),
+            3,
+            Duration.ofSeconds(3));
+    failover =
+        new ZoneFailover(
+            settings,
+            a,
+            b,
+            endpoint,
+            source,
+            holding::get,
+            nanos::get,
+            InstantSource.fixed(Instant.parse("2026-12-03T10:00:00Z")),
+            scheduler,
+            Runnable::run);
+    a.loseStandby(); // zone b's standby is away: the source is the writer's node
+    tick();
+    assertThat(source.moved).containsExactly(A.address());
+
+    a.peerState = "streaming"; // the standby streams synchronously again...
+    a.peerSyncState = "sync";
+    a.copying = true; // ...while the other region's replica is rewound from zone a's node
+    ticks(3);
+    assertThat(source.moved).containsExactly(A.address());
+
+    a.copying = false;
+    tick();
+    assertThat(source.moved).containsExactly(A.address(), B.address());
+  }
 }

@@ -619,7 +619,11 @@ public final class PostgresAdapter implements StoreAdapter {
 
   private String rewindOrClone(PostgresControl node, Endpoint source) {
     String conninfo =
-        "host=" + source.host() + " port=" + source.port() + " user=postgres dbname=postgres";
+        "host="
+            + source.host()
+            + " port="
+            + source.port()
+            + " user=postgres dbname=postgres application_name=pg_rewind";
     try {
       String out =
           node.run(
