@@ -1,6 +1,5 @@
 package io.summit.dr.orchestrator;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.orchestrator.api.ReplicaServer;
 import io.summit.dr.orchestrator.coordination.EtcdControlStore;
@@ -57,6 +56,11 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
   private volatile OrchestratorMain.@Nullable Running running;
   // Polled leading or following: a replica that takes over a failover knows the lag from before.
   private final LagMonitor lag;
+  // The replicas as last read from etcd, and when (monotonic nanos): see peers().
+  private volatile @Nullable Peers peers;
+
+  private record Peers(long readAt, java.util.List<ReplicaServer.Peer> list) {}
+
   private final java.util.concurrent.ScheduledExecutorService lagPolls =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
           Thread.ofVirtual().name("lag-monitor").factory());
@@ -87,7 +91,8 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
         new ReplicaServer(
             new InetSocketAddress(options.listen().host(), options.listen().port()),
             options.id(),
-            this::leaderApi);
+            this::leaderApi,
+            this::peers);
     options.access().ifPresent(a -> server.require(a, options.policy()));
   }
 
@@ -137,18 +142,42 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
     return r;
   }
 
+  /**
+   * Every replica of the control plane, read from etcd at most once a second (the dashboard's
+   * cross-origin calls ask for it on each request); the last list read while etcd does not answer.
+   */
+  private java.util.List<ReplicaServer.Peer> peers() {
+    Peers last = peers;
+    long now = System.nanoTime();
+    if (last != null && now - last.readAt() < Duration.ofSeconds(1).toNanos()) {
+      return last.list();
+    }
+    try {
+      java.util.List<ReplicaServer.Peer> list =
+          leadership.members().stream()
+              .map(m -> new ReplicaServer.Peer(m.id(), api(m.value()), m.campaigning()))
+              .toList();
+      peers = new Peers(now, list);
+      return list;
+    } catch (RuntimeException e) {
+      LOG.debug("{}: listing the replicas: {}", options.id(), e.toString());
+      java.util.List<ReplicaServer.Peer> kept = last == null ? java.util.List.of() : last.list();
+      peers = new Peers(now, kept);
+      return kept;
+    }
+  }
+
+  /** The API address in what a replica campaigns with. */
+  private static String api(String value) {
+    try {
+      return JSON.readTree(value).path("api").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Optional<String> leaderApi() {
-    return leadership
-        .leader()
-        .map(
-            v -> {
-              try {
-                JsonNode n = JSON.readTree(v);
-                return n.path("api").asText();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
+    return leadership.leader().map(Replica::api);
   }
 
   /** True while this replica leads. */

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The orchestrator API with an access list ({@code --access-file}) and the AWS alarm hook's token
  * ({@code --api-token-file}): every endpoint but {@code GET /healthz} is tried without a token,
  * with a wrong one and with too low a role; nothing changes on a refusal, and the audit log names
- * the authenticated caller.
+ * the authenticated caller. A replica's CORS: its peers' origins only, preflights before the guard,
+ * the guard's answers unchanged.
  */
 class ApiAccessTest {
   private static final String HOOK_TOKEN = "0123456789abcdefghijklmnopqrstuv";
@@ -248,6 +249,82 @@ class ApiAccessTest {
     } finally {
       follower.close();
     }
+  }
+
+  @Test
+  void aReplicasOriginGetsCorsHeadersAndItsPreflightNeedsNoTokenButAnotherOriginGetsNeither()
+      throws Exception {
+    String page = "http://127.0.0.1:2";
+    ReplicaServer leader =
+        new ReplicaServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                "a",
+                Optional::empty,
+                () ->
+                    List.of(
+                        new ReplicaServer.Peer("a", "127.0.0.1:2", true),
+                        new ReplicaServer.Peer("b", "127.0.0.1:3", false)))
+            .require(AccessList.read("--access-file", creds.accessList()));
+    leader.lead(api);
+    leader.start();
+    try {
+      URI at = URI.create("http://127.0.0.1:" + leader.port());
+      HttpRequest.Builder preflight =
+          HttpRequest.newBuilder(at.resolve("/v1/plans"))
+              .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+              .header("Access-Control-Request-Method", "POST")
+              .header("Access-Control-Request-Headers", "authorization,content-type");
+      HttpResponse<String> fromReplica = send(preflight.copy().header("Origin", page));
+      HttpResponse<String> fromElsewhere =
+          send(preflight.copy().header("Origin", "http://evil.example"));
+      HttpResponse<String> notAPreflight =
+          send(
+              HttpRequest.newBuilder(at.resolve("/v1/plans"))
+                  .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                  .header("Origin", page));
+      HttpRequest.Builder replica =
+          HttpRequest.newBuilder(at.resolve("/v1/replica")).header("Origin", page);
+      HttpResponse<String> anonymous = send(replica.copy());
+      HttpResponse<String> viewer = send(replica.copy().header("Authorization", bearer("ann")));
+      HttpResponse<String> viewerElsewhere =
+          send(
+              HttpRequest.newBuilder(at.resolve("/v1/replica"))
+                  .header("Origin", "http://evil.example")
+                  .header("Authorization", bearer("ann")));
+      HttpResponse<String> dashboard = send(HttpRequest.newBuilder(at.resolve("/")));
+
+      assertThat(fromReplica.statusCode()).isEqualTo(204);
+      assertThat(fromReplica.headers().firstValue("Access-Control-Allow-Origin")).contains(page);
+      assertThat(fromReplica.headers().firstValue("Access-Control-Allow-Headers"))
+          .hasValueSatisfying(h -> assertThat(h).contains("Authorization"));
+      assertThat(fromReplica.headers().firstValue("Access-Control-Allow-Methods"))
+          .hasValueSatisfying(m -> assertThat(m).contains("POST"));
+      assertThat(fromElsewhere.statusCode()).isEqualTo(403);
+      assertThat(fromElsewhere.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+      assertThat(fromElsewhere.body()).contains("is not a replica of this control plane");
+      assertThat(notAPreflight.statusCode()).isEqualTo(401);
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("Content-Type"))
+          .contains("application/problem+json");
+      assertThat(anonymous.headers().firstValue("Access-Control-Allow-Origin")).contains(page);
+      assertThat(viewer.statusCode()).isEqualTo(200);
+      assertThat(viewer.headers().firstValue("Access-Control-Allow-Origin")).contains(page);
+      assertThat(viewer.body()).contains("\"replicas\"", "127.0.0.1:3", "\"leader\":true");
+      assertThat(viewerElsewhere.statusCode()).isEqualTo(200);
+      assertThat(viewerElsewhere.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+      assertThat(dashboard.headers().firstValue("Content-Security-Policy"))
+          .hasValueSatisfying(
+              csp ->
+                  assertThat(csp)
+                      .contains("connect-src 'self' http://127.0.0.1:2 http://127.0.0.1:3;"));
+      assertThat(orchestrator.plans().plans()).isEmpty();
+    } finally {
+      leader.close();
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -91,7 +91,8 @@ class DashboardTest {
     fixture.close();
   }
 
-  private static ChromeDriver chromium() {
+  /** Debian's headless Chromium through its chromedriver (the dashboard tests share it). */
+  static ChromeDriver chromium() {
     assertThat(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER))
         .as(BROWSER + " and " + DRIVER + " (install chromium and chromium-driver: bash .ci/setup)")
         .isTrue();

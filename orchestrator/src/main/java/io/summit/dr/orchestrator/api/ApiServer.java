@@ -75,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final @Nullable HttpServer server;
   private volatile Guard guard = Guard.open();
+  private volatile Supplier<? extends java.util.Collection<String>> connectTo = List::of;
   private final List<Route> routes;
 
   /**
@@ -148,6 +149,16 @@ public final class ApiServer implements AutoCloseable {
   /** {@link #require(AccessList)} under another policy. */
   public ApiServer require(AccessList access, Policy policy) {
     this.guard = Guard.of(access, policy);
+    return this;
+  }
+
+  /**
+   * From now on the dashboard page may call the API at {@code origins} too ({@code
+   * http://HOST:PORT} of the other replicas, named in its Content-Security-Policy's {@code
+   * connect-src}): it follows the lead there.
+   */
+  public ApiServer connectTo(Supplier<? extends java.util.Collection<String>> origins) {
+    this.connectTo = origins;
     return this;
   }
 
@@ -384,7 +395,7 @@ public final class ApiServer implements AutoCloseable {
     x.getResponseBody().write(bytes);
   }
 
-  private static void dashboard(HttpExchange x) throws IOException {
+  private void dashboard(HttpExchange x) throws IOException {
     byte[] page;
     try (java.io.InputStream in = ApiServer.class.getResourceAsStream("dashboard.html")) {
       if (in == null) {
@@ -397,10 +408,21 @@ public final class ApiServer implements AutoCloseable {
     x.getResponseHeaders()
         .set(
             "Content-Security-Policy",
-            "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline';"
-                + " frame-ancestors 'none'");
+            "default-src 'self'; connect-src "
+                + String.join(" ", connectSources())
+                + "; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     x.sendResponseHeaders(200, page.length);
     x.getResponseBody().write(page);
+  }
+
+  private List<String> connectSources() {
+    List<String> out = new java.util.ArrayList<>(List.of("'self'"));
+    try {
+      out.addAll(connectTo.get());
+    } catch (RuntimeException e) {
+      // the other replicas unknown now: the page calls this one only
+    }
+    return out;
   }
 
   private Map<String, Object> status() {

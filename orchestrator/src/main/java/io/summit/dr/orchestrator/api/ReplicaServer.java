@@ -13,6 +13,7 @@ import io.summit.dr.access.Problem;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -28,17 +29,24 @@ import org.jspecify.annotations.Nullable;
  * summit_dr_orchestrator_leader{replica}}, and the API's meters while it leads (the JVM's while it
  * follows). Clients (the CLI, the drills, the services following discovery) find the leader from
  * any replica this way.
+ *
+ * <p>{@code GET /v1/replica} also lists the control plane's replicas ({@code replicas}: id, API
+ * address, whether it campaigns now, whether it leads), so that the dashboard page can follow the
+ * lead to another replica; requests from the origin of a listed replica get CORS headers, and their
+ * preflights are answered before the access guard ({@link CrossOrigin}).
  */
 public final class ReplicaServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The operations a replica answers itself, beside the {@link ApiServer#operations()}. */
-  public static final java.util.List<String> OPERATIONS = java.util.List.of("GET /v1/replica");
+  public static final List<String> OPERATIONS = List.of("GET /v1/replica");
 
   private final HttpServer server;
   private final String id;
   private final Supplier<Optional<String>> leaderApi;
   private final String self;
+  private final Supplier<List<Peer>> peers;
+  private final CrossOrigin crossOrigin;
   private volatile @Nullable ApiServer api;
   private volatile Guard guard = Guard.open();
   // The leadership gauge, served by every replica; the JVM's meters only while following (the
@@ -48,12 +56,38 @@ public final class ReplicaServer implements AutoCloseable {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
   /**
+   * One replica of the control plane as the coordination store lists it.
+   *
+   * @param api its API address, {@code host:port}
+   * @param campaigning whether it runs and reaches the store now
+   */
+  public record Peer(String id, String api, boolean campaigning) {}
+
+  /**
+   * A replica that knows of no other (no cross-origin caller is allowed).
+   *
    * @param leaderApi the leader's API address ({@code host:port}), read from the coordination store
    */
   public ReplicaServer(InetSocketAddress listen, String id, Supplier<Optional<String>> leaderApi)
       throws IOException {
+    this(listen, id, leaderApi, List::of);
+  }
+
+  /**
+   * @param leaderApi the leader's API address ({@code host:port}), read from the coordination store
+   * @param peers every replica of the control plane, this one included, read from the store (it may
+   *     throw: then none is listed)
+   */
+  public ReplicaServer(
+      InetSocketAddress listen,
+      String id,
+      Supplier<Optional<String>> leaderApi,
+      Supplier<List<Peer>> peers)
+      throws IOException {
     this.id = id;
     this.leaderApi = leaderApi;
+    this.peers = peers;
+    this.crossOrigin = new CrossOrigin(this::peersOrNone);
     this.self = listen.getHostString() + ":" + listen.getPort();
     this.server = HttpServer.create(listen, 128);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -89,8 +123,9 @@ public final class ReplicaServer implements AutoCloseable {
     server.start();
   }
 
-  /** From now on this replica serves the API. */
+  /** From now on this replica serves the API (its dashboard may call the other replicas). */
   public void lead(ApiServer leading) {
+    leading.connectTo(crossOrigin::origins);
     this.api = leading;
   }
 
@@ -102,13 +137,19 @@ public final class ReplicaServer implements AutoCloseable {
   private void handle(HttpExchange x) throws IOException {
     String path = x.getRequestURI().getPath();
     ApiServer leading = api;
+    if (crossOrigin.preflight(x)) {
+      return;
+    }
+    crossOrigin.allow(x);
     if (!guard.admit(x)) {
       x.close();
       return;
     }
     if (path.equals("/v1/replica") && x.getRequestMethod().equals("GET")) {
       try (x) {
-        reply(x, 200, role(leading != null));
+        Map<String, @Nullable Object> role = role(leading != null);
+        role.put("replicas", replicas(leading != null));
+        reply(x, 200, role);
       }
       return;
     }
@@ -163,6 +204,30 @@ public final class ReplicaServer implements AutoCloseable {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  private List<Peer> peersOrNone() {
+    try {
+      return peers.get();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+  }
+
+  /** Each replica listed, with whether it leads (by the leader key; this one if it leads). */
+  private List<Map<String, Object>> replicas(boolean leading) {
+    String leader = leading ? null : leaderOrEmpty().orElse(null);
+    return peersOrNone().stream()
+        .map(
+            p -> {
+              Map<String, Object> out = new LinkedHashMap<>();
+              out.put("id", p.id());
+              out.put("api", p.api());
+              out.put("campaigning", p.campaigning());
+              out.put("leader", leading ? p.id().equals(id) : p.api().equals(leader));
+              return out;
+            })
+        .toList();
   }
 
   private Map<String, @Nullable Object> role(boolean leading) {

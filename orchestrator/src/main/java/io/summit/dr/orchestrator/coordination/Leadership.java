@@ -48,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * restarted on the same cores) gets it back. The lab makes the witness defer to the secondary
  * region's replica, which promotes its own region's stores without crossing the WAN.
  *
+ * <p><b>Members.</b> The first campaign also puts {@code replicas/ID} (not under a lease: it
+ * outlives the replica) holding the same value, so that every replica can list the control plane's
+ * replicas, the dead ones included ({@link #members()}): the dashboard a replica served follows the
+ * lead to the others after that replica died. A replica retired for good stays listed until its key
+ * is deleted.
+ *
  * <p>Lifecycle NEW → STARTED → CLOSED; listener calls run one at a time on their own thread, never
  * on the renewal thread (a slow start-up as leader must not stop the renewals).
  */
@@ -112,6 +118,8 @@ public final class Leadership implements AutoCloseable {
   // for, and since when it has been seen present without a break (0: not seen).
   private long preferredCheckedAt;
   private long preferredSeenSince;
+  // Ticker thread only: whether a campaign's transaction has put this replica's replicas/ID key.
+  private boolean registered;
 
   /**
    * @param id this replica's id (in logs and in the leader key)
@@ -229,6 +237,35 @@ public final class Leadership implements AutoCloseable {
         : Optional.of(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
   }
 
+  /**
+   * One replica of the control plane: its id, the value it campaigns with (its id and API), and
+   * whether its candidate key holds now (its lease is alive: it runs and reaches etcd).
+   */
+  public record Member(String id, String value, boolean campaigning) {}
+
+  /** Every replica that ever campaigned in this deployment (see the class comment), by id. */
+  public List<Member> members() {
+    GetOption prefix = GetOption.builder().isPrefix(true).build();
+    java.util.Set<String> campaigning = new java.util.HashSet<>();
+    for (KeyValue kv : read("get candidates", "candidates/", prefix)) {
+      campaigning.add(etcd.name(kv.getKey()).substring("candidates/".length()));
+    }
+    return read("get replicas", "replicas/", prefix).stream()
+        .map(
+            kv -> {
+              String member = etcd.name(kv.getKey()).substring("replicas/".length());
+              return new Member(
+                  member,
+                  kv.getValue().toString(StandardCharsets.UTF_8),
+                  campaigning.contains(member));
+            })
+        .toList();
+  }
+
+  private List<KeyValue> read(String what, String key, GetOption option) {
+    return etcd.await(what, etcd.client().getKVClient().get(etcd.key(key), option)).getKvs();
+  }
+
   private void tick() {
     try {
       if (token == 0) {
@@ -318,6 +355,14 @@ public final class Leadership implements AutoCloseable {
             new Cmp(etcd.key("candidates/" + preferred), Cmp.Op.EQUAL, CmpTarget.version(0)));
       }
     }
+    List<Op> then = new java.util.ArrayList<>(List.of(Op.put(key, Etcd.bytes(value), underLease)));
+    List<Op> otherwise = new java.util.ArrayList<>(List.of(Op.get(key, GetOption.DEFAULT)));
+    for (List<Op> branch : List.of(then, otherwise)) {
+      branch.add(candidate);
+      if (!registered) {
+        branch.add(Op.put(etcd.key("replicas/" + id), Etcd.bytes(value), PutOption.DEFAULT));
+      }
+    }
     TxnResponse r =
         etcd.await(
             "campaign",
@@ -325,9 +370,10 @@ public final class Leadership implements AutoCloseable {
                 .getKVClient()
                 .txn()
                 .If(conditions.toArray(Cmp[]::new))
-                .Then(Op.put(key, Etcd.bytes(value), underLease), candidate)
-                .Else(candidate, Op.get(key, GetOption.DEFAULT))
+                .Then(then.toArray(Op[]::new))
+                .Else(otherwise.toArray(Op[]::new))
                 .commit());
+    registered = true;
     if (!r.isSucceeded()) {
       boolean keyFree = r.getGetResponses().stream().allMatch(g -> g.getKvs().isEmpty());
       if (!keyFree) {

@@ -12,16 +12,16 @@ import java.util.List;
 import org.awaitility.Awaitility;
 
 /** A real one-member etcd (Debian's /usr/bin/etcd) on free loopback ports, for tests. */
-final class TestEtcd implements AutoCloseable {
+public final class TestEtcd implements AutoCloseable {
   private final Process process;
-  final String url;
+  public final String url;
 
   private TestEtcd(Process process, String url) {
     this.process = process;
     this.url = url;
   }
 
-  static TestEtcd start() throws IOException {
+  public static TestEtcd start() throws IOException {
     int client = freePort();
     int peer = freePort();
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "etcd");
