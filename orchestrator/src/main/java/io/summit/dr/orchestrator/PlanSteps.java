@@ -293,12 +293,18 @@ final class PlanSteps implements StepExecutor {
               }
             },
             CALLS);
-    // At most the probe timeout: a node that does not answer a probe in that long is, for the
-    // gate, one the orchestrator did not fence. Less when etcd says the region's write authority
+    // In a failover, at most the probe timeout: a node that does not answer a probe in that long
+    // is, for the gate, one the orchestrator did not fence. In a switchover or failback the old
+    // writer region is up, and a node left unfenced costs the gate its full wait for the agent's
+    // lease (3.7 s in a failback whose fences took over 250 ms on a loaded lab): wait up to
+    // PLANNED_FENCE_WAIT for the fence instead. Less when etcd says the region's write authority
     // has already expired: its agent fenced the node or is gone with it, so waiting for the node
     // changes nothing the gate decides (the attempt goes on in the background).
-    long waitMs =
-        Math.max(50, Math.min(timeout.toMillis() * 3 / 4, topology.health().timeout().toMillis()));
+    long cap =
+        plan.kind() == io.summit.dr.orchestrator.plan.PlanKind.FAILOVER
+            ? topology.health().timeout().toMillis()
+            : PLANNED_FENCE_WAIT.toMillis();
+    long waitMs = Math.max(50, Math.min(timeout.toMillis() * 3 / 4, cap));
     CompletableFuture<Boolean> expired = authorityExpired(region);
     try {
       CompletableFuture.anyOf(call, expired).get(waitMs, TimeUnit.MILLISECONDS);
@@ -383,6 +389,9 @@ final class PlanSteps implements StepExecutor {
       return new StepResult.Retry(a.id() + ": interrupted");
     }
   }
+
+  /** How long a switchover's or failback's fence step waits for a live old primary to fence. */
+  static final Duration PLANNED_FENCE_WAIT = Duration.ofMillis(1500);
 
   private static final java.util.concurrent.ExecutorService CALLS =
       java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();

@@ -413,4 +413,21 @@ class AutomaticFailoverTest {
     assertThat(stores.operations).noneMatch(op -> op.startsWith("unfence"));
     assertThat(stores.node("postgres", WEST).role).isEqualTo(StoreRole.FENCED);
   }
+
+  @Test
+  void aSwitchoverWaitsForASlowFenceOfTheLiveOldPrimaryInsteadOfLeavingItToTheLease() {
+    // 600 ms: past a failover's wait (the 250 ms probe timeout), within a planned handover's
+    stores.node("postgres", WEST).fenceTakes = Duration.ofMillis(600);
+    orchestrator.switchover(EAST, "test");
+    PlanStatus plan = awaitEnd();
+
+    assertThat(plan.state()).as(plan.toString()).isEqualTo("succeeded");
+    PlanStatus.StepStatus fence =
+        plan.steps().stream()
+            .filter(st -> st.id().equals("fence/postgres"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(fence.outcome()).isEqualTo("applied");
+    assertThat(fence.detail()).isEqualTo("postgres@us-west-2: FENCED"); // not "left to its agent"
+  }
 }

@@ -24,6 +24,10 @@ final class FakeStores implements Stores {
     volatile boolean reachable = true;
     volatile double lagSeconds;
     volatile boolean fenceFails;
+
+    /** How long its fence takes before it answers (a loaded server). */
+    volatile java.time.Duration fenceTakes = java.time.Duration.ZERO;
+
     volatile boolean streaming = true;
 
     /** Runs at the next observation of this node (then cleared): a fault at an exact moment. */
@@ -101,6 +105,14 @@ final class FakeStores implements Stores {
 
       @Override
       public StoreResult fence() {
+        if (!n.fenceTakes.isZero()) {
+          try {
+            Thread.sleep(n.fenceTakes); // the server's answer, late
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new StoreResult.Retry(id + ": interrupted");
+          }
+        }
         if (n.fenceFails) {
           operations.add("fence " + id);
           return new StoreResult.Fatal(id + ": fence refused (test)");
