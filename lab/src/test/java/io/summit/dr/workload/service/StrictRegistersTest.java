@@ -3,15 +3,13 @@ package io.summit.dr.workload.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
+import io.summit.dr.workload.service.ServiceCalls.Reply;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +42,7 @@ class StrictRegistersTest {
   private FakeDiscovery discovery;
   private WorkloadService service;
   private URI base;
+  private ServiceCalls calls;
 
   @BeforeAll
   void start() throws Exception {
@@ -63,13 +61,18 @@ class StrictRegistersTest {
             UnaryOperator.identity());
     service.start();
     base = URI.create("http://127.0.0.1:" + service.address().getPort());
+    calls = new ServiceCalls(base, Duration.ofSeconds(15));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 "us-west-2"
                     .equals(
-                        call("GET", "/readyz", null).body().path("writer_region").asText(null)));
+                        calls
+                            .call("GET", "/readyz", null)
+                            .body()
+                            .path("writer_region")
+                            .asText(null)));
   }
 
   @AfterAll
@@ -88,30 +91,6 @@ class StrictRegistersTest {
     }
   }
 
-  record Reply(int status, JsonNode body) {}
-
-  private Reply call(String method, String path, @Nullable String body) throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(base.resolve(path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .timeout(Duration.ofSeconds(15))
-            .build();
-    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), JSON.readTree(response.body()));
-  }
-
-  private static OptionalLong value(TestNode node, String key) throws Exception {
-    try (Connection c = node.sql();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select value from registers where key = '" + key + "'")) {
-      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-    }
-  }
-
   private boolean standbyStreaming() throws Exception {
     try (Connection c = primary.sql();
         Statement s = c.createStatement();
@@ -125,12 +104,12 @@ class StrictRegistersTest {
   void anAcknowledgedWriteIsAlreadyAppliedOnTheReplicaAndAStrongReadSeesIt() throws Exception {
     await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
     for (long v = 1; v <= 20; v++) {
-      Reply w = call("PUT", "/registers/applied", "{\"value\":" + v + "}");
+      Reply w = calls.call("PUT", "/registers/applied", "{\"value\":" + v + "}");
       assertThat(w.status()).as(w.body().toString()).isEqualTo(200);
       // remote_apply: the replica shows it the moment the write is acknowledged, no waiting
-      assertThat(value(replica, "applied")).hasValue(v);
+      assertThat(ServiceCalls.register(replica, "applied")).hasValue(v);
     }
-    Reply r = call("GET", "/registers/applied?read=strong", null);
+    Reply r = calls.call("GET", "/registers/applied?read=strong", null);
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     assertThat(r.body().path("value").asLong()).isEqualTo(20);
   }
@@ -138,38 +117,38 @@ class StrictRegistersTest {
   @Test
   void aSilentStandbyLeavesTheWriteUnknownThenNoStandbyRefusesItAsNotWritten() throws Exception {
     await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
-    assertThat(call("PUT", "/registers/cut", "{\"value\":1}").status()).isEqualTo(200);
+    assertThat(calls.call("PUT", "/registers/cut", "{\"value\":1}").status()).isEqualTo(200);
     replica.signalPostgres("STOP");
     try {
       // the walsender still counts the standby: the write commits on the primary and waits
-      Reply unknown = call("PUT", "/registers/cut", "{\"value\":2}");
+      Reply unknown = calls.call("PUT", "/registers/cut", "{\"value\":2}");
       assertThat(unknown.status()).isEqualTo(503);
       assertThat(unknown.body().has("written")).as(unknown.body().toString()).isFalse();
       // committed on the primary's disk but still in progress to other sessions: a commit that
       // waits for its standby becomes visible only when the wait ends
-      assertThat(value(primary, "cut")).hasValue(1);
-      Reply strong = call("GET", "/registers/cut?read=strong", null);
+      assertThat(ServiceCalls.register(primary, "cut")).hasValue(1);
+      Reply strong = calls.call("GET", "/registers/cut?read=strong", null);
       assertThat(strong.status())
           .as("a strong read must not return the unacknowledged 2")
           .isEqualTo(503);
       // after wal_sender_timeout the standby is gone: refused before anything is written
       await().atMost(Duration.ofSeconds(15)).until(() -> !standbyStreaming());
-      Reply refused = call("PUT", "/registers/cut", "{\"value\":3}");
+      Reply refused = calls.call("PUT", "/registers/cut", "{\"value\":3}");
       assertThat(refused.status()).isEqualTo(503);
       assertThat(refused.body().path("written").asBoolean(true))
           .as(refused.body().toString())
           .isFalse();
-      assertThat(value(primary, "cut")).hasValue(1);
+      assertThat(ServiceCalls.register(primary, "cut")).hasValue(1);
     } finally {
       replica.signalPostgres("CONT");
     }
     // the unknown write took effect: the replica catches up to it
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> value(replica, "cut").equals(OptionalLong.of(2)));
+        .until(() -> ServiceCalls.register(replica, "cut").equals(OptionalLong.of(2)));
     await().atMost(Duration.ofSeconds(20)).until(this::standbyStreaming);
-    assertThat(call("PUT", "/registers/cut", "{\"value\":4}").status()).isEqualTo(200);
-    assertThat(value(replica, "cut")).hasValue(4);
+    assertThat(calls.call("PUT", "/registers/cut", "{\"value\":4}").status()).isEqualTo(200);
+    assertThat(ServiceCalls.register(replica, "cut")).hasValue(4);
   }
 
   private long commitsWaitingForTheStandby() throws Exception {
@@ -193,13 +172,14 @@ class StrictRegistersTest {
         // silent standby for up to RegisterStore.STRICT_TIMEOUT_MS
         for (int i = 0; i < 6; i++) {
           String key = "held" + i;
-          strict.add(callers.submit(() -> call("PUT", "/registers/" + key, "{\"value\":1}")));
+          strict.add(callers.submit(() -> calls.call("PUT", "/registers/" + key, "{\"value\":1}")));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> commitsWaitingForTheStandby() >= 1);
         // the strict operations have a connection of their own: at most one waits at a time
         assertThat(commitsWaitingForTheStandby()).isEqualTo(1);
         for (int i = 1; i <= 5; i++) {
-          Reply w = call("POST", "/entities", "{\"id\":\"beside" + i + "\",\"seq\":" + i + "}");
+          Reply w =
+              calls.call("POST", "/entities", "{\"id\":\"beside" + i + "\",\"seq\":" + i + "}");
           assertThat(w.status()).as(w.body().toString()).isEqualTo(201);
         }
         for (Future<Reply> f : strict) {

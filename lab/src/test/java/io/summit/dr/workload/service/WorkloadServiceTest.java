@@ -3,7 +3,6 @@ package io.summit.dr.workload.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -11,11 +10,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.summit.dr.replication.WriterTerm;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
+import io.summit.dr.workload.service.ServiceCalls.Reply;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -42,6 +40,7 @@ class WorkloadServiceTest {
   private FakeDiscovery discovery;
   private WorkloadService service;
   private URI base;
+  private ServiceCalls calls;
 
   @BeforeAll
   void start() throws Exception {
@@ -65,6 +64,7 @@ class WorkloadServiceTest {
             UnaryOperator.identity());
     service.start();
     base = URI.create("http://127.0.0.1:" + service.address().getPort());
+    calls = new ServiceCalls(base, Duration.ofSeconds(10));
   }
 
   @AfterAll
@@ -93,26 +93,10 @@ class WorkloadServiceTest {
 
   private @Nullable String currentWriter() {
     try {
-      return call("GET", "/readyz", null).body().path("writer_region").asText(null);
+      return calls.call("GET", "/readyz", null).body().path("writer_region").asText(null);
     } catch (Exception e) {
       return null;
     }
-  }
-
-  record Reply(int status, JsonNode body) {}
-
-  private Reply call(String method, String path, @Nullable String body) throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(base.resolve(path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .timeout(Duration.ofSeconds(10))
-            .build();
-    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), JSON.readTree(response.body()));
   }
 
   private static long rows(TestNode node, String id) throws Exception {
@@ -141,7 +125,8 @@ class WorkloadServiceTest {
   @Test
   void aWriteLandsInBothStoresOfTheWriterRegionAndReadsComeFromThisRegionsOwnNodes()
       throws Exception {
-    Reply created = call("POST", "/entities", "{\"id\":\"e1\",\"seq\":7,\"payload\":\"hello\"}");
+    Reply created =
+        calls.call("POST", "/entities", "{\"id\":\"e1\",\"seq\":7,\"payload\":\"hello\"}");
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.body().get("writer_region").asText()).isEqualTo("us-west-2");
@@ -149,7 +134,7 @@ class WorkloadServiceTest {
     assertThat(rows(west, "e1")).isEqualTo(1);
     assertThat(key(west, "e1")).contains("\"seq\":7");
     // us-east-1's own node has not got it (nothing replicates here): the read says so.
-    assertThat(call("GET", "/entities/e1", null).status()).isEqualTo(404);
+    assertThat(calls.call("GET", "/entities/e1", null).status()).isEqualTo(404);
 
     try (Connection c = east.sql();
         Statement s = c.createStatement()) {
@@ -158,7 +143,7 @@ class WorkloadServiceTest {
           "insert into entities (id, seq, payload) values ('e1', 7, 'hello')"
               + " on conflict (id) do nothing");
     }
-    Reply read = call("GET", "/entities/e1", null);
+    Reply read = calls.call("GET", "/entities/e1", null);
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.body().get("seq").asLong()).isEqualTo(7);
     assertThat(read.body().get("cache").asText()).isEqualTo("miss");
@@ -169,7 +154,7 @@ class WorkloadServiceTest {
     // us-west-2's nodes were promoted under term 5; this instance was given no term yet (0).
     raiseTerm(west, 5);
 
-    Reply stale = call("POST", "/entities", "{\"id\":\"t1\",\"seq\":1}");
+    Reply stale = calls.call("POST", "/entities", "{\"id\":\"t1\",\"seq\":1}");
 
     assertThat(stale.status()).isEqualTo(503);
     assertThat(stale.body().toString()).contains("stale writer term");
@@ -179,7 +164,7 @@ class WorkloadServiceTest {
     discovery.publish("us-west-2", west, east, 5);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> call("POST", "/entities", "{\"id\":\"t2\",\"seq\":2}").status() == 201);
+        .until(() -> calls.call("POST", "/entities", "{\"id\":\"t2\",\"seq\":2}").status() == 201);
     assertThat(rows(west, "t2")).isEqualTo(1);
     assertThat(key(west, "t2")).isNotNull();
   }
@@ -205,7 +190,7 @@ class WorkloadServiceTest {
     discovery.publish("us-east-1", west, east);
     await().atMost(Duration.ofSeconds(10)).until(() -> "us-east-1".equals(currentWriter()));
 
-    Reply created = call("POST", "/entities", "{\"id\":\"e2\",\"seq\":8}");
+    Reply created = calls.call("POST", "/entities", "{\"id\":\"e2\",\"seq\":8}");
 
     assertThat(created.body().get("writer_region").asText()).isEqualTo("us-east-1");
     assertThat(rows(east, "e2")).isEqualTo(1);
@@ -215,7 +200,7 @@ class WorkloadServiceTest {
 
   @Test
   void aRecordOfAClassThatExcludesTheWriterRegionIsRefusedAndWrittenNowhere() throws Exception {
-    Reply refused = call("POST", "/entities", "{\"id\":\"east-only-1\",\"seq\":9}");
+    Reply refused = calls.call("POST", "/entities", "{\"id\":\"east-only-1\",\"seq\":9}");
 
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.body().get("error").asText())
@@ -227,7 +212,7 @@ class WorkloadServiceTest {
 
     discovery.publish("us-east-1", west, east);
     await().atMost(Duration.ofSeconds(10)).until(() -> "us-east-1".equals(currentWriter()));
-    Reply created = call("POST", "/entities", "{\"id\":\"east-only-1\",\"seq\":9}");
+    Reply created = calls.call("POST", "/entities", "{\"id\":\"east-only-1\",\"seq\":9}");
 
     assertThat(created.status()).isEqualTo(201);
     assertThat(rows(east, "east-only-1")).isEqualTo(1);
@@ -239,8 +224,8 @@ class WorkloadServiceTest {
     // instance checks them every 100 ms.
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> call("GET", "/readyz", null).status() == 503);
-    Reply stale = call("GET", "/readyz", null);
+        .until(() -> calls.call("GET", "/readyz", null).status() == 503);
+    Reply stale = calls.call("GET", "/readyz", null);
 
     assertThat(stale.status()).isEqualTo(503);
     assertThat(stale.body().toString()).contains("stale until it rejoins as a replica");
@@ -248,17 +233,17 @@ class WorkloadServiceTest {
     discovery.publish("us-east-1", west, east);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> call("GET", "/readyz", null).status() == 200);
+        .until(() -> calls.call("GET", "/readyz", null).status() == 200);
   }
 
   @Test
   void badRequestsGetA4xxNamingTheFieldAndWriteNothing() throws Exception {
-    Reply unknown = call("POST", "/entities", "{\"id\":\"bad1\",\"colour\":\"red\"}");
-    Reply badId = call("POST", "/entities", "{\"id\":42}");
-    Reply badSeq = call("POST", "/entities", "{\"id\":\"bad2\",\"seq\":\"seven\"}");
-    Reply notJson = call("POST", "/entities", "{id: bad3");
-    Reply method = call("DELETE", "/entities/bad1", null);
-    Reply path = call("GET", "/nowhere", null);
+    Reply unknown = calls.call("POST", "/entities", "{\"id\":\"bad1\",\"colour\":\"red\"}");
+    Reply badId = calls.call("POST", "/entities", "{\"id\":42}");
+    Reply badSeq = calls.call("POST", "/entities", "{\"id\":\"bad2\",\"seq\":\"seven\"}");
+    Reply notJson = calls.call("POST", "/entities", "{id: bad3");
+    Reply method = calls.call("DELETE", "/entities/bad1", null);
+    Reply path = calls.call("GET", "/nowhere", null);
 
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.body().get("error").asText())
@@ -302,8 +287,8 @@ class WorkloadServiceTest {
     cache(east, "e6", "{\"seq\":6,\"payload\":\"cached\"}");
     east.stopPostgres();
     try {
-      Reply fromWriter = call("GET", "/entities/e4", null);
-      Reply fromCache = call("GET", "/entities/e6", null);
+      Reply fromWriter = calls.call("GET", "/entities/e4", null);
+      Reply fromCache = calls.call("GET", "/entities/e6", null);
 
       assertThat(fromWriter.status()).isEqualTo(200);
       assertThat(fromWriter.body().get("seq").asLong()).isEqualTo(4);
@@ -318,7 +303,7 @@ class WorkloadServiceTest {
       insert(east, "only-east", 1);
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> call("GET", "/entities/only-east", null).status() == 200);
+          .until(() -> calls.call("GET", "/entities/only-east", null).status() == 200);
     }
   }
 
@@ -329,20 +314,20 @@ class WorkloadServiceTest {
     insert(east, "e5", 5);
     // Several connections in both pools (reader and writer are the same node here)...
     try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      var calls = new java.util.ArrayList<java.util.concurrent.Future<Reply>>();
+      var pending = new java.util.ArrayList<java.util.concurrent.Future<Reply>>();
       for (int i = 0; i < 8; i++) {
         String id = "warm" + i;
-        calls.add(pool.submit(() -> call("POST", "/entities", "{\"id\":\"" + id + "\"}")));
-        calls.add(pool.submit(() -> call("GET", "/entities/e5", null)));
+        pending.add(pool.submit(() -> calls.call("POST", "/entities", "{\"id\":\"" + id + "\"}")));
+        pending.add(pool.submit(() -> calls.call("GET", "/entities/e5", null)));
       }
-      for (var c : calls) {
+      for (var c : pending) {
         assertThat(c.get().status()).isBetween(200, 201);
       }
     }
     // ...then every one of them ended at once: the retry must not pick another dead one.
     east.terminateSessions("test-instance");
 
-    Reply read = call("GET", "/entities/e5", null);
+    Reply read = calls.call("GET", "/entities/e5", null);
 
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.body().get("seq").asLong()).isEqualTo(5);

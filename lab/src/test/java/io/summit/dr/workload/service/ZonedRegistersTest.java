@@ -3,15 +3,13 @@ package io.summit.dr.workload.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
+import io.summit.dr.workload.service.ServiceCalls.Reply;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -19,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +39,7 @@ class ZonedRegistersTest {
   private FakeDiscovery discovery;
   private WorkloadService service;
   private URI base;
+  private ServiceCalls calls;
 
   @BeforeAll
   void start() throws Exception {
@@ -66,13 +64,18 @@ class ZonedRegistersTest {
             UnaryOperator.identity());
     service.start();
     base = URI.create("http://127.0.0.1:" + service.address().getPort());
+    calls = new ServiceCalls(base, Duration.ofSeconds(15));
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 "us-west-2"
                     .equals(
-                        call("GET", "/readyz", null).body().path("writer_region").asText(null)));
+                        calls
+                            .call("GET", "/readyz", null)
+                            .body()
+                            .path("writer_region")
+                            .asText(null)));
     await().atMost(Duration.ofSeconds(30)).until(this::bothStreaming);
   }
 
@@ -86,35 +89,6 @@ class ZonedRegistersTest {
           // the next one still closes
         }
       }
-    }
-  }
-
-  record Reply(int status, JsonNode body) {}
-
-  private Reply call(String method, String path, @Nullable String body) throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(base.resolve(path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body))
-            .timeout(Duration.ofSeconds(15))
-            .build();
-    HttpResponse<String> response = http.send(r, HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), JSON.readTree(response.body()));
-  }
-
-  private static OptionalLong value(TestNode node, String key) throws Exception {
-    try (Connection c = node.sql();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("select value from registers where key = '" + key + "'")) {
-      return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
-    } catch (java.sql.SQLException e) {
-      if ("42P01".equals(e.getSQLState())) {
-        return OptionalLong.empty(); // no table yet
-      }
-      throw e;
     }
   }
 
@@ -137,32 +111,33 @@ class ZonedRegistersTest {
   @Test
   void anAcknowledgedWriteIsAlreadyAppliedInTheOtherRegionAndAStrongReadSeesIt() throws Exception {
     for (long v = 1; v <= 20; v++) {
-      Reply w = call("PUT", "/registers/zoned", "{\"value\":" + v + "}");
+      Reply w = calls.call("PUT", "/registers/zoned", "{\"value\":" + v + "}");
       assertThat(w.status()).as(w.body().toString()).isEqualTo(200);
       // the zone standby's remote_apply alone would not promise this; the replica's replay does
-      assertThat(value(east, "zoned")).hasValue(v);
+      assertThat(ServiceCalls.register(east, "zoned")).hasValue(v);
     }
-    Reply r = call("GET", "/registers/zoned?read=strong", null);
+    Reply r = calls.call("GET", "/registers/zoned?read=strong", null);
     assertThat(r.status()).as(r.body().toString()).isEqualTo(200);
     assertThat(r.body().path("value").asLong()).isEqualTo(20);
   }
 
   @Test
   void aReplicaThatStopsReplayingLeavesTheWriteUnknownNotAcknowledged() throws Exception {
-    assertThat(call("PUT", "/registers/paused", "{\"value\":1}").status()).isEqualTo(200);
+    assertThat(calls.call("PUT", "/registers/paused", "{\"value\":1}").status()).isEqualTo(200);
     try (Connection c = east.sql();
         Statement s = c.createStatement()) {
       s.execute("select pg_wal_replay_pause()");
     }
     try {
       // the zone standby applies it and the replica still streams: only its replay is missing
-      Reply unknown = call("PUT", "/registers/paused", "{\"value\":2}");
+      Reply unknown = calls.call("PUT", "/registers/paused", "{\"value\":2}");
       assertThat(unknown.status()).as(unknown.body().toString()).isEqualTo(503);
       assertThat(unknown.body().has("written")).as(unknown.body().toString()).isFalse();
       assertThat(unknown.body().path("error").asText()).contains("outcome unknown");
-      assertThat(value(westStandby, "paused")).hasValue(2); // committed in the writer's region
-      assertThat(value(east, "paused")).hasValue(1);
-      Reply strong = call("GET", "/registers/paused?read=strong", null);
+      assertThat(ServiceCalls.register(westStandby, "paused"))
+          .hasValue(2); // committed in the writer's region
+      assertThat(ServiceCalls.register(east, "paused")).hasValue(1);
+      Reply strong = calls.call("GET", "/registers/paused?read=strong", null);
       assertThat(strong.status())
           .as("a strong read must not return a value the other region has not applied")
           .isEqualTo(503);
@@ -174,29 +149,29 @@ class ZonedRegistersTest {
     }
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> value(east, "paused").equals(OptionalLong.of(2)));
-    assertThat(call("PUT", "/registers/paused", "{\"value\":3}").status()).isEqualTo(200);
-    assertThat(value(east, "paused")).hasValue(3);
+        .until(() -> ServiceCalls.register(east, "paused").equals(OptionalLong.of(2)));
+    assertThat(calls.call("PUT", "/registers/paused", "{\"value\":3}").status()).isEqualTo(200);
+    assertThat(ServiceCalls.register(east, "paused")).hasValue(3);
   }
 
   @Test
   void aSilentReplicaInTheOtherRegionRefusesTheWriteAsNotWritten() throws Exception {
-    assertThat(call("PUT", "/registers/silent", "{\"value\":1}").status()).isEqualTo(200);
+    assertThat(calls.call("PUT", "/registers/silent", "{\"value\":1}").status()).isEqualTo(200);
     east.signalPostgres("STOP");
     try {
       // the zone standby streams, so remote_apply alone would acknowledge this write
-      Reply refused = call("PUT", "/registers/silent", "{\"value\":2}");
+      Reply refused = calls.call("PUT", "/registers/silent", "{\"value\":2}");
       assertThat(refused.status()).as(refused.body().toString()).isEqualTo(503);
       assertThat(refused.body().path("written").asBoolean(true))
           .as(refused.body().toString())
           .isFalse();
       assertThat(refused.body().path("error").asText()).contains("no replica streaming");
-      assertThat(value(west, "silent")).hasValue(1);
+      assertThat(ServiceCalls.register(west, "silent")).hasValue(1);
     } finally {
       east.signalPostgres("CONT");
     }
     await().atMost(Duration.ofSeconds(30)).until(this::bothStreaming);
-    assertThat(call("PUT", "/registers/silent", "{\"value\":3}").status()).isEqualTo(200);
-    assertThat(value(east, "silent")).hasValue(3);
+    assertThat(calls.call("PUT", "/registers/silent", "{\"value\":3}").status()).isEqualTo(200);
+    assertThat(ServiceCalls.register(east, "silent")).hasValue(3);
   }
 }
