@@ -1,7 +1,11 @@
 package io.summit.dr.workload.service;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.topology.Topology;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +35,37 @@ final class ServiceCalls {
   ServiceCalls(URI base, Duration timeout) {
     this.base = base;
     this.timeout = timeout;
+  }
+
+  /** Calls to {@code service}, each waiting at most {@code timeout}. */
+  static ServiceCalls of(WorkloadService service, Duration timeout) {
+    return new ServiceCalls(URI.create("http://127.0.0.1:" + service.address().getPort()), timeout);
+  }
+
+  /** Starts a service of {@code topology} in {@code region} on a free port, following discovery. */
+  static WorkloadService start(
+      Topology topology, String region, String name, FakeDiscovery discovery)
+      throws java.io.IOException {
+    WorkloadService service =
+        new WorkloadService(
+            topology,
+            region,
+            name,
+            new InetSocketAddress("127.0.0.1", 0),
+            discovery.uri(),
+            UnaryOperator.identity());
+    service.start();
+    return service;
+  }
+
+  /** Waits (at most 20 s) until the service's {@code /readyz} names {@code writer}. */
+  void awaitWriter(String writer) {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                writer.equals(
+                    call("GET", "/readyz", null).body().path("writer_region").asText(null)));
   }
 
   Reply call(String method, String path, @Nullable String body) throws Exception {

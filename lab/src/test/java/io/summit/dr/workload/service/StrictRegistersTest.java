@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import io.summit.dr.workload.service.ServiceCalls.Reply;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +19,6 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +38,6 @@ class StrictRegistersTest {
   private TestNode replica;
   private FakeDiscovery discovery;
   private WorkloadService service;
-  private URI base;
   private ServiceCalls calls;
 
   @BeforeAll
@@ -51,28 +47,9 @@ class StrictRegistersTest {
     discovery = new FakeDiscovery();
     discovery.publish("us-west-2", primary, replica);
     Topology topology = TopologyLoader.load(Path.of("..", "examples", "lab.yaml"));
-    service =
-        new WorkloadService(
-            topology,
-            "us-east-1",
-            "strict-test",
-            new InetSocketAddress("127.0.0.1", 0),
-            discovery.uri(),
-            UnaryOperator.identity());
-    service.start();
-    base = URI.create("http://127.0.0.1:" + service.address().getPort());
-    calls = new ServiceCalls(base, Duration.ofSeconds(15));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                "us-west-2"
-                    .equals(
-                        calls
-                            .call("GET", "/readyz", null)
-                            .body()
-                            .path("writer_region")
-                            .asText(null)));
+    service = ServiceCalls.start(topology, "us-east-1", "strict-test", discovery);
+    calls = ServiceCalls.of(service, Duration.ofSeconds(15));
+    calls.awaitWriter("us-west-2");
   }
 
   @AfterAll

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import io.summit.dr.workload.service.ServiceCalls.Reply;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.OptionalLong;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +35,6 @@ class ZonedRegistersTest {
   private TestNode east;
   private FakeDiscovery discovery;
   private WorkloadService service;
-  private URI base;
   private ServiceCalls calls;
 
   @BeforeAll
@@ -54,28 +50,9 @@ class ZonedRegistersTest {
     discovery = new FakeDiscovery();
     discovery.publish("us-west-2", west, east);
     Topology topology = TopologyLoader.load(Path.of("..", "examples", "lab-zones.yaml"));
-    service =
-        new WorkloadService(
-            topology,
-            "us-west-2",
-            "zoned-registers-test",
-            new InetSocketAddress("127.0.0.1", 0),
-            discovery.uri(),
-            UnaryOperator.identity());
-    service.start();
-    base = URI.create("http://127.0.0.1:" + service.address().getPort());
-    calls = new ServiceCalls(base, Duration.ofSeconds(15));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                "us-west-2"
-                    .equals(
-                        calls
-                            .call("GET", "/readyz", null)
-                            .body()
-                            .path("writer_region")
-                            .asText(null)));
+    service = ServiceCalls.start(topology, "us-west-2", "zoned-registers-test", discovery);
+    calls = ServiceCalls.of(service, Duration.ofSeconds(15));
+    calls.awaitWriter("us-west-2");
     await().atMost(Duration.ofSeconds(30)).until(this::bothStreaming);
   }
 
