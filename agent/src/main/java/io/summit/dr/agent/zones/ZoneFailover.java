@@ -159,33 +159,8 @@ public final class ZoneFailover implements AutoCloseable {
         null);
   }
 
-  /** As the public constructor, with a replication source endpoint to keep (tests). */
+  /** As the public constructor, with a replication source to keep (tests pass one too). */
   ZoneFailover(
-      ZoneSettings settings,
-      ZoneNodeClient first,
-      ZoneNodeClient second,
-      RegionEndpoint endpoint,
-      RegionEndpoint source,
-      BooleanSupplier holding,
-      LongSupplier nanoTime,
-      InstantSource wallClock,
-      ScheduledExecutorService scheduler,
-      Executor operations) {
-    this(
-        settings,
-        first,
-        second,
-        endpoint,
-        Optional.of(source),
-        holding,
-        nanoTime,
-        wallClock,
-        scheduler,
-        operations,
-        null);
-  }
-
-  private ZoneFailover(
       ZoneSettings settings,
       ZoneNodeClient first,
       ZoneNodeClient second,

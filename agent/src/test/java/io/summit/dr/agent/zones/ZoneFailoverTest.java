@@ -419,12 +419,13 @@ class ZoneFailoverTest {
             a,
             b,
             endpoint,
-            source,
+            java.util.Optional.of(source),
             holding::get,
             nanos::get,
             InstantSource.fixed(Instant.parse("2026-12-03T10:00:00Z")),
             scheduler,
-            Runnable::run);
+            Runnable::run,
+            null);
     a.loseStandby(); // zone b's standby is away: the source is the writer's node
     tick();
     assertThat(source.moved).containsExactly(A.address());

@@ -157,7 +157,7 @@ final class RegisterStore {
         }
       }
     }
-    if (!w.replicas().isEmpty() && streamingReplica(w).isEmpty()) {
+    if (!w.replicas().isEmpty() && !anyReplicaStreaming(w)) {
       throw new NotWritten(
           w.pgWriter().id()
               + ": no replica streaming in another region "
@@ -166,22 +166,22 @@ final class RegisterStore {
     }
   }
 
-  /** A replica of {@code w} in another region that answers and streams; empty when none. */
-  private static java.util.Optional<PostgresNode> streamingReplica(EntityStore.Wiring w) {
+  /** Whether a replica of {@code w} in another region answers and streams. */
+  private static boolean anyReplicaStreaming(EntityStore.Wiring w) {
     for (PostgresNode node : w.replicas().values()) {
       try (Connection r = node.strictConnection();
           Statement s = r.createStatement()) {
         r.setNetworkTimeout(Runnable::run, STRICT_TIMEOUT_MS);
         try (ResultSet rs = s.executeQuery(REPLICA_STREAMING)) {
           if (rs.next() && rs.getBoolean(1)) {
-            return java.util.Optional.of(node);
+            return true;
           }
         }
       } catch (SQLException e) {
         // this one does not answer: another region's may
       }
     }
-    return java.util.Optional.empty();
+    return false;
   }
 
   /**
