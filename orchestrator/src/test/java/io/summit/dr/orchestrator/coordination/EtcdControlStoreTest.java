@@ -121,6 +121,44 @@ class EtcdControlStoreTest {
   }
 
   @Test
+  void aFollowerCampaigningEveryTickWritesNothingAfterItsFirstCampaign() throws Exception {
+    try (EtcdControlStore a = store("quiet");
+        EtcdControlStore b = store("quiet")) {
+      AtomicLong tokenA = new AtomicLong();
+      AtomicLong tokenB = new AtomicLong();
+      Leadership la = lead(a, "a", tokenA);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenA.get() != 0);
+      Leadership lb = lead(b, "b", tokenB, Duration.ofMillis(50));
+      var kv = b.etcd().client().getKVClient();
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(2))
+          .until(() -> kv.get(b.etcd().key("candidates/b")).get().getCount() == 1);
+      // Twenty ticks of campaigning (and a lease renewal or two): the key is not put again (a put
+      // raises its version), nor is anything else under the deployment's prefix.
+      long revision = kv.get(b.etcd().key("leader")).get().getHeader().getRevision();
+      Thread.sleep(1000);
+      assertThat(kv.get(b.etcd().key("candidates/b")).get().getKvs().get(0).getVersion())
+          .as("times candidates/b was put")
+          .isEqualTo(1);
+      assertThat(
+              kv.get(
+                      b.etcd().key(""),
+                      io.etcd.jetcd.options.GetOption.builder()
+                          .isPrefix(true)
+                          .withMinModRevision(revision + 1)
+                          .build())
+                  .get()
+                  .getKvs())
+          .as("keys written after the follower's first campaign")
+          .isEmpty();
+      assertThat(tokenB.get()).isZero();
+      la.close(); // the leader key goes: b still takes over
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> tokenB.get() != 0);
+      lb.close();
+    }
+  }
+
+  @Test
   void aReplicaThatDefersLetsThePreferredOneLeadThoughItStartedFirstAndLeadsWhenItGoes() {
     try (EtcdControlStore w = store("preferred");
         EtcdControlStore p = store("preferred")) {
