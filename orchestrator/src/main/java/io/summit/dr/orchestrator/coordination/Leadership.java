@@ -123,10 +123,11 @@ public final class Leadership implements AutoCloseable {
   private boolean registered;
   // Ticker thread only: the lease under which candidates/ID was last put (0: not put). The key
   // lives as long as that lease, so a campaign under the same lease does not put it again: a
-  // follower's campaign every tick is then a read-only transaction, not a write that every etcd
-  // member logs and syncs to disk (measured in an idle lab: five such writes a second cost the
-  // three members and the WAN daemon about 10 % of one core together).
+  // follower's campaign every tick can be a read-only transaction, not a write that every etcd
+  // member logs and syncs to disk (see campaign()).
   private long candidateUnder;
+  // Set by the leader key's watch when it saw the key deleted: the next campaign skips its check.
+  private volatile boolean leaderKeyDeleted;
 
   /**
    * @param id this replica's id (in logs and in the leader key)
@@ -194,6 +195,7 @@ public final class Leadership implements AutoCloseable {
                                     e.getEventType()
                                         == io.etcd.jetcd.watch.WatchEvent.EventType.DELETE);
                     if (deleted && token == 0 && state.get() == State.STARTED) {
+                      leaderKeyDeleted = true;
                       try {
                         ticker.execute(this::tick);
                       } catch (java.util.concurrent.RejectedExecutionException closing) {
@@ -373,18 +375,27 @@ public final class Leadership implements AutoCloseable {
         branch.add(Op.put(etcd.key("replicas/" + id), Etcd.bytes(value), PutOption.DEFAULT));
       }
     }
-    TxnResponse r =
-        etcd.await(
-            "campaign",
-            etcd.client()
-                .getKVClient()
-                .txn()
-                .If(conditions.toArray(Cmp[]::new))
-                .Then(then.toArray(Op[]::new))
-                .Else(otherwise.toArray(Op[]::new))
-                .commit());
-    registered = true;
-    candidateUnder = lease;
+    boolean deleted = leaderKeyDeleted;
+    leaderKeyDeleted = false;
+    TxnResponse r;
+    if (candidateUnder == lease && !deleted) {
+      // A transaction with a put is a raft proposal (logged and synced by every member) even when
+      // its comparison fails; one with reads only is not. So a campaign at a tick asks first, with
+      // reads only, whether it could win, and a campaign the watch triggered goes straight on.
+      TxnResponse free =
+          etcd.await(
+              "campaign",
+              etcd.client()
+                  .getKVClient()
+                  .txn()
+                  .If(conditions.toArray(Cmp[]::new))
+                  .Then(Op.get(key, GetOption.DEFAULT))
+                  .Else(Op.get(key, GetOption.DEFAULT))
+                  .commit());
+      r = free.isSucceeded() ? claim(conditions, then, otherwise, lease) : free;
+    } else {
+      r = claim(conditions, then, otherwise, lease);
+    }
     if (!r.isSucceeded()) {
       boolean keyFree = r.getGetResponses().stream().allMatch(g -> g.getKvs().isEmpty());
       if (!keyFree) {
@@ -400,6 +411,23 @@ public final class Leadership implements AutoCloseable {
       LOG.info("{}: leader (token {}, lease {})", id, token, Long.toHexString(leaseId));
       calls.execute(() -> listener.gained(token));
     }
+  }
+
+  /** The campaign's transaction proper: the leader key if the conditions hold. */
+  private TxnResponse claim(List<Cmp> conditions, List<Op> then, List<Op> otherwise, long lease) {
+    TxnResponse r =
+        etcd.await(
+            "campaign",
+            etcd.client()
+                .getKVClient()
+                .txn()
+                .If(conditions.toArray(Cmp[]::new))
+                .Then(then.toArray(Op[]::new))
+                .Else(otherwise.toArray(Op[]::new))
+                .commit());
+    registered = true;
+    candidateUnder = lease;
+    return r;
   }
 
   private void renew() {
