@@ -443,7 +443,9 @@ public final class Drill {
               "T0: %s (took effect %.3fs after it was injected)",
               fault.description(),
               (t0 - asked) / 1e9));
-      @Nullable String planId = follow(canary, t0, plansBefore, writerBefore, other);
+      Followed followed = follow(canary, t0, plansBefore, writerBefore, other);
+      @Nullable String planId = followed.planId();
+      Duration window = followed.window();
       registers.stop();
       List<Outcome> recorded = canary.stop();
       List<Op> ops = history.ops();
@@ -505,7 +507,7 @@ public final class Drill {
           .results()
           .forEach(c -> say("check " + c.checker() + ": " + c.verdict() + ", " + c.summary()));
       DrillMetrics metrics =
-          DrillMetrics.compute(outcomes, t0, options.window(), missing, writerBefore, writerAfter);
+          DrillMetrics.compute(outcomes, t0, window, missing, writerBefore, writerAfter);
       auditProblems.forEach(p -> notes.add("AUDIT INCOMPLETE: " + p));
       if (plan == null && options.scenario() == Scenario.REGION_FAILURE) {
         notes.add("no plan ran: the writer region was not failed over (see the events)");
@@ -559,7 +561,7 @@ public final class Drill {
               new DrillResult.Settings(
                   options.writesPerSecond(),
                   options.readsPerSecond(),
-                  options.window().toMillis() / 1000.0,
+                  window.toMillis() / 1000.0,
                   DrillMetrics.seconds(t0 - warmStart),
                   warm.steady(),
                   warm.p99Ms(),
@@ -575,7 +577,7 @@ public final class Drill {
                   outcomes,
                   t0,
                   -Math.ceil((t0 - warmStart) / 1e9),
-                  options.window().toMillis() / 1000.0 + 2,
+                  window.toMillis() / 1000.0 + 2,
                   0.5),
               failures(outcomes, t0),
               notes,
@@ -1059,25 +1061,72 @@ public final class Drill {
    * Follows the recovery until the window ends, with a live line every second; heals a partition
    * half-way. Returns the id of the plan the fault caused, if any.
    */
-  private @Nullable String follow(
+  /**
+   * What the drill followed after T0: the plan it saw start (if any) and how long the canary ran.
+   */
+  private record Followed(@Nullable String planId, Duration window) {}
+
+  /** How long the canary runs on after a planned move's plan ended (writes after it count). */
+  static final Duration AFTER_PLAN = Duration.ofSeconds(5);
+
+  /** How far past the window the canary waits for a planned move's plan to end. */
+  static final Duration PLAN_GRACE = Duration.ofSeconds(120);
+
+  /**
+   * Follows the run for the window after T0, printing a line a second. A switchover or failback is
+   * followed until its plan has ended (plus {@link #AFTER_PLAN}; at most {@link #PLAN_GRACE} past
+   * the window), whatever the window: a failback's rejoin of the home region can take longer than
+   * the window, and a window that closed before the writer moved measured nothing of the move (a
+   * demo's failback once reported a write pause of 0 s with its switch 35 s after T0).
+   */
+  private Followed follow(
       Canary canary, long t0, int plansBefore, String writerBefore, String other) {
     long end = t0 + options.window().toNanos();
+    long latest = end + PLAN_GRACE.toNanos();
+    boolean planned =
+        options.scenario() == Scenario.SWITCHOVER || options.scenario() == Scenario.FAILBACK;
+    boolean extending = false;
     long healAt = t0 + options.window().toNanos() / 2;
     boolean healed = !options.scenario().healsHalfWay();
     String planId = null;
     String lastWriter = writerBefore;
     long nextLine = t0;
     Canary.Totals before = canary.totals();
-    while (System.nanoTime() < end) {
+    while (true) {
       long now = System.nanoTime();
+      List<PlanStatus> plans = safePlans();
+      if (planId == null && plans != null && plans.size() > plansBefore) {
+        planId = plans.get(plans.size() - 1).id();
+      }
+      if (now >= end) {
+        if (!planned || now >= latest) {
+          break;
+        }
+        @Nullable PlanStatus p = planId == null ? null : find(plans, planId);
+        @Nullable Instant endedAt = p == null ? null : p.endedAt();
+        if (endedAt != null) {
+          if (Duration.between(endedAt, Instant.now()).compareTo(AFTER_PLAN) >= 0) {
+            break;
+          }
+          extending = true;
+        } else if (!extending) {
+          extending = true;
+          say(
+              String.format(
+                  Locale.ROOT,
+                  "+%.1fs: the window is over and plan %s has not ended (%s): the canary runs on"
+                      + " until %s after it ends (at most %ds more)",
+                  (now - t0) / 1e9,
+                  planId == null ? "(none seen yet)" : planId,
+                  planId == null ? "-" : planState(plans, planId),
+                  AFTER_PLAN.toSeconds() + " s",
+                  PLAN_GRACE.toSeconds()));
+        }
+      }
       if (!healed && now >= healAt) {
         lab.heal();
         healed = true;
         say(String.format(Locale.ROOT, "+%.1fs: link healed", (now - t0) / 1e9));
-      }
-      List<PlanStatus> plans = safePlans();
-      if (planId == null && plans != null && plans.size() > plansBefore) {
-        planId = plans.get(plans.size() - 1).id();
       }
       if (now >= nextLine) {
         Canary.Totals t = canary.totals();
@@ -1104,7 +1153,21 @@ public final class Drill {
       }
       LockSupport.parkNanos(100_000_000L);
     }
-    return planId;
+    long ran = System.nanoTime() - t0;
+    Duration window =
+        extending ? Duration.ofSeconds((ran + 999_999_999L) / 1_000_000_000L) : options.window();
+    return new Followed(planId, window);
+  }
+
+  private static @Nullable PlanStatus find(@Nullable List<PlanStatus> plans, String id) {
+    if (plans != null) {
+      for (PlanStatus p : plans) {
+        if (p.id().equals(id)) {
+          return p;
+        }
+      }
+    }
+    return null;
   }
 
   /**

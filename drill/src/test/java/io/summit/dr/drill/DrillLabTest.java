@@ -66,19 +66,16 @@ class DrillLabTest {
   }
 
   private DrillResult drill(Scenario scenario) {
+    // the observation window: writes must recover within it; 15 s was too short on a loaded
+    // machine (a fresh-clone CI run: failover done, writes not back in 15 s); 40 s cost the suite
+    // 30 s for nothing (writes back within 3 s in the CI runs since)
+    return drill(scenario, Duration.ofSeconds(25));
+  }
+
+  private DrillResult drill(Scenario scenario, Duration window) {
     Drill.Options options =
         new Drill.Options(
-            scenario,
-            // the observation window: writes must recover within it; 15 s was too short on a
-            // loaded machine (a fresh-clone CI run: failover done, writes not back in 15 s); 40 s
-            // cost the suite 30 s for nothing (writes back within 3 s in the CI runs since)
-            Duration.ofSeconds(25),
-            Duration.ofSeconds(3),
-            100,
-            100,
-            10,
-            Duration.ofSeconds(2),
-            reports);
+            scenario, window, Duration.ofSeconds(3), 100, 100, 10, Duration.ofSeconds(2), reports);
     DrillResult r = new Drill(lab, options, progress).run(1);
     System.out.println(DrillReport.summary(r).toPrettyString());
     return r;
@@ -136,9 +133,22 @@ class DrillLabTest {
   @Test
   @Order(2)
   void aSwitchoverUnderTheCanaryLosesNoAcknowledgedWrite() {
-    // The lab is failed over with us-west-2 back and fenced: the drill fails back first.
-    DrillResult r = drill(Scenario.SWITCHOVER);
+    // The lab is failed over with us-west-2 back and fenced: the drill fails back first. A window
+    // of 5 s (the shortest) closes before the plan ends (its rejoin alone took 8 s in CI): the
+    // canary runs on until 5 s after it ended, and the figures cover that much.
+    DrillResult r = drill(Scenario.SWITCHOVER, Duration.ofSeconds(5));
     DrillMetrics m = r.metrics();
+    double planEndS =
+        r.steps().stream()
+            .map(DrillResult.Step::endS)
+            .filter(java.util.Objects::nonNull)
+            .mapToDouble(Double::doubleValue)
+            .max()
+            .orElseThrow();
+    assertThat(r.settings().windowS())
+        .as("the window the figures cover reaches past the plan's end")
+        .isGreaterThanOrEqualTo(planEndS + Drill.AFTER_PLAN.toSeconds() - 1);
+    assertThat(m.rtoWriteS()).as("writes recovered within the run").isNotNull();
 
     DrillResult.PlanSummary plan = java.util.Objects.requireNonNull(r.plan(), "no plan ran");
     assertThat(plan.state()).as(plan.toString()).isEqualTo("succeeded");
@@ -147,7 +157,7 @@ class DrillLabTest {
     assertThat(m.lostWrites()).isZero();
     assertThat(m.lost()).isEmpty();
     assertThat(m.splitBrainWrites()).isZero();
-    assertThat(m.ackedWrites()).isGreaterThan(1000);
+    assertThat(m.ackedWrites()).isGreaterThan(300);
   }
 
   @Test
