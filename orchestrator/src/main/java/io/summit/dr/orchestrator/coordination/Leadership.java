@@ -382,16 +382,8 @@ public final class Leadership implements AutoCloseable {
       // A transaction with a put is a raft proposal (logged and synced by every member) even when
       // its comparison fails; one with reads only is not. So a campaign at a tick asks first, with
       // reads only, whether it could win, and a campaign the watch triggered goes straight on.
-      TxnResponse free =
-          etcd.await(
-              "campaign",
-              etcd.client()
-                  .getKVClient()
-                  .txn()
-                  .If(conditions.toArray(Cmp[]::new))
-                  .Then(Op.get(key, GetOption.DEFAULT))
-                  .Else(Op.get(key, GetOption.DEFAULT))
-                  .commit());
+      Op read = Op.get(key, GetOption.DEFAULT);
+      TxnResponse free = txn(conditions, List.of(read), List.of(read));
       r = free.isSucceeded() ? claim(conditions, then, otherwise, lease) : free;
     } else {
       r = claim(conditions, then, otherwise, lease);
@@ -415,19 +407,22 @@ public final class Leadership implements AutoCloseable {
 
   /** The campaign's transaction proper: the leader key if the conditions hold. */
   private TxnResponse claim(List<Cmp> conditions, List<Op> then, List<Op> otherwise, long lease) {
-    TxnResponse r =
-        etcd.await(
-            "campaign",
-            etcd.client()
-                .getKVClient()
-                .txn()
-                .If(conditions.toArray(Cmp[]::new))
-                .Then(then.toArray(Op[]::new))
-                .Else(otherwise.toArray(Op[]::new))
-                .commit());
+    TxnResponse r = txn(conditions, then, otherwise);
     registered = true;
     candidateUnder = lease;
     return r;
+  }
+
+  private TxnResponse txn(List<Cmp> conditions, List<Op> then, List<Op> otherwise) {
+    return etcd.await(
+        "campaign",
+        etcd.client()
+            .getKVClient()
+            .txn()
+            .If(conditions.toArray(Cmp[]::new))
+            .Then(then.toArray(Op[]::new))
+            .Else(otherwise.toArray(Op[]::new))
+            .commit());
   }
 
   private void renew() {
