@@ -121,4 +121,39 @@ class DiscoveryWatcherTest {
     assertThat(w.refresh()).isTrue();
     assertThat(held.get()).isEqualTo(4);
   }
+
+  @Test
+  void refreshesCalledTogetherShareOneRequestAndAllSeeItsVersion() throws Exception {
+    FakeDiscovery d = replica();
+    publish(d, 3, "us-east-1");
+    // not started: no long poll, so every request the replica counts is a refresh's
+    DiscoveryWatcher w =
+        new DiscoveryWatcher(List.of(d.uri()), held::get, e -> held.set(e.version()));
+    closing.add(w);
+    int callers = 50;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<Boolean>> answers = new ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < callers; i++) {
+        answers.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  return w.refresh();
+                }));
+      }
+      go.countDown();
+      for (var a : answers) {
+        a.get();
+      }
+    }
+    // 50 callers at once: one request, or two if some came after the first had ended, not 50
+    assertThat(d.requests()).isBetween(1, 2);
+    assertThat(held.get()).isEqualTo(3);
+    // past the gap, a refresh asks again
+    Thread.sleep(DiscoveryWatcher.REFRESH_GAP.toMillis() + 50);
+    publish(d, 4, "us-west-2");
+    assertThat(w.refresh()).isTrue();
+    assertThat(held.get()).isEqualTo(4);
+  }
 }

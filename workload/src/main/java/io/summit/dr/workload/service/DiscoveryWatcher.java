@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +40,9 @@ final class DiscoveryWatcher implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(25);
   private static final long ROUND_PAUSE_NANOS = 200_000_000L;
 
+  /** How long after a refresh ended another one is not sent (see {@link #refresh}). */
+  static final Duration REFRESH_GAP = Duration.ofMillis(100);
+
   private enum State {
     NEW,
     STARTED,
@@ -59,6 +63,11 @@ final class DiscoveryWatcher implements AutoCloseable {
   private final AtomicReference<URI> current;
   private final AtomicInteger failuresInARow = new AtomicInteger();
   private volatile @Nullable Thread poller;
+  // refresh(): the one on its way (null: none) and when the last one ended (nanoTime), under
+  // refreshes
+  private final Object refreshes = new Object();
+  private @Nullable CompletableFuture<Void> refreshing;
+  private long lastRefreshEnded = System.nanoTime() - REFRESH_GAP.toNanos();
   private final @Nullable BearerToken token;
 
   /**
@@ -122,9 +131,54 @@ final class DiscoveryWatcher implements AutoCloseable {
     return n > 0 && n % replicas.size() == 0;
   }
 
-  /** Asks without waiting, each replica at most once (and its redirects); true when newer. */
+  /**
+   * Asks without waiting, each replica at most once (and its redirects); true when the version the
+   * listener holds is newer afterwards than when the call began. Calls made while a refresh is on
+   * its way wait for that one instead of asking again, and a call within {@link #REFRESH_GAP} of
+   * the last refresh's end asks nothing: every write that fails calls this, and without either a
+   * service taking 100 writes a second against a failing writer sent the orchestrator hundreds of
+   * requests a second (a zoned lab's cold start: its leader then timed out every discovery request,
+   * and the writer region's instances every write).
+   */
   boolean refresh() {
     long before = known.getAsLong();
+    CompletableFuture<Void> shared;
+    boolean mine = false;
+    synchronized (refreshes) {
+      if (refreshing != null) {
+        shared = refreshing;
+      } else if (System.nanoTime() - lastRefreshEnded < REFRESH_GAP.toNanos()) {
+        return known.getAsLong() > before;
+      } else {
+        shared = new CompletableFuture<>();
+        refreshing = shared;
+        mine = true;
+      }
+    }
+    if (mine) {
+      try {
+        askEveryReplica();
+      } finally {
+        synchronized (refreshes) {
+          refreshing = null;
+          lastRefreshEnded = System.nanoTime();
+        }
+        shared.complete(null);
+      }
+    } else {
+      try {
+        shared.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (java.util.concurrent.ExecutionException e) {
+        return false; // never: the refresh completes normally
+      }
+    }
+    return known.getAsLong() > before;
+  }
+
+  private void askEveryReplica() {
     int tries = replicas.size() * 2;
     try {
       for (int i = 0; i < tries && !askOnce(-1, Duration.ZERO); i++) {
@@ -132,12 +186,9 @@ final class DiscoveryWatcher implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
     } catch (RuntimeException e) {
       log.warn("discovery: refresh: {}", e.toString());
-      return false;
     }
-    return known.getAsLong() > before;
   }
 
   /**
