@@ -28,30 +28,63 @@ public final class OsProcesses {
   }
 
   /**
-   * Runs a command to completion and returns its combined output.
+   * Runs a command to completion and returns its combined output. The output is read on a thread of
+   * its own, so that the wait for the exit can end at {@code timeout} or at an interrupt (a deposed
+   * orchestrator's plan thread): either way the command and its children are killed (SIGKILL)
+   * before this returns. Before, the wait began only after the output had ended, that is after the
+   * command had exited: a timeout never cut a hung command short, and an interrupt left a {@code
+   * pg_rewind} running while another leader's attempt began on the same node.
    *
-   * @throws CommandFailedException when it exits non-zero or runs past {@code timeout}
+   * @throws CommandFailedException when it exits non-zero, runs past {@code timeout} or the calling
+   *     thread is interrupted
    */
   public static String run(List<String> command, Duration timeout) {
+    Process p;
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      p = new ProcessBuilder(command).redirectErrorStream(true).start();
       p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
+    } catch (IOException e) {
+      throw new CommandFailedException(command, -1, e.toString());
+    }
+    java.util.concurrent.CompletableFuture<byte[]> output =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("output-" + p.pid())
+        .start(
+            () -> {
+              try {
+                output.complete(p.getInputStream().readAllBytes());
+              } catch (IOException e) {
+                output.complete(new byte[0]); // killed meanwhile: the exit status tells
+              }
+            });
+    try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
+        kill(p);
         throw new CommandFailedException(command, -1, "timed out after " + timeout);
       }
-      String text = new String(out, StandardCharsets.UTF_8);
+      // a child that outlived the command may hold the pipe open: its output is not waited for
+      String text =
+          new String(
+              output.completeOnTimeout(new byte[0], 2, TimeUnit.SECONDS).get(),
+              StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {
         throw new CommandFailedException(command, p.exitValue(), text);
       }
       return text;
-    } catch (IOException e) {
-      throw new CommandFailedException(command, -1, e.toString());
     } catch (InterruptedException e) {
+      kill(p);
       Thread.currentThread().interrupt();
       throw new CommandFailedException(command, -1, "interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new CommandFailedException(command, -1, String.valueOf(e.getCause()));
     }
+  }
+
+  /** SIGKILL to {@code p}'s descendants (runuser's child, say) and to {@code p}. */
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.summit.dr.lab.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class OsProcessesTest {
@@ -22,6 +24,53 @@ class OsProcessesTest {
     assertThat(ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
         .isNotEqualTo(java.util.Optional.of(ProcessHandle.current().pid()));
     return pid;
+  }
+
+  /** The processes of this machine whose command line has {@code marker} as an argument. */
+  private static List<ProcessHandle> running(String marker) {
+    return ProcessHandle.allProcesses()
+        .filter(h -> h.info().arguments().map(a -> List.of(a).contains(marker)).orElse(false))
+        .toList();
+  }
+
+  @Test
+  void aCommandPastItsTimeoutIsKilledWithItsChildrenAtTheTimeout() {
+    String marker = "31.25"; // sleep's argument: finds the child
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                OsProcesses.run(
+                    List.of("sh", "-c", "sleep " + marker + "; true"), Duration.ofMillis(300)))
+        .isInstanceOf(CommandFailedException.class)
+        .hasMessageContaining("timed out");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> running(marker).isEmpty());
+  }
+
+  @Test
+  void anInterruptedCommandIsKilledWithItsChildren() throws Exception {
+    String marker = "32.25";
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread caller =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    OsProcesses.run(
+                        List.of("sh", "-c", "sleep " + marker + "; true"), Duration.ofMinutes(1));
+                  } catch (RuntimeException e) {
+                    thrown.set(e);
+                  }
+                });
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !running(marker).isEmpty());
+    caller.interrupt();
+    caller.join(Duration.ofSeconds(10));
+    assertThat(caller.isAlive()).as("run() returned after the interrupt").isFalse();
+    assertThat(thrown.get())
+        .isInstanceOf(CommandFailedException.class)
+        .hasMessageContaining("interrupted");
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> running(marker).isEmpty());
   }
 
   @Test
