@@ -207,6 +207,14 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops this orchestrator's plans where they are, for good ({@link PlanRunner#stop}): for a
+   * replica that no longer leads, before anything else of it closes.
+   */
+  public void stopPlans() {
+    runner.stop();
+  }
+
   /** Releases the journal (and its lock on the state directory). */
   @Override
   public void close() {

@@ -454,6 +454,8 @@ public final class OrchestratorMain {
       implements AutoCloseable {
     @Override
     public void close() throws Exception {
+      // first: a plan step still running (a rewind) would go on beside the next leader's
+      orchestrator.stopPlans();
       api.close();
       scheduler.shutdownNow();
       for (AutoCloseable c : closeables) {

@@ -43,6 +43,9 @@ public final class PlanRunner {
   private static final Logger LOG = LoggerFactory.getLogger(PlanRunner.class);
   private final Journal journal;
   private final StepExecutor executor;
+  // Set for good by stop(): see there. The threads running steps now, to interrupt then.
+  private volatile boolean stopped;
+  private final java.util.Set<Thread> working = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Clock clock;
   private final Consumer<PlanStatus> listener;
   private final Map<String, PlanProgress> plans = new LinkedHashMap<>();
@@ -156,6 +159,28 @@ public final class PlanRunner {
     return Optional.of(open.snapshot());
   }
 
+  /**
+   * Stops every plan of this runner where it is, for good: each running step's thread is
+   * interrupted (a command it runs is killed: {@code OsProcesses.run}), retries stop, no further
+   * step starts, nothing is rolled back and no end is recorded. For a replica that lost the lead:
+   * the leader that resumes the plan from the journal owns it now. Before, the deposed replica's
+   * step went on: a failback's {@code pg_rewind} of us-west-2 kept running while two successive
+   * leaders resumed the plan and ran the same rejoin again, and the third attempt's base backup
+   * failed the plan.
+   */
+  public void stop() {
+    stopped = true;
+    working.forEach(Thread::interrupt);
+  }
+
+  /** Whether {@link #stop} was called (then a plan's thread gives up without ending the plan). */
+  private boolean stoppedHere(Plan plan) {
+    if (stopped) {
+      LOG.warn("{}: stopped where it was (this replica no longer leads)", plan.id());
+    }
+    return stopped;
+  }
+
   private void start(PlanProgress progress) {
     plans.put(progress.plan().id(), progress);
     running = progress;
@@ -172,6 +197,9 @@ public final class PlanRunner {
       List<List<StepSpec>> groups = groups(plan.steps());
       for (List<StepSpec> group : groups) {
         StepResult failed = runGroup(plan, progress, group);
+        if (stoppedHere(plan)) {
+          return;
+        }
         if (failed != null) {
           end(progress, failed.detail());
           return;
@@ -193,6 +221,9 @@ public final class PlanRunner {
   /** Ends a plan that did not succeed: rolled back when no promotion started, else failed. */
   private void end(PlanProgress progress, String why) {
     Plan plan = progress.plan();
+    if (stoppedHere(plan)) {
+      return;
+    }
     List<StepSpec> undo = Rollback.of(progress);
     if (undo.isEmpty()) {
       finish(progress, "failed", why);
@@ -205,6 +236,9 @@ public final class PlanRunner {
     notify(progress);
     List<String> failures = new ArrayList<>();
     for (StepSpec step : undo) {
+      if (stoppedHere(plan)) {
+        return;
+      }
       if (progress.isDone(step.id())) {
         continue;
       }
@@ -251,10 +285,15 @@ public final class PlanRunner {
           .name("step-" + step.id())
           .start(
               () -> {
+                working.add(Thread.currentThread());
                 try {
                   logContext(plan, step);
-                  f.complete(runStep(plan, progress, step));
+                  f.complete(
+                      stopped
+                          ? new StepResult.Fatal(step.id() + ": not started (stopped)")
+                          : runStep(plan, progress, step));
                 } finally {
+                  working.remove(Thread.currentThread());
                   MDC.clear();
                   // An Error escaped runStep: the group must still end.
                   f.complete(new StepResult.Fatal(step.id() + ": step thread died"));
@@ -321,6 +360,7 @@ public final class PlanRunner {
             .handleResultIf(r -> r instanceof StepResult.Retry)
             .handle(RuntimeException.class)
             .withMaxRetries(step.retries())
+            .abortIf((r, e) -> stopped)
             .withDelay(Duration.ofMillis(200))
             .build();
     Timeout<StepResult> timeout =

@@ -40,6 +40,51 @@ class PlanRunnerTest {
   }
 
   @Test
+  void aStoppedRunnerInterruptsItsRunningStepAndNeitherRollsBackNorEndsThePlan() throws Exception {
+    java.util.concurrent.CountDownLatch fencing = new java.util.concurrent.CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    StepExecutor exec =
+        (plan, step) -> {
+          executed.add(step.id());
+          if (step.action() == Action.FENCE) {
+            fencing.countDown();
+            try {
+              Thread.sleep(60_000); // a rewind, say
+            } catch (InterruptedException e) {
+              interrupted.set(true);
+              Thread.currentThread().interrupt();
+              return new StepResult.Retry(step.id() + ": interrupted");
+            }
+          }
+          return new StepResult.Applied(step.id());
+        };
+    Duration t = Duration.ofSeconds(30);
+    List<StepSpec> steps =
+        List.of(
+            StepSpec.of(Action.STOP_WRITES, "us-west-2", null, t),
+            StepSpec.of(Action.FENCE, "us-west-2", "postgres", t), // 2 retries
+            StepSpec.of(Action.PROMOTE, "us-east-1", "postgres", t));
+    try (FileJournal journal = FileJournal.open(dir.resolve("j.jsonl"))) {
+      PlanRunner runner = new PlanRunner(journal, exec, clock, p -> {});
+      runner.submit(plan("p9", steps));
+      assertThat(fencing.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+      runner.stop();
+
+      await().atMost(Duration.ofSeconds(5)).untilTrue(interrupted);
+      // no retry of the fence, no promotion, no rollback step (it would unfence and route back)
+      await()
+          .during(Duration.ofMillis(800))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> executed.size() == 2);
+      assertThat(executed).containsExactly(steps.get(0).id(), steps.get(1).id());
+      assertThat(runner.plan("p9").orElseThrow().endedAt())
+          .as("the plan's end is left to the leader that resumes it")
+          .isNull();
+    }
+  }
+
+  @Test
   void aStepThatThrowsEndsFatalAndThePlanEnds() {
     StepExecutor throwing =
         (plan, step) -> {
