@@ -89,7 +89,7 @@ final class TestServer implements AutoCloseable {
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
                 "-cp",
-                System.getProperty("java.class.path"),
+                ServerClassPath.get(),
                 Neo4jServerMain.class.getName(),
                 "--data",
                 dir.toString(),
@@ -102,12 +102,15 @@ final class TestServer implements AutoCloseable {
     if (upstream != null) {
       cmd.addAll(List.of("--upstream", upstream));
     }
+    List<String> archive = ServerClassPath.archiveOptions();
+    cmd.addAll(1, archive);
     try {
       process =
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
               .start();
+      ServerClassPath.started(archive, process);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
