@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.lab.Lab;
-import io.summit.dr.lab.TestLabs;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * drill's measurements, and this machine is shared.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.extension.ExtendWith(SharedLab.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DrillLabTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,17 +51,9 @@ class DrillLabTest {
       };
 
   @BeforeAll
-  void up() throws Exception {
-    lab = TestLabs.prepare("drill-test");
+  void up(Lab shared) {
+    lab = shared;
     reports = Path.of("target", "drill-reports").toAbsolutePath();
-    lab.up(TestLabs.config(lab), System.out::println);
-  }
-
-  @AfterAll
-  void down() {
-    if (lab != null) {
-      TestLabs.down(lab);
-    }
   }
 
   private DrillResult drill(Scenario scenario) {

@@ -7,12 +7,10 @@ import io.summit.dr.drill.check.HistoryChecks;
 import io.summit.dr.drill.check.Linearizability;
 import io.summit.dr.drill.check.SplitBrain;
 import io.summit.dr.lab.Lab;
-import io.summit.dr.lab.TestLabs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * except the isolate drill (see its comment).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.extension.ExtendWith(SharedLab.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HistoryDrillLabTest {
   private Lab lab;
@@ -44,17 +43,9 @@ class HistoryDrillLabTest {
       };
 
   @BeforeAll
-  void up() throws Exception {
-    lab = TestLabs.prepare("history-drill-test");
+  void up(Lab shared) {
+    lab = shared;
     reports = Path.of("target", "drill-reports").toAbsolutePath();
-    lab.up(TestLabs.config(lab), System.out::println);
-  }
-
-  @AfterAll
-  void down() {
-    if (lab != null) {
-      TestLabs.down(lab);
-    }
   }
 
   private DrillResult drill(Scenario scenario) {
