@@ -44,6 +44,7 @@ public final class Main implements Runnable {
   public static final int FAILED = 1;
 
   public static void main(String[] args) {
+    io.summit.dr.drill.canary.Canary.boundConnectionPool();
     System.exit(commandLine().execute(args));
   }
 
