@@ -77,7 +77,9 @@ final class ServerClassPath {
       }
       List<String> entries = new ArrayList<>();
       entries.add(JAR.toString());
-      for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      for (String e :
+          java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(File.pathSeparator))
+              .split(System.getProperty("java.class.path"))) {
         if (e.endsWith(".jar")) {
           entries.add(e);
         }
