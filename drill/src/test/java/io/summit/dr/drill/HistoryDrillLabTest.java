@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The isolation drills and a short chaos drill on a real lab, their histories asserted by the
  * checkers: no split brain and every register key linearizable. Times are printed, not asserted.
  *
- * <p>Part of the default suite (about two minutes on a quiet 2-core machine, plus the lab's start),
- * except the isolate drill (see its comment).
+ * <p>Part of the default suite: about two minutes on a quiet 2-core machine, plus the start of the
+ * lab it shares with {@link DrillLabTest} ({@link SharedLab}) when it runs first.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.extension.ExtendWith(SharedLab.class)
