@@ -33,8 +33,8 @@ final class OrchestratorOptions {
       paramLabel = "URL[,URL...]",
       description =
           "The orchestrator replicas' APIs, comma-separated, e.g."
-              + " http://127.0.0.1:26910,http://127.0.0.1:26911 (instead of --dir); the leader is"
-              + " found among them.")
+              + " https://127.0.0.1:26910,https://127.0.0.1:26911 (instead of --dir); the leader"
+              + " is found among them.")
   @Nullable String url;
 
   @Option(
@@ -46,12 +46,28 @@ final class OrchestratorOptions {
               + " access/lab-operator.token, when the lab has one.")
   @Nullable Path tokenFile;
 
+  @Option(
+      names = "--ca-file",
+      paramLabel = "FILE",
+      description =
+          "The certificate authority (PEM) to trust for https:// replicas, instead of the JDK's."
+              + " Default with --dir: the lab's tls/ca.crt.")
+  @Nullable Path caFile;
+
   /** A client of the replicas named by {@code --url} or recorded in the lab; close it after use. */
   ControlClient client() {
     return ControlClient.of(
         replicas(),
         new ControlClient.Settings(Duration.ofSeconds(2), Duration.ofSeconds(30)),
-        token());
+        token(),
+        trust());
+  }
+
+  private javax.net.ssl.@Nullable SSLContext trust() {
+    if (caFile != null) {
+      return io.summit.dr.access.Tls.trusting(caFile);
+    }
+    return url != null ? null : io.summit.dr.lab.LabTls.trust(dir);
   }
 
   private @Nullable BearerToken token() {
@@ -97,14 +113,16 @@ final class OrchestratorOptions {
 
   private static URI parseOne(String item) {
     String message =
-        "--url: '" + item + "' (expected: http://HOST:PORT, several separated by commas)";
+        "--url: '"
+            + item
+            + "' (expected: https://HOST:PORT or http://HOST:PORT, several separated by commas)";
     URI u;
     try {
       u = URI.create(item);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(message, e);
     }
-    if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+    if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
       throw new IllegalArgumentException(message);
     }
     return u;
@@ -126,6 +144,6 @@ final class OrchestratorOptions {
   }
 
   private static URI uri(LabComponent c) {
-    return URI.create("http://" + c.host() + ":" + c.port());
+    return io.summit.dr.lab.LabTls.base(c);
   }
 }

@@ -251,7 +251,19 @@ class OrchestratorCommandsTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo(
-            "summit-dr status: --url: '127.0.0.1:2' (expected: http://HOST:PORT, several separated"
-                + " by commas)\n");
+            "summit-dr status: --url: '127.0.0.1:2' (expected: https://HOST:PORT or"
+                + " http://HOST:PORT, several separated by commas)\n");
+  }
+
+  @Test
+  void aCaFileThatHoldsNoCertificateIsBadInputNamingIt() throws Exception {
+    java.nio.file.Path bad = java.nio.file.Files.createTempFile("ca", ".crt");
+    java.nio.file.Files.writeString(bad, "not a certificate\n");
+
+    CliRun run = CliRun.of("status", "--url", "https://127.0.0.1:1", "--ca-file", bad.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("summit-dr status: --ca-file: " + bad);
+    java.nio.file.Files.delete(bad);
   }
 }

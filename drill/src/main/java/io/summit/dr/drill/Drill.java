@@ -320,7 +320,8 @@ public final class Drill {
         ControlClient.of(
             orchestratorReplicas(lab, layout),
             ControlClient.Settings.defaults(),
-            LabAccess.token(lab.dir(), LabAccess.DRILL));
+            LabAccess.token(lab.dir(), LabAccess.DRILL),
+            io.summit.dr.lab.LabTls.trust(lab.dir()));
     this.home = topology.primary().name();
     if (topology.services().isEmpty() || !topology.lab().edgeRouter()) {
       throw new IllegalArgumentException(
@@ -335,9 +336,15 @@ public final class Drill {
         lab.state().stream()
             .flatMap(s -> s.components().stream())
             .filter(c -> c.kind().equals("orchestrator"))
-            .map(c -> URI.create("http://" + c.host() + ":" + c.port()))
+            .map(io.summit.dr.lab.LabTls::base)
             .toList();
-    return recorded.isEmpty() ? List.of(URI.create("http://" + layout.orchestrator())) : recorded;
+    return recorded.isEmpty()
+        ? List.of(
+            URI.create(
+                io.summit.dr.lab.LabTls.scheme(lab.dir(), "orchestrator")
+                    + "://"
+                    + layout.orchestrator()))
+        : recorded;
   }
 
   ControlClient api() {

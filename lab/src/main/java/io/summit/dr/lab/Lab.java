@@ -1185,12 +1185,17 @@ public final class Lab {
   String replicaRole(LabComponent c) {
     try {
       java.net.http.HttpRequest.Builder b =
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create("http://" + c.host() + ":" + c.port() + "/v1/replica"))
+          java.net.http.HttpRequest.newBuilder(LabTls.base(c).resolve("/v1/replica"))
               .timeout(Duration.ofSeconds(1));
       io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ADMIN);
+      java.net.http.HttpClient.Builder client = java.net.http.HttpClient.newBuilder();
+      javax.net.ssl.SSLContext trust = LabTls.trustFor(c);
+      if (trust != null) {
+        client.sslContext(trust);
+      }
       java.net.http.HttpResponse<String> r =
-          java.net.http.HttpClient.newHttpClient()
+          client
+              .build()
               .send(
                   (token == null ? b : token.sign(b)).build(),
                   java.net.http.HttpResponse.BodyHandlers.ofString());
@@ -1299,17 +1304,17 @@ public final class Lab {
   }
 
   static boolean isHealthy(LabComponent c) {
-    if (c.healthPath() == null) {
+    String healthPath = c.healthPath();
+    if (healthPath == null) {
       return OsProcesses.isAlive(c.pid());
     }
     try {
       java.net.HttpURLConnection h =
-          (java.net.HttpURLConnection)
-              java.net
-                  .URI
-                  .create("http://" + c.host() + ":" + c.port() + c.healthPath())
-                  .toURL()
-                  .openConnection();
+          (java.net.HttpURLConnection) LabTls.base(c).resolve(healthPath).toURL().openConnection();
+      javax.net.ssl.SSLContext trust = LabTls.trustFor(c);
+      if (trust != null && h instanceof javax.net.ssl.HttpsURLConnection https) {
+        https.setSSLSocketFactory(trust.getSocketFactory());
+      }
       h.setConnectTimeout(500);
       h.setReadTimeout(1000);
       int code = h.getResponseCode();

@@ -113,7 +113,7 @@ public final class LabAccess {
             .toList();
     long t0 = System.nanoTime();
     String fresh = d.addToken(caller);
-    awaitAll(guarded, "Bearer " + fresh, true, "accept the new token of " + caller);
+    awaitAll(lab.dir(), guarded, "Bearer " + fresh, true, "accept the new token of " + caller);
     double accepted = (System.nanoTime() - t0) / 1e9;
     progress.accept(
         String.format(
@@ -134,9 +134,9 @@ public final class LabAccess {
       throw new LabException("interrupted while the clients take the new token of " + caller);
     }
     d.dropOtherTokens(caller, fresh);
-    awaitAll(guarded, old, false, "refuse the old token of " + caller);
+    awaitAll(lab.dir(), guarded, old, false, "refuse the old token of " + caller);
     double refused = (System.nanoTime() - t1) / 1e9;
-    awaitAll(guarded, "Bearer " + fresh, true, "accept the new token of " + caller);
+    awaitAll(lab.dir(), guarded, "Bearer " + fresh, true, "accept the new token of " + caller);
     progress.accept(
         String.format(
             java.util.Locale.ROOT,
@@ -153,11 +153,14 @@ public final class LabAccess {
    * answer but 401) or refuses (401) it, as {@code accept} says; at most 10 s in all.
    */
   private static void awaitAll(
-      List<LabComponent> daemons, String authorization, boolean accept, String what) {
-    java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(2))
-            .build();
+      Path labDir, List<LabComponent> daemons, String authorization, boolean accept, String what) {
+    java.net.http.HttpClient.Builder b =
+        java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2));
+    javax.net.ssl.SSLContext trust = LabTls.trust(labDir);
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    java.net.http.HttpClient http = b.build();
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
     for (LabComponent c : daemons) {
       int status = -1;
@@ -166,8 +169,7 @@ public final class LabAccess {
           status =
               http.send(
                       java.net.http.HttpRequest.newBuilder(
-                              java.net.URI.create(
-                                  "http://" + c.host() + ":" + c.port() + "/v1/access-check"))
+                              LabTls.base(labDir, c).resolve("/v1/access-check"))
                           .timeout(java.time.Duration.ofSeconds(2))
                           .header("Authorization", authorization)
                           .build(),

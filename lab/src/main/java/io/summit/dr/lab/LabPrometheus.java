@@ -73,7 +73,12 @@ public final class LabPrometheus {
     try {
       Files.createDirectories(dir.resolve("data"));
       Files.writeString(
-          config, config(state, rules, LabAccess.tokenFile(lab.dir(), LabAccess.PROMETHEUS)));
+          config,
+          config(
+              state,
+              rules,
+              LabAccess.tokenFile(lab.dir(), LabAccess.PROMETHEUS),
+              LabTls.caFile(lab.dir())));
     } catch (IOException e) {
       throw new LabException("prometheus: cannot write " + config + ": " + e.getMessage(), e);
     }
@@ -131,6 +136,20 @@ public final class LabPrometheus {
       LabState state,
       @org.jspecify.annotations.Nullable Path rules,
       @org.jspecify.annotations.Nullable Path token) {
+    return config(state, rules, token, null);
+  }
+
+  /**
+   * @param token the bearer token file every scrape (and the clusters' service discovery) sends,
+   *     when the lab's daemons require one
+   * @param caFile the lab's certificate authority: the kinds in {@link LabTls#SERVED} are scraped
+   *     over HTTPS trusting it
+   */
+  static String config(
+      LabState state,
+      @org.jspecify.annotations.Nullable Path rules,
+      @org.jspecify.annotations.Nullable Path token,
+      @org.jspecify.annotations.Nullable Path caFile) {
     String authorization =
         token == null
             ? ""
@@ -157,6 +176,11 @@ public final class LabPrometheus {
           y.append("  - job_name: summit-").append(kind).append('\n');
           if (GUARDED.contains(kind)) {
             y.append(authorization);
+          }
+          if (caFile != null && LabTls.SERVED.contains(kind)) {
+            y.append("    scheme: https\n    tls_config: {ca_file: '")
+                .append(caFile.toAbsolutePath())
+                .append("'}\n");
           }
           y.append("    static_configs:\n");
           for (LabComponent c : components) {

@@ -96,6 +96,11 @@ final class LabUp {
             + ", act with "
             + access.tokenFile(LabAccess.OPERATOR)
             + " (docs/access.md)");
+    io.summit.dr.access.CertificateAuthority.Files tls = LabTls.create(lab.dir(), layout.host());
+    progress.accept(
+        "  tls: the orchestrator's API listens with HTTPS; trust "
+            + tls.caCert()
+            + " (curl --cacert)");
     Path wanSpec = writeWanSpec(routes, stores);
     // The WAN daemon carries every cross-location byte, etcd's heartbeats included: starved, it
     // stalls the network itself (an etcd leader then loses its quorum and leases stall).
@@ -152,11 +157,12 @@ final class LabUp {
         .ifPresent(
             leader ->
                 progress.accept(
-                    "  dashboard: http://"
-                        + leader.host()
-                        + ":"
-                        + leader.port()
-                        + "/ (the leading orchestrator; sign in with a token above)"));
+                    "  dashboard: "
+                        + LabTls.base(leader)
+                        + "/ (the leading orchestrator; sign in with a token above"
+                        + (LabTls.trustFor(leader) == null
+                            ? ")"
+                            : "; the browser must trust " + LabTls.caFile(lab.dir()) + ")")));
     if (state
         .component(Lab.componentName(io.summit.dr.lab.pager.LabPager.KIND, "edge"))
         .isPresent()) {

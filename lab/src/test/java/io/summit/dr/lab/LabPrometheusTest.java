@@ -39,7 +39,12 @@ class LabPrometheusTest {
 
     Path token = Files.writeString(dir.resolve("prometheus.token"), "0123456789abcdefghij\n");
 
-    String config = LabPrometheus.config(state, rules, token);
+    Path ca =
+        io.summit.dr.access.CertificateAuthority.create(
+                dir.resolve("tls"), "test CA", List.of("127.0.0.1"))
+            .caCert();
+
+    String config = LabPrometheus.config(state, rules, token, ca);
 
     assertThat(config)
         .contains(
@@ -60,6 +65,13 @@ class LabPrometheusTest {
     // the six guarded kinds' jobs and the clusters' service discovery send the token; etcd, the
     // objects replicator and the service instances are not asked
     assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(8);
+    // the orchestrators listen with TLS: their job alone is scraped over HTTPS, trusting the lab's
+    // authority
+    String tls = "scheme: https\n    tls_config: {ca_file: '" + ca.toAbsolutePath() + "'}";
+    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(2);
+    assertThat(config.substring(config.indexOf("job_name: summit-orchestrator")))
+        .startsWith("job_name: summit-orchestrator\n    authorization: ")
+        .contains(tls);
     Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
     Process p =
         new ProcessBuilder("promtool", "check", "config", file.toString())

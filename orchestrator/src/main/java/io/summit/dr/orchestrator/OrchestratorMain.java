@@ -4,6 +4,7 @@ import io.summit.dr.access.AccessList;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.access.Principal;
 import io.summit.dr.access.Role;
+import io.summit.dr.access.Tls;
 import io.summit.dr.orchestrator.api.ApiServer;
 import io.summit.dr.orchestrator.coordination.ControlStore;
 import io.summit.dr.orchestrator.coordination.LocalControlStore;
@@ -55,11 +56,55 @@ public final class OrchestratorMain {
       List<String> deferTo,
       @Nullable Path apiTokenFile,
       @Nullable Path accessFile,
-      @Nullable Path tokenFile) {
+      @Nullable Path tokenFile,
+      @Nullable Path tlsCert,
+      @Nullable Path tlsKey) {
     public Options {
       observers = Map.copyOf(observers);
       etcd = List.copyOf(etcd);
       deferTo = List.copyOf(deferTo);
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException(
+            (tlsCert == null ? Tls.CERT_FILE : Tls.KEY_FILE)
+                + ": missing (expected: "
+                + Tls.CERT_FILE
+                + " and "
+                + Tls.KEY_FILE
+                + " together, or neither)");
+      }
+    }
+
+    /** Options whose API listens without TLS. */
+    public Options(
+        Path config,
+        Path stateDir,
+        Endpoint listen,
+        @Nullable Endpoint routerAdmin,
+        @Nullable Endpoint router,
+        Map<String, Endpoint> observers,
+        List<String> etcd,
+        String id,
+        String location,
+        List<String> deferTo,
+        @Nullable Path apiTokenFile,
+        @Nullable Path accessFile,
+        @Nullable Path tokenFile) {
+      this(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          etcd,
+          id,
+          location,
+          deferTo,
+          apiTokenFile,
+          accessFile,
+          tokenFile,
+          null,
+          null);
     }
 
     /** Options whose API takes requests without a bearer token. */
@@ -105,7 +150,9 @@ public final class OrchestratorMain {
           deferTo,
           file,
           accessFile,
-          tokenFile);
+          tokenFile,
+          tlsCert,
+          tlsKey);
     }
 
     /**
@@ -126,7 +173,9 @@ public final class OrchestratorMain {
           deferTo,
           apiTokenFile,
           access,
-          token);
+          token,
+          tlsCert,
+          tlsKey);
     }
 
     /**
@@ -153,6 +202,15 @@ public final class OrchestratorMain {
      */
     public io.summit.dr.access.Policy policy() {
       return accessFile == null ? ApiServer.CHANGES_ONLY : ApiServer.POLICY;
+    }
+
+    /**
+     * The API's TLS context ({@code --tls-cert} and {@code --tls-key}), or null: plain HTTP.
+     *
+     * @throws IllegalArgumentException naming the option when a file is bad
+     */
+    public javax.net.ssl.@Nullable SSLContext tls() {
+      return tlsCert == null || tlsKey == null ? null : Tls.server(tlsCert, tlsKey);
     }
 
     /** The token this orchestrator sends to the router and the observers, if any. */
@@ -248,6 +306,8 @@ public final class OrchestratorMain {
     Path apiTokenFile = null;
     Path accessFile = null;
     Path tokenFile = null;
+    Path tlsCert = null;
+    Path tlsKey = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -268,6 +328,8 @@ public final class OrchestratorMain {
           tokenFile = Path.of(value);
           BearerToken.read(flag, tokenFile);
         }
+        case Tls.CERT_FILE -> tlsCert = Path.of(value);
+        case Tls.KEY_FILE -> tlsKey = Path.of(value);
         case "--state-dir" -> stateDir = Path.of(value);
         case "--listen" -> listen = endpoint(flag, value);
         case "--router-admin" -> router = endpoint(flag, value);
@@ -293,7 +355,7 @@ public final class OrchestratorMain {
                 flag
                     + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
                     + " --router, --observer, --etcd, --id, --location, --defer-to,"
-                    + " --api-token-file, --access-file, --token-file)");
+                    + " --api-token-file, --access-file, --token-file, --tls-cert, --tls-key)");
       }
     }
     if (config == null || stateDir == null || listen == null) {
@@ -303,20 +365,25 @@ public final class OrchestratorMain {
       throw new IllegalArgumentException(
           "--defer-to: '" + id + "' is this replica's --id (expected: other replicas' ids)");
     }
-    return new Options(
-        config,
-        stateDir,
-        listen,
-        router,
-        proxy,
-        observers,
-        etcd,
-        id,
-        location,
-        deferTo,
-        apiTokenFile,
-        accessFile,
-        tokenFile);
+    Options options =
+        new Options(
+            config,
+            stateDir,
+            listen,
+            router,
+            proxy,
+            observers,
+            etcd,
+            id,
+            location,
+            deferTo,
+            apiTokenFile,
+            accessFile,
+            tokenFile,
+            tlsCert,
+            tlsKey);
+    options.tls(); // a bad certificate or key is refused now, naming its option
+    return options;
   }
 
   private static Endpoint endpoint(String flag, String value) {
@@ -407,6 +474,8 @@ public final class OrchestratorMain {
             + "' writer "
             + orchestrator.writerRegion()
             + ", API on "
+            + Tls.scheme(o.tls())
+            + "://"
             + o.listen());
     return new Running(orchestrator, api, scheduler, closeables);
   }
@@ -433,7 +502,8 @@ public final class OrchestratorMain {
       return new ApiServer(
           orchestrator,
           new InetSocketAddress(o.listen().host(), o.listen().port()),
-          () -> Detection.regionsView(orchestrator));
+          () -> Detection.regionsView(orchestrator),
+          o.tls());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(o.listen() + ": cannot listen: " + e.getMessage(), e);
     }

@@ -92,7 +92,8 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
             new InetSocketAddress(options.listen().host(), options.listen().port()),
             options.id(),
             this::leaderApi,
-            this::peers);
+            this::peers,
+            options.tls());
     options.access().ifPresent(a -> server.require(a, options.policy()));
   }
 

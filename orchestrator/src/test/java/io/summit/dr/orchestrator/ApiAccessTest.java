@@ -252,6 +252,114 @@ class ApiAccessTest {
   }
 
   @Test
+  void aFollowerListeningWithTlsRedirectsToTheLeaderOverHttpsAndAllowsHttpsOriginsOnly()
+      throws Exception {
+    io.summit.dr.access.CertificateAuthority.Files tls =
+        io.summit.dr.access.CertificateAuthority.create(
+            state.resolve("tls"), "test CA", List.of("127.0.0.1"));
+    ReplicaServer follower =
+        new ReplicaServer(
+                new InetSocketAddress("127.0.0.1", 0),
+                "b",
+                () -> Optional.of("127.0.0.1:1"),
+                () ->
+                    List.of(
+                        new ReplicaServer.Peer("a", "127.0.0.1:1", true),
+                        new ReplicaServer.Peer("b", "127.0.0.1:3", true)),
+                io.summit.dr.access.Tls.server(tls.serverCert(), tls.serverKey()))
+            .require(AccessList.read("--access-file", creds.accessList()));
+    follower.start();
+    try (java.net.http.HttpClient trusting =
+        java.net.http.HttpClient.newBuilder()
+            .sslContext(io.summit.dr.access.Tls.trusting(tls.caCert()))
+            .build()) {
+      URI at = URI.create("https://127.0.0.1:" + follower.port());
+      HttpResponse<String> operator =
+          trusting.send(
+              HttpRequest.newBuilder(at.resolve("/v1/plans"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .header("Authorization", bearer("oscar"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> httpsOrigin =
+          trusting.send(
+              HttpRequest.newBuilder(at.resolve("/v1/replica"))
+                  .header("Origin", "https://127.0.0.1:1")
+                  .header("Authorization", bearer("ann"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> httpOrigin =
+          trusting.send(
+              HttpRequest.newBuilder(at.resolve("/v1/replica"))
+                  .header("Origin", "http://127.0.0.1:1")
+                  .header("Authorization", bearer("ann"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(operator.statusCode()).isEqualTo(307);
+      assertThat(operator.headers().firstValue("Location"))
+          .contains("https://127.0.0.1:1/v1/plans");
+      assertThat(httpsOrigin.headers().firstValue("Access-Control-Allow-Origin"))
+          .contains("https://127.0.0.1:1");
+      assertThat(httpOrigin.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+      // plain HTTP to a TLS listener: no answer at all
+      assertThatThrownBy(
+              () ->
+                  http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + follower.port() + "/healthz"))
+                          .timeout(java.time.Duration.ofSeconds(5))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(java.io.IOException.class);
+    } finally {
+      follower.close();
+    }
+  }
+
+  @Test
+  void aCertificateWithoutItsKeyOrAKeyOthersCanReadIsRefusedNamingTheFlag() throws Exception {
+    io.summit.dr.access.CertificateAuthority.Files tls =
+        io.summit.dr.access.CertificateAuthority.create(
+            state.resolve("tls"), "test CA", List.of("127.0.0.1"));
+    String[] base = {"--config", "x.yaml", "--state-dir", "s", "--listen", "127.0.0.1:8080"};
+
+    assertThatThrownBy(
+            () -> OrchestratorMain.parse(with(base, "--tls-cert", tls.serverCert().toString())))
+        .hasMessage("--tls-key: missing (expected: --tls-cert and --tls-key together, or neither)");
+    java.nio.file.Files.setPosixFilePermissions(
+        tls.serverKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(
+            () ->
+                OrchestratorMain.parse(
+                    with(
+                        base,
+                        "--tls-cert",
+                        tls.serverCert().toString(),
+                        "--tls-key",
+                        tls.serverKey().toString())))
+        .hasMessageStartingWith("--tls-key: " + tls.serverKey() + " has mode rw-r--r--");
+    java.nio.file.Files.setPosixFilePermissions(
+        tls.serverKey(), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(
+            OrchestratorMain.parse(
+                    with(
+                        base,
+                        "--tls-cert",
+                        tls.serverCert().toString(),
+                        "--tls-key",
+                        tls.serverKey().toString()))
+                .tls())
+        .isNotNull();
+  }
+
+  private static String[] with(String[] base, String... more) {
+    List<String> all = new java.util.ArrayList<>(List.of(base));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  @Test
   void aReplicasOriginGetsCorsHeadersAndItsPreflightNeedsNoTokenButAnotherOriginGetsNeither()
       throws Exception {
     String page = "http://127.0.0.1:2";

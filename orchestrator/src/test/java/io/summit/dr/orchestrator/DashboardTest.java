@@ -32,8 +32,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * chromedriver), against an orchestrator on fake stores behind an access list: signed in with an
  * operator's token it shows the writer, the regions and the stores; an event appears within a
  * second; a switchover started from its button runs to the end on the page; a viewer's click is
- * refused with the API's 403. The last screenshot is written to {@code target/dashboard.png} (the
- * README's).
+ * refused with the API's 403. The API listens with TLS under an authority of the test's own, as a
+ * lab's orchestrators do (the browser trusts the server's key, as a user trusts the lab's {@code
+ * ca.crt}). The last screenshot is written to {@code target/dashboard.png} (the README's).
  */
 class DashboardTest {
   private static final Path BROWSER = Path.of("/usr/bin/chromium");
@@ -76,11 +77,13 @@ class DashboardTest {
             stores,
             state,
             secrets,
-            o -> regionsView());
+            o -> regionsView(),
+            true);
     orchestrator = fixture.orchestrator;
     creds = fixture.creds;
     base = fixture.base.resolve("/");
-    browser = chromium();
+    assertThat(base.getScheme()).isEqualTo("https");
+    browser = chromium(fixture.tls);
   }
 
   @AfterEach
@@ -93,6 +96,15 @@ class DashboardTest {
 
   /** Debian's headless Chromium through its chromedriver (the dashboard tests share it). */
   static ChromeDriver chromium() {
+    return chromium(null);
+  }
+
+  /**
+   * @param tls the certificates of the server the browser visits: it trusts the server's key (the
+   *     headless browser has no certificate store to add the authority to)
+   */
+  static ChromeDriver chromium(
+      io.summit.dr.access.CertificateAuthority.@org.jspecify.annotations.Nullable Files tls) {
     assertThat(Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER))
         .as(BROWSER + " and " + DRIVER + " (install chromium and chromium-driver: bash .ci/setup)")
         .isTrue();
@@ -106,11 +118,29 @@ class DashboardTest {
         "--disable-background-networking",
         "--disable-dev-shm-usage",
         "--window-size=1200,900");
+    if (tls != null) {
+      options.addArguments("--ignore-certificate-errors-spki-list=" + spki(tls.serverCert()));
+    }
     return new ChromeDriver(
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File(DRIVER.toString()))
             .build(),
         options);
+  }
+
+  /** Base64 of the SHA-256 of the first certificate's SubjectPublicKeyInfo (Chromium's pin). */
+  private static String spki(Path certificate) {
+    try {
+      byte[] key =
+          io.summit.dr.access.CertificateAuthority.read(certificate)
+              .get(0)
+              .getPublicKey()
+              .getEncoded();
+      return java.util.Base64.getEncoder()
+          .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(key));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void signIn(String caller) throws Exception {
@@ -141,7 +171,7 @@ class DashboardTest {
 
   @Test
   void thePageNeedsNoTokenButItsDataDoes() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = fixture.client();
     HttpResponse<String> page =
         http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> status =

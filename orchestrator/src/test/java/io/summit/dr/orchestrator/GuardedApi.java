@@ -26,12 +26,34 @@ final class GuardedApi implements AutoCloseable {
   final ApiServer api;
   final AccessDirectory creds;
   final URI base;
+  // the authority a client trusts when the API listens with TLS, else null
+  final javax.net.ssl.@org.jspecify.annotations.Nullable SSLContext trust;
+  final io.summit.dr.access.CertificateAuthority.@org.jspecify.annotations.Nullable Files tls;
 
-  private GuardedApi(Orchestrator orchestrator, ApiServer api, AccessDirectory creds) {
+  private GuardedApi(
+      Orchestrator orchestrator,
+      ApiServer api,
+      AccessDirectory creds,
+      io.summit.dr.access.CertificateAuthority.@org.jspecify.annotations.Nullable Files tls) {
     this.orchestrator = orchestrator;
     this.api = api;
     this.creds = creds;
-    this.base = URI.create("http://127.0.0.1:" + api.address().orElseThrow().getPort());
+    this.tls = tls;
+    this.trust = tls == null ? null : io.summit.dr.access.Tls.trusting(tls.caCert());
+    this.base =
+        URI.create(
+            (tls == null ? "http" : "https")
+                + "://127.0.0.1:"
+                + api.address().orElseThrow().getPort());
+  }
+
+  /** A client of the API: trusting its authority when it listens with TLS. */
+  java.net.http.HttpClient client() {
+    java.net.http.HttpClient.Builder b = java.net.http.HttpClient.newBuilder();
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    return b.build();
   }
 
   /**
@@ -44,6 +66,26 @@ final class GuardedApi implements AutoCloseable {
       Path secrets,
       Function<Orchestrator, Map<String, Object>> regions)
       throws IOException {
+    return start(topology, stores, state, secrets, regions, false);
+  }
+
+  /**
+   * @param tls whether the API listens with TLS, under an authority made in {@code secrets/tls} for
+   *     127.0.0.1 (as {@code lab up} makes the lab's)
+   */
+  static GuardedApi start(
+      Topology topology,
+      FakeStores stores,
+      Path state,
+      Path secrets,
+      Function<Orchestrator, Map<String, Object>> regions,
+      boolean tls)
+      throws IOException {
+    io.summit.dr.access.CertificateAuthority.Files certificates =
+        tls
+            ? io.summit.dr.access.CertificateAuthority.create(
+                secrets.resolve("tls"), "test CA", List.of("127.0.0.1"))
+            : null;
     for (String store : List.of("postgres", "redis")) {
       stores.node(store, "us-west-2").role = StoreRole.PRIMARY;
       stores.node(store, "us-east-1").role = StoreRole.REPLICA;
@@ -59,10 +101,14 @@ final class GuardedApi implements AutoCloseable {
         new ApiServer(
                 orchestrator,
                 new InetSocketAddress("127.0.0.1", 0),
-                () -> regions.apply(orchestrator))
+                () -> regions.apply(orchestrator),
+                certificates == null
+                    ? null
+                    : io.summit.dr.access.Tls.server(
+                        certificates.serverCert(), certificates.serverKey()))
             .require(AccessList.read("--access-file", creds.accessList()));
     api.start();
-    return new GuardedApi(orchestrator, api, creds);
+    return new GuardedApi(orchestrator, api, creds, certificates);
   }
 
   @Override

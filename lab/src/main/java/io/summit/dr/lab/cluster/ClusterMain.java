@@ -57,7 +57,8 @@ public final class ClusterMain {
     }
     RegionCluster cluster =
         new RegionCluster(config, Clock.systemUTC())
-            .secure(access.access().orElse(null), access.token().orElse(null), instanceToken);
+            .secure(access.access().orElse(null), access.token().orElse(null), instanceToken)
+            .trusting(access.caFile().orElse(null));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

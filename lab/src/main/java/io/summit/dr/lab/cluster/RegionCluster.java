@@ -143,6 +143,7 @@ public final class RegionCluster implements AutoCloseable {
   private volatile Guard guard = Guard.open();
   private volatile @Nullable BearerToken token;
   private volatile @Nullable Path instanceToken;
+  private volatile @Nullable Path instanceCaFile;
   private volatile ObjectNode view = JSON.createObjectNode();
   // the instance started to rebalance the zones, until it is ready (guarded by this)
   private @Nullable Instance surge;
@@ -179,6 +180,15 @@ public final class RegionCluster implements AutoCloseable {
     this.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.OPERATOR));
     this.token = token;
     this.instanceToken = instanceToken;
+    return this;
+  }
+
+  /**
+   * The instances it starts trust the certificate authority in {@code caFile} when they read
+   * discovery from an {@code https://} orchestrator ({@code null}: the JDK's authorities).
+   */
+  public RegionCluster trusting(@Nullable Path caFile) {
+    this.instanceCaFile = caFile;
     return this;
   }
 
@@ -364,7 +374,7 @@ public final class RegionCluster implements AutoCloseable {
       command.add(SETSID.toString());
     }
     List<String> arguments = new ArrayList<>(o.arguments());
-    arguments.addAll(AccessOptions.arguments(null, instanceToken));
+    arguments.addAll(AccessOptions.arguments(null, instanceToken, instanceCaFile));
     command.addAll(Lab.javaCommand(WorkloadMain.class.getName(), arguments));
     try {
       Process p =

@@ -4,6 +4,7 @@ import io.summit.dr.access.AccessOptions;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.LabTls;
 import io.summit.dr.lab.pager.LabPager;
 import io.summit.dr.orchestrator.detection.ObserverDaemon;
 import io.summit.dr.orchestrator.detection.ObserverDaemonConfig;
@@ -118,6 +119,7 @@ public final class OrchestratorLabExtension implements LabExtension {
     args.addAll(
         AccessOptions.arguments(
             LabAccess.accessList(labDir), LabAccess.tokenFile(labDir, LabAccess.ORCHESTRATOR)));
+    args.addAll(LabTls.serverArguments(labDir, "orchestrator"));
     return new Daemon(
         "orchestrator",
         location,

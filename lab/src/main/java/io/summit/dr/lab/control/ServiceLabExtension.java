@@ -4,6 +4,7 @@ import io.summit.dr.access.AccessOptions;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.LabTls;
 import io.summit.dr.lab.cluster.ClusterMain;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Store;
@@ -37,7 +38,12 @@ public final class ServiceLabExtension implements LabExtension {
     // Every orchestrator replica: the instances follow whichever leads.
     List<URI> discovery =
         OrchestratorLabExtension.replicaLocations(topology, layout).stream()
-            .map(l -> URI.create("http://" + layout.orchestratorReplica(l)))
+            .map(
+                l ->
+                    URI.create(
+                        LabTls.scheme(labDir, "orchestrator")
+                            + "://"
+                            + layout.orchestratorReplica(l)))
             .toList();
     Endpoint router = topology.lab().edgeRouter() ? layout.edgeRouterAdmin() : null;
     for (String region : layout.regions()) {
@@ -55,7 +61,9 @@ public final class ServiceLabExtension implements LabExtension {
       args = new ArrayList<>(args);
       args.addAll(
           AccessOptions.arguments(
-              LabAccess.accessList(labDir), LabAccess.tokenFile(labDir, LabAccess.CLUSTER)));
+              LabAccess.accessList(labDir),
+              LabAccess.tokenFile(labDir, LabAccess.CLUSTER),
+              LabTls.caFile(labDir)));
       Path serviceToken = LabAccess.tokenFile(labDir, LabAccess.SERVICE);
       if (serviceToken != null) {
         args.addAll(List.of(ClusterMain.SERVICE_TOKEN_FILE, serviceToken.toString()));

@@ -18,15 +18,20 @@ final class Api {
   private static final ObjectMapper JSON = new ObjectMapper();
   // Followers redirect (307) to the leader; send() follows, body, method and token kept (the JDK
   // client drops Authorization on a redirect to another origin, and the leader has another port).
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(2))
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .build();
+  private final HttpClient http;
   private final Lab lab;
 
   Api(Lab lab) {
     this.lab = lab;
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER);
+    javax.net.ssl.SSLContext trust = io.summit.dr.lab.LabTls.trust(lab.dir());
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    this.http = b.build();
   }
 
   /** Every orchestrator replica the lab runs, alive ones first. */
@@ -36,7 +41,7 @@ final class Api {
         .sorted(
             java.util.Comparator.comparing(
                 c -> !io.summit.dr.lab.process.OsProcesses.isAlive(c.pid())))
-        .map(c -> URI.create("http://" + c.host() + ":" + c.port()))
+        .map(io.summit.dr.lab.LabTls::base)
         .toList();
   }
 

@@ -1,6 +1,7 @@
 package io.summit.dr.lab.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,14 +69,17 @@ class OrchestratorLabTest {
                 io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
             .authorization();
     Set<String> seen = new HashSet<>();
-    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+    try (java.net.http.HttpClient http = trustingTheLab()) {
       for (io.summit.dr.lab.LabComponent c : lab.requireState().components()) {
         String path = reads.get(c.kind());
         if (path == null) {
           continue;
         }
         seen.add(c.kind());
-        java.net.URI at = java.net.URI.create("http://" + c.host() + ":" + c.port());
+        java.net.URI at = io.summit.dr.lab.LabTls.base(c);
+        assertThat(at.getScheme())
+            .as(c.name() + "'s scheme")
+            .isEqualTo(io.summit.dr.lab.LabTls.SERVED.contains(c.kind()) ? "https" : "http");
         java.net.http.HttpRequest.Builder read =
             java.net.http.HttpRequest.newBuilder(at.resolve(path)).timeout(Duration.ofSeconds(5));
         assertThat(
@@ -122,7 +126,7 @@ class OrchestratorLabTest {
             .authorization();
     assertThat(rotated).isNotEqualTo(viewer);
     int guarded = 0;
-    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+    try (java.net.http.HttpClient http = trustingTheLab()) {
       for (io.summit.dr.lab.LabComponent c : lab.requireState().components()) {
         String path = reads.get(c.kind());
         if (path == null) {
@@ -130,8 +134,7 @@ class OrchestratorLabTest {
         }
         guarded++;
         java.net.http.HttpRequest.Builder read =
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://" + c.host() + ":" + c.port() + path))
+            java.net.http.HttpRequest.newBuilder(io.summit.dr.lab.LabTls.base(c).resolve(path))
                 .timeout(Duration.ofSeconds(5));
         for (String[] token : new String[][] {{viewer, "401"}, {rotated, "200"}}) {
           assertThat(
@@ -145,6 +148,64 @@ class OrchestratorLabTest {
       }
     }
     assertThat(r.servers()).isEqualTo(guarded);
+  }
+
+  private java.net.http.HttpClient trustingTheLab() {
+    return java.net.http.HttpClient.newBuilder()
+        .sslContext(java.util.Objects.requireNonNull(io.summit.dr.lab.LabTls.trust(lab.dir())))
+        .build();
+  }
+
+  @Test
+  @Order(0)
+  void theOrchestratorsListenWithTlsUnderTheLabsAuthorityAndRefusePlainHttp() throws Exception {
+    java.nio.file.Path tls = io.summit.dr.lab.LabTls.directory(lab.dir());
+    assertThat(java.nio.file.Files.getPosixFilePermissions(tls))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    List<io.summit.dr.lab.LabComponent> replicas =
+        lab.requireState().components().stream()
+            .filter(c -> c.kind().equals("orchestrator"))
+            .toList();
+    assertThat(replicas).isNotEmpty();
+    try (java.net.http.HttpClient trusting = trustingTheLab();
+        java.net.http.HttpClient jdkTrust = java.net.http.HttpClient.newHttpClient()) {
+      for (io.summit.dr.lab.LabComponent c : replicas) {
+        java.net.URI https = io.summit.dr.lab.LabTls.base(c).resolve("/healthz");
+        assertThat(https.getScheme()).isEqualTo("https");
+        assertThat(
+                trusting
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(https)
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode())
+            .as(c.name() + " over TLS, trusting the lab's authority")
+            .isEqualTo(200);
+        // a client that trusts only the JDK's authorities refuses the lab's certificate
+        assertThatThrownBy(
+                () ->
+                    jdkTrust.send(
+                        java.net.http.HttpRequest.newBuilder(https)
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()))
+            .as(c.name() + " trusting the JDK's authorities only")
+            .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        // plain HTTP gets no answer: nothing (a token included) travels in clear
+        java.net.URI plain =
+            java.net.URI.create("http://" + c.host() + ":" + c.port() + "/healthz");
+        assertThatThrownBy(
+                () ->
+                    jdkTrust.send(
+                        java.net.http.HttpRequest.newBuilder(plain)
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()))
+            .as(c.name() + " over plain HTTP")
+            .isInstanceOf(java.io.IOException.class);
+      }
+    }
   }
 
   @AfterAll

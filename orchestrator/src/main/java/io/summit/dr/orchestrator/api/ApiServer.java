@@ -86,7 +86,21 @@ public final class ApiServer implements AutoCloseable {
       InetSocketAddress listen,
       Supplier<Map<String, Object>> regionsView)
       throws IOException {
-    this(orchestrator, regionsView, HttpServer.create(listen, 128));
+    this(orchestrator, listen, regionsView, null);
+  }
+
+  /**
+   * The API on its own listener, HTTPS with {@code tls} ({@code null}: plain HTTP).
+   *
+   * @param regionsView per region: role, failed flag and each observer's view (from detection)
+   */
+  public ApiServer(
+      Orchestrator orchestrator,
+      InetSocketAddress listen,
+      Supplier<Map<String, Object>> regionsView,
+      javax.net.ssl.@Nullable SSLContext tls)
+      throws IOException {
+    this(orchestrator, regionsView, io.summit.dr.access.Tls.listen(listen, 128, tls));
   }
 
   /**

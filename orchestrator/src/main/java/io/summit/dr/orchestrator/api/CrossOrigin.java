@@ -25,17 +25,23 @@ final class CrossOrigin {
   private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+");
 
   private final Supplier<List<ReplicaServer.Peer>> peers;
+  private final String scheme;
 
-  CrossOrigin(Supplier<List<ReplicaServer.Peer>> peers) {
+  /**
+   * @param scheme how every replica listens: {@code http} or {@code https} (they share a
+   *     deployment's TLS)
+   */
+  CrossOrigin(Supplier<List<ReplicaServer.Peer>> peers, String scheme) {
     this.peers = peers;
+    this.scheme = scheme;
   }
 
-  /** {@code http://HOST:PORT} of every replica listed, in order. */
+  /** {@code SCHEME://HOST:PORT} of every replica listed, in order. */
   Set<String> origins() {
     Set<String> out = new LinkedHashSet<>();
     for (ReplicaServer.Peer p : peers.get()) {
       if (ADDRESS.matcher(p.api()).matches()) {
-        out.add("http://" + p.api());
+        out.add(scheme + "://" + p.api());
       }
     }
     return out;

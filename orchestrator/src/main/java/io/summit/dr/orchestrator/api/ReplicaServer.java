@@ -43,6 +43,7 @@ public final class ReplicaServer implements AutoCloseable {
 
   private final HttpServer server;
   private final String id;
+  private final String scheme;
   private final Supplier<Optional<String>> leaderApi;
   private final String self;
   private final Supplier<List<Peer>> peers;
@@ -84,12 +85,30 @@ public final class ReplicaServer implements AutoCloseable {
       Supplier<Optional<String>> leaderApi,
       Supplier<List<Peer>> peers)
       throws IOException {
+    this(listen, id, leaderApi, peers, null);
+  }
+
+  /**
+   * @param leaderApi the leader's API address ({@code host:port}), read from the coordination store
+   * @param peers every replica of the control plane, this one included, read from the store (it may
+   *     throw: then none is listed)
+   * @param tls this replica's TLS context, the same in every replica ({@code null}: plain HTTP);
+   *     redirects and allowed origins use its scheme
+   */
+  public ReplicaServer(
+      InetSocketAddress listen,
+      String id,
+      Supplier<Optional<String>> leaderApi,
+      Supplier<List<Peer>> peers,
+      javax.net.ssl.@Nullable SSLContext tls)
+      throws IOException {
     this.id = id;
     this.leaderApi = leaderApi;
     this.peers = peers;
-    this.crossOrigin = new CrossOrigin(this::peersOrNone);
+    this.scheme = io.summit.dr.access.Tls.scheme(tls);
+    this.crossOrigin = new CrossOrigin(this::peersOrNone, scheme);
     this.self = listen.getHostString() + ":" + listen.getPort();
-    this.server = HttpServer.create(listen, 128);
+    this.server = io.summit.dr.access.Tls.listen(listen, 128, tls);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     Gauge.builder("summit_dr_orchestrator_leader", this, r -> r.api != null ? 1 : 0)
@@ -183,7 +202,8 @@ public final class ReplicaServer implements AutoCloseable {
       x.getResponseHeaders()
           .set(
               "Location",
-              "http://"
+              scheme
+                  + "://"
                   + leader.get()
                   + x.getRequestURI().getRawPath()
                   + (query == null ? "" : "?" + query));

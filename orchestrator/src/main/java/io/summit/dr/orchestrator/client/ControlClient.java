@@ -83,25 +83,32 @@ public final class ControlClient implements AutoCloseable {
   private final HttpClient http;
   private final @Nullable BearerToken token;
 
-  private ControlClient(List<URI> replicas, Settings settings, @Nullable BearerToken token) {
+  private ControlClient(
+      List<URI> replicas,
+      Settings settings,
+      @Nullable BearerToken token,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.token = token;
     this.replicas = new Replicas(replicas);
     this.settings = settings;
-    this.http =
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(settings.connect())
-            .build();
+            .connectTimeout(settings.connect());
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    this.http = b.build();
   }
 
   /** A client of the orchestrator whose replicas answer at {@code replicas} (http://HOST:PORT). */
   public static ControlClient of(List<URI> replicas) {
-    return new ControlClient(replicas, Settings.defaults(), null);
+    return new ControlClient(replicas, Settings.defaults(), null, null);
   }
 
   public static ControlClient of(List<URI> replicas, Settings settings) {
-    return new ControlClient(replicas, settings, null);
+    return new ControlClient(replicas, settings, null, null);
   }
 
   /**
@@ -110,7 +117,19 @@ public final class ControlClient implements AutoCloseable {
    */
   public static ControlClient of(
       List<URI> replicas, Settings settings, @Nullable BearerToken token) {
-    return new ControlClient(replicas, settings, token);
+    return new ControlClient(replicas, settings, token, null);
+  }
+
+  /**
+   * A client that sends {@code token} and, to replicas at {@code https://} addresses, trusts the
+   * certificate authorities of {@code trust} ({@code null}: the JDK's).
+   */
+  public static ControlClient of(
+      List<URI> replicas,
+      Settings settings,
+      @Nullable BearerToken token,
+      javax.net.ssl.@Nullable SSLContext trust) {
+    return new ControlClient(replicas, settings, token, trust);
   }
 
   /** The replicas, as given (each reduced to http://HOST:PORT, duplicates dropped). */

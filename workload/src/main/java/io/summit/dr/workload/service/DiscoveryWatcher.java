@@ -52,12 +52,7 @@ final class DiscoveryWatcher implements AutoCloseable {
   private final List<URI> replicas;
   private final Consumer<Endpoints> listener;
   private final LongSupplier known;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(1))
-          .build();
+  private final HttpClient http;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   // The replica the next request goes to, and how many requests in a row got no usable answer.
   private final AtomicReference<URI> current;
@@ -88,7 +83,29 @@ final class DiscoveryWatcher implements AutoCloseable {
       LongSupplier known,
       Consumer<Endpoints> listener,
       @Nullable BearerToken token) {
+    this(replicas, known, listener, token, null);
+  }
+
+  /**
+   * @param token sent with every request, when the orchestrator requires one (a viewer's)
+   * @param trust the authorities trusted for {@code https://} replicas ({@code null}: the JDK's)
+   */
+  DiscoveryWatcher(
+      List<URI> replicas,
+      LongSupplier known,
+      Consumer<Endpoints> listener,
+      @Nullable BearerToken token,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.token = token;
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(1));
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    this.http = b.build();
     if (replicas.isEmpty()) {
       throw new IllegalArgumentException(
           "--discovery: empty (expected: at least one orchestrator API, http://HOST:PORT)");

@@ -125,7 +125,8 @@ public final class WorkloadMain {
             o.discovery(),
             e -> o.via().getOrDefault(e, e),
             access.token().orElse(null),
-            o.zone());
+            o.zone(),
+            access.trust().orElse(null));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -172,14 +173,16 @@ public final class WorkloadMain {
 
   private static URI uri(String value) {
     String message =
-        "--discovery: '" + value + "' (expected: http://HOST:PORT, several separated by commas)";
+        "--discovery: '"
+            + value
+            + "' (expected: http://HOST:PORT or https://HOST:PORT, several separated by commas)";
     URI u;
     try {
       u = URI.create(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(message, e);
     }
-    if (!"http".equals(u.getScheme()) || u.getHost() == null) {
+    if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
       throw new IllegalArgumentException(message);
     }
     return u;

@@ -164,6 +164,28 @@ public final class WorkloadService implements AutoCloseable {
       @Nullable BearerToken token,
       @Nullable String zone)
       throws IOException {
+    this(topology, region, name, listen, orchestrators, route, token, zone, null);
+  }
+
+  /**
+   * @param token sent to the orchestrator's discovery, when it requires one (a viewer's)
+   * @param zone the zone this instance runs in, one of the region's {@code zones}; null for none
+   * @param trust the authorities trusted for {@code https://} orchestrator replicas ({@code null}:
+   *     the JDK's)
+   * @throws IllegalArgumentException naming {@code --region} or {@code --zone} when the topology
+   *     has no such region, or the region no such zone
+   */
+  public WorkloadService(
+      Topology topology,
+      String region,
+      String name,
+      InetSocketAddress listen,
+      List<URI> orchestrators,
+      UnaryOperator<Endpoint> route,
+      @Nullable BearerToken token,
+      @Nullable String zone,
+      javax.net.ssl.@Nullable SSLContext trust)
+      throws IOException {
     io.summit.dr.topology.Region r =
         topology.regions().stream()
             .filter(x -> x.name().equals(region))
@@ -190,7 +212,8 @@ public final class WorkloadService implements AutoCloseable {
     this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
     this.residency = topology.residency();
     this.registers = new RegisterStore(store);
-    this.discovery = new DiscoveryWatcher(orchestrators, store::version, store::apply, token);
+    this.discovery =
+        new DiscoveryWatcher(orchestrators, store::version, store::apply, token, trust);
     this.server = HttpServer.create(listen, 256);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
