@@ -87,6 +87,20 @@ final class OrchestratorCommand implements Callable<Integer> {
               + " observers when they require one.")
   @Nullable Path tokenFile;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      description =
+          "The API's certificate chain (PEM, its own certificate first), e.g. a lab's"
+              + " .lab/tls/server.crt: the API then listens with HTTPS only. With --tls-key.")
+  @Nullable Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      description = "The certificate's private key (PKCS#8 PEM, mode 0600). With --tls-cert.")
+  @Nullable Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
     Map<String, Endpoint> obs = new LinkedHashMap<>();
@@ -99,9 +113,14 @@ final class OrchestratorCommand implements Callable<Integer> {
             routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
             router == null ? null : endpoint("--router", router),
             obs);
-    options = options.withApiTokenFile(apiTokenFile).withAccess(accessFile, tokenFile);
+    options =
+        options
+            .withApiTokenFile(apiTokenFile)
+            .withAccess(accessFile, tokenFile)
+            .withTls(tlsCert, tlsKey);
     options.access(); // a bad file is refused now, naming its option
     options.token();
+    options.tls();
     Topology topology = TopologyLoader.load(config);
     OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
     OrchestratorMain.run(options, topology, lab);

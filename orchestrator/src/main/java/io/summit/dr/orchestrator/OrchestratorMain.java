@@ -205,6 +205,31 @@ public final class OrchestratorMain {
     }
 
     /**
+     * The same options with the API listening with TLS: the chain in {@code cert}, its key in
+     * {@code key} (both or neither).
+     *
+     * @throws IllegalArgumentException naming the option that is missing
+     */
+    public Options withTls(@Nullable Path cert, @Nullable Path key) {
+      return new Options(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          etcd,
+          id,
+          location,
+          deferTo,
+          apiTokenFile,
+          accessFile,
+          tokenFile,
+          cert,
+          key);
+    }
+
+    /**
      * The API's TLS context ({@code --tls-cert} and {@code --tls-key}), or null: plain HTTP.
      *
      * @throws IllegalArgumentException naming the option when a file is bad
