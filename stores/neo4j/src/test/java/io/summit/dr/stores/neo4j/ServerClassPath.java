@@ -64,6 +64,13 @@ final class ServerClassPath {
     }
   }
 
+  /** The server given {@code options} by {@link #archiveOptions} could not be started. */
+  static synchronized void notStarted(List<String> options) {
+    if (options.stream().anyMatch(o -> o.startsWith("-XX:ArchiveClassesAtExit="))) {
+      writerStarting = false;
+    }
+  }
+
   static synchronized String get() {
     String known = classPath;
     if (known == null) {

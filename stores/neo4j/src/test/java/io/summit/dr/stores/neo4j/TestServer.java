@@ -112,6 +112,8 @@ final class TestServer implements AutoCloseable {
               .start();
       ServerClassPath.started(archive, process);
     } catch (IOException e) {
+      // the next server may write the archive instead
+      ServerClassPath.notStarted(archive);
       throw new UncheckedIOException(e);
     }
     Awaitility.await()
