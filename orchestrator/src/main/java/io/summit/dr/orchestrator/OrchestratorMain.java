@@ -74,39 +74,6 @@ public final class OrchestratorMain {
       }
     }
 
-    /** Options whose API listens without TLS. */
-    public Options(
-        Path config,
-        Path stateDir,
-        Endpoint listen,
-        @Nullable Endpoint routerAdmin,
-        @Nullable Endpoint router,
-        Map<String, Endpoint> observers,
-        List<String> etcd,
-        String id,
-        String location,
-        List<String> deferTo,
-        @Nullable Path apiTokenFile,
-        @Nullable Path accessFile,
-        @Nullable Path tokenFile) {
-      this(
-          config,
-          stateDir,
-          listen,
-          routerAdmin,
-          router,
-          observers,
-          etcd,
-          id,
-          location,
-          deferTo,
-          apiTokenFile,
-          accessFile,
-          tokenFile,
-          null,
-          null);
-    }
-
     /** Options whose API takes requests without a bearer token. */
     public Options(
         Path config,
@@ -130,6 +97,8 @@ public final class OrchestratorMain {
           id,
           location,
           deferTo,
+          null,
+          null,
           null,
           null,
           null);

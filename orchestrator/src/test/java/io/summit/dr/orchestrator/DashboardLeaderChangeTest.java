@@ -135,6 +135,8 @@ class DashboardLeaderChangeTest {
             List.of(),
             null,
             creds.accessList(),
+            null,
+            null,
             null);
     return Replica.start(
         options, topology, new OrchestratorMain.Environment(stores, NO_SERVICES, null));
