@@ -129,6 +129,12 @@ public final class CertificateAuthority {
       return false;
     }
     X509Certificate cert = (X509Certificate) Tls.certificates("server", files.serverCert()).get(0);
+    try {
+      // signed by this authority: one made again (its key was lost) issues a new certificate
+      cert.verify(Tls.certificates("ca", files.caCert()).get(0).getPublicKey());
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
     if (cert.getNotAfter().toInstant().isBefore(Instant.now().plus(RENEW_BEFORE))) {
       return false;
     }

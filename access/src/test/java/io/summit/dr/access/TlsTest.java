@@ -130,6 +130,19 @@ class TlsTest {
   }
 
   @Test
+  void anAuthorityMadeAgainIssuesANewServerCertificateItsClientsTrust() throws Exception {
+    Path tls = dir.resolve("tls");
+    CertificateAuthority.Files files =
+        CertificateAuthority.create(tls, "test CA", List.of("127.0.0.1"));
+    Files.delete(tls.resolve(CertificateAuthority.CA_KEY));
+
+    CertificateAuthority.create(tls, "test CA", List.of("127.0.0.1"));
+    URI uri = serve(files);
+
+    assertThat(get(Tls.trusting(files.caCert()), uri).body()).isEqualTo("ok");
+  }
+
+  @Test
   void keysAreOwnerOnlyInAnOwnerOnlyDirectory() throws Exception {
     Path tls = dir.resolve("tls");
     CertificateAuthority.Files files =

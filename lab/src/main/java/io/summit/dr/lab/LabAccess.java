@@ -169,7 +169,7 @@ public final class LabAccess {
           status =
               http.send(
                       java.net.http.HttpRequest.newBuilder(
-                              LabTls.base(labDir, c).resolve("/v1/access-check"))
+                              LabTls.base(c).resolve("/v1/access-check"))
                           .timeout(java.time.Duration.ofSeconds(2))
                           .header("Authorization", authorization)
                           .build(),

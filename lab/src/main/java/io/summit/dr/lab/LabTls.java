@@ -74,11 +74,6 @@ public final class LabTls {
     return SERVED.contains(kind) && files(labDir) != null ? "https" : "http";
   }
 
-  /** The base URI of a recorded component: {@code SCHEME://HOST:PORT}. */
-  public static URI base(Path labDir, LabComponent c) {
-    return base(c);
-  }
-
   /**
    * The base URI of a recorded component, {@code https://HOST:PORT} when it was started with a
    * certificate ({@value Tls#CERT_FILE} on its command line), else {@code http://HOST:PORT}.
