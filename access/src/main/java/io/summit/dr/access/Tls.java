@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpsServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -92,6 +96,71 @@ public final class Tls {
               + " (expected: the private key of the chain's first certificate)",
           e);
     }
+  }
+
+  /**
+   * A server's context from {@value #CERT_FILE} and {@value #KEY_FILE} when both are given, null
+   * (plain HTTP) when neither is.
+   *
+   * @throws IllegalArgumentException naming the option that is missing or whose file is bad
+   */
+  public static @Nullable SSLContext serverOrPlain(
+      @Nullable Path certFile, @Nullable Path keyFile) {
+    if (certFile == null && keyFile == null) {
+      return null;
+    }
+    if (certFile == null || keyFile == null) {
+      throw new IllegalArgumentException(
+          (certFile == null ? CERT_FILE : KEY_FILE)
+              + ": missing (expected: "
+              + CERT_FILE
+              + " and "
+              + KEY_FILE
+              + " together, or neither)");
+    }
+    return server(certFile, keyFile);
+  }
+
+  /**
+   * A control API's base URL: {@code https://HOST:PORT} or {@code http://HOST:PORT}, or a bare
+   * {@code HOST:PORT} for plain HTTP.
+   *
+   * @param field the option or field that gave {@code value}, named in the error
+   * @throws IllegalArgumentException naming {@code field} when {@code value} is none of these
+   */
+  public static URI url(String field, String value) {
+    String text = value.contains("://") ? value : "http://" + value;
+    String expected = " (expected: https://HOST:PORT, http://HOST:PORT or HOST:PORT)";
+    URI uri;
+    try {
+      uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(field + ": '" + value + "'" + expected, e);
+    }
+    String scheme = uri.getScheme();
+    boolean bare =
+        uri.getRawPath() == null || uri.getRawPath().isEmpty() && uri.getRawQuery() == null;
+    if (scheme == null
+        || !(scheme.equals("http") || scheme.equals("https"))
+        || uri.getHost() == null
+        || uri.getPort() < 1
+        || uri.getPort() > 65535
+        || uri.getUserInfo() != null
+        || uri.getRawFragment() != null
+        || !bare) {
+      throw new IllegalArgumentException(field + ": '" + value + "'" + expected);
+    }
+    return uri;
+  }
+
+  /**
+   * An HTTP client for control APIs: trusting {@code trust} for {@code https://} addresses (the
+   * JDK's authorities when null), HTTP/1.1, connecting within {@code connectTimeout}.
+   */
+  public static HttpClient client(Duration connectTimeout, @Nullable SSLContext trust) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout);
+    return (trust == null ? b : b.sslContext(trust)).build();
   }
 
   /**

@@ -202,4 +202,39 @@ class TlsTest {
         .hasMessageContaining("--tls-key")
         .hasMessageContaining("is not the key of the certificate");
   }
+
+  @Test
+  void aControlApiAddressIsAnHttpOrHttpsUrlOrABareHostAndPort() {
+    assertThat(Tls.url("--router-admin", "https://127.0.0.1:7321"))
+        .hasToString("https://127.0.0.1:7321");
+    assertThat(Tls.url("--router-admin", "https://127.0.0.1:7321/"))
+        .hasToString("https://127.0.0.1:7321");
+    assertThat(Tls.url("--router-admin", "127.0.0.1:7321")).hasToString("http://127.0.0.1:7321");
+    for (String bad :
+        List.of(
+            "ftp://127.0.0.1:7321",
+            "https://127.0.0.1",
+            "https://127.0.0.1:0",
+            "https://127.0.0.1:7321/v1",
+            "https://u@127.0.0.1:7321",
+            "127.0.0.1",
+            "")) {
+      assertThatThrownBy(() -> Tls.url("--router-admin", bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("--router-admin: '" + bad + "' (expected: https://HOST:PORT");
+    }
+  }
+
+  @Test
+  void aServerListensPlainWithNeitherFileAndIsRefusedWithOnlyOne() {
+    CertificateAuthority.Files files =
+        CertificateAuthority.create(dir.resolve("ca"), "test CA", List.of("127.0.0.1"));
+    assertThat(Tls.serverOrPlain(null, null)).isNull();
+    assertThat(Tls.serverOrPlain(files.serverCert(), files.serverKey())).isNotNull();
+    assertThatThrownBy(() -> Tls.serverOrPlain(files.serverCert(), null))
+        .hasMessage("--tls-key: missing (expected: --tls-cert and --tls-key together, or neither)");
+    assertThatThrownBy(() -> Tls.serverOrPlain(null, files.serverKey()))
+        .hasMessageStartingWith("--tls-cert: missing");
+  }
 }

@@ -1,5 +1,6 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.access.Tls;
 import io.summit.dr.lab.control.LabOrchestratorMain;
 import io.summit.dr.orchestrator.OrchestratorMain;
 import io.summit.dr.replication.Endpoint;
@@ -42,8 +43,10 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Option(
       names = "--router-admin",
-      paramLabel = "HOST:PORT",
-      description = "The edge router's admin API, to set its writer region.")
+      paramLabel = "URL",
+      description =
+          "The edge router's admin API, to set its writer region: https://HOST:PORT (trusting"
+              + " --ca-file), or http://HOST:PORT or HOST:PORT for one without TLS.")
   @Nullable String routerAdmin;
 
   @Option(
@@ -88,6 +91,14 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Nullable Path tokenFile;
 
   @Option(
+      names = "--ca-file",
+      paramLabel = "FILE",
+      description =
+          "The certificate authority (PEM) this orchestrator trusts when it calls an https://"
+              + " router admin API, e.g. a lab's .lab/tls/ca.crt (default: the JDK's).")
+  @Nullable Path caFile;
+
+  @Option(
       names = "--tls-cert",
       paramLabel = "FILE",
       description =
@@ -110,17 +121,19 @@ final class OrchestratorCommand implements Callable<Integer> {
             config,
             labDir.resolve("orchestrator"),
             endpoint("--listen", listen),
-            routerAdmin == null ? null : endpoint("--router-admin", routerAdmin),
+            routerAdmin == null ? null : Tls.url("--router-admin", routerAdmin),
             router == null ? null : endpoint("--router", router),
             obs);
     options =
         options
             .withApiTokenFile(apiTokenFile)
             .withAccess(accessFile, tokenFile)
-            .withTls(tlsCert, tlsKey);
+            .withTls(tlsCert, tlsKey)
+            .withCaFile(caFile);
     options.access(); // a bad file is refused now, naming its option
     options.token();
     options.tls();
+    options.trust();
     Topology topology = TopologyLoader.load(config);
     OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
     OrchestratorMain.run(options, topology, lab);

@@ -738,7 +738,11 @@ public final class Drill {
   private String servingProblems(boolean replicated) {
     List<String> problems = new ArrayList<>();
     try {
-      JsonNode routing = JSON.readTree(get("http://" + layout.edgeRouterAdmin() + "/v1/routing"));
+      JsonNode routing =
+          JSON.readTree(
+              get(
+                  io.summit.dr.lab.LabTls.url(lab.dir(), "router", layout.edgeRouterAdmin())
+                      .resolve("/v1/routing")));
       for (JsonNode r : routing.path("regions")) {
         // Before a failback only the writer region serves: the other's stores are stale.
         boolean expected = replicated || r.path("writer").asBoolean();
@@ -793,9 +797,11 @@ public final class Drill {
     return store == null || lag == null || lag * 1000 > store.rpoBudget().toMillis();
   }
 
-  private String get(String url) throws IOException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+  private String get(URI url) throws IOException {
+    HttpClient http =
+        io.summit.dr.access.Tls.client(
+            Duration.ofSeconds(1), io.summit.dr.lab.LabTls.trust(lab.dir()));
+    HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2));
     BearerToken token = LabAccess.token(lab.dir(), LabAccess.DRILL);
     try {
       HttpResponse<String> r =

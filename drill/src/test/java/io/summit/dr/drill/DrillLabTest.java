@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.lab.Lab;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -74,7 +73,8 @@ class DrillLabTest {
 
   private JsonNode get(String url) throws Exception {
     HttpResponse<String> r =
-        HttpClient.newHttpClient()
+        io.summit.dr.access.Tls.client(
+                Duration.ofSeconds(2), io.summit.dr.lab.LabTls.trust(lab.dir()))
             .send(
                 HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(5))
@@ -110,7 +110,10 @@ class DrillLabTest {
     assertThat(m.ackedWrites()).isGreaterThan(m.lostWrites() + 500);
     // The edge router writes to us-east-1, and us-east-1's service grew to us-west-2's size.
     assertThat(
-            get("http://" + lab.layout().edgeRouterAdmin() + "/v1/routing").get("writer").asText())
+            get(io.summit.dr.lab.LabTls.url(lab.dir(), "router", lab.layout().edgeRouterAdmin())
+                    + "/v1/routing")
+                .get("writer")
+                .asText())
         .isEqualTo(EAST);
     assertThat(get("http://" + lab.layout().cluster(EAST) + "/v1/cluster").get("ready").asInt())
         .isGreaterThanOrEqualTo(2);

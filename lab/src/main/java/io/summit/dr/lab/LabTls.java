@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LabTls {
   /** The kinds of lab component whose API listens with TLS. */
-  public static final Set<String> SERVED = Set.of("orchestrator");
+  public static final Set<String> SERVED = Set.of("orchestrator", "router");
 
   private LabTls() {}
 
@@ -72,6 +72,14 @@ public final class LabTls {
   /** {@code http} or {@code https}: how a component of {@code kind} of this lab listens. */
   public static String scheme(Path labDir, String kind) {
     return SERVED.contains(kind) && files(labDir) != null ? "https" : "http";
+  }
+
+  /**
+   * {@code https://HOST:PORT} or {@code http://HOST:PORT}: a component of {@code kind} at {@code
+   * at}.
+   */
+  public static URI url(Path labDir, String kind, io.summit.dr.replication.Endpoint at) {
+    return URI.create(scheme(labDir, kind) + "://" + at.host() + ":" + at.port());
   }
 
   /**

@@ -65,13 +65,16 @@ class LabPrometheusTest {
     // the six guarded kinds' jobs and the clusters' service discovery send the token; etcd, the
     // objects replicator and the service instances are not asked
     assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(8);
-    // the orchestrators listen with TLS: their job alone is scraped over HTTPS, trusting the lab's
-    // authority
+    // the orchestrators and the edge router's admin API listen with TLS: their two jobs alone are
+    // scraped over HTTPS, trusting the lab's authority
     String tls = "scheme: https\n    tls_config: {ca_file: '" + ca.toAbsolutePath() + "'}";
-    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(2);
-    assertThat(config.substring(config.indexOf("job_name: summit-orchestrator")))
-        .startsWith("job_name: summit-orchestrator\n    authorization: ")
-        .contains(tls);
+    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(3);
+    for (String kind : List.of("orchestrator", "router")) {
+      String job = config.substring(config.indexOf("job_name: summit-" + kind));
+      assertThat(job.substring(0, job.indexOf("static_configs")))
+          .startsWith("job_name: summit-" + kind + "\n    authorization: ")
+          .contains(tls);
+    }
     Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
     Process p =
         new ProcessBuilder("promtool", "check", "config", file.toString())

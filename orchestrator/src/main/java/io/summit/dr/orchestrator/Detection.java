@@ -57,7 +57,8 @@ final class Detection {
     BearerToken token = o.token().orElse(null);
     if (o.routerAdmin() != null) {
       sources.add(
-          new RouterViewSource("edge-router", o.routerAdmin(), regions, timeout, clock, token));
+          new RouterViewSource(
+              "edge-router", o.routerAdmin(), regions, timeout, clock, token, o.trust()));
     }
     // With an edge router the observers also probe the edge (the lab passes them its address), so
     // a partition between an observer's location and the edge raises an alert too.

@@ -14,6 +14,7 @@ import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -29,10 +30,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The orchestrator process's start-up: {@code --config FILE --state-dir DIR --listen HOST:PORT
- * [--router-admin HOST:PORT] [--router HOST:PORT] [--observer REGION=HOST:PORT ...]}; {@code
- * --router} is the edge router's proxy address, through which the verify step writes once the new
- * writer region runs the service; {@code --state-dir} holds the journal and the audit log. It
- * resumes a plan its journal left open, supervises the stores every probe interval, runs failure
+ * [--router-admin https://HOST:PORT] [--router HOST:PORT] [--observer REGION=HOST:PORT ...]};
+ * {@code --router} is the edge router's proxy address, through which the verify step writes once
+ * the new writer region runs the service; {@code --state-dir} holds the journal and the audit log.
+ * It resumes a plan its journal left open, supervises the stores every probe interval, runs failure
  * detection, and serves the API.
  *
  * <p>The environment supplies how stores and services are reached ({@link Stores}, {@link
@@ -47,7 +48,7 @@ public final class OrchestratorMain {
       Path config,
       Path stateDir,
       Endpoint listen,
-      @Nullable Endpoint routerAdmin,
+      @Nullable URI routerAdmin,
       @Nullable Endpoint router,
       Map<String, Endpoint> observers,
       List<String> etcd,
@@ -58,7 +59,8 @@ public final class OrchestratorMain {
       @Nullable Path accessFile,
       @Nullable Path tokenFile,
       @Nullable Path tlsCert,
-      @Nullable Path tlsKey) {
+      @Nullable Path tlsKey,
+      @Nullable Path caFile) {
     public Options {
       observers = Map.copyOf(observers);
       etcd = List.copyOf(etcd);
@@ -79,7 +81,7 @@ public final class OrchestratorMain {
         Path config,
         Path stateDir,
         Endpoint listen,
-        @Nullable Endpoint routerAdmin,
+        @Nullable URI routerAdmin,
         @Nullable Endpoint router,
         Map<String, Endpoint> observers,
         List<String> etcd,
@@ -97,6 +99,7 @@ public final class OrchestratorMain {
           id,
           location,
           deferTo,
+          null,
           null,
           null,
           null,
@@ -121,7 +124,8 @@ public final class OrchestratorMain {
           accessFile,
           tokenFile,
           tlsCert,
-          tlsKey);
+          tlsKey,
+          caFile);
     }
 
     /**
@@ -144,7 +148,8 @@ public final class OrchestratorMain {
           access,
           token,
           tlsCert,
-          tlsKey);
+          tlsKey,
+          caFile);
     }
 
     /**
@@ -195,7 +200,8 @@ public final class OrchestratorMain {
           accessFile,
           tokenFile,
           cert,
-          key);
+          key,
+          caFile);
     }
 
     /**
@@ -205,6 +211,38 @@ public final class OrchestratorMain {
      */
     public javax.net.ssl.@Nullable SSLContext tls() {
       return tlsCert == null || tlsKey == null ? null : Tls.server(tlsCert, tlsKey);
+    }
+
+    /**
+     * The same options with this orchestrator trusting the authority in {@code caFile} when it
+     * calls an {@code https://} router admin API or observer (null: the JDK's authorities).
+     */
+    public Options withCaFile(@Nullable Path caFile) {
+      return new Options(
+          config,
+          stateDir,
+          listen,
+          routerAdmin,
+          router,
+          observers,
+          etcd,
+          id,
+          location,
+          deferTo,
+          apiTokenFile,
+          accessFile,
+          tokenFile,
+          tlsCert,
+          tlsKey,
+          caFile);
+    }
+
+    /**
+     * What this orchestrator trusts when it calls an {@code https://} API ({@code --ca-file}), or
+     * null: the JDK's authorities.
+     */
+    public javax.net.ssl.@Nullable SSLContext trust() {
+      return caFile == null ? null : Tls.trusting(caFile);
     }
 
     /** The token this orchestrator sends to the router and the observers, if any. */
@@ -217,7 +255,7 @@ public final class OrchestratorMain {
         Path config,
         Path stateDir,
         Endpoint listen,
-        @Nullable Endpoint routerAdmin,
+        @Nullable URI routerAdmin,
         @Nullable Endpoint router,
         Map<String, Endpoint> observers) {
       this(
@@ -277,11 +315,13 @@ public final class OrchestratorMain {
   public record Environment(Stores stores, Services services, @Nullable WriteRouter router) {
     /** The stores and services, with the edge router the options name ({@code --router-admin}). */
     public static Environment withEdgeRouter(Options o, Stores stores, Services services) {
-      Endpoint admin = o.routerAdmin();
+      URI admin = o.routerAdmin();
       return new Environment(
           stores,
           services,
-          admin == null ? null : new RouterControl(admin, o.router(), o.token().orElse(null)));
+          admin == null
+              ? null
+              : new RouterControl(admin, o.router(), o.token().orElse(null), o.trust()));
     }
   }
 
@@ -290,7 +330,7 @@ public final class OrchestratorMain {
     Path config = null;
     Path stateDir = null;
     Endpoint listen = null;
-    Endpoint router = null;
+    URI router = null;
     Endpoint proxy = null;
     Map<String, Endpoint> observers = new LinkedHashMap<>();
     List<String> etcd = new ArrayList<>();
@@ -302,6 +342,7 @@ public final class OrchestratorMain {
     Path tokenFile = null;
     Path tlsCert = null;
     Path tlsKey = null;
+    Path caFile = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -324,9 +365,13 @@ public final class OrchestratorMain {
         }
         case Tls.CERT_FILE -> tlsCert = Path.of(value);
         case Tls.KEY_FILE -> tlsKey = Path.of(value);
+        case Tls.CA_FILE -> {
+          caFile = Path.of(value);
+          Tls.trusting(caFile); // refused now, naming the option
+        }
         case "--state-dir" -> stateDir = Path.of(value);
         case "--listen" -> listen = endpoint(flag, value);
-        case "--router-admin" -> router = endpoint(flag, value);
+        case "--router-admin" -> router = Tls.url(flag, value);
         case "--router" -> proxy = endpoint(flag, value);
         case "--etcd" -> etcd.addAll(etcdUrls(value));
         case "--id" -> id = requireName("--id", value);
@@ -349,7 +394,8 @@ public final class OrchestratorMain {
                 flag
                     + ": unknown option (expected: --config, --state-dir, --listen, --router-admin,"
                     + " --router, --observer, --etcd, --id, --location, --defer-to,"
-                    + " --api-token-file, --access-file, --token-file, --tls-cert, --tls-key)");
+                    + " --api-token-file, --access-file, --token-file, --tls-cert, --tls-key,"
+                    + " --ca-file)");
       }
     }
     if (config == null || stateDir == null || listen == null) {
@@ -375,7 +421,8 @@ public final class OrchestratorMain {
             accessFile,
             tokenFile,
             tlsCert,
-            tlsKey);
+            tlsKey,
+            caFile);
     options.tls(); // a bad certificate or key is refused now, naming its option
     return options;
   }

@@ -22,8 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class RouterControl implements WriteRouter {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http;
   private final URI base;
   private final @Nullable URI proxy;
   private final @Nullable BearerToken token;
@@ -40,9 +39,24 @@ public final class RouterControl implements WriteRouter {
    *     moves)
    */
   public RouterControl(Endpoint admin, @Nullable Endpoint proxy, @Nullable BearerToken token) {
+    this(URI.create("http://" + admin.host() + ":" + admin.port()), proxy, token, null);
+  }
+
+  /**
+   * @param admin the router's admin API, {@code http://} or {@code https://HOST:PORT}
+   * @param token sent to the admin API, when it requires one (an operator's: the writer moves)
+   * @param trust what an {@code https://} admin API's certificate must chain to; null: the JDK's
+   *     authorities
+   */
+  public RouterControl(
+      URI admin,
+      @Nullable Endpoint proxy,
+      @Nullable BearerToken token,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.token = token;
-    this.base = URI.create("http://" + admin.host() + ":" + admin.port());
+    this.base = admin;
     this.proxy = proxy == null ? null : URI.create("http://" + proxy.host() + ":" + proxy.port());
+    this.http = io.summit.dr.access.Tls.client(Duration.ofSeconds(1), trust);
   }
 
   @Override

@@ -353,6 +353,33 @@ class ApiAccessTest {
         .isNotNull();
   }
 
+  @Test
+  void theRouterAdminIsAnHttpsUrlTrustedThroughTheCaFile() throws Exception {
+    io.summit.dr.access.CertificateAuthority.Files tls =
+        io.summit.dr.access.CertificateAuthority.create(
+            state.resolve("tls"), "test CA", List.of("127.0.0.1"));
+    String[] base = {"--config", "x.yaml", "--state-dir", "s", "--listen", "127.0.0.1:8080"};
+
+    OrchestratorMain.Options o =
+        OrchestratorMain.parse(
+            with(
+                base,
+                "--router-admin",
+                "https://127.0.0.1:7321",
+                "--ca-file",
+                tls.caCert().toString()));
+    assertThat(o.routerAdmin()).hasToString("https://127.0.0.1:7321");
+    assertThat(o.trust()).isNotNull();
+    assertThat(OrchestratorMain.parse(with(base, "--router-admin", "127.0.0.1:7321")).routerAdmin())
+        .hasToString("http://127.0.0.1:7321");
+    assertThatThrownBy(
+            () -> OrchestratorMain.parse(with(base, "--router-admin", "ftp://127.0.0.1:7321")))
+        .hasMessageStartingWith("--router-admin: 'ftp://127.0.0.1:7321' (expected: https://");
+    assertThatThrownBy(
+            () -> OrchestratorMain.parse(with(base, "--ca-file", tls.serverKey().toString())))
+        .hasMessageStartingWith("--ca-file: ");
+  }
+
   private static String[] with(String[] base, String... more) {
     List<String> all = new java.util.ArrayList<>(List.of(base));
     all.addAll(List.of(more));

@@ -137,6 +137,7 @@ class DashboardLeaderChangeTest {
             creds.accessList(),
             null,
             null,
+            null,
             null);
     return Replica.start(
         options, topology, new OrchestratorMain.Environment(stores, NO_SERVICES, null));

@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,16 @@ public final class Router implements AutoCloseable {
    * open when {@code access} is null.
    */
   public static Router start(RouterConfig config, @Nullable AccessList access) {
+    return start(config, access, null);
+  }
+
+  /**
+   * A router whose admin API requires a token of {@code access} (open when null) and listens with
+   * HTTPS when {@code tls} is given ({@code --tls-cert}, {@code --tls-key}); the proxy is not
+   * affected.
+   */
+  public static Router start(
+      RouterConfig config, @Nullable AccessList access, @Nullable SSLContext tls) {
     RoutingTable table =
         new RoutingTable(
             config.regions(),
@@ -109,7 +120,8 @@ public final class Router implements AutoCloseable {
               config.role().name().toLowerCase(java.util.Locale.ROOT),
               config.region(),
               metrics::scrape,
-              proxy::retire);
+              proxy::retire,
+              tls);
       if (access != null) {
         admin.require(access);
       }
@@ -143,11 +155,12 @@ public final class Router implements AutoCloseable {
     health.start();
     Router router = new Router(config, table, proxy, admin, health, scheduler, probeClient);
     log.info(
-        "router {}{} ({}): listening on {}, admin on {}, writer {}",
+        "router {}{} ({}): listening on {}, admin on {}://{}, writer {}",
         config.role().name().toLowerCase(java.util.Locale.ROOT),
         config.region() == null ? "" : " " + config.region(),
         proxy.transportName(),
         hostPort(router.address()),
+        admin.scheme(),
         hostPort(router.adminAddress()),
         table.writer());
     return router;

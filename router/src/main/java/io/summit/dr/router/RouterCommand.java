@@ -2,6 +2,7 @@ package io.summit.dr.router;
 
 import io.netty.util.ResourceLeakDetector;
 import io.summit.dr.access.AccessList;
+import io.summit.dr.access.Tls;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.topology.Service;
 import io.summit.dr.topology.Topology;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -108,9 +110,38 @@ public final class RouterCommand implements Callable<Integer> {
               + " open to anyone who reaches it.")
   @Nullable Path accessFile;
 
+  @Option(
+      names = Tls.CERT_FILE,
+      paramLabel = "FILE",
+      description =
+          "The admin API's certificate chain (PEM, its own certificate first): the admin API then"
+              + " listens with HTTPS only. Needs --tls-key. The proxy is not affected.")
+  @Nullable Path tlsCert;
+
+  @Option(
+      names = Tls.KEY_FILE,
+      paramLabel = "FILE",
+      description = "The private key of --tls-cert (PEM, PKCS#8, mode 0600).")
+  @Nullable Path tlsKey;
+
+  /**
+   * The command as a program of its own: bad arguments exit 2 with {@code router: } and a message
+   * naming the option, other failures 1.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new RouterCommand());
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          line.getErr().println("router: " + e.getMessage());
+          return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+    return cli;
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     AccessList access = accessFile == null ? null : AccessList.read("--access-file", accessFile);
+    SSLContext tls = Tls.serverOrPlain(tlsCert, tlsKey);
     Topology topology = TopologyLoader.load(config);
     Role r = parseRole();
     checkRegion(topology, r);
@@ -129,7 +160,7 @@ public final class RouterCommand implements Callable<Integer> {
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Router router = Router.start(routerConfig, access);
+    Router router = Router.start(routerConfig, access, tls);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(

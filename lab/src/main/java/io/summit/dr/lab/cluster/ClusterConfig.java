@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param slots the addresses instances may take, one each; their number caps the instance count
  * @param advertised the address by which the edge router reaches each slot, in slot order (the
  *     lab's WAN links from the edge), or empty when it reaches the slots themselves
- * @param routerAdmin the edge router's admin API, or null when no router fronts the region
+ * @param routerAdmin the edge router's admin API ({@code https://HOST:PORT} or {@code
+ *     http://HOST:PORT}), or null when no router fronts the region
  * @param via store address translations passed to the instances (see the service's {@code --via})
  * @param cpuRequestMillis each instance's CPU request in millicores: utilization is measured
  *     against it, as Kubernetes does
@@ -37,7 +38,7 @@ public record ClusterConfig(
     Endpoint listen,
     List<Endpoint> slots,
     List<Endpoint> advertised,
-    @Nullable Endpoint routerAdmin,
+    @Nullable URI routerAdmin,
     List<URI> discovery,
     Map<Endpoint, Endpoint> via,
     Path logDir,
@@ -142,7 +143,7 @@ public record ClusterConfig(
       Endpoint listen,
       List<Endpoint> slots,
       List<Endpoint> advertised,
-      @Nullable Endpoint routerAdmin,
+      @Nullable URI routerAdmin,
       List<URI> discovery,
       Map<Endpoint, Endpoint> via,
       Path logDir) {

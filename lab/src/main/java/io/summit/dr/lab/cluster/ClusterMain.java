@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * ClusterMain --config FILE --region R --listen HOST:PORT --discovery http://HOST:PORT[,http://HOST:PORT...]
- *             --slots HOST:FIRST-LAST --log-dir DIR [--router-admin HOST:PORT]
+ *             --slots HOST:FIRST-LAST --log-dir DIR [--router-admin https://HOST:PORT]
  *             [--via HOST:PORT=HOST:PORT ...] [--cpu-request 500m]
  * </pre>
  *
@@ -92,7 +92,7 @@ public final class ClusterMain {
       List<Endpoint> slots,
       List<Endpoint> advertised,
       Path logDir,
-      @Nullable Endpoint routerAdmin,
+      @Nullable URI routerAdmin,
       Map<Endpoint, Endpoint> via) {
     List<String> out = new ArrayList<>();
     out.addAll(List.of("--config", config.toString(), "--region", region));
@@ -145,7 +145,7 @@ public final class ClusterMain {
             Flags.endpoint("--listen", f.required("--listen")),
             slots("--slots", f.required("--slots")),
             advertise == null ? List.of() : slots("--advertise", advertise),
-            router == null ? null : Flags.endpoint("--router-admin", router),
+            router == null ? null : io.summit.dr.access.Tls.url("--router-admin", router),
             java.util.Arrays.stream(f.required("--discovery").split(",")).map(URI::create).toList(),
             f.routes("--via"),
             Path.of(f.required("--log-dir")));

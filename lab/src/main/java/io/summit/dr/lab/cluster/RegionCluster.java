@@ -12,6 +12,7 @@ import io.summit.dr.access.BearerToken;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Role;
+import io.summit.dr.access.Tls;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.replication.Endpoint;
@@ -122,11 +123,7 @@ public final class RegionCluster implements AutoCloseable {
   private final Autoscaler autoscaler;
   private final List<Instance> instances = new ArrayList<>();
   private final HttpServer server;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofMillis(500))
-          .build();
+  private volatile HttpClient http = Tls.client(Duration.ofMillis(500), null);
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -185,10 +182,13 @@ public final class RegionCluster implements AutoCloseable {
 
   /**
    * The instances it starts trust the certificate authority in {@code caFile} when they read
-   * discovery from an {@code https://} orchestrator ({@code null}: the JDK's authorities).
+   * discovery from an {@code https://} orchestrator ({@code null}: the JDK's authorities), and the
+   * cluster trusts it when it registers them with an {@code https://} router admin API.
    */
   public RegionCluster trusting(@Nullable Path caFile) {
     this.instanceCaFile = caFile;
+    // ... and so does the cluster when it registers them with an https:// router admin API
+    this.http = Tls.client(Duration.ofMillis(500), caFile == null ? null : Tls.trusting(caFile));
     return this;
   }
 
@@ -475,7 +475,7 @@ public final class RegionCluster implements AutoCloseable {
    * "host:port"} each, or {@code {"address": "host:port", "zone": ZONE}} for an instance in a zone.
    */
   private void register() {
-    Endpoint admin = config.routerAdmin();
+    URI admin = config.routerAdmin();
     if (admin == null) {
       return;
     }
@@ -493,8 +493,7 @@ public final class RegionCluster implements AutoCloseable {
     }
     ObjectNode body = registration(addresses);
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(
-                URI.create("http://" + admin + "/v1/regions/" + config.region() + "/instances"))
+        HttpRequest.newBuilder(admin.resolve("/v1/regions/" + config.region() + "/instances"))
             .timeout(Duration.ofSeconds(1))
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(body.toString()));

@@ -31,10 +31,16 @@ public final class OrchestratorLabExtension implements LabExtension {
     boolean router = topology.lab().edgeRouter() && !topology.services().isEmpty();
     List<String> secured = AccessOptions.arguments(LabAccess.accessList(labDir), null);
     for (String location : observerLocations(layout)) {
-      out.add(withArguments(observer(topology, layout, location, router), secured));
+      out.add(
+          withArguments(
+              observer(topology, layout, labDir, location, router),
+              AccessOptions.arguments(LabAccess.accessList(labDir), null, LabTls.caFile(labDir))));
     }
     if (router) {
-      out.add(withArguments(edgeRouter(topology, layout, config), secured));
+      out.add(
+          withArguments(
+              edgeRouter(topology, layout, config),
+              concat(secured, LabTls.serverArguments(labDir, "router"))));
     }
     for (String region : layout.regions()) {
       out.add(withArguments(agent(topology, layout, region, config, labDir), secured));
@@ -48,6 +54,12 @@ public final class OrchestratorLabExtension implements LabExtension {
     for (String location : replicaLocations(topology, layout)) {
       out.add(replica(topology, layout, labDir, orchestratorConfig, location, router));
     }
+    return out;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
     return out;
   }
 
@@ -113,13 +125,20 @@ public final class OrchestratorLabExtension implements LabExtension {
       args.addAll(List.of("--observer", at + "=" + layout.observerFrom(location, at)));
     }
     if (router) {
-      args.addAll(List.of("--router-admin", layout.edgeRouterAdmin().toString()));
+      args.addAll(
+          List.of(
+              "--router-admin",
+              LabTls.scheme(labDir, "router") + "://" + layout.edgeRouterAdmin()));
       args.addAll(List.of("--router", layout.edgeRouter().toString()));
     }
     args.addAll(
         AccessOptions.arguments(
             LabAccess.accessList(labDir), LabAccess.tokenFile(labDir, LabAccess.ORCHESTRATOR)));
     args.addAll(LabTls.serverArguments(labDir, "orchestrator"));
+    Path caFile = LabTls.caFile(labDir);
+    if (caFile != null) {
+      args.addAll(List.of(io.summit.dr.access.Tls.CA_FILE, caFile.toString()));
+    }
     return new Daemon(
         "orchestrator",
         location,
@@ -245,7 +264,7 @@ public final class OrchestratorLabExtension implements LabExtension {
    * edge router's admin API when there is one.
    */
   private static Daemon observer(
-      Topology topology, LabLayout layout, String region, boolean router) {
+      Topology topology, LabLayout layout, Path labDir, String region, boolean router) {
     List<ProbeTarget> targets = new ArrayList<>();
     for (String other : layout.regions()) {
       if (!other.equals(region)) {
@@ -266,7 +285,10 @@ public final class OrchestratorLabExtension implements LabExtension {
             targets,
             topology.health().probeInterval(),
             topology.health().timeout(),
-            router ? layout.edgeRouterAdminFrom(region) : null);
+            router
+                ? java.net.URI.create(
+                    LabTls.scheme(labDir, "router") + "://" + layout.edgeRouterAdminFrom(region))
+                : null);
     return new Daemon(
         "observer",
         region,

@@ -45,7 +45,10 @@ public final class ServiceLabExtension implements LabExtension {
                             + "://"
                             + layout.orchestratorReplica(l)))
             .toList();
-    Endpoint router = topology.lab().edgeRouter() ? layout.edgeRouterAdmin() : null;
+    URI router =
+        topology.lab().edgeRouter()
+            ? URI.create(LabTls.scheme(labDir, "router") + "://" + layout.edgeRouterAdmin())
+            : null;
     for (String region : layout.regions()) {
       List<String> args =
           ClusterMain.arguments(

@@ -136,8 +136,11 @@ class OrchestratorDetectionTest {
 
   private JsonNode edgeRouting() throws Exception {
     java.net.URI uri =
-        java.net.URI.create("http://" + lab.layout().edgeRouterAdmin() + "/v1/routing");
-    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+        io.summit.dr.lab.LabTls.url(lab.dir(), "router", lab.layout().edgeRouterAdmin())
+            .resolve("/v1/routing");
+    try (java.net.http.HttpClient http =
+        io.summit.dr.access.Tls.client(
+            Duration.ofSeconds(2), io.summit.dr.lab.LabTls.trust(lab.dir()))) {
       String body =
           http.send(
                   java.net.http.HttpRequest.newBuilder(uri)

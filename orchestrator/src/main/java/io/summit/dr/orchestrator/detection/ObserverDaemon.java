@@ -71,8 +71,20 @@ public final class ObserverDaemon implements AutoCloseable {
 
   public ObserverDaemon(
       ObserverDaemonConfig config, Clock clock, ScheduledExecutorService scheduler) {
+    this(config, clock, scheduler, null);
+  }
+
+  /**
+   * @param trust what an {@code https://} edge's certificate must chain to ({@code --ca-file});
+   *     null: the JDK's authorities
+   */
+  public ObserverDaemon(
+      ObserverDaemonConfig config,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.config = config;
-    this.prober = new RegionProber(config.targets(), config.timeout(), config.edge());
+    this.prober = new RegionProber(config.targets(), config.timeout(), config.edge(), trust);
     this.clock = clock;
     this.scheduler = scheduler;
     this.view =
@@ -242,7 +254,8 @@ public final class ObserverDaemon implements AutoCloseable {
       return;
     }
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    ObserverDaemon daemon = new ObserverDaemon(config, Clock.systemUTC(), scheduler);
+    ObserverDaemon daemon =
+        new ObserverDaemon(config, Clock.systemUTC(), scheduler, access.trust().orElse(null));
     access.access().ifPresent(daemon::require);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

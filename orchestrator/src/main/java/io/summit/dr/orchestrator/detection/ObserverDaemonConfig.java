@@ -1,8 +1,9 @@
 package io.summit.dr.orchestrator.detection;
 
-import io.summit.dr.replication.Endpoint;
+import io.summit.dr.access.Tls;
 import io.summit.dr.topology.Durations;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +18,10 @@ import org.jspecify.annotations.Nullable;
  * @param targets the stores to probe, none in {@code region}
  * @param interval time between two probes (default 500ms)
  * @param timeout time one probe may take (default 250ms); at most {@code interval}
- * @param edge the edge router's admin API, reached the way users' traffic would be, or null: when
- *     given, every probe also asks it an HTTP question and the view reports location {@value
- *     RegionProber#EDGE} UP or DOWN, so a partition between this observer and the edge is seen
- *     (nothing else crosses a witness-edge link)
+ * @param edge the edge router's admin API ({@code http://} or {@code https://HOST:PORT}), reached
+ *     the way users' traffic would be, or null: when given, every probe also asks it an HTTP
+ *     question and the view reports location {@value RegionProber#EDGE} UP or DOWN, so a partition
+ *     between this observer and the edge is seen (nothing else crosses a witness-edge link)
  */
 public record ObserverDaemonConfig(
     String region,
@@ -29,7 +30,7 @@ public record ObserverDaemonConfig(
     List<ProbeTarget> targets,
     Duration interval,
     Duration timeout,
-    @Nullable Endpoint edge) {
+    @Nullable URI edge) {
   public ObserverDaemonConfig {
     targets = List.copyOf(targets);
     if (region.isBlank()) {
@@ -79,7 +80,7 @@ public record ObserverDaemonConfig(
 
   /**
    * Reads {@code --region R --listen HOST:PORT --target REGION=KIND@HOST:PORT... [--interval D]
-   * [--timeout D] [--edge HOST:PORT]}.
+   * [--timeout D] [--edge https://HOST:PORT]}; a bare {@code --edge HOST:PORT} is plain HTTP.
    *
    * @throws IllegalArgumentException whose message names the option and the expected form
    */
@@ -89,13 +90,17 @@ public record ObserverDaemonConfig(
     List<ProbeTarget> targets = new ArrayList<>();
     Duration interval = Duration.ofMillis(500);
     Duration timeout = Duration.ofMillis(250);
-    Endpoint edge = null;
+    URI edge = null;
     for (int i = 0; i < args.size(); i += 2) {
       String option = args.get(i);
       if (i + 1 >= args.size()) {
         throw new IllegalArgumentException(option + ": missing value");
       }
       String value = args.get(i + 1);
+      if (option.equals("--edge")) {
+        edge = Tls.url(option, value); // its message names the option
+        continue;
+      }
       try {
         switch (option) {
           case "--region" -> region = value;
@@ -103,7 +108,6 @@ public record ObserverDaemonConfig(
           case "--target" -> targets.add(ProbeTarget.parse(value));
           case "--interval" -> interval = Durations.parse(value);
           case "--timeout" -> timeout = Durations.parse(value);
-          case "--edge" -> edge = Endpoint.parse(value);
           default ->
               throw new IllegalArgumentException(
                   "unknown option (expected: --region, --listen, --target, --interval, --timeout,"

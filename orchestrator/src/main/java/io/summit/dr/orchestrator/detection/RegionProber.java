@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +47,8 @@ import org.jspecify.annotations.Nullable;
  * times out is closed and the probe says no answer. Thread-safe.
  *
  * <p>With an edge address it also judges location {@value #EDGE}: UP when an HTTP request there
- * gets any HTTP status line back in time (the edge router's admin API), DOWN otherwise.
+ * gets any HTTP status line back in time (the edge router's admin API; over TLS for an {@code
+ * https://} address, with the certificate checked), DOWN otherwise.
  */
 public final class RegionProber implements AutoCloseable {
   /** The location name an edge probe reports. */
@@ -51,7 +56,8 @@ public final class RegionProber implements AutoCloseable {
 
   private final List<ProbeTarget> targets;
   private final Duration timeout;
-  private final @Nullable Endpoint edge;
+  private final @Nullable URI edge;
+  private final @Nullable SSLContext trust;
   private final KeptSessions sessions = new KeptSessions(this::probeSession);
   private final ConcurrentHashMap<Endpoint, Socket> redisIdle = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -68,9 +74,22 @@ public final class RegionProber implements AutoCloseable {
    * @throws IllegalArgumentException when there are no targets or the timeout is not positive
    */
   public RegionProber(List<ProbeTarget> targets, Duration timeout, @Nullable Endpoint edge) {
+    this(targets, timeout, edge == null ? null : URI.create("http://" + edge), null);
+  }
+
+  /**
+   * @param edge the edge router's admin API ({@code http://} or {@code https://HOST:PORT}) to probe
+   *     as location {@value #EDGE}, or null
+   * @param trust what an {@code https://} edge's certificate must chain to; null: the JDK's
+   *     authorities
+   * @throws IllegalArgumentException when there are no targets or the timeout is not positive
+   */
+  public RegionProber(
+      List<ProbeTarget> targets, Duration timeout, @Nullable URI edge, @Nullable SSLContext trust) {
     this.targets = List.copyOf(targets);
     this.timeout = timeout;
     this.edge = edge;
+    this.trust = trust;
     if (this.targets.isEmpty()) {
       throw new IllegalArgumentException("targets: [] (expected: at least one store to probe)");
     }
@@ -108,7 +127,7 @@ public final class RegionProber implements AutoCloseable {
           .start(() -> answer.complete(answers(target, deadline)));
       answers.add(answer);
     }
-    Endpoint e = edge;
+    URI e = edge;
     CompletableFuture<Boolean> edgeAnswer = new CompletableFuture<>();
     if (e != null) {
       Thread.ofVirtual()
@@ -143,18 +162,40 @@ public final class RegionProber implements AutoCloseable {
     return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
   }
 
-  /** Any HTTP status line in answer to a GET: the server is there and serving. */
-  private static boolean httpAnswers(Endpoint address, int millis) {
+  /**
+   * Any HTTP status line in answer to a GET: the server is there and serving. Over TLS for an
+   * {@code https://} address: a handshake that fails (a certificate not from {@link #trust}, or for
+   * another host) is no answer.
+   */
+  private boolean httpAnswers(URI address, int millis) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
+      socket.connect(new InetSocketAddress(address.getHost(), address.getPort()), millis);
       socket.setSoTimeout(millis);
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET /healthz HTTP/1.1\r\nHost: " + address.host() + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      return readLine(socket.getInputStream()).startsWith("HTTP/1.");
-    } catch (IOException | RuntimeException e) {
+      Socket plain = socket;
+      if ("https".equals(address.getScheme())) {
+        SSLContext context = trust == null ? SSLContext.getDefault() : trust;
+        SSLSocket tls =
+            (SSLSocket)
+                context
+                    .getSocketFactory()
+                    .createSocket(socket, address.getHost(), address.getPort(), true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        plain = tls;
+      }
+      try (Socket over = plain) {
+        OutputStream out = over.getOutputStream();
+        out.write(
+            ("GET /healthz HTTP/1.1\r\nHost: "
+                    + address.getHost()
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return readLine(over.getInputStream()).startsWith("HTTP/1.");
+      }
+    } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
       return false;
     }
   }

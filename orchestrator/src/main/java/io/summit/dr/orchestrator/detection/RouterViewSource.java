@@ -56,13 +56,30 @@ public final class RouterViewSource implements ObserverSource {
       Duration timeout,
       Clock clock,
       @Nullable BearerToken token) {
+    this(name, URI.create("http://" + admin), regions, timeout, clock, token, null);
+  }
+
+  /**
+   * @param admin the router's admin API, {@code http://} or {@code https://HOST:PORT}
+   * @param token sent with every poll, when the router's admin API requires one (a viewer's)
+   * @param trust what an {@code https://} admin API's certificate must chain to; null: the JDK's
+   *     authorities
+   */
+  public RouterViewSource(
+      String name,
+      URI admin,
+      Collection<String> regions,
+      Duration timeout,
+      Clock clock,
+      @Nullable BearerToken token,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.token = token;
     this.name = name;
-    this.routing = URI.create("http://" + admin + "/v1/routing");
+    this.routing = admin.resolve("/v1/routing");
     this.regions = List.copyOf(regions);
     this.timeout = timeout;
     this.clock = clock;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.client = io.summit.dr.access.Tls.client(timeout, trust);
   }
 
   @Override

@@ -37,8 +37,20 @@ class ObserverDaemonConfigTest {
         .containsExactly(StoreKind.POSTGRES, StoreKind.REDIS);
     assertThat(config.interval()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.timeout()).isEqualTo(Duration.ofMillis(150));
-    assertThat(config.edge()).hasToString("127.0.0.1:7321");
-    assertThat(ObserverDaemon.arguments(config)).containsSequence("--edge", "127.0.0.1:7321");
+    assertThat(config.edge()).hasToString("http://127.0.0.1:7321");
+    assertThat(ObserverDaemon.arguments(config))
+        .containsSequence("--edge", "http://127.0.0.1:7321");
+    assertThat(
+            ObserverDaemonConfig.parse(
+                    args(
+                        "--region",
+                        "us-east-1",
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--edge",
+                        "https://127.0.0.1:7321"))
+                .edge())
+        .hasToString("https://127.0.0.1:7321");
     assertThat(
             ObserverDaemonConfig.parse(args("--region", "us-east-1", "--listen", "127.0.0.1:0"))
                 .edge())
@@ -51,7 +63,7 @@ class ObserverDaemonConfigTest {
             () ->
                 ObserverDaemonConfig.parse(
                     args("--region", "us-east-1", "--listen", "127.0.0.1:0", "--edge", "edge")))
-        .hasMessageStartingWith("--edge: ");
+        .hasMessageStartingWith("--edge: 'edge' (expected: https://HOST:PORT");
   }
 
   @Test

@@ -138,6 +138,45 @@ class RegionProberTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3));
   }
 
+  @Test
+  void anHttpsEdgeIsUpOnlyForAProberThatTrustsItsCertificate(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.summit.dr.access.CertificateAuthority.Files ca =
+        io.summit.dr.access.CertificateAuthority.create(
+            dir.resolve("tls"), "prober-test CA", List.of("127.0.0.1"));
+    com.sun.net.httpserver.HttpServer https =
+        io.summit.dr.access.Tls.listen(
+            new java.net.InetSocketAddress("127.0.0.1", 0),
+            0,
+            io.summit.dr.access.Tls.server(ca.serverCert(), ca.serverKey()));
+    https.createContext(
+        "/",
+        ex -> {
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    https.start();
+    java.net.URI edge = java.net.URI.create("https://127.0.0.1:" + https.getAddress().getPort());
+    // a first handshake in a fresh JVM loads the TLS classes: a generous timeout, not a race
+    Duration timeout = Duration.ofSeconds(3);
+    List<ProbeTarget> target = List.of(new ProbeTarget("r", StoreKind.REDIS, redis.address));
+    try (RegionProber trusting =
+            new RegionProber(target, timeout, edge, io.summit.dr.access.Tls.trusting(ca.caCert()));
+        RegionProber jdkOnly = new RegionProber(target, timeout, edge, null);
+        RegionProber plain =
+            new RegionProber(
+                target,
+                timeout,
+                java.net.URI.create("http://127.0.0.1:" + https.getAddress().getPort()),
+                null)) {
+      assertThat(trusting.probe()).containsEntry(RegionProber.EDGE, RegionHealth.UP);
+      assertThat(jdkOnly.probe()).containsEntry(RegionProber.EDGE, RegionHealth.DOWN);
+      assertThat(plain.probe()).containsEntry(RegionProber.EDGE, RegionHealth.DOWN);
+    } finally {
+      https.stop(0);
+    }
+  }
+
   /** A server that accepts connections and never writes a byte. */
   @Test
   void oneRedisConnectionServesEveryProbe() throws Exception {

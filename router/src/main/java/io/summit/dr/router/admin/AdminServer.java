@@ -13,6 +13,7 @@ import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
 import io.summit.dr.access.Role;
+import io.summit.dr.access.Tls;
 import io.summit.dr.routing.Backend;
 import io.summit.dr.routing.Endpoint;
 import io.summit.dr.routing.Instance;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +89,10 @@ public final class AdminServer implements AutoCloseable {
   private final Supplier<String> metrics;
   private final Consumer<List<Instance>> retired;
   private final HttpServer server;
+  private final String scheme;
   private final ExecutorService executor;
+  private final java.util.concurrent.locks.ReentrantLock changes =
+      new java.util.concurrent.locks.ReentrantLock();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
   /**
@@ -106,13 +111,35 @@ public final class AdminServer implements AutoCloseable {
       Supplier<String> metrics,
       Consumer<List<Instance>> retired)
       throws IOException {
+    this(address, table, role, localRegion, metrics, retired, null);
+  }
+
+  /**
+   * Binds {@code address}, listening with HTTPS when {@code tls} is given (the lab's certificate:
+   * {@code --tls-cert}, {@code --tls-key}), plain HTTP when it is null.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public AdminServer(
+      InetSocketAddress address,
+      RoutingTable table,
+      String role,
+      @Nullable String localRegion,
+      Supplier<String> metrics,
+      Consumer<List<Instance>> retired,
+      @Nullable SSLContext tls)
+      throws IOException {
     this.table = table;
     this.role = role;
     this.localRegion = localRegion;
     this.metrics = metrics;
     this.retired = retired;
-    this.server = HttpServer.create(address, 64);
-    this.executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "router-admin"));
+    this.server = Tls.listen(address, 64, tls);
+    this.scheme = Tls.scheme(tls);
+    // A thread per exchange: a TLS handshake or a request that stalls (a caller behind a cut WAN
+    // link) must not hold up the others; the changes still run one at a time (see handle).
+    this.executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("router-admin-", 0).factory());
     server.setExecutor(executor);
     server.createContext("/", this::handle);
   }
@@ -150,6 +177,11 @@ public final class AdminServer implements AutoCloseable {
     return server.getAddress();
   }
 
+  /** {@code http} or {@code https}: how this API listens. */
+  public String scheme() {
+    return scheme;
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     try (ex) {
       if (!guard.admit(ex)) {
@@ -157,6 +189,10 @@ public final class AdminServer implements AutoCloseable {
       }
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
+      boolean change = !(method.equals("GET") || method.equals("HEAD"));
+      if (change) {
+        changes.lock();
+      }
       try {
         route(ex, method, path);
       } catch (BadRequest e) {
@@ -164,6 +200,10 @@ public final class AdminServer implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("admin: {} {} failed", method, path, e);
         respondError(ex, 500, "internal error: " + e);
+      } finally {
+        if (change) {
+          changes.unlock();
+        }
       }
     }
   }
