@@ -8,20 +8,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The options every control daemon takes, {@code --access-file FILE} (who may call it), {@code
- * --token-file FILE} (its own token for the servers it calls) and {@code --ca-file FILE} (the
- * certificate authority it trusts when it calls a control API over TLS), taken out of a command
- * line before the daemon reads the rest. The files are read at once, so a bad one stops the daemon
- * before it listens, naming the option.
+ * --token-file FILE} (its own token for the servers it calls), {@code --ca-file FILE} (the
+ * certificate authority it trusts when it calls a control API over TLS) and {@code --tls-cert FILE
+ * --tls-key FILE} (its own API then listens with HTTPS only), taken out of a command line before
+ * the daemon reads the rest. The files are read at once, so a bad one stops the daemon before it
+ * listens, naming the option.
  *
  * @param access who may call the daemon; empty: its API is open
  * @param token what the daemon sends to the control APIs it calls; empty: nothing
  * @param caFile the authority it trusts for {@code https://} control APIs; empty: the JDK's
+ * @param tls the context its own API listens with; empty: plain HTTP
  * @param rest the other arguments, in order
  */
 public record AccessOptions(
     Optional<AccessList> access,
     Optional<BearerToken> token,
     Optional<Path> caFile,
+    Optional<javax.net.ssl.SSLContext> tls,
     List<String> rest) {
   public static final String ACCESS_FILE = "--access-file";
   public static final String TOKEN_FILE = "--token-file";
@@ -35,6 +38,11 @@ public record AccessOptions(
     return caFile.map(Tls::trusting);
   }
 
+  /** {@link #tls}, or null: what {@link Tls#listen} takes. */
+  public javax.net.ssl.@Nullable SSLContext serverTls() {
+    return tls.orElse(null);
+  }
+
   /**
    * Splits {@code args}.
    *
@@ -44,10 +52,22 @@ public record AccessOptions(
     AccessList access = null;
     BearerToken token = null;
     Path caFile = null;
+    Path certFile = null;
+    Path keyFile = null;
     List<String> rest = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
-      if (a.equals(ACCESS_FILE) || a.equals(TOKEN_FILE) || a.equals(Tls.CA_FILE)) {
+      if (a.equals(Tls.CERT_FILE) || a.equals(Tls.KEY_FILE)) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException(a + ": missing value (expected: a file)");
+        }
+        Path file = Path.of(args.get(++i));
+        if (a.equals(Tls.CERT_FILE)) {
+          certFile = file;
+        } else {
+          keyFile = file;
+        }
+      } else if (a.equals(ACCESS_FILE) || a.equals(TOKEN_FILE) || a.equals(Tls.CA_FILE)) {
         if (i + 1 >= args.size()) {
           throw new IllegalArgumentException(a + ": missing value (expected: a file)");
         }
@@ -65,7 +85,11 @@ public record AccessOptions(
       }
     }
     return new AccessOptions(
-        Optional.ofNullable(access), Optional.ofNullable(token), Optional.ofNullable(caFile), rest);
+        Optional.ofNullable(access),
+        Optional.ofNullable(token),
+        Optional.ofNullable(caFile),
+        Optional.ofNullable(Tls.serverOrPlain(certFile, keyFile)),
+        rest);
   }
 
   /** The arguments that pass {@code access} and {@code token} to a daemon (either may be null). */

@@ -237,4 +237,30 @@ class TlsTest {
     assertThatThrownBy(() -> Tls.serverOrPlain(null, files.serverKey()))
         .hasMessageStartingWith("--tls-cert: missing");
   }
+
+  @Test
+  void everyDaemonTakesItsCertificateAndKeyOutOfItsCommandLine() {
+    CertificateAuthority.Files files =
+        CertificateAuthority.create(dir.resolve("ca"), "test CA", List.of("127.0.0.1"));
+    AccessOptions both =
+        AccessOptions.split(
+            List.of(
+                "--region",
+                "r",
+                "--tls-cert",
+                files.serverCert().toString(),
+                "--tls-key",
+                files.serverKey().toString(),
+                "--ca-file",
+                files.caCert().toString()));
+    assertThat(both.rest()).containsExactly("--region", "r");
+    assertThat(both.serverTls()).isNotNull();
+    assertThat(both.trust()).isPresent();
+    assertThat(AccessOptions.split(List.of("--region", "r")).serverTls()).isNull();
+    assertThatThrownBy(
+            () -> AccessOptions.split(List.of("--tls-cert", files.serverCert().toString())))
+        .hasMessageStartingWith("--tls-key: missing");
+    assertThatThrownBy(() -> AccessOptions.split(List.of("--tls-key")))
+        .hasMessage("--tls-key: missing value (expected: a file)");
+  }
 }

@@ -59,8 +59,10 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Option(
       names = "--observer",
-      paramLabel = "REGION=HOST:PORT",
-      description = "A region's failure observer (repeatable).")
+      paramLabel = "REGION=URL",
+      description =
+          "A region's failure observer (repeatable): https://HOST:PORT (trusting --ca-file), or"
+              + " http://HOST:PORT or HOST:PORT for one without TLS.")
   Map<String, String> observers = new LinkedHashMap<>();
 
   @Option(
@@ -95,7 +97,7 @@ final class OrchestratorCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "The certificate authority (PEM) this orchestrator trusts when it calls an https://"
-              + " router admin API, e.g. a lab's .lab/tls/ca.crt (default: the JDK's).")
+              + " router admin API or observer, e.g. a lab's .lab/tls/ca.crt (default: the JDK's).")
   @Nullable Path caFile;
 
   @Option(
@@ -114,8 +116,8 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Endpoint> obs = new LinkedHashMap<>();
-    observers.forEach((r, a) -> obs.put(r, endpoint("--observer", a)));
+    Map<String, java.net.URI> obs = new LinkedHashMap<>();
+    observers.forEach((r, a) -> obs.put(r, Tls.url("--observer", a)));
     OrchestratorMain.Options options =
         new OrchestratorMain.Options(
             config,

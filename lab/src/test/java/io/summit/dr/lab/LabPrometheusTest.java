@@ -65,11 +65,11 @@ class LabPrometheusTest {
     // the six guarded kinds' jobs and the clusters' service discovery send the token; etcd, the
     // objects replicator and the service instances are not asked
     assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(8);
-    // the orchestrators and the edge router's admin API listen with TLS: their two jobs alone are
-    // scraped over HTTPS, trusting the lab's authority
+    // the orchestrators, the edge router's admin API and the observers listen with TLS: their
+    // jobs alone are scraped over HTTPS, trusting the lab's authority
     String tls = "scheme: https\n    tls_config: {ca_file: '" + ca.toAbsolutePath() + "'}";
-    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(3);
-    for (String kind : List.of("orchestrator", "router")) {
+    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(4);
+    for (String kind : List.of("orchestrator", "router", "observer")) {
       String job = config.substring(config.indexOf("job_name: summit-" + kind));
       assertThat(job.substring(0, job.indexOf("static_configs")))
           .startsWith("job_name: summit-" + kind + "\n    authorization: ")

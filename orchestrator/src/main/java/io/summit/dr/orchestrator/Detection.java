@@ -12,7 +12,6 @@ import io.summit.dr.orchestrator.detection.RegionProber;
 import io.summit.dr.orchestrator.detection.RouterViewSource;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.Topology;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,11 +71,12 @@ final class Detection {
                     new HttpObserverSource(
                         "observer-" + region,
                         region,
-                        URI.create("http://" + address),
+                        address,
                         reported,
                         timeout,
                         clock,
-                        token)));
+                        token,
+                        o.trust())));
     QuorumDetector detector =
         new QuorumDetector(
             regions,

@@ -30,11 +30,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The orchestrator process's start-up: {@code --config FILE --state-dir DIR --listen HOST:PORT
- * [--router-admin https://HOST:PORT] [--router HOST:PORT] [--observer REGION=HOST:PORT ...]};
- * {@code --router} is the edge router's proxy address, through which the verify step writes once
- * the new writer region runs the service; {@code --state-dir} holds the journal and the audit log.
- * It resumes a plan its journal left open, supervises the stores every probe interval, runs failure
- * detection, and serves the API.
+ * [--router-admin https://HOST:PORT] [--router HOST:PORT] [--observer REGION=https://HOST:PORT ...]
+ * [--ca-file FILE]}; {@code --router} is the edge router's proxy address, through which the verify
+ * step writes once the new writer region runs the service; {@code --state-dir} holds the journal
+ * and the audit log. It resumes a plan its journal left open, supervises the stores every probe
+ * interval, runs failure detection, and serves the API.
  *
  * <p>The environment supplies how stores and services are reached ({@link Stores}, {@link
  * Services}): the lab's main class passes its own, an AWS deployment passes the AWS adapters.
@@ -50,7 +50,7 @@ public final class OrchestratorMain {
       Endpoint listen,
       @Nullable URI routerAdmin,
       @Nullable Endpoint router,
-      Map<String, Endpoint> observers,
+      Map<String, URI> observers,
       List<String> etcd,
       String id,
       String location,
@@ -83,7 +83,7 @@ public final class OrchestratorMain {
         Endpoint listen,
         @Nullable URI routerAdmin,
         @Nullable Endpoint router,
-        Map<String, Endpoint> observers,
+        Map<String, URI> observers,
         List<String> etcd,
         String id,
         String location,
@@ -257,7 +257,7 @@ public final class OrchestratorMain {
         Endpoint listen,
         @Nullable URI routerAdmin,
         @Nullable Endpoint router,
-        Map<String, Endpoint> observers) {
+        Map<String, URI> observers) {
       this(
           config,
           stateDir,
@@ -332,7 +332,7 @@ public final class OrchestratorMain {
     Endpoint listen = null;
     URI router = null;
     Endpoint proxy = null;
-    Map<String, Endpoint> observers = new LinkedHashMap<>();
+    Map<String, URI> observers = new LinkedHashMap<>();
     List<String> etcd = new ArrayList<>();
     String id = "orchestrator";
     String location = "edge";
@@ -385,9 +385,9 @@ public final class OrchestratorMain {
           int eq = value.indexOf('=');
           if (eq <= 0) {
             throw new IllegalArgumentException(
-                "--observer: '" + value + "' (expected: REGION=HOST:PORT)");
+                "--observer: '" + value + "' (expected: REGION=https://HOST:PORT)");
           }
-          observers.put(value.substring(0, eq), endpoint(flag, value.substring(eq + 1)));
+          observers.put(value.substring(0, eq), Tls.url(flag, value.substring(eq + 1)));
         }
         default ->
             throw new IllegalArgumentException(

@@ -34,7 +34,10 @@ public final class OrchestratorLabExtension implements LabExtension {
       out.add(
           withArguments(
               observer(topology, layout, labDir, location, router),
-              AccessOptions.arguments(LabAccess.accessList(labDir), null, LabTls.caFile(labDir))));
+              concat(
+                  AccessOptions.arguments(
+                      LabAccess.accessList(labDir), null, LabTls.caFile(labDir)),
+                  LabTls.serverArguments(labDir, "observer"))));
     }
     if (router) {
       out.add(
@@ -122,7 +125,10 @@ public final class OrchestratorLabExtension implements LabExtension {
       }
     }
     for (String at : observerLocations(layout)) {
-      args.addAll(List.of("--observer", at + "=" + layout.observerFrom(location, at)));
+      args.addAll(
+          List.of(
+              "--observer",
+              at + "=" + LabTls.url(labDir, "observer", layout.observerFrom(location, at))));
     }
     if (router) {
       args.addAll(

@@ -59,6 +59,24 @@ public final class HttpObserverSource implements ObserverSource {
       Duration timeout,
       Clock clock,
       @Nullable BearerToken token) {
+    this(name, location, base, regions, timeout, clock, token, null);
+  }
+
+  /**
+   * @param base {@code http://} or {@code https://HOST:PORT}
+   * @param token sent with every poll, when the observer requires one (a viewer's is enough)
+   * @param trust what an {@code https://} observer's certificate must chain to; null: the JDK's
+   *     authorities
+   */
+  public HttpObserverSource(
+      String name,
+      String location,
+      URI base,
+      Collection<String> regions,
+      Duration timeout,
+      Clock clock,
+      @Nullable BearerToken token,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.token = token;
     this.name = name;
     this.location = location;
@@ -66,7 +84,7 @@ public final class HttpObserverSource implements ObserverSource {
     this.regions = List.copyOf(regions);
     this.timeout = timeout;
     this.clock = clock;
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.client = io.summit.dr.access.Tls.client(timeout, trust);
   }
 
   @Override

@@ -66,6 +66,7 @@ public final class ObserverDaemon implements AutoCloseable {
   private final Map<String, Integer> inARow = new java.util.HashMap<>();
   private final ObserverMetrics metrics = new ObserverMetrics();
   private volatile @Nullable HttpServer server;
+  private volatile javax.net.ssl.@Nullable SSLContext tls;
   private volatile Guard guard = Guard.open();
   private volatile @Nullable ScheduledFuture<?> task;
 
@@ -115,6 +116,20 @@ public final class ObserverDaemon implements AutoCloseable {
   }
 
   /**
+   * From {@link #start} on, {@code /v1/view} is served with HTTPS only, with {@code context} (the
+   * daemon's {@code --tls-cert} and {@code --tls-key}); null: plain HTTP.
+   */
+  public ObserverDaemon serving(javax.net.ssl.@Nullable SSLContext context) {
+    this.tls = context;
+    return this;
+  }
+
+  /** {@code https} or {@code http}: how {@link #start} listens. */
+  public String scheme() {
+    return io.summit.dr.access.Tls.scheme(tls);
+  }
+
+  /**
    * Binds the HTTP server and starts probing now and every interval.
    *
    * @throws IllegalStateException when already started or closed
@@ -125,7 +140,9 @@ public final class ObserverDaemon implements AutoCloseable {
       throw new IllegalStateException(name() + ": start in state " + state.get());
     }
     try {
-      HttpServer s = HttpServer.create(config.listen(), 0);
+      HttpServer s = io.summit.dr.access.Tls.listen(config.listen(), 0, tls);
+      // a thread per exchange: a TLS handshake stalled behind a cut link holds up no other poll
+      s.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
       s.createContext("/", this::handle);
       s.start();
       server = s;
@@ -257,6 +274,7 @@ public final class ObserverDaemon implements AutoCloseable {
     ObserverDaemon daemon =
         new ObserverDaemon(config, Clock.systemUTC(), scheduler, access.trust().orElse(null));
     access.access().ifPresent(daemon::require);
+    daemon.serving(access.serverTls());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -269,7 +287,13 @@ public final class ObserverDaemon implements AutoCloseable {
     daemon.start();
     InetSocketAddress at = daemon.address();
     LOG.info(
-        daemon.name() + " listening on " + at.getAddress().getHostAddress() + ":" + at.getPort());
+        daemon.name()
+            + " listening on "
+            + daemon.scheme()
+            + "://"
+            + at.getAddress().getHostAddress()
+            + ":"
+            + at.getPort());
     stopped.await();
   }
 }

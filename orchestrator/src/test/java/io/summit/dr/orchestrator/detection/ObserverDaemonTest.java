@@ -174,6 +174,65 @@ class ObserverDaemonTest {
   }
 
   @Test
+  void withACertificateItServesItsViewOverHttpsToAPollerThatTrustsItsAuthorityOnly(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.summit.dr.access.CertificateAuthority.Files ca =
+        io.summit.dr.access.CertificateAuthority.create(
+            dir.resolve("tls"), "observer-test CA", List.of("127.0.0.1"));
+    io.summit.dr.access.AccessOptions options =
+        io.summit.dr.access.AccessOptions.split(
+            List.of(
+                "--tls-cert", ca.serverCert().toString(), "--tls-key", ca.serverKey().toString()));
+    ObserverDaemonConfig config =
+        new ObserverDaemonConfig(
+            "us-east-1",
+            "127.0.0.1",
+            0,
+            List.of(new ProbeTarget("us-west-2", StoreKind.REDIS, redis.address)),
+            Duration.ofMillis(100),
+            Duration.ofMillis(80));
+    ObserverDaemon d =
+        new ObserverDaemon(config, Clock.systemUTC(), scheduler).serving(options.serverTls());
+    daemon = d;
+    d.start();
+    assertThat(d.scheme()).isEqualTo("https");
+    URI at = URI.create("https://127.0.0.1:" + d.address().getPort());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> d.view().health("us-west-2") == RegionHealth.UP);
+
+    // a first handshake in a fresh JVM loads the TLS classes: a generous timeout, not a race
+    HttpObserverSource trusting =
+        new HttpObserverSource(
+            "observer-us-east-1",
+            "us-east-1",
+            at,
+            List.of("us-west-2"),
+            Duration.ofSeconds(3),
+            Clock.systemUTC(),
+            null,
+            io.summit.dr.access.Tls.trusting(ca.caCert()));
+    HttpObserverSource jdkOnly =
+        new HttpObserverSource(
+            "observer-us-east-1",
+            "us-east-1",
+            at,
+            List.of("us-west-2"),
+            Duration.ofSeconds(3),
+            Clock.systemUTC());
+    assertThat(trusting.poll().health("us-west-2")).isEqualTo(RegionHealth.UP);
+    assertThat(jdkOnly.poll().health("us-west-2")).isEqualTo(RegionHealth.UNKNOWN);
+    assertThatThrownBy(
+            () ->
+                http.send(
+                    HttpRequest.newBuilder(base(d).resolve("/healthz"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
   void argumentsAreReadBackIntoTheSameConfig() {
     ObserverDaemonConfig config =
         new ObserverDaemonConfig(
