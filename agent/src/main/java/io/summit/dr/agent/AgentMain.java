@@ -96,7 +96,8 @@ public final class AgentMain {
       Map<String, URI> zoneEndpoints,
       Optional<BearerToken> token,
       Duration zoneProbeInterval,
-      Map<String, URI> zoneSourceEndpoints) {
+      Map<String, URI> zoneSourceEndpoints,
+      Optional<javax.net.ssl.SSLContext> tls) {
     public Options {
       etcd = List.copyOf(etcd);
       stores = Map.copyOf(stores);
@@ -216,7 +217,8 @@ public final class AgentMain {
         zoneEndpoints,
         split.token(),
         zoneProbeInterval,
-        zoneSourceEndpoints);
+        zoneSourceEndpoints,
+        split.tls());
   }
 
   /** The agent's configuration: the topology's name and region, the timings given or defaults. */
@@ -344,14 +346,18 @@ public final class AgentMain {
                       scheduler));
         });
     AgentServer server =
-        new AgentServer(agent, new InetSocketAddress(o.listen().host(), o.listen().port()));
+        new AgentServer(
+            agent,
+            new InetSocketAddress(o.listen().host(), o.listen().port()),
+            o.tls().orElse(null));
     o.access().ifPresent(server::require);
     server.start();
     agent.start();
     failovers.forEach(ZoneFailover::start);
     LOG.info(
-        "{}: API on {}, etcd {}, stores {}, zone failovers {}",
+        "{}: API on {}://{}, etcd {}, stores {}, zone failovers {}",
         config.agentId(),
+        io.summit.dr.access.Tls.scheme(o.tls().orElse(null)),
         server.address(),
         o.etcd(),
         stores.stream().map(StoreAdapter::id).toList(),

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's HTTP endpoints (JDK HttpServer):
@@ -51,8 +52,19 @@ public final class AgentServer implements AutoCloseable {
    * @throws IOException when {@code listen} cannot be bound
    */
   public AgentServer(RegionAgent agent, InetSocketAddress listen) throws IOException {
+    this(agent, listen, null);
+  }
+
+  /**
+   * @param tls the context the API listens with (HTTPS only; {@code --tls-cert}, {@code
+   *     --tls-key}), or null: plain HTTP
+   * @throws IOException when {@code listen} cannot be bound
+   */
+  public AgentServer(
+      RegionAgent agent, InetSocketAddress listen, javax.net.ssl.@Nullable SSLContext tls)
+      throws IOException {
     this.agent = agent;
-    this.server = HttpServer.create(listen, 64);
+    this.server = io.summit.dr.access.Tls.listen(listen, 64, tls);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     register();

@@ -47,6 +47,47 @@ class AgentMainTest {
   }
 
   @Test
+  void withACertificateAndItsKeyTheApiListensWithHttpsOnly(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    io.summit.dr.access.CertificateAuthority.Files ca =
+        io.summit.dr.access.CertificateAuthority.create(
+            dir.resolve("tls"), "agent-test CA", java.util.List.of("127.0.0.1"));
+    AgentMain.Options o =
+        AgentMain.parse(
+            args("--tls-cert", ca.serverCert().toString(), "--tls-key", ca.serverKey().toString()));
+    assertThat(o.tls()).isPresent();
+    assertThat(AgentMain.parse(args()).tls()).isEmpty();
+    assertThatThrownBy(() -> AgentMain.parse(args("--tls-key", ca.serverKey().toString())))
+        .hasMessageStartingWith("--tls-cert: missing");
+
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    RegionAgent agent =
+        new RegionAgent(
+            AgentConfig.of("t", "us-west-2"),
+            new FakeCoordination(),
+            java.util.List.of(),
+            System::nanoTime,
+            java.time.Clock.systemUTC(),
+            scheduler);
+    try (scheduler;
+        AgentServer server =
+            new AgentServer(
+                agent, new java.net.InetSocketAddress("127.0.0.1", 0), o.tls().orElseThrow())) {
+      server.start();
+      URI health = URI.create("https://127.0.0.1:" + server.address().getPort() + "/metrics");
+      java.net.http.HttpResponse<String> r =
+          io.summit.dr.access.Tls.client(
+                  Duration.ofSeconds(3), io.summit.dr.access.Tls.trusting(ca.caCert()))
+              .send(
+                  java.net.http.HttpRequest.newBuilder(health).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("summit_dr_agent_state");
+    }
+  }
+
+  @Test
   void namesTheFlagOfEveryBadArgument() {
     assertThatThrownBy(() -> AgentMain.parse(new String[] {"--region"}))
         .hasMessage("--region: missing value");

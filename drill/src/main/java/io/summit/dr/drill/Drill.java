@@ -1414,7 +1414,10 @@ public final class Drill {
     for (String region : layout.regions()) {
       clients.put(
           region,
-          new RegionInstances(layout.cluster(region), LabAccess.token(lab.dir(), LabAccess.DRILL)));
+          new RegionInstances(
+              io.summit.dr.lab.LabTls.url(lab.dir(), "cluster", layout.cluster(region)),
+              LabAccess.token(lab.dir(), LabAccess.DRILL),
+              io.summit.dr.lab.LabTls.trust(lab.dir())));
     }
     return new RegisterWorkload.Settings(
         runId,

@@ -3,7 +3,6 @@ package io.summit.dr.drill;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.summit.dr.access.BearerToken;
-import io.summit.dr.replication.Endpoint;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,17 +24,22 @@ final class RegionInstances implements Supplier<@Nullable URI> {
   private static final long REFRESH_NANOS = 1_000_000_000L;
 
   private final URI cluster;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+  private final HttpClient http;
   private List<URI> ready = List.of();
   private long lookedAt = Long.MIN_VALUE / 2;
   private int next;
 
   private final @Nullable BearerToken token;
 
-  RegionInstances(Endpoint cluster, @Nullable BearerToken token) {
-    this.cluster = URI.create("http://" + cluster + "/v1/cluster");
+  /**
+   * @param cluster the cluster's API, {@code https://HOST:PORT} or {@code http://HOST:PORT}
+   * @param trust what an {@code https://} cluster's certificate must chain to; null: the JDK's
+   */
+  RegionInstances(
+      URI cluster, @Nullable BearerToken token, javax.net.ssl.@Nullable SSLContext trust) {
+    this.cluster = cluster.resolve("/v1/cluster");
     this.token = token;
+    this.http = io.summit.dr.access.Tls.client(Duration.ofMillis(500), trust);
   }
 
   @Override

@@ -115,7 +115,11 @@ class DrillLabTest {
                 .get("writer")
                 .asText())
         .isEqualTo(EAST);
-    assertThat(get("http://" + lab.layout().cluster(EAST) + "/v1/cluster").get("ready").asInt())
+    assertThat(
+            get(io.summit.dr.lab.LabTls.url(lab.dir(), "cluster", lab.layout().cluster(EAST))
+                    + "/v1/cluster")
+                .get("ready")
+                .asInt())
         .isGreaterThanOrEqualTo(2);
     assertThat(r.steps())
         .filteredOn(s -> s.name().equals("scale-up"))

@@ -596,8 +596,7 @@ public final class Lab {
       LabComponent cluster, String path, java.net.http.HttpRequest.@Nullable BodyPublisher body)
       throws IOException {
     java.net.http.HttpRequest.Builder b =
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://" + cluster.host() + ":" + cluster.port() + path))
+        java.net.http.HttpRequest.newBuilder(LabTls.base(cluster).resolve(path))
             .timeout(Duration.ofSeconds(2))
             .header("Content-Type", "application/json");
     if (body != null) {
@@ -605,7 +604,7 @@ public final class Lab {
     }
     io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
     try (java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()) {
+        io.summit.dr.access.Tls.client(Duration.ofSeconds(1), LabTls.trustFor(cluster))) {
       return http.send(
           (token == null ? b : token.sign(b)).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());

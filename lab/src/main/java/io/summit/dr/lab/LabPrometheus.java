@@ -201,12 +201,21 @@ public final class LabPrometheus {
       y.append("  - job_name: summit-service\n");
       y.append("    http_sd_configs:\n");
       for (LabComponent c : clusters) {
-        y.append("      - url: 'http://")
+        Path trusted = LabTls.SERVED.contains("cluster") ? caFile : null;
+        boolean tls = trusted != null;
+        y.append("      - url: '")
+            .append(tls ? "https" : "http")
+            .append("://")
             .append(c.host())
             .append(':')
             .append(c.port())
             .append("/v1/prometheus-targets'\n");
         y.append("        refresh_interval: 5s\n");
+        if (trusted != null) {
+          y.append("        tls_config: {ca_file: '")
+              .append(trusted.toAbsolutePath())
+              .append("'}\n");
+        }
         if (!authorization.isEmpty()) {
           y.append("    ").append(authorization);
         }

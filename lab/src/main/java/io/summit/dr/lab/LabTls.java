@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LabTls {
   /** The kinds of lab component whose API listens with TLS. */
-  public static final Set<String> SERVED = Set.of("orchestrator", "router", "observer");
+  public static final Set<String> SERVED =
+      Set.of("orchestrator", "router", "observer", "agent", "cluster");
 
   private LabTls() {}
 

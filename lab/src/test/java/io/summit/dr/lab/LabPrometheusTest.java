@@ -60,16 +60,23 @@ class LabPrometheusTest {
             "job_name: summit-etcd",
             "'127.0.0.1:26860'",
             "'127.0.0.1:26118'",
-            "url: 'http://127.0.0.1:26140/v1/prometheus-targets'")
+            "url: 'https://127.0.0.1:26140/v1/prometheus-targets'")
         .doesNotContain("26001");
     // the six guarded kinds' jobs and the clusters' service discovery send the token; etcd, the
     // objects replicator and the service instances are not asked
     assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(8);
-    // the orchestrators, the edge router's admin API and the observers listen with TLS: their
-    // jobs alone are scraped over HTTPS, trusting the lab's authority
+    // the kinds that listen with TLS (the orchestrators, the edge router's admin API, the
+    // observers, the agents, the clusters): their jobs alone are scraped over HTTPS, trusting the
+    // lab's authority
     String tls = "scheme: https\n    tls_config: {ca_file: '" + ca.toAbsolutePath() + "'}";
-    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(4);
-    for (String kind : List.of("orchestrator", "router", "observer")) {
+    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(6);
+    // ... and the clusters' service discovery of the instances too
+    assertThat(config)
+        .contains(
+            "/v1/prometheus-targets'\n        refresh_interval: 5s\n        tls_config: {ca_file: '"
+                + ca.toAbsolutePath()
+                + "'}");
+    for (String kind : List.of("orchestrator", "router", "observer", "agent", "cluster")) {
       String job = config.substring(config.indexOf("job_name: summit-" + kind));
       assertThat(job.substring(0, job.indexOf("static_configs")))
           .startsWith("job_name: summit-" + kind + "\n    authorization: ")

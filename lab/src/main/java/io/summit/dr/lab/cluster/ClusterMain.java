@@ -56,7 +56,7 @@ public final class ClusterMain {
       return;
     }
     RegionCluster cluster =
-        new RegionCluster(config, Clock.systemUTC())
+        new RegionCluster(config, Clock.systemUTC(), access.serverTls())
             .secure(access.access().orElse(null), access.token().orElse(null), instanceToken)
             .trusting(access.caFile().orElse(null));
     CountDownLatch stopped = new CountDownLatch(1);

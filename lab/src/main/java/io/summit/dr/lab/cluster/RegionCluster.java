@@ -149,6 +149,15 @@ public final class RegionCluster implements AutoCloseable {
   private io.summit.dr.lab.metrics.@org.jspecify.annotations.Nullable PrometheusText metrics;
 
   public RegionCluster(ClusterConfig config, Clock clock) throws IOException {
+    this(config, clock, null);
+  }
+
+  /**
+   * @param tls the context its API listens with (HTTPS only; {@code --tls-cert}, {@code
+   *     --tls-key}), or null: plain HTTP
+   */
+  public RegionCluster(ClusterConfig config, Clock clock, javax.net.ssl.@Nullable SSLContext tls)
+      throws IOException {
     this.config = config;
     this.clock = clock;
     this.autoscaler =
@@ -160,8 +169,7 @@ public final class RegionCluster implements AutoCloseable {
             config.downscaleWindow());
     this.desired = config.initialReplicas();
     this.server =
-        HttpServer.create(
-            new InetSocketAddress(config.listen().host(), config.listen().port()), 64);
+        Tls.listen(new InetSocketAddress(config.listen().host(), config.listen().port()), 64, tls);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     Files.createDirectories(config.logDir());

@@ -6,9 +6,9 @@ import io.summit.dr.access.BearerToken;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
+import io.summit.dr.lab.LabTls;
 import io.summit.dr.orchestrator.Services;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,11 +24,12 @@ import org.jspecify.annotations.Nullable;
 public final class LabServices implements Services {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Lab lab;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http;
 
   public LabServices(Lab lab) {
     this.lab = lab;
+    // the clusters' API listens with TLS under the lab's authority (made before they start)
+    this.http = io.summit.dr.access.Tls.client(Duration.ofSeconds(1), LabTls.trust(lab.dir()));
   }
 
   @Override
@@ -65,7 +66,7 @@ public final class LabServices implements Services {
   private JsonNode send(LabComponent c, String method, String path, @Nullable String body)
       throws IOException {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://" + c.host() + ":" + c.port() + path))
+        HttpRequest.newBuilder(LabTls.base(c).resolve(path))
             .timeout(Duration.ofSeconds(2))
             .header("Content-Type", "application/json")
             .method(

@@ -46,7 +46,10 @@ public final class OrchestratorLabExtension implements LabExtension {
               concat(secured, LabTls.serverArguments(labDir, "router"))));
     }
     for (String region : layout.regions()) {
-      out.add(withArguments(agent(topology, layout, region, config, labDir), secured));
+      out.add(
+          withArguments(
+              agent(topology, layout, region, config, labDir),
+              concat(secured, LabTls.serverArguments(labDir, "agent"))));
     }
     // The replicas read the lab's topology with the pager's receivers added (unless it has its
     // own): the leader's notices go to the lab's pager (summit-dr lab pages).

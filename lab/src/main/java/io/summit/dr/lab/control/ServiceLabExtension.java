@@ -67,6 +67,7 @@ public final class ServiceLabExtension implements LabExtension {
               LabAccess.accessList(labDir),
               LabAccess.tokenFile(labDir, LabAccess.CLUSTER),
               LabTls.caFile(labDir)));
+      args.addAll(LabTls.serverArguments(labDir, "cluster"));
       Path serviceToken = LabAccess.tokenFile(labDir, LabAccess.SERVICE);
       if (serviceToken != null) {
         args.addAll(List.of(ClusterMain.SERVICE_TOKEN_FILE, serviceToken.toString()));
