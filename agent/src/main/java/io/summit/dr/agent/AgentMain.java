@@ -83,6 +83,8 @@ public final class AgentMain {
    * @param zoneNodes by store kind ({@code postgres}), the nodes of {@code --zone-node}
    * @param zoneEndpoints by store kind, the region endpoint of {@code --zone-endpoint}
    * @param token the bearer token of {@code --token-file}
+   * @param tls what its API listens with ({@code --tls-cert}, {@code --tls-key}); empty: plain HTTP
+   * @param trust what it trusts for an {@code https://} zone endpoint ({@code --ca-file})
    */
   public record Options(
       Path config,
@@ -97,7 +99,8 @@ public final class AgentMain {
       Optional<BearerToken> token,
       Duration zoneProbeInterval,
       Map<String, URI> zoneSourceEndpoints,
-      Optional<javax.net.ssl.SSLContext> tls) {
+      Optional<javax.net.ssl.SSLContext> tls,
+      Optional<javax.net.ssl.SSLContext> trust) {
     public Options {
       etcd = List.copyOf(etcd);
       stores = Map.copyOf(stores);
@@ -218,7 +221,8 @@ public final class AgentMain {
         split.token(),
         zoneProbeInterval,
         zoneSourceEndpoints,
-        split.tls());
+        split.tls(),
+        split.trust());
   }
 
   /** The agent's configuration: the topology's name and region, the timings given or defaults. */
@@ -331,7 +335,9 @@ public final class AgentMain {
         (kind, z) -> {
           var endpoint =
               ZoneFailover.endpoint(
-                  java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)), o.token());
+                  java.util.Objects.requireNonNull(o.zoneEndpoints().get(kind)),
+                  o.token(),
+                  o.trust());
           failovers.add(
               kind.equals("redis")
                   ? ZoneFailover.redis(z, endpoint, holding, scheduler)
@@ -339,7 +345,7 @@ public final class AgentMain {
                       z,
                       endpoint,
                       Optional.ofNullable(o.zoneSourceEndpoints().get(kind))
-                          .map(url -> ZoneFailover.endpoint(url, o.token())),
+                          .map(url -> ZoneFailover.endpoint(url, o.token(), o.trust())),
                       controls,
                       slots,
                       holding,

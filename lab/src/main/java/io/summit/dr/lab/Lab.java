@@ -1114,7 +1114,9 @@ public final class Lab {
             alive
                 && (c.kind().equals("wan")
                     ? new WanClient(
-                            new Endpoint(c.host(), c.port()), LabAccess.token(dir, LabAccess.ADMIN))
+                            LabTls.base(c),
+                            LabAccess.token(dir, LabAccess.ADMIN),
+                            LabTls.trustFor(c))
                         .isUp()
                     : isHealthy(c));
         out.add(
@@ -1177,7 +1179,10 @@ public final class Lab {
 
   /** The WAN daemon's admin API, with the lab's admin token when the lab has credentials. */
   WanClient wan(LabLayout at) {
-    return new WanClient(at.wanAdmin(), LabAccess.token(dir, LabAccess.ADMIN));
+    return new WanClient(
+        LabTls.url(dir, "wan", at.wanAdmin()),
+        LabAccess.token(dir, LabAccess.ADMIN),
+        LabTls.trust(dir));
   }
 
   /** {@code leader}, {@code follower}, or {@code unreachable}. */

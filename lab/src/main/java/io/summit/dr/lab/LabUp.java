@@ -517,6 +517,7 @@ final class LabUp {
   private static List<String> wanArguments(Lab lab, Path spec) {
     List<String> args = new ArrayList<>(List.of("--spec", spec.toString()));
     args.addAll(AccessOptions.arguments(LabAccess.accessList(lab.dir()), null));
+    args.addAll(LabTls.serverArguments(lab.dir(), "wan"));
     return args;
   }
 

@@ -195,11 +195,7 @@ class EtcdLabTest {
   private com.fasterxml.jackson.databind.JsonNode links() {
     try {
       return new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(
-              new io.summit.dr.lab.wan.WanClient(
-                      lab.layout().wanAdmin(),
-                      io.summit.dr.lab.LabAccess.token(lab.dir(), io.summit.dr.lab.LabAccess.ADMIN))
-                  .links());
+          .readTree(lab.wan(lab.layout()).links());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

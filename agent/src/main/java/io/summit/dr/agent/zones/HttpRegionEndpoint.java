@@ -23,11 +23,15 @@ final class HttpRegionEndpoint implements RegionEndpoint {
   private final Duration timeout;
   private final HttpClient http;
 
-  HttpRegionEndpoint(URI url, Optional<BearerToken> token, Duration timeout) {
+  HttpRegionEndpoint(
+      URI url,
+      Optional<BearerToken> token,
+      Duration timeout,
+      Optional<javax.net.ssl.SSLContext> trust) {
     this.url = url;
     this.token = token;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = io.summit.dr.access.Tls.client(timeout, trust.orElse(null));
   }
 
   @Override

@@ -28,7 +28,11 @@ public interface RegionEndpoint {
    * {"target":"HOST:PORT"}} and, when given, {@code token} as a bearer token (operator role); 200
    * moves it. Each request times out after {@code timeout}.
    */
-  static RegionEndpoint http(URI url, Optional<BearerToken> token, Duration timeout) {
-    return new HttpRegionEndpoint(url, token, timeout);
+  static RegionEndpoint http(
+      URI url,
+      Optional<BearerToken> token,
+      Duration timeout,
+      Optional<javax.net.ssl.SSLContext> trust) {
+    return new HttpRegionEndpoint(url, token, timeout, trust);
   }
 }

@@ -259,8 +259,10 @@ public final class ZoneFailover implements AutoCloseable {
 
   /** The endpoint client {@link #postgres} callers use: {@code RegionEndpoint.http} with 2 s. */
   public static RegionEndpoint endpoint(
-      java.net.URI url, Optional<io.summit.dr.access.BearerToken> token) {
-    return RegionEndpoint.http(url, token, ENDPOINT_TIMEOUT);
+      java.net.URI url,
+      Optional<io.summit.dr.access.BearerToken> token,
+      Optional<javax.net.ssl.SSLContext> trust) {
+    return RegionEndpoint.http(url, token, ENDPOINT_TIMEOUT, trust);
   }
 
   /**

@@ -211,21 +211,33 @@ public final class OrchestratorLabExtension implements LabExtension {
       args.addAll(
           List.of(
               "--zone-endpoint",
-              kind + "=http://" + layout.wanAdmin() + "/v1/endpoints/" + s.name() + "-" + region));
+              kind
+                  + "="
+                  + LabTls.url(labDir, "wan", layout.wanAdmin())
+                  + "/v1/endpoints/"
+                  + s.name()
+                  + "-"
+                  + region));
       if (redis) {
         continue; // its cross-region replicas follow the region endpoint: no source to keep
       }
       args.addAll(
           List.of(
               "--zone-source-endpoint",
-              "postgres=http://"
-                  + layout.wanAdmin()
+              "postgres="
+                  + LabTls.url(labDir, "wan", layout.wanAdmin())
                   + "/v1/endpoints/"
                   + s.name()
                   + "-"
                   + region
                   + "-source"));
-      args.addAll(AccessOptions.arguments(null, LabAccess.tokenFile(labDir, LabAccess.AGENT)));
+    }
+    if (args.contains("--zone-endpoint")) {
+      // it moves the region endpoints through the WAN daemon's admin API: its token, and the
+      // authority that API's certificate chains to
+      args.addAll(
+          AccessOptions.arguments(
+              null, LabAccess.tokenFile(labDir, LabAccess.AGENT), LabTls.caFile(labDir)));
     }
     return new Daemon(
         "agent", region, LabAgentMain.class.getName(), args, layout.agent(region), "/healthz");

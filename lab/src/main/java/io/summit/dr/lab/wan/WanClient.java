@@ -20,8 +20,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WanClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
   private final URI base;
 
   private final @Nullable BearerToken token;
@@ -35,8 +34,19 @@ public final class WanClient {
    *     an operator's at least to move endpoints)
    */
   public WanClient(Endpoint admin, @Nullable BearerToken token) {
-    this.base = URI.create("http://" + admin.host() + ":" + admin.port());
+    this(URI.create("http://" + admin.host() + ":" + admin.port()), token, null);
+  }
+
+  /**
+   * @param admin the admin API, {@code https://HOST:PORT} or {@code http://HOST:PORT}
+   * @param token sent with every request, when the daemon requires one
+   * @param trust what an {@code https://} admin API's certificate must chain to; null: the JDK's
+   */
+  public WanClient(
+      URI admin, @Nullable BearerToken token, javax.net.ssl.@Nullable SSLContext trust) {
+    this.base = admin;
     this.token = token;
+    this.http = io.summit.dr.access.Tls.client(Duration.ofSeconds(2), trust);
   }
 
   public String links() {

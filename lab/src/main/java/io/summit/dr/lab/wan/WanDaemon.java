@@ -10,6 +10,7 @@ import io.summit.dr.access.AccessOptions;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Role;
+import io.summit.dr.access.Tls;
 import io.summit.dr.router.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,7 +85,7 @@ public final class WanDaemon implements AutoCloseable {
 
   private volatile Guard guard = Guard.open();
 
-  private WanDaemon(WanSpec spec) throws IOException {
+  private WanDaemon(WanSpec spec, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
     this.spec = spec;
     List<String> locations = spec.locations();
     for (int i = 0; i < locations.size(); i++) {
@@ -107,7 +108,7 @@ public final class WanDaemon implements AutoCloseable {
       closeRoutes();
       throw e;
     }
-    admin = HttpServer.create(new InetSocketAddress(spec.host(), spec.adminPort()), 64);
+    admin = Tls.listen(new InetSocketAddress(spec.host(), spec.adminPort()), 64, tls);
     admin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     admin.createContext("/", this::handle);
   }
@@ -139,7 +140,18 @@ public final class WanDaemon implements AutoCloseable {
    * move an endpoint, an admin's to change a link); open when {@code access} is null.
    */
   public static WanDaemon start(WanSpec spec, @Nullable AccessList access) throws IOException {
-    WanDaemon daemon = new WanDaemon(spec);
+    return start(spec, access, null);
+  }
+
+  /**
+   * A daemon whose admin API needs a token of {@code access} (open when null) and listens with
+   * HTTPS only when {@code tls} is given ({@code --tls-cert}, {@code --tls-key}); the routes are
+   * not affected.
+   */
+  public static WanDaemon start(
+      WanSpec spec, @Nullable AccessList access, javax.net.ssl.@Nullable SSLContext tls)
+      throws IOException {
+    WanDaemon daemon = new WanDaemon(spec, tls);
     daemon.guard = Guard.ofNullable(access, POLICY);
     daemon.admin.start();
     return daemon;
@@ -156,11 +168,12 @@ public final class WanDaemon implements AutoCloseable {
     }
     List<String> rest = access.rest();
     if (rest.size() != 2 || !rest.get(0).equals("--spec")) {
-      System.err.println("usage: WanDaemon --spec FILE [--access-file FILE]");
+      System.err.println(
+          "usage: WanDaemon --spec FILE [--access-file FILE] [--tls-cert FILE --tls-key FILE]");
       System.exit(2);
     }
     WanSpec spec = JSON.readValue(Path.of(rest.get(1)).toFile(), WanSpec.class);
-    WanDaemon daemon = start(spec, access.access().orElse(null));
+    WanDaemon daemon = start(spec, access.access().orElse(null), access.serverTls());
     LOG.info(
         "wan: "
             + daemon.routes.size()
@@ -169,6 +182,8 @@ public final class WanDaemon implements AutoCloseable {
             + " links, "
             + spec.endpoints().size()
             + " endpoints, admin on "
+            + Tls.scheme(access.serverTls())
+            + "://"
             + spec.host()
             + ":"
             + spec.adminPort()
