@@ -18,6 +18,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -96,6 +98,70 @@ public final class Tls {
               + " (expected: the private key of the chain's first certificate)",
           e);
     }
+  }
+
+  /**
+   * A client's context that trusts the certificates in {@code caFile} and the JDK's own authorities
+   * too: for a client that calls both a deployment's APIs (a private authority) and public services
+   * (PagerDuty, Slack), such as the orchestrator's notifier.
+   *
+   * @throws IllegalArgumentException naming {@value #CA_FILE} as {@link #trusting} does
+   */
+  public static SSLContext trustingAlso(Path caFile) {
+    List<Certificate> cas = certificates(CA_FILE, caFile);
+    try {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(null, null);
+      for (int i = 0; i < cas.size(); i++) {
+        store.setCertificateEntry("ca-" + i, cas.get(i));
+      }
+      X509TrustManager own = x509(store);
+      X509TrustManager jdk = x509(null);
+      X509TrustManager either =
+          new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+              jdk.checkClientTrusted(chain, authType);
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+              try {
+                own.checkServerTrusted(chain, authType);
+              } catch (java.security.cert.CertificateException notOurs) {
+                jdk.checkServerTrusted(chain, authType);
+              }
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+              List<X509Certificate> all = new ArrayList<>(List.of(own.getAcceptedIssuers()));
+              all.addAll(List.of(jdk.getAcceptedIssuers()));
+              return all.toArray(X509Certificate[]::new);
+            }
+          };
+      // The JDK wraps a plain X509TrustManager and checks the host name of the certificate
+      // (endpoint identification) on top of either check.
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new javax.net.ssl.TrustManager[] {either}, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException(CA_FILE + ": " + caFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static X509TrustManager x509(@Nullable KeyStore store) throws GeneralSecurityException {
+    TrustManagerFactory f =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    f.init(store);
+    for (javax.net.ssl.TrustManager m : f.getTrustManagers()) {
+      if (m instanceof X509TrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager");
   }
 
   /**

@@ -263,4 +263,21 @@ class TlsTest {
     assertThatThrownBy(() -> AccessOptions.split(List.of("--tls-key")))
         .hasMessage("--tls-key: missing value (expected: a file)");
   }
+
+  @Test
+  void aClientTrustingTheAuthorityBesidesTheJdksReachesItsServerAndNoOtherAuthoritys()
+      throws Exception {
+    CertificateAuthority.Files ours =
+        CertificateAuthority.create(dir.resolve("ours"), "our CA", List.of("127.0.0.1"));
+    CertificateAuthority.Files theirs =
+        CertificateAuthority.create(dir.resolve("theirs"), "their CA", List.of("127.0.0.1"));
+    SSLContext both = Tls.trustingAlso(ours.caCert());
+    URI ourServer = serve(ours);
+    assertThat(get(both, ourServer).body()).isEqualTo("ok");
+    java.util.Objects.requireNonNull(server).stop(0);
+    URI theirServer = serve(theirs);
+    assertThatThrownBy(() -> get(both, theirServer)).isInstanceOf(SSLHandshakeException.class);
+    assertThatThrownBy(() -> Tls.trustingAlso(dir.resolve("missing.crt")))
+        .hasMessageStartingWith("--ca-file: ");
+  }
 }

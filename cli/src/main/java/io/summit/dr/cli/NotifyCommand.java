@@ -66,8 +66,18 @@ final class NotifyCommand implements Runnable {
             "Print the answers as a JSON array: receiver, action, delivered, attempts, detail.")
     boolean json;
 
+    @Option(
+        names = "--ca-file",
+        paramLabel = "FILE",
+        description =
+            "A certificate authority (PEM) trusted for https:// receivers besides the JDK's own,"
+                + " e.g. a lab's .lab/tls/ca.crt for the lab's pager.")
+    java.nio.file.@org.jspecify.annotations.Nullable Path caFile;
+
     @Override
     public Integer call() throws com.fasterxml.jackson.core.JsonProcessingException {
+      javax.net.ssl.SSLContext trust =
+          caFile == null ? null : io.summit.dr.access.Tls.trustingAlso(caFile);
       Topology t = TopologyLoader.load(config);
       if (t.notifications().receivers().isEmpty()) {
         throw new IllegalArgumentException(
@@ -102,7 +112,8 @@ final class NotifyCommand implements Runnable {
               "summit-dr notify test",
               dir == null ? Path.of(".") : dir,
               event,
-              data);
+              data,
+              trust);
       PrintWriter out = spec.commandLine().getOut();
       long failed = sent.stream().filter(s -> !s.delivered()).count();
       if (json) {

@@ -503,7 +503,8 @@ public final class OrchestratorMain {
               topology.name(),
               o.id(),
               secretsDir(o),
-              orchestrator.events()));
+              orchestrator.events(),
+              o.caFile() == null ? null : Tls.trustingAlso(o.caFile())));
     }
     closeables.addAll(Detection.start(orchestrator, topology, stores, o, clock, scheduler));
     ApiServer api = listening(o, orchestrator);

@@ -5,6 +5,7 @@ import io.summit.dr.access.AccessOptions;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabExtension;
 import io.summit.dr.lab.LabLayout;
+import io.summit.dr.lab.LabTls;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.Topology;
 import java.io.IOException;
@@ -61,8 +62,14 @@ public final class LabPager {
       Files.createDirectories(dir);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
       String key = keep(routingKeyFile(labDir), AccessList.newToken().substring(0, 32));
-      String url =
-          keep(slackUrlFile(labDir), "http://" + pager + "/slack/" + AccessList.newToken());
+      // the lab's scheme and address, the token kept: a file an older lab (plain HTTP) wrote, or
+      // one for another port, is brought up to date
+      String base = LabTls.url(labDir, KIND, pager).toString();
+      String url = keep(slackUrlFile(labDir), base + "/slack/" + AccessList.newToken());
+      if (!url.startsWith(base + "/slack/")) {
+        url = base + URI.create(url).getPath();
+        Files.writeString(slackUrlFile(labDir), url + "\n", StandardCharsets.UTF_8);
+      }
       String token = keep(webhookTokenFile(labDir), AccessList.newToken());
       return new Pager.Secrets(key, URI.create(url).getPath().substring("/slack/".length()), token);
     } catch (IOException e) {
@@ -85,6 +92,7 @@ public final class LabPager {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--listen", layout.pager().toString(), "--dir", dir(labDir).toString()));
     args.addAll(AccessOptions.arguments(LabAccess.accessList(labDir), null));
+    args.addAll(LabTls.serverArguments(labDir, KIND));
     return new LabExtension.Daemon(
         KIND, "edge", PagerMain.class.getName(), args, layout.pager(), "/healthz");
   }
@@ -101,7 +109,7 @@ public final class LabPager {
         return config;
       }
       prepare(labDir, layout.pager());
-      String pager = "http://" + layout.pager();
+      String pager = LabTls.url(labDir, KIND, layout.pager()).toString();
       String block =
           "\n# added by summit-dr lab up: every default event to the lab's pager, in the three"
               + " formats (summit-dr lab pages)\n"

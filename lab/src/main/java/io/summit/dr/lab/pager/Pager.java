@@ -86,13 +86,14 @@ public final class Pager implements AutoCloseable {
       Secrets secrets,
       Path received,
       @Nullable AccessList access,
-      Clock clock)
+      Clock clock,
+      javax.net.ssl.@Nullable SSLContext tls)
       throws IOException {
     this.secrets = secrets;
     this.received = received;
     this.clock = clock;
     this.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.ADMIN));
-    this.server = HttpServer.create(listen, 64);
+    this.server = io.summit.dr.access.Tls.listen(listen, 64, tls);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
   }
@@ -104,7 +105,18 @@ public final class Pager implements AutoCloseable {
   public static Pager start(
       InetSocketAddress listen, Secrets secrets, Path received, @Nullable AccessList access)
       throws IOException {
-    Pager p = new Pager(listen, secrets, received, access, Clock.systemUTC());
+    return start(listen, secrets, received, access, null);
+  }
+
+  /** As {@link #start}, listening with HTTPS only when {@code tls} is given. */
+  public static Pager start(
+      InetSocketAddress listen,
+      Secrets secrets,
+      Path received,
+      @Nullable AccessList access,
+      javax.net.ssl.@Nullable SSLContext tls)
+      throws IOException {
+    Pager p = new Pager(listen, secrets, received, access, Clock.systemUTC(), tls);
     p.server.start();
     return p;
   }

@@ -46,8 +46,15 @@ public final class PagerMain {
             new InetSocketAddress(listen.host(), listen.port()),
             secrets,
             dir.resolve("received.jsonl"),
-            access.access().orElse(null))) {
-      System.err.println("pager: listening on " + listen + ", keeping notices in " + dir);
+            access.access().orElse(null),
+            access.serverTls())) {
+      System.err.println(
+          "pager: listening on "
+              + io.summit.dr.access.Tls.scheme(access.serverTls())
+              + "://"
+              + listen
+              + ", keeping notices in "
+              + dir);
       new CountDownLatch(1).await();
     }
   }

@@ -83,6 +83,61 @@ class PagerTest {
   }
 
   @Test
+  void overTlsANotifierTrustingTheLabsAuthorityBesidesTheJdksPagesInEveryFormat() throws Exception {
+    String slackPath = secrets.slackPath();
+    io.summit.dr.access.CertificateAuthority.Files ca =
+        io.summit.dr.access.CertificateAuthority.create(
+            io.summit.dr.lab.LabTls.directory(labDir), "pager-test CA", List.of("127.0.0.1"));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    LabLayout tlsLayout = new LabLayout("127.0.0.1", port - 970, lab.servingRegions());
+    // the lab now has an authority and the pager another port: the Slack URL follows, its token
+    // kept
+    Pager.Secrets again = LabPager.prepare(labDir, tlsLayout.pager());
+    assertThat(again.slackPath()).isEqualTo(slackPath);
+    assertThat(Files.readString(LabPager.slackUrlFile(labDir)))
+        .startsWith("https://" + tlsLayout.pager() + "/slack/" + slackPath);
+    assertThat(LabPager.daemon(tlsLayout, labDir).arguments()).contains("--tls-cert");
+    Path derived =
+        LabPager.orchestratorTopology(
+            lab, Path.of("..", "examples", "lab.yaml"), labDir, tlsLayout);
+    Topology wired = TopologyLoader.load(derived);
+    assertThat(Files.readString(derived)).contains("url: https://" + tlsLayout.pager());
+    Events events = new Events(Clock.systemUTC());
+    try (Pager secure =
+            Pager.start(
+                new InetSocketAddress("127.0.0.1", tlsLayout.pager().port()),
+                again,
+                dir(labDir).resolve("received-tls.jsonl"),
+                null,
+                io.summit.dr.access.Tls.server(ca.serverCert(), ca.serverKey()));
+        Notifier notifier =
+            Notifier.start(
+                wired.notifications(),
+                wired.name(),
+                "orchestrator-test",
+                labDir,
+                events,
+                io.summit.dr.access.Tls.trustingAlso(ca.caCert()))) {
+      events.publish(
+          "region-failed",
+          Map.of("region", "us-west-2", "observers", List.of("observer-us-east-1", "witness")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> PagerLog.read(dir(labDir).resolve("received-tls.jsonl")).size() == 3);
+    }
+    assertThat(PagerLog.read(dir(labDir).resolve("received-tls.jsonl")))
+        .extracting(PagerLog.Notice::receiver)
+        .containsExactlyInAnyOrder("pagerduty", "slack", "webhook");
+  }
+
+  private static Path dir(Path labDir) {
+    return LabPager.dir(labDir);
+  }
+
+  @Test
   void aRegionFailureAndAPlanReachThePagerInEveryFormatAndOpenThenResolveTheirIncidents()
       throws Exception {
     Path derived =

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,8 +60,22 @@ public final class Notifier implements AutoCloseable {
    */
   public static Notifier start(
       Notifications config, String deployment, String source, Path secretsDir, Events events) {
+    return start(config, deployment, source, secretsDir, events, null);
+  }
+
+  /**
+   * As {@link #start(Notifications, String, String, Path, Events)}, its {@code https://} receivers'
+   * certificates checked against {@code trust} (null: the JDK's authorities).
+   */
+  public static Notifier start(
+      Notifications config,
+      String deployment,
+      String source,
+      Path secretsDir,
+      Events events,
+      javax.net.ssl.@Nullable SSLContext trust) {
     List<Target> targets = targets(config, secretsDir);
-    HttpClient http = http(config);
+    HttpClient http = http(config, trust);
     List<Route> routes = new ArrayList<>();
     for (int i = 0; i < targets.size(); i++) {
       Delivery d = targets.get(i).delivery(config, http, o -> reported(events, o));
@@ -103,6 +118,18 @@ public final class Notifier implements AutoCloseable {
       Path secretsDir,
       String type,
       Map<String, Object> data) {
+    return sendTest(config, deployment, source, secretsDir, type, data, null);
+  }
+
+  /** As {@link #sendTest}, checking {@code https://} receivers against {@code trust}. */
+  public static List<Sent> sendTest(
+      Notifications config,
+      String deployment,
+      String source,
+      Path secretsDir,
+      String type,
+      Map<String, Object> data,
+      javax.net.ssl.@Nullable SSLContext trust) {
     if (!Notifications.EVENTS.contains(type)) {
       throw new IllegalArgumentException(
           "--event: '"
@@ -141,7 +168,7 @@ public final class Notifier implements AutoCloseable {
             "[TEST] " + "[" + deployment + "] the test notice is resolved",
             real.component(),
             data);
-    HttpClient http = http(config);
+    HttpClient http = http(config, trust);
     List<Sent> out = new ArrayList<>();
     for (Target t : targets) {
       try (Delivery d = t.delivery(config, http, o -> {})) {
@@ -160,11 +187,12 @@ public final class Notifier implements AutoCloseable {
     return out;
   }
 
-  private static HttpClient http(Notifications config) {
-    return HttpClient.newBuilder()
-        .connectTimeout(config.timeout())
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+  private static HttpClient http(Notifications config, javax.net.ssl.@Nullable SSLContext trust) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .connectTimeout(config.timeout())
+            .followRedirects(HttpClient.Redirect.NEVER);
+    return (trust == null ? b : b.sslContext(trust)).build();
   }
 
   /** Where and how one receiver is sent its notices. */
