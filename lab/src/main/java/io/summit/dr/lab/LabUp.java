@@ -98,7 +98,7 @@ final class LabUp {
             + " (docs/access.md)");
     io.summit.dr.access.CertificateAuthority.Files tls = LabTls.create(lab.dir(), layout.host());
     progress.accept(
-        "  tls: the orchestrator's API and the edge router's admin API listen with HTTPS; trust "
+        "  tls: every control API listens with HTTPS only; trust "
             + tls.caCert()
             + " (curl --cacert)");
     Path wanSpec = writeWanSpec(routes, stores);
