@@ -110,12 +110,7 @@ public final class Tls {
   public static SSLContext trustingAlso(Path caFile) {
     List<Certificate> cas = certificates(CA_FILE, caFile);
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        store.setCertificateEntry("ca-" + i, cas.get(i));
-      }
-      X509TrustManager own = x509(store);
+      X509TrustManager own = x509(store(cas));
       X509TrustManager jdk = x509(null);
       X509TrustManager either =
           new X509TrustManager() {
@@ -150,6 +145,17 @@ public final class Tls {
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(CA_FILE + ": " + caFile + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A key store holding {@code cas} as trusted certificates. */
+  private static KeyStore store(List<Certificate> cas)
+      throws GeneralSecurityException, IOException {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    for (int i = 0; i < cas.size(); i++) {
+      store.setCertificateEntry("ca-" + i, cas.get(i));
+    }
+    return store;
   }
 
   private static X509TrustManager x509(@Nullable KeyStore store) throws GeneralSecurityException {
@@ -238,14 +244,9 @@ public final class Tls {
   public static SSLContext trusting(Path caFile) {
     List<Certificate> cas = certificates(CA_FILE, caFile);
     try {
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(null, null);
-      for (int i = 0; i < cas.size(); i++) {
-        store.setCertificateEntry("ca-" + i, cas.get(i));
-      }
       TrustManagerFactory trust =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
+      trust.init(store(cas));
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);
       return context;

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AdminAccessTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
-  private static final String TOPOLOGY =
+
+  /** Two serving regions and one service: the router admin tests' topology. */
+  static final String TOPOLOGY =
       """
       name: admin-test
       regions:

@@ -37,20 +37,7 @@ import picocli.CommandLine;
  * answer, and a half-given or bad option stops the router before it listens.
  */
 class AdminTlsTest {
-  private static final String TOPOLOGY =
-      """
-      name: admin-tls-test
-      regions:
-        - {name: us-west-2, role: primary, zones: [a]}
-        - {name: us-east-1, role: secondary, zones: [a]}
-      services:
-        - name: api
-          port: 4000
-          replicas: {us-west-2: 1, us-east-1: 1}
-          autoscaling: {us-west-2: {min: 1, max: 2}, us-east-1: {min: 1, max: 2}}
-      stores: []
-      objectives: {rpo: 1s, rto: 2s}
-      """;
+  private static final String TOPOLOGY = AdminAccessTest.TOPOLOGY;
 
   @TempDir Path dir;
   private CertificateAuthority.Files ca;
@@ -64,7 +51,7 @@ class AdminTlsTest {
     router =
         Router.start(
             RouterConfig.of(
-                TopologyLoader.parse("admin-tls-test.yaml", TOPOLOGY),
+                TopologyLoader.parse("admin-test.yaml", TOPOLOGY),
                 "api",
                 Role.EDGE,
                 null,
