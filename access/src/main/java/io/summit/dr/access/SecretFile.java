@@ -3,7 +3,6 @@ package io.summit.dr.access;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -12,12 +11,27 @@ import java.util.Set;
 
 /**
  * A secret read from a file only its owner may read (mode 0600 or 0400): an API token, a PagerDuty
- * routing key, a Slack webhook's URL. Never from a command line or the topology.
+ * routing key, a Slack webhook's URL, a private key. Never from a command line or the topology.
+ *
+ * <p>PostgreSQL's rule for its key file, for the same reason: a file owned by root may also be read
+ * by its group (mode 0640 or 0440) when the process reading it is not root. That is how Kubernetes
+ * mounts a Secret into a pod that runs as a user of its own: the files belong to root and to the
+ * pod's {@code fsGroup}, and are reached through symbolic links (into the volume's {@code ..data}),
+ * which are followed.
  */
 public final class SecretFile {
   private static final Set<PosixFilePermission> OTHERS =
       EnumSet.of(
           PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
+
+  /** What a root-owned file may not allow when its group may read it. */
+  private static final Set<PosixFilePermission> BEYOND_GROUP_READ =
+      EnumSet.of(
           PosixFilePermission.GROUP_WRITE,
           PosixFilePermission.GROUP_EXECUTE,
           PosixFilePermission.OTHERS_READ,
@@ -60,24 +74,43 @@ public final class SecretFile {
    */
   public static String readText(String field, Path file, String what) {
     try {
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isRegularFile(file)) {
         throw new IllegalArgumentException(
             field + ": " + file + " is not a regular file (expected: a file holding " + what + ")");
       }
       Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-      if (mode.stream().anyMatch(OTHERS::contains)) {
+      int owner = (Integer) Files.getAttribute(file, "unix:uid");
+      if (!allowed(mode, owner, processUid())) {
         throw new IllegalArgumentException(
             field
                 + ": "
                 + file
                 + " has mode "
                 + PosixFilePermissions.toString(mode)
-                + " (expected: readable by its owner only, chmod 600)");
+                + " (expected: readable by its owner only, chmod 600; or, owned by root and read by"
+                + " another user, by root's group too, chmod 640)");
       }
       return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
+    } catch (IOException | UnsupportedOperationException e) {
       throw new IllegalArgumentException(
           field + ": " + file + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Whether a secret file of {@code mode}, owned by user {@code owner}, may be read by a process
+   * running as user {@code reader}: owner-only, or (owned by root, read by another user) owner and
+   * group read-only.
+   */
+  static boolean allowed(Set<PosixFilePermission> mode, int owner, int reader) {
+    if (mode.stream().noneMatch(OTHERS::contains)) {
+      return true;
+    }
+    return owner == 0 && reader != 0 && mode.stream().noneMatch(BEYOND_GROUP_READ::contains);
+  }
+
+  /** The user this process runs as: the owner of {@code /proc/self} (Linux). */
+  private static int processUid() throws IOException {
+    return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
   }
 }

@@ -1,5 +1,6 @@
 package io.summit.dr.cli;
 
+import io.summit.dr.deploy.k8s.ControlCredentials;
 import io.summit.dr.deploy.k8s.KubernetesManifests;
 import io.summit.dr.deploy.k8s.ManifestWriter;
 import io.summit.dr.deploy.k8s.RenderOptions;
@@ -14,19 +15,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code summit-dr k8s render --config FILE --out DIR}: Kubernetes manifests per region. */
+/**
+ * {@code summit-dr k8s render --config FILE --out DIR}: Kubernetes manifests per region; {@code
+ * summit-dr k8s credentials --config FILE --out DIR}: the control APIs' certificates and tokens the
+ * manifests mount as Secrets.
+ */
 @Command(
     name = "k8s",
     mixinStandardHelpOptions = true,
     description = "Kubernetes deployment of the topology.",
-    subcommands = {K8sCommand.Render.class})
+    subcommands = {K8sCommand.Render.class, K8sCommand.Credentials.class})
 final class K8sCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "k8s: missing subcommand (expected: render)");
+        spec.commandLine(), "k8s: missing subcommand (expected: render or credentials)");
   }
 
   @Command(
@@ -132,5 +137,94 @@ final class K8sCommand implements Runnable {
 
     /** One region's Kustomize base: its resources, folder and files. */
     record Region(String region, int resources, Path dir, List<Path> files) {}
+  }
+
+  @Command(
+      name = "credentials",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Write the control APIs' credentials for the rendered manifests: a certificate authority"
+            + " and a server certificate naming every control Service (DIR/tls), and a token per"
+            + " caller with the access list naming them (DIR/access), every file mode 0600. Kept"
+            + " when present (a certificate is renewed when it no longer names every Service or"
+            + " nears its end). Prints the kubectl commands that create the Secrets "
+            + ControlCredentials.TLS_SECRET
+            + " and "
+            + ControlCredentials.ACCESS_SECRET
+            + " the manifests mount; run them in each region's cluster."
+      })
+  static final class Credentials implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The topology.")
+    Path config;
+
+    @Option(
+        names = "--out",
+        required = true,
+        paramLabel = "DIR",
+        description = "Output folder (mode 0700), kept out of version control.")
+    Path out;
+
+    @Option(
+        names = "--namespace",
+        defaultValue = "summit",
+        description = "Namespace the Services run in (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @CommandLine.Mixin JsonOption json = new JsonOption();
+
+    @Override
+    public Integer call() {
+      if (Files.exists(out) && !Files.isDirectory(out)) {
+        throw new IllegalArgumentException(
+            "--out: " + out + " is a file (expected: a folder, created when missing)");
+      }
+      RenderOptions options =
+          new RenderOptions(
+              namespace, RenderOptions.defaults().registry(), RenderOptions.defaults().tag());
+      Topology topology = TopologyLoader.load(config);
+      ControlCredentials.Written written = ControlCredentials.create(topology, options, out);
+      List<String> kubectl = written.kubectl(namespace);
+      if (json.enabled) {
+        JsonOption.print(
+            spec,
+            new Report(
+                config,
+                written.tlsDir(),
+                written.accessDir(),
+                namespace,
+                written.hosts(),
+                kubectl));
+        return 0;
+      }
+      var o = spec.commandLine().getOut();
+      o.printf(
+          "tls: %s (an authority and a certificate for the Services %s, each as NAME, NAME.%s,"
+              + " NAME.%s.svc and NAME.%s.svc.cluster.local)%n",
+          written.tlsDir(), String.join(", ", written.services()), namespace, namespace, namespace);
+      o.printf(
+          "access: %s (tokens of %s; hand out operator.token and viewer.token, give Prometheus"
+              + " prometheus.token)%n",
+          written.accessDir(),
+          ControlCredentials.CALLERS.stream()
+              .map(io.summit.dr.access.Principal::name)
+              .collect(java.util.stream.Collectors.joining(", ")));
+      o.println("create the Secrets in each region's cluster:");
+      kubectl.forEach(k -> o.println("  " + k));
+      return 0;
+    }
+
+    /**
+     * What {@code k8s credentials --json} prints: the topology, the two folders, the namespace, the
+     * names the certificate covers and the kubectl commands.
+     */
+    record Report(
+        Path config,
+        Path tlsDir,
+        Path accessDir,
+        String namespace,
+        List<String> hosts,
+        List<String> kubectl) {}
   }
 }

@@ -116,6 +116,20 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OrchestratorMain.Options options = options();
+    Topology topology = TopologyLoader.load(config);
+    OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
+    OrchestratorMain.run(options, topology, lab);
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  /**
+   * The parsed options, their files read.
+   *
+   * @throws IllegalArgumentException naming the option whose value or file is bad
+   */
+  OrchestratorMain.Options options() {
     Map<String, java.net.URI> obs = new LinkedHashMap<>();
     observers.forEach((r, a) -> obs.put(r, Tls.url("--observer", a)));
     OrchestratorMain.Options options =
@@ -136,11 +150,7 @@ final class OrchestratorCommand implements Callable<Integer> {
     options.token();
     options.tls();
     options.trust();
-    Topology topology = TopologyLoader.load(config);
-    OrchestratorMain.Environment lab = LabOrchestratorMain.environment(options, topology);
-    OrchestratorMain.run(options, topology, lab);
-    new CountDownLatch(1).await();
-    return 0;
+    return options;
   }
 
   private static Endpoint endpoint(String option, String text) {

@@ -140,6 +140,26 @@ public final class RouterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Router router = start();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  router.close();
+                  stopped.countDown();
+                },
+                "router-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Starts the router the parsed options describe.
+   *
+   * @throws IllegalArgumentException naming the option when one is bad
+   */
+  public Router start() {
     AccessList access = accessFile == null ? null : AccessList.read("--access-file", accessFile);
     SSLContext tls = Tls.serverOrPlain(tlsCert, tlsKey);
     Topology topology = TopologyLoader.load(config);
@@ -159,18 +179,7 @@ public final class RouterCommand implements Callable<Integer> {
       // This process owns its Netty: buffer-leak sampling costs throughput and is for tests.
       ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Router router = Router.start(routerConfig, access, tls);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  router.close();
-                  stopped.countDown();
-                },
-                "router-shutdown"));
-    stopped.await();
-    return 0;
+    return Router.start(routerConfig, access, tls);
   }
 
   private Role parseRole() {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param replicas the Deployment's replicas
  * @param spot whether the pods prefer spot capacity (non-critical work in a secondary)
  * @param apiAccess whether the pods need a Kubernetes API token
+ * @param api whether it serves a control API (HTTPS, access list) and calls others
  */
 record Component(
     String name,
@@ -28,7 +29,18 @@ record Component(
     String metricsPort,
     int replicas,
     boolean spot,
-    boolean apiAccess) {
+    boolean apiAccess,
+    Api api) {
+
+  /** A component's part in the control APIs ({@link ControlCredentials}). */
+  enum Api {
+    /** A topology service: plain HTTP, the data path. */
+    NONE,
+    /** Its API listens with HTTPS only and checks the access list: a router's admin, an agent. */
+    SERVES,
+    /** Serves as {@link #SERVES} and calls the others with its token: the orchestrator. */
+    SERVES_AND_CALLS
+  }
 
   Component {
     args = List.copyOf(args);
@@ -42,6 +54,11 @@ record Component(
   /** The number of the port that serves {@code /metrics}. */
   int metricsPortNumber() {
     return java.util.Objects.requireNonNull(ports.get(metricsPort));
+  }
+
+  /** The scheme its probes and scrapes use: HTTPS for a control API. */
+  String scheme() {
+    return api == Api.NONE ? "HTTP" : "HTTPS";
   }
 
   /** The name of the port the probes use. */

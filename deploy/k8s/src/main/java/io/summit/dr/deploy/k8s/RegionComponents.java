@@ -8,6 +8,7 @@ import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +69,8 @@ final class RegionComponents {
         "http",
         replicas(s, region),
         spot,
-        false);
+        false,
+        Component.Api.NONE);
   }
 
   private Component router(Service s) {
@@ -83,17 +85,21 @@ final class RegionComponents {
             "--listen=0.0.0.0:" + ROUTER_PORT,
             "--admin=0.0.0.0:" + ROUTER_ADMIN_PORT,
             "--backend=" + region.name() + "=" + backend);
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    ports.put("admin", ROUTER_ADMIN_PORT); // first: the probes' port
+    ports.put("http", ROUTER_PORT);
     return new Component(
         "router-" + s.name(),
         "router",
         "summit-dr",
-        args,
-        Map.of("admin", ROUTER_ADMIN_PORT, "http", ROUTER_PORT),
+        withCredentials(args, Component.Api.SERVES),
+        ports,
         "/healthz",
         "admin",
         2,
         false,
-        false);
+        false,
+        Component.Api.SERVES);
   }
 
   private Component orchestrator() {
@@ -103,26 +109,28 @@ final class RegionComponents {
         "orchestrator",
         "control-plane",
         "summit-dr",
-        args,
+        withCredentials(args, Component.Api.SERVES_AND_CALLS),
         Map.of("api", ORCHESTRATOR_PORT),
         "/healthz",
         "api",
         1,
         false,
-        true);
+        true,
+        Component.Api.SERVES_AND_CALLS);
   }
 
   private Component agent() {
+    // The agent reads "--flag value" pairs only (no "--flag=value").
     List<String> args = new ArrayList<>();
-    args.add("--config=" + TOPOLOGY);
-    args.add("--region=" + region.name());
-    args.add("--etcd=http://etcd.$(POD_NAMESPACE).svc:2379");
-    args.add("--listen=0.0.0.0:" + AGENT_PORT);
+    args.addAll(List.of("--config", TOPOLOGY));
+    args.addAll(List.of("--region", region.name()));
+    args.addAll(List.of("--etcd", "http://etcd.$(POD_NAMESPACE).svc:2379"));
+    args.addAll(List.of("--listen", "0.0.0.0:" + AGENT_PORT));
     for (Store store : topology.stores()) {
       if (store.involves(region.name()) && agentWatches(store.kind())) {
+        args.add("--store");
         args.add(
-            "--store="
-                + store.kind().name().toLowerCase(java.util.Locale.ROOT)
+            store.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + "="
                 + store.name()
                 + ".$(POD_NAMESPACE).svc:"
@@ -133,13 +141,20 @@ final class RegionComponents {
         "agent",
         "agent",
         "summit-dr-agent",
-        args,
+        withCredentials(args, Component.Api.SERVES),
         Map.of("http", AGENT_PORT),
         "/healthz",
         "http",
         1,
         false,
-        false);
+        false,
+        Component.Api.SERVES);
+  }
+
+  private static List<String> withCredentials(List<String> args, Component.Api api) {
+    List<String> out = new ArrayList<>(args);
+    out.addAll(ControlCredentials.arguments(api));
+    return out;
   }
 
   private static boolean agentWatches(StoreKind kind) {

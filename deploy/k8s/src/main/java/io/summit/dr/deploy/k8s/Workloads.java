@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPathBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -23,12 +24,15 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.summit.dr.topology.HealthPolicy;
 import io.summit.dr.topology.Region;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,12 @@ final class Workloads {
   static final String SPOT_TAINT = "summit.io/spot";
 
   static final String ZONE = "topology.kubernetes.io/zone";
+
+  /** The user every pod runs as, and the fsGroup of those that mount the control Secrets. */
+  static final long RUN_AS = 10001L;
+
+  /** The mode of the mounted Secrets' files: read by root and the pod's fsGroup (0440). */
+  static final int SECRET_MODE = 0440;
 
   private final String partOf;
   private final Region region;
@@ -104,7 +114,9 @@ final class Workloads {
         .withTerminationGracePeriodSeconds(30L)
         .withNewSecurityContext()
         .withRunAsNonRoot(true)
-        .withRunAsUser(10001L)
+        .withRunAsUser(RUN_AS)
+        // The group that may read the mounted Secrets (mode 0440, owned by root).
+        .withFsGroup(c.api() == Component.Api.NONE ? null : RUN_AS)
         .withNewSeccompProfile()
         .withType("RuntimeDefault")
         .endSeccompProfile()
@@ -113,34 +125,78 @@ final class Workloads {
         .withAffinity(affinity(c))
         .withTolerations(c.spot() ? List.of(spotToleration()) : List.of())
         .withContainers(container(c))
-        .withVolumes(
-            new io.fabric8.kubernetes.api.model.VolumeBuilder()
-                .withName("topology")
-                .withNewConfigMap()
-                .withName(ManifestWriter.TOPOLOGY_CONFIG_MAP)
-                .endConfigMap()
-                .build(),
-            new io.fabric8.kubernetes.api.model.VolumeBuilder()
-                .withName("tmp")
-                .withNewEmptyDir()
-                .endEmptyDir()
-                .build())
+        .withVolumes(volumes(c))
         .endSpec()
         .endTemplate()
         .endSpec()
         .build();
   }
 
+  private static List<Volume> volumes(Component c) {
+    List<Volume> out = new ArrayList<>();
+    out.add(
+        new VolumeBuilder()
+            .withName("topology")
+            .withNewConfigMap()
+            .withName(ManifestWriter.TOPOLOGY_CONFIG_MAP)
+            .endConfigMap()
+            .build());
+    out.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    if (c.api() != Component.Api.NONE) {
+      List<String> tlsKeys =
+          c.api() == Component.Api.SERVES_AND_CALLS
+              ? List.of("tls.crt", "tls.key", "ca.crt")
+              : List.of("tls.crt", "tls.key");
+      List<String> accessKeys =
+          c.api() == Component.Api.SERVES_AND_CALLS
+              ? List.of(ControlCredentials.ACCESS_LIST, ControlCredentials.ORCHESTRATOR_TOKEN)
+              : List.of(ControlCredentials.ACCESS_LIST);
+      out.add(secret("tls", ControlCredentials.TLS_SECRET, tlsKeys));
+      out.add(secret("access", ControlCredentials.ACCESS_SECRET, accessKeys));
+    }
+    return out;
+  }
+
+  /** A Secret volume with only {@code keys}, mode 0440: root's and the pod's fsGroup's. */
+  private static Volume secret(String volume, String secret, List<String> keys) {
+    return new VolumeBuilder()
+        .withName(volume)
+        .withNewSecret()
+        .withSecretName(secret)
+        .withDefaultMode(SECRET_MODE)
+        .withItems(
+            keys.stream().map(k -> new KeyToPathBuilder().withKey(k).withPath(k).build()).toList())
+        .endSecret()
+        .build();
+  }
+
   private static Map<String, String> scrapeAnnotations(Component c) {
     return Map.of(
-        "prometheus.io/scrape", "true",
-        "prometheus.io/port", Integer.toString(c.metricsPortNumber()),
-        "prometheus.io/path", "/metrics");
+        "prometheus.io/scrape",
+        "true",
+        "prometheus.io/scheme",
+        c.scheme().toLowerCase(java.util.Locale.ROOT),
+        "prometheus.io/port",
+        Integer.toString(c.metricsPortNumber()),
+        "prometheus.io/path",
+        "/metrics");
   }
 
   private io.fabric8.kubernetes.api.model.Container container(Component c) {
-    return new ContainerBuilder()
-        .withName(c.image())
+    ContainerBuilder b = new ContainerBuilder();
+    if (c.api() != Component.Api.NONE) {
+      b.addNewVolumeMount()
+          .withName("tls")
+          .withMountPath(ControlCredentials.TLS_DIR)
+          .withReadOnly(true)
+          .endVolumeMount()
+          .addNewVolumeMount()
+          .withName("access")
+          .withMountPath(ControlCredentials.ACCESS_DIR)
+          .withReadOnly(true)
+          .endVolumeMount();
+    }
+    return b.withName(c.image())
         .withImage(options.image(c.image()))
         .withImagePullPolicy("IfNotPresent")
         .withArgs(c.args())
@@ -201,6 +257,7 @@ final class Workloads {
   private Probe probe(Component c, int failureThreshold) {
     return new ProbeBuilder()
         .withNewHttpGet()
+        .withScheme(c.scheme())
         .withPath(c.healthPath())
         .withPort(new IntOrString(c.probePort()))
         .endHttpGet()

@@ -88,6 +88,62 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void controlApisListenWithTlsAndCheckTheAccessListFromSecretsTheServicesDoNotMount() {
+    for (String name : List.of("orchestrator", "router-api-server", "agent")) {
+      PodSpec pod = pod(PRIMARY, name);
+      Container c = pod.getContainers().get(0);
+      assertThat(c.getArgs())
+          .as(name)
+          .containsSequence("--tls-cert", "/etc/summit-dr/tls/tls.crt")
+          .containsSequence("--tls-key", "/etc/summit-dr/tls/tls.key")
+          .containsSequence("--access-file", "/etc/summit-dr/access/access-list");
+      assertThat(c.getReadinessProbe().getHttpGet().getScheme()).as(name).isEqualTo("HTTPS");
+      assertThat(c.getLivenessProbe().getHttpGet().getScheme()).as(name).isEqualTo("HTTPS");
+      assertThat(c.getVolumeMounts())
+          .as(name)
+          .filteredOn(m -> m.getName().equals("tls") || m.getName().equals("access"))
+          .extracting(m -> m.getMountPath() + " " + m.getReadOnly())
+          .containsExactly("/etc/summit-dr/tls true", "/etc/summit-dr/access true");
+      assertThat(pod.getSecurityContext().getFsGroup()).as(name).isEqualTo(10001L);
+      var secrets =
+          pod.getVolumes().stream().filter(v -> v.getSecret() != null).map(v -> v.getSecret());
+      assertThat(secrets.toList())
+          .as(name)
+          .extracting(s -> s.getSecretName() + " " + s.getDefaultMode())
+          .containsExactly("summit-dr-tls 288", "summit-dr-access 288");
+      assertThat(
+              Example.find(PRIMARY, Deployment.class, name)
+                  .getSpec()
+                  .getTemplate()
+                  .getMetadata()
+                  .getAnnotations())
+          .containsEntry("prometheus.io/scheme", "https");
+    }
+    // Only the orchestrator calls the others: it alone gets the authority and a token.
+    assertThat(pod(PRIMARY, "orchestrator").getContainers().get(0).getArgs())
+        .containsSequence("--ca-file", "/etc/summit-dr/tls/ca.crt")
+        .containsSequence("--token-file", "/etc/summit-dr/access/orchestrator.token");
+    assertThat(pod(PRIMARY, "agent").getContainers().get(0).getArgs())
+        .doesNotContain("--token-file", "--ca-file");
+    // The router's probes reach its admin API, not its proxy.
+    assertThat(
+            pod(PRIMARY, "router-api-server")
+                .getContainers()
+                .get(0)
+                .getReadinessProbe()
+                .getHttpGet()
+                .getPort()
+                .getStrVal())
+        .isEqualTo("admin");
+    // The service itself: plain HTTP, no Secret, no fsGroup.
+    PodSpec service = pod(PRIMARY, "api-server");
+    assertThat(service.getContainers().get(0).getReadinessProbe().getHttpGet().getScheme())
+        .isEqualTo("HTTP");
+    assertThat(service.getVolumes()).noneMatch(v -> v.getSecret() != null);
+    assertThat(service.getSecurityContext().getFsGroup()).isNull();
+  }
+
+  @Test
   void everyRegionRunsRoutersControlPlaneAndAgentWithDisruptionBudgets() {
     for (String region : List.of(PRIMARY, SECONDARY)) {
       for (String name :
@@ -99,7 +155,8 @@ class KubernetesManifestsTest {
     }
     Deployment agent = Example.find(PRIMARY, Deployment.class, "agent");
     assertThat(agent.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .contains("--region=us-west-2", "--store=postgres=postgres.$(POD_NAMESPACE).svc:5432");
+        .containsSequence("--region", "us-west-2")
+        .containsSequence("--store", "postgres=postgres.$(POD_NAMESPACE).svc:5432");
   }
 
   @Test
