@@ -1,16 +1,14 @@
 package io.summit.dr.orchestrator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.ApiClient;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreResult;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -20,12 +18,10 @@ import org.jspecify.annotations.Nullable;
  * writes through the router itself to verify a failover end to end.
  */
 public final class RouterControl implements WriteRouter {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  private final HttpClient http;
-  private final URI base;
-  private final @Nullable URI proxy;
-  private final @Nullable BearerToken token;
+  private final ApiClient admin;
+  private final @Nullable ApiClient proxy;
 
   /**
    * @param proxy the router's own address, for {@link #writeThrough}; null when not known
@@ -53,10 +49,16 @@ public final class RouterControl implements WriteRouter {
       @Nullable Endpoint proxy,
       @Nullable BearerToken token,
       javax.net.ssl.@Nullable SSLContext trust) {
-    this.token = token;
-    this.base = admin;
-    this.proxy = proxy == null ? null : URI.create("http://" + proxy.host() + ":" + proxy.port());
-    this.http = io.summit.dr.access.Tls.client(Duration.ofSeconds(1), trust);
+    this.admin = new ApiClient("router", admin, token, trust, TIMEOUT);
+    this.proxy =
+        proxy == null
+            ? null
+            : new ApiClient(
+                "router proxy",
+                URI.create("http://" + proxy.host() + ":" + proxy.port()),
+                null,
+                null,
+                TIMEOUT);
   }
 
   @Override
@@ -72,36 +74,18 @@ public final class RouterControl implements WriteRouter {
    */
   @Override
   public String writeThrough(String id) throws IOException {
-    URI p = proxy;
+    ApiClient p = proxy;
     if (p == null) {
       throw new IOException("router: no proxy address to write through");
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(p.resolve("/entities"))
-            .timeout(Duration.ofSeconds(2))
-            .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"id\":"
-                        + JSON.writeValueAsString(id)
-                        + ",\"payload\":\"summit-dr verify\"}"))
-            .build();
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() / 100 != 2) {
-        throw new IOException("router POST /entities: " + r.statusCode() + " " + r.body());
-      }
-      return JSON.readTree(r.body()).path("writer_region").asText("?");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("router: interrupted", e);
-    }
+    return p.send("POST", "/entities", Map.of("id", id, "payload", "summit-dr verify"))
+        .path("writer_region")
+        .asText("?");
   }
 
   @Override
   public Optional<String> writer() throws IOException {
-    JsonNode table = JSON.readTree(send("GET", "/v1/routing", null));
-    JsonNode w = table.get("writer");
+    JsonNode w = admin.get("/v1/routing").get("writer");
     return w == null || w.isNull() ? Optional.empty() : Optional.of(w.asText());
   }
 
@@ -139,33 +123,8 @@ public final class RouterControl implements WriteRouter {
 
   /** Sets the writer region; null stops every write with a fast 503. */
   private void setWriter(@Nullable String region) throws IOException {
-    send(
-        "PUT",
-        "/v1/writer",
-        "{\"region\":" + (region == null ? "null" : JSON.writeValueAsString(region)) + "}");
-  }
-
-  private String send(String method, String path, @Nullable String body) throws IOException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(2))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    HttpRequest request = (token == null ? b : token.sign(b)).build();
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() / 100 != 2) {
-        throw new IOException(
-            "router " + method + " " + path + ": " + r.statusCode() + " " + r.body());
-      }
-      return r.body();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("router: interrupted", e);
-    }
+    Map<String, @Nullable String> body = new java.util.HashMap<>();
+    body.put("region", region);
+    admin.send("PUT", "/v1/writer", body);
   }
 }

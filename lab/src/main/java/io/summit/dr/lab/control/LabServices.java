@@ -1,19 +1,18 @@
 package io.summit.dr.lab.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.summit.dr.access.BearerToken;
+import io.summit.dr.access.ApiClient;
 import io.summit.dr.lab.Lab;
 import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
 import io.summit.dr.lab.LabTls;
 import io.summit.dr.orchestrator.Services;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,14 +21,12 @@ import org.jspecify.annotations.Nullable;
  * a cluster component runs no service.
  */
 public final class LabServices implements Services {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Lab lab;
-  private final HttpClient http;
+  // One client per cluster address (a restarted cluster keeps its port).
+  private final Map<URI, ApiClient> clients = new ConcurrentHashMap<>();
 
   public LabServices(Lab lab) {
     this.lab = lab;
-    // the clusters' API listens with TLS under the lab's authority (made before they start)
-    this.http = io.summit.dr.access.Tls.client(Duration.ofSeconds(1), LabTls.trust(lab.dir()));
   }
 
   @Override
@@ -46,7 +43,7 @@ public final class LabServices implements Services {
     LabComponent cluster =
         cluster(region)
             .orElseThrow(() -> new IOException("scale: no service cluster runs in " + region));
-    return parse(send(cluster, "PUT", "/v1/scale", "{\"min\":" + minimum + "}"));
+    return parse(send(cluster, "PUT", "/v1/scale", Map.of("min", minimum)));
   }
 
   private Optional<LabComponent> cluster(String region) {
@@ -63,30 +60,20 @@ public final class LabServices implements Services {
         cluster.get("min").asInt(), cluster.path("max").asInt(), cluster.get("ready").asInt());
   }
 
-  private JsonNode send(LabComponent c, String method, String path, @Nullable String body)
+  private JsonNode send(LabComponent c, String method, String path, @Nullable Object body)
       throws IOException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(LabTls.base(c).resolve(path))
-            .timeout(Duration.ofSeconds(2))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    // The orchestrator's token (an operator's: it scales), when the lab has credentials.
-    BearerToken token = LabAccess.token(lab.dir(), LabAccess.ORCHESTRATOR);
-    HttpRequest request = (token == null ? b : token.sign(b)).build();
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() / 100 != 2) {
-        throw new IOException(
-            c.name() + " " + method + " " + path + ": " + r.statusCode() + " " + r.body());
-      }
-      return JSON.readTree(r.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(c.name() + ": interrupted", e);
-    }
+    ApiClient api =
+        clients.computeIfAbsent(
+            LabTls.base(c),
+            base ->
+                new ApiClient(
+                    c.name(),
+                    base,
+                    // the orchestrator's token (an operator's: it scales), when the lab has one
+                    LabAccess.token(lab.dir(), LabAccess.ORCHESTRATOR),
+                    // the clusters' API listens with TLS under the lab's authority
+                    LabTls.trust(lab.dir()),
+                    Duration.ofSeconds(2)));
+    return api.send(method, path, body);
   }
 }

@@ -1,15 +1,13 @@
 package io.summit.dr.lab.wan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.ApiClient;
+import io.summit.dr.access.ApiException;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.replication.Endpoint;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -19,11 +17,7 @@ import org.jspecify.annotations.Nullable;
  * and throws a {@link LabException} carrying the daemon's error when it refuses.
  */
 public final class WanClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http;
-  private final URI base;
-
-  private final @Nullable BearerToken token;
+  private final ApiClient api;
 
   public WanClient(Endpoint admin) {
     this(admin, null);
@@ -44,9 +38,7 @@ public final class WanClient {
    */
   public WanClient(
       URI admin, @Nullable BearerToken token, javax.net.ssl.@Nullable SSLContext trust) {
-    this.base = admin;
-    this.token = token;
-    this.http = io.summit.dr.access.Tls.client(Duration.ofSeconds(2), trust);
+    this.api = new ApiClient("wan", admin, token, trust, Duration.ofSeconds(2));
   }
 
   public String links() {
@@ -85,7 +77,7 @@ public final class WanClient {
    * @return the endpoint's JSON after the move
    */
   public String moveEndpoint(String name, Endpoint target) {
-    return send("PUT", "/v1/endpoints/" + name, json(Map.of("target", target.toString())));
+    return send("PUT", "/v1/endpoints/" + name, Map.of("target", target.toString()));
   }
 
   public boolean isUp() {
@@ -101,39 +93,13 @@ public final class WanClient {
     return send(method, path, null);
   }
 
-  private String send(String method, String path, @Nullable String json) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(5))
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      b.header("Content-Type", "application/json");
-    }
-    HttpRequest request = (token == null ? b : token.sign(b)).build();
+  private String send(String method, String path, @Nullable Object json) {
     try {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new LabException("wan: " + response.body());
-      }
-      return response.body();
+      return api.send(method, path, json, Duration.ofSeconds(5));
+    } catch (ApiException | InterruptedIOException e) {
+      throw new LabException(String.valueOf(e.getMessage()), e); // refused, or the caller stops
     } catch (IOException e) {
-      throw new LabException(
-          "wan: the WAN daemon at " + base + " does not answer (" + e + "); is the lab up?", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException("wan: interrupted", e);
-    }
-  }
-
-  private static String json(Map<String, String> body) {
-    try {
-      return JSON.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a string that Jackson cannot write: " + e.getMessage(), e);
+      throw new LabException(e.getMessage() + "; is the lab up?", e);
     }
   }
 }

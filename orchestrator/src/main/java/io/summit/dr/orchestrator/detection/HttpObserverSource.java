@@ -1,12 +1,10 @@
 package io.summit.dr.orchestrator.detection;
 
+import io.summit.dr.access.ApiClient;
 import io.summit.dr.access.BearerToken;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -20,16 +18,15 @@ import org.jspecify.annotations.Nullable;
  * view's time is the detector's clock at the poll. Thread-safe.
  */
 public final class HttpObserverSource implements ObserverSource {
+  private static final String VIEW = "/v1/view";
   private static final System.Logger LOG = System.getLogger(HttpObserverSource.class.getName());
 
   private final String name;
   private final String location;
-  private final URI view;
   private final List<String> regions;
   private final Duration timeout;
   private final Clock clock;
-  private final HttpClient client;
-  private final @Nullable BearerToken token;
+  private final ApiClient api;
 
   /**
    * @param name the observer's name (the daemon calls itself {@code observer-REGION})
@@ -77,14 +74,12 @@ public final class HttpObserverSource implements ObserverSource {
       Clock clock,
       @Nullable BearerToken token,
       javax.net.ssl.@Nullable SSLContext trust) {
-    this.token = token;
     this.name = name;
     this.location = location;
-    this.view = base.resolve("/v1/view");
     this.regions = List.copyOf(regions);
     this.timeout = timeout;
     this.clock = clock;
-    this.client = io.summit.dr.access.Tls.client(timeout, trust);
+    this.api = new ApiClient(name, base, token, trust, timeout);
   }
 
   @Override
@@ -105,7 +100,7 @@ public final class HttpObserverSource implements ObserverSource {
 
   @Override
   public ObserverView poll() {
-    String body = fetch(client, view, timeout, name, token);
+    String body = fetch(api, VIEW, timeout);
     if (body != null) {
       try {
         return new ObserverView(
@@ -115,28 +110,21 @@ public final class HttpObserverSource implements ObserverSource {
             clock.instant(),
             ViewJson.readConsecutive(body, regions));
       } catch (IllegalArgumentException e) {
-        LOG.log(Level.WARNING, name + ": " + view + ": " + e.getMessage());
+        LOG.log(Level.WARNING, name + ": " + api.base().resolve(VIEW) + ": " + e.getMessage());
       }
     }
     return ObserverView.unreachable(name, location, regions, clock.instant());
   }
 
-  /** The body of a 200 answer to GET {@code uri} within the timeout, or null. */
-  static @Nullable String fetch(
-      HttpClient client, URI uri, Duration timeout, String who, @Nullable BearerToken token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-    HttpRequest request = (token == null ? b : token.sign(b)).build();
+  /** The body of a 2xx answer to {@code GET path} within {@code timeout}, or null. */
+  static @Nullable String fetch(ApiClient api, String path, Duration timeout) {
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() == 200) {
-        return response.body();
-      }
-      LOG.log(Level.DEBUG, who + ": " + uri + " answered " + response.statusCode());
+      return api.send("GET", path, null, timeout);
+    } catch (java.io.InterruptedIOException e) {
+      return null; // the interrupt flag is set again: the caller is stopping
     } catch (IOException e) {
-      LOG.log(Level.DEBUG, who + ": " + uri + " unreachable: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      LOG.log(Level.DEBUG, e.getMessage());
+      return null;
     }
-    return null;
   }
 }

@@ -1,11 +1,11 @@
 package io.summit.dr.orchestrator.detection;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.access.ApiClient;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -25,15 +25,14 @@ import org.jspecify.annotations.Nullable;
  * RegionHealth#UNKNOWN}. Thread-safe.
  */
 public final class RouterViewSource implements ObserverSource {
+  private static final String ROUTING = "/v1/routing";
   private static final System.Logger LOG = System.getLogger(RouterViewSource.class.getName());
 
   private final String name;
-  private final URI routing;
   private final List<String> regions;
   private final Duration timeout;
   private final Clock clock;
-  private final HttpClient client;
-  private final @Nullable BearerToken token;
+  private final ApiClient api;
 
   /**
    * @param name the observer's name, for example {@code router}
@@ -73,13 +72,11 @@ public final class RouterViewSource implements ObserverSource {
       Clock clock,
       @Nullable BearerToken token,
       javax.net.ssl.@Nullable SSLContext trust) {
-    this.token = token;
     this.name = name;
-    this.routing = admin.resolve("/v1/routing");
     this.regions = List.copyOf(regions);
     this.timeout = timeout;
     this.clock = clock;
-    this.client = io.summit.dr.access.Tls.client(timeout, trust);
+    this.api = new ApiClient(name, admin, token, trust, timeout);
   }
 
   @Override
@@ -94,12 +91,12 @@ public final class RouterViewSource implements ObserverSource {
 
   @Override
   public ObserverView poll() {
-    String body = HttpObserverSource.fetch(client, routing, timeout, name, token);
+    String body = HttpObserverSource.fetch(api, ROUTING, timeout);
     if (body != null) {
       try {
         return new ObserverView(name, location(), health(ViewJson.parse(body)), clock.instant());
       } catch (IllegalArgumentException e) {
-        LOG.log(Level.WARNING, name + ": " + routing + ": " + e.getMessage());
+        LOG.log(Level.WARNING, name + ": " + api.base().resolve(ROUTING) + ": " + e.getMessage());
       }
     }
     return ObserverView.unreachable(name, location(), regions, clock.instant());

@@ -1,0 +1,175 @@
+package io.summit.dr.access;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one client of the control APIs the daemons call one another on: the router's admin API, the
+ * observers, the agents, the WAN daemon, the service clusters and the pager. JSON over HTTP/1.1,
+ * {@code https://} trusting the given authority ({@link Tls#client}), the caller's bearer token on
+ * every request when it has one.
+ *
+ * <p>Errors: an answer other than 2xx throws {@link ApiException} with its status and the server's
+ * explanation (an RFC 9457 problem's {@code detail}, else the body); no answer (refused, reset, not
+ * in time) throws an {@link IOException} naming the API, the method and the path; an interrupt
+ * throws {@link InterruptedIOException} with the thread's flag set again. Every message starts with
+ * the API's name, the method and the path.
+ *
+ * <p>The orchestrator's own API has a client of its own ({@code ControlClient}): it follows the
+ * leader among the replicas. Thread-safe.
+ */
+public final class ApiClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String name;
+  private final URI base;
+  private final @Nullable BearerToken token;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  /**
+   * @param name what the messages call the API ("router", "observer us-east-1")
+   * @param base the API's address: {@code https://HOST:PORT} or {@code http://HOST:PORT}
+   * @param token sent on every request; null: none
+   * @param trust the authority an {@code https://} API's certificate must chain to; null: the JDK's
+   * @param timeout the connect timeout and each request's, unless it gives its own
+   */
+  public ApiClient(
+      String name,
+      URI base,
+      @Nullable BearerToken token,
+      @Nullable SSLContext trust,
+      Duration timeout) {
+    this.name = name;
+    this.base = base;
+    this.token = token;
+    this.timeout = timeout;
+    this.http = Tls.client(timeout, trust);
+  }
+
+  /** The API's address. */
+  public URI base() {
+    return base;
+  }
+
+  /** {@code GET path}, parsed. */
+  public JsonNode get(String path) throws IOException {
+    return json("GET", path, send("GET", path, null, timeout));
+  }
+
+  /** {@code GET path} within {@code within}, parsed. */
+  public JsonNode get(String path, Duration within) throws IOException {
+    return json("GET", path, send("GET", path, null, within));
+  }
+
+  /** {@code GET path} as {@code type} (unknown fields refused as Jackson's defaults say). */
+  public <T> T get(String path, Class<T> type) throws IOException {
+    String body = send("GET", path, null, timeout);
+    try {
+      return JSON.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw new IOException(what("GET", path) + ": not a " + type.getSimpleName() + ": " + e, e);
+    }
+  }
+
+  /**
+   * {@code method path} with {@code body} written as JSON (a {@link String} is sent as it is), and
+   * the answer parsed (a missing node for an empty answer).
+   */
+  public JsonNode send(String method, String path, @Nullable Object body) throws IOException {
+    return json(method, path, send(method, path, body, timeout));
+  }
+
+  /** {@code method path} with {@code body}, within {@code within}; the answer's body as text. */
+  public String send(String method, String path, @Nullable Object body, Duration within)
+      throws IOException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(within)
+            .method(method, publisher(method, path, body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    HttpRequest request = (token == null ? b : token.sign(b)).build();
+    HttpResponse<String> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(what(method, path) + ": interrupted");
+    } catch (IOException e) {
+      throw new IOException(what(method, path) + ": " + describe(e), e);
+    }
+    if (r.statusCode() / 100 != 2) {
+      throw new ApiException(what(method, path), r.statusCode(), explanation(r.body()));
+    }
+    return r.body();
+  }
+
+  private String what(String method, String path) {
+    return name + " " + method + " " + path;
+  }
+
+  private HttpRequest.BodyPublisher publisher(String method, String path, @Nullable Object body)
+      throws IOException {
+    if (body == null) {
+      return HttpRequest.BodyPublishers.noBody();
+    }
+    try {
+      return HttpRequest.BodyPublishers.ofString(
+          body instanceof String s ? s : JSON.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      throw new IOException(what(method, path) + ": cannot write the body: " + e, e);
+    }
+  }
+
+  private JsonNode json(String method, String path, String body) throws IOException {
+    if (body.isBlank()) {
+      return JSON.missingNode();
+    }
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IOException(what(method, path) + ": not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A problem's {@code detail} (or {@code error}, or {@code title}), else the body, shortened. */
+  static String explanation(String body) {
+    try {
+      JsonNode problem = JSON.readTree(body);
+      for (String field : new String[] {"detail", "error", "title"}) {
+        JsonNode n = problem == null ? null : problem.get(field);
+        if (n != null && n.isTextual()) {
+          return n.asText();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // not JSON: the body as it is
+    }
+    String s = body.strip();
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank()
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + m;
+  }
+
+  @Override
+  public String toString() {
+    return name + " at " + base;
+  }
+}
