@@ -26,9 +26,10 @@ import org.jspecify.annotations.Nullable;
  * the API's name, the method and the path.
  *
  * <p>The orchestrator's own API has a client of its own ({@code ControlClient}): it follows the
- * leader among the replicas. Thread-safe.
+ * leader among the replicas. Thread-safe. {@link #close()} releases the HTTP client's threads (a
+ * client kept for the life of its caller need not be closed).
  */
-public final class ApiClient {
+public final class ApiClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String name;
@@ -166,6 +167,11 @@ public final class ApiClient {
     return m == null || m.isBlank()
         ? e.getClass().getSimpleName()
         : e.getClass().getSimpleName() + ": " + m;
+  }
+
+  @Override
+  public void close() {
+    http.close();
   }
 
   @Override

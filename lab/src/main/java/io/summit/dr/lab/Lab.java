@@ -572,46 +572,25 @@ public final class Lab {
    * token; returns "" or, when the cluster did not take it, why (the fault goes on regardless).
    */
   private String markZone(LabComponent cluster, String zone, boolean down) {
-    try {
-      java.net.http.HttpResponse<String> r =
-          callCluster(
-              cluster,
-              "/v1/zones/" + zone,
-              java.net.http.HttpRequest.BodyPublishers.ofString("{\"down\":" + down + "}"));
-      return r.statusCode() == 200
-          ? ""
-          : "; the cluster did not mark the zone down: " + r.statusCode() + " " + r.body();
+    try (var api = api(cluster, LabAccess.ORCHESTRATOR)) {
+      api.send("PUT", "/v1/zones/" + zone, Map.of("down", down));
+      return "";
     } catch (IOException e) {
       return "; the cluster did not mark the zone down: " + e.getMessage();
     }
   }
 
   /**
-   * One request to a service cluster's API with the orchestrator's (operator) token: a PUT of
-   * {@code body}, or a GET when it is null.
-   *
-   * @throws IOException when it does not answer (or the wait is interrupted)
+   * A client of {@code c}'s control API with {@code caller}'s token (when the lab has credentials)
+   * and the lab's trust (when {@code c} listens with TLS), for one call: close it.
    */
-  private java.net.http.HttpResponse<String> callCluster(
-      LabComponent cluster, String path, java.net.http.HttpRequest.@Nullable BodyPublisher body)
-      throws IOException {
-    java.net.http.HttpRequest.Builder b =
-        java.net.http.HttpRequest.newBuilder(LabTls.base(cluster).resolve(path))
-            .timeout(Duration.ofSeconds(2))
-            .header("Content-Type", "application/json");
-    if (body != null) {
-      b.PUT(body);
-    }
-    io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ORCHESTRATOR);
-    try (java.net.http.HttpClient http =
-        io.summit.dr.access.Tls.client(Duration.ofSeconds(1), LabTls.trustFor(cluster))) {
-      return http.send(
-          (token == null ? b : token.sign(b)).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(cluster.name() + ": interrupted", e);
-    }
+  private io.summit.dr.access.ApiClient api(LabComponent c, String caller) {
+    return new io.summit.dr.access.ApiClient(
+        c.name(),
+        LabTls.base(c),
+        LabAccess.token(dir, caller),
+        LabTls.trustFor(c),
+        Duration.ofSeconds(2));
   }
 
   /** Cuts the link between two zones of one region (both stay up). */
@@ -981,9 +960,8 @@ public final class Lab {
       if (!c.kind().equals("cluster")) {
         continue;
       }
-      try {
-        com.fasterxml.jackson.databind.JsonNode view =
-            JSON.readTree(callCluster(c, "/v1/cluster", null).body());
+      try (var api = api(c, LabAccess.ORCHESTRATOR)) {
+        com.fasterxml.jackson.databind.JsonNode view = api.get("/v1/cluster");
         if (view.path("rebalancing").asBoolean()) {
           problems.add(c.name() + ": rebalancing its instances over the zones");
         } else if (view.path("zones_down").size() > 0) {
@@ -1187,29 +1165,9 @@ public final class Lab {
 
   /** {@code leader}, {@code follower}, or {@code unreachable}. */
   String replicaRole(LabComponent c) {
-    try {
-      java.net.http.HttpRequest.Builder b =
-          java.net.http.HttpRequest.newBuilder(LabTls.base(c).resolve("/v1/replica"))
-              .timeout(Duration.ofSeconds(1));
-      io.summit.dr.access.BearerToken token = LabAccess.token(dir, LabAccess.ADMIN);
-      java.net.http.HttpClient.Builder client = java.net.http.HttpClient.newBuilder();
-      javax.net.ssl.SSLContext trust = LabTls.trustFor(c);
-      if (trust != null) {
-        client.sslContext(trust);
-      }
-      java.net.http.HttpResponse<String> r =
-          client
-              .build()
-              .send(
-                  (token == null ? b : token.sign(b)).build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("\"role\"\\s*:\\s*\"(\\w+)\"").matcher(r.body());
-      return r.statusCode() == 200 && m.find() ? m.group(1) : "unreachable";
+    try (var api = api(c, LabAccess.ADMIN)) {
+      return api.get("/v1/replica", Duration.ofSeconds(1)).path("role").asText("unreachable");
     } catch (IOException e) {
-      return "unreachable";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return "unreachable";
     }
   }

@@ -1,15 +1,14 @@
 package io.summit.dr.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.summit.dr.access.ApiClient;
+import io.summit.dr.access.ApiException;
 import io.summit.dr.lab.process.LabException;
 import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LabSnapshots {
   private final Lab lab;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   public LabSnapshots(Lab lab) {
     this.lab = lab;
@@ -108,28 +106,23 @@ public final class LabSnapshots {
         && call(c, "GET", "/v1/status").path("role").asText().equals("replica");
   }
 
+  /** One call to {@code c}'s admin API (plain HTTP: see docs/neo4j.md), a snapshot's minutes. */
   private JsonNode call(LabComponent c, String method, String path) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://" + c.host() + ":" + (c.port() + 3) + path))
-                  .method(method, HttpRequest.BodyPublishers.noBody())
-                  .timeout(Duration.ofMinutes(10))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      JsonNode body = Lab.JSON.readTree(r.body());
-      if (r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 409) {
-        throw new IllegalArgumentException(c.name() + ": " + body.path("error").asText());
+    try (ApiClient api =
+        new ApiClient(
+            c.name(),
+            URI.create("http://" + c.host() + ":" + (c.port() + 3)),
+            null,
+            null,
+            Duration.ofSeconds(5))) {
+      return Lab.JSON.readTree(api.send(method, path, null, Duration.ofMinutes(10)));
+    } catch (ApiException e) {
+      if (e.status() == 404 || e.status() == 400 || e.status() == 409) {
+        throw new IllegalArgumentException(c.name() + ": " + e.explanation(), e);
       }
-      if (r.statusCode() != 200) {
-        throw new LabException(c.name() + ": " + body.path("error").asText());
-      }
-      return body;
+      throw new LabException(c.name() + ": " + e.explanation(), e);
     } catch (IOException e) {
       throw new LabException(c.name() + ": admin API unreachable: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException(c.name() + ": interrupted", e);
     }
   }
 }

@@ -8,6 +8,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.ApiClient;
+import io.summit.dr.access.ApiException;
 import io.summit.dr.access.BearerToken;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
@@ -19,6 +21,7 @@ import io.summit.dr.replication.Endpoint;
 import io.summit.dr.workload.service.WorkloadMain;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -123,7 +126,11 @@ public final class RegionCluster implements AutoCloseable {
   private final Autoscaler autoscaler;
   private final List<Instance> instances = new ArrayList<>();
   private final HttpServer server;
-  private volatile HttpClient http = Tls.client(Duration.ofMillis(500), null);
+  // The instances' readiness probes (plain HTTP, the data path).
+  private final HttpClient http = Tls.client(Duration.ofMillis(500), null);
+  // The router's admin API, made on first use with the token and trust of that time.
+  private volatile @Nullable ApiClient router;
+  private volatile javax.net.ssl.@Nullable SSLContext routerTrust;
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -185,6 +192,7 @@ public final class RegionCluster implements AutoCloseable {
     this.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.OPERATOR));
     this.token = token;
     this.instanceToken = instanceToken;
+    this.router = null;
     return this;
   }
 
@@ -196,7 +204,8 @@ public final class RegionCluster implements AutoCloseable {
   public RegionCluster trusting(@Nullable Path caFile) {
     this.instanceCaFile = caFile;
     // ... and so does the cluster when it registers them with an https:// router admin API
-    this.http = Tls.client(Duration.ofMillis(500), caFile == null ? null : Tls.trusting(caFile));
+    this.routerTrust = caFile == null ? null : Tls.trusting(caFile);
+    this.router = null;
     return this;
   }
 
@@ -500,28 +509,24 @@ public final class RegionCluster implements AutoCloseable {
       return;
     }
     ObjectNode body = registration(addresses);
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(admin.resolve("/v1/regions/" + config.region() + "/instances"))
-            .timeout(Duration.ofSeconds(1))
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(body.toString()));
-    BearerToken t = token;
-    HttpRequest r = (t == null ? b : t.sign(b)).build();
+    ApiClient api = router;
+    if (api == null) {
+      api = new ApiClient("router", admin, token, routerTrust, Duration.ofSeconds(1));
+      router = api;
+    }
     try {
-      HttpResponse<String> answer = http.send(r, HttpResponse.BodyHandlers.ofString());
-      if (answer.statusCode() == 200) {
-        if (!addresses.equals(registered)) {
-          log.info("{} cluster: registered {} with the router", config.region(), addresses);
-        }
-        registered = addresses;
-        lastRegisterNanos = now;
-      } else {
-        log.warn("{} cluster: router refused {}: {}", config.region(), addresses, answer.body());
+      api.send("PUT", "/v1/regions/" + config.region() + "/instances", body);
+      if (!addresses.equals(registered)) {
+        log.info("{} cluster: registered {} with the router", config.region(), addresses);
       }
+      registered = addresses;
+      lastRegisterNanos = now;
+    } catch (ApiException e) {
+      log.warn("{} cluster: router refused {}: {}", config.region(), addresses, e.getMessage());
+    } catch (InterruptedIOException e) {
+      // the cluster is stopping (the flag is set again)
     } catch (IOException e) {
-      log.debug("{} cluster: router unreachable: {}", config.region(), e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      log.debug("{} cluster: router unreachable: {}", config.region(), e.getMessage());
     }
   }
 
