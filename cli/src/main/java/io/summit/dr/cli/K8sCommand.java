@@ -28,6 +28,14 @@ import picocli.CommandLine.Option;
 final class K8sCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Refuses an {@code --out} that is a file. */
+  static void requireFolder(Path out) {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new IllegalArgumentException(
+          "--out: " + out + " is a file (expected: a folder, created when missing)");
+    }
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
@@ -72,10 +80,7 @@ final class K8sCommand implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      if (Files.exists(out) && !Files.isDirectory(out)) {
-        throw new IllegalArgumentException(
-            "--out: " + out + " is a file (expected: a folder, created when missing)");
-      }
+      requireFolder(out);
       RenderOptions options = new RenderOptions(namespace, registry, tag);
       long start = System.nanoTime();
       Topology topology = TopologyLoader.load(config);
@@ -176,10 +181,7 @@ final class K8sCommand implements Runnable {
 
     @Override
     public Integer call() {
-      if (Files.exists(out) && !Files.isDirectory(out)) {
-        throw new IllegalArgumentException(
-            "--out: " + out + " is a file (expected: a folder, created when missing)");
-      }
+      requireFolder(out);
       RenderOptions options =
           new RenderOptions(
               namespace, RenderOptions.defaults().registry(), RenderOptions.defaults().tag());

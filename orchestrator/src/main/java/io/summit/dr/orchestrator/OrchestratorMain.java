@@ -109,23 +109,7 @@ public final class OrchestratorMain {
 
     /** The same options with the API requiring the bearer token in {@code file}. */
     public Options withApiTokenFile(@Nullable Path file) {
-      return new Options(
-          config,
-          stateDir,
-          listen,
-          routerAdmin,
-          router,
-          observers,
-          etcd,
-          id,
-          location,
-          deferTo,
-          file,
-          accessFile,
-          tokenFile,
-          tlsCert,
-          tlsKey,
-          caFile);
+      return secured(file, accessFile, tokenFile, tlsCert, tlsKey, caFile);
     }
 
     /**
@@ -133,23 +117,7 @@ public final class OrchestratorMain {
      * this orchestrator calling the router and the observers with the token in {@code token}.
      */
     public Options withAccess(@Nullable Path access, @Nullable Path token) {
-      return new Options(
-          config,
-          stateDir,
-          listen,
-          routerAdmin,
-          router,
-          observers,
-          etcd,
-          id,
-          location,
-          deferTo,
-          apiTokenFile,
-          access,
-          token,
-          tlsCert,
-          tlsKey,
-          caFile);
+      return secured(apiTokenFile, access, token, tlsCert, tlsKey, caFile);
     }
 
     /**
@@ -185,23 +153,7 @@ public final class OrchestratorMain {
      * @throws IllegalArgumentException naming the option that is missing
      */
     public Options withTls(@Nullable Path cert, @Nullable Path key) {
-      return new Options(
-          config,
-          stateDir,
-          listen,
-          routerAdmin,
-          router,
-          observers,
-          etcd,
-          id,
-          location,
-          deferTo,
-          apiTokenFile,
-          accessFile,
-          tokenFile,
-          cert,
-          key,
-          caFile);
+      return secured(apiTokenFile, accessFile, tokenFile, cert, key, caFile);
     }
 
     /**
@@ -218,6 +170,17 @@ public final class OrchestratorMain {
      * calls an {@code https://} router admin API or observer (null: the JDK's authorities).
      */
     public Options withCaFile(@Nullable Path caFile) {
+      return secured(apiTokenFile, accessFile, tokenFile, tlsCert, tlsKey, caFile);
+    }
+
+    /** These options with other credentials (the last six components). */
+    private Options secured(
+        @Nullable Path apiTokenFile,
+        @Nullable Path accessFile,
+        @Nullable Path tokenFile,
+        @Nullable Path tlsCert,
+        @Nullable Path tlsKey,
+        @Nullable Path caFile) {
       return new Options(
           config,
           stateDir,
