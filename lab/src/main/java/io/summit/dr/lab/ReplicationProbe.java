@@ -234,50 +234,49 @@ public final class ReplicationProbe {
    */
   public static Result neo4j(
       LabComponent primary, LabComponent replica, int samples, Duration timeout) {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     Samples out = new Samples();
     String run = Long.toString(System.nanoTime());
-    try {
+    try (io.summit.dr.access.ApiClient to = neo4jAdmin(primary);
+        io.summit.dr.access.ApiClient from = neo4jAdmin(replica)) {
       for (int i = 0; i < samples; i++) {
         String key = "summit-dr-probe-" + run + "-" + i;
         long sent = System.nanoTime();
-        int written =
-            neo4jCall(http, primary, "PUT", "/v1/entities/" + key + "?region=" + primary.region());
+        neo4jCall(to, "PUT", "/v1/entities/" + key + "?region=" + primary.region());
         long t0 = out.acked(sent, System.nanoTime());
-        if (written != 200) {
-          throw new LabException("probe: neo4j: the primary refused a write (" + written + ")");
-        }
-        awaitVisible(
-            () -> neo4jCall(http, replica, "GET", "/v1/entities/" + key) == 200,
-            t0,
-            timeout,
-            "neo4j");
+        awaitVisible(() -> neo4jCall(from, "GET", "/v1/entities/" + key), t0, timeout, "neo4j");
         out.visible(t0);
       }
     } catch (SQLException impossible) {
       throw new IllegalStateException(impossible);
-    } finally {
-      http.close();
     }
     return out.result("neo4j");
   }
 
-  private static int neo4jCall(
-      java.net.http.HttpClient http, LabComponent c, String method, String path) {
+  /** A Neo4j server's admin API (three ports above Bolt; plain HTTP, see docs/neo4j.md). */
+  private static io.summit.dr.access.ApiClient neo4jAdmin(LabComponent c) {
+    return new io.summit.dr.access.ApiClient(
+        c.name(),
+        java.net.URI.create("http://" + c.host() + ":" + (c.port() + 3)),
+        null,
+        null,
+        Duration.ofSeconds(5));
+  }
+
+  /**
+   * Whether {@code method path} was answered 2xx; a refusal of a write is an error, of a read (not
+   * there yet) a no.
+   */
+  private static boolean neo4jCall(io.summit.dr.access.ApiClient api, String method, String path) {
     try {
-      return http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create("http://" + c.host() + ":" + (c.port() + 3) + path))
-                  .method(method, java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.discarding())
-          .statusCode();
+      api.send(method, path, "{}", Duration.ofSeconds(5));
+      return true;
+    } catch (io.summit.dr.access.ApiException e) {
+      if (method.equals("GET")) {
+        return false;
+      }
+      throw new LabException("probe: neo4j: the primary refused a write (" + e.getMessage() + ")");
     } catch (java.io.IOException e) {
-      throw new LabException("probe: neo4j: " + c.name() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LabException("probe: neo4j: interrupted", e);
+      throw new LabException("probe: neo4j: " + e.getMessage(), e);
     }
   }
 

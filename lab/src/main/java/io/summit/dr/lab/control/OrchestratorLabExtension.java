@@ -136,8 +136,7 @@ public final class OrchestratorLabExtension implements LabExtension {
     if (router) {
       args.addAll(
           List.of(
-              "--router-admin",
-              LabTls.scheme(labDir, "router") + "://" + layout.edgeRouterAdmin()));
+              "--router-admin", LabTls.url(labDir, "router", layout.edgeRouterAdmin()).toString()));
       args.addAll(List.of("--router", layout.edgeRouter().toString()));
     }
     args.addAll(
@@ -306,10 +305,7 @@ public final class OrchestratorLabExtension implements LabExtension {
             targets,
             topology.health().probeInterval(),
             topology.health().timeout(),
-            router
-                ? java.net.URI.create(
-                    LabTls.scheme(labDir, "router") + "://" + layout.edgeRouterAdminFrom(region))
-                : null);
+            router ? LabTls.url(labDir, "router", layout.edgeRouterAdminFrom(region)) : null);
     return new Daemon(
         "observer",
         region,

@@ -46,9 +46,7 @@ public final class ServiceLabExtension implements LabExtension {
                             + layout.orchestratorReplica(l)))
             .toList();
     URI router =
-        topology.lab().edgeRouter()
-            ? URI.create(LabTls.scheme(labDir, "router") + "://" + layout.edgeRouterAdmin())
-            : null;
+        topology.lab().edgeRouter() ? LabTls.url(labDir, "router", layout.edgeRouterAdmin()) : null;
     for (String region : layout.regions()) {
       List<String> args =
           ClusterMain.arguments(
