@@ -25,8 +25,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,9 +44,10 @@ import org.jspecify.annotations.Nullable;
  * session or connection that ended (a restart, a fence) is replaced within the same probe; one that
  * times out is closed and the probe says no answer. Thread-safe.
  *
- * <p>With an edge address it also judges location {@value #EDGE}: UP when an HTTP request there
- * gets any HTTP status line back in time (the edge router's admin API; over TLS for an {@code
- * https://} address, with the certificate checked), DOWN otherwise.
+ * <p>With an edge address it also judges location {@value #EDGE}: UP when {@code GET /healthz}
+ * there gets any HTTP answer in time (the edge router's admin API; over TLS for an {@code https://}
+ * address, with the certificate checked), DOWN otherwise. That connection is kept between probes
+ * too; one that fails is dropped and the next probe opens another.
  */
 public final class RegionProber implements AutoCloseable {
   /** The location name an edge probe reports. */
@@ -58,6 +57,9 @@ public final class RegionProber implements AutoCloseable {
   private final Duration timeout;
   private final @Nullable URI edge;
   private final @Nullable SSLContext trust;
+  // The edge probe's client: its connection is kept between probes (a new TLS handshake every
+  // probe, three observers at two a second, cost the router, the observers and the WAN daemon).
+  private final java.net.http.@Nullable HttpClient edgeClient;
   private final KeptSessions sessions = new KeptSessions(this::probeSession);
   private final ConcurrentHashMap<Endpoint, Socket> redisIdle = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -90,6 +92,7 @@ public final class RegionProber implements AutoCloseable {
     this.timeout = timeout;
     this.edge = edge;
     this.trust = trust;
+    this.edgeClient = edge == null ? null : io.summit.dr.access.Tls.client(timeout, trust);
     if (this.targets.isEmpty()) {
       throw new IllegalArgumentException("targets: [] (expected: at least one store to probe)");
     }
@@ -168,34 +171,22 @@ public final class RegionProber implements AutoCloseable {
    * another host) is no answer.
    */
   private boolean httpAnswers(URI address, int millis) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address.getHost(), address.getPort()), millis);
-      socket.setSoTimeout(millis);
-      Socket plain = socket;
-      if ("https".equals(address.getScheme())) {
-        SSLContext context = trust == null ? SSLContext.getDefault() : trust;
-        SSLSocket tls =
-            (SSLSocket)
-                context
-                    .getSocketFactory()
-                    .createSocket(socket, address.getHost(), address.getPort(), true);
-        SSLParameters parameters = tls.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        tls.setSSLParameters(parameters);
-        tls.startHandshake();
-        plain = tls;
-      }
-      try (Socket over = plain) {
-        OutputStream out = over.getOutputStream();
-        out.write(
-            ("GET /healthz HTTP/1.1\r\nHost: "
-                    + address.getHost()
-                    + "\r\nConnection: close\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        return readLine(over.getInputStream()).startsWith("HTTP/1.");
-      }
-    } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
+    java.net.http.HttpClient client = edgeClient;
+    if (client == null) {
+      return false;
+    }
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(address.resolve("/healthz"))
+            .timeout(Duration.ofMillis(millis))
+            .GET()
+            .build();
+    try {
+      client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }
@@ -327,6 +318,10 @@ public final class RegionProber implements AutoCloseable {
   public void close() {
     closed = true;
     sessions.close();
+    java.net.http.HttpClient c = edgeClient;
+    if (c != null) {
+      c.shutdownNow();
+    }
     redisIdle
         .keySet()
         .forEach(

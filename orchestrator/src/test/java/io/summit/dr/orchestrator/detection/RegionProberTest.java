@@ -177,6 +177,77 @@ class RegionProberTest {
     }
   }
 
+  @Test
+  void oneEdgeConnectionServesEveryProbeAndAKeptOneThatFallsSilentIsDown() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger accepted =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean silent =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (java.net.ServerSocket server =
+        new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                while (!server.isClosed()) {
+                  try {
+                    java.net.Socket c = server.accept();
+                    accepted.incrementAndGet();
+                    Thread.ofVirtual().start(() -> keepAnswering(c, silent));
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      Endpoint edge = new Endpoint("127.0.0.1", server.getLocalPort());
+      try (RegionProber prober = redis.prober(TIMEOUT, edge)) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(prober.probe()).containsEntry(RegionProber.EDGE, RegionHealth.UP);
+        }
+        assertThat(accepted.get()).isEqualTo(1);
+
+        // A link cut under a kept connection: the request goes out, nothing comes back.
+        silent.set(true);
+        long start = System.nanoTime();
+        assertThat(prober.probe()).containsEntry(RegionProber.EDGE, RegionHealth.DOWN);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3));
+        silent.set(false);
+        assertThat(prober.probe()).containsEntry(RegionProber.EDGE, RegionHealth.UP);
+      }
+    }
+  }
+
+  /** Answers each request on {@code c} with 200 (keep-alive), or reads it and says nothing. */
+  private static void keepAnswering(
+      java.net.Socket c, java.util.concurrent.atomic.AtomicBoolean silent) {
+    try (c) {
+      java.io.BufferedReader in =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  c.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.OutputStream out = c.getOutputStream();
+      while (true) {
+        String line = in.readLine();
+        if (line == null) {
+          return;
+        }
+        while (!line.isEmpty()) {
+          line = in.readLine();
+          if (line == null) {
+            return;
+          }
+        }
+        if (!silent.get()) {
+          out.write(
+              "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      // the prober closed it
+    }
+  }
+
   /** A server that accepts connections and never writes a byte. */
   @Test
   void oneRedisConnectionServesEveryProbe() throws Exception {
