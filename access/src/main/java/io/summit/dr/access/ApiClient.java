@@ -73,16 +73,6 @@ public final class ApiClient implements AutoCloseable {
     return json("GET", path, send("GET", path, null, within));
   }
 
-  /** {@code GET path} as {@code type} (unknown fields refused as Jackson's defaults say). */
-  public <T> T get(String path, Class<T> type) throws IOException {
-    String body = send("GET", path, null, timeout);
-    try {
-      return JSON.readValue(body, type);
-    } catch (JsonProcessingException e) {
-      throw new IOException(what("GET", path) + ": not a " + type.getSimpleName() + ": " + e, e);
-    }
-  }
-
   /**
    * {@code method path} with {@code body} written as JSON (a {@link String} is sent as it is), and
    * the answer parsed (a missing node for an empty answer).
