@@ -215,9 +215,14 @@ public final class Orchestrator implements AutoCloseable {
     runner.stop();
   }
 
-  /** Releases the journal (and its lock on the state directory). */
+  /**
+   * Releases the journal (and its lock on the state directory) and its own lag monitor's adapters.
+   */
   @Override
   public void close() {
+    if (ownsLag) {
+      lag.close();
+    }
     journal.close();
   }
 

@@ -239,6 +239,7 @@ public final class Replica implements Leadership.Listener, AutoCloseable {
   @Override
   public void close() {
     lagPolls.shutdownNow();
+    lag.close();
     leadership.close();
     server.close();
     control.close();

@@ -9,6 +9,8 @@ import io.summit.dr.replication.StoreResult;
 import io.summit.dr.replication.StoreRole;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -19,12 +21,16 @@ class LagMonitorTest {
       new AtomicReference<>(Instant.parse("2026-11-30T12:00:00Z"));
   private final AtomicLong primaryOffset = new AtomicLong(1000);
   private final AtomicLong replicaOffset = new AtomicLong(1000);
+  private final AtomicInteger opened = new AtomicInteger();
+  private final AtomicInteger closedAdapters = new AtomicInteger();
+  private final AtomicBoolean replicaReachable = new AtomicBoolean(true);
 
   /** A Redis pair as the adapter reports it: past 1 s behind, bytes known, seconds unknown. */
   private final Stores stores =
       new Stores() {
         @Override
         public StoreAdapter adapter(String store, String region) {
+          opened.incrementAndGet();
           return new Node(region.equals("us-west-2"));
         }
 
@@ -53,6 +59,9 @@ class LagMonitorTest {
 
     @Override
     public StoreObservation observe() {
+      if (!primary && !replicaReachable.get()) {
+        return StoreObservation.unreachable("connection refused", now.get());
+      }
       if (primary) {
         return new StoreObservation(
             true,
@@ -107,7 +116,39 @@ class LagMonitorTest {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      closedAdapters.incrementAndGet();
+    }
+  }
+
+  @Test
+  void keepsEachNodesAdapterBetweenPassesAndReplacesAnUnreachableNodesOne() {
+    LagMonitor lag = new LagMonitor(stores, List.of("redis"), List.of("us-west-2", "us-east-1"));
+    lag.pollOnce();
+    lag.pollOnce();
+    lag.pollOnce();
+
+    // one adapter per node for three passes (the primary's second look uses its own)
+    assertThat(opened).hasValue(2);
+    assertThat(closedAdapters).hasValue(0);
+
+    replicaReachable.set(false);
+    lag.pollOnce();
+    lag.pollOnce();
+
+    // the unreachable replica's adapter is closed after each look and built anew for the next
+    assertThat(opened).hasValue(3);
+    assertThat(closedAdapters).hasValue(2);
+    assertThat(lag.last("redis", "us-east-1").orElseThrow().reachable()).isFalse();
+
+    replicaReachable.set(true);
+    lag.pollOnce();
+    lag.pollOnce();
+    assertThat(opened).hasValue(4);
+    assertThat(lag.last("redis", "us-east-1").orElseThrow().reachable()).isTrue();
+
+    lag.close();
+    assertThat(closedAdapters).hasValue(opened.get());
   }
 
   @Test
