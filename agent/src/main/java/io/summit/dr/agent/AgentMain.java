@@ -275,7 +275,8 @@ public final class AgentMain {
       Function<Endpoint, @Nullable PostgresControl> controls)
       throws IOException {
     List<StoreAdapter> stores = new ArrayList<>();
-    o.stores().forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology)));
+    o.stores()
+        .forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology, o.token())));
     // The physical slots the other regions' replicas stream through (node_<region>): slots are
     // not replicated, so a promoted zone node creates them for the cross-region replicas.
     List<String> slots =
@@ -402,6 +403,15 @@ public final class AgentMain {
   }
 
   static StoreAdapter adapter(String kind, Endpoint at, String region, Topology topology) {
+    return adapter(kind, at, region, topology, Optional.empty());
+  }
+
+  /**
+   * The adapter of the region's {@code kind} node at {@code at}; {@code token} is sent where the
+   * node's control API takes one (Neo4j's admin API with an access list).
+   */
+  static StoreAdapter adapter(
+      String kind, Endpoint at, String region, Topology topology, Optional<BearerToken> token) {
     String id = kind + "@" + region;
     Clock clock = Clock.systemUTC();
     return switch (kind) {
@@ -430,7 +440,14 @@ public final class AgentMain {
             clock,
             STORE_TIMEOUT);
       }
-      case "neo4j" -> new Neo4jAdapter(id, at, Neo4jAdapter::adminThreeAbove, clock, STORE_TIMEOUT);
+      case "neo4j" ->
+          new Neo4jAdapter(
+              id,
+              at,
+              Neo4jAdapter::adminThreeAbove,
+              clock,
+              STORE_TIMEOUT,
+              () -> token.map(BearerToken::authorization).orElse(null));
       default ->
           throw new IllegalArgumentException(
               "--store: kind '" + kind + "' (expected: postgres, redis, objects or neo4j)");

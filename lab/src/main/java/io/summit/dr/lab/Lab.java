@@ -58,15 +58,24 @@ public final class Lab {
 
   private final Path dir;
   private final Clock clock;
+  // Whose token the store adapters send where a store's control API takes one (Neo4j's admin API).
+  private final String caller;
   private @Nullable Topology topology;
 
-  private Lab(Path dir, Clock clock) {
+  private Lab(Path dir, Clock clock, String caller) {
     this.dir = dir.toAbsolutePath().normalize();
     this.clock = clock;
+    this.caller = caller;
   }
 
+  /** The lab in {@code dir}, acting as the lab's operator ({@link LabAccess#OPERATOR}). */
   public static Lab at(Path dir) {
-    return new Lab(dir, Clock.systemUTC());
+    return new Lab(dir, Clock.systemUTC(), LabAccess.OPERATOR);
+  }
+
+  /** The same lab, its store adapters acting as {@code caller} (one of {@link LabAccess}'s). */
+  public Lab as(String caller) {
+    return new Lab(dir, clock, caller);
   }
 
   public Path dir() {
@@ -838,11 +847,20 @@ public final class Lab {
               endpoint,
               io.summit.dr.replication.neo4j.Neo4jAdapter::adminThreeAbove,
               clock,
-              timeout);
+              timeout,
+              authorization(caller));
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
     };
+  }
+
+  /**
+   * {@code caller}'s Authorization header, read again when its token file changes; none without.
+   */
+  private java.util.function.Supplier<@Nullable String> authorization(String caller) {
+    io.summit.dr.access.@Nullable BearerToken token = LabAccess.token(dir, caller);
+    return () -> token == null ? null : token.authorization();
   }
 
   /**

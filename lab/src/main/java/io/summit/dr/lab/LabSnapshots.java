@@ -106,13 +106,17 @@ public final class LabSnapshots {
         && call(c, "GET", "/v1/status").path("role").asText().equals("replica");
   }
 
-  /** One call to {@code c}'s admin API (plain HTTP: see docs/neo4j.md), a snapshot's minutes. */
+  /**
+   * One call to {@code c}'s admin API (plain HTTP, the operator's token: see docs/neo4j.md), a
+   * snapshot's minutes.
+   */
   private JsonNode call(LabComponent c, String method, String path) {
     try (ApiClient api =
         new ApiClient(
             c.name(),
             URI.create("http://" + c.host() + ":" + (c.port() + 3)),
-            null,
+            // taking and restoring snapshots are control operations: the operator's token
+            LabAccess.token(lab.dir(), LabAccess.OPERATOR),
             null,
             Duration.ofSeconds(5))) {
       return Lab.JSON.readTree(api.send(method, path, null, Duration.ofMinutes(10)));

@@ -613,7 +613,8 @@ final class LabUp {
         server.command(
             upstream == null ? null : Neo4jAdapter.adminThreeAbove(upstream),
             lab.dir().resolve("snapshots").resolve(store.name()),
-            store.snapshotSchedule());
+            store.snapshotSchedule(),
+            LabAccess.accessList(lab.dir()));
     long t0 = System.nanoTime();
     step(
         store.name(),

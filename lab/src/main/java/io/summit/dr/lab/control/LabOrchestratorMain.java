@@ -26,7 +26,7 @@ public final class LabOrchestratorMain {
       throw new IllegalArgumentException(
           "--state-dir: " + options.stateDir() + " (expected: a directory inside the lab's)");
     }
-    Lab lab = Lab.at(labDir);
+    Lab lab = Lab.at(labDir).as(io.summit.dr.lab.LabAccess.ORCHESTRATOR);
     return OrchestratorMain.Environment.withEdgeRouter(
         options,
         new LabStores(lab, topology, Duration.ofSeconds(1), options.location()),

@@ -231,9 +231,12 @@ public final class OrchestratorLabExtension implements LabExtension {
                   + region
                   + "-source"));
     }
-    if (args.contains("--zone-endpoint")) {
-      // it moves the region endpoints through the WAN daemon's admin API: its token, and the
-      // authority that API's certificate chains to
+    if (args.contains("--zone-endpoint")
+        || topology.stores().stream()
+            .anyMatch(
+                st -> st.kind() == io.summit.dr.topology.StoreKind.NEO4J && st.involves(region))) {
+      // it moves the region endpoints through the WAN daemon's admin API, and fences the Neo4j
+      // server through its admin API: its token, and the authority the WAN's certificate chains to
       args.addAll(
           AccessOptions.arguments(
               null, LabAccess.tokenFile(labDir, LabAccess.AGENT), LabTls.caFile(labDir)));

@@ -83,10 +83,14 @@ public final class Neo4jServer {
   /**
    * The command that runs this server: a small page cache, a heap of 512 MB (at 256 MB the
    * collector paused it for 1.2 s under a failover's burst of writes), serial GC, C1 only (quick to
-   * start on two shared cores), a snapshot every {@code snapshotEvery}.
+   * start on two shared cores), a snapshot every {@code snapshotEvery}; with {@code accessFile} its
+   * admin API's control operations need an operator's token.
    */
   public List<String> command(
-      @Nullable Endpoint upstreamAdmin, Path snapshots, Duration snapshotEvery) {
+      @Nullable Endpoint upstreamAdmin,
+      Path snapshots,
+      Duration snapshotEvery,
+      @Nullable Path accessFile) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> c =
         new ArrayList<>(
@@ -117,6 +121,9 @@ public final class Neo4jServer {
             snapshotEvery.toSeconds() + "s"));
     if (upstreamAdmin != null) {
       c.addAll(List.of("--upstream", upstreamAdmin.host() + ":" + upstreamAdmin.port()));
+    }
+    if (accessFile != null) {
+      c.addAll(List.of("--access-file", accessFile.toString()));
     }
     return c;
   }

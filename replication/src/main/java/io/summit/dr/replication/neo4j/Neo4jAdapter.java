@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Supervises one Neo4j server of the Summit DR Neo4j store (change capture into an outbox, a
@@ -41,9 +42,27 @@ public final class Neo4jAdapter implements StoreAdapter {
   private final Clock clock;
   private final Duration timeout;
   private final HttpClient http;
+  // The Authorization header of the control operations (null: none sent).
+  private final java.util.function.Supplier<@Nullable String> authorization;
 
   public Neo4jAdapter(
       String id, Endpoint bolt, UnaryOperator<Endpoint> adminOf, Clock clock, Duration timeout) {
+    this(id, bolt, adminOf, clock, timeout, () -> null);
+  }
+
+  /**
+   * @param authorization the {@code Authorization} header value each request carries (a bearer
+   *     token of the operator role where the server has an access list), or null for none; read at
+   *     each request, so a rotated token is sent from the next one on
+   */
+  public Neo4jAdapter(
+      String id,
+      Endpoint bolt,
+      UnaryOperator<Endpoint> adminOf,
+      Clock clock,
+      Duration timeout,
+      java.util.function.Supplier<@Nullable String> authorization) {
+    this.authorization = authorization;
     this.id = id;
     this.bolt = bolt;
     this.adminOf = adminOf;
@@ -66,13 +85,15 @@ public final class Neo4jAdapter implements StoreAdapter {
 
   private Answer call(String method, String path) throws IOException, InterruptedException {
     Endpoint admin = adminOf.apply(bolt);
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://" + admin.host() + ":" + admin.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(path.startsWith("/v1/rejoin") ? Duration.ofMinutes(5) : timeout)
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://" + admin.host() + ":" + admin.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(path.startsWith("/v1/rejoin") ? Duration.ofMinutes(5) : timeout);
+    String auth = authorization.get();
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), JSON.readTree(r.body()));
   }
 
@@ -129,8 +150,10 @@ public final class Neo4jAdapter implements StoreAdapter {
             ? new StoreResult.Applied(detail)
             : new StoreResult.AlreadyDone(detail);
       }
-      String error = id + ": " + what + " refused: " + a.body().path("error").asText();
-      return a.status() == 409 || a.status() == 400
+      // 401 and 403 are RFC 9457 problems (detail); the server's own refusals carry error
+      String why = a.body().path("error").asText(a.body().path("detail").asText());
+      String error = id + ": " + what + " refused (" + a.status() + "): " + why;
+      return a.status() == 409 || a.status() == 400 || a.status() == 401 || a.status() == 403
           ? new StoreResult.Fatal(error)
           : new StoreResult.Retry(error);
     } catch (IOException e) {

@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * Errors: 400 bad input, 404 unknown snapshot or entity, 409 refused in this state, 503 failed; the
  * body is {@code {"error": "..."}}.
+ *
+ * <p>With an access list ({@code --access-file}) the control operations (fence, unfence, promote,
+ * verify-write, term, rejoin, restore) need an operator's bearer token: 401 without a listed one,
+ * 403 below the role, as RFC 9457 problems, and nothing is done. Reads, the change stream (the
+ * replicas' data path) and the sample service's entities stay open, as the services' data path
+ * does. So does taking a snapshot, which changes nothing in the graph: a replica that rebuilds asks
+ * its primary for one, at a restart too, with no caller's token to pass on.
  */
 final class AdminApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
@@ -56,13 +63,34 @@ final class AdminApi implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
+  /** The control operations: what an access list guards (see the class comment). */
+  static final java.util.Set<String> CONTROL =
+      java.util.Set.of(
+          "/v1/fence",
+          "/v1/unfence",
+          "/v1/promote",
+          "/v1/verify-write",
+          "/v1/term",
+          "/v1/rejoin",
+          "/v1/restore");
+
+  /** An operator's role for a control operation; anything else open. */
+  static final io.summit.dr.access.Policy POLICY =
+      (method, path) ->
+          method.equals("POST") && CONTROL.contains(path)
+              ? io.summit.dr.access.Role.OPERATOR
+              : null;
+
   private final Neo4jServer server;
+  private final io.summit.dr.access.Guard guard;
   private final HttpServer http;
   private final Entities entities;
   private volatile boolean closed;
 
-  AdminApi(Neo4jServer server, String address) throws IOException {
+  AdminApi(Neo4jServer server, String address, io.summit.dr.access.@Nullable AccessList access)
+      throws IOException {
     this.server = server;
+    this.guard = io.summit.dr.access.Guard.ofNullable(access, POLICY);
     this.entities = new Entities(server.graph());
     this.http =
         HttpServer.create(
@@ -81,6 +109,12 @@ final class AdminApi implements AutoCloseable {
       Map<String, String> q = query(ex);
       String path = ex.getRequestURI().getPath();
       String method = ex.getRequestMethod();
+      if (!guard.admit(ex)) {
+        if (!method.equals("GET")) {
+          LOG.warn("neo4j admin: {} {} refused: {}", method, path, ex.getResponseCode());
+        }
+        return;
+      }
       if (method.equals("GET") && path.equals("/v1/changes/stream")) {
         stream(ex, q);
         return;

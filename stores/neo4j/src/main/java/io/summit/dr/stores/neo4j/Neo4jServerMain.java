@@ -1,9 +1,11 @@
 package io.summit.dr.stores.neo4j;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +21,14 @@ public final class Neo4jServerMain {
 
   public static void main(String[] args) throws IOException, InterruptedException {
     ServerConfig config;
+    io.summit.dr.access.@Nullable AccessList access;
     try {
       config = ServerConfig.parse(List.of(args));
+      Path accessFile = config.accessFile();
+      access =
+          accessFile == null
+              ? null
+              : io.summit.dr.access.AccessList.read("--access-file", accessFile);
     } catch (IllegalArgumentException e) {
       System.err.println("neo4j server: " + e.getMessage());
       System.exit(2);
@@ -28,7 +36,7 @@ public final class Neo4jServerMain {
     }
     long t0 = System.nanoTime();
     Neo4jServer server = Neo4jServer.start(config, InstantSource.system());
-    AdminApi api = new AdminApi(server, config.admin()).start();
+    AdminApi api = new AdminApi(server, config.admin(), access).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

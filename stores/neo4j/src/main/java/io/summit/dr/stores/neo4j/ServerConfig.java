@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * How one server runs: its data directory, Bolt and admin addresses ({@code host:port}), the
  * snapshot directory, its primary's admin address when it starts as a replica, the snapshot
- * interval (zero: none on a schedule) and the page cache size.
+ * interval (zero: none on a schedule), the page cache size and the access list that guards the
+ * admin API's control operations (null: none, every request admitted).
  */
 public record ServerConfig(
     Path data,
@@ -19,7 +20,8 @@ public record ServerConfig(
     Path snapshots,
     @Nullable String upstream,
     Duration snapshotEvery,
-    String pageCache) {
+    String pageCache,
+    @Nullable Path accessFile) {
   public ServerConfig {
     requireAddress("--bolt", bolt);
     requireAddress("--admin", admin);
@@ -49,7 +51,10 @@ public record ServerConfig(
     return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
-  /** Parses {@code --name value} pairs; {@code --data}, {@code --bolt}, {@code --admin} needed. */
+  /**
+   * Parses {@code --name value} pairs; {@code --data}, {@code --bolt}, {@code --admin} needed;
+   * {@code --access-file FILE} (optional) guards the admin API's control operations.
+   */
   public static ServerConfig parse(List<String> args) {
     Map<String, String> opts = new HashMap<>();
     for (int i = 0; i < args.size(); i += 2) {
@@ -69,7 +74,8 @@ public record ServerConfig(
         opts.get("--upstream"),
         Duration.parse(
             "PT" + opts.getOrDefault("--snapshot-every", "0s").toUpperCase(java.util.Locale.ROOT)),
-        opts.getOrDefault("--page-cache", "32m"));
+        opts.getOrDefault("--page-cache", "32m"),
+        opts.containsKey("--access-file") ? Path.of(opts.get("--access-file")) : null);
   }
 
   private static String required(Map<String, String> opts, String name) {

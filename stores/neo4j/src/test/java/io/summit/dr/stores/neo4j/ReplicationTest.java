@@ -112,9 +112,35 @@ class ReplicationTest {
   }
 
   @Test
-  void fencedPrimaryRefusesWritesAndStaysFencedAcrossRestart() {
-    try (TestServer p = TestServer.primary(tmp.resolve("p"), tmp.resolve("s"))) {
+  void fencedPrimaryRefusesWritesAndStaysFencedAcrossRestart() throws Exception {
+    io.summit.dr.access.AccessDirectory access =
+        io.summit.dr.access.AccessDirectory.create(
+            tmp.resolve("access"),
+            List.of(
+                new io.summit.dr.access.Principal("operator", io.summit.dr.access.Role.OPERATOR),
+                new io.summit.dr.access.Principal("viewer", io.summit.dr.access.Role.VIEWER)));
+    try (TestServer p =
+        TestServer.guardedPrimary(
+            tmp.resolve("p"),
+            tmp.resolve("s"),
+            access.accessList(),
+            access.token("operator").authorization())) {
       writeBatch(p, 1, 3);
+      // with an access list, control operations need an operator's token; reads and writes
+      // through Bolt, and the admin API's reads, do not
+      TestServer.Answer anonymous = p.callAs("POST", "/v1/fence", null);
+      assertThat(anonymous.status()).isEqualTo(401);
+      assertThat(anonymous.body().path("detail").asText()).isNotBlank();
+      TestServer.Answer viewer =
+          p.callAs("POST", "/v1/fence", access.token("viewer").authorization());
+      assertThat(viewer.status()).isEqualTo(403);
+      assertThat(viewer.body().path("detail").asText()).contains("viewer").contains("operator");
+      assertThat(p.callAs("POST", "/v1/promote", "Bearer not-a-listed-token-at-all").status())
+          .isEqualTo(401);
+      assertThat(p.callAs("GET", "/v1/status", null).body().path("fenced").asBoolean())
+          .as("nothing changed")
+          .isFalse();
+      writeBatch(p, 4, 1);
       assertThat(p.post("/v1/fence").status()).isEqualTo(200);
       assertThatThrownBy(() -> writeBatch(p, 10, 1)).hasMessageContaining("fenced");
       p.kill();

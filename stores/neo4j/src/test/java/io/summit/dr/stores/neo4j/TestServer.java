@@ -32,6 +32,9 @@ final class TestServer implements AutoCloseable {
   final int bolt;
   final int admin;
   private final @Nullable String upstream;
+  // The access list the server guards its control operations with, and what the calls send.
+  private @Nullable Path accessFile;
+  private @Nullable String authorization;
   private @Nullable Process process;
   private @Nullable Driver driver;
 
@@ -49,6 +52,18 @@ final class TestServer implements AutoCloseable {
 
   static TestServer replica(Path dir, Path snapshots, TestServer upstream) {
     return new TestServer(dir, snapshots, upstream.adminAddress()).start();
+  }
+
+  /**
+   * A primary whose control operations need a token of {@code accessFile}'s; the calls send {@code
+   * authorization} unless told otherwise ({@link #callAs}).
+   */
+  static TestServer guardedPrimary(
+      Path dir, Path snapshots, Path accessFile, String authorization) {
+    TestServer t = new TestServer(dir, snapshots, null);
+    t.accessFile = accessFile;
+    t.authorization = authorization;
+    return t.start();
   }
 
   /** A replica that reaches its primary's admin API at {@code upstream} (a proxy, say). */
@@ -101,6 +116,9 @@ final class TestServer implements AutoCloseable {
                 snapshots.toString()));
     if (upstream != null) {
       cmd.addAll(List.of("--upstream", upstream));
+    }
+    if (accessFile != null) {
+      cmd.addAll(List.of("--access-file", accessFile.toString()));
     }
     List<String> archive = ServerClassPath.archiveOptions();
     cmd.addAll(1, archive);
@@ -164,13 +182,20 @@ final class TestServer implements AutoCloseable {
   record Answer(int status, JsonNode body) {}
 
   Answer call(String method, String path) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://" + adminAddress() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofMinutes(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return callAs(method, path, authorization);
+  }
+
+  /** A call with {@code auth} as its Authorization header (none when null). */
+  Answer callAs(String method, String path, @Nullable String auth)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://" + adminAddress() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .timeout(Duration.ofMinutes(5));
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), JSON.readTree(r.body()));
   }
 
