@@ -276,7 +276,9 @@ public final class AgentMain {
       throws IOException {
     List<StoreAdapter> stores = new ArrayList<>();
     o.stores()
-        .forEach((kind, at) -> stores.add(adapter(kind, at, config.region(), topology, o.token())));
+        .forEach(
+            (kind, at) ->
+                stores.add(adapter(kind, at, config.region(), topology, o.token(), o.trust())));
     // The physical slots the other regions' replicas stream through (node_<region>): slots are
     // not replicated, so a promoted zone node creates them for the cross-region replicas.
     List<String> slots =
@@ -403,15 +405,21 @@ public final class AgentMain {
   }
 
   static StoreAdapter adapter(String kind, Endpoint at, String region, Topology topology) {
-    return adapter(kind, at, region, topology, Optional.empty());
+    return adapter(kind, at, region, topology, Optional.empty(), Optional.empty());
   }
 
   /**
    * The adapter of the region's {@code kind} node at {@code at}; {@code token} is sent where the
-   * node's control API takes one (Neo4j's admin API with an access list).
+   * node's control API takes one, and {@code trust} is what that API's certificate chains to
+   * (Neo4j's admin API with an access list and TLS).
    */
   static StoreAdapter adapter(
-      String kind, Endpoint at, String region, Topology topology, Optional<BearerToken> token) {
+      String kind,
+      Endpoint at,
+      String region,
+      Topology topology,
+      Optional<BearerToken> token,
+      Optional<javax.net.ssl.SSLContext> trust) {
     String id = kind + "@" + region;
     Clock clock = Clock.systemUTC();
     return switch (kind) {
@@ -447,7 +455,8 @@ public final class AgentMain {
               Neo4jAdapter::adminThreeAbove,
               clock,
               STORE_TIMEOUT,
-              () -> token.map(BearerToken::authorization).orElse(null));
+              () -> token.map(BearerToken::authorization).orElse(null),
+              trust.orElse(null));
       default ->
           throw new IllegalArgumentException(
               "--store: kind '" + kind + "' (expected: postgres, redis, objects or neo4j)");

@@ -649,6 +649,45 @@ public final class Drill {
       restartDeadComponents();
     }
     awaitServing(wantHome);
+    if (options.scenario() == Scenario.REGION_FAILURE || options.scenario() == Scenario.ISOLATE) {
+      awaitFailoverCooldown();
+    }
+  }
+
+  /**
+   * Waits out the failover cooldown after the last automatic plan (one a previous run or another
+   * drill's fault started): until it passes the orchestrator suppresses the next automatic
+   * failover, and the drill would measure a suppressed failover. In CI a history drill's isolation
+   * started one whose fence timed out and rolled back, and the region-failure drill 27 s later met
+   * "failover-suppressed" and no plan.
+   */
+  private void awaitFailoverCooldown() {
+    Duration cooldown = topology.failover().cooldown();
+    java.time.Instant last = null;
+    for (PlanStatus p : api.plans()) {
+      if (p.requestedBy().startsWith("detector") && (last == null || p.startedAt().isAfter(last))) {
+        last = p.startedAt();
+      }
+    }
+    if (last == null) {
+      return;
+    }
+    // the orchestrator's own instant of the plan is a little after its recorded start
+    java.time.Instant until = last.plus(cooldown).plusSeconds(1);
+    Duration left = Duration.between(java.time.Instant.now(), until);
+    if (left.isNegative() || left.isZero()) {
+      return;
+    }
+    say(
+        String.format(
+            Locale.ROOT,
+            "prepare: waiting %.1fs for the failover cooldown (%s after the automatic plan of %s)",
+            left.toMillis() / 1e3,
+            cooldown,
+            last));
+    while (java.time.Instant.now().isBefore(until)) {
+      LockSupport.parkNanos(Duration.between(java.time.Instant.now(), until).toNanos());
+    }
   }
 
   private void requireSucceeded(PlanStatus plan, String what) {

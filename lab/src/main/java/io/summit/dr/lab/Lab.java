@@ -805,7 +805,8 @@ public final class Lab {
         Path.of(c.log()),
         new Endpoint(c.host(), c.port()),
         io.summit.dr.replication.neo4j.Neo4jAdapter.adminThreeAbove(
-            new Endpoint(c.host(), c.port())));
+            new Endpoint(c.host(), c.port())),
+        LabTls.trustFor(c));
   }
 
   /** The adapter of a store component ({@code postgres-us-east-1}); the caller closes it. */
@@ -848,7 +849,8 @@ public final class Lab {
               io.summit.dr.replication.neo4j.Neo4jAdapter::adminThreeAbove,
               clock,
               timeout,
-              authorization(caller));
+              authorization(caller),
+              LabTls.trustFor(c));
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");

@@ -8,7 +8,6 @@ import io.summit.dr.lab.process.OsProcesses;
 import io.summit.dr.topology.Store;
 import io.summit.dr.topology.StoreKind;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,17 +106,17 @@ public final class LabSnapshots {
   }
 
   /**
-   * One call to {@code c}'s admin API (plain HTTP, the operator's token: see docs/neo4j.md), a
-   * snapshot's minutes.
+   * One call to {@code c}'s admin API (HTTPS in a lab with TLS, the operator's token: see
+   * docs/neo4j.md), a snapshot's minutes.
    */
   private JsonNode call(LabComponent c, String method, String path) {
     try (ApiClient api =
         new ApiClient(
             c.name(),
-            URI.create("http://" + c.host() + ":" + (c.port() + 3)),
-            // taking and restoring snapshots are control operations: the operator's token
+            LabTls.neo4jAdmin(c),
+            // restoring a snapshot is a control operation: the operator's token
             LabAccess.token(lab.dir(), LabAccess.OPERATOR),
-            null,
+            LabTls.trustFor(c),
             Duration.ofSeconds(5))) {
       return Lab.JSON.readTree(api.send(method, path, null, Duration.ofMinutes(10)));
     } catch (ApiException e) {

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 public final class LabTls {
   /** The kinds of lab component whose API listens with TLS. */
   public static final Set<String> SERVED =
-      Set.of("orchestrator", "router", "observer", "agent", "cluster", "wan", "pager");
+      Set.of("orchestrator", "router", "observer", "agent", "cluster", "wan", "pager", "neo4j");
 
   private LabTls() {}
 
@@ -90,6 +90,19 @@ public final class LabTls {
   public static URI base(LabComponent c) {
     return URI.create(
         (servedCertificate(c) == null ? "http" : "https") + "://" + c.host() + ":" + c.port());
+  }
+
+  /**
+   * A recorded Neo4j server's admin API, three ports above its Bolt port: {@code https://} when it
+   * was started with a certificate, else {@code http://}.
+   */
+  public static URI neo4jAdmin(LabComponent c) {
+    return URI.create(
+        (servedCertificate(c) == null ? "http" : "https")
+            + "://"
+            + c.host()
+            + ":"
+            + (c.port() + 3));
   }
 
   /**

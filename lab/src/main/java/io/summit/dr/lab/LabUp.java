@@ -608,13 +608,19 @@ final class LabUp {
             dir,
             lab.dir().resolve(Lab.componentName("neo4j", region) + ".log"),
             bolt,
-            layout.neo4jAdmin(region));
+            layout.neo4jAdmin(region),
+            LabTls.trust(lab.dir()));
     List<String> command =
         server.command(
             upstream == null ? null : Neo4jAdapter.adminThreeAbove(upstream),
             lab.dir().resolve("snapshots").resolve(store.name()),
             store.snapshotSchedule(),
-            LabAccess.accessList(lab.dir()));
+            java.util.stream.Stream.concat(
+                    io.summit.dr.access.AccessOptions.arguments(
+                        LabAccess.accessList(lab.dir()), null, LabTls.caFile(lab.dir()))
+                        .stream(),
+                    LabTls.serverArguments(lab.dir(), "neo4j").stream())
+                .toList());
     long t0 = System.nanoTime();
     step(
         store.name(),

@@ -252,14 +252,10 @@ public final class ReplicationProbe {
     return out.result("neo4j");
   }
 
-  /** A Neo4j server's admin API (three ports above Bolt; plain HTTP, see docs/neo4j.md). */
+  /** A Neo4j server's admin API (three ports above Bolt, HTTPS in a lab with TLS). */
   private static io.summit.dr.access.ApiClient neo4jAdmin(LabComponent c) {
     return new io.summit.dr.access.ApiClient(
-        c.name(),
-        java.net.URI.create("http://" + c.host() + ":" + (c.port() + 3)),
-        null,
-        null,
-        Duration.ofSeconds(5));
+        c.name(), LabTls.neo4jAdmin(c), null, LabTls.trustFor(c), Duration.ofSeconds(5));
   }
 
   /**

@@ -30,12 +30,19 @@ public final class Neo4jServer {
   private final Path log;
   private final Endpoint bolt;
   private final Endpoint admin;
+  private final javax.net.ssl.@Nullable SSLContext trust;
 
-  public Neo4jServer(Path dir, Path log, Endpoint bolt, Endpoint admin) {
+  /**
+   * @param trust the authority its admin API's certificate chains to (it listens with HTTPS), or
+   *     null (plain HTTP)
+   */
+  public Neo4jServer(
+      Path dir, Path log, Endpoint bolt, Endpoint admin, javax.net.ssl.@Nullable SSLContext trust) {
     this.dir = dir;
     this.log = log;
     this.bolt = bolt;
     this.admin = admin;
+    this.trust = trust;
   }
 
   public Path log() {
@@ -83,14 +90,16 @@ public final class Neo4jServer {
   /**
    * The command that runs this server: a small page cache, a heap of 512 MB (at 256 MB the
    * collector paused it for 1.2 s under a failover's burst of writes), serial GC, C1 only (quick to
-   * start on two shared cores), a snapshot every {@code snapshotEvery}; with {@code accessFile} its
-   * admin API's control operations need an operator's token.
+   * start on two shared cores), a snapshot every {@code snapshotEvery}; {@code secured} are the
+   * access list, certificate and authority arguments ({@code --access-file}: its admin API's
+   * control operations need an operator's token; {@code --tls-cert}, {@code --tls-key}: it listens
+   * with HTTPS; {@code --ca-file}: what its primary's certificate chains to).
    */
   public List<String> command(
       @Nullable Endpoint upstreamAdmin,
       Path snapshots,
       Duration snapshotEvery,
-      @Nullable Path accessFile) {
+      List<String> secured) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> c =
         new ArrayList<>(
@@ -122,9 +131,7 @@ public final class Neo4jServer {
     if (upstreamAdmin != null) {
       c.addAll(List.of("--upstream", upstreamAdmin.host() + ":" + upstreamAdmin.port()));
     }
-    if (accessFile != null) {
-      c.addAll(List.of("--access-file", accessFile.toString()));
-    }
+    c.addAll(secured);
     return c;
   }
 
@@ -154,9 +161,18 @@ public final class Neo4jServer {
     try {
       HttpURLConnection h =
           (HttpURLConnection)
-              URI.create("http://" + admin.host() + ":" + admin.port() + "/v1/health")
+              URI.create(
+                      io.summit.dr.access.Tls.scheme(trust)
+                          + "://"
+                          + admin.host()
+                          + ":"
+                          + admin.port()
+                          + "/v1/health")
                   .toURL()
                   .openConnection();
+      if (trust != null && h instanceof javax.net.ssl.HttpsURLConnection https) {
+        https.setSSLSocketFactory(trust.getSocketFactory());
+      }
       h.setConnectTimeout(500);
       h.setReadTimeout(1000);
       int code = h.getResponseCode();

@@ -44,17 +44,13 @@ public final class Neo4jAdapter implements StoreAdapter {
   private final HttpClient http;
   // The Authorization header of the control operations (null: none sent).
   private final java.util.function.Supplier<@Nullable String> authorization;
+  private final String scheme;
 
   public Neo4jAdapter(
       String id, Endpoint bolt, UnaryOperator<Endpoint> adminOf, Clock clock, Duration timeout) {
     this(id, bolt, adminOf, clock, timeout, () -> null);
   }
 
-  /**
-   * @param authorization the {@code Authorization} header value each request carries (a bearer
-   *     token of the operator role where the server has an access list), or null for none; read at
-   *     each request, so a rotated token is sent from the next one on
-   */
   public Neo4jAdapter(
       String id,
       Endpoint bolt,
@@ -62,13 +58,34 @@ public final class Neo4jAdapter implements StoreAdapter {
       Clock clock,
       Duration timeout,
       java.util.function.Supplier<@Nullable String> authorization) {
+    this(id, bolt, adminOf, clock, timeout, authorization, null);
+  }
+
+  /**
+   * @param authorization the {@code Authorization} header value each request carries (a bearer
+   *     token of the operator role where the server has an access list), or null for none; read at
+   *     each request, so a rotated token is sent from the next one on
+   * @param trust the authority the admin API's certificate chains to: HTTPS with it, plain HTTP
+   *     when null
+   */
+  public Neo4jAdapter(
+      String id,
+      Endpoint bolt,
+      UnaryOperator<Endpoint> adminOf,
+      Clock clock,
+      Duration timeout,
+      java.util.function.Supplier<@Nullable String> authorization,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.authorization = authorization;
+    this.scheme = trust == null ? "http" : "https";
     this.id = id;
     this.bolt = bolt;
     this.adminOf = adminOf;
     this.clock = clock;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    HttpClient.Builder b =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
+    this.http = (trust == null ? b : b.sslContext(trust)).build();
   }
 
   /** The lab's rule: a server's admin API listens three ports above its Bolt port. */
@@ -86,7 +103,8 @@ public final class Neo4jAdapter implements StoreAdapter {
   private Answer call(String method, String path) throws IOException, InterruptedException {
     Endpoint admin = adminOf.apply(bolt);
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://" + admin.host() + ":" + admin.port() + path))
+        HttpRequest.newBuilder(
+                URI.create(scheme + "://" + admin.host() + ":" + admin.port() + path))
             .method(method, HttpRequest.BodyPublishers.noBody())
             .timeout(path.startsWith("/v1/rejoin") ? Duration.ofMinutes(5) : timeout);
     String auth = authorization.get();

@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's admin API (JSON over HTTP, on the admin address): what the store adapter, the
- * replicas' appliers, the lab and the sample service call.
+ * The server's admin API (JSON over HTTP, or HTTPS with {@code --tls-cert}/{@code --tls-key}, on
+ * the admin address): what the store adapter, the replicas' appliers, the lab and the sample
+ * service call.
  *
  * <pre>
  * GET  /v1/health                  200 once the database is up
@@ -87,14 +88,22 @@ final class AdminApi implements AutoCloseable {
   private final Entities entities;
   private volatile boolean closed;
 
-  AdminApi(Neo4jServer server, String address, io.summit.dr.access.@Nullable AccessList access)
+  /**
+   * @param access the access list that guards the control operations, or null (none)
+   * @param tls what it listens with, or null (plain HTTP)
+   */
+  AdminApi(
+      Neo4jServer server,
+      String address,
+      io.summit.dr.access.@Nullable AccessList access,
+      javax.net.ssl.@Nullable SSLContext tls)
       throws IOException {
     this.server = server;
     this.guard = io.summit.dr.access.Guard.ofNullable(access, POLICY);
     this.entities = new Entities(server.graph());
     this.http =
-        HttpServer.create(
-            new InetSocketAddress(ServerConfig.host(address), ServerConfig.port(address)), 64);
+        io.summit.dr.access.Tls.listen(
+            new InetSocketAddress(ServerConfig.host(address), ServerConfig.port(address)), 64, tls);
     http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     http.createContext("/v1/", this::handle);
   }

@@ -6,7 +6,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -67,11 +66,14 @@ final class Applier implements AutoCloseable {
   private volatile @Nullable InputStream current;
   private volatile long lastLineNanos;
 
-  Applier(Graph graph, String upstream, InstantSource clock) {
+  private final UpstreamLink link;
+
+  Applier(Graph graph, String upstream, InstantSource clock, UpstreamLink link) {
     this.graph = graph;
     this.upstream = upstream;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    this.link = link;
+    this.http = link.client(Duration.ofSeconds(2));
     this.lag = new AtomicReference<>(new Lag(graph.seq(), 0, 0, null, false, "not pulled yet"));
     this.thread = Thread.ofPlatform().name("neo4j-applier").daemon().unstarted(this::run);
     this.watchdog =
@@ -136,8 +138,7 @@ final class Applier implements AutoCloseable {
     long after = graph.seq();
     HttpResponse<InputStream> r =
         http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://" + upstream + "/v1/changes/stream?after=" + after))
+            HttpRequest.newBuilder(link.uri(upstream, "/v1/changes/stream?after=" + after))
                 .timeout(Duration.ofSeconds(5))
                 .build(),
             HttpResponse.BodyHandlers.ofInputStream());

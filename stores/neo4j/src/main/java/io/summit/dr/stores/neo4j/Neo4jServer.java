@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -49,10 +47,15 @@ public final class Neo4jServer implements AutoCloseable {
   private final AtomicReference<ServerState> state;
   private final ScheduledExecutorService scheduler;
   private @Nullable Applier applier;
+  // How it reaches its primary's admin API: HTTPS trusting --ca-file, or plain HTTP.
+  private final UpstreamLink link;
 
   private Neo4jServer(ServerConfig config, InstantSource clock) {
     this.config = config;
     this.clock = clock;
+    java.nio.file.Path ca = config.caFile();
+    this.link =
+        ca == null ? UpstreamLink.PLAIN : new UpstreamLink(io.summit.dr.access.Tls.trusting(ca));
     this.state =
         new AtomicReference<>(
             ServerState.read(config.data(), ServerState.initial(config.upstream())));
@@ -125,7 +128,7 @@ public final class Neo4jServer implements AutoCloseable {
     if (s.rebuilding()) {
       Thread.ofVirtual().start(this::rebuildUntilDone);
     } else if (!s.isPrimary()) {
-      applier = new Applier(graph, requireUpstream(s), clock).start();
+      applier = new Applier(graph, requireUpstream(s), clock, link).start();
     }
   }
 
@@ -235,10 +238,10 @@ public final class Neo4jServer implements AutoCloseable {
     // sequence lock is final.
     set(s.replicaOf(upstream, true));
     Graph.Tip tip = graph.tip();
-    String agreed = agreement(upstream, tip);
+    String agreed = agreement(link, upstream, tip);
     if (agreed != null) {
       set(state.get().replicaOf(upstream, false));
-      applier = new Applier(graph, upstream, clock).start();
+      applier = new Applier(graph, upstream, clock, link).start();
       return new Outcome(true, agreed);
     }
     return new Outcome(true, rebuild(upstream));
@@ -248,21 +251,18 @@ public final class Neo4jServer implements AutoCloseable {
    * Why this node can replay from its own tip, or null when it must be rebuilt (the upstream
    * differs at the tip, misses the entries after it, or cannot be asked).
    */
-  private static @Nullable String agreement(String upstream, Graph.Tip tip) {
+  private static @Nullable String agreement(UpstreamLink link, String upstream, Graph.Tip tip) {
     if (tip.seq() > 0 && tip.entry() == null) {
       return null; // restored from a snapshot: nothing to compare
     }
     try {
       HttpResponse<String> r =
-          HttpClient.newHttpClient()
+          link.client(Duration.ofSeconds(2))
               .send(
                   HttpRequest.newBuilder(
-                          URI.create(
-                              "http://"
-                                  + upstream
-                                  + "/v1/changes?after="
-                                  + Math.max(0, tip.seq() - 1)
-                                  + "&limit=2"))
+                          link.uri(
+                              upstream,
+                              "/v1/changes?after=" + Math.max(0, tip.seq() - 1) + "&limit=2"))
                       .timeout(Duration.ofSeconds(10))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
@@ -303,19 +303,19 @@ public final class Neo4jServer implements AutoCloseable {
   }
 
   private synchronized String rebuild(String upstream) {
-    String id = requestSnapshot(upstream);
+    String id = requestSnapshot(link, upstream);
     SnapshotManifest m = snapshots.restore(id);
     set(state.get().replicaOf(upstream, false));
-    applier = new Applier(graph, upstream, clock).start();
+    applier = new Applier(graph, upstream, clock, link).start();
     return "rebuilt from snapshot " + id + " at seq " + m.seq() + "; replaying from there";
   }
 
-  private static String requestSnapshot(String upstream) {
+  private static String requestSnapshot(UpstreamLink link, String upstream) {
     try {
       HttpResponse<String> r =
-          HttpClient.newHttpClient()
+          link.client(Duration.ofSeconds(2))
               .send(
-                  HttpRequest.newBuilder(URI.create("http://" + upstream + "/v1/snapshots"))
+                  HttpRequest.newBuilder(link.uri(upstream, "/v1/snapshots"))
                       .POST(HttpRequest.BodyPublishers.noBody())
                       .timeout(Duration.ofMinutes(5))
                       .build(),
@@ -358,7 +358,7 @@ public final class Neo4jServer implements AutoCloseable {
     stopApplier();
     SnapshotManifest m = snapshots.restore(id);
     if (!s.isPrimary()) {
-      applier = new Applier(graph, requireUpstream(s), clock).start();
+      applier = new Applier(graph, requireUpstream(s), clock, link).start();
     }
     return m;
   }

@@ -22,6 +22,7 @@ public final class Neo4jServerMain {
   public static void main(String[] args) throws IOException, InterruptedException {
     ServerConfig config;
     io.summit.dr.access.@Nullable AccessList access;
+    javax.net.ssl.@Nullable SSLContext tls;
     try {
       config = ServerConfig.parse(List.of(args));
       Path accessFile = config.accessFile();
@@ -29,6 +30,11 @@ public final class Neo4jServerMain {
           accessFile == null
               ? null
               : io.summit.dr.access.AccessList.read("--access-file", accessFile);
+      tls = io.summit.dr.access.Tls.serverOrPlain(config.tlsCert(), config.tlsKey());
+      Path ca = config.caFile();
+      if (ca != null) {
+        io.summit.dr.access.Tls.trusting(ca); // refused here, naming --ca-file, not at a rejoin
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("neo4j server: " + e.getMessage());
       System.exit(2);
@@ -36,7 +42,7 @@ public final class Neo4jServerMain {
     }
     long t0 = System.nanoTime();
     Neo4jServer server = Neo4jServer.start(config, InstantSource.system());
-    AdminApi api = new AdminApi(server, config.admin(), access).start();
+    AdminApi api = new AdminApi(server, config.admin(), access, tls).start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

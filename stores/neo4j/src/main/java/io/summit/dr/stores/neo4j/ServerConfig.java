@@ -10,8 +10,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * How one server runs: its data directory, Bolt and admin addresses ({@code host:port}), the
  * snapshot directory, its primary's admin address when it starts as a replica, the snapshot
- * interval (zero: none on a schedule), the page cache size and the access list that guards the
- * admin API's control operations (null: none, every request admitted).
+ * interval (zero: none on a schedule), the page cache size, the access list that guards the admin
+ * API's control operations (null: none, every request admitted), the certificate and key the admin
+ * API listens with (null: plain HTTP) and the authority it trusts for its primary's (null: it
+ * reaches it with plain HTTP).
  */
 public record ServerConfig(
     Path data,
@@ -21,7 +23,10 @@ public record ServerConfig(
     @Nullable String upstream,
     Duration snapshotEvery,
     String pageCache,
-    @Nullable Path accessFile) {
+    @Nullable Path accessFile,
+    @Nullable Path tlsCert,
+    @Nullable Path tlsKey,
+    @Nullable Path caFile) {
   public ServerConfig {
     requireAddress("--bolt", bolt);
     requireAddress("--admin", admin);
@@ -53,7 +58,9 @@ public record ServerConfig(
 
   /**
    * Parses {@code --name value} pairs; {@code --data}, {@code --bolt}, {@code --admin} needed;
-   * {@code --access-file FILE} (optional) guards the admin API's control operations.
+   * {@code --access-file FILE} (optional) guards the admin API's control operations; {@code
+   * --tls-cert FILE --tls-key FILE} (optional, together) make it listen with HTTPS; {@code
+   * --ca-file FILE} (optional) is the authority its primary's certificate chains to.
    */
   public static ServerConfig parse(List<String> args) {
     Map<String, String> opts = new HashMap<>();
@@ -75,7 +82,15 @@ public record ServerConfig(
         Duration.parse(
             "PT" + opts.getOrDefault("--snapshot-every", "0s").toUpperCase(java.util.Locale.ROOT)),
         opts.getOrDefault("--page-cache", "32m"),
-        opts.containsKey("--access-file") ? Path.of(opts.get("--access-file")) : null);
+        path(opts, "--access-file"),
+        path(opts, "--tls-cert"),
+        path(opts, "--tls-key"),
+        path(opts, "--ca-file"));
+  }
+
+  private static @Nullable Path path(Map<String, String> opts, String name) {
+    String v = opts.get(name);
+    return v == null ? null : Path.of(v);
   }
 
   private static String required(Map<String, String> opts, String name) {

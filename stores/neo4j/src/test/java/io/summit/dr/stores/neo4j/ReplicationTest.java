@@ -153,11 +153,18 @@ class ReplicationTest {
     }
   }
 
+  /**
+   * Over HTTPS end to end: the replica's change stream, the rejoin's agreement check and the
+   * snapshot it asks of the new primary, and the test's own calls, all trusting the authority.
+   */
   @Test
-  void oldPrimaryRejoinsAfterDivergenceWithTheNewPrimarysGraph() {
+  void oldPrimaryRejoinsAfterDivergenceWithTheNewPrimarysGraphOverTls() {
     Path snaps = tmp.resolve("snapshots");
-    try (TestServer p = TestServer.primary(tmp.resolve("p"), snaps);
-        TestServer r = TestServer.replica(tmp.resolve("r"), snaps, p)) {
+    io.summit.dr.access.CertificateAuthority.Files tls =
+        io.summit.dr.access.CertificateAuthority.create(
+            tmp.resolve("tls"), "neo4j test CA", List.of("127.0.0.1", "localhost"));
+    try (TestServer p = TestServer.tlsPrimary(tmp.resolve("p"), snaps, tls);
+        TestServer r = TestServer.tlsReplica(tmp.resolve("r"), snaps, p, tls)) {
       writeBatch(p, 1, 20);
       awaitSame(p, r);
       assertThat(r.post("/v1/promote").status()).isEqualTo(200);

@@ -35,6 +35,9 @@ final class TestServer implements AutoCloseable {
   // The access list the server guards its control operations with, and what the calls send.
   private @Nullable Path accessFile;
   private @Nullable String authorization;
+  // The certificate its admin API listens with and the authority it and the calls trust (TLS).
+  private io.summit.dr.access.CertificateAuthority.@Nullable Files tls;
+  private @Nullable HttpClient tlsClient;
   private @Nullable Process process;
   private @Nullable Driver driver;
 
@@ -63,6 +66,25 @@ final class TestServer implements AutoCloseable {
     TestServer t = new TestServer(dir, snapshots, null);
     t.accessFile = accessFile;
     t.authorization = authorization;
+    return t.start();
+  }
+
+  /** A primary whose admin API listens with HTTPS ({@code tls}'s certificate). */
+  static TestServer tlsPrimary(
+      Path dir, Path snapshots, io.summit.dr.access.CertificateAuthority.Files tls) {
+    TestServer t = new TestServer(dir, snapshots, null);
+    t.tls = tls;
+    return t.start();
+  }
+
+  /** A replica over HTTPS: it listens with {@code tls}'s certificate and trusts its authority. */
+  static TestServer tlsReplica(
+      Path dir,
+      Path snapshots,
+      TestServer upstream,
+      io.summit.dr.access.CertificateAuthority.Files tls) {
+    TestServer t = new TestServer(dir, snapshots, upstream.adminAddress());
+    t.tls = tls;
     return t.start();
   }
 
@@ -119,6 +141,16 @@ final class TestServer implements AutoCloseable {
     }
     if (accessFile != null) {
       cmd.addAll(List.of("--access-file", accessFile.toString()));
+    }
+    if (tls != null) {
+      cmd.addAll(
+          List.of(
+              "--tls-cert",
+              tls.serverCert().toString(),
+              "--tls-key",
+              tls.serverKey().toString(),
+              "--ca-file",
+              tls.caCert().toString()));
     }
     List<String> archive = ServerClassPath.archiveOptions();
     cmd.addAll(1, archive);
@@ -185,17 +217,31 @@ final class TestServer implements AutoCloseable {
     return callAs(method, path, authorization);
   }
 
+  private HttpClient client() {
+    io.summit.dr.access.CertificateAuthority.Files t = tls;
+    if (t == null) {
+      return HTTP;
+    }
+    if (tlsClient == null) {
+      tlsClient =
+          io.summit.dr.access.Tls.client(
+              Duration.ofSeconds(5), io.summit.dr.access.Tls.trusting(t.caCert()));
+    }
+    return tlsClient;
+  }
+
   /** A call with {@code auth} as its Authorization header (none when null). */
   Answer callAs(String method, String path, @Nullable String auth)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://" + adminAddress() + path))
+        HttpRequest.newBuilder(
+                URI.create((tls == null ? "http" : "https") + "://" + adminAddress() + path))
             .method(method, HttpRequest.BodyPublishers.noBody())
             .timeout(Duration.ofMinutes(5));
     if (auth != null) {
       request.header("Authorization", auth);
     }
-    HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = client().send(request.build(), HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), JSON.readTree(r.body()));
   }
 
