@@ -46,19 +46,10 @@ public final class Neo4jAdapter implements StoreAdapter {
   private final java.util.function.Supplier<@Nullable String> authorization;
   private final String scheme;
 
+  /** An adapter that sends no token and speaks plain HTTP. */
   public Neo4jAdapter(
       String id, Endpoint bolt, UnaryOperator<Endpoint> adminOf, Clock clock, Duration timeout) {
-    this(id, bolt, adminOf, clock, timeout, () -> null);
-  }
-
-  public Neo4jAdapter(
-      String id,
-      Endpoint bolt,
-      UnaryOperator<Endpoint> adminOf,
-      Clock clock,
-      Duration timeout,
-      java.util.function.Supplier<@Nullable String> authorization) {
-    this(id, bolt, adminOf, clock, timeout, authorization, null);
+    this(id, bolt, adminOf, clock, timeout, () -> null, null);
   }
 
   /**
