@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Txn;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -24,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -40,13 +44,25 @@ final class EtcdJournal implements Journal {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  /** Attempts per entry: the first and one more when the first got no answer. */
+  static final int ATTEMPTS = 2;
+
   private final Etcd etcd;
   private final Supplier<Cmp> leadership;
+  private final Function<Txn, CompletableFuture<TxnResponse>> send;
   private long next = -1;
 
   EtcdJournal(Etcd etcd, Supplier<Cmp> leadership) {
+    this(etcd, leadership, Txn::commit);
+  }
+
+  /** {@code send} commits one transaction; tests pass one that loses an answer. */
+  EtcdJournal(
+      Etcd etcd, Supplier<Cmp> leadership, Function<Txn, CompletableFuture<TxnResponse>> send) {
     this.etcd = etcd;
     this.leadership = leadership;
+    this.send = send;
   }
 
   /** A new leadership reads the end of the journal again before its first append. */
@@ -63,14 +79,16 @@ final class EtcdJournal implements Journal {
   @Override
   public void append(JournalEntry entry) {
     try {
-      appendAsync(entry).get(etcd.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      // Each attempt is bounded by the etcd timeout; the margin only guards against a future that
+      // never completes.
+      appendAsync(entry).get(etcd.timeout().toMillis() * ATTEMPTS + 1_000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JournalException(describe() + ": interrupted while appending", e);
     } catch (TimeoutException e) {
       reset();
       throw new JournalException(
-          describe() + ": cannot append: no answer within " + etcd.timeout(), e);
+          describe() + ": cannot append: no answer within " + etcd.timeout() + " × " + ATTEMPTS, e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof JournalException j
           ? j
@@ -98,30 +116,71 @@ final class EtcdJournal implements Journal {
               ? j
               : new JournalException(describe() + ": cannot append: " + e.getMessage(), e));
     }
+    return commit(n, guard, ByteSequence.from(value), 1);
+  }
+
+  /**
+   * One attempt at entry {@code n}. An attempt that got no answer (etcd slow on a loaded machine, a
+   * member changing leader) is sent again once: the transaction is idempotent, because the entry's
+   * absence is part of its condition and its else-branch reads the entry back. An entry that is
+   * already there with exactly this value is the earlier attempt's commit, whose answer was lost:
+   * that is a success, not a refusal.
+   */
+  private CompletableFuture<Void> commit(long n, Cmp guard, ByteSequence value, int attempt) {
     ByteSequence key = etcd.key(String.format(Locale.ROOT, "journal/%010d", n));
-    return etcd.client()
-        .getKVClient()
-        .txn()
-        .If(guard, new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-        .Then(Op.put(key, ByteSequence.from(value), PutOption.DEFAULT))
-        .commit()
+    Txn txn =
+        etcd.client()
+            .getKVClient()
+            .txn()
+            .If(guard, new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+            .Then(Op.put(key, value, PutOption.DEFAULT))
+            .Else(Op.get(key, GetOption.DEFAULT));
+    return send.apply(txn)
         .orTimeout(etcd.timeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (r, e) -> {
               if (e != null) {
-                reset();
                 Throwable cause =
                     e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                throw new JournalException(
-                    describe() + ": cannot append entry " + n + ": " + cause, cause);
-              }
-              if (!r.isSucceeded()) {
+                if (attempt < ATTEMPTS) {
+                  return commit(n, guard, value, attempt + 1);
+                }
                 reset();
-                throw new JournalException(
-                    describe() + ": entry " + n + " refused: this replica no longer leads");
+                return CompletableFuture.<Void>failedFuture(
+                    new JournalException(
+                        describe()
+                            + ": cannot append entry "
+                            + n
+                            + " ("
+                            + attempt
+                            + " attempts): "
+                            + cause,
+                        cause));
               }
-              return null;
-            });
+              if (r.isSucceeded() || alreadyThere(r, value)) {
+                return CompletableFuture.<Void>completedFuture(null);
+              }
+              reset();
+              return CompletableFuture.<Void>failedFuture(
+                  new JournalException(
+                      describe()
+                          + ": entry "
+                          + n
+                          + " refused: this replica no longer leads (or another leader wrote"
+                          + " that entry)"));
+            })
+        .thenCompose(f -> f);
+  }
+
+  private static boolean alreadyThere(TxnResponse r, ByteSequence value) {
+    for (GetResponse g : r.getGetResponses()) {
+      for (KeyValue kv : g.getKvs()) {
+        if (kv.getValue().equals(value)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private synchronized long allocate() {

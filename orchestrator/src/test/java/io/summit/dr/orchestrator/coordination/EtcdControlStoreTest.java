@@ -3,11 +3,14 @@ package io.summit.dr.orchestrator.coordination;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcd.jetcd.kv.TxnResponse;
 import io.summit.dr.orchestrator.plan.JournalEntry;
 import io.summit.dr.orchestrator.plan.JournalException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -329,6 +332,56 @@ class EtcdControlStoreTest {
 
       assertThat(b.journal().read()).extracting(JournalEntry::plan).containsExactly("p1", "p2");
       lb.close();
+    }
+  }
+
+  @Test
+  void anAppendWhoseAnswerWasLostIsSentAgainAndTheEntryIsWrittenOnce() {
+    try (EtcdControlStore a = store("lost-answer")) {
+      AtomicLong token = new AtomicLong();
+      Leadership l = lead(a, "a", token);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+      AtomicInteger sent = new AtomicInteger();
+      // The first transaction reaches etcd and commits, but its answer never comes back.
+      EtcdJournal journal =
+          new EtcdJournal(
+              a.etcd(),
+              a::guard,
+              txn -> {
+                CompletableFuture<TxnResponse> answer = txn.commit();
+                return sent.getAndIncrement() == 0 ? new CompletableFuture<>() : answer;
+              });
+
+      journal.append(entry("p1"));
+      journal.append(entry("p2"));
+
+      assertThat(sent).hasValue(3);
+      assertThat(journal.read()).extracting(JournalEntry::plan).containsExactly("p1", "p2");
+      l.close();
+    }
+  }
+
+  @Test
+  void anAppendThatNeverGetsAnAnswerFailsAfterItsSecondAttemptAndWritesNothing() {
+    try (EtcdControlStore a = store("no-answer")) {
+      AtomicLong token = new AtomicLong();
+      Leadership l = lead(a, "a", token);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+      AtomicInteger sent = new AtomicInteger();
+      // Neither of the first two transactions reaches etcd.
+      EtcdJournal journal =
+          new EtcdJournal(
+              a.etcd(),
+              a::guard,
+              txn -> sent.getAndIncrement() < 2 ? new CompletableFuture<>() : txn.commit());
+
+      assertThatThrownBy(() -> journal.append(entry("lost")))
+          .isInstanceOf(JournalException.class)
+          .hasMessageContaining("cannot append entry 0 (2 attempts)");
+      journal.append(entry("p1"));
+
+      assertThat(journal.read()).extracting(JournalEntry::plan).containsExactly("p1");
+      l.close();
     }
   }
 
