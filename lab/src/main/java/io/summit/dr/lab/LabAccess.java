@@ -81,7 +81,8 @@ public final class LabAccess {
 
   /** The lab's components that guard an HTTP API with the access list. */
   static final java.util.Set<String> GUARDED =
-      java.util.Set.of("orchestrator", "observer", "agent", "router", "cluster", "wan", "pager");
+      java.util.Set.of(
+          "orchestrator", "observer", "agent", "router", "cluster", "wan", "pager", "neo4j");
 
   /** What a rotation did: the callers' new token file and how long each half took. */
   public record Rotation(
@@ -169,7 +170,8 @@ public final class LabAccess {
           status =
               http.send(
                       java.net.http.HttpRequest.newBuilder(
-                              LabTls.base(c).resolve("/v1/access-check"))
+                              (c.kind().equals("neo4j") ? LabTls.neo4jAdmin(c) : LabTls.base(c))
+                                  .resolve("/v1/access-check"))
                           .timeout(java.time.Duration.ofSeconds(2))
                           .header("Authorization", authorization)
                           .build(),

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET  /v1/health                  200 once the database is up
+ * GET  /v1/access-check            200 for a listed token (viewer or above), 401 otherwise
  * GET  /v1/status                  role, fenced, term, seq, lag (replica)
  * POST /v1/fence | /v1/unfence | /v1/promote | /v1/verify-write
  * POST /v1/term?term=N             raise the writer term
@@ -44,10 +45,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With an access list ({@code --access-file}) the control operations (fence, unfence, promote,
  * verify-write, term, rejoin, restore) need an operator's bearer token: 401 without a listed one,
- * 403 below the role, as RFC 9457 problems, and nothing is done. Reads, the change stream (the
- * replicas' data path) and the sample service's entities stay open, as the services' data path
- * does. So does taking a snapshot, which changes nothing in the graph: a replica that rebuilds asks
- * its primary for one, at a restart too, with no caller's token to pass on.
+ * 403 below the role, as RFC 9457 problems, and nothing is done; {@code /v1/access-check} needs any
+ * listed token (the lab's token rotation asks it). Reads, the change stream (the replicas' data
+ * path) and the sample service's entities stay open, as the services' data path does. So does
+ * taking a snapshot, which changes nothing in the graph: a replica that rebuilds asks its primary
+ * for one, at a restart too, with no caller's token to pass on.
  */
 final class AdminApi implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
@@ -75,12 +77,18 @@ final class AdminApi implements AutoCloseable {
           "/v1/rejoin",
           "/v1/restore");
 
-  /** An operator's role for a control operation; anything else open. */
+  /** Where a caller checks its token: any listed one is admitted, an unlisted one gets 401. */
+  static final String ACCESS_CHECK = "/v1/access-check";
+
+  /**
+   * An operator's role for a control operation, a viewer's for the access check (a token rotation
+   * asks it, as it asks every guarded daemon); anything else open.
+   */
   static final io.summit.dr.access.Policy POLICY =
       (method, path) ->
           method.equals("POST") && CONTROL.contains(path)
               ? io.summit.dr.access.Role.OPERATOR
-              : null;
+              : path.equals(ACCESS_CHECK) ? io.summit.dr.access.Role.VIEWER : null;
 
   private final Neo4jServer server;
   private final io.summit.dr.access.Guard guard;
@@ -161,6 +169,7 @@ final class AdminApi implements AutoCloseable {
     }
     return switch (key) {
       case "GET /v1/health" -> Map.of("ok", true);
+      case "GET " + ACCESS_CHECK -> Map.of("ok", true);
       case "GET /v1/status" -> server.status();
       case "POST /v1/fence" -> server.fence();
       case "POST /v1/unfence" -> server.unfence();

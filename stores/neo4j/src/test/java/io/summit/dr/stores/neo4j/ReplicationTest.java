@@ -137,6 +137,13 @@ class ReplicationTest {
       assertThat(viewer.body().path("detail").asText()).contains("viewer").contains("operator");
       assertThat(p.callAs("POST", "/v1/promote", "Bearer not-a-listed-token-at-all").status())
           .isEqualTo(401);
+      // the access check a token rotation asks: any listed token, nothing else
+      assertThat(p.callAs("GET", "/v1/access-check", null).status()).isEqualTo(401);
+      assertThat(p.callAs("GET", "/v1/access-check", "Bearer not-a-listed-token-at-all").status())
+          .isEqualTo(401);
+      assertThat(
+              p.callAs("GET", "/v1/access-check", access.token("viewer").authorization()).status())
+          .isEqualTo(200);
       assertThat(p.callAs("GET", "/v1/status", null).body().path("fenced").asBoolean())
           .as("nothing changed")
           .isFalse();
