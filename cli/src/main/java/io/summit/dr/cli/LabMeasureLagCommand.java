@@ -95,6 +95,7 @@ final class LabMeasureLagCommand implements Callable<Integer> {
         ObjectRule rule = store.objectRule();
         each.accept(
             ReplicationProbe.objects(
+                lab.dir(),
                 lab.component("objects-" + primary),
                 rule.bucket(primary),
                 lab.component("objects-" + secondary),

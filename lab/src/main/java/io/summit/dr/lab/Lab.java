@@ -896,7 +896,9 @@ public final class Lab {
         store.objectRule().bucket(c.region()),
         replicators,
         clock,
-        timeout);
+        timeout,
+        authorization(caller),
+        LabTls.scheme(dir, "objects-replicator").equals("https") ? LabTls.trust(dir) : null);
   }
 
   /**

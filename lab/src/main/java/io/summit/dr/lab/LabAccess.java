@@ -82,7 +82,15 @@ public final class LabAccess {
   /** The lab's components that guard an HTTP API with the access list. */
   static final java.util.Set<String> GUARDED =
       java.util.Set.of(
-          "orchestrator", "observer", "agent", "router", "cluster", "wan", "pager", "neo4j");
+          "orchestrator",
+          "observer",
+          "agent",
+          "router",
+          "cluster",
+          "wan",
+          "pager",
+          "neo4j",
+          "objects-replicator");
 
   /** What a rotation did: the callers' new token file and how long each half took. */
   public record Rotation(

@@ -48,7 +48,8 @@ public final class LabPrometheus {
 
   /** The kinds whose {@code /metrics} needs a token when the lab has credentials. */
   private static final List<String> GUARDED =
-      List.of("orchestrator", "router", "observer", "agent", "cluster", "wan");
+      List.of(
+          "orchestrator", "router", "observer", "agent", "cluster", "wan", "objects-replicator");
 
   private LabPrometheus() {}
 

@@ -23,7 +23,16 @@ import org.jspecify.annotations.Nullable;
 public final class LabTls {
   /** The kinds of lab component whose API listens with TLS. */
   public static final Set<String> SERVED =
-      Set.of("orchestrator", "router", "observer", "agent", "cluster", "wan", "pager", "neo4j");
+      Set.of(
+          "orchestrator",
+          "router",
+          "observer",
+          "agent",
+          "cluster",
+          "wan",
+          "pager",
+          "neo4j",
+          "objects-replicator");
 
   private LabTls() {}
 

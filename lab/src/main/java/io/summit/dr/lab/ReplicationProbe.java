@@ -165,8 +165,12 @@ public final class ReplicationProbe {
    * the service's writes do ({@link io.summit.dr.replication.objects.ReplicatorNotifier}). The
    * probe's versions are deleted by version id afterwards on both sides (such deletes are never
    * replicated).
+   *
+   * @param labDir the lab's directory: the notifications carry its viewer's token and trust its
+   *     authority, as the services' do
    */
   public static Result objects(
+      java.nio.file.Path labDir,
       LabComponent primary,
       String primaryBucket,
       LabComponent replica,
@@ -174,6 +178,8 @@ public final class ReplicationProbe {
       String prefix,
       int samples,
       Duration timeout) {
+    io.summit.dr.access.@org.jspecify.annotations.Nullable BearerToken token =
+        LabAccess.token(labDir, LabAccess.VIEWER);
     try (software.amazon.awssdk.services.s3.S3Client p =
             io.summit.dr.replication.objects.S3Clients.at(
                 new io.summit.dr.replication.Endpoint(primary.host(), primary.port()), timeout);
@@ -182,7 +188,13 @@ public final class ReplicationProbe {
                 new io.summit.dr.replication.Endpoint(replica.host(), replica.port()), timeout)) {
       var notifier =
           new io.summit.dr.replication.objects.ReplicatorNotifier(
-              p, primaryBucket, e -> e, timeout, java.time.Clock.systemUTC());
+              p,
+              primaryBucket,
+              e -> e,
+              timeout,
+              java.time.Clock.systemUTC(),
+              () -> token == null ? null : token.authorization(),
+              LabTls.trust(labDir));
       Samples out = new Samples();
       String run = prefix + "summit-dr-probe/" + System.nanoTime() + "/";
       for (int i = 0; i < samples; i++) {

@@ -45,6 +45,11 @@ public final class ObjectsLabExtension implements LabExtension {
                     "--s3", layout.store(StoreKind.OBJECTS, region).toString(),
                     "--checkpoint-dir", labDir.resolve(region).resolve(KIND).toString(),
                     "--admin", layout.objectsReplicator(region).toString()));
+        // any listed caller may read its figures or notify it; it listens with HTTPS
+        args.addAll(
+            io.summit.dr.access.AccessOptions.arguments(
+                io.summit.dr.lab.LabAccess.accessList(labDir), null));
+        args.addAll(io.summit.dr.lab.LabTls.serverArguments(labDir, KIND));
         for (String peer : layout.regions()) {
           if (!peer.equals(region) && store.involves(peer)) {
             args.add("--peer");

@@ -519,6 +519,8 @@ class ObjectReplicationRulesTest {
           received.add(
               x.getRequestMethod()
                   + " "
+                  + x.getRequestHeaders().getFirst("Authorization")
+                  + " "
                   + new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
           x.sendResponseHeaders(202, -1);
           x.close();
@@ -530,7 +532,13 @@ class ObjectReplicationRulesTest {
       new io.summit.dr.replication.objects.BucketNotification(at).write(regions.westS3, bucket);
       var notifier =
           new io.summit.dr.replication.objects.ReplicatorNotifier(
-              regions.westS3, bucket, e -> e, Duration.ofSeconds(1), Clock.systemUTC());
+              regions.westS3,
+              bucket,
+              e -> e,
+              Duration.ofSeconds(1),
+              Clock.systemUTC(),
+              () -> "Bearer a-services-token",
+              null);
       ObjectWriter west = new ObjectWriter(regions.westS3, bucket, rule(true, false), notifier);
 
       west.put("doc", bytes("{}"), "application/json");
@@ -538,7 +546,10 @@ class ObjectReplicationRulesTest {
 
       String first = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
       String second = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(first).startsWith("POST ").contains("\"key\":\"doc\"").contains("written_at_ms");
+      assertThat(first)
+          .startsWith("POST Bearer a-services-token ")
+          .contains("\"key\":\"doc\"")
+          .contains("written_at_ms");
       assertThat(second).startsWith("POST ").contains("\"key\":\"doc\"");
       assertThat(notifier.failures()).isZero();
     } finally {

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.summit.dr.lab.ComponentStatus;
 import io.summit.dr.lab.Lab;
+import io.summit.dr.lab.LabAccess;
 import io.summit.dr.lab.LabComponent;
+import io.summit.dr.lab.LabTls;
 import io.summit.dr.lab.TestLabs;
 import io.summit.dr.lab.control.ObjectsLabExtension;
 import io.summit.dr.lab.process.OsProcesses;
@@ -59,6 +61,7 @@ class ObjectsLabTest {
             org.assertj.core.groups.Tuple.tuple("objects-us-west-2", "primary", true),
             org.assertj.core.groups.Tuple.tuple("objects-us-east-1", "replica", true));
     assertLoopbackOnly();
+    assertReplicatorApiGuarded();
 
     LabComponent west = lab.component("objects-us-west-2");
     LabComponent east = lab.component("objects-us-east-1");
@@ -76,7 +79,9 @@ class ObjectsLabTest {
                   rule.bucket("us-west-2"),
                   e -> e,
                   Duration.ofSeconds(2),
-                  java.time.Clock.systemUTC()));
+                  java.time.Clock.systemUTC(),
+                  viewer()::authorization,
+                  LabTls.trust(lab.dir())));
       ObjectWriter reader = new ObjectWriter(eastS3, rule.bucket("us-east-1"), rule);
       writer.put("entities/1.json", bytes("{\"id\":1}"), "application/json");
       await().atMost(Duration.ofSeconds(10)).until(() -> reader.get("entities/1.json").isPresent());
@@ -121,6 +126,7 @@ class ObjectsLabTest {
   private void measure(ObjectRule rule) throws Exception {
     io.summit.dr.lab.ReplicationProbe.Result r =
         io.summit.dr.lab.ReplicationProbe.objects(
+            lab.dir(),
             lab.component("objects-us-west-2"),
             rule.bucket("us-west-2"),
             lab.component("objects-us-east-1"),
@@ -132,11 +138,10 @@ class ObjectsLabTest {
         java.util.Locale.ROOT, "FIGURE probe %s p99 %.1f ms%n", r.summary(), r.percentile(99));
     LabComponent replicator = lab.component(ObjectsLabExtension.KIND + "-us-west-2");
     String metrics =
-        java.net.http.HttpClient.newHttpClient()
+        https()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
-                            "http://" + replicator.host() + ":" + replicator.port() + "/metrics"))
+                java.net.http.HttpRequest.newBuilder(LabTls.base(replicator).resolve("/metrics"))
+                    .header("Authorization", viewer().authorization())
                     .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString())
             .body();
@@ -155,6 +160,70 @@ class ObjectsLabTest {
         System.out.println("FIGURE rss " + c.name() + " " + rss + " KiB");
       }
     }
+  }
+
+  private io.summit.dr.access.BearerToken viewer() {
+    return java.util.Objects.requireNonNull(LabAccess.token(lab.dir(), LabAccess.VIEWER));
+  }
+
+  private java.net.http.HttpClient https() {
+    return java.net.http.HttpClient.newBuilder()
+        .sslContext(java.util.Objects.requireNonNull(LabTls.trust(lab.dir())))
+        .build();
+  }
+
+  /**
+   * The replicator's admin API listens with HTTPS only and answers only a listed caller (the
+   * liveness probe excepted); a refused notification queues nothing.
+   */
+  private void assertReplicatorApiGuarded() throws Exception {
+    LabComponent replicator = lab.component(ObjectsLabExtension.KIND + "-us-west-2");
+    java.net.URI base = LabTls.base(replicator);
+    assertThat(base.getScheme()).isEqualTo("https");
+    assertThat(answer(base.resolve("/healthz"), "GET", null).statusCode()).isEqualTo(200);
+    var anonymous = answer(base.resolve("/v1/status"), "GET", null);
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(answer(base.resolve("/v1/status"), "GET", "Bearer not-a-listed-token").statusCode())
+        .isEqualTo(401);
+    assertThat(answer(base.resolve("/v1/events"), "POST", null).statusCode()).isEqualTo(401);
+    assertThat(answer(base.resolve("/metrics"), "GET", null).statusCode()).isEqualTo(401);
+    var viewer = answer(base.resolve("/v1/status"), "GET", viewer().authorization());
+    assertThat(viewer.statusCode()).isEqualTo(200);
+    assertThat(viewer.body()).contains("\"directions\"");
+    // plain HTTP gets no answer
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(
+                                    "http://"
+                                        + replicator.host()
+                                        + ":"
+                                        + replicator.port()
+                                        + "/healthz"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+  }
+
+  private java.net.http.HttpResponse<String> answer(
+      java.net.URI uri, String method, @org.jspecify.annotations.Nullable String authorization)
+      throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(5))
+            .method(
+                method,
+                method.equals("POST")
+                    ? java.net.http.HttpRequest.BodyPublishers.ofString("{\"key\":\"x\"}")
+                    : java.net.http.HttpRequest.BodyPublishers.noBody());
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return https().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
   }
 
   private void assertLoopbackOnly() {

@@ -85,7 +85,13 @@ class ResidencyCheckLabTest {
                   rule.bucket("us-west-2"),
                   e -> e,
                   Duration.ofSeconds(2),
-                  Clock.systemUTC()));
+                  Clock.systemUTC(),
+                  () ->
+                      java.util.Objects.requireNonNull(
+                              io.summit.dr.lab.LabAccess.token(
+                                  lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
+                          .authorization(),
+                  io.summit.dr.lab.LabTls.trust(lab.dir())));
       ObjectWriter reader = new ObjectWriter(eastS3, rule.bucket("us-east-1"), rule);
       writer.put("pinned/1.json", bytes("{\"id\":1}"), "application/json");
       writer.put("entities/2.json", bytes("{\"id\":2}"), "application/json");

@@ -18,17 +18,27 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * would emit them itself (event notifications); the lab's S3-compatible server emits none, so the
  * writers send them ({@link ReplicatorNotifier}), and the replicator publishes its address here
  * when it starts.
+ *
+ * @param events the replicator's admin address
+ * @param tls whether it listens with HTTPS (else plain HTTP)
  */
-public record BucketNotification(Endpoint events) {
+public record BucketNotification(Endpoint events, boolean tls) {
   public static final String KEY = ObjectRule.RESERVED_PREFIX + "notification.json";
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A replicator that listens with plain HTTP. */
+  public BucketNotification(Endpoint events) {
+    this(events, false);
+  }
 
   /** The configuration recorded in {@code bucket}, if one is. */
   public static Optional<BucketNotification> read(S3Client s3, String bucket) {
     try {
       byte[] body = s3.getObjectAsBytes(b -> b.bucket(bucket).key(KEY)).asByteArray();
       JsonNode n = JSON.readTree(body);
-      return Optional.of(new BucketNotification(Endpoint.parse(n.path("events").asText())));
+      return Optional.of(
+          new BucketNotification(
+              Endpoint.parse(n.path("events").asText()), n.path("tls").asBoolean(false)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         return Optional.empty();
@@ -42,7 +52,7 @@ public record BucketNotification(Endpoint events) {
   public void write(S3Client s3, String bucket) {
     String text;
     try {
-      text = JSON.writeValueAsString(Map.of("events", events.toString()));
+      text = JSON.writeValueAsString(Map.of("events", events.toString(), "tls", tls));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -52,7 +53,10 @@ public final class ObjectsAdapter implements StoreAdapter {
   private final Clock clock;
   private final Duration timeout;
   private final HttpClient http;
+  private final Supplier<@Nullable String> authorization;
+  private final String scheme;
 
+  /** An adapter that reads its replicators' figures with plain HTTP and no token. */
   public ObjectsAdapter(
       String id,
       String region,
@@ -61,6 +65,25 @@ public final class ObjectsAdapter implements StoreAdapter {
       List<Endpoint> replicators,
       Clock clock,
       Duration timeout) {
+    this(id, region, s3, bucket, replicators, clock, timeout, () -> null, null);
+  }
+
+  /**
+   * @param authorization the Authorization header sent to the replicators (null: none), asked for
+   *     each read so that a rotated token is taken; a viewer's will do
+   * @param trust the authority the replicators' HTTPS certificates end with; null: they listen with
+   *     plain HTTP
+   */
+  public ObjectsAdapter(
+      String id,
+      String region,
+      S3Client s3,
+      String bucket,
+      List<Endpoint> replicators,
+      Clock clock,
+      Duration timeout,
+      Supplier<@Nullable String> authorization,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.id = id;
     this.region = region;
     this.s3 = s3;
@@ -68,7 +91,13 @@ public final class ObjectsAdapter implements StoreAdapter {
     this.replicators = List.copyOf(replicators);
     this.clock = clock;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.authorization = authorization;
+    this.scheme = trust == null ? "http" : "https";
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    this.http = b.build();
   }
 
   @Override
@@ -164,16 +193,21 @@ public final class ObjectsAdapter implements StoreAdapter {
 
   private @Nullable JsonNode towardThisRegion(Endpoint replicator) throws IOException {
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://" + replicator.host() + ":" + replicator.port() + "/v1/status"))
-                  .timeout(timeout)
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      scheme + "://" + replicator.host() + ":" + replicator.port() + "/v1/status"))
+              .timeout(timeout);
+      String auth = authorization.get();
+      if (auth != null) {
+        request.header("Authorization", auth);
+      }
+      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new IOException("status " + r.statusCode());
+        throw new IOException(
+            "status "
+                + r.statusCode()
+                + (r.statusCode() == 401 || r.statusCode() == 403 ? ": " + r.body().strip() : ""));
       }
       for (JsonNode d : JSON.readTree(r.body()).path("directions")) {
         if (d.path("destination").asText().equals(region)) {

@@ -3,7 +3,13 @@ package io.summit.dr.replication.objects;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.summit.dr.access.AccessList;
+import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.Guard;
+import io.summit.dr.access.Policy;
+import io.summit.dr.access.Tls;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.ObjectRule;
 import io.summit.dr.topology.Store;
@@ -38,6 +44,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * ReplicatorMain --topology FILE --store objects --region us-west-2 --s3 HOST:PORT
  *     --peer us-east-1=HOST:PORT [--peer ...] --checkpoint-dir DIR --admin HOST:PORT
  *     [--interval-ms 50] [--reconcile-every-ms 10000]
+ *     [--access-file FILE] [--tls-cert FILE --tls-key FILE]
  * </pre>
  *
  * <p>Each direction's thread handles the writers' notifications as they come (the bucket's {@link
@@ -50,6 +57,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * writer's notification, 202); {@code /metrics} (Prometheus text: latency p50/p99, pending
  * operations and bytes, oldest pending age, per direction); {@code /v1/status} (the same as JSON);
  * {@code /v1/object?key=K} (each version's replication status toward each peer).
+ *
+ * <p>With {@code --access-file} every request but {@code GET /healthz} needs a listed bearer token,
+ * a viewer's or above (401 without one, as an RFC 9457 problem): the figures name the bucket's
+ * keys, and a notification only asks the replicator to look at a key sooner. With {@code
+ * --tls-cert}/{@code --tls-key} the admin API listens with HTTPS only, and the bucket's
+ * notification configuration says so to the writers.
  */
 public final class ReplicatorMain {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatorMain.class);
@@ -70,16 +83,35 @@ public final class ReplicatorMain {
   private final Clock clock = Clock.systemUTC();
   private final Map<ObjectReplicator, Thread> threads =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final Guard guard;
   private volatile boolean running = true;
 
-  ReplicatorMain(List<ObjectReplicator> directions, Duration interval, Duration reconcileEvery) {
+  /** Who may call the admin API: any listed caller, for everything but the liveness probe. */
+  static final Policy POLICY =
+      (method, path) -> path.equals("/healthz") ? null : io.summit.dr.access.Role.VIEWER;
+
+  ReplicatorMain(
+      List<ObjectReplicator> directions,
+      Duration interval,
+      Duration reconcileEvery,
+      @Nullable AccessList access) {
     this.directions = List.copyOf(directions);
     this.interval = interval;
     this.reconcileEvery = reconcileEvery;
+    this.guard = Guard.ofNullable(access, POLICY);
   }
 
   public static void main(String[] args) throws IOException {
-    Map<String, List<String>> a = parse(args);
+    AccessOptions access;
+    Map<String, List<String>> a;
+    try {
+      access = AccessOptions.split(List.of(args));
+      a = parse(access.rest().toArray(String[]::new));
+    } catch (IllegalArgumentException e) {
+      System.err.println("replicator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     Topology topology = TopologyLoader.load(Path.of(one(a, "--topology")));
     String storeName = one(a, "--store");
     Store store =
@@ -116,9 +148,11 @@ public final class ReplicatorMain {
     Duration interval = Duration.ofMillis(millis(a, "--interval-ms", 50));
     Duration reconcileEvery = Duration.ofMillis(millis(a, "--reconcile-every-ms", 10_000));
     Endpoint admin = Endpoint.parse(one(a, "--admin"));
-    ReplicatorMain main = new ReplicatorMain(directions, interval, reconcileEvery);
-    main.serve(admin);
-    Thread.ofVirtual().start(() -> main.publish(local, new BucketNotification(admin)));
+    ReplicatorMain main =
+        new ReplicatorMain(directions, interval, reconcileEvery, access.access().orElse(null));
+    main.serve(admin, access.serverTls());
+    BucketNotification notification = new BucketNotification(admin, access.tls().isPresent());
+    Thread.ofVirtual().start(() -> main.publish(local, notification));
     main.run();
   }
 
@@ -259,23 +293,40 @@ public final class ReplicatorMain {
     send(x, 202, "text/plain", "queued\n");
   }
 
-  private void serve(Endpoint admin) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(admin.host(), admin.port()), 16);
-    server.createContext("/healthz", x -> send(x, 200, "text/plain", "ok\n"));
+  private void serve(Endpoint admin, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
+    HttpServer server = Tls.listen(new InetSocketAddress(admin.host(), admin.port()), 16, tls);
+    server.createContext("/healthz", guarded(x -> send(x, 200, "text/plain", "ok\n")));
     server.createContext(
         "/metrics",
-        x ->
-            send(
-                x,
-                200,
-                "text/plain; version=0.0.4",
-                ReplicationMetrics.prometheus(snapshots(clock.instant()))));
-    server.createContext("/v1/status", x -> send(x, 200, "application/json", status()));
-    server.createContext("/v1/object", this::object);
-    server.createContext("/v1/events", this::event);
+        guarded(
+            x ->
+                send(
+                    x,
+                    200,
+                    "text/plain; version=0.0.4",
+                    ReplicationMetrics.prometheus(snapshots(clock.instant())))));
+    server.createContext("/v1/status", guarded(x -> send(x, 200, "application/json", status())));
+    server.createContext("/v1/object", guarded(this::object));
+    server.createContext("/v1/events", guarded(this::event));
+    server.createContext("/v1/access-check", guarded(x -> send(x, 200, "text/plain", "ok\n")));
     server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     server.start();
-    LOG.info("replicator admin API on {}", admin);
+    LOG.info(
+        "replicator admin API on {}{}{}",
+        admin,
+        tls == null ? "" : " (HTTPS)",
+        guard.isOpen() ? "" : " (access list)");
+  }
+
+  /** {@code handler} once the access list admits the caller; else the guard's 401 was sent. */
+  private HttpHandler guarded(HttpHandler handler) {
+    return x -> {
+      try (x) {
+        if (guard.admit(x)) {
+          handler.handle(x);
+        }
+      }
+    };
   }
 
   private List<ReplicationMetrics.Snapshot> snapshots(Instant now) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,7 +23,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * BucketNotification} names (read again every {@link #REFRESH}, reached through {@code route}):
  * {@code POST /v1/events {"key", "written_at_ms"}}, sent without waiting, so a write is never
  * delayed by it. A notification lost (the replicator down, the link cut) costs time, not data: the
- * replicator's next full pass finds the version. Thread-safe.
+ * replicator's next full pass finds the version. A replicator that listens with HTTPS (its
+ * notification says so) is sent the caller's token (any listed role will do) and trusted with the
+ * given authority. Thread-safe.
  */
 public final class ReplicatorNotifier implements ObjectWriter.Notifier {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatorNotifier.class);
@@ -39,17 +42,40 @@ public final class ReplicatorNotifier implements ObjectWriter.Notifier {
   private final Duration timeout;
   private final Clock clock;
   private final HttpClient http;
+  private final Supplier<@Nullable String> authorization;
   private final AtomicLong failures = new AtomicLong();
   private volatile @Nullable Target target;
 
+  /** A notifier that sends no token and trusts the JDK's authorities. */
   public ReplicatorNotifier(
       S3Client s3, String bucket, UnaryOperator<Endpoint> route, Duration timeout, Clock clock) {
+    this(s3, bucket, route, timeout, clock, () -> null, null);
+  }
+
+  /**
+   * @param authorization the Authorization header sent with each notification (null: none), asked
+   *     for each one so that a rotated token is taken
+   * @param trust the authorities trusted for a replicator that listens with HTTPS (null: the JDK's)
+   */
+  public ReplicatorNotifier(
+      S3Client s3,
+      String bucket,
+      UnaryOperator<Endpoint> route,
+      Duration timeout,
+      Clock clock,
+      Supplier<@Nullable String> authorization,
+      javax.net.ssl.@Nullable SSLContext trust) {
     this.s3 = s3;
     this.bucket = bucket;
     this.route = route;
     this.timeout = timeout;
     this.clock = clock;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.authorization = authorization;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    this.http = b.build();
   }
 
   /** Notifications that could not be delivered so far. */
@@ -71,13 +97,16 @@ public final class ReplicatorNotifier implements ObjectWriter.Notifier {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    http.sendAsync(
-            HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    String auth = authorization.get();
+    if (auth != null) {
+      request.header("Authorization", auth);
+    }
+    http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (r, e) -> {
               if (e != null || r.statusCode() != 202) {
@@ -103,8 +132,17 @@ public final class ReplicatorNotifier implements ObjectWriter.Notifier {
     try {
       uri =
           BucketNotification.read(s3, bucket)
-              .map(n -> route.apply(n.events()))
-              .map(e -> URI.create("http://" + e.host() + ":" + e.port() + "/v1/events"))
+              .map(
+                  n -> {
+                    Endpoint e = route.apply(n.events());
+                    return URI.create(
+                        (n.tls() ? "https" : "http")
+                            + "://"
+                            + e.host()
+                            + ":"
+                            + e.port()
+                            + "/v1/events");
+                  })
               .orElse(null);
     } catch (SdkException | IllegalStateException e) {
       LOG.debug("{}: notification configuration unreadable: {}", bucket, e.toString());

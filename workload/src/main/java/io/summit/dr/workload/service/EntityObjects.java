@@ -47,17 +47,43 @@ final class EntityObjects implements AutoCloseable {
   private final Residency residency;
   private volatile @Nullable Buckets buckets;
 
+  /**
+   * What a notification to a bucket's replicator carries: this service's token (a viewer's will do)
+   * and the authority trusted when the replicator listens with HTTPS; either may be null.
+   */
+  record Notify(
+      io.summit.dr.access.@Nullable BearerToken token, javax.net.ssl.@Nullable SSLContext trust) {
+    static final Notify PLAIN = new Notify(null, null);
+
+    @Nullable String authorization() {
+      return token == null ? null : token.authorization();
+    }
+  }
+
+  private final Notify notify;
+
   EntityObjects(
       Store store,
       String region,
       UnaryOperator<Endpoint> route,
       Duration timeout,
       Residency residency) {
+    this(store, region, route, timeout, residency, Notify.PLAIN);
+  }
+
+  EntityObjects(
+      Store store,
+      String region,
+      UnaryOperator<Endpoint> route,
+      Duration timeout,
+      Residency residency,
+      Notify notify) {
     this.store = store;
     this.region = region;
     this.route = route;
     this.timeout = timeout;
     this.residency = residency;
+    this.notify = notify;
   }
 
   /**
@@ -123,7 +149,9 @@ final class EntityObjects implements AutoCloseable {
                     store.objectRule().bucket(e.writerRegion()),
                     route,
                     timeout,
-                    java.time.Clock.systemUTC()))
+                    java.time.Clock.systemUTC(),
+                    notify::authorization,
+                    notify.trust()))
             : Objects.requireNonNull(old).writer();
     ObjectWriter local =
         old != null

@@ -108,6 +108,20 @@ final class EntityStore implements AutoCloseable {
       String name,
       UnaryOperator<Endpoint> route,
       Duration timeout) {
+    this(topology, region, name, route, timeout, EntityObjects.Notify.PLAIN);
+  }
+
+  /**
+   * @param route how this process reaches a store address discovery names (the lab's WAN links)
+   * @param notify what the object writes' notifications to the bucket's replicator carry
+   */
+  EntityStore(
+      Topology topology,
+      String region,
+      String name,
+      UnaryOperator<Endpoint> route,
+      Duration timeout,
+      EntityObjects.Notify notify) {
     this.region = region;
     this.name = name;
     this.pgStore = storeOf(topology, StoreKind.POSTGRES);
@@ -120,7 +134,7 @@ final class EntityStore implements AutoCloseable {
         topology.stores().stream()
             .filter(s -> s.kind() == StoreKind.OBJECTS)
             .findFirst()
-            .map(s -> new EntityObjects(s, region, route, timeout, topology.residency()))
+            .map(s -> new EntityObjects(s, region, route, timeout, topology.residency(), notify))
             .orElse(null);
     this.graph =
         topology.stores().stream()

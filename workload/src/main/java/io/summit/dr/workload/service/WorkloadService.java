@@ -209,7 +209,14 @@ public final class WorkloadService implements AutoCloseable {
     this.region = region;
     this.zone = zone;
     this.name = name;
-    this.store = new EntityStore(topology, region, name, route, Duration.ofSeconds(1));
+    this.store =
+        new EntityStore(
+            topology,
+            region,
+            name,
+            route,
+            Duration.ofSeconds(1),
+            new EntityObjects.Notify(token, trust));
     this.residency = topology.residency();
     this.registers = new RegisterStore(store);
     this.discovery =
