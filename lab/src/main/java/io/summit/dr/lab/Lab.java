@@ -897,7 +897,7 @@ public final class Lab {
         replicators,
         clock,
         timeout,
-        authorization(caller),
+        LabAccess.token(dir, caller),
         LabTls.scheme(dir, "objects-replicator").equals("https") ? LabTls.trust(dir) : null);
   }
 

@@ -2,6 +2,8 @@ package io.summit.dr.replication.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.ApiClient;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
@@ -9,14 +11,10 @@ import io.summit.dr.replication.StoreResult;
 import io.summit.dr.replication.StoreRole;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -49,12 +47,8 @@ public final class ObjectsAdapter implements StoreAdapter {
   private final String region;
   private final S3Client s3;
   private final String bucket;
-  private final List<Endpoint> replicators;
   private final Clock clock;
-  private final Duration timeout;
-  private final HttpClient http;
-  private final Supplier<@Nullable String> authorization;
-  private final String scheme;
+  private final List<ApiClient> replicatorApis;
 
   /** An adapter that reads its replicators' figures with plain HTTP and no token. */
   public ObjectsAdapter(
@@ -65,12 +59,11 @@ public final class ObjectsAdapter implements StoreAdapter {
       List<Endpoint> replicators,
       Clock clock,
       Duration timeout) {
-    this(id, region, s3, bucket, replicators, clock, timeout, () -> null, null);
+    this(id, region, s3, bucket, replicators, clock, timeout, null, null);
   }
 
   /**
-   * @param authorization the Authorization header sent to the replicators (null: none), asked for
-   *     each read so that a rotated token is taken; a viewer's will do
+   * @param token sent to the replicators (null: none); a viewer's will do
    * @param trust the authority the replicators' HTTPS certificates end with; null: they listen with
    *     plain HTTP
    */
@@ -82,22 +75,25 @@ public final class ObjectsAdapter implements StoreAdapter {
       List<Endpoint> replicators,
       Clock clock,
       Duration timeout,
-      Supplier<@Nullable String> authorization,
+      @Nullable BearerToken token,
       javax.net.ssl.@Nullable SSLContext trust) {
     this.id = id;
     this.region = region;
     this.s3 = s3;
     this.bucket = bucket;
-    this.replicators = List.copyOf(replicators);
     this.clock = clock;
-    this.timeout = timeout;
-    this.authorization = authorization;
-    this.scheme = trust == null ? "http" : "https";
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
-    if (trust != null) {
-      b.sslContext(trust);
-    }
-    this.http = b.build();
+    String scheme = trust == null ? "http" : "https";
+    this.replicatorApis =
+        replicators.stream()
+            .map(
+                r ->
+                    new ApiClient(
+                        "objects replicator " + r,
+                        URI.create(scheme + "://" + r.host() + ":" + r.port()),
+                        token,
+                        trust,
+                        timeout))
+            .toList();
   }
 
   @Override
@@ -143,19 +139,13 @@ public final class ObjectsAdapter implements StoreAdapter {
     @Nullable Instant complete = null;
     boolean fresh = true;
     boolean everyComplete = true;
-    for (Endpoint r : replicators) {
+    for (ApiClient replicator : replicatorApis) {
       @Nullable JsonNode toMe;
       try {
-        toMe = towardThisRegion(r);
+        toMe = towardThisRegion(replicator);
       } catch (IOException e) {
         return new StoreObservation(
-            true,
-            StoreRole.REPLICA,
-            null,
-            null,
-            null,
-            "replicator " + r + ": " + e.getMessage(),
-            now);
+            true, StoreRole.REPLICA, null, null, null, String.valueOf(e.getMessage()), now);
       }
       if (toMe == null) {
         continue;
@@ -191,34 +181,13 @@ public final class ObjectsAdapter implements StoreAdapter {
         measured);
   }
 
-  private @Nullable JsonNode towardThisRegion(Endpoint replicator) throws IOException {
-    try {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(
-                  URI.create(
-                      scheme + "://" + replicator.host() + ":" + replicator.port() + "/v1/status"))
-              .timeout(timeout);
-      String auth = authorization.get();
-      if (auth != null) {
-        request.header("Authorization", auth);
+  private @Nullable JsonNode towardThisRegion(ApiClient replicator) throws IOException {
+    for (JsonNode d : replicator.get("/v1/status").path("directions")) {
+      if (d.path("destination").asText().equals(region)) {
+        return d;
       }
-      HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IOException(
-            "status "
-                + r.statusCode()
-                + (r.statusCode() == 401 || r.statusCode() == 403 ? ": " + r.body().strip() : ""));
-      }
-      for (JsonNode d : JSON.readTree(r.body()).path("directions")) {
-        if (d.path("destination").asText().equals(region)) {
-          return d;
-        }
-      }
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
     }
+    return null;
   }
 
   @Override
@@ -294,6 +263,6 @@ public final class ObjectsAdapter implements StoreAdapter {
   @Override
   public void close() {
     s3.close();
-    http.close();
+    replicatorApis.forEach(ApiClient::close);
   }
 }
