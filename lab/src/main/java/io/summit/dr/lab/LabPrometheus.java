@@ -46,11 +46,6 @@ public final class LabPrometheus {
           "objects-replicator",
           "etcd");
 
-  /** The kinds whose {@code /metrics} needs a token when the lab has credentials. */
-  private static final List<String> GUARDED =
-      List.of(
-          "orchestrator", "router", "observer", "agent", "cluster", "wan", "objects-replicator");
-
   private LabPrometheus() {}
 
   /**
@@ -175,7 +170,8 @@ public final class LabPrometheus {
     byKind.forEach(
         (kind, components) -> {
           y.append("  - job_name: summit-").append(kind).append('\n');
-          if (GUARDED.contains(kind)) {
+          // a guarded daemon's /metrics needs a token when the lab has credentials
+          if (LabAccess.GUARDED.contains(kind)) {
             y.append(authorization);
           }
           if (caFile != null && LabTls.SERVED.contains(kind)) {

@@ -87,6 +87,14 @@ class EtcdControlStoreTest {
     return l;
   }
 
+  /** {@code store}'s replica "a", once it leads. */
+  private static Leadership leading(EtcdControlStore store) {
+    AtomicLong token = new AtomicLong();
+    Leadership l = lead(store, "a", token);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+    return l;
+  }
+
   private static JournalEntry entry(String plan) {
     return new JournalEntry(
         plan,
@@ -337,10 +345,8 @@ class EtcdControlStoreTest {
 
   @Test
   void anAppendWhoseAnswerWasLostIsSentAgainAndTheEntryIsWrittenOnce() {
-    try (EtcdControlStore a = store("lost-answer")) {
-      AtomicLong token = new AtomicLong();
-      Leadership l = lead(a, "a", token);
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+    try (EtcdControlStore a = store("lost-answer");
+        Leadership l = leading(a)) {
       AtomicInteger sent = new AtomicInteger();
       // The first transaction reaches etcd and commits, but its answer never comes back.
       EtcdJournal journal =
@@ -357,16 +363,13 @@ class EtcdControlStoreTest {
 
       assertThat(sent).hasValue(3);
       assertThat(journal.read()).extracting(JournalEntry::plan).containsExactly("p1", "p2");
-      l.close();
     }
   }
 
   @Test
   void anAppendThatNeverGetsAnAnswerFailsAfterItsSecondAttemptAndWritesNothing() {
-    try (EtcdControlStore a = store("no-answer")) {
-      AtomicLong token = new AtomicLong();
-      Leadership l = lead(a, "a", token);
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> token.get() != 0);
+    try (EtcdControlStore a = store("no-answer");
+        Leadership l = leading(a)) {
       AtomicInteger sent = new AtomicInteger();
       // Neither of the first two transactions reaches etcd.
       EtcdJournal journal =
@@ -381,7 +384,6 @@ class EtcdControlStoreTest {
       journal.append(entry("p1"));
 
       assertThat(journal.read()).extracting(JournalEntry::plan).containsExactly("p1");
-      l.close();
     }
   }
 
