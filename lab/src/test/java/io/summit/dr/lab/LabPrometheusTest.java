@@ -62,22 +62,29 @@ class LabPrometheusTest {
             "'127.0.0.1:26118'",
             "url: 'https://127.0.0.1:26140/v1/prometheus-targets'")
         .doesNotContain("26001");
-    // the six guarded kinds' jobs and the clusters' service discovery send the token; etcd, the
-    // objects replicator and the service instances are not asked
-    assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(8);
+    // the seven guarded kinds' jobs and the clusters' service discovery send the token; etcd and
+    // the service instances are not asked
+    assertThat(config.split("credentials_file: '" + token.toAbsolutePath() + "'", -1)).hasSize(9);
     // the kinds that listen with TLS (the orchestrators, the edge router's admin API, the
-    // observers, the agents, the clusters, the WAN daemon): their jobs alone are scraped over
-    // HTTPS, trusting the
-    // lab's authority
+    // observers, the agents, the clusters, the WAN daemon, the objects replicators): their jobs
+    // alone are scraped over HTTPS, trusting the lab's authority
     String tls = "scheme: https\n    tls_config: {ca_file: '" + ca.toAbsolutePath() + "'}";
-    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(7);
+    assertThat(config.split(java.util.regex.Pattern.quote(tls), -1)).hasSize(8);
     // ... and the clusters' service discovery of the instances too
     assertThat(config)
         .contains(
             "/v1/prometheus-targets'\n        refresh_interval: 5s\n        tls_config: {ca_file: '"
                 + ca.toAbsolutePath()
                 + "'}");
-    for (String kind : List.of("orchestrator", "router", "observer", "agent", "cluster", "wan")) {
+    for (String kind :
+        List.of(
+            "orchestrator",
+            "router",
+            "observer",
+            "agent",
+            "cluster",
+            "wan",
+            "objects-replicator")) {
       String job = config.substring(config.indexOf("job_name: summit-" + kind));
       assertThat(job.substring(0, job.indexOf("static_configs")))
           .startsWith("job_name: summit-" + kind + "\n    authorization: ")
