@@ -14,8 +14,10 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
  * the template): each data store's password as the deployment file names it ({@code
  * SUMMIT_DR_<STORE>_PASSWORD} for PostgreSQL, the RDS master secret's {@code password}; {@code
  * SUMMIT_DR_<STORE>_PASSWORD_<REGION>} for Redis, each region's application user's secret), and the
- * API token the failover hook presents ({@code SUMMIT_DR_API_TOKEN}). The secrets live in the data
- * stacks' and the global stack's regions; a control-plane stack refers to them by ARN (CDK
+ * API token the failover hook presents ({@code SUMMIT_DR_API_TOKEN}), and the operators' tokens
+ * ({@link ApiTokens}: {@code SUMMIT_DR_ADMIN_TOKEN}, {@code SUMMIT_DR_OPERATOR_TOKEN}, {@code
+ * SUMMIT_DR_VIEWER_TOKEN}) from which the tasks write their access list. The secrets live in the
+ * data stacks' and the global stack's regions; a control-plane stack refers to them by ARN (CDK
  * cross-region references), with the KMS key that encrypts each so that the task's execution role
  * may decrypt it.
  */
@@ -72,6 +74,8 @@ record ControlSecrets(List<Entry> entries) {
       }
     }
     out.add(new Entry(API_TOKEN_ENV, global.hook.token, null, null));
+    global.tokens.secrets.forEach(
+        (caller, secret) -> out.add(new Entry(caller.env(), secret, null, null)));
     return new ControlSecrets(out);
   }
 

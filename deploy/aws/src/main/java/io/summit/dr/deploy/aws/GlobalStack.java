@@ -16,8 +16,8 @@ import software.constructs.Construct;
 /**
  * What is global ({@code <name>-global}, in {@value #REGION}, where Route 53 publishes its health
  * check metrics): the DNS records and health checks ({@link Routing}), an alarm per region's health
- * check paging through this stack's alert topic, and the failover hook ({@link FailoverHook}) the
- * primary's health alarm also notifies.
+ * check paging through this stack's alert topic, the failover hook ({@link FailoverHook}) the
+ * primary's health alarm also notifies, and the operators' API tokens ({@link ApiTokens}).
  */
 final class GlobalStack extends Stack {
   static final String REGION = "us-east-1";
@@ -25,6 +25,7 @@ final class GlobalStack extends Stack {
   final Routing routing;
   final Alerts alerts;
   final FailoverHook hook;
+  final ApiTokens tokens;
 
   GlobalStack(Construct scope, AwsTopology aws) {
     super(
@@ -53,6 +54,7 @@ final class GlobalStack extends Stack {
     routing = new Routing(this, "Routing", aws);
     alerts = new Alerts(this, "Alerts", aws.name() + "-alerts-global", key);
     hook = new FailoverHook(this, "FailoverHook", aws, key);
+    tokens = new ApiTokens(this, "ApiTokens", aws);
     routing.healthAlarms.values().forEach(alerts::page);
     Objects.requireNonNull(routing.healthAlarms.get(RegionRole.PRIMARY))
         .addAlarmAction(new SnsAction(hook.topic));

@@ -26,6 +26,10 @@ import software.amazon.awscdk.assertions.Template;
  * commands flags they parse.
  */
 class ControlPlaneTasksTest {
+  private static final String ADMIN = "AdminTokenOf48CharactersFromSecretsManager012345";
+  private static final String OPERATOR = "OperatorTokenOf48CharactersFromSecretsManager012";
+  private static final String VIEWER = "ViewerTokenOf48CharactersFromSecretsManager01234";
+
   @TempDir Path dir;
 
   /** The container definition of task {@code id} ("Orchestrator" or "Agent") in {@code stack}. */
@@ -64,7 +68,8 @@ class ControlPlaneTasksTest {
       assertThat(script)
           .contains("aws orchestrator --deployment /run/summit-dr/deployment.yaml")
           .contains("--id orchestrator-" + region + " --location " + region)
-          .contains("--api-token-file /run/summit-dr/api-token");
+          .contains("--api-token-file /run/summit-dr/api-token")
+          .contains("--access-file /run/summit-dr/access-list");
       Map<String, String> env = pairs(orchestrator.get("Environment"), "Value");
       assertThat(env).containsEntry(ControlPlaneStack.TOPOLOGY_ENV, topology);
       assertThat(env).containsKey(ControlPlaneStack.HOSTED_ZONE_ENV);
@@ -74,7 +79,10 @@ class ControlPlaneTasksTest {
               "SUMMIT_DR_POSTGRES_PASSWORD",
               "SUMMIT_DR_REDIS_PASSWORD_US_WEST_2",
               "SUMMIT_DR_REDIS_PASSWORD_US_EAST_1",
-              "SUMMIT_DR_API_TOKEN");
+              "SUMMIT_DR_API_TOKEN",
+              "SUMMIT_DR_ADMIN_TOKEN",
+              "SUMMIT_DR_OPERATOR_TOKEN",
+              "SUMMIT_DR_VIEWER_TOKEN");
       assertThat(env.keySet()).noneMatch(k -> k.contains("PASSWORD") || k.contains("TOKEN"));
       Map<String, Object> agent = container(stack, "Agent");
       if (region.equals("us-east-2")) {
@@ -87,6 +95,7 @@ class ControlPlaneTasksTest {
         assertThat(agentScript)
             .contains("aws agent --deployment /run/summit-dr/deployment.yaml")
             .contains("--region " + region)
+            .contains("--access-file /run/summit-dr/access-list")
             .doesNotContain("api-token");
       }
     }
@@ -161,7 +170,7 @@ class ControlPlaneTasksTest {
     assertThat(Files.readString(files.resolve("deployment.yaml"))).isEqualTo("account: x\n");
     assertThat(Files.readString(files.resolve("api-token")))
         .isEqualTo("a-token-of-48-characters-from-secrets-manager-xx");
-    for (String f : List.of("topology.yaml", "deployment.yaml", "api-token")) {
+    for (String f : List.of("topology.yaml", "deployment.yaml", "api-token", "access-list")) {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.resolve(f))))
           .isEqualTo("rw-------");
     }
@@ -174,7 +183,24 @@ class ControlPlaneTasksTest {
             "orchestrator",
             "--deployment");
     List<String> env = Files.readAllLines(dir.resolve("java.env"));
+    // the access list holds each operator token's hash, with its role, and never the token
+    String listed = Files.readString(files.resolve("access-list"));
+    assertThat(listed).doesNotContain(ADMIN).doesNotContain(OPERATOR).doesNotContain(VIEWER);
+    io.summit.dr.access.AccessList access =
+        io.summit.dr.access.AccessList.read("--access-file", files.resolve("access-list"));
+    assertThat(access.authenticate("Bearer " + ADMIN))
+        .hasValue(new io.summit.dr.access.Principal("admin", io.summit.dr.access.Role.ADMIN));
+    assertThat(access.authenticate("Bearer " + OPERATOR))
+        .hasValue(new io.summit.dr.access.Principal("operator", io.summit.dr.access.Role.OPERATOR));
+    assertThat(access.authenticate("Bearer " + VIEWER))
+        .hasValue(new io.summit.dr.access.Principal("viewer", io.summit.dr.access.Role.VIEWER));
+    assertThat(access.authenticate("Bearer a-token-of-48-characters-from-secrets-manager-xx"))
+        .as("the hook's token is the orchestrator's --api-token-file, not in the list")
+        .isEmpty();
     assertThat(env)
+        .noneMatch(l -> l.startsWith("SUMMIT_DR_ADMIN_TOKEN="))
+        .noneMatch(l -> l.startsWith("SUMMIT_DR_OPERATOR_TOKEN="))
+        .noneMatch(l -> l.startsWith("SUMMIT_DR_VIEWER_TOKEN="))
         .noneMatch(l -> l.startsWith("SUMMIT_DR_API_TOKEN="))
         .noneMatch(l -> l.startsWith("SUMMIT_DR_TOPOLOGY="))
         .noneMatch(l -> l.startsWith("SUMMIT_DR_DEPLOYMENT="))
@@ -188,12 +214,43 @@ class ControlPlaneTasksTest {
     assertThat(o.etcd()).hasSize(3);
     assertThat(o.deferTo()).containsExactly("orchestrator-us-west-2", "orchestrator-us-east-1");
     assertThat(o.apiTokenFile()).isEqualTo(files.resolve("api-token"));
+    assertThat(java).containsSubsequence("--access-file", files.resolve("access-list").toString());
 
     List<String> agent = launch(ControlPlaneLaunch.agent("us-west-2").get(0));
     AgentMain.Options a =
         AgentMain.parse(agent.subList(7, agent.size()).toArray(String[]::new), false);
     assertThat(a.region()).isEqualTo("us-west-2");
     assertThat(a.etcd()).hasSize(3);
+    assertThat(agent).containsSubsequence("--access-file", files.resolve("access-list").toString());
+  }
+
+  @Test
+  void aTaskWithoutOneOfTheOperatorsTokensDoesNotStart() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\ntouch \"" + dir.resolve("java.ran") + "\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                ControlPlaneLaunch.agent("us-west-2")
+                    .get(0)
+                    .replace("/run/summit-dr", dir.resolve("files").toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sh.out").toFile());
+    Map<String, String> env = pb.environment();
+    env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put("SUMMIT_DR_TOPOLOGY", "name: summit\n");
+    env.put("SUMMIT_DR_DEPLOYMENT", "account: x\n");
+    env.put("SUMMIT_DR_ADMIN_TOKEN", ADMIN);
+    env.put("SUMMIT_DR_OPERATOR_TOKEN", "");
+    env.put("SUMMIT_DR_VIEWER_TOKEN", VIEWER);
+    env.put("SUMMIT_DR_ETCD_ENDPOINTS", "http://10.250.0.10:2379");
+    Process p = pb.start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isNotZero();
+    assertThat(dir.resolve("java.ran")).doesNotExist();
   }
 
   /** Runs {@code script} in sh with a stand-in {@code java} that records its arguments. */
@@ -219,6 +276,9 @@ class ControlPlaneTasksTest {
     env.put("SUMMIT_DR_TOPOLOGY", "name: summit\n");
     env.put("SUMMIT_DR_DEPLOYMENT", "account: x\n");
     env.put("SUMMIT_DR_API_TOKEN", "a-token-of-48-characters-from-secrets-manager-xx");
+    env.put("SUMMIT_DR_ADMIN_TOKEN", ADMIN);
+    env.put("SUMMIT_DR_OPERATOR_TOKEN", OPERATOR);
+    env.put("SUMMIT_DR_VIEWER_TOKEN", VIEWER);
     env.put("SUMMIT_DR_POSTGRES_PASSWORD", "pg");
     env.put("SUMMIT_DR_HOSTED_ZONE_ID", "Z0123456789ABCDEFGHIJ");
     env.put(

@@ -305,6 +305,20 @@ class ControlPlaneTest {
   }
 
   @Test
+  void theOperatorsTokensAreGeneratedSecretsOfTheGlobalStack() {
+    Template global = ExampleApp.get().global;
+    for (String caller : List.of("admin", "operator", "viewer")) {
+      global.hasResourceProperties(
+          "AWS::SecretsManager::Secret",
+          Map.of(
+              "Name",
+              "summit/orchestrator/" + caller + "-token",
+              "GenerateSecretString",
+              Map.of("ExcludePunctuation", true, "PasswordLength", 48)));
+    }
+  }
+
+  @Test
   void theAlarmHookPresentsABearerTokenOnlyItMayRead() {
     Template global = ExampleApp.get().global;
     global.hasResourceProperties(
