@@ -226,35 +226,24 @@ class ControlPlaneTasksTest {
 
   @Test
   void aTaskWithoutOneOfTheOperatorsTokensDoesNotStart() throws Exception {
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\ntouch \"" + dir.resolve("java.ran") + "\"\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "/bin/sh",
-                "-c",
-                ControlPlaneLaunch.agent("us-west-2")
-                    .get(0)
-                    .replace("/run/summit-dr", dir.resolve("files").toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("sh.out").toFile());
-    Map<String, String> env = pb.environment();
-    env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-    env.put("SUMMIT_DR_TOPOLOGY", "name: summit\n");
-    env.put("SUMMIT_DR_DEPLOYMENT", "account: x\n");
-    env.put("SUMMIT_DR_ADMIN_TOKEN", ADMIN);
-    env.put("SUMMIT_DR_OPERATOR_TOKEN", "");
-    env.put("SUMMIT_DR_VIEWER_TOKEN", VIEWER);
-    env.put("SUMMIT_DR_ETCD_ENDPOINTS", "http://10.250.0.10:2379");
-    Process p = pb.start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isNotZero();
-    assertThat(dir.resolve("java.ran")).doesNotExist();
+    int exit =
+        run(ControlPlaneLaunch.agent("us-west-2").get(0), Map.of("SUMMIT_DR_OPERATOR_TOKEN", ""));
+    assertThat(exit).isNotZero();
+    assertThat(dir.resolve("java.args")).as("java did not run").doesNotExist();
   }
 
   /** Runs {@code script} in sh with a stand-in {@code java} that records its arguments. */
   private List<String> launch(String script) throws Exception {
+    int exit = run(script, Map.of());
+    assertThat(exit).as(Files.readString(dir.resolve("sh.out"))).isZero();
+    return new ArrayList<>(Files.readAllLines(dir.resolve("java.args")));
+  }
+
+  /**
+   * Runs {@code script} in sh, with the task's variables ({@code overrides} replacing some) and a
+   * stand-in {@code java} that records its arguments and environment; returns the exit status.
+   */
+  private int run(String script, Map<String, String> overrides) throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Path java = bin.resolve("java");
     Files.writeString(
@@ -284,10 +273,10 @@ class ControlPlaneTasksTest {
     env.put(
         "SUMMIT_DR_ETCD_ENDPOINTS",
         ControlPlaneLayout.of(ExampleApp.get().aws, "us-east-2").etcdEndpoints());
+    env.putAll(overrides);
     Process p = pb.start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("sh.out"))).isZero();
-    return new ArrayList<>(Files.readAllLines(dir.resolve("java.args")));
+    return p.exitValue();
   }
 
   @SuppressWarnings("unchecked")
