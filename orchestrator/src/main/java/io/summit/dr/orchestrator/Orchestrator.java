@@ -479,6 +479,31 @@ public final class Orchestrator implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs the failover plan's own code once against nothing ({@link
+   * io.summit.dr.orchestrator.plan.WarmUp}), and the failover's pre-checks (which only read), so
+   * that the first real failover of this JVM does not pay for its first use. Changes nothing: no
+   * step acts, no journal entry is written, no event is published.
+   *
+   * @return how long the dry plan took
+   */
+  public java.time.Duration warmUp() {
+    String from = topology.primary().name();
+    String to = regions.stream().filter(r -> !r.equals(from)).findFirst().orElseThrow();
+    failoverChecks(from, to);
+    Plan plan =
+        new Plan(
+            "warm-up-" + runner.newId(PlanKind.FAILOVER),
+            PlanKind.FAILOVER,
+            from,
+            to,
+            false,
+            "warm-up",
+            factory.failover(from, to),
+            clock.instant());
+    return io.summit.dr.orchestrator.plan.WarmUp.run(plan, journal, clock);
+  }
+
   /** Detection says {@code region} failed: start the automatic plan when the topology allows. */
   public void regionFailed(String region, List<String> observers) {
     failedRegions.putIfAbsent(region, clock.instant());

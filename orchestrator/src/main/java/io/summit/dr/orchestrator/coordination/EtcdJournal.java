@@ -183,6 +183,16 @@ final class EtcdJournal implements Journal {
     return false;
   }
 
+  /** Encodes {@code entry} as an append would (the mapper's serializers built), sends nothing. */
+  @Override
+  public void prepare(JournalEntry entry) {
+    try {
+      JSON.writeValueAsBytes(entry);
+    } catch (IOException e) {
+      throw new JournalException(describe() + ": cannot encode an entry: " + e.getMessage(), e);
+    }
+  }
+
   private synchronized long allocate() {
     if (next < 0) {
       List<KeyValue> last = lastKey();

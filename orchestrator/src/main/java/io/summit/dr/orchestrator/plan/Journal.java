@@ -33,6 +33,13 @@ public interface Journal extends AutoCloseable {
     }
   }
 
+  /**
+   * Makes ready what appending {@code entry} needs (its encoding), writing nothing: a warm-up
+   * ({@link WarmUp}) calls it so that the first real append of a JVM costs no more than the next.
+   * The default does nothing.
+   */
+  default void prepare(JournalEntry entry) {}
+
   /** Every entry, in the order appended. */
   List<JournalEntry> read();
 
