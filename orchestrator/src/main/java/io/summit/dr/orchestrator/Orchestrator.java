@@ -493,7 +493,7 @@ public final class Orchestrator implements AutoCloseable {
     failoverChecks(from, to);
     Plan plan =
         new Plan(
-            "warm-up-" + runner.newId(PlanKind.FAILOVER),
+            "warm-up",
             PlanKind.FAILOVER,
             from,
             to,

@@ -24,7 +24,7 @@ public final class WarmUp {
   private WarmUp() {}
 
   /**
-   * Runs {@code plan} dry and returns how long it took.
+   * Runs {@code plan}'s steps dry, under an id of the warm-up's own, and returns how long it took.
    *
    * @param encoder the journal whose encoding of each entry is made ready; nothing is written to it
    * @throws IllegalStateException when the plan did not end within {@link #LIMIT}
@@ -68,9 +68,13 @@ public final class WarmUp {
                         s.timeout(),
                         s.retries()))
             .toList();
+    PlanRunner runner =
+        new PlanRunner(
+            memory, (p, s) -> new StepResult.Applied("warm-up: nothing done"), clock, p -> {});
+    // its id from the dry runner's own sequence: the real runner's next plan keeps its number
     Plan dry =
         new Plan(
-            plan.id(),
+            "warm-up-" + runner.newId(plan.kind()),
             plan.kind(),
             plan.from(),
             plan.to(),
@@ -78,9 +82,6 @@ public final class WarmUp {
             plan.requestedBy(),
             ungated,
             plan.createdAt());
-    PlanRunner runner =
-        new PlanRunner(
-            memory, (p, s) -> new StepResult.Applied("warm-up: nothing done"), clock, p -> {});
     long t0 = System.nanoTime();
     runner.submit(dry);
     long deadline = t0 + LIMIT.toNanos();
