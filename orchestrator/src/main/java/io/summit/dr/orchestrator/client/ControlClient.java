@@ -286,18 +286,42 @@ public final class ControlClient implements AutoCloseable {
     return send("GET", path, null, settings.request());
   }
 
+  /**
+   * How long a read waits out a hand-over: while no replica gives a usable answer and one of them
+   * answers 503 (it is up, but no replica leads yet, as between a leader stepping down for the
+   * preferred replica and that replica serving, about a second in the lab), the read is asked again
+   * every {@link #HANDOVER_PAUSE}. A plan request is never asked again.
+   */
+  static final Duration HANDOVER = Duration.ofSeconds(5);
+
+  static final Duration HANDOVER_PAUSE = Duration.ofMillis(200);
+
+  private static final String UNAVAILABLE = "503: ";
+
   private Answer send(String method, String path, @Nullable Object body, Duration timeout) {
     String endpoint = method + " " + path.replaceFirst("\\?.*", "");
     byte[] bytes = body == null ? new byte[0] : write(body);
-    List<NoReplicaReachableException.Attempt> attempts = new java.util.ArrayList<>();
-    for (URI replica : replicas.order()) {
-      Answer a = askOne(replica, method, path, body == null ? null : bytes, timeout, attempts);
-      if (a != null) {
-        replicas.answered(a.replica());
-        return checked(a);
+    long deadline = System.nanoTime() + HANDOVER.toNanos();
+    while (true) {
+      List<NoReplicaReachableException.Attempt> attempts = new java.util.ArrayList<>();
+      for (URI replica : replicas.order()) {
+        Answer a = askOne(replica, method, path, body == null ? null : bytes, timeout, attempts);
+        if (a != null) {
+          replicas.answered(a.replica());
+          return checked(a);
+        }
+      }
+      boolean electing = attempts.stream().anyMatch(a -> a.what().startsWith(UNAVAILABLE));
+      if (!method.equals("GET") || !electing || System.nanoTime() > deadline) {
+        throw new NoReplicaReachableException(endpoint, attempts);
+      }
+      try {
+        Thread.sleep(HANDOVER_PAUSE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NoReplicaReachableException(endpoint, attempts);
       }
     }
-    throw new NoReplicaReachableException(endpoint, attempts);
   }
 
   /**
@@ -351,7 +375,7 @@ public final class ControlClient implements AutoCloseable {
         }
         target = next;
       } else if (status == 503) {
-        attempts.add(attempt(target, "503: " + abbreviate(errorOf(r.body()))));
+        attempts.add(attempt(target, UNAVAILABLE + abbreviate(errorOf(r.body()))));
         return null;
       } else {
         return new Answer(Replicas.origin(target), endpoint, status, r.body());

@@ -260,6 +260,32 @@ class ControlClientTest {
   }
 
   @Test
+  void aReadWaitsOutAHandOverWhileNoReplicaLeadsYetAndAPlanRequestDoesNot() {
+    FakeReplica electing =
+        keep(FakeReplica.unavailable("orchestrator-us-east-1: no orchestrator replica leads yet"))
+            .reply("GET", "/v1/status", 200, statusDocument());
+    ControlClient c = client(electing.uri());
+    // the replica leads after it refused two reads
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              org.awaitility.Awaitility.await()
+                  .atMost(Duration.ofSeconds(5))
+                  .until(() -> electing.received().size() >= 2);
+              electing.behave(new FakeReplica.Behaviour.Lead());
+            });
+
+    assertThat(c.status().writerRegion()).isEqualTo("us-west-2");
+    assertThat(electing.received()).hasSizeGreaterThanOrEqualTo(3);
+
+    electing.behave(new FakeReplica.Behaviour.Unavailable("no orchestrator replica leads yet"));
+    int before = electing.received().size();
+    assertThatThrownBy(() -> c.request(PlanRequest.switchover("us-east-1", "alice")))
+        .isInstanceOf(NoReplicaReachableException.class);
+    assertThat(electing.received()).as("a plan request is not sent again").hasSize(before + 1);
+  }
+
+  @Test
   void aPlanRequestThatGotNoAnswerInTimeIsNotSentToAnotherReplica() {
     FakeReplica silent = keep(FakeReplica.leader().behave(new FakeReplica.Behaviour.Silent()));
     FakeReplica other = keep(FakeReplica.leader().reply("POST", "/v1/plans", 202, PLAN));
