@@ -53,7 +53,14 @@ public final class Guard {
   public record Admitted(Optional<Principal> caller) implements Decision {}
 
   /** Refused with 401 or 403 and why. */
-  public record Refused(int status, String detail) implements Decision {}
+  public record Refused(int status, String detail) implements Decision {
+    /** The {@code WWW-Authenticate} header of this refusal (RFC 6750). */
+    public String challenge() {
+      return status == 401
+          ? "Bearer realm=\"summit-dr\""
+          : "Bearer realm=\"summit-dr\", error=\"insufficient_scope\"";
+    }
+  }
 
   public Decision decide(String method, String path, @Nullable String authorization) {
     java.util.function.Supplier<AccessList> source = access;
@@ -102,12 +109,7 @@ public final class Guard {
       return true;
     }
     Refused r = (Refused) d;
-    x.getResponseHeaders()
-        .set(
-            "WWW-Authenticate",
-            r.status() == 401
-                ? "Bearer realm=\"summit-dr\""
-                : "Bearer realm=\"summit-dr\", error=\"insufficient_scope\"");
+    x.getResponseHeaders().set("WWW-Authenticate", r.challenge());
     Problem.send(x, r.status(), r.detail(), Map.of());
     return false;
   }

@@ -45,6 +45,24 @@ public final class Problem {
     x.getResponseBody().write(bytes);
   }
 
+  /** Answers {@code res} with the problem (Helidon's response; sent, so the exchange ends). */
+  public static void send(
+      io.helidon.webserver.http.ServerResponse res,
+      int status,
+      String detail,
+      Map<String, ?> extensions) {
+    byte[] bytes;
+    try {
+      bytes =
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(of(status, detail, extensions));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("problem: cannot write " + detail, e);
+    }
+    res.status(io.helidon.http.Status.create(status));
+    res.header(io.helidon.http.HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+    res.send(bytes);
+  }
+
   /** The reason phrase of {@code status} (RFC 9110), "Error" for one not listed. */
   public static String title(int status) {
     return switch (status) {
