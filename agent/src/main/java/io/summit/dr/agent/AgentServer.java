@@ -2,27 +2,25 @@ package io.summit.dr.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.summit.dr.access.AccessList;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Role;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The agent's HTTP endpoints (JDK HttpServer):
+ * The agent's HTTP endpoints (a {@link ControlServer}; other paths and methods get 404 and 405
+ * problems):
  *
  * <pre>
  * GET /v1/agent   the {@link AgentStatus} as JSON (snake_case): region, state, writer, term, lease id,
@@ -35,38 +33,33 @@ import org.jspecify.annotations.Nullable;
  *                 summit_dr_agent_fenced_stores, summit_dr_agent_last_lapse_to_fence_seconds
  * </pre>
  *
- * Lifecycle: {@link #start()} once, {@link #close()} (idempotent) stops the server.
+ * Lifecycle: {@link #start()} once (it binds), {@link #close()} (idempotent) stops the server.
  */
 public final class AgentServer implements AutoCloseable {
   private static final ObjectMapper JSON =
       new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private final RegionAgent agent;
-  private final HttpServer server;
+  private final InetSocketAddress listen;
+  private final javax.net.ssl.@Nullable SSLContext tls;
   private volatile Guard guard = Guard.open();
-  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile @Nullable ControlServer server;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-  /**
-   * @throws IOException when {@code listen} cannot be bound
-   */
-  public AgentServer(RegionAgent agent, InetSocketAddress listen) throws IOException {
+  public AgentServer(RegionAgent agent, InetSocketAddress listen) {
     this(agent, listen, null);
   }
 
   /**
    * @param tls the context the API listens with (HTTPS only; {@code --tls-cert}, {@code
    *     --tls-key}), or null: plain HTTP
-   * @throws IOException when {@code listen} cannot be bound
    */
   public AgentServer(
-      RegionAgent agent, InetSocketAddress listen, javax.net.ssl.@Nullable SSLContext tls)
-      throws IOException {
+      RegionAgent agent, InetSocketAddress listen, javax.net.ssl.@Nullable SSLContext tls) {
     this.agent = agent;
-    this.server = io.summit.dr.access.Tls.listen(listen, 64, tls);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.listen = listen;
+    this.tls = tls;
     register();
   }
 
@@ -79,19 +72,47 @@ public final class AgentServer implements AutoCloseable {
     return this;
   }
 
-  public void start() {
-    server.start();
+  /**
+   * Binds and serves.
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public void start() throws IOException {
+    server =
+        ControlServer.builder("agent " + agent.status().region(), listen)
+            .tls(tls)
+            .guard(() -> guard)
+            .routes(
+                r ->
+                    r.get(
+                            "/v1/agent",
+                            (req, res) ->
+                                ControlServer.json(
+                                    res, 200, JSON.writeValueAsBytes(agent.status())))
+                        .get("/healthz", this::health)
+                        .get(
+                            "/metrics",
+                            (req, res) ->
+                                ControlServer.reply(
+                                    res, 200, "text/plain; version=0.0.4", metrics.scrape())))
+            .start();
   }
 
-  /** The bound address (the port when 0 was asked). */
+  /** The bound address (the port when 0 was asked), once started. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    ControlServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("agent API: not started");
+    }
+    return s.address();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    ControlServer s = server;
+    if (s != null) {
+      s.close();
+    }
   }
 
   private void register() {
@@ -152,40 +173,8 @@ public final class AgentServer implements AutoCloseable {
         .description(description);
   }
 
-  private void handle(HttpExchange x) throws IOException {
-    try (x) {
-      if (!guard.admit(x)) {
-        return;
-      }
-      String path = x.getRequestURI().getPath();
-      if (!x.getRequestMethod().equals("GET")) {
-        reply(x, 405, "text/plain", "method: " + x.getRequestMethod() + " (expected: GET)\n");
-        return;
-      }
-      switch (path) {
-        case "/v1/agent" ->
-            reply(x, 200, "application/json", JSON.writeValueAsString(agent.status()));
-        case "/healthz" -> {
-          boolean ok = agent.status().healthy();
-          reply(x, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "unhealthy\n");
-        }
-        case "/metrics" -> reply(x, 200, "text/plain; version=0.0.4", metrics.scrape());
-        default ->
-            reply(
-                x,
-                404,
-                "text/plain",
-                "path: " + path + " (expected: /v1/agent, /healthz or /metrics)\n");
-      }
-    }
-  }
-
-  private static void reply(HttpExchange x, int code, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", type);
-    x.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = x.getResponseBody()) {
-      out.write(bytes);
-    }
+  private void health(ServerRequest req, ServerResponse res) {
+    boolean ok = agent.status().healthy();
+    ControlServer.reply(res, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "unhealthy\n");
   }
 }

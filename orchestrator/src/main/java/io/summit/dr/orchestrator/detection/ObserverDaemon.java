@@ -1,18 +1,15 @@
 package io.summit.dr.orchestrator.detection;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Role;
 import io.summit.dr.topology.Durations;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +62,7 @@ public final class ObserverDaemon implements AutoCloseable {
   private final Map<String, RegionHealth> lastSeen = new java.util.HashMap<>();
   private final Map<String, Integer> inARow = new java.util.HashMap<>();
   private final ObserverMetrics metrics = new ObserverMetrics();
-  private volatile @Nullable HttpServer server;
+  private volatile @Nullable ControlServer server;
   private volatile javax.net.ssl.@Nullable SSLContext tls;
   private volatile Guard guard = Guard.open();
   private volatile @Nullable ScheduledFuture<?> task;
@@ -140,14 +137,20 @@ public final class ObserverDaemon implements AutoCloseable {
       throw new IllegalStateException(name() + ": start in state " + state.get());
     }
     try {
-      HttpServer s = io.summit.dr.access.Tls.listen(config.listen(), 0, tls);
-      // a thread per exchange: a TLS handshake stalled behind a cut link holds up no other poll
-      s.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
-      s.createContext("/", this::handle);
-      s.start();
-      server = s;
+      // Helidon serves each connection on a virtual thread: a TLS handshake stalled behind a cut
+      // link holds up no other poll
+      server =
+          ControlServer.builder(name(), config.listen())
+              .tls(tls)
+              .guard(() -> guard)
+              .routes(
+                  r ->
+                      r.get("/v1/view", (req, res) -> json(res, ViewJson.write(view)))
+                          .get("/healthz", (req, res) -> json(res, "{\"status\":\"ok\"}"))
+                          .get("/metrics", (req, res) -> metrics.serve(res, view)))
+              .start();
     } catch (IOException e) {
-      throw new UncheckedIOException(name() + ": cannot listen on " + config.listen(), e);
+      throw new UncheckedIOException(e.getMessage(), e);
     }
     long nanos = config.interval().toNanos();
     task = scheduler.scheduleAtFixedRate(this::probeSafely, 0, nanos, TimeUnit.NANOSECONDS);
@@ -159,11 +162,11 @@ public final class ObserverDaemon implements AutoCloseable {
    * @throws IllegalStateException when not started
    */
   public InetSocketAddress address() {
-    HttpServer s = server;
+    ControlServer s = server;
     if (s == null) {
       throw new IllegalStateException(name() + ": not started");
     }
-    return s.getAddress();
+    return s.address();
   }
 
   @Override
@@ -175,9 +178,9 @@ public final class ObserverDaemon implements AutoCloseable {
     if (t != null) {
       t.cancel(false);
     }
-    HttpServer s = server;
+    ControlServer s = server;
     if (s != null) {
-      s.stop(0);
+      s.close();
     }
     prober.close();
   }
@@ -220,42 +223,8 @@ public final class ObserverDaemon implements AutoCloseable {
     return this;
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    if (!guard.admit(exchange)) {
-      exchange.close();
-      return;
-    }
-    if (exchange.getRequestURI().getPath().equals("/healthz")) {
-      try (exchange) {
-        byte[] ok = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, ok.length);
-        exchange.getResponseBody().write(ok);
-      }
-      return;
-    }
-    if (exchange.getRequestURI().getPath().equals("/metrics")) {
-      metrics.serve(exchange, view);
-      return;
-    }
-    try (exchange) {
-      boolean found = exchange.getRequestURI().getPath().equals("/v1/view");
-      boolean get = exchange.getRequestMethod().equals("GET");
-      int status = !found ? 404 : get ? 200 : 405;
-      String body =
-          status == 200
-              ? ViewJson.write(view)
-              : "{\"error\":\""
-                  + exchange.getRequestMethod()
-                  + " "
-                  + "not served (expected: GET /v1/view, /healthz or /metrics)\"}";
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
+  private static void json(io.helidon.webserver.http.ServerResponse res, String body) {
+    ControlServer.reply(res, 200, "application/json", body);
   }
 
   /** Runs a daemon until the process is stopped; exit status 2 on bad arguments. */

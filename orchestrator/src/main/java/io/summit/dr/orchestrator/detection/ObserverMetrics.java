@@ -1,13 +1,10 @@
 package io.summit.dr.orchestrator.detection;
 
-import com.sun.net.httpserver.HttpExchange;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.summit.dr.orchestrator.api.OrchestratorMetrics;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,22 +32,16 @@ final class ObserverMetrics {
         .register(registry);
   }
 
-  void serve(HttpExchange x, ObserverView view) throws IOException {
-    try (x) {
-      List<MultiGauge.Row<?>> rows = new ArrayList<>();
-      for (Map.Entry<String, RegionHealth> e : view.regions().entrySet()) {
-        double v =
-            e.getValue() == RegionHealth.UP
-                ? 1
-                : e.getValue() == RegionHealth.DOWN ? 0 : Double.NaN;
-        rows.add(MultiGauge.Row.of(Tags.of("region", e.getKey()), v));
-      }
-      seesUp.register(rows, true);
-      at = view.at();
-      byte[] bytes = registry.scrape().getBytes(StandardCharsets.UTF_8);
-      x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      x.sendResponseHeaders(200, bytes.length);
-      x.getResponseBody().write(bytes);
+  void serve(io.helidon.webserver.http.ServerResponse res, ObserverView view) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (Map.Entry<String, RegionHealth> e : view.regions().entrySet()) {
+      double v =
+          e.getValue() == RegionHealth.UP ? 1 : e.getValue() == RegionHealth.DOWN ? 0 : Double.NaN;
+      rows.add(MultiGauge.Row.of(Tags.of("region", e.getKey()), v));
     }
+    seesUp.register(rows, true);
+    at = view.at();
+    io.summit.dr.access.ControlServer.reply(
+        res, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
   }
 }
