@@ -111,23 +111,17 @@ public final class Router implements AutoCloseable {
                 outliers,
                 metrics,
                 new io.summit.dr.routing.ResidencyRules(config.residency())));
-    AdminServer admin;
-    try {
-      admin =
-          new AdminServer(
-              config.admin(),
-              table,
-              config.role().name().toLowerCase(java.util.Locale.ROOT),
-              config.region(),
-              metrics::scrape,
-              proxy::retire,
-              tls);
-      if (access != null) {
-        admin.require(access);
-      }
-    } catch (IOException | RuntimeException e) {
-      proxy.close();
-      throw new IllegalStateException("admin: cannot bind " + config.admin() + ": " + e, e);
+    AdminServer admin =
+        new AdminServer(
+            config.admin(),
+            table,
+            config.role().name().toLowerCase(java.util.Locale.ROOT),
+            config.region(),
+            metrics::scrape,
+            proxy::retire,
+            tls);
+    if (access != null) {
+      admin.require(access);
     }
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -151,7 +145,14 @@ public final class Router implements AutoCloseable {
             metrics,
             scheduler,
             probeClient);
-    admin.start();
+    try {
+      admin.start();
+    } catch (IOException | RuntimeException e) {
+      proxy.close();
+      scheduler.shutdownNow();
+      probeClient.close();
+      throw new IllegalStateException("admin: cannot bind " + config.admin() + ": " + e, e);
+    }
     health.start();
     Router router = new Router(config, table, proxy, admin, health, scheduler, probeClient);
     log.info(

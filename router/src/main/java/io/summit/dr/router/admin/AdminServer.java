@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.summit.dr.access.AccessList;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
@@ -21,16 +23,12 @@ import io.summit.dr.routing.RegionState;
 import io.summit.dr.routing.RoutingTable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -54,9 +52,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: Prometheus text
  * </ul>
  *
- * A bad request (unknown path, method, region or field, bad JSON or value) gets a 4xx with {@code
- * {"error": "field: value (expected: ...)"}} and changes nothing. Lifecycle {@code NEW -> STARTED
- * -> CLOSED}.
+ * A bad request (unknown path, method, region or field, bad JSON or value) gets a 4xx RFC 9457
+ * problem whose {@code detail} reads {@code field: value (expected: ...)}, and changes nothing. A
+ * {@link ControlServer} (Helidon SE) serves it, each request on a virtual thread of its own: a TLS
+ * handshake or a request that stalls (a caller behind a cut WAN link) holds up no other; the
+ * changes still run one at a time. Lifecycle {@code NEW -> STARTED -> CLOSED}.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -88,37 +88,35 @@ public final class AdminServer implements AutoCloseable {
   private final @Nullable String localRegion;
   private final Supplier<String> metrics;
   private final Consumer<List<Instance>> retired;
-  private final HttpServer server;
+  private final InetSocketAddress address;
+  private final @Nullable SSLContext tls;
   private final String scheme;
-  private final ExecutorService executor;
+  private volatile @Nullable ControlServer server;
   private final java.util.concurrent.locks.ReentrantLock changes =
       new java.util.concurrent.locks.ReentrantLock();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
-  /**
-   * Binds {@code address}.
-   *
-   * @param retired told about instances removed from a region (to close their connections)
-   * @throws IOException if the address cannot be bound
-   */
   private volatile Guard guard = Guard.open();
 
+  /**
+   * An admin API that will listen on {@code address} with plain HTTP.
+   *
+   * @param retired told about instances removed from a region (to close their connections)
+   */
   public AdminServer(
       InetSocketAddress address,
       RoutingTable table,
       String role,
       @Nullable String localRegion,
       Supplier<String> metrics,
-      Consumer<List<Instance>> retired)
-      throws IOException {
+      Consumer<List<Instance>> retired) {
     this(address, table, role, localRegion, metrics, retired, null);
   }
 
   /**
-   * Binds {@code address}, listening with HTTPS when {@code tls} is given (the lab's certificate:
-   * {@code --tls-cert}, {@code --tls-key}), plain HTTP when it is null.
-   *
-   * @throws IOException if the address cannot be bound
+   * An admin API that will listen on {@code address} ({@link #start} binds it), with HTTPS when
+   * {@code tls} is given (the lab's certificate: {@code --tls-cert}, {@code --tls-key}), plain HTTP
+   * when it is null.
    */
   public AdminServer(
       InetSocketAddress address,
@@ -127,21 +125,15 @@ public final class AdminServer implements AutoCloseable {
       @Nullable String localRegion,
       Supplier<String> metrics,
       Consumer<List<Instance>> retired,
-      @Nullable SSLContext tls)
-      throws IOException {
+      @Nullable SSLContext tls) {
     this.table = table;
     this.role = role;
     this.localRegion = localRegion;
     this.metrics = metrics;
     this.retired = retired;
-    this.server = Tls.listen(address, 64, tls);
+    this.address = address;
+    this.tls = tls;
     this.scheme = Tls.scheme(tls);
-    // A thread per exchange: a TLS handshake or a request that stalls (a caller behind a cut WAN
-    // link) must not hold up the others; the changes still run one at a time (see handle).
-    this.executor =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("router-admin-", 0).factory());
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
   }
 
   /**
@@ -166,15 +158,56 @@ public final class AdminServer implements AutoCloseable {
     return this;
   }
 
-  public void start() {
+  /**
+   * Binds the address and serves.
+   *
+   * @throws IOException if the address cannot be bound
+   */
+  public void start() throws IOException {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException("admin server: " + state.get() + " (expected: NEW)");
     }
-    server.start();
+    server =
+        ControlServer.builder("router admin", address)
+            .tls(tls)
+            .guard(() -> guard)
+            .routes(
+                r ->
+                    r.get(
+                            "/healthz",
+                            read(
+                                (req, res) ->
+                                    respond(res, 200, "application/json", "{\"status\":\"ok\"}")))
+                        .get(
+                            "/metrics",
+                            read(
+                                (req, res) ->
+                                    respond(
+                                        res,
+                                        200,
+                                        "text/plain; version=0.0.4; charset=utf-8",
+                                        metrics.get())))
+                        .get("/v1/routing", read((req, res) -> respondJson(res, routing())))
+                        .put("/v1/writer", change((req, res) -> putWriter(req, res)))
+                        .post(
+                            "/v1/regions/{region}/drain",
+                            change((req, res) -> drain(res, region(req), true)))
+                        .post(
+                            "/v1/regions/{region}/undrain",
+                            change((req, res) -> drain(res, region(req), false)))
+                        .put(
+                            "/v1/regions/{region}/instances",
+                            change((req, res) -> putInstances(req, res, region(req)))))
+            .start();
   }
 
+  /** The bound address, once started. */
   public InetSocketAddress address() {
-    return server.getAddress();
+    ControlServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("admin server: not started");
+    }
+    return s.address();
   }
 
   /** {@code http} or {@code https}: how this API listens. */
@@ -182,75 +215,35 @@ public final class AdminServer implements AutoCloseable {
     return scheme;
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      if (!guard.admit(ex)) {
-        return;
-      }
-      String method = ex.getRequestMethod();
-      String path = ex.getRequestURI().getPath();
-      boolean change = !(method.equals("GET") || method.equals("HEAD"));
-      if (change) {
-        changes.lock();
-      }
+  /** A read: a refused request becomes its problem. */
+  private static Handler read(Handler h) {
+    return (req, res) -> {
       try {
-        route(ex, method, path);
+        h.handle(req, res);
       } catch (BadRequest e) {
-        respondError(ex, e.status, e.reason);
-      } catch (RuntimeException e) {
-        log.error("admin: {} {} failed", method, path, e);
-        respondError(ex, 500, "internal error: " + e);
+        respondError(res, e.status, e.reason);
+      }
+    };
+  }
+
+  /** A change: one at a time; a refused request becomes its problem and changes nothing. */
+  private Handler change(Handler h) {
+    Handler r = read(h);
+    return (req, res) -> {
+      changes.lock();
+      try {
+        r.handle(req, res);
       } finally {
-        if (change) {
-          changes.unlock();
-        }
+        changes.unlock();
       }
-    }
+    };
   }
 
-  private void route(HttpExchange ex, String method, String path) throws IOException {
-    List<String> parts = List.of(path.replaceAll("^/+|/+$", "").split("/+"));
-    if (path.equals("/healthz")) {
-      allow(method, "GET");
-      respond(ex, 200, "application/json", "{\"status\":\"ok\"}");
-    } else if (path.equals("/metrics")) {
-      allow(method, "GET");
-      respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get());
-    } else if (path.equals("/v1/routing")) {
-      allow(method, "GET");
-      respondJson(ex, 200, routing());
-    } else if (path.equals("/v1/writer")) {
-      allow(method, "PUT");
-      putWriter(ex);
-    } else if (parts.size() == 4 && parts.get(0).equals("v1") && parts.get(1).equals("regions")) {
-      String region = parts.get(2);
-      switch (parts.get(3)) {
-        case "drain" -> drain(ex, method, region, true);
-        case "undrain" -> drain(ex, method, region, false);
-        case "instances" -> putInstances(ex, method, region);
-        default -> throw notFound(path);
-      }
-    } else {
-      throw notFound(path);
-    }
+  private static String region(ServerRequest req) {
+    return req.path().pathParameters().get("region");
   }
 
-  private static BadRequest notFound(String path) {
-    return new BadRequest(
-        404,
-        "path: '"
-            + path
-            + "' (expected: /healthz, /v1/routing, /v1/writer, /v1/regions/{region}/drain|undrain|instances,"
-            + " /metrics)");
-  }
-
-  private static void allow(String method, String allowed) {
-    if (!method.equals(allowed)) {
-      throw new BadRequest(405, "method: " + method + " (expected: " + allowed + ")");
-    }
-  }
-
-  private void putWriter(HttpExchange ex) throws IOException {
+  private void putWriter(ServerRequest ex, ServerResponse res) throws IOException {
     ObjectNode body = readObject(ex, Set.of("region"));
     JsonNode region = body.get("region");
     if (region == null) {
@@ -266,20 +259,18 @@ public final class AdminServer implements AutoCloseable {
     String before = table.writer();
     table.setWriter(name);
     log.info("admin: writer {} -> {}", before, name);
-    respondJson(ex, 200, routing());
+    respondJson(res, routing());
   }
 
-  private void drain(HttpExchange ex, String method, String region, boolean drained)
-      throws IOException {
-    allow(method, "POST");
+  private void drain(ServerResponse res, String region, boolean drained) throws IOException {
     requireRegion(region, 404);
     table.setDrained(region, drained);
     log.info("admin: region {} {}", region, drained ? "drained" : "undrained");
-    respondJson(ex, 200, routing());
+    respondJson(res, routing());
   }
 
-  private void putInstances(HttpExchange ex, String method, String region) throws IOException {
-    allow(method, "PUT");
+  private void putInstances(ServerRequest ex, ServerResponse res, String region)
+      throws IOException {
     RegionState state = requireRegion(region, 404);
     ObjectNode body = readObject(ex, Set.of("instances"));
     JsonNode list = body.get("instances");
@@ -304,7 +295,7 @@ public final class AdminServer implements AutoCloseable {
     retired.accept(removed);
     log.info(
         "admin: region {} instances {} ({} removed)", region, describe(backends), removed.size());
-    respondJson(ex, 200, routing());
+    respondJson(res, routing());
   }
 
   /** One registered instance: {@code "host:port"} or {@code {"address": ..., "zone": ...}}. */
@@ -387,9 +378,9 @@ public final class AdminServer implements AutoCloseable {
     return r;
   }
 
-  private static ObjectNode readObject(HttpExchange ex, Set<String> fields) throws IOException {
+  private static ObjectNode readObject(ServerRequest ex, Set<String> fields) throws IOException {
     byte[] bytes;
-    try (InputStream in = ex.getRequestBody()) {
+    try (InputStream in = ex.content().inputStream()) {
       bytes = in.readNBytes(MAX_BODY + 1);
     }
     if (bytes.length > MAX_BODY) {
@@ -452,29 +443,23 @@ public final class AdminServer implements AutoCloseable {
     return root;
   }
 
-  private static void respondJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-    respond(ex, status, "application/json", JSON.writeValueAsString(body) + "\n");
+  private static void respondJson(ServerResponse res, JsonNode body) throws IOException {
+    respond(res, 200, "application/json", JSON.writeValueAsString(body) + "\n");
   }
 
-  private static void respondError(HttpExchange ex, int status, String message) throws IOException {
-    Problem.send(ex, status, message, java.util.Map.of());
+  private static void respondError(ServerResponse res, int status, String message) {
+    Problem.send(res, status, message, java.util.Map.of());
   }
 
-  private static void respond(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void respond(ServerResponse res, int status, String type, String body) {
+    ControlServer.reply(res, status, type, body);
   }
 
   @Override
   public void close() {
-    if (state.getAndSet(State.CLOSED) == State.STARTED) {
-      server.stop(0);
+    ControlServer s = server;
+    if (state.getAndSet(State.CLOSED) == State.STARTED && s != null) {
+      s.close();
     }
-    executor.shutdownNow();
   }
 }

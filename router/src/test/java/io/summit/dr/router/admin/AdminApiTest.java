@@ -146,7 +146,7 @@ class AdminApiTest {
         "PUT|/v1/writer|{\"region\":|400|body: not JSON",
         "PUT|/v1/writer|[\"us-east-1\"]|400|body: ARRAY",
         "PUT|/v1/writer|{\"region\":\"us-east-1\"} x|400|body: not JSON",
-        "POST|/v1/writer|{\"region\":\"us-east-1\"}|405|method: POST (expected: PUT)",
+        "POST|/v1/writer|{\"region\":\"us-east-1\"}|405|method: POST /v1/writer (expected: PUT)",
         "POST|/v1/regions/mars/drain||404|region: 'mars' is not a region",
         "GET|/v1/regions/us-west-2/drain||405|method: GET",
         "PUT|/v1/regions/us-west-2/instances|{\"instances\":[\"127.0.0.1\"]}|400|instances[0]:",
@@ -163,7 +163,7 @@ class AdminApiTest {
         "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"zone\":\"a\"}]}|400|instances[0].address: missing",
         "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h:1\",\"rack\":\"r1\"}]}|400|instances[0].rack: unknown field (expected: address, zone)",
         "PUT|/v1/regions/us-west-2/instances|{\"instances\":[{\"address\":\"h\",\"zone\":\"a\"}]}|400|instances[0]: 'h' (expected: host:port)",
-        "GET|/v1/nothing||404|path: '/v1/nothing'",
+        "GET|/v1/nothing||404|path: /v1/nothing (expected: /healthz, /metrics, /v1/routing, /v1/writer, /v1/regions/{region}/drain, /v1/regions/{region}/undrain, /v1/regions/{region}/instances)",
       })
   void aBadRequestGetsA4xxNamingTheFieldAndChangesNothing(
       String method, String path, String body, int status, String message) throws Exception {
