@@ -178,6 +178,7 @@ public final class ControlServer implements AutoCloseable {
     private @Nullable SSLContext tls;
     private Supplier<Guard> guard = Guard::open;
     private final List<java.util.function.Consumer<Routes>> routes = new ArrayList<>();
+    private final List<io.helidon.webserver.http.Filter> before = new ArrayList<>();
     private long maxPayload = 16L << 20;
 
     private Builder(String name, InetSocketAddress listen) {
@@ -194,6 +195,15 @@ public final class ControlServer implements AutoCloseable {
     /** The guard asked for each request (read at each one, so it may be replaced later). */
     public Builder guard(Supplier<Guard> guard) {
       this.guard = guard;
+      return this;
+    }
+
+    /**
+     * Adds a filter that runs before the guard (CORS preflights, which carry no token); it calls
+     * {@code chain.proceed()} to let the request on, or answers it itself.
+     */
+    public Builder before(io.helidon.webserver.http.Filter filter) {
+      this.before.add(filter);
       return this;
     }
 
@@ -230,6 +240,7 @@ public final class ControlServer implements AutoCloseable {
                       : Tls.builder().sslContext(tls).build())
               .routing(
                   r -> {
+                    before.forEach(r::addFilter);
                     r.addFilter(
                         (chain, req, res) -> {
                           if (admit(g.get(), req, res)) {
@@ -287,7 +298,7 @@ public final class ControlServer implements AutoCloseable {
    * Admits {@code req} (its caller then available from {@link #caller}) and returns true, or
    * answers it 401 or 403 and returns false.
    */
-  private static boolean admit(Guard guard, ServerRequest req, ServerResponse res) {
+  public static boolean admit(Guard guard, ServerRequest req, ServerResponse res) {
     Guard.Decision d =
         guard.decide(
             req.prologue().method().text(),

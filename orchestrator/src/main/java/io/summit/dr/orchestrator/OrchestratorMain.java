@@ -519,15 +519,11 @@ public final class OrchestratorMain {
     if (!o.etcd().isEmpty()) {
       return new ApiServer(orchestrator, () -> Detection.regionsView(orchestrator));
     }
-    try {
-      return new ApiServer(
-          orchestrator,
-          new InetSocketAddress(o.listen().host(), o.listen().port()),
-          () -> Detection.regionsView(orchestrator),
-          o.tls());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(o.listen() + ": cannot listen: " + e.getMessage(), e);
-    }
+    return new ApiServer(
+        orchestrator,
+        new InetSocketAddress(o.listen().host(), o.listen().port()),
+        () -> Detection.regionsView(orchestrator),
+        o.tls());
   }
 
   /** Where a topology's relative secret paths start: the topology file's directory. */

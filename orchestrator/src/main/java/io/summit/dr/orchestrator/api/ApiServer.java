@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.summit.dr.access.AccessList;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
@@ -28,14 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The orchestrator's HTTP API (JDK HttpServer: a few JSON resources and one event stream need no
- * framework).
+ * The orchestrator's HTTP API, served by a {@link ControlServer} (Helidon SE): its own, or an
+ * orchestrator replica's ({@link ReplicaServer}, which registers the same operations and answers
+ * them as follower until this API leads).
  *
  * <pre>
  * GET  /v1/status                    writer region, regions with each observer's view, stores with role and lag, last plan
@@ -51,6 +54,7 @@ import org.jspecify.annotations.Nullable;
  * GET  /v1/openapi.yaml (or .json)   this API's OpenAPI 3.1 description (the committed openapi.yaml)
  * </pre>
  *
+ * A path not served gets a 404 problem, a method the path does not take a 405 (ControlServer's).
  * Bad requests get a 4xx RFC 9457 problem ({@code application/problem+json}: type, title, status,
  * detail "field: what is wrong (expected: ...)", and the same text as "error") and change nothing.
  * With {@link #require} (the orchestrator's {@code --access-file} or {@code --api-token-file}),
@@ -73,10 +77,12 @@ public final class ApiServer implements AutoCloseable {
   private final OrchestratorMetrics orchestratorMetrics;
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final @Nullable HttpServer server;
+  // its own listener (null: served from a replica's)
+  private final @Nullable InetSocketAddress listen;
+  private final javax.net.ssl.@Nullable SSLContext tls;
+  private volatile @Nullable ControlServer server;
   private volatile Guard guard = Guard.open();
   private volatile Supplier<? extends java.util.Collection<String>> connectTo = List::of;
-  private final List<Route> routes;
 
   /**
    * @param regionsView per region: role, failed flag and each observer's view (from detection)
@@ -84,13 +90,13 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(
       Orchestrator orchestrator,
       InetSocketAddress listen,
-      Supplier<Map<String, Object>> regionsView)
-      throws IOException {
+      Supplier<Map<String, Object>> regionsView) {
     this(orchestrator, listen, regionsView, null);
   }
 
   /**
-   * The API on its own listener, HTTPS with {@code tls} ({@code null}: plain HTTP).
+   * The API on its own listener ({@link #start} binds it), HTTPS with {@code tls} ({@code null}:
+   * plain HTTP).
    *
    * @param regionsView per region: role, failed flag and each observer's view (from detection)
    */
@@ -98,31 +104,23 @@ public final class ApiServer implements AutoCloseable {
       Orchestrator orchestrator,
       InetSocketAddress listen,
       Supplier<Map<String, Object>> regionsView,
-      javax.net.ssl.@Nullable SSLContext tls)
-      throws IOException {
-    this(orchestrator, regionsView, io.summit.dr.access.Tls.listen(listen, 128, tls));
+      javax.net.ssl.@Nullable SSLContext tls) {
+    this.orchestrator = orchestrator;
+    this.regionsView = regionsView;
+    this.listen = listen;
+    this.tls = tls;
+    this.orchestratorMetrics = new OrchestratorMetrics(metrics, orchestrator, regionsView);
   }
 
   /**
-   * The API without a listener of its own: {@link #handle} serves it from a server that someone
-   * else owns (an orchestrator replica's, which answers as follower until it leads).
+   * The API without a listener of its own: a replica's server serves its operations ({@link
+   * #register}), answering as follower until it leads.
    */
   public ApiServer(Orchestrator orchestrator, Supplier<Map<String, Object>> regionsView) {
-    this(orchestrator, regionsView, null);
-  }
-
-  private ApiServer(
-      Orchestrator orchestrator,
-      Supplier<Map<String, Object>> regionsView,
-      @Nullable HttpServer server) {
     this.orchestrator = orchestrator;
     this.regionsView = regionsView;
-    this.server = server;
-    this.routes = routes();
-    if (server != null) {
-      server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      server.createContext("/", this::handle);
-    }
+    this.listen = null;
+    this.tls = null;
     this.orchestratorMetrics = new OrchestratorMetrics(metrics, orchestrator, regionsView);
   }
 
@@ -176,16 +174,27 @@ public final class ApiServer implements AutoCloseable {
     return this;
   }
 
-  /** Where the API listens; empty when it is served from another listener. */
+  /** Where the API listens; empty when it is served from another listener or not started. */
   public java.util.Optional<InetSocketAddress> address() {
-    HttpServer s = server;
-    return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.getAddress());
+    ControlServer s = server;
+    return s == null ? java.util.Optional.empty() : java.util.Optional.of(s.address());
   }
 
-  public void start() {
-    if (server != null) {
-      server.start();
+  /**
+   * Binds this API's own listener and serves (nothing when it is served from a replica's).
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public void start() throws IOException {
+    InetSocketAddress at = listen;
+    if (at == null) {
+      return;
     }
+    server =
+        ControlServer.builder("orchestrator API", at)
+            .tls(tls)
+            .routes(r -> register(r, () -> this, (req, res) -> {}))
+            .start();
   }
 
   /** The Prometheus text of every meter, brought up to date. */
@@ -198,170 +207,128 @@ public final class ApiServer implements AutoCloseable {
     return metrics;
   }
 
-  /** Answers one request of the API. */
-  public void handle(HttpExchange x) throws IOException {
-    try (x) {
-      String path = x.getRequestURI().getPath();
-      String method = x.getRequestMethod();
-      metrics.counter("summit_dr_api_requests", "method", method).increment();
-      if (!guard.admit(x)) {
-        metrics
-            .counter("summit_dr_api_unauthorized", "status", String.valueOf(x.getResponseCode()))
-            .increment();
-        return;
-      }
-      try {
-        route(x, method, path);
-      } catch (PlanRefusedException e) {
-        reply(x, 409, Map.of("error", e.getMessage(), "running_plan", e.runningPlan()));
-      } catch (PreCheckRefusedException e) {
-        reply(
-            x,
-            409,
-            Map.of(
-                "error",
-                String.valueOf(e.getMessage()),
-                "reasons",
-                e.reasons(),
-                "forcible",
-                e.forcible()));
-      } catch (IllegalArgumentException e) {
-        reply(x, 400, Map.of("error", String.valueOf(e.getMessage())));
-      } catch (IOException e) {
-        reply(
-            x,
-            400,
-            Map.of(
-                "error", "body: not valid JSON: " + e.getMessage() + " (expected: a JSON object)"));
-      }
-    }
-  }
+  /** Where the API's OpenAPI 3.1 description is served, as YAML (the committed file) and JSON. */
+  public static final String OPENAPI_YAML = "/v1/openapi.yaml";
 
-  /** One operation's handler: the exchange and the path's {@code {id}} segment, if any. */
+  public static final String OPENAPI_JSON = "/v1/openapi.json";
+
+  /** One operation's handler, given the API that serves it. */
   @FunctionalInterface
-  private interface Handler {
-    void handle(HttpExchange x, @Nullable String id) throws IOException;
+  private interface Operation {
+    void handle(ApiServer api, ServerRequest req, ServerResponse res) throws IOException;
   }
 
   /** One operation: a method and a path template whose {@code {id}} matches one segment. */
-  private record Route(String method, String template, Handler handler) {
-    @Nullable String match(String m, String path) {
-      if (!method.equals(m)) {
-        return null;
-      }
-      String[] want = template.split("/", -1);
-      String[] got = path.split("/", -1);
-      if (want.length != got.length) {
-        return null;
-      }
-      String id = "";
-      for (int i = 0; i < want.length; i++) {
-        if (want[i].equals("{id}")) {
-          if (got[i].isEmpty()) {
-            return null;
-          }
-          id = got[i];
-        } else if (!want[i].equals(got[i])) {
-          return null;
-        }
-      }
-      return id;
-    }
-  }
+  private record Route(String method, String template, Operation operation) {}
 
-  /** Every operation this API serves, in the order it matches them. */
-  private List<Route> routes() {
-    return List.of(
-        new Route("GET", "/healthz", (x, id) -> reply(x, 200, Map.of("status", "ok"))),
-        new Route("GET", "/", (x, id) -> dashboard(x)),
-        new Route("GET", "/dashboard", (x, id) -> dashboard(x)),
-        new Route("GET", OPENAPI_YAML, (x, id) -> openApi(x, false)),
-        new Route("GET", OPENAPI_JSON, (x, id) -> openApi(x, true)),
-        new Route("GET", "/v1/status", (x, id) -> reply(x, 200, status())),
-        new Route(
-            "GET",
-            "/v1/plans",
-            (x, id) -> reply(x, 200, Map.of("plans", orchestrator.plans().plans()))),
-        new Route("POST", "/v1/plans", (x, id) -> reply(x, 202, startPlan(x, body(x)))),
-        new Route("GET", "/v1/plans/{id}", this::plan),
-        new Route(
-            "POST",
-            "/v1/plans/{id}/approve",
-            (x, id) ->
-                reply(
-                    x,
-                    200,
-                    orchestrator.approve(
-                        String.valueOf(id), who(x, body(x).path("by").asText(""))))),
-        new Route("GET", "/v1/endpoints", (x, id) -> endpoints(x)),
-        new Route(
-            "GET",
-            "/v1/events/recent",
-            (x, id) -> reply(x, 200, Map.of("events", orchestrator.events().recent()))),
-        new Route("GET", "/v1/events", (x, id) -> stream(x)),
-        new Route(
-            "GET",
-            "/v1/audit",
-            (x, id) -> reply(x, 200, Map.of("entries", orchestrator.audit().entries()))),
-        new Route("GET", "/metrics", (x, id) -> metricsText(x)));
-  }
+  /** Every operation this API serves, in the order they are registered. */
+  private static final List<Route> ROUTES =
+      List.of(
+          new Route("GET", "/healthz", (a, req, res) -> reply(res, 200, Map.of("status", "ok"))),
+          new Route("GET", "/", (a, req, res) -> a.dashboard(res)),
+          new Route("GET", "/dashboard", (a, req, res) -> a.dashboard(res)),
+          new Route("GET", OPENAPI_YAML, (a, req, res) -> openApi(res, false)),
+          new Route("GET", OPENAPI_JSON, (a, req, res) -> openApi(res, true)),
+          new Route("GET", "/v1/status", (a, req, res) -> reply(res, 200, a.status())),
+          new Route(
+              "GET",
+              "/v1/plans",
+              (a, req, res) -> reply(res, 200, Map.of("plans", a.orchestrator.plans().plans()))),
+          new Route(
+              "POST", "/v1/plans", (a, req, res) -> reply(res, 202, a.startPlan(req, body(req)))),
+          new Route("GET", "/v1/plans/{id}", (a, req, res) -> a.plan(res, id(req))),
+          new Route(
+              "POST",
+              "/v1/plans/{id}/approve",
+              (a, req, res) ->
+                  reply(
+                      res,
+                      200,
+                      a.orchestrator.approve(id(req), who(req, body(req).path("by").asText(""))))),
+          new Route("GET", "/v1/endpoints", (a, req, res) -> a.endpoints(req, res)),
+          new Route(
+              "GET",
+              "/v1/events/recent",
+              (a, req, res) -> reply(res, 200, Map.of("events", a.orchestrator.events().recent()))),
+          new Route("GET", "/v1/events", (a, req, res) -> a.stream(res)),
+          new Route(
+              "GET",
+              "/v1/audit",
+              (a, req, res) ->
+                  reply(res, 200, Map.of("entries", a.orchestrator.audit().entries()))),
+          new Route("GET", "/metrics", (a, req, res) -> a.metricsText(res)));
 
   /**
    * Every operation of this API as {@code "METHOD /template"} (a path segment {@code {id}}), the
    * list the OpenAPI description is checked against.
    */
   public List<String> operations() {
-    return routes.stream().map(r -> r.method() + " " + r.template()).toList();
+    return ROUTES.stream().map(r -> r.method() + " " + r.template()).toList();
   }
 
-  private void route(HttpExchange x, String method, String path) throws IOException {
-    for (Route r : routes) {
-      String id = r.match(method, path);
-      if (id != null) {
-        r.handler().handle(x, id.isEmpty() ? null : id);
-        return;
-      }
+  /**
+   * Registers every operation on {@code routes}: each is answered by the API {@code serving} gives
+   * at that moment, or by {@code otherwise} while it gives none (a replica that follows).
+   */
+  public static void register(
+      ControlServer.Routes routes, Supplier<@Nullable ApiServer> serving, Handler otherwise) {
+    for (Route r : ROUTES) {
+      routes.on(
+          r.method(),
+          r.template(),
+          (req, res) -> {
+            ApiServer api = serving.get();
+            if (api == null) {
+              otherwise.handle(req, res);
+            } else {
+              api.serve(r, req, res);
+            }
+          });
     }
-    boolean known = routes.stream().anyMatch(r -> r.match(r.method(), path) != null);
-    if (known) {
-      x.getResponseHeaders()
-          .set(
-              "Allow",
-              String.join(
-                  ", ",
-                  routes.stream()
-                      .filter(r -> r.match(r.method(), path) != null)
-                      .map(Route::method)
-                      .toList()));
-      reply(
-          x,
-          405,
-          Map.of(
-              "error",
-              method
-                  + " "
-                  + path
-                  + ": method not allowed (expected: "
-                  + x.getResponseHeaders().getFirst("Allow")
-                  + ")"));
+  }
+
+  /** Answers one request of the API: its guard first, then the operation. */
+  private void serve(Route route, ServerRequest req, ServerResponse res) throws IOException {
+    metrics.counter("summit_dr_api_requests", "method", route.method()).increment();
+    if (!ControlServer.admit(guard, req, res)) {
+      metrics
+          .counter("summit_dr_api_unauthorized", "status", String.valueOf(res.status().code()))
+          .increment();
       return;
     }
-    reply(
-        x,
-        404,
-        Map.of(
-            "error",
-            method
-                + " "
-                + path
-                + ": no such resource (expected: see GET /v1/status, /v1/plans, /v1/endpoints,"
-                + " /v1/events, /v1/audit, /metrics, or the API's description at "
-                + OPENAPI_YAML
-                + ")"));
+    try {
+      route.operation().handle(this, req, res);
+    } catch (PlanRefusedException e) {
+      reply(res, 409, Map.of("error", e.getMessage(), "running_plan", e.runningPlan()));
+    } catch (PreCheckRefusedException e) {
+      reply(
+          res,
+          409,
+          Map.of(
+              "error",
+              String.valueOf(e.getMessage()),
+              "reasons",
+              e.reasons(),
+              "forcible",
+              e.forcible()));
+    } catch (IllegalArgumentException e) {
+      reply(res, 400, Map.of("error", String.valueOf(e.getMessage())));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      reply(
+          res,
+          400,
+          Map.of(
+              "error",
+              "body: not valid JSON: " + e.getOriginalMessage() + " (expected: a JSON object)"));
+    }
   }
 
-  private void plan(HttpExchange x, @Nullable String id) throws IOException {
-    PlanStatus plan = orchestrator.plans().plan(String.valueOf(id)).orElse(null);
+  private static String id(ServerRequest req) {
+    return req.path().pathParameters().get("id");
+  }
+
+  private void plan(ServerResponse x, String id) throws IOException {
+    PlanStatus plan = orchestrator.plans().plan(id).orElse(null);
     if (plan == null) {
       reply(
           x,
@@ -372,17 +339,9 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private void metricsText(HttpExchange x) throws IOException {
-    byte[] bytes = scrape().getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-    x.sendResponseHeaders(200, bytes.length);
-    x.getResponseBody().write(bytes);
+  private void metricsText(ServerResponse res) {
+    ControlServer.reply(res, 200, "text/plain; version=0.0.4", scrape());
   }
-
-  /** Where the API's OpenAPI 3.1 description is served, as YAML (the committed file) and JSON. */
-  public static final String OPENAPI_YAML = "/v1/openapi.yaml";
-
-  public static final String OPENAPI_JSON = "/v1/openapi.json";
 
   /** The committed OpenAPI 3.1 description of this API (a resource of the jar). */
   public static byte[] openApiYaml() throws IOException {
@@ -394,7 +353,7 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void openApi(HttpExchange x, boolean json) throws IOException {
+  private static void openApi(ServerResponse res, boolean json) throws IOException {
     byte[] yaml = openApiYaml();
     byte[] bytes =
         json
@@ -403,13 +362,11 @@ public final class ApiServer implements AutoCloseable {
                     new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                         .readTree(yaml))
             : yaml;
-    x.getResponseHeaders()
-        .set("Content-Type", json ? "application/json" : "application/yaml; charset=utf-8");
-    x.sendResponseHeaders(200, bytes.length);
-    x.getResponseBody().write(bytes);
+    ControlServer.reply(
+        res, 200, json ? "application/json" : "application/yaml; charset=utf-8", bytes);
   }
 
-  private void dashboard(HttpExchange x) throws IOException {
+  private void dashboard(ServerResponse res) throws IOException {
     byte[] page;
     try (java.io.InputStream in = ApiServer.class.getResourceAsStream("dashboard.html")) {
       if (in == null) {
@@ -417,16 +374,13 @@ public final class ApiServer implements AutoCloseable {
       }
       page = in.readAllBytes();
     }
-    x.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-    x.getResponseHeaders().set("Cache-Control", "no-store");
-    x.getResponseHeaders()
-        .set(
-            "Content-Security-Policy",
-            "default-src 'self'; connect-src "
-                + String.join(" ", connectSources())
-                + "; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-    x.sendResponseHeaders(200, page.length);
-    x.getResponseBody().write(page);
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.header(
+        "Content-Security-Policy",
+        "default-src 'self'; connect-src "
+            + String.join(" ", connectSources())
+            + "; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    ControlServer.reply(res, 200, "text/html; charset=utf-8", page);
   }
 
   private List<String> connectSources() {
@@ -477,8 +431,8 @@ public final class ApiServer implements AutoCloseable {
    * request claims after it when that differs ({@code lab-operator (for alice)}); the claimed name
    * alone, or "api", when this API requires no token.
    */
-  private static String who(HttpExchange x, String claimed) {
-    return Guard.caller(x)
+  private static String who(ServerRequest x, String claimed) {
+    return ControlServer.caller(x)
         .map(
             p ->
                 claimed.isBlank() || claimed.equals(p.name())
@@ -487,7 +441,7 @@ public final class ApiServer implements AutoCloseable {
         .orElse(claimed.isBlank() ? "api" : claimed);
   }
 
-  private PlanStatus startPlan(HttpExchange x, JsonNode b) {
+  private PlanStatus startPlan(ServerRequest x, JsonNode b) {
     if (!b.isObject()) {
       throw new IllegalArgumentException(
           "body: " + b.getNodeType() + " (expected: a JSON object with kind and to)");
@@ -526,16 +480,16 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** A long poll, counted by discovery from its start until its answer is written. */
-  private void endpoints(HttpExchange x) throws IOException {
-    Map<String, String> q = query(x);
+  private void endpoints(ServerRequest req, ServerResponse x) throws IOException {
+    Map<String, String> q = query(req);
     if (!q.containsKey("wait")) {
-      reply(x, 200, snapshotAfter(x));
+      reply(x, 200, snapshotAfter(q));
       return;
     }
     long version = parseVersion(q.getOrDefault("version", "0"));
     orchestrator.discovery().following(version);
     try {
-      reply(x, 200, snapshotAfter(x));
+      reply(x, 200, snapshotAfter(q));
     } finally {
       orchestrator.discovery().answered(version);
     }
@@ -550,8 +504,7 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private Object snapshotAfter(HttpExchange x) {
-    Map<String, String> q = query(x);
+  private Object snapshotAfter(Map<String, String> q) {
     long version;
     Duration wait;
     try {
@@ -572,12 +525,11 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private void stream(HttpExchange x) throws IOException {
-    x.getResponseHeaders().set("Content-Type", "text/event-stream");
-    x.getResponseHeaders().set("Cache-Control", "no-cache");
-    x.sendResponseHeaders(200, 0);
+  private void stream(ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
     BlockingQueue<Events.Event> q = orchestrator.events().subscribe();
-    try (OutputStream out = x.getResponseBody()) {
+    try (OutputStream out = res.outputStream()) {
       // A comment first: the headers leave now, not with the first event (a quiet orchestrator
       // would otherwise hold them up to the first keep-alive, 15 s, past a client's timeout).
       out.write(": stream open\n\n".getBytes(StandardCharsets.UTF_8));
@@ -596,7 +548,7 @@ public final class ApiServer implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException clientGone) {
+    } catch (IOException | java.io.UncheckedIOException clientGone) {
       // The subscriber disconnected.
     } finally {
       orchestrator.events().unsubscribe(q);
@@ -610,48 +562,40 @@ public final class ApiServer implements AutoCloseable {
     out.flush();
   }
 
-  private static JsonNode body(HttpExchange x) throws IOException {
-    byte[] bytes = x.getRequestBody().readNBytes(64 * 1024);
+  private static JsonNode body(ServerRequest x) throws IOException {
+    byte[] bytes;
+    try (java.io.InputStream in = x.content().inputStream()) {
+      bytes = in.readNBytes(64 * 1024);
+    }
     if (bytes.length == 0) {
       return JSON.createObjectNode();
     }
     return JSON.readTree(bytes);
   }
 
-  private static Map<String, String> query(HttpExchange x) {
+  private static Map<String, String> query(ServerRequest x) {
     Map<String, String> out = new LinkedHashMap<>();
-    String raw = x.getRequestURI().getRawQuery();
-    if (raw == null) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        out.put(
-            pair.substring(0, eq),
-            java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
+    for (String name : x.query().names()) {
+      out.put(name, x.query().first(name).orElse(""));
     }
     return out;
   }
 
-  private static void reply(HttpExchange x, int status, Object body) throws IOException {
+  private static void reply(ServerResponse x, int status, Object body) throws IOException {
     if (status >= 400 && body instanceof Map<?, ?> m && m.get("error") instanceof String detail) {
       Map<String, Object> extensions = new LinkedHashMap<>();
       m.forEach((k, v) -> extensions.put(String.valueOf(k), v));
       Problem.send(x, status, detail, extensions);
       return;
     }
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
-    x.getResponseBody().write(bytes);
+    ControlServer.json(x, status, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
   }
 
   @Override
   public void close() {
-    if (server != null) {
-      server.stop(0);
+    ControlServer s = server;
+    if (s != null) {
+      s.close();
     }
   }
 }

@@ -1,8 +1,9 @@
 package io.summit.dr.orchestrator.api;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.summit.dr.access.Problem;
-import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,44 +49,56 @@ final class CrossOrigin {
   }
 
   /**
+   * The filter a replica's server runs before its guard: a preflight is answered here; any other
+   * request gets {@code Access-Control-Allow-Origin} when its origin is allowed, and goes on.
+   */
+  io.helidon.webserver.http.Filter filter() {
+    return (chain, req, res) -> {
+      if (!preflight(req, res)) {
+        allow(req, res);
+        chain.proceed();
+      }
+    };
+  }
+
+  /**
    * Adds {@code Access-Control-Allow-Origin} to the answer when the request's origin is allowed.
    */
-  void allow(HttpExchange x) {
-    String origin = x.getRequestHeaders().getFirst("Origin");
-    x.getResponseHeaders().add("Vary", "Origin");
+  void allow(ServerRequest req, ServerResponse res) {
+    String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+    res.header(HeaderNames.VARY, "Origin");
     if (origin != null && origins().contains(origin)) {
-      x.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+      res.header(HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     }
   }
 
-  /** Answers {@code x} if it is a preflight (then it is closed); false for any other request. */
-  boolean preflight(HttpExchange x) throws IOException {
-    String origin = x.getRequestHeaders().getFirst("Origin");
-    if (!x.getRequestMethod().equals("OPTIONS")
+  /** Answers {@code req} if it is a preflight; false for any other request. */
+  boolean preflight(ServerRequest req, ServerResponse res) {
+    String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+    if (!req.prologue().method().text().equals("OPTIONS")
         || origin == null
-        || x.getRequestHeaders().getFirst("Access-Control-Request-Method") == null) {
+        || !req.headers().contains(HeaderNames.ACCESS_CONTROL_REQUEST_METHOD)) {
       return false;
     }
-    try (x) {
-      if (!origins().contains(origin)) {
-        Problem.send(
-            x,
-            403,
-            "OPTIONS "
-                + x.getRequestURI().getPath()
-                + ": origin '"
-                + origin
-                + "' is not a replica of this control plane (expected: a page one of its replicas"
-                + " served, at the address the replica advertises)",
-            Map.of());
-        return true;
-      }
-      allow(x);
-      x.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST");
-      x.getResponseHeaders().set("Access-Control-Allow-Headers", "Authorization, Content-Type");
-      x.getResponseHeaders().set("Access-Control-Max-Age", "600");
-      x.sendResponseHeaders(204, -1);
+    if (!origins().contains(origin)) {
+      Problem.send(
+          res,
+          403,
+          "OPTIONS "
+              + req.path().path()
+              + ": origin '"
+              + origin
+              + "' is not a replica of this control plane (expected: a page one of its replicas"
+              + " served, at the address the replica advertises)",
+          Map.of());
+      return true;
     }
+    allow(req, res);
+    res.header(HeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST");
+    res.header(HeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type");
+    res.header(HeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+    res.status(io.helidon.http.Status.NO_CONTENT_204);
+    res.send();
     return true;
   }
 }

@@ -1,12 +1,14 @@
 package io.summit.dr.orchestrator.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.summit.dr.access.AccessList;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
@@ -16,16 +18,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The HTTP listener of one orchestrator replica. While the replica leads it serves the API ({@link
- * ApiServer}); while it follows it answers {@code GET /healthz} itself and sends every other
- * request to the leader with {@code 307 Temporary Redirect} (the body says which replica leads), or
- * {@code 503} with {@code Retry-After: 1} while no replica leads. {@code GET /v1/replica} says this
- * replica's role either way. {@code GET /metrics} is this replica's own: {@code
+ * The HTTP listener of one orchestrator replica, a {@link ControlServer} (Helidon SE). While the
+ * replica leads it serves the API ({@link ApiServer}); while it follows it answers {@code GET
+ * /healthz} itself and sends every other request to the leader with {@code 307 Temporary Redirect}
+ * (the body says which replica leads), or {@code 503} with {@code Retry-After: 1} while no replica
+ * leads (a path the API does not serve gets a 404 problem either way). {@code GET /v1/replica} says
+ * this replica's role either way. {@code GET /metrics} is this replica's own: {@code
  * summit_dr_orchestrator_leader{replica}}, and the API's meters while it leads (the JVM's while it
  * follows). Clients (the CLI, the drills, the services following discovery) find the leader from
  * any replica this way.
@@ -41,7 +43,9 @@ public final class ReplicaServer implements AutoCloseable {
   /** The operations a replica answers itself, beside the {@link ApiServer#operations()}. */
   public static final List<String> OPERATIONS = List.of("GET /v1/replica");
 
-  private final HttpServer server;
+  private final InetSocketAddress listen;
+  private final javax.net.ssl.@Nullable SSLContext tls;
+  private volatile @Nullable ControlServer server;
   private final String id;
   private final String scheme;
   private final Supplier<Optional<String>> leaderApi;
@@ -69,8 +73,7 @@ public final class ReplicaServer implements AutoCloseable {
    *
    * @param leaderApi the leader's API address ({@code host:port}), read from the coordination store
    */
-  public ReplicaServer(InetSocketAddress listen, String id, Supplier<Optional<String>> leaderApi)
-      throws IOException {
+  public ReplicaServer(InetSocketAddress listen, String id, Supplier<Optional<String>> leaderApi) {
     this(listen, id, leaderApi, List::of);
   }
 
@@ -83,8 +86,7 @@ public final class ReplicaServer implements AutoCloseable {
       InetSocketAddress listen,
       String id,
       Supplier<Optional<String>> leaderApi,
-      Supplier<List<Peer>> peers)
-      throws IOException {
+      Supplier<List<Peer>> peers) {
     this(listen, id, leaderApi, peers, null);
   }
 
@@ -100,17 +102,15 @@ public final class ReplicaServer implements AutoCloseable {
       String id,
       Supplier<Optional<String>> leaderApi,
       Supplier<List<Peer>> peers,
-      javax.net.ssl.@Nullable SSLContext tls)
-      throws IOException {
+      javax.net.ssl.@Nullable SSLContext tls) {
     this.id = id;
     this.leaderApi = leaderApi;
     this.peers = peers;
     this.scheme = io.summit.dr.access.Tls.scheme(tls);
     this.crossOrigin = new CrossOrigin(this::peersOrNone, scheme);
     this.self = listen.getHostString() + ":" + listen.getPort();
-    this.server = io.summit.dr.access.Tls.listen(listen, 128, tls);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
+    this.listen = listen;
+    this.tls = tls;
     Gauge.builder("summit_dr_orchestrator_leader", this, r -> r.api != null ? 1 : 0)
         .description("1 while this replica holds the leadership lease and serves the API")
         .tag("replica", id)
@@ -133,13 +133,32 @@ public final class ReplicaServer implements AutoCloseable {
     return this;
   }
 
-  /** The port this replica listens on. */
+  /** The port this replica listens on, once started. */
   public int port() {
-    return server.getAddress().getPort();
+    ControlServer s = server;
+    if (s == null) {
+      throw new IllegalStateException(id + ": not started");
+    }
+    return s.port();
   }
 
-  public void start() {
-    server.start();
+  /**
+   * Binds and serves, as follower until {@link #lead}.
+   *
+   * @throws IOException when the address cannot be bound
+   */
+  public void start() throws IOException {
+    server =
+        ControlServer.builder(id, listen)
+            .tls(tls)
+            .before(crossOrigin.filter())
+            .guard(() -> guard)
+            .routes(
+                r -> {
+                  r.get("/v1/replica", this::replica).get("/metrics", this::metrics);
+                  ApiServer.register(r, () -> api, this::follow);
+                })
+            .start();
   }
 
   /** From now on this replica serves the API (its dashboard may call the other replicas). */
@@ -153,69 +172,47 @@ public final class ReplicaServer implements AutoCloseable {
     this.api = null;
   }
 
-  private void handle(HttpExchange x) throws IOException {
-    String path = x.getRequestURI().getPath();
+  private void replica(ServerRequest req, ServerResponse res) throws IOException {
+    Map<String, @Nullable Object> role = role(api != null);
+    role.put("replicas", replicas(api != null));
+    reply(res, 200, role);
+  }
+
+  private void metrics(ServerRequest req, ServerResponse res) {
     ApiServer leading = api;
-    if (crossOrigin.preflight(x)) {
+    ControlServer.reply(
+        res,
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
+        own.scrape() + (leading != null ? leading.scrape() : followerJvm.scrape()));
+  }
+
+  /** A request of the API while this replica follows: redirected to the leader. */
+  private void follow(ServerRequest req, ServerResponse res) throws IOException {
+    if (req.path().path().equals("/healthz")) {
+      reply(res, 200, role(false));
       return;
     }
-    crossOrigin.allow(x);
-    if (!guard.admit(x)) {
-      x.close();
+    Optional<String> leader = leaderOrEmpty();
+    // The key may name this replica while it is still starting as leader: no redirect to itself.
+    if (leader.isEmpty() || leader.get().equals(self)) {
+      res.header(HeaderNames.RETRY_AFTER, "1");
+      reply(res, 503, Map.of("error", id + ": no orchestrator replica leads yet", "replica", id));
       return;
     }
-    if (path.equals("/v1/replica") && x.getRequestMethod().equals("GET")) {
-      try (x) {
-        Map<String, @Nullable Object> role = role(leading != null);
-        role.put("replicas", replicas(leading != null));
-        reply(x, 200, role);
-      }
-      return;
-    }
-    if (path.equals("/metrics")) {
-      try (x) {
-        String text = own.scrape() + (leading != null ? leading.scrape() : followerJvm.scrape());
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        x.sendResponseHeaders(200, bytes.length);
-        x.getResponseBody().write(bytes);
-      }
-      return;
-    }
-    if (leading != null) {
-      leading.handle(x);
-      return;
-    }
-    try (x) {
-      if (path.equals("/healthz")) {
-        reply(x, 200, role(false));
-        return;
-      }
-      Optional<String> leader = leaderOrEmpty();
-      // The key may name this replica while it is still starting as leader: no redirect to itself.
-      if (leader.isEmpty() || leader.get().equals(self)) {
-        x.getResponseHeaders().set("Retry-After", "1");
-        reply(x, 503, Map.of("error", id + ": no orchestrator replica leads yet", "replica", id));
-        return;
-      }
-      String query = x.getRequestURI().getRawQuery();
-      x.getResponseHeaders()
-          .set(
-              "Location",
-              scheme
-                  + "://"
-                  + leader.get()
-                  + x.getRequestURI().getRawPath()
-                  + (query == null ? "" : "?" + query));
-      reply(
-          x,
-          307,
-          Map.of(
-              "error",
-              id + ": follower; the leader is at " + leader.get(),
-              "leader",
-              leader.get()));
-    }
+    String query = req.query().rawValue();
+    res.header(
+        HeaderNames.LOCATION,
+        scheme
+            + "://"
+            + leader.get()
+            + req.path().rawPath()
+            + (query == null || query.isEmpty() ? "" : "?" + query));
+    reply(
+        res,
+        307,
+        Map.of(
+            "error", id + ": follower; the leader is at " + leader.get(), "leader", leader.get()));
   }
 
   private Optional<String> leaderOrEmpty() {
@@ -259,21 +256,21 @@ public final class ReplicaServer implements AutoCloseable {
     return out;
   }
 
-  private static void reply(HttpExchange x, int status, Object body) throws IOException {
+  private static void reply(ServerResponse x, int status, Object body) throws IOException {
     if (status >= 400 && body instanceof Map<?, ?> m && m.get("error") instanceof String detail) {
       Map<String, Object> extensions = new LinkedHashMap<>();
       m.forEach((k, v) -> extensions.put(String.valueOf(k), v));
       Problem.send(x, status, detail, extensions);
       return;
     }
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
-    x.getResponseBody().write(bytes);
+    ControlServer.json(x, status, JSON.writeValueAsBytes(body));
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    ControlServer s = server;
+    if (s != null) {
+      s.close();
+    }
   }
 }
