@@ -25,12 +25,12 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One control API's HTTP server: Helidon SE's {@link WebServer} (virtual threads, HTTP/1.1), HTTPS
- * only when given a TLS context, every request through a {@link Guard} first (401 and 403 as RFC
- * 9457 problems, nothing changed), and the answers no route gives as problems too: 404 naming the
- * path and the paths served, 405 naming the method and the ones the path takes, 500 naming the
- * request (the exception logged). Every control server of Summit DR is one of these; the routes are
- * Helidon's handlers, registered through {@link Routes} so the fallback knows them.
+ * One control API's HTTP server: Helidon SE's {@link WebServer} (virtual threads, HTTP/1.1, {@code
+ * TCP_NODELAY}), HTTPS only when given a TLS context, every request through a {@link Guard} first
+ * (401 and 403 as RFC 9457 problems, nothing changed), and the answers no route gives as problems
+ * too: 404 naming the path and the paths served, 405 naming the method and the ones the path takes,
+ * 500 naming the request (the exception logged). Every control server of Summit DR is one of these;
+ * the routes are Helidon's handlers, registered through {@link Routes} so the fallback knows them.
  *
  * <p>Lifecycle: {@link Builder#start()} binds and serves; {@link #close()} stops (idempotent).
  * Thread-safe.
@@ -234,6 +234,8 @@ public final class ControlServer implements AutoCloseable {
               .shutdownHook(false)
               .featuresDiscoverServices(false)
               .maxPayloadSize(maxPayload)
+              // small answers and stream frames leave at once, not held back by Nagle's algorithm
+              .connectionOptions(o -> o.tcpNoDelay(true))
               .tls(
                   tls == null
                       ? Tls.builder().enabled(false).build()
