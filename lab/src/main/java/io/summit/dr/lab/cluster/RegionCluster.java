@@ -4,13 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.AccessOptions;
 import io.summit.dr.access.ApiClient;
 import io.summit.dr.access.ApiException;
 import io.summit.dr.access.BearerToken;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Role;
@@ -22,13 +23,11 @@ import io.summit.dr.workload.service.WorkloadMain;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * (bounds, desired count, instances), {@code PUT /v1/scale {"min": N}} (the autoscaler's floor; 400
  * naming the field for anything but an integer in {@code 0..max}), {@code GET
  * /v1/prometheus-targets} (the running instances in Prometheus' HTTP service-discovery format, so
- * the lab's Prometheus scrapes instances as the autoscaler adds and removes them).
+ * the lab's Prometheus scrapes instances as the autoscaler adds and removes them), {@code GET
+ * /metrics}. A refused request gets JSON {@code {"error": "..."}} naming the field; another path or
+ * method a 404 or 405 RFC 9457 problem. The API is a {@link ControlServer} (Helidon SE), bound by
+ * {@link #start}.
  *
  * <p>Zones: when the region has {@code zones} in the topology, every instance runs in one of them,
  * spread as EKS spreads pods with a topology spread constraint of skew one ({@link ZoneSpread}): a
@@ -125,7 +127,10 @@ public final class RegionCluster implements AutoCloseable {
   private final Clock clock;
   private final Autoscaler autoscaler;
   private final List<Instance> instances = new ArrayList<>();
-  private final HttpServer server;
+  private final InetSocketAddress listen;
+  private final javax.net.ssl.@Nullable SSLContext tls;
+  // the API, once started
+  private volatile @Nullable ControlServer server;
   // The instances' readiness probes (plain HTTP, the data path).
   private final HttpClient http = Tls.client(Duration.ofMillis(500), null);
   // The router's admin API, made on first use with the token and trust of that time.
@@ -175,10 +180,8 @@ public final class RegionCluster implements AutoCloseable {
             0.1,
             config.downscaleWindow());
     this.desired = config.initialReplicas();
-    this.server =
-        Tls.listen(new InetSocketAddress(config.listen().host(), config.listen().port()), 64, tls);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
+    this.listen = new InetSocketAddress(config.listen().host(), config.listen().port());
+    this.tls = tls;
     Files.createDirectories(config.logDir());
   }
 
@@ -209,14 +212,47 @@ public final class RegionCluster implements AutoCloseable {
     return this;
   }
 
-  public void start() {
+  /**
+   * Binds the API, serves it, and runs the control loop.
+   *
+   * @throws IOException naming the address when the API cannot be bound (nothing then runs)
+   */
+  public void start() throws IOException {
     if (!state.compareAndSet(State.NEW, State.STARTED)) {
       throw new IllegalStateException(config.region() + " cluster: started twice");
     }
     synchronized (this) {
       publishView();
     }
-    server.start();
+    try {
+      server =
+          ControlServer.builder(config.region() + " cluster", listen)
+              .tls(tls)
+              .guard(() -> guard)
+              .routes(
+                  r ->
+                      r.get("/metrics", (req, res) -> clusterMetrics().serve(res))
+                          .get(
+                              "/healthz",
+                              (req, res) -> {
+                                ObjectNode v = view;
+                                reply(res, v.path("started").asBoolean() ? 200 : 503, v);
+                              })
+                          .get("/v1/cluster", (req, res) -> reply(res, 200, view))
+                          .get(
+                              "/v1/prometheus-targets",
+                              (req, res) -> reply(res, 200, prometheusTargets(view)))
+                          .put("/v1/scale", this::scale)
+                          .put(
+                              "/v1/zones/{zone}",
+                              (req, res) ->
+                                  zone(req, res, req.path().pathParameters().get("zone"))))
+              .start();
+    } catch (IOException | RuntimeException e) {
+      state.set(State.CLOSED);
+      loop.shutdownNow();
+      throw e;
+    }
     long tick = config.tick().toMillis();
     loop.scheduleWithFixedDelay(this::controlOnce, 0, tick, TimeUnit.MILLISECONDS);
   }
@@ -612,60 +648,16 @@ public final class RegionCluster implements AutoCloseable {
     return m;
   }
 
-  private void handle(HttpExchange x) throws IOException {
-    try (x) {
-      if (!guard.admit(x)) {
-        return;
-      }
-      String path = x.getRequestURI().getPath();
-      String method = x.getRequestMethod();
-      if (path.equals("/metrics")) {
-        clusterMetrics().serve(x);
-      } else if (path.equals("/healthz")) {
-        ObjectNode v = view;
-        reply(x, v.path("started").asBoolean() ? 200 : 503, v);
-      } else if (path.equals("/v1/cluster") && method.equals("GET")) {
-        reply(x, 200, view);
-      } else if (path.equals("/v1/prometheus-targets") && method.equals("GET")) {
-        reply(x, 200, prometheusTargets(view));
-      } else if (path.equals("/v1/scale") && method.equals("PUT")) {
-        scale(x);
-      } else if (path.startsWith("/v1/zones/") && method.equals("PUT")) {
-        zone(x, path.substring("/v1/zones/".length()));
-      } else if (path.equals("/v1/cluster")
-          || path.equals("/v1/scale")
-          || path.equals("/v1/prometheus-targets")) {
-        reply(
-            x,
-            405,
-            error(
-                "method: "
-                    + method
-                    + " (expected: GET /v1/cluster, PUT /v1/scale, GET /v1/prometheus-targets,"
-                    + " PUT /v1/zones/ZONE)"));
-      } else {
-        reply(
-            x,
-            404,
-            error(
-                "path: "
-                    + path
-                    + " (expected: /healthz, /v1/cluster, /v1/scale, /v1/prometheus-targets,"
-                    + " /v1/zones/ZONE, /metrics)"));
-      }
-    }
-  }
-
   /**
    * {@code PUT /v1/zones/ZONE {"down": true|false}}: marks one of the region's zones down, so that
    * no new instance (a replacement of one killed with the zone, or a scale-up) is placed there, or
    * up again. Instances already running stay where they are (nothing rebalances, as on EKS without
    * a descheduler).
    */
-  private void zone(HttpExchange x, String zone) throws IOException {
+  private void zone(ServerRequest req, ServerResponse res, String zone) throws IOException {
     if (!config.zones().contains(zone)) {
       reply(
-          x,
+          res,
           404,
           error(
               "zone: '"
@@ -678,14 +670,14 @@ public final class RegionCluster implements AutoCloseable {
       return;
     }
     JsonNode body;
-    try (InputStream in = x.getRequestBody()) {
+    try (InputStream in = req.content().inputStream()) {
       body = JSON.readTree(in.readNBytes(4096));
     } catch (IOException e) {
-      reply(x, 400, error("body: not JSON (expected: {\"down\": true|false})"));
+      reply(res, 400, error("body: not JSON (expected: {\"down\": true|false})"));
       return;
     }
     if (body == null || !body.isObject() || body.size() != 1 || !body.path("down").isBoolean()) {
-      reply(x, 400, error("body: " + body + " (expected: {\"down\": true|false})"));
+      reply(res, 400, error("body: " + body + " (expected: {\"down\": true|false})"));
       return;
     }
     synchronized (this) {
@@ -700,38 +692,38 @@ public final class RegionCluster implements AutoCloseable {
       }
       publishView();
     }
-    reply(x, 200, view);
+    reply(res, 200, view);
   }
 
-  private void scale(HttpExchange x) throws IOException {
+  private void scale(ServerRequest req, ServerResponse res) throws IOException {
     JsonNode body;
-    try (InputStream in = x.getRequestBody()) {
+    try (InputStream in = req.content().inputStream()) {
       body = JSON.readTree(in.readNBytes(4096));
     } catch (IOException e) {
-      reply(x, 400, error("body: not JSON (expected: {\"min\": N})"));
+      reply(res, 400, error("body: not JSON (expected: {\"min\": N})"));
       return;
     }
     if (body == null || !body.isObject()) {
-      reply(x, 400, error("body: not an object (expected: {\"min\": N})"));
+      reply(res, 400, error("body: not an object (expected: {\"min\": N})"));
       return;
     }
     for (var it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!f.equals("min")) {
-        reply(x, 400, error(f + ": unknown field (expected: min)"));
+        reply(res, 400, error(f + ": unknown field (expected: min)"));
         return;
       }
     }
     JsonNode min = body.path("min");
     if (!min.isInt()) {
-      reply(x, 400, error("min: " + min + " (expected: an integer 0.." + autoscaler.max() + ")"));
+      reply(res, 400, error("min: " + min + " (expected: an integer 0.." + autoscaler.max() + ")"));
       return;
     }
     synchronized (this) {
       try {
         autoscaler.setMin(min.asInt());
       } catch (IllegalArgumentException e) {
-        reply(x, 400, error(e.getMessage()));
+        reply(res, 400, error(e.getMessage()));
         return;
       }
       if (desired < min.asInt()) {
@@ -742,20 +734,15 @@ public final class RegionCluster implements AutoCloseable {
       }
       publishView();
     }
-    reply(x, 200, view);
+    reply(res, 200, view);
   }
 
   private static Map<String, String> error(@Nullable String message) {
     return Map.of("error", String.valueOf(message));
   }
 
-  private static void reply(HttpExchange x, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = x.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void reply(ServerResponse res, int status, Object body) throws IOException {
+    ControlServer.json(res, status, JSON.writeValueAsBytes(body));
   }
 
   @Override
@@ -764,7 +751,10 @@ public final class RegionCluster implements AutoCloseable {
       return;
     }
     loop.shutdownNow();
-    server.stop(0);
+    ControlServer s = server;
+    if (s != null) {
+      s.close();
+    }
     List<Instance> all;
     synchronized (this) {
       all = List.copyOf(instances);

@@ -1,15 +1,15 @@
 package io.summit.dr.lab.metrics;
 
-import com.sun.net.httpserver.HttpExchange;
+import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.orchestrator.api.OrchestratorMetrics;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A lab process's Prometheus registry, the JVM's meters bound, and how {@code GET /metrics} answers
- * from it. The process registers its own meters on {@link #registry()}.
+ * from it (a route of the process's {@link ControlServer}). The process registers its own meters on
+ * {@link #registry()}.
  */
 public final class PrometheusText {
   private final PrometheusMeterRegistry registry =
@@ -23,11 +23,8 @@ public final class PrometheusText {
     return registry;
   }
 
-  /** Answers with the text exposition (the caller closes the exchange). */
-  public void serve(HttpExchange x) throws IOException {
-    byte[] bytes = registry.scrape().getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    x.sendResponseHeaders(200, bytes.length);
-    x.getResponseBody().write(bytes);
+  /** Answers 200 with the text exposition (version 0.0.4); the response is then sent. */
+  public void serve(ServerResponse res) {
+    ControlServer.reply(res, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
   }
 }

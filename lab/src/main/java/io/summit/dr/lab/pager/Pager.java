@@ -4,14 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.summit.dr.access.AccessList;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Problem;
 import io.summit.dr.access.Role;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +53,9 @@ import org.jspecify.annotations.Nullable;
  * GET  /healthz             open
  * </pre>
  *
- * A refused payload is answered with what is wrong, field by field, and is not kept.
+ * A refused payload is answered with what is wrong, field by field, and is not kept. Another path
+ * or method gets a 404 or 405 RFC 9457 problem. The receivers check their own secrets, so the
+ * access list guards the reads only. A {@link ControlServer} (Helidon SE) serves it.
  */
 public final class Pager implements AutoCloseable {
   private static final ObjectMapper JSON =
@@ -72,30 +77,40 @@ public final class Pager implements AutoCloseable {
           "summary",
           "data");
 
+  private static final String SLACK = "/slack/";
+  private static final int MAX_BODY_BYTES = 256 * 1024;
+
+  /**
+   * A viewer reads ({@code GET /healthz} open); the receivers ask no token of the access list, they
+   * check their own secrets.
+   */
+  private static final Policy POLICY =
+      (method, path) -> {
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        return read && !path.equals("/healthz") ? Role.VIEWER : null;
+      };
+
   /** The secrets a sender must know: PagerDuty's routing key, the Slack path, the bearer token. */
   public record Secrets(String routingKey, String slackPath, String webhookToken) {}
 
-  private final HttpServer server;
+  /** One receiver of a payload that is a JSON object. */
+  @FunctionalInterface
+  private interface Receiver {
+    void receive(ServerRequest req, ServerResponse res, JsonNode body) throws IOException;
+  }
+
   private final Secrets secrets;
   private final Path received;
   private final Clock clock;
   private final Guard guard;
+  // the server, once started
+  private volatile @Nullable ControlServer server;
 
-  private Pager(
-      InetSocketAddress listen,
-      Secrets secrets,
-      Path received,
-      @Nullable AccessList access,
-      Clock clock,
-      javax.net.ssl.@Nullable SSLContext tls)
-      throws IOException {
+  private Pager(Secrets secrets, Path received, @Nullable AccessList access, Clock clock) {
     this.secrets = secrets;
     this.received = received;
     this.clock = clock;
-    this.guard = Guard.ofNullable(access, Policy.readsAndChanges(Role.ADMIN));
-    this.server = io.summit.dr.access.Tls.listen(listen, 64, tls);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", this::handle);
+    this.guard = Guard.ofNullable(access, POLICY);
   }
 
   /**
@@ -116,65 +131,69 @@ public final class Pager implements AutoCloseable {
       @Nullable AccessList access,
       javax.net.ssl.@Nullable SSLContext tls)
       throws IOException {
-    Pager p = new Pager(listen, secrets, received, access, Clock.systemUTC(), tls);
-    p.server.start();
+    Pager p = new Pager(secrets, received, access, Clock.systemUTC());
+    p.server =
+        ControlServer.builder("pager", listen)
+            .tls(tls)
+            .guard(() -> p.guard)
+            .routes(
+                r ->
+                    r.get("/healthz", (req, res) -> json(res, 200, Map.of("status", "ok")))
+                        .get(
+                            "/v1/notices",
+                            (req, res) ->
+                                json(res, 200, Map.of("notices", PagerLog.read(received))))
+                        .post("/v2/enqueue", receive((req, res, body) -> p.pagerDuty(res, body)))
+                        .post(
+                            SLACK + "*",
+                            receive(
+                                (req, res, body) -> {
+                                  String path = req.path().path();
+                                  p.slack(
+                                      res,
+                                      path.startsWith(SLACK) ? path.substring(SLACK.length()) : "",
+                                      body);
+                                }))
+                        .post("/webhook", receive(p::webhook)))
+            .start();
     return p;
   }
 
+  /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    ControlServer s = server;
+    if (s == null) {
+      throw new IllegalStateException("pager: not started");
+    }
+    return s.port();
   }
 
-  private void handle(HttpExchange x) throws IOException {
-    try (x) {
-      String method = x.getRequestMethod();
-      String path = x.getRequestURI().getPath();
-      if (method.equals("GET")) {
-        if (!guard.admit(x)) {
-          return;
-        }
-        if (path.equals("/healthz")) {
-          json(x, 200, Map.of("status", "ok"));
-        } else if (path.equals("/v1/notices")) {
-          json(x, 200, Map.of("notices", PagerLog.read(received)));
-        } else {
-          Problem.send(x, 404, path + ": no such resource (expected: /v1/notices)", Map.of());
-        }
-        return;
+  /**
+   * A route that reads the body (up to 256 KiB) and hands it to {@code receiver} when it is a JSON
+   * object; 400 naming the body otherwise.
+   */
+  private static io.helidon.webserver.http.Handler receive(Receiver receiver) {
+    return (req, res) -> {
+      byte[] bytes;
+      try (InputStream in = req.content().inputStream()) {
+        bytes = in.readNBytes(MAX_BODY_BYTES);
       }
-      if (!method.equals("POST")) {
-        Problem.send(x, 405, method + ": not allowed (expected: POST, or GET)", Map.of());
-        return;
-      }
-      byte[] bytes = x.getRequestBody().readNBytes(256 * 1024);
       JsonNode body;
       try {
         body = JSON.readTree(bytes);
       } catch (IOException e) {
-        Problem.send(x, 400, "body: not JSON (expected: a JSON object)", Map.of());
+        Problem.send(res, 400, "body: not JSON (expected: a JSON object)", Map.of());
         return;
       }
       if (body == null || !body.isObject()) {
-        Problem.send(x, 400, "body: not a JSON object (expected: a JSON object)", Map.of());
+        Problem.send(res, 400, "body: not a JSON object (expected: a JSON object)", Map.of());
         return;
       }
-      if (path.equals("/v2/enqueue")) {
-        pagerDuty(x, body);
-      } else if (path.startsWith("/slack/")) {
-        slack(x, path.substring("/slack/".length()), body);
-      } else if (path.equals("/webhook")) {
-        webhook(x, body);
-      } else {
-        Problem.send(
-            x,
-            404,
-            path + ": no such receiver (expected: /v2/enqueue, /slack/..., /webhook)",
-            Map.of());
-      }
-    }
+      receiver.receive(req, res, body);
+    };
   }
 
-  private void pagerDuty(HttpExchange x, JsonNode e) throws IOException {
+  private void pagerDuty(ServerResponse res, JsonNode e) throws IOException {
     List<String> errors = new ArrayList<>();
     if (!same(e.path("routing_key").asText(""), secrets.routingKey())) {
       errors.add("routing_key: not the lab's integration key (expected: .lab/pager/pagerduty.key)");
@@ -221,7 +240,7 @@ public final class Pager implements AutoCloseable {
     }
     if (!errors.isEmpty()) {
       json(
-          x,
+          res,
           400,
           Map.of(
               "status", "invalid event", "message", "Event object is invalid", "errors", errors));
@@ -235,15 +254,13 @@ public final class Pager implements AutoCloseable {
         dedup,
         action,
         e);
-    json(x, 202, Map.of("status", "success", "message", "Event processed", "dedup_key", dedup));
+    json(res, 202, Map.of("status", "success", "message", "Event processed", "dedup_key", dedup));
   }
 
-  private void slack(HttpExchange x, String secret, JsonNode m) throws IOException {
+  private void slack(ServerResponse res, String secret, JsonNode m) {
     if (!same(secret, secrets.slackPath())) {
       // Slack answers an unknown webhook URL this way
-      byte[] no = "no_service".getBytes(StandardCharsets.UTF_8);
-      x.sendResponseHeaders(404, no.length);
-      x.getResponseBody().write(no);
+      text(res, 404, "no_service");
       return;
     }
     List<String> errors = new ArrayList<>();
@@ -263,24 +280,19 @@ public final class Pager implements AutoCloseable {
       }
     }
     if (!errors.isEmpty()) {
-      byte[] bad =
-          ("invalid_payload: " + String.join("; ", errors)).getBytes(StandardCharsets.UTF_8);
-      x.sendResponseHeaders(400, bad.length);
-      x.getResponseBody().write(bad);
+      text(res, 400, "invalid_payload: " + String.join("; ", errors));
       return;
     }
     keep("slack", "", "", m.path("text").asText(), "", "message", m);
-    byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
-    x.sendResponseHeaders(200, ok.length);
-    x.getResponseBody().write(ok);
+    text(res, 200, "ok");
   }
 
-  private void webhook(HttpExchange x, JsonNode n) throws IOException {
-    String auth = x.getRequestHeaders().getFirst("Authorization");
+  private void webhook(ServerRequest req, ServerResponse res, JsonNode n) throws IOException {
+    String auth = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
     if (auth == null || !same(auth, "Bearer " + secrets.webhookToken())) {
-      x.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"summit-dr-lab-pager\"");
+      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"summit-dr-lab-pager\"");
       Problem.send(
-          x,
+          res,
           401,
           "Authorization: "
               + (auth == null ? "missing" : "not the lab's webhook token")
@@ -304,7 +316,7 @@ public final class Pager implements AutoCloseable {
       errors.add("resolves: " + n.get("resolves") + " (expected: true or false)");
     }
     if (!errors.isEmpty()) {
-      Problem.send(x, 400, String.join("; ", errors), Map.of("errors", errors));
+      Problem.send(res, 400, String.join("; ", errors), Map.of("errors", errors));
       return;
     }
     keep(
@@ -315,7 +327,7 @@ public final class Pager implements AutoCloseable {
         n.path("dedup_key").asText(),
         n.path("resolves").asBoolean() ? "resolve" : "trigger",
         n);
-    json(x, 200, Map.of("status", "accepted"));
+    json(res, 200, Map.of("status", "accepted"));
   }
 
   /** Appends one accepted notice to the log before the sender hears it was taken. */
@@ -347,15 +359,21 @@ public final class Pager implements AutoCloseable {
         a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void json(HttpExchange x, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-    x.getResponseHeaders().set("Content-Type", "application/json");
-    x.sendResponseHeaders(status, bytes.length);
-    x.getResponseBody().write(bytes);
+  private static void json(ServerResponse res, int status, Object body) throws IOException {
+    ControlServer.json(res, status, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body));
+  }
+
+  /** Answers {@code status} with {@code body} and no content type, as Slack's webhooks answer. */
+  private static void text(ServerResponse res, int status, String body) {
+    res.status(Status.create(status));
+    res.send(body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    ControlServer s = server;
+    if (s != null) {
+      s.close();
+    }
   }
 }

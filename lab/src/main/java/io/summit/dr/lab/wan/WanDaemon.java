@@ -1,22 +1,21 @@
 package io.summit.dr.lab.wan;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
 import io.summit.dr.access.Role;
 import io.summit.dr.access.Tls;
 import io.summit.dr.router.Transport;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,10 +47,14 @@ import org.jspecify.annotations.Nullable;
  * PUT  /v1/endpoints/{name}              body {"target":"host:port"}, one of its targets: new
  *                                        connections go there, those to the target before are
  *                                        closed; 404 for an unknown name, 400 for a bad body
+ * GET  /metrics                          per link: cut and latency, in Prometheus text
  * </pre>
  *
  * With an access list, reads need a viewer's token, an endpoint's move an operator's (region agents
- * move endpoints) and every other change an admin's. Errors are JSON {@code {"error": "..."}}.
+ * move endpoints) and every other change an admin's. Errors are JSON with an {@code error} member
+ * naming what is wrong; another path or method gets a 404 or 405 RFC 9457 problem. The admin API is
+ * a {@link ControlServer} (Helidon SE), each request on a virtual thread of its own; the routes and
+ * endpoints relay TCP on their own event loops.
  *
  * <p>Runs as its own process ({@code main}) in the lab, or in-process through {@link #start}.
  */
@@ -74,7 +77,9 @@ public final class WanDaemon implements AutoCloseable {
   private final Map<String, Long> zoneLatencies = new LinkedHashMap<>();
   private final List<Route> routes = new ArrayList<>();
   private final RegionEndpoints endpoints;
-  private final HttpServer admin;
+  private final javax.net.ssl.@Nullable SSLContext tls;
+  // the admin API, once started
+  private volatile @Nullable ControlServer admin;
   private final Transport transport = Transport.best();
   // the routes' event loops: two, one per core of the lab machine
   private final EventLoopGroup loops =
@@ -87,6 +92,7 @@ public final class WanDaemon implements AutoCloseable {
 
   private WanDaemon(WanSpec spec, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
     this.spec = spec;
+    this.tls = tls;
     List<String> locations = spec.locations();
     for (int i = 0; i < locations.size(); i++) {
       for (int j = i + 1; j < locations.size(); j++) {
@@ -108,9 +114,6 @@ public final class WanDaemon implements AutoCloseable {
       closeRoutes();
       throw e;
     }
-    admin = Tls.listen(new InetSocketAddress(spec.host(), spec.adminPort()), 64, tls);
-    admin.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    admin.createContext("/", this::handle);
   }
 
   private void bind(SourceLocator locator) throws IOException {
@@ -153,8 +156,48 @@ public final class WanDaemon implements AutoCloseable {
       throws IOException {
     WanDaemon daemon = new WanDaemon(spec, tls);
     daemon.guard = Guard.ofNullable(access, POLICY);
-    daemon.admin.start();
+    try {
+      daemon.serveAdmin();
+    } catch (IOException | RuntimeException e) {
+      try {
+        daemon.close();
+      } catch (IOException | RuntimeException also) {
+        e.addSuppressed(also);
+      }
+      throw e;
+    }
     return daemon;
+  }
+
+  /**
+   * Binds the admin API and serves it.
+   *
+   * @throws IOException naming the address when it cannot be bound
+   */
+  private void serveAdmin() throws IOException {
+    admin =
+        ControlServer.builder("wan admin", new InetSocketAddress(spec.host(), spec.adminPort()))
+            .tls(tls)
+            .guard(() -> guard)
+            .routes(
+                r ->
+                    r.get("/metrics", (req, res) -> metrics().serve(res))
+                        .get("/v1/links", (req, res) -> reply(res, 200, linksJson()))
+                        .post(
+                            "/v1/heal",
+                            (req, res) -> {
+                              heal();
+                              reply(res, 200, linksJson());
+                            })
+                        .get(ENDPOINTS, (req, res) -> reply(res, 200, endpoints.json()))
+                        .put(ENDPOINTS + "/{name}", this::move)
+                        .post(
+                            "/v1/locations/{location}/isolate",
+                            (req, res) -> isolate(res, req.path().pathParameters().get("location")))
+                        .post("/v1/links/{a}/{b}/cut", (req, res) -> act(req, res, "cut"))
+                        .post("/v1/links/{a}/{b}/restore", (req, res) -> act(req, res, "restore"))
+                        .post("/v1/links/{a}/{b}/latency", (req, res) -> act(req, res, "latency")))
+            .start();
   }
 
   public static void main(String[] args) throws Exception {
@@ -260,61 +303,14 @@ public final class WanDaemon implements AutoCloseable {
     return m;
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      if (!guard.admit(exchange)) {
-        return;
-      }
-      URI uri = exchange.getRequestURI();
-      String[] parts = uri.getPath().replaceAll("^/+|/+$", "").split("/");
-      String method = exchange.getRequestMethod();
-      if (method.equals("GET") && uri.getPath().equals("/metrics")) {
-        metrics().serve(exchange);
-      } else if (method.equals("GET") && uri.getPath().equals("/v1/links")) {
-        reply(exchange, 200, linksJson());
-      } else if (method.equals("POST") && uri.getPath().equals("/v1/heal")) {
-        heal();
-        reply(exchange, 200, linksJson());
-      } else if (method.equals("GET") && uri.getPath().equals(ENDPOINTS)) {
-        reply(exchange, 200, endpoints.json());
-      } else if (method.equals("PUT")
-          && parts.length == 3
-          && parts[0].equals("v1")
-          && parts[1].equals("endpoints")) {
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY_BYTES);
-        RegionEndpoints.Reply r = endpoints.move(parts[2], body);
-        reply(exchange, r.status(), r.body());
-      } else if (method.equals("POST")
-          && parts.length == 4
-          && parts[0].equals("v1")
-          && parts[1].equals("locations")
-          && parts[3].equals("isolate")) {
-        isolate(exchange, parts[2]);
-      } else if (method.equals("POST")
-          && parts.length == 5
-          && parts[0].equals("v1")
-          && parts[1].equals("links")) {
-        LinkState link = links.get(key(parts[2], parts[3]));
-        if (link == null) {
-          reply(
-              exchange,
-              404,
-              Map.of(
-                  "error",
-                  "link: no link between '"
-                      + parts[2]
-                      + "' and '"
-                      + parts[3]
-                      + "' (expected: one of "
-                      + links.keySet()
-                      + ")"));
-          return;
-        }
-        act(exchange, link, parts[4], uri.getQuery());
-      } else {
-        reply(exchange, 404, Map.of("error", method + " " + uri.getPath() + ": no such endpoint"));
-      }
+  /** {@code PUT /v1/endpoints/{name}}: moves the endpoint to the target its body names. */
+  private void move(ServerRequest req, ServerResponse res) throws IOException {
+    byte[] body;
+    try (InputStream in = req.content().inputStream()) {
+      body = in.readNBytes(MAX_BODY_BYTES);
     }
+    RegionEndpoints.Reply r = endpoints.move(req.path().pathParameters().get("name"), body);
+    reply(res, r.status(), r.body());
   }
 
   /** Restores every link and its own latency: a zone link's from the spec, the WAN's default. */
@@ -331,56 +327,77 @@ public final class WanDaemon implements AutoCloseable {
         });
   }
 
-  private void isolate(HttpExchange exchange, String location) throws IOException {
+  private void isolate(ServerResponse res, String location) throws IOException {
     List<LinkState> own =
         links.values().stream()
             .filter(l -> l.a().equals(location) || l.b().equals(location))
             .toList();
     if (own.isEmpty()) {
       reply(
-          exchange,
+          res,
           404,
           Map.of(
               "error", "location: '" + location + "' (expected: one of " + spec.locations() + ")"));
       return;
     }
     own.forEach(LinkState::cut);
-    reply(exchange, 200, own.stream().map(WanDaemon::linkJson).toList());
+    reply(res, 200, own.stream().map(WanDaemon::linkJson).toList());
   }
 
-  private void act(HttpExchange exchange, LinkState link, String action, String query)
-      throws IOException {
+  /** {@code POST /v1/links/{a}/{b}/ACTION}: cuts, restores or slows the link between a and b. */
+  private void act(ServerRequest req, ServerResponse res, String action) throws IOException {
+    String a = req.path().pathParameters().get("a");
+    String b = req.path().pathParameters().get("b");
+    LinkState link = links.get(key(a, b));
+    if (link == null) {
+      reply(
+          res,
+          404,
+          Map.of(
+              "error",
+              "link: no link between '"
+                  + a
+                  + "' and '"
+                  + b
+                  + "' (expected: one of "
+                  + links.keySet()
+                  + ")"));
+      return;
+    }
     switch (action) {
       case "cut" -> link.cut();
       case "restore" -> link.restore();
       case "latency" -> {
+        String query = req.query().first("ms").orElse(null);
         long ms;
         try {
-          ms = Long.parseLong(String.valueOf(query).replaceFirst("^ms=", ""));
+          ms = Long.parseLong(String.valueOf(query));
         } catch (NumberFormatException e) {
           reply(
-              exchange,
+              res,
               400,
               Map.of(
                   "error",
-                  "ms: '" + query + "' (expected: ms=N, a whole number of milliseconds >= 0)"));
+                  "ms: "
+                      + (query == null ? "missing" : "'" + query + "'")
+                      + " (expected: ms=N, a whole number of milliseconds >= 0)"));
           return;
         }
         if (ms < 0 || ms > 60_000) {
-          reply(exchange, 400, Map.of("error", "ms: " + ms + " (expected: 0..60000)"));
+          reply(res, 400, Map.of("error", "ms: " + ms + " (expected: 0..60000)"));
           return;
         }
         link.setLatency(ms, link.jitterMillis());
       }
       default -> {
         reply(
-            exchange,
+            res,
             404,
             Map.of("error", "action: '" + action + "' (expected: cut, restore or latency)"));
         return;
       }
     }
-    reply(exchange, 200, linkJson(link));
+    reply(res, 200, linkJson(link));
   }
 
   private List<Map<String, Object>> linksJson() {
@@ -399,18 +416,16 @@ public final class WanDaemon implements AutoCloseable {
     return m;
   }
 
-  private static void reply(HttpExchange exchange, int status, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void reply(ServerResponse res, int status, Object body) throws IOException {
+    ControlServer.json(res, status, JSON.writeValueAsBytes(body));
   }
 
   @Override
   public void close() throws IOException {
-    admin.stop(0);
+    ControlServer a = admin;
+    if (a != null) {
+      a.close();
+    }
     endpoints.close();
     closeRoutes();
   }

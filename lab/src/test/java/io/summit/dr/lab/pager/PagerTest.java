@@ -237,6 +237,75 @@ class PagerTest {
   }
 
   @Test
+  void withAnAccessListTheReadsNeedAViewerAndTheReceiversOnlyTheirOwnSecrets() throws Exception {
+    io.summit.dr.access.AccessDirectory creds =
+        io.summit.dr.access.AccessDirectory.create(
+            labDir.resolve("access"),
+            List.of(new io.summit.dr.access.Principal("ann", io.summit.dr.access.Role.VIEWER)));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Path kept = dir(labDir).resolve("received-guarded.jsonl");
+    try (Pager guarded =
+        Pager.start(
+            new InetSocketAddress("127.0.0.1", port),
+            secrets,
+            kept,
+            io.summit.dr.access.AccessList.read("--access-file", creds.accessList()))) {
+      String base = "http://127.0.0.1:" + guarded.port();
+
+      assertThat(get(base + "/healthz", null).statusCode()).isEqualTo(200);
+      HttpResponse<String> anonymous = get(base + "/v1/notices", null);
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+
+      // the receivers answer without a token of the access list: the sender knows their secrets
+      HttpResponse<String> slack =
+          post(base + "/slack/" + secrets.slackPath(), Map.of("text", "hi"), null);
+      assertThat(slack.statusCode()).isEqualTo(200);
+      assertThat(slack.body()).isEqualTo("ok");
+      assertThat(slack.headers().firstValue("Content-Type")).as("as Slack: no type").isEmpty();
+      HttpResponse<String> notJson =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/v2/enqueue"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(notJson.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(notJson.body()).path("detail").asText())
+          .isEqualTo("body: not JSON (expected: a JSON object)");
+
+      HttpResponse<String> read = get(base + "/v1/notices", creds.token("ann"));
+      assertThat(read.statusCode()).isEqualTo(200);
+      assertThat(JSON.readTree(read.body()).path("notices")).hasSize(1);
+
+      HttpResponse<String> wrongMethod =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/webhook")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(wrongMethod.statusCode()).as("a read needs a viewer first").isEqualTo(401);
+      HttpResponse<String> viewerGet = get(base + "/webhook", creds.token("ann"));
+      assertThat(viewerGet.statusCode()).isEqualTo(405);
+      assertThat(JSON.readTree(viewerGet.body()).path("detail").asText())
+          .isEqualTo("method: GET /webhook (expected: POST)");
+      HttpResponse<String> put =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/webhook"))
+                  .PUT(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(405);
+      assertThat(put.headers().firstValue("Allow")).contains("POST");
+      HttpResponse<String> missing = post(base + "/v3/enqueue", Map.of("text", "hi"), null);
+      assertThat(missing.statusCode()).isEqualTo(404);
+      assertThat(JSON.readTree(missing.body()).path("detail").asText())
+          .startsWith("path: /v3/enqueue (expected: ");
+    }
+    assertThat(PagerLog.read(kept)).extracting(PagerLog.Notice::receiver).containsExactly("slack");
+  }
+
+  @Test
   void aTopologyWithItsOwnReceiversIsLeftAsItIs() throws Exception {
     Path own = labDir.resolve("own.yaml");
     Files.writeString(
@@ -246,6 +315,13 @@ class PagerTest {
             + "    - {name: hook, kind: webhook, url: 'http://127.0.0.1:9/x'}\n");
     assertThat(LabPager.orchestratorTopology(TopologyLoader.load(own), own, labDir, layout))
         .isEqualTo(own);
+  }
+
+  private HttpResponse<String> get(String url, io.summit.dr.access.@Nullable BearerToken token)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+    return http.send(
+        (token == null ? b : token.sign(b)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String url, Object body, @Nullable String authorization)

@@ -383,6 +383,53 @@ class WanDaemonTest {
   }
 
   @Test
+  void anUnknownPathMethodLinkLocationOrLatencyIsRefusedNamingItAndChangesNothing()
+      throws Exception {
+    HttpResponse<String> missing = call("GET", "/v1/nothing");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(missing.headers().firstValue("Content-Type")).contains("application/problem+json");
+    assertThat(error(missing))
+        .startsWith("path: /v1/nothing (expected: ")
+        .contains("/v1/links/{a}/{b}/cut", "/v1/endpoints/{name}");
+
+    HttpResponse<String> unknownAction = call("POST", "/v1/links/west/east/sever");
+    assertThat(unknownAction.statusCode()).isEqualTo(404);
+    assertThat(error(unknownAction)).contains("/v1/links/{a}/{b}/restore");
+
+    HttpResponse<String> wrongMethod = call("GET", "/v1/links/west/east/cut");
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST");
+    assertThat(error(wrongMethod))
+        .isEqualTo("method: GET /v1/links/west/east/cut (expected: POST)");
+
+    HttpResponse<String> noLink = call("POST", "/v1/links/west/mars/cut");
+    assertThat(noLink.statusCode()).isEqualTo(404);
+    assertThat(error(noLink)).startsWith("link: no link between 'west' and 'mars'");
+
+    HttpResponse<String> noLocation = call("POST", "/v1/locations/mars/isolate");
+    assertThat(noLocation.statusCode()).isEqualTo(404);
+    assertThat(error(noLocation)).startsWith("location: 'mars' (expected: one of [west, east])");
+
+    for (String[] bad :
+        List.of(
+            new String[] {"?ms=soon", "ms: 'soon' (expected: ms=N"},
+            new String[] {"", "ms: missing (expected: ms=N"},
+            new String[] {"?ms=60001", "ms: 60001 (expected: 0..60000)"})) {
+      HttpResponse<String> r = call("POST", "/v1/links/west/east/latency" + bad[0]);
+      assertThat(r.statusCode()).as(bad[0]).isEqualTo(400);
+      assertThat(error(r)).as(bad[0]).startsWith(bad[1]);
+    }
+
+    assertThat(link("east", "west").get("cut").asBoolean()).isFalse();
+    assertThat(link("east", "west").get("latency_ms").asLong()).isEqualTo(LATENCY_MILLIS);
+    HttpResponse<String> metrics = call("GET", "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+    assertThat(metrics.body()).contains("summit_lab_wan_link_cut{a=\"east\",b=\"west\"} 0");
+  }
+
+  @Test
   void aSpecWrittenBeforeZonesReadsWithoutZoneLinksOrEndpoints() throws Exception {
     String old =
         "{\"host\":\"127.0.0.1\",\"adminPort\":1,\"latencyMillis\":30,\"jitterMillis\":0,"
@@ -470,6 +517,14 @@ class WanDaemonTest {
             .PUT(HttpRequest.BodyPublishers.ofString(body));
     return HTTP.send(
         (token == null ? b : token.sign(b)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> call(String method, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String error(HttpResponse<String> r) throws IOException {
