@@ -10,20 +10,25 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one client of the control APIs the daemons call one another on: the router's admin API, the
- * observers, the agents, the WAN daemon, the service clusters and the pager. JSON over HTTP/1.1,
- * {@code https://} trusting the given authority ({@link Tls#client}), the caller's bearer token on
- * every request when it has one.
+ * observers, the agents, the WAN daemon, the service clusters, the pager, the Neo4j servers' admin
+ * API (the store adapter's {@code Neo4jAdapter}) and the objects replicators' events (the writers'
+ * {@code ReplicatorNotifier}, with {@link #sendAsync}). JSON over HTTP/1.1, {@code https://}
+ * trusting the given authority ({@link Tls#client}), the caller's bearer token on every request
+ * when it has one.
  *
  * <p>Errors: an answer other than 2xx throws {@link ApiException} with its status and the server's
  * explanation (an RFC 9457 problem's {@code detail}, else the body); no answer (refused, reset, not
  * in time) throws an {@link IOException} naming the API, the method and the path; an interrupt
  * throws {@link InterruptedIOException} with the thread's flag set again. Every message starts with
- * the API's name, the method and the path.
+ * the API's name, the method and the path. {@link #sendAsync} completes exceptionally with the same
+ * exceptions.
  *
  * <p>The orchestrator's own API has a client of its own ({@code ControlClient}): it follows the
  * leader among the replicas. Thread-safe. {@link #close()} releases the HTTP client's threads (a
@@ -84,14 +89,7 @@ public final class ApiClient implements AutoCloseable {
   /** {@code method path} with {@code body}, within {@code within}; the answer's body as text. */
   public String send(String method, String path, @Nullable Object body, Duration within)
       throws IOException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(within)
-            .method(method, publisher(method, path, body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    HttpRequest request = (token == null ? b : token.sign(b)).build();
+    HttpRequest request = request(method, path, body, within);
     HttpResponse<String> r;
     try {
       r = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -99,12 +97,71 @@ public final class ApiClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException(what(method, path) + ": interrupted");
     } catch (IOException e) {
-      throw new IOException(what(method, path) + ": " + describe(e), e);
+      throw noAnswer(method, path, e);
     }
+    return answered(method, path, r);
+  }
+
+  /**
+   * {@code method path} with {@code body} written as JSON (a {@link String} is sent as it is),
+   * without waiting for the answer: the calling thread only writes the body. The future completes
+   * with the answer's body as text, or exceptionally with the {@link ApiException} or {@link
+   * IOException} {@link #send(String, String, Object, Duration)} would throw (a body that cannot be
+   * written included), within the client's timeout. Its dependent actions run on the HTTP client's
+   * threads.
+   */
+  public CompletableFuture<String> sendAsync(String method, String path, @Nullable Object body) {
+    HttpRequest request;
+    try {
+      request = request(method, path, body, timeout);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<String> result = new CompletableFuture<>();
+    var unused =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+            .whenComplete(
+                (r, e) -> {
+                  if (e != null) {
+                    Throwable cause =
+                        e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    result.completeExceptionally(
+                        cause instanceof IOException io
+                            ? noAnswer(method, path, io)
+                            : new IOException(what(method, path) + ": " + cause, cause));
+                    return;
+                  }
+                  try {
+                    result.complete(answered(method, path, r));
+                  } catch (ApiException refused) {
+                    result.completeExceptionally(refused);
+                  }
+                });
+    return result;
+  }
+
+  private HttpRequest request(String method, String path, @Nullable Object body, Duration within)
+      throws IOException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(within)
+            .method(method, publisher(method, path, body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return (token == null ? b : token.sign(b)).build();
+  }
+
+  /** The answer's body, or an {@link ApiException} for a status other than 2xx. */
+  private String answered(String method, String path, HttpResponse<String> r) throws ApiException {
     if (r.statusCode() / 100 != 2) {
       throw new ApiException(what(method, path), r.statusCode(), explanation(r.body()));
     }
     return r.body();
+  }
+
+  private IOException noAnswer(String method, String path, IOException e) {
+    return new IOException(what(method, path) + ": " + describe(e), e);
   }
 
   private String what(String method, String path) {

@@ -17,7 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -157,6 +160,82 @@ class ApiClientTest {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @Test
+  void sendAsyncAnswersTheBodyAndSendsTheTokenAndTheJson() throws Exception {
+    CertificateAuthority.Files ca = ca();
+    URI base = serve(ca, 202, "text/plain", "queued\n");
+    BearerToken token = token();
+    ApiClient client =
+        new ApiClient("replicator", base, token, Tls.trusting(ca.caCert()), Duration.ofSeconds(2));
+
+    CompletableFuture<String> answer =
+        client.sendAsync("POST", "/v1/events", Map.of("key", "entities/1.json"));
+
+    assertThat(answer.get(5, TimeUnit.SECONDS)).isEqualTo("queued\n");
+    assertThat(received)
+        .containsExactly(
+            "POST /v1/events " + token.authorization() + " {\"key\":\"entities/1.json\"}");
+  }
+
+  @Test
+  void sendAsyncCompletesWithTheRefusalSendWouldThrow() throws Exception {
+    CertificateAuthority.Files ca = ca();
+    URI base =
+        serve(
+            ca,
+            401,
+            "application/problem+json",
+            "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,"
+                + "\"detail\":\"no bearer token (expected: a listed caller's)\"}");
+    ApiClient client =
+        new ApiClient("replicator", base, null, Tls.trusting(ca.caCert()), Duration.ofSeconds(2));
+
+    CompletableFuture<String> answer = client.sendAsync("POST", "/v1/events", "{\"key\":\"a\"}");
+
+    assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(401);
+              assertThat(e.explanation())
+                  .isEqualTo("no bearer token (expected: a listed caller's)");
+            })
+        .hasMessage(
+            "replicator POST /v1/events: 401 no bearer token (expected: a listed caller's)");
+    assertThatThrownBy(() -> client.send("POST", "/v1/events", "{\"key\":\"a\"}"))
+        .hasMessage(
+            "replicator POST /v1/events: 401 no bearer token (expected: a listed caller's)");
+    assertThat(received)
+        .containsExactly("POST /v1/events - {\"key\":\"a\"}", "POST /v1/events - {\"key\":\"a\"}");
+  }
+
+  @Test
+  void sendAsyncWithoutAnAnswerNamesTheApiTheMethodAndThePath() throws Exception {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    ApiClient refused =
+        new ApiClient(
+            "replicator of summit-dr-objects-us-west-2",
+            URI.create("http://127.0.0.1:" + closed),
+            token(),
+            null,
+            Duration.ofMillis(500));
+
+    CompletableFuture<String> answer = refused.sendAsync("POST", "/v1/events", Map.of("key", "a"));
+
+    assertThatThrownBy(() -> answer.get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(ApiException.class)
+        .hasMessageStartingWith(
+            "replicator of summit-dr-objects-us-west-2 POST /v1/events: ConnectException");
   }
 
   private CertificateAuthority.Files ca() {

@@ -455,7 +455,7 @@ public final class AgentMain {
               Neo4jAdapter::adminThreeAbove,
               clock,
               STORE_TIMEOUT,
-              () -> token.map(BearerToken::authorization).orElse(null),
+              token.orElse(null),
               trust.orElse(null));
       default ->
           throw new IllegalArgumentException(

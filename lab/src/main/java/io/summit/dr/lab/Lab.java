@@ -849,20 +849,12 @@ public final class Lab {
               io.summit.dr.replication.neo4j.Neo4jAdapter::adminThreeAbove,
               clock,
               timeout,
-              authorization(caller),
+              LabAccess.token(dir, caller),
               LabTls.trustFor(c));
       default ->
           throw new IllegalArgumentException(
               "component: '" + name + "' is a " + c.kind() + " (expected: a store)");
     };
-  }
-
-  /**
-   * {@code caller}'s Authorization header, read again when its token file changes; none without.
-   */
-  private java.util.function.Supplier<@Nullable String> authorization(String caller) {
-    io.summit.dr.access.@Nullable BearerToken token = LabAccess.token(dir, caller);
-    return () -> token == null ? null : token.authorization();
   }
 
   /**

@@ -193,7 +193,7 @@ public final class ReplicationProbe {
               e -> e,
               timeout,
               java.time.Clock.systemUTC(),
-              () -> token == null ? null : token.authorization(),
+              token,
               LabTls.trust(labDir));
       Samples out = new Samples();
       String run = prefix + "summit-dr-probe/" + System.nanoTime() + "/";

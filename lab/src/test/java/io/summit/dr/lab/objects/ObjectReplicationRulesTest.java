@@ -530,6 +530,10 @@ class ObjectReplicationRulesTest {
       io.summit.dr.replication.Endpoint at =
           new io.summit.dr.replication.Endpoint("127.0.0.1", server.getAddress().getPort());
       new io.summit.dr.replication.objects.BucketNotification(at).write(regions.westS3, bucket);
+      Path tokenFile = dir.resolve("services.token");
+      Files.writeString(tokenFile, "a-services-token");
+      Files.setPosixFilePermissions(
+          tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       var notifier =
           new io.summit.dr.replication.objects.ReplicatorNotifier(
               regions.westS3,
@@ -537,7 +541,7 @@ class ObjectReplicationRulesTest {
               e -> e,
               Duration.ofSeconds(1),
               Clock.systemUTC(),
-              () -> "Bearer a-services-token",
+              io.summit.dr.access.BearerToken.read("--token-file", tokenFile),
               null);
       ObjectWriter west = new ObjectWriter(regions.westS3, bucket, rule(true, false), notifier);
 

@@ -80,7 +80,7 @@ class ObjectsLabTest {
                   e -> e,
                   Duration.ofSeconds(2),
                   java.time.Clock.systemUTC(),
-                  viewer()::authorization,
+                  viewer(),
                   LabTls.trust(lab.dir())));
       ObjectWriter reader = new ObjectWriter(eastS3, rule.bucket("us-east-1"), rule);
       writer.put("entities/1.json", bytes("{\"id\":1}"), "application/json");

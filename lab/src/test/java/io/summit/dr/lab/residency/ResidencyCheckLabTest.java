@@ -86,11 +86,9 @@ class ResidencyCheckLabTest {
                   e -> e,
                   Duration.ofSeconds(2),
                   Clock.systemUTC(),
-                  () ->
-                      java.util.Objects.requireNonNull(
-                              io.summit.dr.lab.LabAccess.token(
-                                  lab.dir(), io.summit.dr.lab.LabAccess.VIEWER))
-                          .authorization(),
+                  java.util.Objects.requireNonNull(
+                      io.summit.dr.lab.LabAccess.token(
+                          lab.dir(), io.summit.dr.lab.LabAccess.VIEWER)),
                   io.summit.dr.lab.LabTls.trust(lab.dir())));
       ObjectWriter reader = new ObjectWriter(eastS3, rule.bucket("us-east-1"), rule);
       writer.put("pinned/1.json", bytes("{\"id\":1}"), "application/json");

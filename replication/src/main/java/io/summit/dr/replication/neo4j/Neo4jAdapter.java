@@ -1,28 +1,31 @@
 package io.summit.dr.replication.neo4j;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.ApiClient;
+import io.summit.dr.access.ApiException;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.replication.StoreAdapter;
 import io.summit.dr.replication.StoreObservation;
 import io.summit.dr.replication.StoreResult;
 import io.summit.dr.replication.StoreRole;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Supervises one Neo4j server of the Summit DR Neo4j store (change capture into an outbox, a
- * replica pulling it), through the server's admin API. The node is addressed by its Bolt endpoint;
- * {@code adminOf} gives the admin API of a Bolt endpoint (in the lab: three ports above it, locally
- * and through the WAN).
+ * replica pulling it), through the server's admin API (one {@link ApiClient}). The node is
+ * addressed by its Bolt endpoint; {@code adminOf} gives the admin API of a Bolt endpoint (in the
+ * lab: three ports above it, locally and through the WAN).
  *
  * <p>Lag of a replica: in transactions, the primary's last sequence number minus the replica's
  * (reported in the detail; {@code lagBytes} stays null); in seconds, how long ago the oldest change
@@ -36,26 +39,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Neo4jAdapter implements StoreAdapter {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What the messages call the admin API (after the adapter's id). */
+  private static final String ADMIN_API = "admin API";
+
+  /** How long a rejoin may take: the new primary takes a snapshot, the node is rebuilt from it. */
+  private static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(5);
+
   private final String id;
   private final Endpoint bolt;
   private final UnaryOperator<Endpoint> adminOf;
   private final Clock clock;
   private final Duration timeout;
-  private final HttpClient http;
-  // The Authorization header of the control operations (null: none sent).
-  private final java.util.function.Supplier<@Nullable String> authorization;
-  private final String scheme;
+  private final ApiClient admin;
 
   /** An adapter that sends no token and speaks plain HTTP. */
   public Neo4jAdapter(
       String id, Endpoint bolt, UnaryOperator<Endpoint> adminOf, Clock clock, Duration timeout) {
-    this(id, bolt, adminOf, clock, timeout, () -> null, null);
+    this(id, bolt, adminOf, clock, timeout, null, null);
   }
 
   /**
-   * @param authorization the {@code Authorization} header value each request carries (a bearer
-   *     token of the operator role where the server has an access list), or null for none; read at
-   *     each request, so a rotated token is sent from the next one on
+   * @param token sent with each request (a bearer token of the operator role where the server has
+   *     an access list), or null for none; its file is read again when it changes, so a rotated
+   *     token is sent from then on
    * @param trust the authority the admin API's certificate chains to: HTTPS with it, plain HTTP
    *     when null
    */
@@ -65,18 +72,21 @@ public final class Neo4jAdapter implements StoreAdapter {
       UnaryOperator<Endpoint> adminOf,
       Clock clock,
       Duration timeout,
-      java.util.function.Supplier<@Nullable String> authorization,
-      javax.net.ssl.@Nullable SSLContext trust) {
-    this.authorization = authorization;
-    this.scheme = trust == null ? "http" : "https";
+      @Nullable BearerToken token,
+      @Nullable SSLContext trust) {
     this.id = id;
     this.bolt = bolt;
     this.adminOf = adminOf;
     this.clock = clock;
     this.timeout = timeout;
-    HttpClient.Builder b =
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout);
-    this.http = (trust == null ? b : b.sslContext(trust)).build();
+    Endpoint api = adminOf.apply(bolt);
+    this.admin =
+        new ApiClient(
+            ADMIN_API,
+            URI.create((trust == null ? "http" : "https") + "://" + api.host() + ":" + api.port()),
+            token,
+            trust,
+            timeout);
   }
 
   /** The lab's rule: a server's admin API listens three ports above its Bolt port. */
@@ -89,35 +99,36 @@ public final class Neo4jAdapter implements StoreAdapter {
     return id;
   }
 
-  private record Answer(int status, JsonNode body) {}
-
-  private Answer call(String method, String path) throws IOException, InterruptedException {
-    Endpoint admin = adminOf.apply(bolt);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create(scheme + "://" + admin.host() + ":" + admin.port() + path))
-            .method(method, HttpRequest.BodyPublishers.noBody())
-            .timeout(path.startsWith("/v1/rejoin") ? Duration.ofMinutes(5) : timeout);
-    String auth = authorization.get();
-    if (auth != null) {
-      request.header("Authorization", auth);
+  /** {@code method path} on the admin API, its 2xx answer parsed (a missing node when empty). */
+  private JsonNode call(String method, String path, Duration within) throws IOException {
+    String body = admin.send(method, path, null, within);
+    if (body.isBlank()) {
+      return JSON.missingNode();
     }
-    HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), JSON.readTree(r.body()));
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new IOException(
+          ADMIN_API + " " + method + " " + path + ": not JSON: " + e.getOriginalMessage(), e);
+    }
   }
 
   @Override
   public StoreObservation observe() {
     try {
-      Answer a = call("GET", "/v1/status");
-      return a.status() == 200
-          ? observation(a.body())
-          : StoreObservation.unreachable(id + ": status " + a.status(), clock.instant());
-    } catch (IOException e) {
-      return StoreObservation.unreachable(id + ": " + e, clock.instant());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return observation(call("GET", "/v1/status", timeout));
+    } catch (ApiException e) {
+      return StoreObservation.unreachable(
+          id
+              + ": status "
+              + e.status()
+              + (e.explanation().isEmpty() ? "" : " (" + e.explanation() + ")"),
+          clock.instant());
+    } catch (InterruptedIOException e) {
+      // ApiClient set the thread's flag again
       return StoreObservation.unreachable(id + ": interrupted", clock.instant());
+    } catch (IOException e) {
+      return StoreObservation.unreachable(id + ": " + e.getMessage(), clock.instant());
     }
   }
 
@@ -149,27 +160,28 @@ public final class Neo4jAdapter implements StoreAdapter {
         measured == null ? null : Instant.parse(measured));
   }
 
-  /** Runs a role operation: 200 with changed true/false, 409 refused, anything else retried. */
+  /**
+   * Runs a role operation: 200 with changed true/false, 400/401/403/409 refused for good, anything
+   * else (another status, no answer) retried.
+   */
   private StoreResult operation(String path, String what) {
     try {
-      Answer a = call("POST", path);
-      if (a.status() == 200) {
-        String detail = id + ": " + a.body().path("detail").asText(what);
-        return a.body().path("changed").asBoolean(true)
-            ? new StoreResult.Applied(detail)
-            : new StoreResult.AlreadyDone(detail);
-      }
+      JsonNode a = call("POST", path, path.startsWith("/v1/rejoin") ? REJOIN_TIMEOUT : timeout);
+      String detail = id + ": " + a.path("detail").asText(what);
+      return a.path("changed").asBoolean(true)
+          ? new StoreResult.Applied(detail)
+          : new StoreResult.AlreadyDone(detail);
+    } catch (ApiException e) {
       // 401 and 403 are RFC 9457 problems (detail); the server's own refusals carry error
-      String why = a.body().path("error").asText(a.body().path("detail").asText());
-      String error = id + ": " + what + " refused (" + a.status() + "): " + why;
-      return a.status() == 409 || a.status() == 400 || a.status() == 401 || a.status() == 403
+      String error = id + ": " + what + " refused (" + e.status() + "): " + e.explanation();
+      return e.status() == 409 || e.status() == 400 || e.status() == 401 || e.status() == 403
           ? new StoreResult.Fatal(error)
           : new StoreResult.Retry(error);
-    } catch (IOException e) {
-      return new StoreResult.Retry(id + ": " + what + " failed: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (InterruptedIOException e) {
+      // ApiClient set the thread's flag again
       return new StoreResult.Retry(id + ": interrupted");
+    } catch (IOException e) {
+      return new StoreResult.Retry(id + ": " + what + " failed: " + e.getMessage());
     }
   }
 
@@ -215,6 +227,6 @@ public final class Neo4jAdapter implements StoreAdapter {
 
   @Override
   public void close() {
-    http.close();
+    admin.close();
   }
 }

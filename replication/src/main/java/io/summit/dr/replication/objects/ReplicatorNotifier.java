@@ -1,17 +1,15 @@
 package io.summit.dr.replication.objects;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.summit.dr.access.ApiClient;
+import io.summit.dr.access.BearerToken;
 import io.summit.dr.replication.Endpoint;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,40 +19,43 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Tells a bucket's replicator that a key changed, at the address the bucket's {@link
  * BucketNotification} names (read again every {@link #REFRESH}, reached through {@code route}):
- * {@code POST /v1/events {"key", "written_at_ms"}}, sent without waiting, so a write is never
- * delayed by it. A notification lost (the replicator down, the link cut) costs time, not data: the
- * replicator's next full pass finds the version. A replicator that listens with HTTPS (its
- * notification says so) is sent the caller's token (any listed role will do) and trusted with the
- * given authority. Thread-safe.
+ * {@code POST /v1/events {"key", "written_at_ms"}}, sent without waiting ({@link
+ * ApiClient#sendAsync}), so a write is never delayed by it. A notification lost (the replicator
+ * down, the link cut) costs time, not data: the replicator's next full pass finds the version. Each
+ * notification carries the caller's token when it has one (any listed role will do); a replicator
+ * that listens with HTTPS (its notification says so) is trusted with the given authority. One
+ * {@link ApiClient} per address: a new one when the bucket's notification names another address or
+ * switches to or from HTTPS (the old one closed once its notifications are answered). Thread-safe.
  */
 public final class ReplicatorNotifier implements ObjectWriter.Notifier {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatorNotifier.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How long a bucket's notification configuration is used before it is read again. */
   static final Duration REFRESH = Duration.ofSeconds(5);
 
-  private record Target(@Nullable URI uri, long readAtNanos) {}
+  /** The replicator's API as last read from the bucket (null: none, or unreadable). */
+  private record Target(@Nullable ApiClient api, long readAtNanos) {}
 
   private final S3Client s3;
   private final String bucket;
   private final UnaryOperator<Endpoint> route;
   private final Duration timeout;
   private final Clock clock;
-  private final HttpClient http;
-  private final Supplier<@Nullable String> authorization;
+  private final @Nullable BearerToken token;
+  private final @Nullable SSLContext trust;
+  private final Duration refresh;
   private final AtomicLong failures = new AtomicLong();
   private volatile @Nullable Target target;
 
   /** A notifier that sends no token and trusts the JDK's authorities. */
   public ReplicatorNotifier(
       S3Client s3, String bucket, UnaryOperator<Endpoint> route, Duration timeout, Clock clock) {
-    this(s3, bucket, route, timeout, clock, () -> null, null);
+    this(s3, bucket, route, timeout, clock, null, null);
   }
 
   /**
-   * @param authorization the Authorization header sent with each notification (null: none), asked
-   *     for each one so that a rotated token is taken
+   * @param token sent with each notification (null: none); its file is read again when it changes,
+   *     so a rotated token is taken
    * @param trust the authorities trusted for a replicator that listens with HTTPS (null: the JDK's)
    */
   public ReplicatorNotifier(
@@ -63,19 +64,29 @@ public final class ReplicatorNotifier implements ObjectWriter.Notifier {
       UnaryOperator<Endpoint> route,
       Duration timeout,
       Clock clock,
-      Supplier<@Nullable String> authorization,
-      javax.net.ssl.@Nullable SSLContext trust) {
+      @Nullable BearerToken token,
+      @Nullable SSLContext trust) {
+    this(s3, bucket, route, timeout, clock, token, trust, REFRESH);
+  }
+
+  /** {@code refresh}: how long the bucket's notification configuration is used (tests). */
+  ReplicatorNotifier(
+      S3Client s3,
+      String bucket,
+      UnaryOperator<Endpoint> route,
+      Duration timeout,
+      Clock clock,
+      @Nullable BearerToken token,
+      @Nullable SSLContext trust,
+      Duration refresh) {
     this.s3 = s3;
     this.bucket = bucket;
     this.route = route;
     this.timeout = timeout;
     this.clock = clock;
-    this.authorization = authorization;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
-    if (trust != null) {
-      b.sslContext(trust);
-    }
-    this.http = b.build();
+    this.token = token;
+    this.trust = trust;
+    this.refresh = refresh;
   }
 
   /** Notifications that could not be delivered so far. */
@@ -85,70 +96,71 @@ public final class ReplicatorNotifier implements ObjectWriter.Notifier {
 
   @Override
   public void written(String key) {
-    URI uri = uri();
-    if (uri == null) {
+    ApiClient api = api();
+    if (api == null) {
       return;
     }
-    String body;
-    try {
-      body =
-          JSON.writeValueAsString(
-              Map.of("key", key, "written_at_ms", clock.instant().toEpochMilli()));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body));
-    String auth = authorization.get();
-    if (auth != null) {
-      request.header("Authorization", auth);
-    }
-    http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
-        .whenComplete(
-            (r, e) -> {
-              if (e != null || r.statusCode() != 202) {
-                // the address is read again at the next refresh, not on every failed write
-                failures.incrementAndGet();
-                LOG.debug(
-                    "{}: notification of {} not delivered: {}",
-                    bucket,
-                    key,
-                    e != null ? e.toString() : "status " + r.statusCode());
-              }
-            });
+    var unused =
+        api.sendAsync(
+                "POST",
+                "/v1/events",
+                Map.of("key", key, "written_at_ms", clock.instant().toEpochMilli()))
+            .whenComplete(
+                (answer, e) -> {
+                  if (e != null) {
+                    // no answer, or a status other than 2xx (the replicator answers 202);
+                    // the address is read again at the next refresh, not on every failed write
+                    failures.incrementAndGet();
+                    LOG.debug(
+                        "{}: notification of {} not delivered: {}", bucket, key, e.getMessage());
+                  }
+                });
   }
 
-  /** The replicator's events address, read from the bucket at most every {@link #REFRESH}. */
-  private @Nullable URI uri() {
-    Target t = target;
+  /** The replicator's API, its address read from the bucket at most every {@code refresh}. */
+  private @Nullable ApiClient api() {
+    Target seen = target;
     long now = System.nanoTime();
-    if (t != null && now - t.readAtNanos() < REFRESH.toNanos()) {
-      return t.uri();
+    if (seen != null && now - seen.readAtNanos() < refresh.toNanos()) {
+      return seen.api();
     }
-    URI uri;
+    URI base = base(); // the bucket read outside the lock, as concurrent writers may each do
+    synchronized (this) {
+      Target t = target;
+      if (t != null && !t.equals(seen)) {
+        return t.api(); // another writer refreshed it meanwhile
+      }
+      ApiClient old = t == null ? null : t.api();
+      ApiClient api;
+      if (base == null) {
+        api = null;
+      } else if (old != null && old.base().equals(base)) {
+        api = old;
+      } else {
+        api = new ApiClient("replicator of " + bucket, base, token, trust, timeout);
+      }
+      if (old != null && old != api) {
+        // close() waits for the notifications in flight: never on a writer's thread
+        Thread.ofVirtual().name("close " + old).start(old::close);
+      }
+      target = new Target(api, now);
+      return api;
+    }
+  }
+
+  /** The replicator's API address the bucket names now; null without one or when unreadable. */
+  private @Nullable URI base() {
     try {
-      uri =
-          BucketNotification.read(s3, bucket)
-              .map(
-                  n -> {
-                    Endpoint e = route.apply(n.events());
-                    return URI.create(
-                        (n.tls() ? "https" : "http")
-                            + "://"
-                            + e.host()
-                            + ":"
-                            + e.port()
-                            + "/v1/events");
-                  })
-              .orElse(null);
+      return BucketNotification.read(s3, bucket)
+          .map(
+              n -> {
+                Endpoint e = route.apply(n.events());
+                return URI.create((n.tls() ? "https" : "http") + "://" + e.host() + ":" + e.port());
+              })
+          .orElse(null);
     } catch (SdkException | IllegalStateException e) {
       LOG.debug("{}: notification configuration unreadable: {}", bucket, e.toString());
-      uri = null;
+      return null;
     }
-    target = new Target(uri, now);
-    return uri;
   }
 }

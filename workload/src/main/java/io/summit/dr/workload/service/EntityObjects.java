@@ -54,10 +54,6 @@ final class EntityObjects implements AutoCloseable {
   record Notify(
       io.summit.dr.access.@Nullable BearerToken token, javax.net.ssl.@Nullable SSLContext trust) {
     static final Notify PLAIN = new Notify(null, null);
-
-    @Nullable String authorization() {
-      return token == null ? null : token.authorization();
-    }
   }
 
   private final Notify notify;
@@ -150,7 +146,7 @@ final class EntityObjects implements AutoCloseable {
                     route,
                     timeout,
                     java.time.Clock.systemUTC(),
-                    notify::authorization,
+                    notify.token(),
                     notify.trust()))
             : Objects.requireNonNull(old).writer();
     ObjectWriter local =
