@@ -2,14 +2,13 @@ package io.summit.dr.replication.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.summit.dr.access.AccessList;
 import io.summit.dr.access.AccessOptions;
+import io.summit.dr.access.ControlServer;
 import io.summit.dr.access.Guard;
 import io.summit.dr.access.Policy;
-import io.summit.dr.access.Tls;
 import io.summit.dr.replication.Endpoint;
 import io.summit.dr.topology.ObjectRule;
 import io.summit.dr.topology.Store;
@@ -17,10 +16,7 @@ import io.summit.dr.topology.StoreKind;
 import io.summit.dr.topology.Topology;
 import io.summit.dr.topology.TopologyLoader;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,10 +49,12 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@link #FENCED_WINDOW} once the source bucket is seen fenced (a switchover's catch-up waits for a
  * full pass that began after the fence), and reads both buckets' roles every {@link #HEARTBEAT}.
  *
- * <p>Admin API: {@code /healthz}; {@code POST /v1/events} ({@code {"key", "written_at_ms"}}: a
- * writer's notification, 202); {@code /metrics} (Prometheus text: latency p50/p99, pending
- * operations and bytes, oldest pending age, per direction); {@code /v1/status} (the same as JSON);
- * {@code /v1/object?key=K} (each version's replication status toward each peer).
+ * <p>Admin API (a {@link ControlServer}, Helidon SE; other paths and methods get 404 and 405
+ * problems): {@code GET /healthz}; {@code POST /v1/events} ({@code {"key", "written_at_ms"}}: a
+ * writer's notification, 202); {@code GET /metrics} (Prometheus text: latency p50/p99, pending
+ * operations and bytes, oldest pending age, per direction); {@code GET /v1/status} (the same as
+ * JSON); {@code GET /v1/object?key=K} (each version's replication status toward each peer); {@code
+ * GET /v1/access-check} (200 for a listed caller: a token rotation asks it).
  *
  * <p>With {@code --access-file} every request but {@code GET /healthz} needs a listed bearer token,
  * a viewer's or above (401 without one, as an RFC 9457 problem): the figures name the bucket's
@@ -260,26 +258,26 @@ public final class ReplicatorMain {
   }
 
   /** A writer's notification: {@code {"key": K, "written_at_ms": T}}; 202 once queued. */
-  private void event(HttpExchange x) throws IOException {
-    if (!x.getRequestMethod().equals("POST")) {
-      send(x, 405, "text/plain", "method: " + x.getRequestMethod() + " (expected: POST)\n");
-      return;
-    }
+  private void event(ServerRequest req, ServerResponse res) {
     JsonNode body;
-    try (var in = x.getRequestBody()) {
+    try (var in = req.content().inputStream()) {
       body = JSON.readTree(in);
     } catch (IOException e) {
-      send(x, 400, "text/plain", "body: not JSON (expected: {\"key\": K, \"written_at_ms\": T})\n");
+      send(
+          res,
+          400,
+          "text/plain",
+          "body: not JSON (expected: {\"key\": K, \"written_at_ms\": T})\n");
       return;
     }
     JsonNode key = body == null ? null : body.get("key");
     if (key == null || !key.isTextual() || key.asText().isEmpty()) {
-      send(x, 400, "text/plain", "key: missing or not a string (expected: the object's key)\n");
+      send(res, 400, "text/plain", "key: missing or not a string (expected: the object's key)\n");
       return;
     }
     JsonNode at = body.get("written_at_ms");
     if (at != null && !at.canConvertToLong()) {
-      send(x, 400, "text/plain", "written_at_ms: " + at + " (expected: epoch milliseconds)\n");
+      send(res, 400, "text/plain", "written_at_ms: " + at + " (expected: epoch milliseconds)\n");
       return;
     }
     Instant writtenAt = at == null ? clock.instant() : Instant.ofEpochMilli(at.asLong());
@@ -290,43 +288,44 @@ public final class ReplicatorMain {
         LockSupport.unpark(t);
       }
     }
-    send(x, 202, "text/plain", "queued\n");
+    send(res, 202, "text/plain", "queued\n");
   }
 
-  private void serve(Endpoint admin, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
-    HttpServer server = Tls.listen(new InetSocketAddress(admin.host(), admin.port()), 16, tls);
-    server.createContext("/healthz", guarded(x -> send(x, 200, "text/plain", "ok\n")));
-    server.createContext(
-        "/metrics",
-        guarded(
-            x ->
-                send(
-                    x,
-                    200,
-                    "text/plain; version=0.0.4",
-                    ReplicationMetrics.prometheus(snapshots(clock.instant())))));
-    server.createContext("/v1/status", guarded(x -> send(x, 200, "application/json", status())));
-    server.createContext("/v1/object", guarded(this::object));
-    server.createContext("/v1/events", guarded(this::event));
-    server.createContext("/v1/access-check", guarded(x -> send(x, 200, "text/plain", "ok\n")));
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
-    server.start();
+  /**
+   * Binds {@code admin} and serves the admin API, every request through the access list's guard.
+   *
+   * @throws IOException naming the address when it cannot be bound
+   */
+  ControlServer serve(Endpoint admin, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
+    ControlServer s =
+        ControlServer.builder("replicator admin", new InetSocketAddress(admin.host(), admin.port()))
+            .tls(tls)
+            .guard(() -> guard)
+            .routes(
+                r ->
+                    r.get("/healthz", (req, res) -> send(res, 200, "text/plain", "ok\n"))
+                        .get(
+                            "/metrics",
+                            (req, res) ->
+                                send(
+                                    res,
+                                    200,
+                                    "text/plain; version=0.0.4",
+                                    ReplicationMetrics.prometheus(snapshots(clock.instant()))))
+                        .get(
+                            "/v1/status",
+                            (req, res) -> send(res, 200, "application/json", status()))
+                        .get("/v1/object", this::object)
+                        .post("/v1/events", this::event)
+                        .get(
+                            "/v1/access-check", (req, res) -> send(res, 200, "text/plain", "ok\n")))
+            .start();
     LOG.info(
         "replicator admin API on {}{}{}",
         admin,
         tls == null ? "" : " (HTTPS)",
         guard.isOpen() ? "" : " (access list)");
-  }
-
-  /** {@code handler} once the access list admits the caller; else the guard's 401 was sent. */
-  private HttpHandler guarded(HttpHandler handler) {
-    return x -> {
-      try (x) {
-        if (guard.admit(x)) {
-          handler.handle(x);
-        }
-      }
-    };
+    return s;
   }
 
   private List<ReplicationMetrics.Snapshot> snapshots(Instant now) {
@@ -359,16 +358,10 @@ public final class ReplicatorMain {
     return JSON.writeValueAsString(Map.of("observed_at", now.toString(), "directions", peers));
   }
 
-  private void object(HttpExchange x) throws IOException {
-    String query = x.getRequestURI().getRawQuery();
-    String key = null;
-    for (String p : query == null ? new String[0] : query.split("&")) {
-      if (p.startsWith("key=")) {
-        key = URLDecoder.decode(p.substring(4), StandardCharsets.UTF_8);
-      }
-    }
+  private void object(ServerRequest req, ServerResponse res) throws IOException {
+    String key = req.query().first("key").orElse(null);
     if (key == null || key.isBlank()) {
-      send(x, 400, "text/plain", "key: missing (expected: /v1/object?key=KEY)\n");
+      send(res, 400, "text/plain", "key: missing (expected: /v1/object?key=KEY)\n");
       return;
     }
     Map<String, Object> out = new LinkedHashMap<>();
@@ -377,19 +370,14 @@ public final class ReplicatorMain {
         out.put(r.destination().region(), r.statusOf(key));
       }
     } catch (RuntimeException e) {
-      send(x, 503, "text/plain", "cannot list " + key + ": " + e.getMessage() + "\n");
+      send(res, 503, "text/plain", "cannot list " + key + ": " + e.getMessage() + "\n");
       return;
     }
-    send(x, 200, "application/json", JSON.writeValueAsString(out));
+    send(res, 200, "application/json", JSON.writeValueAsString(out));
   }
 
-  private static void send(HttpExchange x, int code, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    x.getResponseHeaders().set("Content-Type", type);
-    x.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = x.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void send(ServerResponse res, int code, String type, String body) {
+    ControlServer.reply(res, code, type, body);
   }
 
   private static Map<String, List<String>> parse(String[] args) {

@@ -1,27 +1,30 @@
 package io.summit.dr.stores.neo4j;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.summit.dr.access.ControlServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server's admin API (JSON over HTTP, or HTTPS with {@code --tls-cert}/{@code --tls-key}, on
- * the admin address): what the store adapter, the replicas' appliers, the lab and the sample
- * service call.
+ * the admin address; a {@link ControlServer}, Helidon SE, each request on a virtual thread of its
+ * own): what the store adapter, the replicas' appliers, the lab and the sample service call.
  *
  * <pre>
  * GET  /v1/health                  200 once the database is up
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Errors: 400 bad input, 404 unknown snapshot or entity, 409 refused in this state, 503 failed; the
- * body is {@code {"error": "..."}}.
+ * body is {@code {"error": "..."}}. A path not listed gets a 404 problem (RFC 9457) naming the
+ * paths served, a method the path does not take a 405 problem naming the ones it does.
  *
  * <p>With an access list ({@code --access-file}) the control operations (fence, unfence, promote,
  * verify-write, term, rejoin, restore) need an operator's bearer token: 401 without a listed one,
@@ -59,12 +63,6 @@ final class AdminApi implements AutoCloseable {
   static final Duration STREAM_HEARTBEAT = Duration.ofMillis(500);
 
   private static final int STREAM_LIMIT = 1000;
-
-  static {
-    // The JDK server otherwise sends with Nagle's algorithm on: a stream's small batches would wait
-    // for the acknowledgement of the one before, which the receiver delays by up to 40 ms.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
 
   /** The control operations: what an access list guards (see the class comment). */
   static final java.util.Set<String> CONTROL =
@@ -92,11 +90,15 @@ final class AdminApi implements AutoCloseable {
 
   private final Neo4jServer server;
   private final io.summit.dr.access.Guard guard;
-  private final HttpServer http;
+  private final InetSocketAddress address;
+  private final javax.net.ssl.@Nullable SSLContext tls;
   private final Entities entities;
+  private volatile @Nullable ControlServer http;
   private volatile boolean closed;
 
   /**
+   * An admin API that will listen on {@code address} ({@code host:port}; {@link #start} binds it).
+   *
    * @param access the access list that guards the control operations, or null (none)
    * @param tls what it listens with, or null (plain HTTP)
    */
@@ -104,92 +106,98 @@ final class AdminApi implements AutoCloseable {
       Neo4jServer server,
       String address,
       io.summit.dr.access.@Nullable AccessList access,
-      javax.net.ssl.@Nullable SSLContext tls)
-      throws IOException {
+      javax.net.ssl.@Nullable SSLContext tls) {
     this.server = server;
     this.guard = io.summit.dr.access.Guard.ofNullable(access, POLICY);
     this.entities = new Entities(server.graph());
-    this.http =
-        io.summit.dr.access.Tls.listen(
-            new InetSocketAddress(ServerConfig.host(address), ServerConfig.port(address)), 64, tls);
-    http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    http.createContext("/v1/", this::handle);
+    this.address = new InetSocketAddress(ServerConfig.host(address), ServerConfig.port(address));
+    this.tls = tls;
   }
 
-  AdminApi start() {
-    http.start();
+  /**
+   * Binds the address and serves.
+   *
+   * @throws IOException naming the address when it cannot be bound
+   */
+  AdminApi start() throws IOException {
+    http =
+        ControlServer.builder("neo4j admin", address)
+            .tls(tls)
+            .guard(() -> guard)
+            .routes(
+                r ->
+                    r.get("/v1/health", api(req -> Map.of("ok", true)))
+                        .get(ACCESS_CHECK, api(req -> Map.of("ok", true)))
+                        .get("/v1/status", api(req -> server.status()))
+                        .post("/v1/fence", api(req -> server.fence()))
+                        .post("/v1/unfence", api(req -> server.unfence()))
+                        .post("/v1/promote", api(req -> server.promote()))
+                        .post("/v1/verify-write", api(req -> entities.marker()))
+                        .post("/v1/term", api(req -> server.term(number(req, "term"))))
+                        .post("/v1/rejoin", api(req -> server.rejoin(required(req, "upstream"))))
+                        .get("/v1/changes", api(this::changes))
+                        .get("/v1/changes/stream", this::stream)
+                        .get("/v1/snapshots", api(req -> server.listSnapshots()))
+                        .post("/v1/snapshots", api(req -> server.snapshot()))
+                        .post("/v1/restore", api(req -> server.restore(required(req, "id"))))
+                        .get("/v1/checksum", api(req -> server.snapshots().content()))
+                        .get("/v1/entities/{id}", api(req -> entities.read(id(req))))
+                        .put(
+                            "/v1/entities/{id}",
+                            api(
+                                req ->
+                                    entities.write(
+                                        id(req),
+                                        required(req, "region"),
+                                        new String(
+                                            req.content().inputStream().readAllBytes(),
+                                            StandardCharsets.UTF_8)))))
+            .start();
     return this;
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      Map<String, String> q = query(ex);
-      String path = ex.getRequestURI().getPath();
-      String method = ex.getRequestMethod();
-      if (!guard.admit(ex)) {
-        if (!method.equals("GET")) {
-          LOG.warn("neo4j admin: {} {} refused: {}", method, path, ex.getResponseCode());
-        }
-        return;
-      }
-      if (method.equals("GET") && path.equals("/v1/changes/stream")) {
-        stream(ex, q);
-        return;
-      }
+  /** What a call answers (200, as JSON), or an exception {@link #api} turns into its status. */
+  @FunctionalInterface
+  private interface Call {
+    Object answer(ServerRequest req) throws IOException;
+  }
+
+  /**
+   * {@code call}'s answer as JSON: 200; 400 for bad input, 404 for an unknown snapshot or entity,
+   * 409 for a write refused in this state, 503 for anything else (logged).
+   */
+  private static Handler api(Call call) {
+    return (req, res) -> {
       try {
-        Object body = route(method, path, q, ex);
-        send(ex, 200, body);
+        Object body = call.answer(req);
+        send(res, 200, body);
       } catch (IllegalArgumentException e) {
-        send(ex, 400, error(e));
+        send(res, 400, error(e));
       } catch (SnapshotNotFoundException | EntityNotFoundException e) {
-        send(ex, 404, error(e));
+        send(res, 404, error(e));
       } catch (RuntimeException e) {
         WriteRefusedException refused = refusal(e);
         if (refused != null) {
-          send(ex, 409, error(refused));
+          send(res, 409, error(refused));
         } else {
-          LOG.warn("neo4j admin: {} {} failed", method, path, e);
-          send(ex, 503, error(e));
+          LOG.warn(
+              "neo4j admin: {} {} failed", req.prologue().method().text(), req.path().path(), e);
+          send(res, 503, error(e));
         }
       }
-    }
-  }
-
-  private Object route(String method, String path, Map<String, String> q, HttpExchange ex)
-      throws IOException {
-    String key = method + " " + path;
-    if (path.startsWith("/v1/entities/")) {
-      String id = path.substring("/v1/entities/".length());
-      return method.equals("GET")
-          ? entities.read(id)
-          : entities.write(
-              id,
-              required(q, "region"),
-              new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-    }
-    return switch (key) {
-      case "GET /v1/health" -> Map.of("ok", true);
-      case "GET " + ACCESS_CHECK -> Map.of("ok", true);
-      case "GET /v1/status" -> server.status();
-      case "POST /v1/fence" -> server.fence();
-      case "POST /v1/unfence" -> server.unfence();
-      case "POST /v1/promote" -> server.promote();
-      case "POST /v1/verify-write" -> entities.marker();
-      case "POST /v1/term" -> server.term(number(q, "term"));
-      case "POST /v1/rejoin" -> server.rejoin(required(q, "upstream"));
-      case "GET /v1/changes" -> changes(q);
-      case "GET /v1/snapshots" -> server.listSnapshots();
-      case "POST /v1/snapshots" -> server.snapshot();
-      case "POST /v1/restore" -> server.restore(required(q, "id"));
-      case "GET /v1/checksum" -> server.snapshots().content();
-      default -> throw new IllegalArgumentException("request: '" + key + "' (expected: see /v1/)");
     };
   }
 
-  private Map<String, Object> changes(Map<String, String> q) {
-    long after = number(q, "after");
-    int limit = (int) Math.min(5000, Math.max(1, Long.parseLong(q.getOrDefault("limit", "1000"))));
-    long waitMs = Math.min(5000, Long.parseLong(q.getOrDefault("waitMs", "0")));
+  private static String id(ServerRequest req) {
+    return req.path().pathParameters().get("id");
+  }
+
+  private Map<String, Object> changes(ServerRequest req) {
+    long after = number(req, "after");
+    int limit =
+        (int)
+            Math.min(5000, Math.max(1, Long.parseLong(req.query().first("limit").orElse("1000"))));
+    long waitMs = Math.min(5000, Long.parseLong(req.query().first("waitMs").orElse("0")));
     List<OutboxEntry> entries =
         server.graph().entriesAfter(after, limit, Duration.ofMillis(waitMs));
     Map<String, Object> out = new LinkedHashMap<>();
@@ -200,52 +208,55 @@ final class AdminApi implements AutoCloseable {
 
   /**
    * Streams the outbox after {@code after} (newline-delimited JSON, each line a batch shaped like
-   * {@code /v1/changes}'s answer), each batch sent as soon as it commits, an empty one at least
-   * every {@link #STREAM_HEARTBEAT} so that the receiver can tell a silent primary from a cut link.
-   * Ends when the receiver goes away or the server closes. A replica following a primary this way
-   * waits one WAN crossing for a change; with a long poll, a change committed while the next poll
-   * was on its way waited for that poll to arrive, up to a crossing more.
+   * {@code /v1/changes}'s answer, sent chunked), each batch sent as soon as it commits, an empty
+   * one at least every {@link #STREAM_HEARTBEAT} so that the receiver can tell a silent primary
+   * from a cut link. Ends when the receiver goes away or the server closes. A replica following a
+   * primary this way waits one WAN crossing for a change; with a long poll, a change committed
+   * while the next poll was on its way waited for that poll to arrive, up to a crossing more.
    */
-  private void stream(HttpExchange ex, Map<String, String> q) throws IOException {
+  private void stream(ServerRequest req, ServerResponse res) throws IOException {
     long after;
     try {
-      after = number(q, "after");
+      after = number(req, "after");
     } catch (IllegalArgumentException e) {
-      send(ex, 400, error(e));
+      send(res, 400, error(e));
       return;
     }
-    ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
-    ex.sendResponseHeaders(200, 0);
-    OutputStream out = ex.getResponseBody();
-    try {
+    res.status(Status.OK_200);
+    res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+    try (OutputStream out = res.outputStream()) {
       while (!closed) {
         List<OutboxEntry> entries =
             server.graph().entriesAfter(after, STREAM_LIMIT, STREAM_HEARTBEAT);
         Map<String, Object> batch = new LinkedHashMap<>();
         batch.put("head", server.graph().head());
         batch.put("entries", entries);
-        out.write(JSON.writeValueAsBytes(batch));
-        out.write('\n');
+        // the line and its end in one write: one chunk, one segment when it fits
+        byte[] json = JSON.writeValueAsBytes(batch);
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        out.write(line);
         out.flush();
         if (!entries.isEmpty()) {
           after = entries.get(entries.size() - 1).seq();
         }
       }
-    } catch (IOException gone) {
+    } catch (IOException | UncheckedIOException | CloseConnectionException gone) {
+      // the receiver went away (Helidon's writes fail unchecked)
       LOG.debug("neo4j admin: change stream after {} ended: {}", after, gone.toString());
     }
   }
 
-  private static String required(Map<String, String> q, String name) {
-    String v = q.get(name);
+  private static String required(ServerRequest req, String name) {
+    String v = req.query().first(name).orElse(null);
     if (v == null || v.isBlank()) {
       throw new IllegalArgumentException(name + ": missing (expected: a query parameter)");
     }
     return v;
   }
 
-  private static long number(Map<String, String> q, String name) {
-    String v = required(q, name);
+  private static long number(ServerRequest req, String name) {
+    String v = required(req, name);
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
@@ -266,34 +277,16 @@ final class AdminApi implements AutoCloseable {
     return Map.of("error", String.valueOf(e.getMessage()));
   }
 
-  private static Map<String, String> query(HttpExchange ex) {
-    Map<String, String> out = new HashMap<>();
-    String raw = ex.getRequestURI().getRawQuery();
-    if (raw != null) {
-      for (String pair : raw.split("&")) {
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          out.put(
-              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void send(HttpExchange ex, int code, Object body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+  private static void send(ServerResponse res, int code, Object body) throws IOException {
+    ControlServer.json(res, code, JSON.writeValueAsBytes(body));
   }
 
   @Override
   public void close() {
     closed = true;
-    http.stop(0);
+    ControlServer h = http;
+    if (h != null) {
+      h.close();
+    }
   }
 }

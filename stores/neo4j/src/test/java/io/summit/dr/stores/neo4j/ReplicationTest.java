@@ -147,6 +147,24 @@ class ReplicationTest {
       assertThat(p.callAs("GET", "/v1/status", null).body().path("fenced").asBoolean())
           .as("nothing changed")
           .isFalse();
+      // the sample service's entities stay open; what the API does not serve gets a problem
+      assertThat(p.callAs("PUT", "/v1/entities/e-1?region=us-east-1", null).status())
+          .isEqualTo(200);
+      assertThat(p.callAs("GET", "/v1/entities/e-1", null).body().path("region").asText())
+          .isEqualTo("us-east-1");
+      assertThat(p.callAs("GET", "/v1/entities/nobody", null).status()).isEqualTo(404);
+      TestServer.Answer noAfter = p.callAs("GET", "/v1/changes/stream", null);
+      assertThat(noAfter.status()).isEqualTo(400);
+      assertThat(noAfter.body().path("error").asText())
+          .isEqualTo("after: missing (expected: a query parameter)");
+      TestServer.Answer unknown = p.callAs("GET", "/v1/nothing", null);
+      assertThat(unknown.status()).isEqualTo(404);
+      assertThat(unknown.body().path("detail").asText())
+          .startsWith("path: /v1/nothing (expected: /v1/health, ");
+      TestServer.Answer method = p.callAs("GET", "/v1/fence", null);
+      assertThat(method.status()).isEqualTo(405);
+      assertThat(method.body().path("detail").asText())
+          .isEqualTo("method: GET /v1/fence (expected: POST)");
       writeBatch(p, 4, 1);
       assertThat(p.post("/v1/fence").status()).isEqualTo(200);
       assertThatThrownBy(() -> writeBatch(p, 10, 1)).hasMessageContaining("fenced");
