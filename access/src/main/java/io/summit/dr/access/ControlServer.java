@@ -311,6 +311,13 @@ public final class ControlServer implements AutoCloseable {
       return true;
     }
     Guard.Refused r = (Guard.Refused) d;
+    String method = req.prologue().method().text();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      // a refused change is worth a line in the daemon's log (the reads are too many to log)
+      LOG.log(
+          System.Logger.Level.INFO,
+          method + " " + req.path().path() + " refused: " + r.status() + " " + r.detail());
+    }
     res.header(HeaderNames.WWW_AUTHENTICATE, r.challenge());
     Problem.send(res, r.status(), r.detail(), Map.of());
     return false;

@@ -1,8 +1,5 @@
 package io.summit.dr.access;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -10,13 +7,12 @@ import org.jspecify.annotations.Nullable;
  * The gate in front of one control server: a request whose {@link Policy} needs no role passes; one
  * without a token of the {@link AccessList}, or with a token nobody holds, gets 401; one whose
  * caller's role is too low gets 403. Both refusals are RFC 9457 problems and change nothing. An
- * {@link #open()} guard (a server started without an access list) admits everyone.
+ * {@link #open()} guard (a server started without an access list) admits everyone. {@link
+ * ControlServer} asks it before every route.
  *
  * <p>Thread-safe; one per server.
  */
 public final class Guard {
-  private static final String CALLER = "io.summit.dr.access.caller";
-
   // The access list, read again when its files change (null: every request is admitted).
   private final java.util.function.@Nullable Supplier<AccessList> access;
   private final Policy policy;
@@ -92,30 +88,5 @@ public final class Guard {
               + " or above)");
     }
     return new Admitted(caller);
-  }
-
-  /**
-   * Admits {@code x} (its caller then available from {@link #caller}) and returns true, or answers
-   * it 401 or 403 and returns false; the exchange stays open either way.
-   */
-  public boolean admit(HttpExchange x) throws IOException {
-    Decision d =
-        decide(
-            x.getRequestMethod(),
-            x.getRequestURI().getPath(),
-            x.getRequestHeaders().getFirst("Authorization"));
-    if (d instanceof Admitted a) {
-      a.caller().ifPresent(p -> x.setAttribute(CALLER, p));
-      return true;
-    }
-    Refused r = (Refused) d;
-    x.getResponseHeaders().set("WWW-Authenticate", r.challenge());
-    Problem.send(x, r.status(), r.detail(), Map.of());
-    return false;
-  }
-
-  /** The caller {@link #admit} authenticated for {@code x}, if any. */
-  public static Optional<Principal> caller(HttpExchange x) {
-    return x.getAttribute(CALLER) instanceof Principal p ? Optional.of(p) : Optional.empty();
   }
 }

@@ -1,8 +1,6 @@
 package io.summit.dr.access;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,16 +31,6 @@ public final class Problem {
           }
         });
     return body;
-  }
-
-  /** Answers {@code x} with the problem; the exchange is left open for the caller to close. */
-  public static void send(HttpExchange x, int status, String detail, Map<String, ?> extensions)
-      throws IOException {
-    byte[] bytes =
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(of(status, detail, extensions));
-    x.getResponseHeaders().set("Content-Type", MEDIA_TYPE);
-    x.sendResponseHeaders(status, bytes.length);
-    x.getResponseBody().write(bytes);
   }
 
   /** Answers {@code res} with the problem (Helidon's response; sent, so the exchange ends). */

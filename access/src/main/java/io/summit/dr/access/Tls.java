@@ -256,10 +256,11 @@ public final class Tls {
   }
 
   /**
-   * A listener on {@code address}: HTTPS with {@code context}, plain HTTP when it is null (the
-   * caller says which in its log). An HTTPS listener runs each exchange on its own virtual thread
-   * (the caller may set another executor before it starts): on the JDK's default executor the
-   * handshake runs on the server's only dispatcher thread, where one slow client stalls them all.
+   * A JDK {@code HttpServer} on {@code address}: HTTPS with {@code context}, plain HTTP when it is
+   * null. The tests' fake servers use it; Summit DR's own control servers are {@link
+   * ControlServer}s. An HTTPS listener runs each exchange on its own virtual thread (the caller may
+   * set another executor before it starts): on the JDK's default executor the handshake runs on the
+   * server's only dispatcher thread, where one slow client stalls them all.
    */
   public static HttpServer listen(
       InetSocketAddress address, int backlog, @Nullable SSLContext context) throws IOException {
